@@ -1,0 +1,217 @@
+"""The one message catalog: every user-facing sentence, in English and in Spanish.
+
+The Spanish follows the vocabulary of the book's Spanish edition (incrustación de token, capa de
+incrustación, matriz de pesos, ID de token, fila…). torch's own words (tensor, grad_fn,
+requires_grad, Parameter) stay as torch prints them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+LANGUAGES = ("en", "es")
+
+EN: dict[str, str] = {
+    "app.title": "embedding-explorer",
+    "app.subtitle": "nn.Embedding({vocab_size}, {dim}) · seed {seed}",
+    # weight matrix
+    "weight.title": "layer.weight · {kind} · shape {shape} · {dtype} · requires_grad={requires_grad}",
+    "weight.loading": "Importing torch and creating nn.Embedding({vocab_size}, {dim}, dtype={dtype})…",
+    "weight.loading_step.import": "importing torch",
+    "weight.loading_step.create": "creating the layer ({size})",
+    "weight.loading_elapsed": "{step} · {seconds:.1f} s",
+    "weight.ready": "Ready: nn.Embedding({vocab_size}, {dim}) created in {seconds:.2f} s.",
+    # input
+    "input.label": "Token IDs",
+    "input.placeholder": "Type token IDs, e.g. 2, 3, 5, 1",
+    # result
+    "result.title": "print(layer(torch.tensor(ids)))",
+    "result.title_no_grad": "with torch.no_grad(): print(layer(torch.tensor(ids)))",
+    "result.waiting": "The result appears here once the layer exists.",
+    "result.stale": "Showing the last valid result (IDs {ids}).",
+    "flags.result": "result",
+    "flags.weight": "layer.weight",
+    "flags.shape": "shape",
+    "flags.dtype": "dtype",
+    "flags.grad": "grad",
+    "flags.parameter": "Parameter",
+    # toggles
+    "toggle.freeze": "Freeze weight",
+    "toggle.no_grad": "torch.no_grad()",
+    "toggle.freeze_on": "Weight frozen: layer.weight.requires_grad_(False).",
+    "toggle.freeze_off": "Weight trainable again: layer.weight.requires_grad_(True).",
+    "toggle.no_grad_on": "Looking up under torch.no_grad(): autograd records nothing.",
+    "toggle.no_grad_off": "Looking up with autograd on again.",
+    # status
+    "status.ok": "{count} ID(s) looked up → result shape {shape}.",
+    "status.empty": "No IDs yet: an empty lookup gives a (0, {dim}) tensor. Type IDs such as 2, 3, 5, 1.",
+    "status.row": "Row {row}: the embedding vector of token ID {row}.",
+    # parse errors
+    "parse.empty_item": "Empty item at column {column} (position {position}): two separators in a row.",
+    "parse.not_integer": "'{token}' at column {column} (position {position}) is not a whole number: token IDs are integers.",
+    "parse.not_a_number": "'{token}' at column {column} (position {position}) is not a token ID: type integers such as 2, 3, 5, 1.",
+    "parse.too_long": "The number at column {column} (position {position}) has {digits} digits: far outside any vocabulary.",
+    "parse.unexpected": "Unexpected '{token}' at column {column}: write IDs as 2, 3, 5, 1 or [2, 3, 5, 1] or torch.tensor([2, 3, 5, 1]).",
+    "parse.nested": "A second '[' at column {column}: one flat list of IDs, please (batches are not supported).",
+    "parse.unmatched": "'{token}' at column {column} has no matching '{opener}'.",
+    "parse.unclosed": "'{opener}' at column {column} is never closed.",
+    "parse.expected_paren": "'(' expected at column {column} after torch.tensor.",
+    "parse.after_close": "'{token}' at column {column} comes after the list was closed with ']'.",
+    # range errors (the session checks these against the vocabulary)
+    "range.negative": "ID {id} at position {position} (column {column}) is negative: valid IDs are 0..{last}. torch says: {torch_error}",
+    "range.too_big": "ID {id} at position {position} (column {column}) is out of range: valid IDs are 0..{last}. torch says: {torch_error}",
+    # launch options
+    "spec.vocab_size": "--vocab-size must be a whole number ≥ 1 (got {value}).",
+    "spec.dim": "--dim must be a whole number ≥ 1 (got {value}).",
+    "spec.dtype": "--dtype must be one of {choices} (got {value}).",
+    "spec.seed": "--seed must be a whole number between 0 and 2**64 - 1 (got {value}).",
+    "spec.too_big": "nn.Embedding({vocab_size}, {dim}) at {dtype} needs {size}; the limit is {limit} elements (128256 × 4096).",
+    "spec.lang": "--lang must be one of {choices} (got {value}).",
+    # keys and commands
+    "key.help": "Help",
+    "key.help.long": "Show every key",
+    "key.freeze": "Freeze",
+    "key.freeze.long": "Freeze / unfreeze the weight (requires_grad_)",
+    "key.no_grad": "no_grad",
+    "key.no_grad.long": "Look up under torch.no_grad() or not",
+    "key.copy": "Copy code",
+    "key.copy.long": "Copy a Python script that reproduces this screen",
+    "key.goto": "Go to row",
+    "key.goto.long": "Jump to the row of a token ID",
+    "key.quit": "Quit",
+    "key.quit.long": "Quit the app",
+    "key.focus_next.long": "Move focus to the next panel",
+    "key.focus_previous.long": "Move focus to the previous panel",
+    "key.palette.long": "Open the command palette",
+    "key.matrix_move.long": "Matrix: move the row cursor / scroll the columns",
+    "key.matrix_page.long": "Matrix: a page up / down",
+    "key.matrix_ends.long": "Matrix: first / last row",
+    "key.matrix_enter.long": "Matrix: append the cursor row's ID to the input",
+    "help.title": "Keys",
+    "help.close": "Escape, q or F1 closes this panel.",
+    "goto.prompt": "Go to the row of token ID (0..{last}):",
+    "goto.invalid": "'{text}' is not a row: type a whole number from 0 to {last}.",
+    # copy as code
+    "copy.done": "Copied to the clipboard (OSC 52). Pasted into Python it prints the result on screen:",
+    "copy.title": "Copy as code",
+    # unexpected
+    "error.unexpected": "Something went wrong ({error}); the app keeps running with the last good state.",
+    # lookup command
+    "lookup.weight": "print(layer.weight)",
+    "lookup.result": "print(layer(torch.tensor({ids})))",
+    "lookup.flags": "Flags",
+}
+
+ES: dict[str, str] = {
+    "app.title": "embedding-explorer",
+    "app.subtitle": "nn.Embedding({vocab_size}, {dim}) · semilla {seed}",
+    "weight.title": "layer.weight · {kind} · forma {shape} · {dtype} · requires_grad={requires_grad}",
+    "weight.loading": "Importando torch y creando nn.Embedding({vocab_size}, {dim}, dtype={dtype})…",
+    "weight.loading_step.import": "importando torch",
+    "weight.loading_step.create": "creando la capa de incrustación ({size})",
+    "weight.loading_elapsed": "{step} · {seconds:.1f} s",
+    "weight.ready": "Lista: nn.Embedding({vocab_size}, {dim}) creada en {seconds:.2f} s.",
+    "input.label": "IDs de token",
+    "input.placeholder": "Escribe IDs de token, p. ej. 2, 3, 5, 1",
+    "result.title": "print(layer(torch.tensor(ids)))",
+    "result.title_no_grad": "with torch.no_grad(): print(layer(torch.tensor(ids)))",
+    "result.waiting": "El resultado aparece aquí cuando la capa de incrustación exista.",
+    "result.stale": "Se muestra el último resultado válido (IDs {ids}).",
+    "flags.result": "resultado",
+    "flags.weight": "layer.weight",
+    "flags.shape": "forma",
+    "flags.dtype": "dtype",
+    "flags.grad": "grad",
+    "flags.parameter": "Parameter",
+    "toggle.freeze": "Congelar pesos",
+    "toggle.no_grad": "torch.no_grad()",
+    "toggle.freeze_on": "Matriz de pesos congelada: layer.weight.requires_grad_(False).",
+    "toggle.freeze_off": "Matriz de pesos entrenable otra vez: layer.weight.requires_grad_(True).",
+    "toggle.no_grad_on": "Búsqueda bajo torch.no_grad(): autograd no registra nada.",
+    "toggle.no_grad_off": "Búsqueda con autograd activado otra vez.",
+    "status.ok": "{count} ID(s) buscados → forma del resultado {shape}.",
+    "status.empty": "Aún no hay IDs: una búsqueda vacía da un tensor (0, {dim}). Escribe IDs como 2, 3, 5, 1.",
+    "status.row": "Fila {row}: el vector de incrustación del ID de token {row}.",
+    "parse.empty_item": "Elemento vacío en la columna {column} (posición {position}): dos separadores seguidos.",
+    "parse.not_integer": "'{token}' en la columna {column} (posición {position}) no es un número entero: los IDs de token son enteros.",
+    "parse.not_a_number": "'{token}' en la columna {column} (posición {position}) no es un ID de token: escribe enteros como 2, 3, 5, 1.",
+    "parse.too_long": "El número de la columna {column} (posición {position}) tiene {digits} cifras: muy fuera de cualquier vocabulario.",
+    "parse.unexpected": "'{token}' inesperado en la columna {column}: escribe los IDs como 2, 3, 5, 1 o [2, 3, 5, 1] o torch.tensor([2, 3, 5, 1]).",
+    "parse.nested": "Un segundo '[' en la columna {column}: una sola lista plana de IDs (los lotes no se admiten).",
+    "parse.unmatched": "'{token}' en la columna {column} no tiene su '{opener}'.",
+    "parse.unclosed": "'{opener}' de la columna {column} nunca se cierra.",
+    "parse.expected_paren": "Se esperaba '(' en la columna {column} después de torch.tensor.",
+    "parse.after_close": "'{token}' en la columna {column} viene después de cerrar la lista con ']'.",
+    "range.negative": "El ID {id} en la posición {position} (columna {column}) es negativo: los IDs válidos son 0..{last}. torch dice: {torch_error}",
+    "range.too_big": "El ID {id} en la posición {position} (columna {column}) está fuera de rango: los IDs válidos son 0..{last}. torch dice: {torch_error}",
+    "spec.vocab_size": "--vocab-size debe ser un número entero ≥ 1 (se recibió {value}).",
+    "spec.dim": "--dim debe ser un número entero ≥ 1 (se recibió {value}).",
+    "spec.dtype": "--dtype debe ser uno de {choices} (se recibió {value}).",
+    "spec.seed": "--seed debe ser un número entero entre 0 y 2**64 - 1 (se recibió {value}).",
+    "spec.too_big": "nn.Embedding({vocab_size}, {dim}) en {dtype} necesita {size}; el límite es {limit} elementos (128256 × 4096).",
+    "spec.lang": "--lang debe ser uno de {choices} (se recibió {value}).",
+    "key.help": "Ayuda",
+    "key.help.long": "Mostrar todas las teclas",
+    "key.freeze": "Congelar",
+    "key.freeze.long": "Congelar / descongelar la matriz de pesos (requires_grad_)",
+    "key.no_grad": "no_grad",
+    "key.no_grad.long": "Buscar bajo torch.no_grad() o no",
+    "key.copy": "Copiar código",
+    "key.copy.long": "Copiar un script de Python que reproduce esta pantalla",
+    "key.goto": "Ir a fila",
+    "key.goto.long": "Saltar a la fila de un ID de token",
+    "key.quit": "Salir",
+    "key.quit.long": "Salir de la aplicación",
+    "key.focus_next.long": "Mover el foco al panel siguiente",
+    "key.focus_previous.long": "Mover el foco al panel anterior",
+    "key.palette.long": "Abrir la paleta de comandos",
+    "key.matrix_move.long": "Matriz: mover el cursor de fila / desplazar las columnas",
+    "key.matrix_page.long": "Matriz: una página arriba / abajo",
+    "key.matrix_ends.long": "Matriz: primera / última fila",
+    "key.matrix_enter.long": "Matriz: añadir el ID de la fila del cursor a la entrada",
+    "help.title": "Teclas",
+    "help.close": "Escape, q o F1 cierra este panel.",
+    "goto.prompt": "Ir a la fila del ID de token (0..{last}):",
+    "goto.invalid": "'{text}' no es una fila: escribe un número entero de 0 a {last}.",
+    "copy.done": "Copiado al portapapeles (OSC 52). Pegado en Python imprime el resultado de la pantalla:",
+    "copy.title": "Copiar como código",
+    "error.unexpected": "Algo salió mal ({error}); la aplicación sigue con el último estado válido.",
+    "lookup.weight": "print(layer.weight)",
+    "lookup.result": "print(layer(torch.tensor({ids})))",
+    "lookup.flags": "Indicadores",
+}
+
+CATALOGS: dict[str, dict[str, str]] = {"en": EN, "es": ES}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalog key and its parameters: rendered in whichever language the reader chose."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        return translate(lang, self.key, **self.params)
+
+    def english(self) -> str:
+        return self.render("en")
+
+
+def translate(lang: str, key: str, **params: object) -> str:
+    """The catalog text for `key` in `lang`, with `params` filled in."""
+    return CATALOGS[lang][key].format(**params)
+
+
+def resolve_lang(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """`--lang` when given; otherwise Spanish when LC_ALL / LC_MESSAGES / LANG say so."""
+    if explicit:
+        return explicit
+    env = os.environ if environ is None else environ
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(variable, "")
+        if value:
+            return "es" if value.lower().startswith("es") else "en"
+    return "en"

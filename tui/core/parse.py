@@ -1,0 +1,112 @@
+"""Parse what people type as token IDs: `3`, `2, 3, 5, 1`, `2 3 5 1`, `[2, 3, 5, 1]`,
+`torch.tensor([2, 3, 5, 1])`.
+
+Pure Python (no torch), so the app can parse before torch has finished importing. Any string gives
+either `ParsedIds` or an `IdParseError` that says which piece is wrong and at which column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tui.core.messages import Message
+
+# Words, commas and brackets; whitespace separates and is otherwise ignored.
+_TOKEN = re.compile(r"[^\s,\[\]()]+|[,\[\]()]")
+_INTEGER = re.compile(r"[+-]?\d+")
+_NUMBER = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
+_WRAPPERS = ("torch.tensor", "tensor")
+_MAX_DIGITS = 4000  # int() refuses longer decimal strings; no vocabulary is anywhere near
+
+
+class IdError(ValueError):
+    """Typed IDs that cannot be looked up. Carries a catalog message and the 1-based column."""
+
+    def __init__(self, message: Message, column: int) -> None:
+        super().__init__(message.english())
+        self.message = message
+        self.column = column
+
+
+class IdParseError(IdError):
+    """The input is not a list of integers."""
+
+
+@dataclass(frozen=True)
+class ParsedIds:
+    """The IDs in order, and where each one was typed (start, end) in the input text."""
+
+    ids: tuple[int, ...]
+    spans: tuple[tuple[int, int], ...]
+
+    def index_at(self, cursor: int) -> int | None:
+        """Position of the ID under (or just before) the text cursor; None if there are no IDs."""
+        for position, (start, end) in enumerate(self.spans):
+            if start <= cursor <= end:
+                return position
+            if start > cursor:
+                return max(position - 1, 0)
+        return len(self.ids) - 1 if self.ids else None
+
+
+def _fail(key: str, start: int, **params: object) -> IdParseError:
+    return IdParseError(Message(key, {"column": start + 1, **params}), start + 1)
+
+
+def parse_ids(text: str) -> ParsedIds:
+    """Parse `text` into token IDs (negative or out-of-range IDs are the session's to judge)."""
+    ids: list[int] = []
+    spans: list[tuple[int, int]] = []
+    open_brackets: list[tuple[str, int]] = []
+    closed_list = False  # a `]` closed the one list: only `)` may follow
+    expect_item = True  # at the start, or right after a comma
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        token, start = match.group(), match.start()
+        if token in _WRAPPERS and not ids and not open_brackets and not previous:
+            previous = "wrapper"
+            continue
+        if token == "(":
+            if previous != "wrapper":
+                raise _fail("parse.unexpected", start, token=token)
+            open_brackets.append(("(", start))
+        elif token == "[":
+            if any(kind == "[" for kind, _ in open_brackets) or ids or closed_list:
+                raise _fail("parse.nested", start)
+            open_brackets.append(("[", start))
+        elif token in ")]":
+            opener = "(" if token == ")" else "["
+            if not open_brackets or open_brackets[-1][0] != opener:
+                raise _fail("parse.unmatched", start, token=token, opener=opener)
+            open_brackets.pop()
+            closed_list = closed_list or token == "]"
+            expect_item = False
+        elif token == ",":
+            if expect_item:
+                raise _fail("parse.empty_item", start, position=len(ids))
+            expect_item = True
+        else:
+            if previous == "wrapper":
+                raise _fail("parse.unexpected", start, token=token)
+            if closed_list:
+                raise _fail("parse.after_close", start, token=token)
+            ids.append(_integer(token, start, len(ids)))
+            spans.append((start, match.end()))
+            expect_item = False
+        previous = token
+    if previous == "wrapper":
+        raise _fail("parse.expected_paren", len(text.rstrip()))
+    if open_brackets:
+        kind, start = open_brackets[-1]
+        raise _fail("parse.unclosed", start, opener=kind)
+    return ParsedIds(tuple(ids), tuple(spans))
+
+
+def _integer(token: str, start: int, position: int) -> int:
+    if _INTEGER.fullmatch(token):
+        if len(token) > _MAX_DIGITS:
+            raise _fail("parse.too_long", start, position=position, digits=len(token))
+        return int(token)
+    key = "parse.not_integer" if _NUMBER.fullmatch(token) else "parse.not_a_number"
+    raise _fail(key, start, token=token, position=position)
