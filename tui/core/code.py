@@ -8,10 +8,14 @@ from __future__ import annotations
 from tui.core.spec import LayerSpec
 
 
+def tensor_literal(ids: tuple[int, ...]) -> str:
+    """How the book writes the input: `torch.tensor([2, 3, 5, 1])` (an empty list needs a dtype)."""
+    return f"torch.tensor({list(ids)})" if ids else "torch.tensor([], dtype=torch.long)"
+
+
 def reproduce_script(spec: LayerSpec, ids: tuple[int, ...], frozen: bool, no_grad: bool) -> str:
     """The seed, the layer, the toggles, the lookup and the print, as the book writes them."""
     dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
-    tensor = f"torch.tensor({list(ids)})" if ids else "torch.tensor([], dtype=torch.long)"
     lines = [
         "import torch",
         "",
@@ -20,7 +24,7 @@ def reproduce_script(spec: LayerSpec, ids: tuple[int, ...], frozen: bool, no_gra
     ]
     if frozen:
         lines.append("layer.weight.requires_grad_(False)")
-    lines.append(f"input_ids = {tensor}")
+    lines.append(f"input_ids = {tensor_literal(ids)}")
     if no_grad:
         lines += ["with torch.no_grad():", "    result = layer(input_ids)"]
     else:

@@ -98,10 +98,6 @@ EN: dict[str, str] = {
     "copy.title": "Copy as code",
     # unexpected
     "error.unexpected": "Something went wrong ({error}); the app keeps running with the last good state.",
-    # lookup command
-    "lookup.weight": "print(layer.weight)",
-    "lookup.result": "print(layer(torch.tensor({ids})))",
-    "lookup.flags": "Flags",
 }
 
 ES: dict[str, str] = {
@@ -178,9 +174,6 @@ ES: dict[str, str] = {
     "copy.done": "Copiado al portapapeles (OSC 52). Pegado en Python imprime el resultado de la pantalla:",
     "copy.title": "Copiar como código",
     "error.unexpected": "Algo salió mal ({error}); la aplicación sigue con el último estado válido.",
-    "lookup.weight": "print(layer.weight)",
-    "lookup.result": "print(layer(torch.tensor({ids})))",
-    "lookup.flags": "Indicadores",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "es": ES}

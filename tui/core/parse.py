@@ -110,3 +110,12 @@ def _integer(token: str, start: int, position: int) -> int:
         return int(token)
     key = "parse.not_integer" if _NUMBER.fullmatch(token) else "parse.not_a_number"
     raise _fail(key, start, token=token, position=position)
+
+
+def append_id(text: str, token_id: int) -> str:
+    """`text` with one more ID at the end, inside a closing `]` / `)` if the list is closed."""
+    body = text.rstrip()
+    closing = body[len(body.rstrip("])")) :]
+    head = body[: len(body) - len(closing)].rstrip()
+    separator = "" if not head or head.endswith((",", "[", "(")) else ", "
+    return f"{head}{separator}{token_id}{closing}"

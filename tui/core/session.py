@@ -33,6 +33,15 @@ class WeightFlags:
     is_leaf: bool
     grad: str  # "None" or the grad's shape
 
+    def flags(self) -> tuple[tuple[str, object], ...]:
+        return (
+            ("Parameter", self.kind == "Parameter"),
+            ("shape", self.shape),
+            ("requires_grad", self.requires_grad),
+            ("is_leaf", self.is_leaf),
+            ("grad", self.grad),
+        )
+
 
 @dataclass(frozen=True)
 class Lookup:
@@ -48,6 +57,15 @@ class Lookup:
     no_grad: bool
     weight: WeightFlags
     positions: Mapping[int, tuple[int, ...]]  # row → the positions in `ids` that looked it up
+
+    def flags(self) -> tuple[tuple[str, object], ...]:
+        return (
+            ("shape", self.shape),
+            ("dtype", self.dtype),
+            ("requires_grad", self.requires_grad),
+            ("grad_fn", f"<{self.grad_fn}>" if self.grad_fn else None),
+            ("is_leaf", self.is_leaf),
+        )
 
 
 class WeightRows:

@@ -1,0 +1,5 @@
+"""`python -m tui` runs the same command line as `embedding-explorer`."""
+
+from tui.cli import main
+
+raise SystemExit(main())

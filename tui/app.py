@@ -1,0 +1,278 @@
+"""Thin wiring: compose the panels, route keys to the core, show the core's immutable results.
+
+torch is imported in a worker thread, so the first frame (and typing) comes before it has loaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
+from textual.worker import Worker
+
+from tui.commands import COMMANDS, bindings
+from tui.core.code import reproduce_script
+from tui.core.messages import LANGUAGES, Message, resolve_lang, translate
+from tui.core.parse import IdError, ParsedIds, append_id, parse_ids
+from tui.core.spec import LayerSpec, human_size
+from tui.core.text import single_line
+from tui.screens.code import CodeScreen
+from tui.screens.goto import GotoScreen
+from tui.screens.help import HelpScreen
+from tui.widgets.flags_view import FlagsView
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.matrix_view import MatrixView
+from tui.widgets.result_view import ResultView
+from tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from tui.core.session import EmbeddingSession, Lookup
+
+WIDE = 120  # from this many columns on, the result and the flags sit side by side
+
+
+def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """An unexpected exception in a handler becomes a notice; the app keeps its last good state."""
+
+    @functools.wraps(handler)
+    def wrapper(self: ExplorerApp, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return handler(self, *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - the boundary that keeps the app alive
+            self.notify(self.t("error.unexpected", error=f"{type(error).__name__}: {error}"), severity="error")
+            return None
+
+    return wrapper
+
+
+class ExplorerApp(App[None]):
+    """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)`, looked up live."""
+
+    CSS_PATH = "app.tcss"
+    BINDINGS = bindings()
+
+    session: var[EmbeddingSession | None] = var(None)
+    lookup: var[Lookup | None] = var(None)
+
+    def __init__(
+        self,
+        vocab_size: int = 6,
+        dim: int = 3,
+        seed: int = 123,
+        dtype: str = "float32",
+        ids: str = "",
+        lang: str | None = None,
+        freeze: bool = False,
+        no_grad: bool = False,
+    ) -> None:
+        super().__init__()
+        self.lang = resolve_lang(lang)
+        if self.lang not in LANGUAGES:
+            raise ValueError(translate("en", "spec.lang", value=lang, choices=", ".join(LANGUAGES)))
+        self.spec = LayerSpec(vocab_size, dim, seed, dtype)
+        self.spec.check()
+        self._initial_ids = single_line(ids)
+        self._initial_toggles = (freeze, no_grad)
+        self._parsed = ParsedIds((), ())  # the last IDs that parsed and fit the layer
+        self._loading_started = 0.0
+        self._loading_step = "weight.loading_step.import"
+        self.title = self.t("app.title")
+
+    def t(self, key: str, **params: object) -> str:
+        """The catalog text for `key` in this app's language."""
+        return translate(self.lang, key, **params)
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        spec = self.spec
+        yield Static(id="weight-title")
+        with Vertical(id="loading"):
+            yield Label(Text(self.t("weight.loading", vocab_size=spec.vocab_size, dim=spec.dim, dtype=spec.dtype)))
+            yield ProgressBar(total=None, show_eta=False, show_percentage=False)
+            yield Label(id="loading-step")
+        yield MatrixView(id="matrix")
+        ids_input = Input(value=self._initial_ids, placeholder=self.t("input.placeholder"), id="ids")
+        ids_input.border_title = self.t("input.label")
+        yield ids_input
+        with Horizontal(id="toggles"):
+            freeze, no_grad = self._initial_toggles
+            yield Checkbox(self.t("toggle.freeze") + " (F2)", freeze, id="freeze", disabled=True)
+            yield Checkbox(self.t("toggle.no_grad") + " (F3)", no_grad, id="no-grad", disabled=True)
+        with Horizontal(id="bottom"):
+            result = ResultView(id="result")
+            result.border_title = self.t("result.title")
+            yield result
+            yield FlagsView(id="flags")
+        yield StatusLine(id="status")
+        yield KeyBar(id="keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#matrix").display = False
+        self.query_one(KeyBar).show(self.t)
+        self.query_one("#ids", Input).focus()
+        self.query_one(ResultView).show(self.t("result.waiting"))
+        self._loading_started = time.perf_counter()
+        self._loading_timer = self.set_interval(0.1, self._show_loading_step)
+        self._show_loading_step()
+        self._create_session()
+
+    def on_resize(self) -> None:
+        self.screen.set_class(self.size.width >= WIDE, "-wide")
+
+    # -- the session, created off the event loop ---------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _create_session(self) -> None:
+        started = time.perf_counter()
+        from tui.core.session import EmbeddingSession  # imports torch: seconds on a cold start
+
+        self._loading_step = "weight.loading_step.create"
+        session = EmbeddingSession(self.spec)
+        session.set_frozen(self._initial_toggles[0])
+        session.no_grad = self._initial_toggles[1]
+        self.call_from_thread(self._session_ready, session, time.perf_counter() - started)
+
+    def _show_loading_step(self) -> None:
+        step = self.t(self._loading_step, size=human_size(self.spec.nbytes))
+        seconds = time.perf_counter() - self._loading_started
+        self.query_one("#loading-step", Label).update(Text(self.t("weight.loading_elapsed", step=step, seconds=seconds)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.error is not None:
+            self._loading_timer.stop()
+            error = event.worker.error
+            self.query_one(StatusLine).show(self.t("error.unexpected", error=f"{type(error).__name__}: {error}"), True)
+
+    def _session_ready(self, session: EmbeddingSession, seconds: float) -> None:
+        self._loading_timer.stop()
+        self.query_one("#loading").display = False
+        matrix = self.query_one(MatrixView)
+        matrix.display = True
+        matrix.set_source(session.rows)
+        for checkbox in self.query(Checkbox):
+            checkbox.disabled = False
+        self.session = session
+        self._update(self.query_one("#ids", Input))
+        if self.lookup is not None and not self.lookup.ids:
+            self._say(Message("weight.ready", {"vocab_size": self.spec.vocab_size, "dim": self.spec.dim, "seconds": seconds}))
+
+    # -- typing ------------------------------------------------------------------------------
+    @guarded
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "ids":
+            return
+        clean = single_line(event.value)
+        if clean != event.value:  # pasted line breaks or control characters
+            event.input.value = clean
+            return
+        self._update(event.input)
+
+    def _update(self, ids_input: Input) -> None:
+        """Parse, look up and show; on a bad ID keep the last good result and say what is wrong."""
+        try:
+            parsed = parse_ids(ids_input.value)
+            if self.session is None:
+                return
+            lookup = self.session.lookup(parsed)
+        except IdError as error:
+            self._say(error.message, error=True)
+            self.query_one(ResultView).show(self.lookup.text if self.lookup else "", stale=True)
+            return
+        self._parsed = parsed
+        self.lookup = lookup
+        typed = parsed.index_at(ids_input.cursor_position)
+        if typed is not None:
+            self.query_one(MatrixView).show_row(parsed.ids[typed])
+
+    def watch_lookup(self, lookup: Lookup | None) -> None:
+        if lookup is None:
+            return
+        result = self.query_one(ResultView)
+        result.border_title = self.t("result.title_no_grad" if lookup.no_grad else "result.title")
+        result.show(lookup.text)
+        self.query_one(FlagsView).show(lookup, self.t("flags.result"), self.t("flags.weight"))
+        self.query_one(MatrixView).set_marks(lookup.positions)
+        self.query_one("#weight-title", Static).update(Text(self._weight_title(lookup)))
+        if lookup.ids:
+            self._say(Message("status.ok", {"count": len(lookup.ids), "shape": lookup.shape}))
+        else:
+            self._say(Message("status.empty", {"dim": self.spec.dim}))
+
+    def _weight_title(self, lookup: Lookup) -> str:
+        weight = lookup.weight
+        return self.t(
+            "weight.title",
+            kind=weight.kind,
+            shape=weight.shape,
+            dtype=weight.dtype,
+            requires_grad=weight.requires_grad,
+        )
+
+    def _say(self, message: Message, error: bool = False) -> None:
+        self.query_one(StatusLine).show(message.render(self.lang), error)
+
+    # -- toggles -----------------------------------------------------------------------------
+    @guarded
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if self.session is None:
+            return
+        if event.checkbox.id == "freeze":
+            self.session.set_frozen(event.value)
+            key = "toggle.freeze_on" if event.value else "toggle.freeze_off"
+        else:
+            self.session.no_grad = event.value
+            key = "toggle.no_grad_on" if event.value else "toggle.no_grad_off"
+        self.lookup = self.session.lookup(self._parsed)
+        self._say(Message(key))
+
+    def action_toggle_freeze(self) -> None:
+        self.query_one("#freeze", Checkbox).toggle()
+
+    def action_toggle_no_grad(self) -> None:
+        self.query_one("#no-grad", Checkbox).toggle()
+
+    # -- other actions -----------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.t))
+
+    @guarded
+    def action_copy_code(self) -> None:
+        if self.session is None or self.lookup is None:
+            return
+        script = self.code_script()
+        self.copy_to_clipboard(script)
+        self.push_screen(CodeScreen(script, self.t("copy.title"), self.t("copy.done")))
+
+    def code_script(self) -> str:
+        """The script that reproduces the result on screen."""
+        return reproduce_script(self.spec, self.lookup.ids, self.session.frozen, self.session.no_grad)
+
+    def action_goto_row(self) -> None:
+        if self.session is not None:
+            self.push_screen(GotoScreen(self.spec.vocab_size, self.t), self._go_to_row)
+
+    def _go_to_row(self, row: int | None) -> None:
+        if row is not None:
+            matrix = self.query_one(MatrixView)
+            matrix.cursor_row = row
+            matrix.focus()
+            self._say(Message("status.row", {"row": row}))
+
+    @guarded
+    def on_matrix_view_row_chosen(self, event: MatrixView.RowChosen) -> None:
+        ids_input = self.query_one("#ids", Input)
+        ids_input.value = append_id(ids_input.value, event.row)
+        ids_input.cursor_position = len(ids_input.value)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in COMMANDS:
+            yield SystemCommand(self.t(command.label), self.t(command.help), getattr(self, f"action_{command.action}"))
+        yield from super().get_system_commands(screen)

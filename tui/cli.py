@@ -1,0 +1,87 @@
+"""Command line: `embedding-explorer [options]` opens the app; `embedding-explorer lookup IDS` prints.
+
+Bad options give one line on stderr and exit code 2, never a traceback. Neither torch nor Textual is
+imported before the options are known to be good.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui.core.messages import LANGUAGES, resolve_lang
+from tui.core.parse import IdError, parse_ids
+from tui.core.spec import DTYPES, LayerSpec, SpecError
+
+PROG = "embedding-explorer"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not usage + message
+        self.exit(2, f"{PROG}: {message}\n")
+
+
+def _add_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    """The layer options, accepted before and after `lookup` (there without defaults, so that
+    `--dim 8 lookup 1` keeps the 8)."""
+    layer = LayerSpec()
+
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
+    parser.add_argument("--vocab-size", type=int, default=default(layer.vocab_size), help="rows of the weight (6)")
+    parser.add_argument("--dim", type=int, default=default(layer.dim), help="embedding dimension (3)")
+    parser.add_argument("--seed", type=int, default=default(layer.seed), help="torch.manual_seed (123)")
+    parser.add_argument("--dtype", default=default(layer.dtype), help=f"one of {', '.join(DTYPES)} (float32)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=default(None), help="en or es (from LANG / LC_ALL)")
+    parser.add_argument("--freeze", action="store_true", default=default(False), help="weight.requires_grad_(False)")
+    parser.add_argument("--no-grad", action="store_true", default=default(False), help="look up under torch.no_grad()")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Watch token IDs become embedding vectors, with real PyTorch.")
+    _add_options(parser, defaults=True)
+    parser.add_argument("--ids", default="", help='token IDs to start with, e.g. "2, 3, 5, 1"')
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    lookup = commands.add_parser("lookup", help="print the weight, the lookup and the flags; exit")
+    _add_options(lookup, defaults=False)
+    lookup.add_argument("ids", nargs="*", help="token IDs: 2 3 5 1, or '[2, 3, 5, 1]'")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    lang = resolve_lang(args.lang)
+    spec = LayerSpec(args.vocab_size, args.dim, args.seed, args.dtype)
+    try:
+        spec.check()
+        if args.command == "lookup":
+            return _lookup(spec, " ".join(args.ids), args)
+    except (SpecError, IdError) as error:
+        print(f"{PROG}: {error.message.render(lang)}", file=sys.stderr)
+        return 2
+    from tui.app import ExplorerApp
+
+    ExplorerApp(spec.vocab_size, spec.dim, spec.seed, spec.dtype, args.ids, lang, args.freeze, args.no_grad).run()
+    return 0
+
+
+def _lookup(spec: LayerSpec, text: str, args: argparse.Namespace) -> int:
+    """Print what the app shows, for scripts, pipes and quick checks over SSH."""
+    from tui.core.code import tensor_literal
+    from tui.core.session import EmbeddingSession
+
+    parsed = parse_ids(text)
+    session = EmbeddingSession(spec)
+    session.set_frozen(args.freeze)
+    session.no_grad = args.no_grad
+    result = session.lookup(parsed)
+    print("print(layer.weight)")
+    print(session.weight_text())
+    print()
+    print(f"print(layer({tensor_literal(result.ids)}))")
+    print(result.text)
+    print()
+    for label, flags in (("result", result.flags()), ("layer.weight", result.weight.flags())):
+        print(label + ": " + "  ".join(f"{name}={value}" for name, value in flags))
+    return 0

@@ -1,0 +1,43 @@
+"""The one list of commands: it feeds the key bindings, the key bar, the help panel and the palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Command:
+    keys: str  # Textual key names, comma separated
+    display: str  # how the keys are written for people
+    action: str
+    label: str  # catalog key of the short name (key bar)
+    help: str  # catalog key of the sentence (help panel, command palette)
+    in_key_bar: bool = True
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("f1,question_mark", "F1 ?", "help", "key.help", "key.help.long"),
+    Command("f2,f", "F2 f", "toggle_freeze", "key.freeze", "key.freeze.long"),
+    Command("f3,n", "F3 n", "toggle_no_grad", "key.no_grad", "key.no_grad.long"),
+    Command("f4,c", "F4 c", "copy_code", "key.copy", "key.copy.long"),
+    Command("ctrl+g,g", "^G g", "goto_row", "key.goto", "key.goto.long"),
+    Command("ctrl+q,q", "^Q q", "quit", "key.quit", "key.quit.long"),
+)
+
+# Keys that belong to Textual's own widgets, listed in the help panel so it names every key.
+OTHER_KEYS: tuple[tuple[str, str], ...] = (
+    ("Tab", "key.focus_next.long"),
+    ("Shift+Tab", "key.focus_previous.long"),
+    ("↑ ↓ ← →", "key.matrix_move.long"),
+    ("PgUp PgDn", "key.matrix_page.long"),
+    ("Home End", "key.matrix_ends.long"),
+    ("Enter", "key.matrix_enter.long"),
+    ("Ctrl+P", "key.palette.long"),
+)
+
+
+def bindings() -> list[Binding]:
+    """Bindings for the app; the letter keys only act when the ID input does not have focus."""
+    return [Binding(command.keys, command.action, command.label, show=False) for command in COMMANDS]

@@ -1,0 +1,34 @@
+"""Shows the copied script, so people see what went to the clipboard (and can copy it by hand)."""
+
+from __future__ import annotations
+
+from rich.syntax import Syntax
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+
+class CodeScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    CodeScreen { align: center middle; }
+    CodeScreen > VerticalScroll {
+        width: auto; max-width: 95%; height: auto; max-height: 90%;
+        border: round $accent; padding: 0 1; background: $panel;
+    }
+    CodeScreen Static { width: auto; }
+    """
+    BINDINGS = [Binding("escape,q,enter", "dismiss", show=False)]
+
+    def __init__(self, script: str, title: str, explanation: str) -> None:
+        super().__init__()
+        self.script = script
+        self._title = title
+        self._explanation = explanation
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = self._title
+            yield Label(self._explanation)
+            yield Static(Syntax(self.script, "python", theme="ansi_dark", word_wrap=False))

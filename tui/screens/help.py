@@ -1,0 +1,43 @@
+"""The help panel: every key, from the same list that makes the bindings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.commands import COMMANDS, OTHER_KEYS
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: auto; max-width: 90%; height: auto; max-height: 90%;
+        border: round $accent; padding: 0 1; background: $panel;
+    }
+    HelpScreen Static { width: auto; }
+    """
+    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", show=False)]
+
+    def __init__(self, translate: Callable[[str], str]) -> None:
+        super().__init__()
+        self._translate = translate
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for command in COMMANDS:
+            table.add_row(command.display, self._translate(command.help))
+        for keys, help_key in OTHER_KEYS:
+            table.add_row(keys, self._translate(help_key))
+        with VerticalScroll() as scroll:
+            scroll.border_title = self._translate("help.title")
+            scroll.border_subtitle = self._translate("help.close")
+            yield Static(table)

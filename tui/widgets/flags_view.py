@@ -1,0 +1,28 @@
+"""The autograd flags of the result and of `layer.weight`, as read off the real tensors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+if TYPE_CHECKING:  # the session imports torch, which the first frame must not wait for
+    from tui.core.session import Lookup
+
+
+class FlagsView(Static):
+    """Two wrapped lines under the result (beside it on wide terminals): the result, then the weight."""
+
+    DEFAULT_CSS = """
+    FlagsView { height: auto; padding: 0 1; }
+    """
+
+    def show(self, lookup: Lookup, result_label: str, weight_label: str) -> None:
+        text = Text()
+        for title, flags in ((result_label, lookup.flags()), ("\n" + weight_label, lookup.weight.flags())):
+            text.append(title, style="bold underline")
+            for name, value in flags:
+                text.append(f"  {name}=", style="dim")
+                text.append(str(value), style="bold")
+        self.update(text)

@@ -1,0 +1,224 @@
+"""The weight matrix on Textual's Line API: only visible cells are ever formatted.
+
+A DataTable keeps a Python object per cell and renders whole rows, which takes minutes and gigabytes
+at GPT-2 size (see DESIGN.md). Here `render_line` slices the visible columns of one row from a numpy
+view, and finished lines are cached by everything that changes them. The header row and the label
+column stay put while the body scrolls. Looked-up rows carry a `▶` marker, their positions, and a
+bold reverse style, so they stand out without colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+CELL_WIDTH = 10  # " " + 9 characters: "-999.9999" or "-1.23e+05"
+POSITIONS_WIDTH = 10  # "×3 @1,4,7…"
+MARKER = "▶ "
+
+
+class RowSource(Protocol):
+    """What the view reads: a shape, and float row slices (tui.core.session.WeightRows)."""
+
+    rows: int
+    cols: int
+
+    def row(self, row: int, start: int, stop: int): ...  # -> numpy array of floats
+
+
+def format_cell(value: float) -> str:
+    """A value at torch's print precision, 9 characters wide."""
+    if -1000 < value < 10000:
+        return f"{value:9.4f}"
+    return f"{value:9.2e}"
+
+
+def positions_label(positions: tuple[int, ...]) -> str:
+    """`@2` for one lookup; `×3 @1,4,7` when the same ID was looked up several times."""
+    text = f"@{positions[0]}" if len(positions) == 1 else f"×{len(positions)} @" + ",".join(
+        str(p) for p in positions[:4]
+    )
+    return text if len(text) <= POSITIONS_WIDTH else text[: POSITIONS_WIDTH - 1] + "…"
+
+
+class MatrixView(ScrollView, can_focus=True):
+    """Rows = token IDs, columns = embedding dimensions."""
+
+    COMPONENT_CLASSES = {
+        "matrix-view--header",
+        "matrix-view--label",
+        "matrix-view--looked-up",
+        "matrix-view--cursor",
+    }
+
+    DEFAULT_CSS = """
+    MatrixView {
+        background: $surface;
+    }
+    MatrixView > .matrix-view--header { text-style: bold; color: $text-muted; }
+    MatrixView > .matrix-view--label { color: $text-muted; }
+    MatrixView > .matrix-view--looked-up { text-style: bold reverse; color: $accent; }
+    MatrixView > .matrix-view--cursor { text-style: underline; }
+    MatrixView:focus > .matrix-view--cursor { text-style: bold underline; background: $boost; }
+    """
+
+    BINDINGS = [
+        Binding("up", "cursor_by(-1)", show=False),
+        Binding("down", "cursor_by(1)", show=False),
+        Binding("pageup", "cursor_page(-1)", show=False),
+        Binding("pagedown", "cursor_page(1)", show=False),
+        Binding("home", "cursor_to(0)", show=False),
+        Binding("end", "cursor_to(-1)", show=False),
+        Binding("left", "columns_by(-1)", show=False),
+        Binding("right", "columns_by(1)", show=False),
+        Binding("enter", "choose", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, repaint=False)
+
+    @dataclass
+    class RowChosen(Message):
+        """Enter (or a double click) on a row: its token ID."""
+
+        row: int
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._source: RowSource | None = None
+        self._labels: dict[int, str] = {}
+        self._id_width = 2
+        self._label_width = 0
+        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+
+    # -- data --------------------------------------------------------------------------------
+    def set_source(self, source: RowSource) -> None:
+        """Show a new matrix (rows × cols)."""
+        self._source = source
+        self._labels = {}
+        self._id_width = max(2, len(str(source.rows - 1)))
+        self._label_width = len(MARKER) + self._id_width + 1 + POSITIONS_WIDTH + 1
+        self.virtual_size = Size(self._label_width + source.cols * CELL_WIDTH, source.rows + 1)
+        self._lines.clear()
+        self.cursor_row = 0
+        self.refresh()
+
+    def set_marks(self, positions: Mapping[int, tuple[int, ...]]) -> None:
+        """Mark the looked-up rows; repaint only the rows whose mark changed."""
+        labels = {row: positions_label(found) for row, found in positions.items()}
+        old = self._labels
+        self._labels = labels
+        for row in old.keys() | labels.keys():
+            if old.get(row) != labels.get(row):
+                self.refresh_line(row + 1)
+
+    def show_row(self, row: int) -> None:
+        """Scroll (without animation) just enough for `row` to be on screen."""
+        top = round(self.scroll_offset.y)
+        visible = max(1, self.scrollable_content_region.height - 1)
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + visible:
+            self.scroll_to(y=row - visible + 1, animate=False, immediate=True)
+
+    @property
+    def marked_rows(self) -> frozenset[int]:
+        return frozenset(self._labels)
+
+    # -- cursor ------------------------------------------------------------------------------
+    def validate_cursor_row(self, row: int) -> int:
+        rows = self._source.rows if self._source else 1
+        return max(0, min(row, rows - 1))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self.refresh_line(old + 1)
+        self.refresh_line(new + 1)
+        self.show_row(new)
+
+    def action_cursor_by(self, delta: int) -> None:
+        self.cursor_row += delta
+
+    def action_cursor_page(self, direction: int) -> None:
+        self.cursor_row += direction * max(1, self.scrollable_content_region.height - 1)
+
+    def action_cursor_to(self, row: int) -> None:
+        self.cursor_row = row if row >= 0 else (self._source.rows - 1 if self._source else 0)
+
+    def action_columns_by(self, delta: int) -> None:
+        self.scroll_to(x=self.scroll_offset.x + delta * CELL_WIDTH, animate=False)
+
+    def action_choose(self) -> None:
+        if self._source is not None:
+            self.post_message(self.RowChosen(self.cursor_row))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1 and self._source is not None:
+            self.cursor_row = round(self.scroll_offset.y) + event.y - 1
+            if event.chain == 2:
+                self.action_choose()
+
+    def on_focus(self) -> None:
+        self.refresh_line(self.cursor_row + 1)
+
+    def on_blur(self) -> None:
+        self.refresh_line(self.cursor_row + 1)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()
+
+    # -- rendering ---------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if self._source is None:
+            return Strip.blank(width, self.rich_style)
+        first_col = round(self.scroll_offset.x) // CELL_WIDTH
+        count = max(0, (width - self._label_width) // CELL_WIDTH + 1)
+        if y == 0:
+            return self._header(first_col, count, width)
+        row = round(self.scroll_offset.y) + y - 1
+        if row >= self._source.rows:
+            return Strip.blank(width, self.rich_style)
+        label = self._labels.get(row)
+        is_cursor = row == self.cursor_row
+        key = (row, first_col, width, label, is_cursor, is_cursor and self.has_focus)
+        strip = self._lines.get(key)
+        if strip is None:
+            strip = self._row(row, first_col, count, width, label, is_cursor)
+            self._lines[key] = strip
+        return strip
+
+    def _header(self, first_col: int, count: int, width: int) -> Strip:
+        stop = min(first_col + count, self._source.cols)
+        label = " " * len(MARKER) + "ID".rjust(self._id_width)
+        cells = "".join(f" {col:>9}" for col in range(first_col, stop))
+        style = self.get_component_rich_style("matrix-view--header")
+        return Strip([Segment(label.ljust(self._label_width), style), Segment(cells, style)]).adjust_cell_length(
+            width, self.rich_style
+        )
+
+    def _row(self, row: int, first_col: int, count: int, width: int, label: str | None, is_cursor: bool) -> Strip:
+        stop = min(first_col + count, self._source.cols)
+        values = self._source.row(row, first_col, stop).tolist()
+        cells = "".join(" " + format_cell(value) for value in values)
+        marker = MARKER if label else " " * len(MARKER)
+        text = f"{marker}{row:>{self._id_width}} {(label or ''):<{POSITIONS_WIDTH}} "
+        base = self.rich_style
+        label_style = self.get_component_rich_style("matrix-view--label")
+        cell_style = base
+        if label:
+            label_style = cell_style = self.get_component_rich_style("matrix-view--looked-up")
+        if is_cursor:
+            cursor = self.get_component_rich_style("matrix-view--cursor")
+            label_style, cell_style = label_style + cursor, cell_style + cursor
+        return Strip([Segment(text, label_style), Segment(cells, cell_style)]).adjust_cell_length(width, base)
