@@ -131,14 +131,13 @@ class ExplorerApp(App[None]):
     # -- the session, created off the event loop ---------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _create_session(self) -> None:
-        started = time.perf_counter()
         from tui.core.session import EmbeddingSession  # imports torch: seconds on a cold start
 
         self._loading_step = "weight.loading_step.create"
         session = EmbeddingSession(self.spec)
         session.set_frozen(self._initial_toggles[0])
         session.no_grad = self._initial_toggles[1]
-        self.call_from_thread(self._session_ready, session, time.perf_counter() - started)
+        self.call_from_thread(self._session_ready, session)
 
     def _show_loading_step(self) -> None:
         step = self.t(self._loading_step, size=human_size(self.spec.nbytes))
@@ -151,7 +150,7 @@ class ExplorerApp(App[None]):
             error = event.worker.error
             self.query_one(StatusLine).show(self.t("error.unexpected", error=f"{type(error).__name__}: {error}"), True)
 
-    def _session_ready(self, session: EmbeddingSession, seconds: float) -> None:
+    def _session_ready(self, session: EmbeddingSession) -> None:
         self._loading_timer.stop()
         self.query_one("#loading").display = False
         matrix = self.query_one(MatrixView)
@@ -161,8 +160,6 @@ class ExplorerApp(App[None]):
             checkbox.disabled = False
         self.session = session
         self._update(self.query_one("#ids", Input))
-        if self.lookup is not None and not self.lookup.ids:
-            self._say(Message("weight.ready", {"vocab_size": self.spec.vocab_size, "dim": self.spec.dim, "seconds": seconds}))
 
     # -- typing ------------------------------------------------------------------------------
     @guarded

@@ -22,7 +22,6 @@ EN: dict[str, str] = {
     "weight.loading_step.import": "importing torch",
     "weight.loading_step.create": "creating the layer ({size})",
     "weight.loading_elapsed": "{step} · {seconds:.1f} s",
-    "weight.ready": "Ready: nn.Embedding({vocab_size}, {dim}) created in {seconds:.2f} s.",
     # input
     "input.label": "Token IDs",
     "input.placeholder": "Type token IDs, e.g. 2, 3, 5, 1",
@@ -108,7 +107,6 @@ ES: dict[str, str] = {
     "weight.loading_step.import": "importando torch",
     "weight.loading_step.create": "creando la capa de incrustación ({size})",
     "weight.loading_elapsed": "{step} · {seconds:.1f} s",
-    "weight.ready": "Lista: nn.Embedding({vocab_size}, {dim}) creada en {seconds:.2f} s.",
     "input.label": "IDs de token",
     "input.placeholder": "Escribe IDs de token, p. ej. 2, 3, 5, 1",
     "result.title": "print(layer(torch.tensor(ids)))",

@@ -1,0 +1,58 @@
+"""`embedding-explorer lookup` prints what torch prints; bad input is one line on stderr, exit 2."""
+
+import subprocess
+import sys
+
+import pytest
+import torch
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, env={"LANG": "C.UTF-8", "PATH": ""})
+
+
+def test_lookup_prints_weight_result_and_flags() -> None:
+    done = cli("lookup", "2", "3", "5", "1")
+    assert done.returncode == 0
+    torch.manual_seed(123)
+    layer = torch.nn.Embedding(6, 3)
+    assert repr(layer.weight) in done.stdout
+    assert repr(layer(torch.tensor([2, 3, 5, 1]))) in done.stdout
+    assert "grad_fn=<EmbeddingBackward0>  is_leaf=False" in done.stdout
+    assert "layer.weight: Parameter=True  shape=(6, 3)  requires_grad=True  is_leaf=True  grad=None" in done.stdout
+
+
+def test_options_before_and_after_lookup() -> None:
+    done = cli("--dim", "4", "lookup", "--dtype", "float64", "--no-grad", "[1, 0]")
+    assert done.returncode == 0
+    torch.manual_seed(123)
+    layer = torch.nn.Embedding(6, 4, dtype=torch.float64)
+    with torch.no_grad():
+        assert repr(layer(torch.tensor([1, 0]))) in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("lookup", "7"), "ID 7 at position 0 (column 1) is out of range: valid IDs are 0..5"),
+        (("lookup", "2.5"), "'2.5' at column 1 (position 0) is not a whole number"),
+        (("--vocab-size", "0"), "--vocab-size must be a whole number ≥ 1 (got 0)"),
+        (("--dim", "-2"), "--dim must be a whole number ≥ 1 (got -2)"),
+        (("--dtype", "int8"), "--dtype must be one of float32, float64, float16, bfloat16 (got int8)"),
+        (("--dim", "x"), "invalid int value: 'x'"),
+        (("--lang", "fr"), "invalid choice: 'fr'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...], expected: str) -> None:
+    done = cli(*args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert expected in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
+
+
+def test_spanish_messages() -> None:
+    done = cli("--lang", "es", "lookup", "abc")
+    assert done.returncode == 2
+    assert "no es un ID de token" in done.stderr
