@@ -35,7 +35,7 @@ from tui.widgets.result_view import ResultView
 from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from tui.core.session import EmbeddingSession, Lookup
+    from tui.core.session import EmbeddingSession, Lookup, WeightFlags
 
 WIDE = 120  # from this many columns on, the result and the flags sit side by side
 
@@ -159,6 +159,7 @@ class ExplorerApp(App[None]):
         for checkbox in self.query(Checkbox):
             checkbox.disabled = False
         self.session = session
+        self._show_weight_title(session.weight_flags())
         self._update(self.query_one("#ids", Input))
 
     # -- typing ------------------------------------------------------------------------------
@@ -197,21 +198,21 @@ class ExplorerApp(App[None]):
         result.show(lookup.text)
         self.query_one(FlagsView).show(lookup, self.t("flags.result"), self.t("flags.weight"))
         self.query_one(MatrixView).set_marks(lookup.positions)
-        self.query_one("#weight-title", Static).update(Text(self._weight_title(lookup)))
+        self._show_weight_title(lookup.weight)
         if lookup.ids:
             self._say(Message("status.ok", {"count": len(lookup.ids), "shape": lookup.shape}))
         else:
             self._say(Message("status.empty", {"dim": self.spec.dim}))
 
-    def _weight_title(self, lookup: Lookup) -> str:
-        weight = lookup.weight
-        return self.t(
+    def _show_weight_title(self, weight: WeightFlags) -> None:
+        title = self.t(
             "weight.title",
             kind=weight.kind,
             shape=weight.shape,
             dtype=weight.dtype,
             requires_grad=weight.requires_grad,
         )
+        self.query_one("#weight-title", Static).update(Text(title))
 
     def _say(self, message: Message, error: bool = False) -> None:
         self.query_one(StatusLine).show(message.render(self.lang), error)

@@ -7,17 +7,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from rich.text import Text
+from textual.widgets import Static
 
 
 class CodeScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     CodeScreen { align: center middle; }
     CodeScreen > VerticalScroll {
-        width: auto; max-width: 95%; height: auto; max-height: 90%;
+        width: 95%; max-width: 100; height: auto; max-height: 90%;
         border: round $accent; padding: 0 1; background: $panel;
     }
-    CodeScreen Static { width: auto; }
     """
     BINDINGS = [Binding("escape,q,enter", "dismiss", show=False)]
 
@@ -30,5 +30,5 @@ class CodeScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = self._title
-            yield Label(self._explanation)
+            yield Static(Text(self._explanation))
             yield Static(Syntax(self.script, "python", theme="ansi_dark", word_wrap=False))

@@ -29,7 +29,7 @@ class GotoScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self._translate("goto.prompt", last=self._rows - 1))
+            yield Label(Text(self._translate("goto.prompt", last=self._rows - 1)))
             yield Input(id="goto-input")
             yield Static(id="goto-error")
 

@@ -18,10 +18,9 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: auto; max-width: 90%; height: auto; max-height: 90%;
+        width: 90%; max-width: 84; height: auto; max-height: 90%;
         border: round $accent; padding: 0 1; background: $panel;
     }
-    HelpScreen Static { width: auto; }
     """
     BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", show=False)]
 

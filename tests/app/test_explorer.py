@@ -1,0 +1,190 @@
+"""Behaviour, as a person at the keyboard sees it."""
+
+import subprocess
+import sys
+
+import torch
+from textual.widgets import Input
+
+from tests.app.conftest import running, screen_text
+from tui.app import ExplorerApp
+from tui.screens.code import CodeScreen
+from tui.screens.help import HelpScreen
+from tui.widgets.matrix_view import MatrixView
+from tui.widgets.result_view import ResultView
+from tui.widgets.status_line import StatusLine
+
+
+def book_layer() -> torch.nn.Embedding:
+    torch.manual_seed(123)
+    return torch.nn.Embedding(6, 3)
+
+
+async def test_launch_shows_the_books_matrix_with_the_input_focused() -> None:
+    app = ExplorerApp()
+    async with running(app) as pilot:
+        assert app.focused is app.query_one("#ids", Input)
+        matrix = app.query_one(MatrixView)
+        assert matrix.render_line(1).text.split()[:4] == ["0", "0.3374", "-0.1778", "-0.1690"]
+        assert matrix.render_line(6).text.split()[:4] == ["5", "-2.8400", "-0.7849", "-1.4096"]
+        assert "layer.weight · Parameter · shape (6, 3) · torch.float32 · requires_grad=True" in screen_text(app)
+        await pilot.press("3")
+        assert app.query_one(ResultView).text == "tensor([[-0.4015,  0.9666, -1.1481]], grad_fn=<EmbeddingBackward0>)"
+
+
+async def test_typing_highlights_rows_and_shows_torchs_repr() -> None:
+    app = ExplorerApp()
+    async with running(app) as pilot:
+        await pilot.press(*"2, 3, 5, 1, 3")
+        matrix = app.query_one(MatrixView)
+        assert matrix.marked_rows == {1, 2, 3, 5}
+        assert app.query_one(ResultView).text == repr(book_layer()(torch.tensor([2, 3, 5, 1, 3])))
+        row3 = matrix.render_line(4).text
+        assert row3.startswith("▶") and "×2 @1,4" in row3
+        assert not matrix.render_line(1).text.startswith("▶")
+        assert any(segment.style.bold and segment.style.reverse for segment in matrix.render_line(4))
+
+
+async def test_an_invalid_id_keeps_the_last_good_result_and_says_why() -> None:
+    app = ExplorerApp()
+    async with running(app) as pilot:
+        await pilot.press(*"2, 3")
+        good = app.query_one(ResultView).text
+        await pilot.press(*", 7")
+        status = app.query_one(StatusLine)
+        assert status.has_class("-error")
+        assert "ID 7 at position 2 (column 7) is out of range: valid IDs are 0..5" in status.text
+        assert "IndexError: index out of range in self" in status.text
+        assert app.query_one(ResultView).text == good
+        assert app.query_one(MatrixView).marked_rows == {2, 3}
+        await pilot.press("backspace")
+        await pilot.press("1")
+        assert not status.has_class("-error")
+        assert app.query_one(MatrixView).marked_rows == {1, 2, 3}
+
+
+async def test_toggles_change_the_flags_truthfully() -> None:
+    app = ExplorerApp(ids="2, 3")
+    async with running(app) as pilot:
+        assert app.lookup.grad_fn == "EmbeddingBackward0"
+        await pilot.press("f2")
+        assert app.session.layer.weight.requires_grad is False
+        assert (app.lookup.requires_grad, app.lookup.grad_fn, app.lookup.weight.requires_grad) == (False, None, False)
+        assert "grad_fn" not in app.query_one(ResultView).text
+        assert "requires_grad=False" in screen_text(app)
+        await pilot.press("f2", "f3")
+        assert app.lookup.weight.requires_grad is True
+        assert (app.lookup.requires_grad, app.lookup.no_grad) == (False, True)
+        with torch.no_grad():
+            assert app.query_one(ResultView).text == repr(book_layer()(torch.tensor([2, 3])))
+
+
+async def test_the_view_follows_the_typed_id_in_a_big_matrix() -> None:
+    app = ExplorerApp(vocab_size=50257, dim=768)
+    async with running(app, size=(100, 30)) as pilot:
+        await pilot.press(*"17, 50000")
+        await pilot.pause()
+        matrix = app.query_one(MatrixView)
+        top = round(matrix.scroll_offset.y)
+        assert top <= 50000 < top + matrix.scrollable_content_region.height - 1
+        assert any(matrix.render_line(y).text.startswith("▶ 50000") for y in range(1, matrix.size.height))
+
+
+async def test_markup_and_control_characters_are_shown_literally() -> None:
+    app = ExplorerApp()
+    async with running(app) as pilot:
+        await pilot.press(*"[bold]x[/]")
+        assert app.query_one("#ids", Input).value == "[bold]x[/]"
+        assert "[bold]x[/]" in screen_text(app)
+        assert "'bold' at column 2" in app.query_one(StatusLine).text
+        app.query_one("#ids", Input).value = "2\x1b[31m"
+        await pilot.pause()
+        assert "\x1b" not in app.query_one("#ids", Input).value
+        assert "\x1b" not in screen_text(app)
+
+
+async def test_resizing_to_tiny_and_huge_keeps_working() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1")
+    async with running(app) as pilot:
+        for size in ((10, 5), (300, 100), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        await pilot.press("end", ",", "4")
+        assert app.lookup.ids == (2, 3, 5, 1, 4)
+        assert app.query_one(MatrixView).marked_rows == {1, 2, 3, 4, 5}
+
+
+async def test_matrix_keys_move_the_cursor_and_enter_appends_the_id() -> None:
+    app = ExplorerApp(ids="[2]")
+    async with running(app) as pilot:
+        app.query_one(MatrixView).focus()
+        await pilot.press("down", "down", "down", "enter", "end", "enter", "home", "enter")
+        assert app.query_one("#ids", Input).value == "[2, 3, 5, 0]"
+        assert app.lookup.ids == (2, 3, 5, 0)
+
+
+async def test_go_to_row_refuses_what_is_not_a_row() -> None:
+    app = ExplorerApp(vocab_size=1000, dim=4)
+    async with running(app) as pilot:
+        await pilot.press("ctrl+g", *"1000", "enter")
+        assert "'1000' is not a row" in screen_text(app)
+        await pilot.press(*["backspace"] * 4, *"640", "enter")
+        matrix = app.query_one(MatrixView)
+        assert matrix.cursor_row == 640
+        assert app.focused is matrix
+
+
+async def test_help_lists_every_command_and_closes() -> None:
+    app = ExplorerApp()
+    async with running(app) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for words in ("Show every key", "Freeze / unfreeze", "torch.no_grad()", "Copy a Python script", "Jump to the row", "Quit", "Shift+Tab", "Ctrl+P"):
+            assert words in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_copy_as_code_reproduces_the_screen() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1", freeze=True)
+    async with running(app) as pilot:
+        await pilot.press("f3", "f4")
+        assert isinstance(app.screen, CodeScreen)
+        script = app.clipboard
+        assert script == app.screen.script
+        printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+        assert printed == app.query_one(ResultView).text + "\n"
+
+
+async def test_a_pasted_flood_of_ids_is_summarised_and_marks_every_row() -> None:
+    app = ExplorerApp()
+    async with running(app) as pilot:
+        app.query_one("#ids", Input).value = ", ".join(str(i % 6) for i in range(100_000))
+        await pilot.pause()
+        assert app.lookup.shape == (100_000, 3)
+        assert "..." in app.query_one(ResultView).text
+        assert app.query_one(MatrixView).marked_rows == set(range(6))
+
+
+async def test_an_unexpected_error_becomes_a_notice_and_the_app_lives_on(monkeypatch) -> None:
+    app = ExplorerApp(ids="2")
+    notices: list[str] = []
+    async with running(app) as pilot:
+        monkeypatch.setattr(app, "notify", lambda message, **kw: notices.append(message))
+        monkeypatch.setattr(app.session, "lookup", lambda parsed: 1 / 0)
+        await pilot.press("3")
+        assert notices and "ZeroDivisionError" in notices[0]
+        assert app.is_running
+        assert app.lookup.ids == (2,)
+
+
+async def test_spanish_interface() -> None:
+    app = ExplorerApp(lang="es", ids="2, 9")
+    async with running(app) as pilot:
+        text = screen_text(app)
+        assert "IDs de token" in text
+        assert "Ayuda" in text
+        assert "fuera de rango" in app.query_one(StatusLine).text
+        assert "forma (6, 3)" in text

@@ -1,0 +1,77 @@
+"""Helpers shared by the benchmark scripts: the layer sizes, the machine header, plain-text tables.
+
+Not a test module (pytest only collects `test_*.py`); imported by `bench_*.py` when they run as scripts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.metadata
+import os
+import platform
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # `python tests/benchmarks/bench_x.py` puts only this folder on sys.path
+    sys.path.insert(0, str(REPO))
+
+# The layer sizes the issue asks about: the book's example, GPT-2, Llama 3.
+SIZES: dict[str, tuple[int, int]] = {
+    "6x3": (6, 3),
+    "50257x768": (50257, 768),
+    "128256x4096": (128256, 4096),
+}
+TERMINALS: tuple[tuple[int, int], ...] = ((80, 24), (160, 50))
+
+
+def cpu_model() -> str:
+    """The first `model name` of /proc/cpuinfo (or the platform's processor string)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine_header(title: str) -> str:
+    """Date, machine and versions: what a figure needs next to it to mean anything."""
+    lines = [
+        f"# {title}",
+        f"date:     {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"machine:  {platform.machine()} · {cpu_model()} · nproc {os.cpu_count()}"
+        f" (usable {len(os.sched_getaffinity(0))})",
+        f"python:   {platform.python_version()} · torch {version('torch')} · textual {version('textual')}",
+    ]
+    return "\n".join(lines)
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A Markdown table (pastes into the README as is), columns padded for the terminal."""
+    cells = [[str(cell) for cell in row] for row in rows]
+    widths = [max(len(headers[i]), *(len(row[i]) for row in cells)) for i in range(len(headers))]
+
+    def line(items: Sequence[str]) -> str:
+        return "| " + " | ".join(item.ljust(width) for item, width in zip(items, widths)) + " |"
+
+    rule = "|" + "|".join("-" * (width + 2) for width in widths) + "|"
+    return "\n".join([line(headers), rule, *(line(row) for row in cells)])
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
