@@ -100,7 +100,7 @@ class ExplorerApp(App[None]):
             yield ProgressBar(total=None, show_eta=False, show_percentage=False)
             yield Label(id="loading-step")
         yield MatrixView(id="matrix")
-        ids_input = Input(value=self._initial_ids, placeholder=self.t("input.placeholder"), id="ids")
+        ids_input = Input(self._initial_ids, self.t("input.placeholder"), id="ids", select_on_focus=False)
         ids_input.border_title = self.t("input.label")
         yield ids_input
         with Horizontal(id="toggles"):

@@ -10,6 +10,7 @@ import importlib.metadata
 import os
 import platform
 import statistics
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,6 +46,21 @@ def version(package: str) -> str:
         return "not installed"
 
 
+def git_state() -> str:
+    """The commit measured, and whether the working tree differs from it (figures depend on both)."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no", "tui"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + (" + uncommitted changes in tui/" if dirty else "")
+
+
 def machine_header(title: str) -> str:
     """Date, machine and versions: what a figure needs next to it to mean anything."""
     lines = [
@@ -53,6 +69,7 @@ def machine_header(title: str) -> str:
         f"machine:  {platform.machine()} · {cpu_model()} · nproc {os.cpu_count()}"
         f" (usable {len(os.sched_getaffinity(0))})",
         f"python:   {platform.python_version()} · torch {version('torch')} · textual {version('textual')}",
+        f"code:     {git_state()}",
     ]
     return "\n".join(lines)
 

@@ -309,10 +309,10 @@ def area(filename: str) -> str:
 
 
 def profile_app(size: str, terminal: tuple[int, int], top: int = 25) -> str:
-    """cProfile of the app's key loop: the top functions by own time, and own time per area."""
+    """cProfile (CPU clock) of the app's key loop: top functions by own time, and own time per area."""
     vocab_size, dim = SIZES[size]
     keys, expected = key_script(vocab_size)
-    profile = cProfile.Profile()
+    profile = cProfile.Profile(time.process_time)  # CPU time: leave out the event loop's sleeps
     app = ExplorerApp(vocab_size=vocab_size, dim=dim, lang="en")
     asyncio.run(measure(app, terminal, keys, expected, lambda a: a.session is not None, profile))
     stats = pstats.Stats(profile)
@@ -336,7 +336,7 @@ def profile_app(size: str, terminal: tuple[int, int], top: int = 25) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", nargs="+", choices=SIZES, default=list(SIZES), help="layer sizes")
-    parser.add_argument("--runs", type=int, default=3, help="rounds per size and terminal (median)")
+    parser.add_argument("--runs", type=int, default=3, help="rounds per size and terminal (median); 0: profile only")
     parser.add_argument("--quick", action="store_true", help="one round")
     parser.add_argument("--profile", nargs="*", choices=SIZES, help="also cProfile the app's loop at these sizes")
     args = parser.parse_args(argv)
@@ -345,10 +345,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(machine_header("bench_keys: CPU time per typed key (time.process_time, median of rounds)"))
     print(f"rounds: {runs} · warm-up keys {WARM_UP} · each key: pilot.press + pilot.pause()\n", flush=True)
     started = time.perf_counter()
-    rows = bench(args.sizes, runs)
-    print()
-    print(table(HEADERS, rows))
-    print(f"\ntarget: app ≤ {TARGET_FLOOR_RATIO} × floor · total {time.perf_counter() - started:.0f} s")
+    if runs:
+        rows = bench(args.sizes, runs)
+        print()
+        print(table(HEADERS, rows))
+        print(f"\ntarget: app ≤ {TARGET_FLOOR_RATIO} × floor · total {time.perf_counter() - started:.0f} s")
     for size in args.profile or ():
         for terminal in TERMINALS:
             print(profile_app(size, terminal))

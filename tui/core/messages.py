@@ -90,6 +90,7 @@ EN: dict[str, str] = {
     "key.matrix_enter.long": "Matrix: append the cursor row's ID to the input",
     "help.title": "Keys",
     "help.close": "Escape, q or F1 closes this panel.",
+    "help.letters": "The letter keys act when the ID input does not have the focus (Tab moves it).",
     "goto.prompt": "Go to the row of token ID (0..{last}):",
     "goto.invalid": "'{text}' is not a row: type a whole number from 0 to {last}.",
     # copy as code
@@ -167,6 +168,7 @@ ES: dict[str, str] = {
     "key.matrix_enter.long": "Matriz: añadir el ID de la fila del cursor a la entrada",
     "help.title": "Teclas",
     "help.close": "Escape, q o F1 cierra este panel.",
+    "help.letters": "Las teclas de letras actúan cuando la entrada de IDs no tiene el foco (Tab lo mueve).",
     "goto.prompt": "Ir a la fila del ID de token (0..{last}):",
     "goto.invalid": "'{text}' no es una fila: escribe un número entero de 0 a {last}.",
     "copy.done": "Copiado al portapapeles (OSC 52). Pegado en Python imprime el resultado de la pantalla:",

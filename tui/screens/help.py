@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -40,3 +41,4 @@ class HelpScreen(ModalScreen[None]):
             scroll.border_title = self._translate("help.title")
             scroll.border_subtitle = self._translate("help.close")
             yield Static(table)
+            yield Static(Text(self._translate("help.letters"), style="italic"))

@@ -124,6 +124,9 @@ class MatrixView(ScrollView, can_focus=True):
 
     def show_row(self, row: int) -> None:
         """Scroll (without animation) just enough for `row` to be on screen."""
+        if not self.scrollable_content_region.height:  # not laid out yet: once it is
+            self.call_after_refresh(self.show_row, row)
+            return
         top = round(self.scroll_offset.y)
         visible = max(1, self.scrollable_content_region.height - 1)
         if row < top:

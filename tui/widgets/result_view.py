@@ -11,7 +11,7 @@ class ResultView(VerticalScroll, can_focus=True):
     """torch's own repr, shown literally (never parsed as markup)."""
 
     DEFAULT_CSS = """
-    ResultView { height: 1fr; min-height: 3; }
+    ResultView { height: 1fr; min-height: 3; overflow-x: auto; }
     ResultView > Static { width: auto; }
     """
 
@@ -20,7 +20,7 @@ class ResultView(VerticalScroll, can_focus=True):
 
     def show(self, text: str, stale: bool = False) -> None:
         """Show `text`; a stale result (the input is currently invalid) is dimmed, not hidden."""
-        self.query_one(Static).update(Text(text, style="dim" if stale else ""))
+        self.query_one(Static).update(Text(text, style="dim" if stale else "", no_wrap=True))
         self.set_class(stale, "-stale")
 
     @property
