@@ -24,7 +24,7 @@ from tui.core.code import reproduce_script
 from tui.core.messages import LANGUAGES, Message, resolve_lang, translate
 from tui.core.parse import IdError, ParsedIds, append_id, parse_ids
 from tui.core.spec import LayerSpec, human_size
-from tui.core.text import single_line
+from tui.core.text import printable, single_line
 from tui.screens.code import CodeScreen
 from tui.screens.goto import GotoScreen
 from tui.screens.help import HelpScreen
@@ -48,7 +48,8 @@ def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return handler(self, *args, **kwargs)
         except Exception as error:  # noqa: BLE001 - the boundary that keeps the app alive
-            self.notify(self.t("error.unexpected", error=f"{type(error).__name__}: {error}"), severity="error")
+            message = self.t("error.unexpected", error=f"{type(error).__name__}: {error}")
+            self.notify(printable(message), severity="error", markup=False)
             return None
 
     return wrapper

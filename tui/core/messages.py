@@ -17,7 +17,7 @@ EN: dict[str, str] = {
     "app.title": "embedding-explorer",
     "app.subtitle": "nn.Embedding({vocab_size}, {dim}) · seed {seed}",
     # weight matrix
-    "weight.title": "layer.weight · {kind} · shape {shape} · {dtype} · requires_grad={requires_grad}",
+    "weight.title": "layer.weight · {kind} · {shape} · {dtype} · requires_grad={requires_grad}",
     "weight.loading": "Importing torch and creating nn.Embedding({vocab_size}, {dim}, dtype={dtype})…",
     "weight.loading_step.import": "importing torch",
     "weight.loading_step.create": "creating the layer ({size})",
@@ -103,7 +103,7 @@ EN: dict[str, str] = {
 ES: dict[str, str] = {
     "app.title": "embedding-explorer",
     "app.subtitle": "nn.Embedding({vocab_size}, {dim}) · semilla {seed}",
-    "weight.title": "layer.weight · {kind} · forma {shape} · {dtype} · requires_grad={requires_grad}",
+    "weight.title": "layer.weight · {kind} · {shape} · {dtype} · requires_grad={requires_grad}",
     "weight.loading": "Importando torch y creando nn.Embedding({vocab_size}, {dim}, dtype={dtype})…",
     "weight.loading_step.import": "importando torch",
     "weight.loading_step.create": "creando la capa de incrustación ({size})",
