@@ -182,7 +182,7 @@ async def test_an_unexpected_error_becomes_a_notice_and_the_app_lives_on(monkeyp
 
 async def test_spanish_interface() -> None:
     app = ExplorerApp(lang="es", ids="2, 9")
-    async with running(app) as pilot:
+    async with running(app):
         text = screen_text(app)
         assert "IDs de token" in text
         assert "Ayuda" in text

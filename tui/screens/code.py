@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from rich.syntax import Syntax
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from rich.text import Text
 from textual.widgets import Static
 
+from tui.screens.panel import PanelScreen
 
-class CodeScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    CodeScreen { align: center middle; }
-    CodeScreen > VerticalScroll {
-        width: 95%; max-width: 100; height: auto; max-height: 90%;
-        border: round $accent; padding: 0 1; background: $panel;
-    }
-    """
-    BINDINGS = [Binding("escape,q,enter", "dismiss", show=False)]
+
+class CodeScreen(PanelScreen):
+    BINDINGS = [Binding("enter", "dismiss", show=False)]
 
     def __init__(self, script: str, title: str, explanation: str) -> None:
         super().__init__()

@@ -9,21 +9,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.commands import COMMANDS, OTHER_KEYS
+from tui.screens.panel import PanelScreen
 
 
-class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 90%; max-width: 84; height: auto; max-height: 90%;
-        border: round $accent; padding: 0 1; background: $panel;
-    }
-    """
-    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", show=False)]
+class HelpScreen(PanelScreen):
+    BINDINGS = [Binding("f1,question_mark", "dismiss", show=False)]
 
     def __init__(self, translate: Callable[[str], str]) -> None:
         super().__init__()
