@@ -90,6 +90,22 @@ def test_any_string_gives_ids_or_our_error(text: str) -> None:
         assert all(int(text[start:end]) == value for value, (start, end) in zip(parsed.ids, parsed.spans))
 
 
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="0123456789 ,\t", max_size=40))
+def test_plain_lists_parse_as_they_do_inside_brackets(text: str) -> None:
+    """Plain digits-and-commas input takes a fast path; it must agree with the general parser."""
+    try:
+        plain = parse_ids(text)
+    except IdParseError as error:
+        with pytest.raises(IdParseError) as bracketed:
+            parse_ids(f"[{text}]")
+        assert bracketed.value.message.key == error.message.key
+    else:
+        bracketed = parse_ids(f"[{text}]")
+        assert bracketed.ids == plain.ids
+        assert bracketed.spans == tuple((start + 1, end + 1) for start, end in plain.spans)
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.integers(0, 10**6), max_size=20), st.sampled_from(["{}", "[{}]", "torch.tensor([{}])"]), st.sampled_from([", ", " ", ","]))
 def test_round_trip_of_written_lists(ids: list[int], form: str, separator: str) -> None:

@@ -17,6 +17,9 @@ _TOKEN = re.compile(r"[^\s,\[\]()]+|[,\[\]()]")
 _INTEGER = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
 _WRAPPERS = ("torch.tensor", "tensor")
+_PLAIN = re.compile(r"[\d\s,]*")  # only digits, whitespace and commas
+_EMPTY_ITEM = re.compile(r"^\s*,|,\s*,")
+_DIGITS = re.compile(r"\d+")
 _MAX_DIGITS = 4000  # int() refuses longer decimal strings; no vocabulary is anywhere near
 
 
@@ -56,6 +59,23 @@ def _fail(key: str, start: int, **params: object) -> IdParseError:
 
 def parse_ids(text: str) -> ParsedIds:
     """Parse `text` into token IDs (negative or out-of-range IDs are the session's to judge)."""
+    return _parse_plain(text) or _parse_tokens(text)
+
+
+def _parse_plain(text: str) -> ParsedIds | None:
+    """The common case fast (a pasted flood of 100 000 IDs): digits, spaces and commas, no empty item.
+
+    Anything else, or anything wrong, is left to `_parse_tokens`, which knows every form and error.
+    """
+    if not _PLAIN.fullmatch(text) or _EMPTY_ITEM.search(text):
+        return None
+    matches = list(_DIGITS.finditer(text))
+    if any(match.end() - match.start() > _MAX_DIGITS for match in matches):
+        return None
+    return ParsedIds(tuple(int(match.group()) for match in matches), tuple(match.span() for match in matches))
+
+
+def _parse_tokens(text: str) -> ParsedIds:
     ids: list[int] = []
     spans: list[tuple[int, int]] = []
     open_brackets: list[tuple[str, int]] = []
