@@ -188,3 +188,41 @@ async def test_spanish_interface() -> None:
         assert "Ayuda" in text
         assert "fuera de rango" in app.query_one(StatusLine).text
         assert "Congelar pesos" in text
+
+
+async def test_typing_while_the_layer_is_created_is_looked_up_when_it_is_ready(monkeypatch) -> None:
+    import threading
+
+    import tui.core.session
+
+    release = threading.Event()
+    real = tui.core.session.EmbeddingSession
+
+    class SlowSession(real):
+        def __init__(self, spec) -> None:
+            release.wait(10)
+            super().__init__(spec)
+
+    monkeypatch.setattr(tui.core.session, "EmbeddingSession", SlowSession)
+    app = ExplorerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"2, 3")
+        await pilot.pause(0.3)
+        assert app.session is None
+        assert app.query_one("#loading").display and not app.query_one(MatrixView).display
+        assert "creating the layer" in screen_text(app)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.lookup.ids == (2, 3)
+        assert app.query_one(MatrixView).marked_rows == {2, 3}
+
+
+async def test_highlight_needs_no_colour(monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ExplorerApp(ids="4")
+    async with running(app) as pilot:
+        await pilot.pause()
+        line = app.query_one(MatrixView).render_line(5)
+        assert line.text.startswith("▶")
+        assert all(segment.style.reverse and segment.style.bold for segment in line if segment.text.strip())
