@@ -6,17 +6,15 @@ torch is imported in a worker thread, so the first frame (and typing) comes befo
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.containers import Horizontal, Vertical
-from textual.reactive import var
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
+from textual.widgets import Checkbox, Input, Static
 from textual.worker import Worker
 
 from tui.commands import COMMANDS, bindings
@@ -30,6 +28,7 @@ from tui.screens.goto import GotoScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.flags_view import FlagsView
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.loading_panel import LoadingPanel
 from tui.widgets.matrix_view import MatrixView
 from tui.widgets.result_view import ResultView
 from tui.widgets.status_line import StatusLine
@@ -61,9 +60,6 @@ class ExplorerApp(App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS = bindings()
 
-    session: var[EmbeddingSession | None] = var(None)
-    lookup: var[Lookup | None] = var(None)
-
     def __init__(
         self,
         vocab_size: int = 6,
@@ -83,8 +79,9 @@ class ExplorerApp(App[None]):
         self.spec.check()
         self._initial_ids = single_line(ids)
         self._initial_toggles = (freeze, no_grad)
-        self._parsed = ParsedIds((), ())  # the last IDs that parsed and fit the layer
-        self._loading_started = 0.0
+        self.session: EmbeddingSession | None = None  # set once torch has built the layer
+        self.lookup: Lookup | None = None  # the last good lookup, kept while the input is invalid
+        self._parsed = ParsedIds((), ())  # the IDs of that lookup, with where they were typed
         self._loading_step = "weight.loading_step.import"
         self.title = self.t("app.title")
 
@@ -96,10 +93,8 @@ class ExplorerApp(App[None]):
     def compose(self) -> ComposeResult:
         spec = self.spec
         yield Static(id="weight-title")
-        with Vertical(id="loading"):
-            yield Label(Text(self.t("weight.loading", vocab_size=spec.vocab_size, dim=spec.dim, dtype=spec.dtype)))
-            yield ProgressBar(total=None, show_eta=False, show_percentage=False)
-            yield Label(id="loading-step")
+        title = self.t("weight.loading", vocab_size=spec.vocab_size, dim=spec.dim, dtype=spec.dtype)
+        yield LoadingPanel(title, self._loading_line, id="loading")
         yield MatrixView(id="matrix")
         ids_input = Input(self._initial_ids, self.t("input.placeholder"), id="ids", select_on_focus=False)
         ids_input.border_title = self.t("input.label")
@@ -121,9 +116,6 @@ class ExplorerApp(App[None]):
         self.query_one(KeyBar).show(self.t)
         self.query_one("#ids", Input).focus()
         self.query_one(ResultView).show(self.t("result.waiting"))
-        self._loading_started = time.perf_counter()
-        self._loading_timer = self.set_interval(0.1, self._show_loading_step)
-        self._show_loading_step()
         self._create_session()
 
     def on_resize(self) -> None:
@@ -140,20 +132,18 @@ class ExplorerApp(App[None]):
         session.no_grad = self._initial_toggles[1]
         self.call_from_thread(self._session_ready, session)
 
-    def _show_loading_step(self) -> None:
+    def _loading_line(self, seconds: float) -> str:
         step = self.t(self._loading_step, size=human_size(self.spec.nbytes))
-        seconds = time.perf_counter() - self._loading_started
-        self.query_one("#loading-step", Label).update(Text(self.t("weight.loading_elapsed", step=step, seconds=seconds)))
+        return self.t("weight.loading_elapsed", step=step, seconds=seconds)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.error is not None:
-            self._loading_timer.stop()
+            self.query_one(LoadingPanel).stop()
             error = event.worker.error
             self.query_one(StatusLine).show(self.t("error.unexpected", error=f"{type(error).__name__}: {error}"), True)
 
     def _session_ready(self, session: EmbeddingSession) -> None:
-        self._loading_timer.stop()
-        self.query_one("#loading").display = False
+        self.query_one(LoadingPanel).stop()
         matrix = self.query_one(MatrixView)
         matrix.display = True
         matrix.set_source(session.rows)
@@ -180,22 +170,24 @@ class ExplorerApp(App[None]):
             parsed = parse_ids(ids_input.value)
             if self.session is None:
                 return
-            lookup = self.session.lookup(parsed)
+            if self.lookup is None or parsed.ids != self.lookup.ids:  # a comma or a space changes nothing
+                self.lookup = self.session.lookup(parsed)
         except IdError as error:
             self._say(error.message, error=True)
             self.query_one(ResultView).show(self.lookup.text if self.lookup else "", stale=True)
             return
         self._parsed = parsed
-        self.lookup = lookup
+        self._show(self.lookup)
         typed = parsed.index_at(ids_input.cursor_position)
         if typed is not None:
             self.query_one(MatrixView).show_row(parsed.ids[typed])
 
-    def watch_lookup(self, lookup: Lookup | None) -> None:
-        if lookup is None:
-            return
+    def _show(self, lookup: Lookup) -> None:
+        """Show a lookup; each widget repaints only what differs from what it shows."""
         result = self.query_one(ResultView)
-        result.border_title = self.t("result.title_no_grad" if lookup.no_grad else "result.title")
+        title = self.t("result.title_no_grad" if lookup.no_grad else "result.title")
+        if result.border_title != title:
+            result.border_title = title
         result.show(lookup.text)
         self.query_one(FlagsView).show(lookup, self.t("flags.result"), self.t("flags.weight"))
         self.query_one(MatrixView).set_marks(lookup.positions)
@@ -213,7 +205,9 @@ class ExplorerApp(App[None]):
             dtype=weight.dtype,
             requires_grad=weight.requires_grad,
         )
-        self.query_one("#weight-title", Static).update(Text(title))
+        weight_title = self.query_one("#weight-title", Static)
+        if str(weight_title.content) != title:
+            weight_title.update(Text(title), layout=False)
 
     def _say(self, message: Message, error: bool = False) -> None:
         self.query_one(StatusLine).show(message.render(self.lang), error)
@@ -230,6 +224,7 @@ class ExplorerApp(App[None]):
             self.session.no_grad = event.value
             key = "toggle.no_grad_on" if event.value else "toggle.no_grad_off"
         self.lookup = self.session.lookup(self._parsed)
+        self._show(self.lookup)
         self._say(Message(key))
 
     def action_toggle_freeze(self) -> None:

@@ -56,10 +56,12 @@ async def test_an_invalid_id_keeps_the_last_good_result_and_says_why() -> None:
         assert "ID 7 at position 2 (column 7) is out of range: valid IDs are 0..5" in status.text
         assert "IndexError: index out of range in self" in status.text
         assert app.query_one(ResultView).text == good
+        assert app.query_one(ResultView).has_class("-stale")
         assert app.query_one(MatrixView).marked_rows == {2, 3}
         await pilot.press("backspace")
+        assert not status.has_class("-error")  # back to the last good IDs: no longer an error
+        assert not app.query_one(ResultView).has_class("-stale")
         await pilot.press("1")
-        assert not status.has_class("-error")
         assert app.query_one(MatrixView).marked_rows == {1, 2, 3}
 
 

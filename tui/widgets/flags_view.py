@@ -18,7 +18,15 @@ class FlagsView(Static):
     FlagsView { height: auto; padding: 0 1; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: tuple = ()
+
     def show(self, lookup: Lookup, result_label: str, weight_label: str) -> None:
+        shown = (lookup.flags(), lookup.weight.flags(), result_label, weight_label)
+        if shown == self._shown:  # typing changes IDs far more often than flags
+            return
+        self._shown = shown
         text = Text()
         for title, flags in ((result_label, lookup.flags()), ("\n" + weight_label, lookup.weight.flags())):
             text.append(title, style="bold underline")

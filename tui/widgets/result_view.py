@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -15,14 +16,27 @@ class ResultView(VerticalScroll, can_focus=True):
     ResultView > Static { width: auto; }
     """
 
-    def compose(self):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: tuple[str, bool] = ("", False)
+
+    def compose(self) -> ComposeResult:
         yield Static(id="result-text")
 
     def show(self, text: str, stale: bool = False) -> None:
-        """Show `text`; a stale result (the input is currently invalid) is dimmed, not hidden."""
-        self.query_one(Static).update(Text(text, style="dim" if stale else "", no_wrap=True))
+        """Show `text`; a stale result (the input is currently invalid) is dimmed, not hidden.
+
+        Re-layout only when the text's extent changes: typing usually changes the numbers, not the shape.
+        """
+        if (text, stale) == self._shown:
+            return
+        lines = text.split("\n")
+        old_lines = self._shown[0].split("\n")
+        resized = len(lines) != len(old_lines) or max(map(len, lines)) != max(map(len, old_lines))
+        self._shown = (text, stale)
         self.set_class(stale, "-stale")
+        self.query_one(Static).update(Text(text, style="dim" if stale else "", no_wrap=True), layout=resized)
 
     @property
     def text(self) -> str:
-        return str(self.query_one(Static).content)
+        return self._shown[0]

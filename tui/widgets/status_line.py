@@ -10,14 +10,20 @@ from tui.core.text import printable
 
 class StatusLine(Static):
     DEFAULT_CSS = """
-    StatusLine { height: auto; max-height: 3; padding: 0 1; }
+    StatusLine { height: 2; padding: 0 1; }
     StatusLine.-error { color: $error; text-style: bold; }
     """
 
     def show(self, message: str, error: bool = False) -> None:
-        """Errors carry a ✗ so they read as errors without colour; the text is shown literally."""
+        """Errors carry a ✗ so they read as errors without colour; the text is shown literally.
+
+        A fixed height of two lines: a new message never re-lays out the screen.
+        """
+        text = ("✗ " if error else "") + printable(message)
+        if text == self.text:
+            return
         self.set_class(error, "-error")
-        self.update(Text(("✗ " if error else "") + printable(message)))
+        self.update(Text(text), layout=False)
 
     @property
     def text(self) -> str:
