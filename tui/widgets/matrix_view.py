@@ -85,7 +85,7 @@ class MatrixView(ScrollView, can_focus=True):
         Binding("enter", "choose", show=False),
     ]
 
-    cursor_row: reactive[int] = reactive(0, repaint=False)
+    cursor_row: reactive[int] = reactive(0, repaint=False, init=False)
 
     @dataclass
     class RowChosen(Message):
@@ -100,6 +100,7 @@ class MatrixView(ScrollView, can_focus=True):
         self._id_width = 2
         self._label_width = 0
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._shown_row = 0  # the row the view keeps on screen
 
     # -- data --------------------------------------------------------------------------------
     def set_source(self, source: RowSource) -> None:
@@ -124,8 +125,8 @@ class MatrixView(ScrollView, can_focus=True):
 
     def show_row(self, row: int) -> None:
         """Scroll (without animation) just enough for `row` to be on screen."""
-        if not self.scrollable_content_region.height:  # not laid out yet: once it is
-            self.call_after_refresh(self.show_row, row)
+        self._shown_row = row
+        if not self.scrollable_content_region.height:  # not laid out yet: on_resize will
             return
         top = round(self.scroll_offset.y)
         visible = max(1, self.scrollable_content_region.height - 1)
@@ -169,6 +170,9 @@ class MatrixView(ScrollView, can_focus=True):
             self.cursor_row = round(self.scroll_offset.y) + event.y - 1
             if event.chain == 2:
                 self.action_choose()
+
+    def on_resize(self) -> None:
+        self.show_row(self._shown_row)
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor_row + 1)
