@@ -37,5 +37,6 @@ class LoadingPanel(Static):
         self.update(Text(f"{self._title}\n{spinner} {self._step(time.perf_counter() - self._started)}"), layout=False)
 
     def stop(self) -> None:
+        """The layer exists (or failed): the panel leaves the screen and the DOM."""
         self._timer.stop()
-        self.display = False
+        self.remove()
