@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from tui.core.session import EmbeddingSession, Lookup, WeightFlags
 
 WIDE = 120  # from this many columns on, the result and the flags sit side by side
+BELOW_MATRIX = 22  # rows kept for the input, toggles, result, flags, status and keys on tall terminals
 
 
 def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -119,7 +120,10 @@ class ExplorerApp(App[None]):
         self._create_session()
 
     def on_resize(self) -> None:
-        self.screen.set_class(self.size.width >= WIDE, "-wide")
+        """Wide terminals put the flags beside the result; tall ones give the extra rows to the matrix."""
+        width, height = self.size
+        self.screen.set_class(width >= WIDE, "-wide")
+        self.query_one(MatrixView).styles.max_height = max(height * 2 // 5, height - BELOW_MATRIX)
 
     # -- the session, created off the event loop ---------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False)
