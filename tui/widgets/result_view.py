@@ -1,42 +1,50 @@
-"""The lookup result exactly as `print(layer(torch.tensor(ids)))` prints it, scrollable."""
+"""The lookup result exactly as `print(layer(torch.tensor(ids)))` prints it.
+
+On the Line API like the matrix: a new result repaints the visible lines and nothing else (no child
+widget to lay out), and the layout changes only when the text's extent does.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+_STALE = Style(dim=True)
 
 
-class ResultView(VerticalScroll, can_focus=True):
+class ResultView(ScrollView, can_focus=True):
     """torch's own repr, shown literally (never parsed as markup)."""
 
     DEFAULT_CSS = """
-    ResultView { height: 1fr; min-height: 3; overflow-x: auto; }
-    ResultView > Static { width: auto; }
+    ResultView { height: 1fr; min-height: 3; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._shown: tuple[str, bool] = ("", False)
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="result-text")
+        self._text = ""
+        self._lines = [""]
+        self._stale = False
 
     def show(self, text: str, stale: bool = False) -> None:
-        """Show `text`; a stale result (the input is currently invalid) is dimmed, not hidden.
-
-        Re-layout only when the text's extent changes: typing usually changes the numbers, not the shape.
-        """
-        if (text, stale) == self._shown:
+        """Show `text`; a stale result (the input is currently invalid) is dimmed, not hidden."""
+        if (text, stale) == (self._text, self._stale):
             return
-        lines = text.split("\n")
-        old_lines = self._shown[0].split("\n")
-        resized = len(lines) != len(old_lines) or max(map(len, lines)) != max(map(len, old_lines))
-        self._shown = (text, stale)
+        self._text, self._lines, self._stale = text, text.split("\n"), stale
         self.set_class(stale, "-stale")
-        self.query_one(Static).update(Text(text, style="dim" if stale else "", no_wrap=True), layout=resized)
+        self.virtual_size = Size(max(map(len, self._lines)), len(self._lines))
+        self.refresh()
 
     @property
     def text(self) -> str:
-        return self._shown[0]
+        return self._text
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        style = self.rich_style + _STALE if self._stale else self.rich_style
+        line = self._lines[index] if index < len(self._lines) else ""
+        return Strip([Segment(line[scroll_x : scroll_x + width], style)]).adjust_cell_length(width, self.rich_style)
