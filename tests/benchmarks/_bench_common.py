@@ -66,10 +66,10 @@ def machine_header(title: str) -> str:
     lines = [
         f"# {title}",
         f"date:     {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"machine:  {platform.machine()} · {cpu_model()} · nproc {os.cpu_count()}"
-        f" (usable {len(os.sched_getaffinity(0))})",
+        f"machine:  {platform.machine()} · {cpu_model()} · nproc {os.cpu_count()} (usable {len(os.sched_getaffinity(0))})",
         f"python:   {platform.python_version()} · torch {version('torch')} · textual {version('textual')}",
         f"code:     {git_state()}",
+        f"env:      PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r} (if set, edited modules recompile at each start)",
     ]
     return "\n".join(lines)
 
