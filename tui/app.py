@@ -232,10 +232,15 @@ class ExplorerApp(App[None]):
         self._say(Message(key))
 
     def action_toggle_freeze(self) -> None:
-        self.query_one("#freeze", Checkbox).toggle()
+        self._toggle("#freeze")
 
     def action_toggle_no_grad(self) -> None:
-        self.query_one("#no-grad", Checkbox).toggle()
+        self._toggle("#no-grad")
+
+    def _toggle(self, selector: str) -> None:
+        """The toggles wait for the layer: before it exists there is nothing to freeze."""
+        if self.session is not None:
+            self.query_one(selector, Checkbox).toggle()
 
     # -- other actions -----------------------------------------------------------------------
     def action_help(self) -> None:

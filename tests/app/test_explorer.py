@@ -208,9 +208,10 @@ async def test_typing_while_the_layer_is_created_is_looked_up_when_it_is_ready(m
     monkeypatch.setattr(tui.core.session, "EmbeddingSession", SlowSession)
     app = ExplorerApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"2, 3")
+        await pilot.press(*"2, 3", "f2")
         await pilot.pause(0.3)
         assert app.session is None
+        assert not app.query_one("#freeze").value  # nothing to freeze yet
         assert app.query_one("#loading").display and not app.query_one(MatrixView).display
         assert "creating the layer" in screen_text(app)
         release.set()

@@ -132,7 +132,7 @@ class Terminal:
 
     def drain(self, seconds: float) -> None:
         deadline = time.perf_counter() + seconds
-        while time.perf_counter() < deadline and self.read(min(0.05, deadline - time.perf_counter())):
+        while time.perf_counter() < deadline and self.read(max(0.0, min(0.05, deadline - time.perf_counter()))):
             pass
 
     def type(self, text: bytes, gap: float = 0.05) -> None:

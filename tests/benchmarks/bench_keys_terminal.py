@@ -1,0 +1,159 @@
+"""CPU time per typed key in a real terminal: the app and the two baselines as processes in a pty.
+
+Run from the repository root, in the venv:
+
+    python tests/benchmarks/bench_keys_terminal.py            # every size, both terminals, 3 rounds
+    python tests/benchmarks/bench_keys_terminal.py --quick    # 1 round
+
+Why a second key benchmark: bench_keys.py drives the apps with Pilot, whose press() and pause() post a
+callback to every widget of the screen and wait for each, so its CPU figure grows with the number of
+widgets (≈0.24 ms per widget per key here) whatever the app does. Here nothing sits between the
+keyboard and the app: each variant runs as its own process under `pty.fork()`, exactly as in a
+person's terminal, and its CPU time is read from /proc/PID/task/*/schedstat (nanoseconds, all threads).
+
+For each variant — `python -m tui`, the Input-only app and the floor (Input + constant ScrollView of
+the app matrix's size and height, scrolled to the typed row), both from bench_keys.py — the script
+waits until it is ready, measures its idle CPU for one second, types the same key script as
+bench_keys.py (a key every 60 ms, so each key is handled and painted on its own), waits 0.5 s, and
+reports (CPU during typing − idle CPU over the same time) / keys. Medians over rounds.
+Target: app ≤ 1.25 × floor. Not collected by pytest (no `test_` names).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from _bench_common import SIZES, TERMINALS, machine_header, median, table, verdict
+from bench_keys import TARGET_FLOOR_RATIO, FloorApp, InputOnlyApp, key_script, matrix_width
+from bench_startup import Terminal
+
+from tui.app import BELOW_MATRIX
+
+KEY_GAP = 0.06  # seconds between keys
+SETTLE = 1.5  # seconds after the ready marker, before measuring
+IDLE = 1.0  # seconds of idle CPU measured before typing
+KEY_BYTES = {"backspace": b"\x7f"}
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of every thread of `pid` so far, from the scheduler's own accounting."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/schedstat") as schedstat:
+            total += int(schedstat.read().split()[0])
+    return total / 1e9
+
+
+def floor_height(vocab_size: int, dim: int, terminal: tuple[int, int]) -> int:
+    """The app matrix's outer height at this terminal size (app.py's on_resize; + a horizontal scrollbar)."""
+    width, height = terminal
+    scrollbar = 1 if matrix_width(vocab_size, dim) > width else 0
+    return min(vocab_size + 1 + scrollbar, max(height * 2 // 5, height - BELOW_MATRIX))
+
+
+def argv_for(variant: str, vocab_size: int, dim: int, terminal: tuple[int, int]) -> list[str]:
+    if variant == "app":
+        return [sys.executable, "-m", "tui", "--vocab-size", str(vocab_size), "--dim", str(dim), "--lang", "en"]
+    height = floor_height(vocab_size, dim, terminal)
+    return [sys.executable, str(Path(__file__)), "--serve", variant, str(vocab_size), str(dim), str(height)]
+
+
+def measure(variant: str, vocab_size: int, dim: int, terminal: tuple[int, int]) -> float:
+    """CPU ms per key of one fresh process of `variant`, idle CPU subtracted."""
+    keys, _ = key_script(vocab_size)
+    term = Terminal(argv_for(variant, vocab_size, dim, terminal), terminal)
+    try:
+        if variant == "app":
+            term.wait_for(b"layer.weight")
+        else:
+            term.wait_for(b"\x1b[")  # the first frame
+        term.drain(SETTLE)
+        start = cpu_seconds(term.pid)
+        term.drain(IDLE)
+        idle_rate = (cpu_seconds(term.pid) - start) / IDLE
+        start, wall = cpu_seconds(term.pid), time.perf_counter()
+        for key in keys:
+            os.write(term.fd, KEY_BYTES.get(key, key.encode()))
+            term.drain(KEY_GAP)
+        term.drain(0.5)
+        cpu, wall = cpu_seconds(term.pid) - start, time.perf_counter() - wall
+    finally:
+        term.close()
+    return 1000 * (cpu - idle_rate * wall) / len(keys)
+
+
+VARIANTS = ("app", "input-only", "floor")
+
+
+def bench(sizes: Sequence[str], runs: int) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for size in sizes:
+        vocab_size, dim = SIZES[size]
+        for terminal in TERMINALS:
+            results: dict[str, list[float]] = {name: [] for name in VARIANTS}
+            for round_ in range(runs):
+                for name in VARIANTS:
+                    results[name].append(measure(name, vocab_size, dim, terminal))
+                print(
+                    f"  {size} {terminal[0]}×{terminal[1]} round {round_ + 1}/{runs}: "
+                    + ", ".join(f"{name} {results[name][-1]:.2f} ms/key" for name in VARIANTS),
+                    flush=True,
+                )
+            cpu = {name: median(results[name]) for name in VARIANTS}
+            ratio = cpu["app"] / cpu["floor"]
+            rows.append([
+                size,
+                f"{terminal[0]}×{terminal[1]}",
+                len(key_script(vocab_size)[0]),
+                f"{cpu['app']:.2f}",
+                f"{cpu['input-only']:.2f}",
+                f"{cpu['floor']:.2f}",
+                f"{cpu['app'] / cpu['input-only']:.2f}",
+                f"{cpu['floor'] / cpu['input-only']:.2f}",
+                f"{ratio:.2f}",
+                verdict(ratio <= TARGET_FLOOR_RATIO),
+            ])
+    return rows
+
+
+HEADERS = (
+    "layer", "terminal", "keys", "app ms/key", "input-only ms/key", "floor ms/key",
+    "app/input-only", "floor/input-only", "app/floor", "≤ 1.25×floor",
+)
+
+
+def serve(variant: str, vocab_size: int, dim: int, height: int) -> None:
+    """Run a baseline for real (the child side of `measure`)."""
+    app = InputOnlyApp() if variant == "input-only" else FloorApp(vocab_size, dim, height)
+    app.run()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", nargs="+", choices=SIZES, default=list(SIZES), help="layer sizes")
+    parser.add_argument("--runs", type=int, default=3, help="rounds per size and terminal (median)")
+    parser.add_argument("--quick", action="store_true", help="one round")
+    parser.add_argument("--serve", nargs=4, metavar=("VARIANT", "V", "D", "HEIGHT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        variant, vocab_size, dim, height = args.serve
+        serve(variant, int(vocab_size), int(dim), int(height))
+        return 0
+    runs = 1 if args.quick else args.runs
+    print(machine_header("bench_keys_terminal: CPU time per typed key in a real pty (schedstat, median of rounds)"))
+    print(f"rounds: {runs} · a key every {KEY_GAP * 1000:.0f} ms · idle CPU subtracted\n", flush=True)
+    started = time.perf_counter()
+    rows = bench(args.sizes, runs)
+    print()
+    print(table(HEADERS, rows))
+    print(f"\ntarget: app ≤ {TARGET_FLOOR_RATIO} × floor · total {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
