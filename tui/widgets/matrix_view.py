@@ -97,6 +97,7 @@ class MatrixView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._source: RowSource | None = None
         self._labels: dict[int, str] = {}
+        self._positions: Mapping[int, tuple[int, ...]] = {}
         self._id_width = 2
         self._label_width = 0
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
@@ -106,7 +107,7 @@ class MatrixView(ScrollView, can_focus=True):
     def set_source(self, source: RowSource) -> None:
         """Show a new matrix (rows × cols)."""
         self._source = source
-        self._labels = {}
+        self._labels, self._positions = {}, {}
         self._id_width = max(2, len(str(source.rows - 1)))
         self._label_width = len(MARKER) + self._id_width + 1 + POSITIONS_WIDTH + 1
         self.virtual_size = Size(self._label_width + source.cols * CELL_WIDTH, source.rows + 1)
@@ -116,6 +117,9 @@ class MatrixView(ScrollView, can_focus=True):
 
     def set_marks(self, positions: Mapping[int, tuple[int, ...]]) -> None:
         """Mark the looked-up rows; repaint only the rows whose mark changed."""
+        if positions is self._positions:  # the same lookup again (a comma or a space was typed)
+            return
+        self._positions = positions
         labels = {row: positions_label(found) for row, found in positions.items()}
         old = self._labels
         self._labels = labels
