@@ -123,7 +123,7 @@ class ExplorerApp(App[None]):
         """Wide terminals put the flags beside the result; tall ones give the extra rows to the matrix."""
         width, height = self.size
         self.screen.set_class(width >= WIDE, "-wide")
-        self.query_one(MatrixView).styles.max_height = max(height * 2 // 5, height - BELOW_MATRIX)
+        self.query_one(MatrixView).styles.max_height = max(height // 3, height - BELOW_MATRIX)
 
     # -- the session, created off the event loop ---------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False)

@@ -53,7 +53,7 @@ def floor_height(vocab_size: int, dim: int, terminal: tuple[int, int]) -> int:
     """The app matrix's outer height at this terminal size (app.py's on_resize; + a horizontal scrollbar)."""
     width, height = terminal
     scrollbar = 1 if matrix_width(vocab_size, dim) > width else 0
-    return min(vocab_size + 1 + scrollbar, max(height * 2 // 5, height - BELOW_MATRIX))
+    return min(vocab_size + 1 + scrollbar, max(height // 3, height - BELOW_MATRIX))
 
 
 def argv_for(variant: str, vocab_size: int, dim: int, terminal: tuple[int, int]) -> list[str]:
