@@ -15,7 +15,6 @@ LANGUAGES = ("en", "es")
 
 EN: dict[str, str] = {
     "app.title": "embedding-explorer",
-    "app.subtitle": "nn.Embedding({vocab_size}, {dim}) · seed {seed}",
     # weight matrix
     "weight.title": "layer.weight · {kind} · {shape} · {dtype} · requires_grad={requires_grad}",
     "weight.loading": "Importing torch and creating nn.Embedding({vocab_size}, {dim}, dtype={dtype})…",
@@ -29,13 +28,8 @@ EN: dict[str, str] = {
     "result.title": "print(layer(torch.tensor(ids)))",
     "result.title_no_grad": "with torch.no_grad(): print(layer(torch.tensor(ids)))",
     "result.waiting": "The result appears here once the layer exists.",
-    "result.stale": "Showing the last valid result (IDs {ids}).",
     "flags.result": "result",
     "flags.weight": "layer.weight",
-    "flags.shape": "shape",
-    "flags.dtype": "dtype",
-    "flags.grad": "grad",
-    "flags.parameter": "Parameter",
     # toggles
     "toggle.freeze": "Freeze weight",
     "toggle.no_grad": "torch.no_grad()",
@@ -102,7 +96,6 @@ EN: dict[str, str] = {
 
 ES: dict[str, str] = {
     "app.title": "embedding-explorer",
-    "app.subtitle": "nn.Embedding({vocab_size}, {dim}) · semilla {seed}",
     "weight.title": "layer.weight · {kind} · {shape} · {dtype} · requires_grad={requires_grad}",
     "weight.loading": "Importando torch y creando nn.Embedding({vocab_size}, {dim}, dtype={dtype})…",
     "weight.loading_step.import": "importando torch",
@@ -113,13 +106,8 @@ ES: dict[str, str] = {
     "result.title": "print(layer(torch.tensor(ids)))",
     "result.title_no_grad": "with torch.no_grad(): print(layer(torch.tensor(ids)))",
     "result.waiting": "El resultado aparece aquí cuando la capa de incrustación exista.",
-    "result.stale": "Se muestra el último resultado válido (IDs {ids}).",
     "flags.result": "resultado",
     "flags.weight": "layer.weight",
-    "flags.shape": "forma",
-    "flags.dtype": "dtype",
-    "flags.grad": "grad",
-    "flags.parameter": "Parameter",
     "toggle.freeze": "Congelar pesos",
     "toggle.no_grad": "torch.no_grad()",
     "toggle.freeze_on": "Matriz de pesos congelada: layer.weight.requires_grad_(False).",
