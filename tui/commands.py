@@ -14,7 +14,6 @@ class Command:
     action: str
     label: str  # catalog key of the short name (key bar)
     help: str  # catalog key of the sentence (help panel, command palette)
-    in_key_bar: bool = True
 
 
 COMMANDS: tuple[Command, ...] = (

@@ -48,7 +48,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from tui.app import ExplorerApp
-from tui.widgets.matrix_view import CELL_WIDTH, MARKER, POSITIONS_WIDTH, MatrixView
+from tui.widgets.matrix_view import CELL_WIDTH, MARKER, POSITIONS_WIDTH, MatrixView, scroll_top
 
 TARGET_FLOOR_RATIO = 1.25
 # IDs at GPT-2 scale; other vocabularies get the same fractions of their size.
@@ -126,13 +126,11 @@ class ConstantLines(ScrollView):
         return strip
 
     def show_row(self, row: int) -> None:
-        """MatrixView.show_row: scroll just enough for `row` to be on screen."""
-        top = round(self.scroll_offset.y)
+        """Scroll as MatrixView.show_row does: just enough for `row` to be on screen."""
         visible = max(1, self.scrollable_content_region.height - 1)
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + visible:
-            self.scroll_to(y=row - visible + 1, animate=False, immediate=True)
+        top = scroll_top(row, round(self.scroll_offset.y), visible)
+        if top is not None:
+            self.scroll_to(y=top, animate=False, immediate=True)
 
 
 class FloorApp(App[None]):

@@ -18,9 +18,8 @@ class KeyBar(Static):
     def show(self, translate: Callable[[str], str]) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         for command in COMMANDS:
-            if command.in_key_bar:
-                text.append(f" {command.display.split()[0]} ", style="bold reverse")
-                text.append(f" {translate(command.label)}  ")
+            text.append(f" {command.display.split()[0]} ", style="bold reverse")
+            text.append(f" {translate(command.label)}  ")
         text.append(" ^P ", style="bold reverse")
         text.append(" …")
         self.update(text)

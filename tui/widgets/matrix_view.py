@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rich.segment import Segment
 from textual import events
@@ -22,6 +22,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CELL_WIDTH = 10  # " " + 9 characters: "-999.9999" or "-1.23e+05"
 POSITIONS_WIDTH = 10  # "×3 @1,4,7…"
@@ -34,7 +37,7 @@ class RowSource(Protocol):
     rows: int
     cols: int
 
-    def row(self, row: int, start: int, stop: int): ...  # -> numpy array of floats
+    def row(self, row: int, start: int, stop: int) -> np.ndarray: ...
 
 
 def format_cell(value: float) -> str:
@@ -42,6 +45,15 @@ def format_cell(value: float) -> str:
     if -1000 < value < 10000:
         return f"{value:9.4f}"
     return f"{value:9.2e}"
+
+
+def scroll_top(row: int, top: int, visible: int) -> int | None:
+    """The new first visible row that brings `row` on screen with the least scrolling; None if it is there."""
+    if row < top:
+        return row
+    if row >= top + visible:
+        return row - visible + 1
+    return None
 
 
 def positions_label(positions: tuple[int, ...]) -> str:
@@ -132,12 +144,10 @@ class MatrixView(ScrollView, can_focus=True):
         self._shown_row = row
         if not self.scrollable_content_region.height:  # not laid out yet: on_resize will
             return
-        top = round(self.scroll_offset.y)
         visible = max(1, self.scrollable_content_region.height - 1)
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + visible:
-            self.scroll_to(y=row - visible + 1, animate=False, immediate=True)
+        top = scroll_top(row, round(self.scroll_offset.y), visible)
+        if top is not None:
+            self.scroll_to(y=top, animate=False, immediate=True)
 
     @property
     def marked_rows(self) -> frozenset[int]:
