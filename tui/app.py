@@ -14,7 +14,7 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Static
+from textual.widgets import Checkbox, Static
 from textual.worker import Worker
 
 from tui.commands import COMMANDS, bindings
@@ -27,6 +27,7 @@ from tui.screens.code import CodeScreen
 from tui.screens.goto import GotoScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.flags_view import FlagsView
+from tui.widgets.id_input import IdInput
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.loading_panel import LoadingPanel
 from tui.widgets.matrix_view import MatrixView
@@ -83,6 +84,7 @@ class ExplorerApp(App[None]):
         self.session: EmbeddingSession | None = None  # set once torch has built the layer
         self.lookup: Lookup | None = None  # the last good lookup, kept while the input is invalid
         self._parsed = ParsedIds((), ())  # the IDs of that lookup, with where they were typed
+        self._typed: ParsedIds | None = None  # the IDs in the input now; None while it is invalid
         self._loading_step = "weight.loading_step.import"
         self.title = self.t("app.title")
 
@@ -97,7 +99,7 @@ class ExplorerApp(App[None]):
         title = self.t("weight.loading", vocab_size=spec.vocab_size, dim=spec.dim, dtype=spec.dtype)
         yield LoadingPanel(title, self._loading_line, id="loading")
         yield MatrixView(id="matrix")
-        ids_input = Input(self._initial_ids, self.t("input.placeholder"), id="ids", select_on_focus=False)
+        ids_input = IdInput(self._initial_ids, self.t("input.placeholder"), id="ids", select_on_focus=False)
         ids_input.border_title = self.t("input.label")
         yield ids_input
         with Horizontal(id="toggles"):
@@ -115,7 +117,11 @@ class ExplorerApp(App[None]):
     def on_mount(self) -> None:
         self.query_one("#matrix").display = False
         self.query_one(KeyBar).show(self.t)
-        self.query_one("#ids", Input).focus()
+        ids_input = self.query_one(IdInput)
+        ids_input.focus()
+        # Watchers run inside the key's own handler, so a key and its lookup are painted in one frame.
+        self.watch(ids_input, "value", self._on_ids_changed, init=False)
+        self.watch(ids_input, "selection", self._follow_cursor, init=False)
         self.query_one(ResultView).show(self.t("result.waiting"))
         self._create_session()
 
@@ -155,23 +161,23 @@ class ExplorerApp(App[None]):
             checkbox.disabled = False
         self.session = session
         self._show_weight_title(session.weight_flags())
-        self._update(self.query_one("#ids", Input))
+        self._update()
 
     # -- typing ------------------------------------------------------------------------------
     @guarded
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "ids":
+    def _on_ids_changed(self) -> None:
+        ids_input = self.query_one(IdInput)
+        clean = single_line(ids_input.value)
+        if clean != ids_input.value:  # pasted line breaks or control characters
+            ids_input.value = clean
             return
-        clean = single_line(event.value)
-        if clean != event.value:  # pasted line breaks or control characters
-            event.input.value = clean
-            return
-        self._update(event.input)
+        self._update()
 
-    def _update(self, ids_input: Input) -> None:
+    def _update(self) -> None:
         """Parse, look up and show; on a bad ID keep the last good result and say what is wrong."""
+        self._typed = None
         try:
-            parsed = parse_ids(ids_input.value)
+            parsed = parse_ids(self.query_one(IdInput).value)
             if self.session is None:
                 return
             if self.lookup is None or parsed.ids != self.lookup.ids:  # a comma or a space changes nothing
@@ -180,11 +186,17 @@ class ExplorerApp(App[None]):
             self._say(error.message, error=True)
             self.query_one(ResultView).show(self.lookup.text if self.lookup else "", stale=True)
             return
-        self._parsed = parsed
+        self._parsed = self._typed = parsed
         self._show(self.lookup)
-        typed = parsed.index_at(ids_input.cursor_position)
-        if typed is not None:
-            self.query_one(MatrixView).show_row(parsed.ids[typed])
+        self._follow_cursor()
+
+    @guarded
+    def _follow_cursor(self) -> None:
+        """Keep the row of the ID under the input's cursor in view, while typing and moving alike."""
+        if self._typed is not None:
+            typed = self._typed.index_at(self.query_one(IdInput).cursor_position)
+            if typed is not None:
+                self.query_one(MatrixView).show_row(self._typed.ids[typed])
 
     def _show(self, lookup: Lookup) -> None:
         """Show a lookup; each widget repaints only what differs from what it shows."""
@@ -271,7 +283,7 @@ class ExplorerApp(App[None]):
 
     @guarded
     def on_matrix_view_row_chosen(self, event: MatrixView.RowChosen) -> None:
-        ids_input = self.query_one("#ids", Input)
+        ids_input = self.query_one(IdInput)
         ids_input.value = append_id(ids_input.value, event.row)
         ids_input.cursor_position = len(ids_input.value)
 

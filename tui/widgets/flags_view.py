@@ -33,4 +33,13 @@ class FlagsView(Static):
             for name, value in flags:
                 text.append(f"  {name}=", style="dim")
                 text.append(str(value), style="bold")
-        self.update(text)
+        self._update_in_place(text)
+
+    def _update_in_place(self, text: Text) -> None:
+        """Re-lay out the screen only when the flags wrap onto more or fewer lines than before."""
+        width = self.content_size.width
+        lines = self.get_content_height(self.size, self.size, width)
+        self.update(text, layout=False)
+        self.clear_cached_dimensions()
+        if self.get_content_height(self.size, self.size, width) != lines:
+            self.refresh(layout=True)

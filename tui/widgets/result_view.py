@@ -1,21 +1,23 @@
 """The lookup result exactly as `print(layer(torch.tensor(ids)))` prints it.
 
 On the Line API like the matrix: a new result repaints the visible lines and nothing else (no child
-widget to lay out), and the layout changes only when the text's extent does.
+widget to lay out, and no screen layout: its size is set by CSS, not by the text).
 """
 
 from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from tui.widgets.fixed_extent import FixedExtent
 
 _STALE = Style(dim=True)
 
 
-class ResultView(ScrollView, can_focus=True):
+class ResultView(FixedExtent, ScrollView, can_focus=True):
     """torch's own repr, shown literally (never parsed as markup)."""
 
     DEFAULT_CSS = """
@@ -27,24 +29,36 @@ class ResultView(ScrollView, can_focus=True):
         self._text = ""
         self._lines = [""]
         self._stale = False
+        self._style = Style()  # the widget's own style, read at each paint
 
     def show(self, text: str, stale: bool = False) -> None:
-        """Show `text`; a stale result (the input is currently invalid) is dimmed, not hidden."""
+        """Show `text`; a stale result (the input is currently invalid) is dimmed, not hidden.
+
+        Only the lines from the first one that differs are repainted: a new ID changes the end of the repr.
+        """
         if (text, stale) == (self._text, self._stale):
             return
-        self._text, self._lines, self._stale = text, text.split("\n"), stale
+        old, lines = self._lines, text.split("\n")
+        first = 0 if stale != self._stale else next(
+            (y for y, (was, now) in enumerate(zip(old, lines, strict=False)) if was != now), min(len(old), len(lines))
+        )
+        self._text, self._lines, self._stale = text, lines, stale
         self.set_class(stale, "-stale")
-        self.virtual_size = Size(max(map(len, self._lines)), len(self._lines))
-        self.refresh()
+        self.virtual_size = Size(max(map(len, lines)), len(lines))
+        self.refresh_lines(first, max(len(old), len(lines)) - first)
 
     @property
     def text(self) -> str:
         return self._text
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._style = self.rich_style  # once per paint, not per line: it combines every ancestor's style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        style = self.rich_style + _STALE if self._stale else self.rich_style
+        style = self._style + _STALE if self._stale else self._style
         line = self._lines[index] if index < len(self._lines) else ""
-        return Strip([Segment(line[scroll_x : scroll_x + width], style)]).adjust_cell_length(width, self.rich_style)
+        return Strip([Segment(line[scroll_x : scroll_x + width], style)]).adjust_cell_length(width, self._style)
