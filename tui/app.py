@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, Static
 from textual.worker import Worker
 
 from tui.commands import COMMANDS, bindings
@@ -28,17 +26,18 @@ from tui.screens.goto import GotoScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.flags_view import FlagsView
 from tui.widgets.id_input import IdInput
-from tui.widgets.key_bar import KeyBar
 from tui.widgets.loading_panel import LoadingPanel
 from tui.widgets.matrix_view import MatrixView
 from tui.widgets.result_view import ResultView
-from tui.widgets.status_line import StatusLine
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.toggle_bar import Toggle, ToggleBar
 
 if TYPE_CHECKING:
     from tui.core.session import EmbeddingSession, Lookup, WeightFlags
 
 WIDE = 120  # from this many columns on, the result and the flags sit side by side
 BELOW_MATRIX = 22  # rows kept for the input, toggles, result, flags, status and keys on tall terminals
+TITLE = 1  # the matrix's title bar, its top border
 
 
 def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -95,28 +94,23 @@ class ExplorerApp(App[None]):
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         spec = self.spec
-        yield Static(id="weight-title")
         title = self.t("weight.loading", vocab_size=spec.vocab_size, dim=spec.dim, dtype=spec.dtype)
         yield LoadingPanel(title, self._loading_line, id="loading")
         yield MatrixView(id="matrix")
         ids_input = IdInput(self._initial_ids, self.t("input.placeholder"), id="ids", select_on_focus=False)
         ids_input.border_title = self.t("input.label")
         yield ids_input
-        with Horizontal(id="toggles"):
-            freeze, no_grad = self._initial_toggles
-            yield Checkbox(self.t("toggle.freeze") + " (F2)", freeze, id="freeze", disabled=True)
-            yield Checkbox(self.t("toggle.no_grad") + " (F3)", no_grad, id="no-grad", disabled=True)
-        with Horizontal(id="bottom"):
-            result = ResultView(id="result")
-            result.border_title = self.t("result.title")
-            yield result
-            yield FlagsView(id="flags")
-        yield StatusLine(id="status")
-        yield KeyBar(id="keys")
+        toggles = (Toggle("freeze", self.t("toggle.freeze") + " (F2)"), Toggle("no_grad", self.t("toggle.no_grad") + " (F3)"))
+        on = {toggle.name for toggle, value in zip(toggles, self._initial_toggles, strict=True) if value}
+        yield ToggleBar(toggles, on, id="toggles", disabled=True)
+        result = ResultView(id="result")
+        result.border_title = self.t("result.title")
+        yield result
+        yield FlagsView(id="flags")
+        yield StatusBar(self.t, id="status")
 
     def on_mount(self) -> None:
         self.query_one("#matrix").display = False
-        self.query_one(KeyBar).show(self.t)
         ids_input = self.query_one(IdInput)
         ids_input.focus()
         # Watchers run inside the key's own handler, so a key and its lookup are painted in one frame.
@@ -129,7 +123,7 @@ class ExplorerApp(App[None]):
         """Wide terminals put the flags beside the result; tall ones give the extra rows to the matrix."""
         width, height = self.size
         self.screen.set_class(width >= WIDE, "-wide")
-        self.query_one(MatrixView).styles.max_height = max(height // 3, height - BELOW_MATRIX)
+        self.query_one(MatrixView).styles.max_height = TITLE + max(height // 3, height - BELOW_MATRIX)
 
     # -- the session, created off the event loop ---------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -150,15 +144,14 @@ class ExplorerApp(App[None]):
         if event.worker.error is not None:
             self.query_one(LoadingPanel).stop()
             error = event.worker.error
-            self.query_one(StatusLine).show(self.t("error.unexpected", error=f"{type(error).__name__}: {error}"), True)
+            self.query_one(StatusBar).show(self.t("error.unexpected", error=f"{type(error).__name__}: {error}"), True)
 
     def _session_ready(self, session: EmbeddingSession) -> None:
         self.query_one(LoadingPanel).stop()
         matrix = self.query_one(MatrixView)
         matrix.display = True
         matrix.set_source(session.rows)
-        for checkbox in self.query(Checkbox):
-            checkbox.disabled = False
+        self.query_one(ToggleBar).disabled = False
         self.session = session
         self._show_weight_title(session.weight_flags())
         self._update()
@@ -209,7 +202,7 @@ class ExplorerApp(App[None]):
         self.query_one(MatrixView).set_marks(lookup.positions)
         self._show_weight_title(lookup.weight)
         if lookup.ids:
-            self._say(Message("status.ok", {"count": len(lookup.ids), "shape": lookup.shape}))
+            self._say(Message("status.ok"))  # the same words on every key: the status repaints only on a change
         else:
             self._say(Message("status.empty", {"dim": self.spec.dim}))
 
@@ -221,19 +214,19 @@ class ExplorerApp(App[None]):
             dtype=weight.dtype,
             requires_grad=weight.requires_grad,
         )
-        weight_title = self.query_one("#weight-title", Static)
-        if str(weight_title.content) != title:
-            weight_title.update(Text(title), layout=False)
+        matrix = self.query_one(MatrixView)
+        if str(matrix.border_title) != title:
+            matrix.border_title = Text(title)  # literal: a shape such as [6, 3] is not markup
 
     def _say(self, message: Message, error: bool = False) -> None:
-        self.query_one(StatusLine).show(message.render(self.lang), error)
+        self.query_one(StatusBar).show(message.render(self.lang), error)
 
     # -- toggles -----------------------------------------------------------------------------
     @guarded
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+    def on_toggle_bar_changed(self, event: ToggleBar.Changed) -> None:
         if self.session is None:
             return
-        if event.checkbox.id == "freeze":
+        if event.name == "freeze":
             self.session.set_frozen(event.value)
             key = "toggle.freeze_on" if event.value else "toggle.freeze_off"
         else:
@@ -244,15 +237,15 @@ class ExplorerApp(App[None]):
         self._say(Message(key))
 
     def action_toggle_freeze(self) -> None:
-        self._toggle("#freeze")
+        self._toggle("freeze")
 
     def action_toggle_no_grad(self) -> None:
-        self._toggle("#no-grad")
+        self._toggle("no_grad")
 
-    def _toggle(self, selector: str) -> None:
+    def _toggle(self, name: str) -> None:
         """The toggles wait for the layer: before it exists there is nothing to freeze."""
         if self.session is not None:
-            self.query_one(selector, Checkbox).toggle()
+            self.query_one(ToggleBar).flip(name)
 
     # -- other actions -----------------------------------------------------------------------
     def action_help(self) -> None:

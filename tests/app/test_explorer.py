@@ -12,7 +12,8 @@ from tui.screens.code import CodeScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.matrix_view import MatrixView
 from tui.widgets.result_view import ResultView
-from tui.widgets.status_line import StatusLine
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.toggle_bar import ToggleBar
 
 
 def book_layer() -> torch.nn.Embedding:
@@ -51,7 +52,7 @@ async def test_an_invalid_id_keeps_the_last_good_result_and_says_why() -> None:
         await pilot.press(*"2, 3")
         good = app.query_one(ResultView).text
         await pilot.press(*", 7")
-        status = app.query_one(StatusLine)
+        status = app.query_one(StatusBar)
         assert status.has_class("-error")
         assert "ID 7 at position 2 (column 7) is out of range: valid IDs are 0..5" in status.text
         assert "IndexError: index out of range in self" in status.text
@@ -98,7 +99,7 @@ async def test_markup_and_control_characters_are_shown_literally() -> None:
         await pilot.press(*"[bold]x[/]")
         assert app.query_one("#ids", Input).value == "[bold]x[/]"
         assert "[bold]x[/]" in screen_text(app)
-        assert "'bold' at column 2" in app.query_one(StatusLine).text
+        assert "'bold' at column 2" in app.query_one(StatusBar).text
         app.query_one("#ids", Input).value = "2\x1b[31m"
         await pilot.pause()
         assert "\x1b" not in app.query_one("#ids", Input).value
@@ -188,7 +189,7 @@ async def test_spanish_interface() -> None:
         text = screen_text(app)
         assert "IDs de token" in text
         assert "Ayuda" in text
-        assert "fuera de rango" in app.query_one(StatusLine).text
+        assert "fuera de rango" in app.query_one(StatusBar).text
         assert "Congelar pesos" in text
 
 
@@ -211,7 +212,7 @@ async def test_typing_while_the_layer_is_created_is_looked_up_when_it_is_ready(m
         await pilot.press(*"2, 3", "f2")
         await pilot.pause(0.3)
         assert app.session is None
-        assert not app.query_one("#freeze").value  # nothing to freeze yet
+        assert not app.query_one(ToggleBar).value("freeze")  # nothing to freeze yet
         assert app.query_one("#loading").display and not app.query_one(MatrixView).display
         assert "creating the layer" in screen_text(app)
         release.set()

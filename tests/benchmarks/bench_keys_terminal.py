@@ -32,7 +32,7 @@ from _bench_common import SIZES, TERMINALS, machine_header, median, table, verdi
 from bench_keys import TARGET_FLOOR_RATIO, FloorApp, InputOnlyApp, key_script, matrix_width
 from bench_startup import Terminal
 
-from tui.app import BELOW_MATRIX
+from tui.app import BELOW_MATRIX, TITLE
 
 KEY_GAP = 0.06  # seconds between keys
 SETTLE = 1.5  # seconds after the ready marker, before measuring
@@ -50,10 +50,11 @@ def cpu_seconds(pid: int) -> float:
 
 
 def floor_height(vocab_size: int, dim: int, terminal: tuple[int, int]) -> int:
-    """The app matrix's outer height at this terminal size (app.py's on_resize; + a horizontal scrollbar)."""
+    """The app matrix's outer height at this terminal size (app.py's on_resize: its title bar, then the
+    header and rows, + a horizontal scrollbar)."""
     width, height = terminal
     scrollbar = 1 if matrix_width(vocab_size, dim) > width else 0
-    return min(vocab_size + 1 + scrollbar, max(height // 3, height - BELOW_MATRIX))
+    return TITLE + min(vocab_size + 1 + scrollbar, max(height // 3, height - BELOW_MATRIX))
 
 
 def argv_for(variant: str, vocab_size: int, dim: int, terminal: tuple[int, int]) -> list[str]:

@@ -38,7 +38,7 @@ EN: dict[str, str] = {
     "toggle.no_grad_on": "Looking up under torch.no_grad(): autograd records nothing.",
     "toggle.no_grad_off": "Looking up with autograd on again.",
     # status
-    "status.ok": "{count} ID(s) looked up → result shape {shape}.",
+    "status.ok": "Each ID picks its row of layer.weight; those rows, in order, are the result below.",
     "status.empty": "No IDs yet: an empty lookup gives a (0, {dim}) tensor. Type IDs such as 2, 3, 5, 1.",
     "status.row": "Row {row}: the embedding vector of token ID {row}.",
     # parse errors
@@ -114,7 +114,7 @@ ES: dict[str, str] = {
     "toggle.freeze_off": "Matriz de pesos entrenable otra vez: layer.weight.requires_grad_(True).",
     "toggle.no_grad_on": "Búsqueda bajo torch.no_grad(): autograd no registra nada.",
     "toggle.no_grad_off": "Búsqueda con autograd activado otra vez.",
-    "status.ok": "{count} ID(s) buscados → forma del resultado {shape}.",
+    "status.ok": "Cada ID toma su fila de layer.weight; esas filas, en orden, son el resultado de abajo.",
     "status.empty": "Aún no hay IDs: una búsqueda vacía da un tensor (0, {dim}). Escribe IDs como 2, 3, 5, 1.",
     "status.row": "Fila {row}: el vector de incrustación del ID de token {row}.",
     "parse.empty_item": "Elemento vacío en la columna {column} (posición {position}): dos separadores seguidos.",

@@ -23,6 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.widgets.paint_style import PaintStyle
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -64,7 +66,7 @@ def positions_label(positions: tuple[int, ...]) -> str:
     return text if len(text) <= POSITIONS_WIDTH else text[: POSITIONS_WIDTH - 1] + "…"
 
 
-class MatrixView(ScrollView, can_focus=True):
+class MatrixView(PaintStyle, ScrollView, can_focus=True):
     """Rows = token IDs, columns = embedding dimensions."""
 
     COMPONENT_CLASSES = {
@@ -202,14 +204,14 @@ class MatrixView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if self._source is None:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.paint_style)
         first_col = round(self.scroll_offset.x) // CELL_WIDTH
         count = max(0, (width - self._label_width) // CELL_WIDTH + 1)
         if y == 0:
             return self._header(first_col, count, width)
         row = round(self.scroll_offset.y) + y - 1
         if row >= self._source.rows:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.paint_style)
         label = self._labels.get(row)
         is_cursor = row == self.cursor_row
         key = (row, first_col, width, label, is_cursor, is_cursor and self.has_focus)
@@ -225,7 +227,7 @@ class MatrixView(ScrollView, can_focus=True):
         cells = "".join(f" {col:>9}" for col in range(first_col, stop))
         style = self.get_component_rich_style("matrix-view--header")
         return Strip([Segment(label.ljust(self._label_width), style), Segment(cells, style)]).adjust_cell_length(
-            width, self.rich_style
+            width, self.paint_style
         )
 
     def _row(self, row: int, first_col: int, count: int, width: int, label: str | None, is_cursor: bool) -> Strip:
@@ -234,7 +236,7 @@ class MatrixView(ScrollView, can_focus=True):
         cells = "".join(" " + format_cell(value) for value in values)
         marker = MARKER if label else " " * len(MARKER)
         text = f"{marker}{row:>{self._id_width}} {(label or ''):<{POSITIONS_WIDTH}} "
-        base = self.rich_style
+        base = self.paint_style
         label_style = self.get_component_rich_style("matrix-view--label")
         cell_style = base
         if label:

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.widgets.fixed_extent import FixedExtent
+from tui.widgets.paint_style import PaintStyle
 
 _STALE = Style(dim=True)
 
 
-class ResultView(FixedExtent, ScrollView, can_focus=True):
+class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
     """torch's own repr, shown literally (never parsed as markup)."""
 
     DEFAULT_CSS = """
@@ -29,7 +30,6 @@ class ResultView(FixedExtent, ScrollView, can_focus=True):
         self._text = ""
         self._lines = [""]
         self._stale = False
-        self._style = Style()  # the widget's own style, read at each paint
 
     def show(self, text: str, stale: bool = False) -> None:
         """Show `text`; a stale result (the input is currently invalid) is dimmed, not hidden.
@@ -51,14 +51,10 @@ class ResultView(FixedExtent, ScrollView, can_focus=True):
     def text(self) -> str:
         return self._text
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._style = self.rich_style  # once per paint, not per line: it combines every ancestor's style
-        return super().render_lines(crop)
-
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        style = self._style + _STALE if self._stale else self._style
+        style = self.paint_style + _STALE if self._stale else self.paint_style
         line = self._lines[index] if index < len(self._lines) else ""
-        return Strip([Segment(line[scroll_x : scroll_x + width], style)]).adjust_cell_length(width, self._style)
+        return Strip([Segment(line[scroll_x : scroll_x + width], style)]).adjust_cell_length(width, self.paint_style)

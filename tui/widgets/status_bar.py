@@ -1,0 +1,74 @@
+"""The foot of the screen: two lines of messages, then the main keys.
+
+One Line-API widget for both: a new message, which comes with nearly every key, repaints two lines of
+text and never re-lays out the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.commands import COMMANDS
+from tui.core.text import printable
+from tui.widgets.paint_style import PaintStyle
+from tui.widgets.wrap import strip, words, wrap
+
+MESSAGE_LINES = 2
+
+
+class StatusBar(PaintStyle, Widget):
+    COMPONENT_CLASSES = {"status-bar--error", "status-bar--keys", "status-bar--key"}
+
+    DEFAULT_CSS = """
+    StatusBar { height: 3; }
+    StatusBar > .status-bar--error { color: $error; text-style: bold; }
+    StatusBar > .status-bar--keys { background: $panel; color: $text-muted; }
+    StatusBar > .status-bar--key { text-style: bold reverse; }
+    """
+
+    def __init__(self, translate: Callable[[str], str], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = ""
+        self._error = False
+        self._keys = [
+            *((f" {command.display.split()[0]} ", f" {translate(command.label)}  ") for command in COMMANDS),
+            (" ^P ", " …"),
+        ]
+
+    def show(self, message: str, error: bool = False) -> None:
+        """Errors carry a ✗ so they read as errors without colour; the text is shown literally."""
+        text = ("✗ " if error else "") + printable(message)
+        if (text, error) != (self._text, self._error):
+            self._text, self._error = text, error
+            self.set_class(error, "-error")
+            self.refresh(Region(0, 0, self.size.width, MESSAGE_LINES))
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def render_line(self, y: int) -> Strip:
+        width, base = self.size.width, self.paint_style
+        if y >= MESSAGE_LINES:
+            return self._keys_line(width)
+        style = base + self.get_component_rich_style("status-bar--error") if self._error else base
+        lines = wrap(words(self._text, Style()), max(1, width - 2))
+        if y >= len(lines):
+            return Strip.blank(width, base)
+        line = strip(lines[y], y == 0, width - 2, style)
+        if y == MESSAGE_LINES - 1 and len(lines) > MESSAGE_LINES:  # more than fits: say so
+            line = line.crop(0, width - 3).extend_cell_length(width - 3, style)
+            line = Strip([*line, Segment("…", style)])
+        return Strip([Segment(" ", base), *line, Segment(" ", base)])
+
+    def _keys_line(self, width: int) -> Strip:
+        bar = self.paint_style + self.get_component_rich_style("status-bar--keys")
+        key = bar + self.get_component_rich_style("status-bar--key")
+        segments = [segment for name, label in self._keys for segment in (Segment(name, key), Segment(label, bar))]
+        return Strip(segments).crop(0, width).extend_cell_length(width, bar)

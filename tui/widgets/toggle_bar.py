@@ -1,0 +1,114 @@
+"""The autograd switches on one line: `[x] Freeze weight (F2)   [ ] torch.no_grad() (F3)`.
+
+One widget drawn on the Line API rather than a row of Checkboxes in a container: every widget on screen
+adds to the cost of each frame, and a frame is painted on every typed key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.widgets.paint_style import PaintStyle
+
+GAP = "   "
+
+
+@dataclass(frozen=True)
+class Toggle:
+    name: str
+    label: str
+
+
+class ToggleBar(PaintStyle, Widget, can_focus=True):
+    """Left/Right choose a switch, Space or Enter flips it; a click flips the switch under the mouse."""
+
+    COMPONENT_CLASSES = {"toggle-bar--on", "toggle-bar--chosen"}
+
+    DEFAULT_CSS = """
+    ToggleBar { height: 1; padding: 0 1; }
+    ToggleBar:disabled { color: $text-disabled; }
+    ToggleBar > .toggle-bar--on { text-style: bold; }
+    ToggleBar:focus > .toggle-bar--chosen { text-style: reverse; }
+    """
+
+    BINDINGS = [
+        Binding("left", "choose(-1)", show=False),
+        Binding("right", "choose(1)", show=False),
+        Binding("space,enter", "flip", show=False),
+    ]
+
+    chosen: reactive[int] = reactive(0, init=False)
+
+    @dataclass
+    class Changed(Message):
+        """A switch was flipped."""
+
+        name: str
+        value: bool
+
+    def __init__(self, toggles: tuple[Toggle, ...], on: set[str], *, id: str | None = None, disabled: bool = False) -> None:
+        super().__init__(id=id, disabled=disabled)
+        self._toggles = toggles
+        self._on = set(on)
+
+    def value(self, name: str) -> bool:
+        return name in self._on
+
+    def flip(self, name: str) -> None:
+        """Flip a switch and say so (the app applies it to the layer)."""
+        self._on ^= {name}
+        self.refresh()
+        self.post_message(self.Changed(name, name in self._on))
+
+    def action_choose(self, step: int) -> None:
+        self.chosen = (self.chosen + step) % len(self._toggles)
+
+    def action_flip(self) -> None:
+        self.flip(self._toggles[self.chosen].name)
+
+    def watch_chosen(self) -> None:
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or self.disabled:
+            return
+        start = 0
+        for index, toggle in enumerate(self._toggles):
+            end = start + len(self._text(toggle))
+            if start <= offset.x < end:
+                self.chosen = index
+                self.flip(toggle.name)
+                return
+            start = end + len(GAP)
+
+    def _text(self, toggle: Toggle) -> str:
+        return f"[{'x' if toggle.name in self._on else ' '}] {toggle.label}"
+
+    def render_line(self, y: int) -> Strip:
+        base = self.paint_style
+        segments: list[Segment] = []
+        for index, toggle in enumerate(self._toggles):
+            if index:
+                segments.append(Segment(GAP, base))
+            style = base
+            if toggle.name in self._on:
+                style += self.get_component_rich_style("toggle-bar--on")
+            if index == self.chosen and self.has_focus:
+                style += self.get_component_rich_style("toggle-bar--chosen")
+            segments.append(Segment(self._text(toggle), style))
+        return Strip(segments).adjust_cell_length(self.content_size.width, base)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
