@@ -33,6 +33,7 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("PgUp PgDn", "key.matrix_page.long"),
     ("Home End", "key.matrix_ends.long"),
     ("Enter", "key.matrix_enter.long"),
+    ("← → Space", "key.toggles.long"),
     ("Ctrl+P", "key.palette.long"),
 )
 

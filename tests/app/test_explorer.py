@@ -230,3 +230,28 @@ async def test_highlight_needs_no_colour(monkeypatch) -> None:
         line = app.query_one(MatrixView).render_line(5)
         assert line.text.startswith("▶")
         assert all(segment.style.reverse and segment.style.bold for segment in line if segment.text.strip())
+
+
+async def test_the_toggle_bar_works_by_keyboard_and_mouse() -> None:
+    app = ExplorerApp(ids="2")
+    async with running(app) as pilot:
+        bar = app.query_one(ToggleBar)
+        bar.focus()
+        await pilot.press("right", "space")
+        assert bar.value("no_grad") and app.session.no_grad and app.lookup.no_grad
+        assert "[x] torch.no_grad()" in screen_text(app)
+        await pilot.click(ToggleBar, offset=(3, 0))  # on "[ ] Freeze weight"
+        assert bar.value("freeze") and app.session.frozen
+        await pilot.press("enter")  # the clicked switch is the chosen one now
+        assert not bar.value("freeze") and app.lookup.weight.requires_grad
+
+
+async def test_the_status_bar_keeps_long_messages_to_two_lines_above_the_keys() -> None:
+    app = ExplorerApp()
+    async with running(app, size=(40, 24)) as pilot:
+        await pilot.press(*"1, 2, 3, 4, 99")
+        status = app.query_one(StatusBar)
+        lines = [status.render_line(y).text for y in range(3)]
+        assert lines[1].rstrip().endswith("…")  # the message goes on beyond two lines
+        assert lines[2].startswith(" F1  Help")
+        assert all(len(line) == 40 for line in lines)

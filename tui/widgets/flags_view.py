@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the session imports torch, which the first frame must not w
 TITLE = Style(bold=True, underline=True)
 NAME = Style(dim=True)
 VALUE = Style(bold=True)
+Line = tuple[bool, list[Piece]]  # (the first line of its group, its pieces)
 
 
 class FlagsView(PaintStyle, Widget):
@@ -33,7 +34,7 @@ class FlagsView(PaintStyle, Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._groups: tuple[Piece, ...] = ()  # one piece per title and per flag; a title starts a line
-        self._lines: list[tuple[bool, list[Piece]]] = []  # (starts a group, pieces), at the current width
+        self._wrapped: tuple[int, list[Line]] = (-1, [])  # the lines at one width
 
     def show(self, lookup: Lookup, result_label: str, weight_label: str) -> None:
         groups = tuple(
@@ -43,35 +44,38 @@ class FlagsView(PaintStyle, Widget):
         )
         if groups == self._groups:  # typing changes IDs far more often than flags
             return
-        self._groups = groups
-        old, self._lines = self._lines, self._wrap(self.content_size.width)
-        if len(self._lines) != len(old):
+        width = self.content_size.width
+        old = self._lines(width)
+        self._groups, self._wrapped = groups, (-1, [])
+        new = self._lines(width)
+        if len(new) != len(old):
             self.refresh(layout=True)
             return
-        for y, (was, now) in enumerate(zip(old, self._lines, strict=True)):
+        for y, (was, now) in enumerate(zip(old, new, strict=True)):
             if was != now:  # typically the shape alone
                 self.refresh(Region(0, y, self.size.width, 1))
 
-    def _wrap(self, width: int) -> list[tuple[bool, list[Piece]]]:
-        lines: list[tuple[bool, list[Piece]]] = []
-        group: list[Piece] = []
-        for piece in (*self._groups, None):
-            if group and (piece is None or piece[0][1] is TITLE):
-                lines += [(index == 0, line) for index, line in enumerate(wrap(group, max(1, width)))]
-                group = []
-            if piece is not None:
-                group.append(piece)
-        return lines
+    def _lines(self, width: int) -> list[Line]:
+        """The flags wrapped at `width`: each title starts a line, its flags follow."""
+        if self._wrapped[0] != width:
+            lines: list[Line] = []
+            group: list[Piece] = []
+            for piece in (*self._groups, None):
+                if group and (piece is None or piece[0][1] is TITLE):
+                    lines += [(index == 0, line) for index, line in enumerate(wrap(group, max(1, width)))]
+                    group = []
+                if piece is not None:
+                    group.append(piece)
+            self._wrapped = (width, lines)
+        return self._wrapped[1]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._wrap(width))
-
-    def on_resize(self) -> None:
-        self._lines = self._wrap(self.content_size.width)
+        return len(self._lines(width))
 
     def render_line(self, y: int) -> Strip:
         width, style = self.content_size.width, self.paint_style
-        if y >= len(self._lines):
+        lines = self._lines(width)
+        if y >= len(lines):
             return Strip.blank(width, style)
-        first, line = self._lines[y]
+        first, line = lines[y]
         return strip(line, first, width, style)

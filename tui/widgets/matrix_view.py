@@ -225,7 +225,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         stop = min(first_col + count, self._source.cols)
         label = " " * len(MARKER) + "ID".rjust(self._id_width)
         cells = "".join(f" {col:>9}" for col in range(first_col, stop))
-        style = self.get_component_rich_style("matrix-view--header")
+        style = self.component_style("matrix-view--header")
         return Strip([Segment(label.ljust(self._label_width), style), Segment(cells, style)]).adjust_cell_length(
             width, self.paint_style
         )
@@ -237,11 +237,11 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         marker = MARKER if label else " " * len(MARKER)
         text = f"{marker}{row:>{self._id_width}} {(label or ''):<{POSITIONS_WIDTH}} "
         base = self.paint_style
-        label_style = self.get_component_rich_style("matrix-view--label")
+        label_style = self.component_style("matrix-view--label")
         cell_style = base
         if label:
-            label_style = cell_style = self.get_component_rich_style("matrix-view--looked-up")
+            label_style = cell_style = self.component_style("matrix-view--looked-up")
         if is_cursor:
-            cursor = self.get_component_rich_style("matrix-view--cursor")
+            cursor = self.component_style("matrix-view--cursor")
             label_style, cell_style = label_style + cursor, cell_style + cursor
         return Strip([Segment(text, label_style), Segment(cells, cell_style)]).adjust_cell_length(width, base)

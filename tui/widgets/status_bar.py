@@ -57,7 +57,7 @@ class StatusBar(PaintStyle, Widget):
         width, base = self.size.width, self.paint_style
         if y >= MESSAGE_LINES:
             return self._keys_line(width)
-        style = base + self.get_component_rich_style("status-bar--error") if self._error else base
+        style = base + self.component_style("status-bar--error") if self._error else base
         lines = wrap(words(self._text, Style()), max(1, width - 2))
         if y >= len(lines):
             return Strip.blank(width, base)
@@ -68,7 +68,7 @@ class StatusBar(PaintStyle, Widget):
         return Strip([Segment(" ", base), *line, Segment(" ", base)])
 
     def _keys_line(self, width: int) -> Strip:
-        bar = self.paint_style + self.get_component_rich_style("status-bar--keys")
-        key = bar + self.get_component_rich_style("status-bar--key")
+        bar = self.paint_style + self.component_style("status-bar--keys")
+        key = bar + self.component_style("status-bar--key")
         segments = [segment for name, label in self._keys for segment in (Segment(name, key), Segment(label, bar))]
         return Strip(segments).crop(0, width).extend_cell_length(width, bar)

@@ -101,9 +101,9 @@ class ToggleBar(PaintStyle, Widget, can_focus=True):
                 segments.append(Segment(GAP, base))
             style = base
             if toggle.name in self._on:
-                style += self.get_component_rich_style("toggle-bar--on")
+                style += self.component_style("toggle-bar--on")
             if index == self.chosen and self.has_focus:
-                style += self.get_component_rich_style("toggle-bar--chosen")
+                style += self.component_style("toggle-bar--chosen")
             segments.append(Segment(self._text(toggle), style))
         return Strip(segments).adjust_cell_length(self.content_size.width, base)
 
