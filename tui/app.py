@@ -34,6 +34,7 @@ from tui.widgets.toggle_bar import Toggle, ToggleBar
 
 if TYPE_CHECKING:
     from tui.core.session import EmbeddingSession, Lookup, WeightFlags
+    from tui.core.weights import WeightFile
 
 WIDE = 120  # from this many columns on, the result and the flags sit side by side
 BELOW_MATRIX = 22  # rows kept for the input, toggles, result, flags, status and keys on tall terminals
@@ -69,17 +70,25 @@ class ExplorerApp(App[None]):
         dtype: str = "float32",
         ids: str = "",
         lang: str | None = None,
-        freeze: bool = False,
+        freeze: bool | None = None,
         no_grad: bool = False,
+        weights: WeightFile | None = None,
     ) -> None:
+        """`weights`: a weight file opened by `tui.core.weights.open_weights`, shown instead of a seeded layer.
+        `freeze` None keeps torch's default: trainable when seeded, frozen from a file."""
         super().__init__()
         self.lang = resolve_lang(lang)
         if self.lang not in LANGUAGES:
             raise ValueError(translate("en", "spec.lang", value=lang, choices=", ".join(LANGUAGES)))
-        self.spec = LayerSpec(vocab_size, dim, seed, dtype)
-        self.spec.check()
+        self.weights = weights
+        if weights is None:
+            self.spec = LayerSpec(vocab_size, dim, seed, dtype)
+            self.spec.check()
+        else:
+            rows, cols = weights.tensor.shape
+            self.spec = LayerSpec(rows, cols, dtype=str(weights.tensor.dtype).removeprefix("torch."))
         self._initial_ids = single_line(ids)
-        self._initial_toggles = (freeze, no_grad)
+        self._initial_toggles = (weights is not None if freeze is None else freeze, no_grad)
         self.session: EmbeddingSession | None = None  # set once torch has built the layer
         self.lookup: Lookup | None = None  # the last good lookup, kept while the input is invalid
         self._parsed = ParsedIds((), ())  # the IDs of that lookup, with where they were typed
@@ -94,7 +103,10 @@ class ExplorerApp(App[None]):
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         spec = self.spec
-        title = self.t("weight.loading", vocab_size=spec.vocab_size, dim=spec.dim, dtype=spec.dtype)
+        if self.weights is None:
+            title = self.t("weight.loading", vocab_size=spec.vocab_size, dim=spec.dim, dtype=spec.dtype)
+        else:
+            title = printable(self.t("weight.loading_file", name=self.weights.key, file=self.weights.path.name))
         yield LoadingPanel(title, self._loading_line, id="loading")
         yield MatrixView(id="matrix")
         ids_input = IdInput(self._initial_ids, self.t("input.placeholder"), id="ids", select_on_focus=False)
@@ -131,7 +143,7 @@ class ExplorerApp(App[None]):
         from tui.core.session import EmbeddingSession  # imports torch: seconds on a cold start
 
         self._loading_step = "weight.loading_step.create"
-        session = EmbeddingSession(self.spec)
+        session = EmbeddingSession(self.spec, self.weights)
         session.set_frozen(self._initial_toggles[0])
         session.no_grad = self._initial_toggles[1]
         self.call_from_thread(self._session_ready, session)
@@ -207,13 +219,12 @@ class ExplorerApp(App[None]):
             self._say(Message("status.empty", {"dim": self.spec.dim}))
 
     def _show_weight_title(self, weight: WeightFlags) -> None:
-        title = self.t(
-            "weight.title",
-            kind=weight.kind,
-            shape=weight.shape,
-            dtype=weight.dtype,
-            requires_grad=weight.requires_grad,
-        )
+        flags = {"kind": weight.kind, "shape": weight.shape, "dtype": weight.dtype, "requires_grad": weight.requires_grad}
+        if self.weights is None:
+            title = self.t("weight.title", **flags)
+        else:
+            file, key, size = self.weights.path.name, self.weights.key, human_size(self.weights.nbytes)
+            title = printable(self.t("weight.title_file", file=file, name=key, size=size, **flags))
         matrix = self.query_one(MatrixView)
         if str(matrix.border_title) != title:
             matrix.border_title = Text(title)  # literal: a shape such as [6, 3] is not markup
@@ -261,7 +272,8 @@ class ExplorerApp(App[None]):
 
     def code_script(self) -> str:
         """The script that reproduces the result on screen."""
-        return reproduce_script(self.spec, self.lookup.ids, self.session.frozen, self.session.no_grad)
+        code = self.weights.code if self.weights else None
+        return reproduce_script(self.spec, self.lookup.ids, self.session.frozen, self.session.no_grad, code)
 
     def action_goto_row(self) -> None:
         if self.session is not None:

@@ -9,9 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.core.messages import LANGUAGES, resolve_lang
-from tui.core.parse import IdError, parse_ids
+from typing import TYPE_CHECKING
+
+from tui.core.messages import LANGUAGES, Message, resolve_lang
+from tui.core.parse import IdError, ParsedIds, parse_ids
 from tui.core.spec import DTYPES, LayerSpec, SpecError
+from tui.core.text import printable
+
+if TYPE_CHECKING:
+    from tui.core.weights import WeightFile
 
 PROG = "embedding-explorer"
 
@@ -36,6 +42,8 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=default(None), help="en or es (from LANG / LC_ALL)")
     parser.add_argument("--freeze", action="store_true", default=default(False), help="weight.requires_grad_(False)")
     parser.add_argument("--no-grad", action="store_true", default=default(False), help="look up under torch.no_grad()")
+    parser.add_argument("--weights", default=default(None), help="a weight file: .safetensors .pt .pth .bin .npy .npz")
+    parser.add_argument("--key", default=default(None), help="the tensor in --weights (found by itself when possible)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,29 +61,48 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = resolve_lang(args.lang)
     spec = LayerSpec(args.vocab_size, args.dim, args.seed, args.dtype)
+    freeze = True if args.freeze else None  # None: torch's default (a file's layer starts frozen)
     try:
         spec.check()
-        if args.command == "lookup":
-            return _lookup(spec, " ".join(args.ids), args)
+        parsed = parse_ids(" ".join(args.ids)) if args.command == "lookup" else None
     except (SpecError, IdError) as error:
-        print(f"{PROG}: {error.message.render(lang)}", file=sys.stderr)
-        return 2
+        return _fail(error.message, lang)
+    weights = None
+    if args.weights:  # opened before the screen starts: a bad file is one line on stderr
+        from tui.core.weights import WeightFileError, open_weights  # imports torch
+
+        try:
+            weights = open_weights(args.weights, args.key)
+        except WeightFileError as error:
+            return _fail(error.message, lang)
+    if parsed is not None:
+        try:
+            return _lookup(spec, weights, parsed, freeze, args.no_grad)
+        except IdError as error:
+            return _fail(error.message, lang)
     from tui.app import ExplorerApp
 
-    ExplorerApp(spec.vocab_size, spec.dim, spec.seed, spec.dtype, args.ids, lang, args.freeze, args.no_grad).run()
+    ExplorerApp(spec.vocab_size, spec.dim, spec.seed, spec.dtype, args.ids, lang, freeze, args.no_grad, weights).run()
     return 0
 
 
-def _lookup(spec: LayerSpec, text: str, args: argparse.Namespace) -> int:
+def _fail(message: Message, lang: str) -> int:
+    print(f"{PROG}: {printable(message.render(lang))}", file=sys.stderr)
+    return 2
+
+
+def _lookup(spec: LayerSpec, weights: WeightFile | None, parsed: ParsedIds, freeze: bool | None, no_grad: bool) -> int:
     """Print what the app shows, for scripts, pipes and quick checks over SSH."""
     from tui.core.code import tensor_literal
     from tui.core.session import EmbeddingSession
 
-    parsed = parse_ids(text)
-    session = EmbeddingSession(spec)
-    session.set_frozen(args.freeze)
-    session.no_grad = args.no_grad
+    session = EmbeddingSession.from_weights(weights) if weights else EmbeddingSession(spec)
+    if freeze is not None:
+        session.set_frozen(freeze)
+    session.no_grad = no_grad
     result = session.lookup(parsed)
+    if weights is not None:
+        print(printable(f"# layer = nn.Embedding.from_pretrained({weights.key}) from {weights.path}"))
     print("print(layer.weight)")
     print(session.weight_text())
     print()

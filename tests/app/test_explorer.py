@@ -202,9 +202,9 @@ async def test_typing_while_the_layer_is_created_is_looked_up_when_it_is_ready(m
     real = tui.core.session.EmbeddingSession
 
     class SlowSession(real):
-        def __init__(self, spec) -> None:
+        def __init__(self, *args) -> None:
             release.wait(10)
-            super().__init__(spec)
+            super().__init__(*args)
 
     monkeypatch.setattr(tui.core.session, "EmbeddingSession", SlowSession)
     app = ExplorerApp()

@@ -18,6 +18,8 @@ EN: dict[str, str] = {
     # weight matrix
     "weight.title": "layer.weight · {kind} · {shape} · {dtype} · requires_grad={requires_grad}",
     "weight.loading": "Importing torch and creating nn.Embedding({vocab_size}, {dim}, dtype={dtype})…",
+    "weight.loading_file": "Creating nn.Embedding.from_pretrained({name}) from {file}…",
+    "weight.title_file": "{file} · {name} · {kind} · {shape} · {dtype} · {size} · requires_grad={requires_grad}",
     "weight.loading_step.import": "importing torch",
     "weight.loading_step.create": "creating the layer ({size})",
     "weight.loading_elapsed": "{step} · {seconds:.1f} s",
@@ -114,6 +116,8 @@ ES: dict[str, str] = {
     "app.title": "embedding-explorer",
     "weight.title": "layer.weight · {kind} · {shape} · {dtype} · requires_grad={requires_grad}",
     "weight.loading": "Importando torch y creando nn.Embedding({vocab_size}, {dim}, dtype={dtype})…",
+    "weight.loading_file": "Creando nn.Embedding.from_pretrained({name}) a partir de {file}…",
+    "weight.title_file": "{file} · {name} · {kind} · {shape} · {dtype} · {size} · requires_grad={requires_grad}",
     "weight.loading_step.import": "importando torch",
     "weight.loading_step.create": "creando la capa de incrustación ({size})",
     "weight.loading_elapsed": "{step} · {seconds:.1f} s",

@@ -16,6 +16,7 @@ import torch
 from tui.core.messages import Message
 from tui.core.parse import IdError, ParsedIds
 from tui.core.spec import LayerSpec
+from tui.core.weights import WeightFile
 
 
 class IdRangeError(IdError):
@@ -87,15 +88,25 @@ class WeightRows:
 
 
 class EmbeddingSession:
-    """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)` plus the two toggles."""
+    """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)` plus the two toggles; or
+    `nn.Embedding.from_pretrained(tensor)` of a weight file (`from_weights`)."""
 
-    def __init__(self, spec: LayerSpec) -> None:
-        spec.check()
+    def __init__(self, spec: LayerSpec, weights: WeightFile | None = None) -> None:
         self.spec = spec
-        torch.manual_seed(spec.seed)
-        self.layer = torch.nn.Embedding(spec.vocab_size, spec.dim, dtype=getattr(torch, spec.dtype))
+        self.weights = weights
+        if weights is None:
+            spec.check()
+            torch.manual_seed(spec.seed)
+            self.layer = torch.nn.Embedding(spec.vocab_size, spec.dim, dtype=getattr(torch, spec.dtype))
+        else:
+            self.layer = torch.nn.Embedding.from_pretrained(weights.tensor)  # frozen: torch's default
         self.no_grad = False
         self.rows = WeightRows(self.layer.weight)
+
+    @classmethod
+    def from_weights(cls, weights: WeightFile) -> EmbeddingSession:
+        rows, cols = weights.tensor.shape
+        return cls(LayerSpec(rows, cols, dtype=str(weights.tensor.dtype).removeprefix("torch.")), weights)
 
     @property
     def frozen(self) -> bool:

@@ -91,11 +91,12 @@ class TensorInfo:
 
 @dataclass(frozen=True)
 class WeightFile:
-    """The chosen tensor of a weight file, loaded."""
+    """The chosen tensor of a weight file, loaded, and the Python that loads it the same way."""
 
     path: Path
     key: str
     tensor: torch.Tensor
+    code: Code
 
     @property
     def nbytes(self) -> int:
@@ -103,11 +104,20 @@ class WeightFile:
 
 
 @dataclass(frozen=True)
+class Code:
+    """A Python expression that loads the tensor, and the imports it needs (for copy as code)."""
+
+    imports: tuple[str, ...]
+    expression: str
+
+
+@dataclass(frozen=True)
 class _Contents:
-    """A file's tensors as its header lists them, and how to load one."""
+    """A file's tensors as its header lists them, how to load one, and how to say so in Python."""
 
     infos: list[TensorInfo]
     load: Callable[[str], torch.Tensor]
+    code: Callable[[str], Code]
 
 
 def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
@@ -116,7 +126,7 @@ def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
     try:
         contents = _read(path)
         info = choose(path, contents.infos, key)
-        tensor = contents.load(info.key)
+        tensor, code = contents.load(info.key), contents.code(info.key)
     except WeightFileError:
         raise
     except pickle.UnpicklingError as error:
@@ -125,7 +135,7 @@ def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         raise WeightFileError(Message("weights.unreadable", {"path": path, "error": _said(error)})) from error
-    return WeightFile(path, info.key, tensor)
+    return WeightFile(path, info.key, tensor, code)
 
 
 def choose(path: Path, infos: list[TensorInfo], key: str | None) -> TensorInfo:
@@ -190,18 +200,28 @@ def _read_safetensors(path: Path) -> _Contents:
         with safe_open(str(path), framework="pt") as file:
             return file.get_tensor(key)
 
-    return _Contents(infos, load)
+    def code(key: str) -> Code:
+        opened = f'safe_open({str(path)!r}, framework="pt")'
+        return Code(("from safetensors import safe_open",), f"{opened}.get_tensor({key!r})")
+
+    return _Contents(infos, load, code)
 
 
 def _read_npy(path: Path) -> _Contents:
     array = np.load(path, mmap_mode="r", allow_pickle=False)
-    return _Contents([_numpy_info(SINGLE, array)], lambda key: _from_numpy(array))
+    code = Code(("import numpy as np",), f"torch.from_numpy(np.load({str(path)!r}))")
+    return _Contents([_numpy_info(SINGLE, array)], lambda key: _from_numpy(array), lambda key: code)
 
 
 def _read_npz(path: Path) -> _Contents:
     with np.load(path, allow_pickle=False) as archive:
         arrays = {key: archive[key] for key in archive.files}
-    return _Contents([_numpy_info(key, array) for key, array in arrays.items()], lambda key: _from_numpy(arrays[key]))
+
+    def code(key: str) -> Code:
+        return Code(("import numpy as np",), f"torch.from_numpy(np.load({str(path)!r})[{key!r}])")
+
+    infos = [_numpy_info(key, array) for key, array in arrays.items()]
+    return _Contents(infos, lambda key: _from_numpy(arrays[key]), code)
 
 
 def _numpy_info(key: str, array: np.ndarray) -> TensorInfo:
@@ -221,7 +241,13 @@ def _read_torch(path: Path) -> _Contents:
             if any("/code/" in name or name.endswith("constants.pkl") for name in archive.namelist()):
                 raise WeightFileError(Message("weights.torchscript", {"path": path}))
     loaded = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
-    tensors = dict(_tensors(loaded))
+    found = {".".join(parts) or SINGLE: (parts, tensor) for parts, tensor in _tensors(loaded)}
+    tensors = {key: tensor for key, (_, tensor) in found.items()}
+
+    def code(key: str) -> Code:
+        indexing = "".join(f"[{part!r}]" for part in found[key][0])
+        return Code((), f"torch.load({str(path)!r}, weights_only=True){indexing}")
+
     infos = [
         TensorInfo(
             key,
@@ -232,16 +258,16 @@ def _read_torch(path: Path) -> _Contents:
         )
         for key, tensor in tensors.items()
     ]
-    return _Contents(infos, tensors.__getitem__)
+    return _Contents(infos, tensors.__getitem__, code)
 
 
-def _tensors(value: object, prefix: str = "") -> Iterator[tuple[str, torch.Tensor]]:
-    """Every tensor in what `torch.load` returned, keyed by its dotted path (a bare tensor: `array`)."""
+def _tensors(value: object, parts: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], torch.Tensor]]:
+    """Every tensor in what `torch.load` returned, with the keys that lead to it (a bare tensor: none)."""
     if isinstance(value, torch.Tensor):
-        yield prefix or SINGLE, value
+        yield parts, value
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            yield from _tensors(item, f"{prefix}.{key}" if prefix else str(key))
+            yield from _tensors(item, (*parts, str(key)))
 
 
 def _said(error: BaseException) -> str:

@@ -1,0 +1,86 @@
+"""A weight file's layer: `nn.Embedding.from_pretrained`, looked up, printed by `lookup`, copied as code."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from tests.core.test_cli import cli
+from tests.core.test_code import run
+from tests.core.test_weights import Payload
+from tui.core.code import reproduce_script
+from tui.core.parse import parse_ids
+from tui.core.session import EmbeddingSession
+from tui.core.weights import open_weights
+
+
+def weight() -> torch.Tensor:
+    torch.manual_seed(7)
+    return torch.randn(10, 4)
+
+
+def files(folder: Path) -> list[Path]:
+    """The same matrix in every format, under a name each format's search has to find."""
+    save_file({"wte.weight": weight(), "wpe.weight": torch.zeros(3, 4)}, folder / "m.safetensors")
+    torch.save({"model": {"tok_emb.weight": weight()}, "epoch": 3}, folder / "m.pt")
+    np.save(folder / "m.npy", weight().numpy())
+    np.savez(folder / "m.npz", embedding=weight().numpy())
+    return [folder / name for name in ("m.safetensors", "m.pt", "m.npy", "m.npz")]
+
+
+def test_the_layer_is_from_pretrained_frozen_as_torch_makes_it(tmp_path: Path) -> None:
+    for path in files(tmp_path):
+        session = EmbeddingSession.from_weights(open_weights(path))
+        lookup = session.lookup(parse_ids("9, 0, 9"))
+        assert lookup.text == repr(torch.nn.Embedding.from_pretrained(weight())(torch.tensor([9, 0, 9])))
+        assert session.frozen and not lookup.weight.requires_grad
+        session.set_frozen(False)
+        assert session.lookup(parse_ids("1")).grad_fn == "EmbeddingBackward0"
+
+
+def test_copied_code_loads_the_file_and_prints_the_result(tmp_path: Path) -> None:
+    toggles = [(True, False), (False, False), (False, True), (True, True)]
+    for path, (frozen, no_grad) in zip(files(tmp_path), toggles, strict=True):
+        weights = open_weights(path)
+        session = EmbeddingSession.from_weights(weights)
+        session.set_frozen(frozen)
+        session.no_grad = no_grad
+        lookup = session.lookup(parse_ids("3, 1"))
+        script = reproduce_script(session.spec, lookup.ids, frozen, no_grad, weights.code)
+        assert run(script) == lookup.text + "\n", script
+
+
+def test_lookup_command_opens_a_weight_file(tmp_path: Path) -> None:
+    path = files(tmp_path)[0]
+    done = cli("lookup", "--weights", str(path), "9", "0")
+    assert done.returncode == 0, done.stderr
+    layer = torch.nn.Embedding.from_pretrained(weight())
+    assert repr(layer.weight) in done.stdout
+    assert repr(layer(torch.tensor([9, 0]))) in done.stdout
+    assert "from_pretrained(wte.weight)" in done.stdout
+    assert cli("lookup", "--weights", str(path), "10").returncode == 2  # 10 rows: IDs 0..9
+
+
+@pytest.mark.parametrize("command", [(), ("lookup", "1")])
+def test_a_bad_weight_file_is_one_line_and_exit_2_before_any_screen(tmp_path: Path, command) -> None:
+    marker = tmp_path / "pwned"
+    torch.save({"wte.weight": weight(), "x": Payload(marker)}, tmp_path / "evil.pt")
+    for args, expected in [
+        (("--weights", str(tmp_path / "evil.pt")), "weights_only=True"),
+        (("--weights", str(tmp_path / "missing.safetensors")), "no such file"),
+        (("--weights", str(files(tmp_path)[0]), "--key", "nope"), "no tensor 'nope'"),
+    ]:
+        done = cli(*command, *args)
+        assert done.returncode == 2 and expected in done.stderr and done.stderr.count("\n") == 1, done.stderr
+        assert "Traceback" not in done.stderr
+    assert not marker.exists()
+
+
+def test_bad_ids_are_still_refused_before_torch_is_imported() -> None:
+    code = "import sys, tui.cli; print(tui.cli.main(['lookup', 'abc']), 'torch' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["2", "False"]
