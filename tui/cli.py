@@ -15,8 +15,10 @@ from tui.core.messages import LANGUAGES, Message, resolve_lang
 from tui.core.parse import IdError, ParsedIds, parse_ids
 from tui.core.spec import DTYPES, LayerSpec, SpecError
 from tui.core.text import printable
+from tui.core.vocab import VocabError
 
 if TYPE_CHECKING:
+    from tui.core.vocab import Vocab
     from tui.core.weights import WeightFile
 
 PROG = "embedding-explorer"
@@ -44,6 +46,7 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     parser.add_argument("--no-grad", action="store_true", default=default(False), help="look up under torch.no_grad()")
     parser.add_argument("--weights", default=default(None), help="a weight file: .safetensors .pt .pth .bin .npy .npz")
     parser.add_argument("--key", default=default(None), help="the tensor in --weights (found by itself when possible)")
+    parser.add_argument("--vocab", default=default(None), help="row labels: vocab.txt, tokenizer.json or encoder.json")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,15 +78,29 @@ def main(argv: list[str] | None = None) -> int:
             weights = open_weights(args.weights, args.key)
         except WeightFileError as error:
             return _fail(error.message, lang)
+    try:
+        vocab = _vocab(args.vocab, weights)
+    except VocabError as error:
+        return _fail(error.message, lang)
     if parsed is not None:
         try:
-            return _lookup(spec, weights, parsed, freeze, args.no_grad)
+            return _lookup(spec, weights, vocab, parsed, freeze, args.no_grad)
         except IdError as error:
             return _fail(error.message, lang)
     from tui.app import ExplorerApp
 
-    ExplorerApp(spec.vocab_size, spec.dim, spec.seed, spec.dtype, args.ids, lang, freeze, args.no_grad, weights).run()
+    options = (args.ids, lang, freeze, args.no_grad, weights, vocab)
+    ExplorerApp(spec.vocab_size, spec.dim, spec.seed, spec.dtype, *options).run()
     return 0
+
+
+def _vocab(path: str | None, weights: WeightFile | None) -> Vocab | None:
+    """`--vocab`, or a vocabulary file found beside the weight file."""
+    from tui.core.vocab import find_beside, load_vocab
+
+    if path is None and weights is not None:
+        path = find_beside(weights.path)
+    return load_vocab(path) if path is not None else None
 
 
 def _fail(message: Message, lang: str) -> int:
@@ -91,7 +108,9 @@ def _fail(message: Message, lang: str) -> int:
     return 2
 
 
-def _lookup(spec: LayerSpec, weights: WeightFile | None, parsed: ParsedIds, freeze: bool | None, no_grad: bool) -> int:
+def _lookup(
+    spec: LayerSpec, weights: WeightFile | None, vocab: Vocab | None, parsed: ParsedIds, freeze: bool | None, no_grad: bool
+) -> int:
     """Print what the app shows, for scripts, pipes and quick checks over SSH."""
     from tui.core.code import tensor_literal
     from tui.core.session import EmbeddingSession
@@ -106,6 +125,8 @@ def _lookup(spec: LayerSpec, weights: WeightFile | None, parsed: ParsedIds, free
     print("print(layer.weight)")
     print(session.weight_text())
     print()
+    if vocab is not None:
+        print("tokens: " + " ".join(vocab.label(token_id) or "·" for token_id in result.ids))
     print(f"print(layer({tensor_literal(result.ids)}))")
     print(result.text)
     print()

@@ -7,9 +7,11 @@ import torch
 
 from tests.app.conftest import running, screen_text
 from tui.app import ExplorerApp
+from tui.core.vocab import find_beside, load_vocab
 from tui.core.weights import open_weights
 from tui.widgets.matrix_view import MatrixView
 from tui.widgets.result_view import ResultView
+from tui.widgets.status_bar import StatusBar
 from tui.widgets.toggle_bar import ToggleBar
 
 HELLO_TEA = [101, 7592, 1010, 2079, 2017, 2066, 5572, 1029, 102]  # "Hello, do you like tea?" for BERT
@@ -40,3 +42,25 @@ async def test_minilm_rows_light_up_and_equal_the_files_rows() -> None:
         await pilot.press("f2")
         assert app.lookup.weight.requires_grad and app.lookup.grad_fn == "EmbeddingBackward0"
         assert "layer = torch.nn.Embedding.from_pretrained(weight)" in app.code_script()
+
+
+async def test_rows_are_labelled_with_their_tokens() -> None:
+    weights = open_weights(minilm())
+    app = ExplorerApp(weights=weights, vocab=load_vocab(find_beside(weights.path)), ids="7592")
+    async with running(app, size=(120, 40)):
+        matrix = app.query_one(MatrixView)
+        row = matrix.render_line(1 + 7592 - round(matrix.scroll_offset.y)).text
+        assert row.split()[:4] == ["▶", "7592", "hello", "@0"]
+        assert matrix.render_line(0).text.split()[:2] == ["ID", "token"]
+        assert "Row labels from tokenizer.json: 30522 tokens." in app.query_one(StatusBar).text
+
+
+async def test_a_vocabulary_of_another_size_is_a_visible_warning(tmp_path) -> None:
+    (tmp_path / "vocab.txt").write_text("a\nb\n\x1b[31m\n", encoding="utf-8")
+    app = ExplorerApp(vocab=load_vocab(tmp_path / "vocab.txt"))
+    async with running(app):
+        status = app.query_one(StatusBar)
+        assert status.has_class("-error") and "3 tokens and the matrix 6 rows" in status.text
+        matrix = app.query_one(MatrixView)
+        assert matrix.render_line(3).text.split()[:2] == ["2", "\\x1b[31m"]  # visible, never sent raw
+        assert matrix.render_line(5).text.split()[:2] == ["4", "·"]  # no token for this row

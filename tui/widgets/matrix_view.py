@@ -9,10 +9,11 @@ bold reverse style, so they stand out without colour.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 CELL_WIDTH = 10  # " " + 9 characters: "-999.9999" or "-1.23e+05"
 POSITIONS_WIDTH = 10  # "×3 @1,4,7…"
+TOKEN_WIDTH = 14  # "␣hello", "[CLS]", "##ing": long tokens end in "…"
 MARKER = "▶ "
 
 
@@ -56,6 +58,13 @@ def scroll_top(row: int, top: int, visible: int) -> int | None:
     if row >= top + visible:
         return row - visible + 1
     return None
+
+
+def fit(text: str, width: int) -> str:
+    """`text` in exactly `width` cells: padded, or cut with a `…` (wide characters count as two)."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
 
 
 def positions_label(positions: tuple[int, ...]) -> str:
@@ -114,6 +123,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._positions: Mapping[int, tuple[int, ...]] = {}
         self._id_width = 2
         self._label_width = 0
+        self._token: Callable[[int], str | None] | None = None  # a row's token, from a vocabulary
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._shown_row = 0  # the row the view keeps on screen
 
@@ -123,10 +133,20 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._source = source
         self._labels, self._positions = {}, {}
         self._id_width = max(2, len(str(source.rows - 1)))
-        self._label_width = len(MARKER) + self._id_width + 1 + POSITIONS_WIDTH + 1
-        self.virtual_size = Size(self._label_width + source.cols * CELL_WIDTH, source.rows + 1)
-        self._lines.clear()
+        self._lay_out_labels()
         self.cursor_row = 0
+
+    def set_tokens(self, token: Callable[[int], str | None] | None) -> None:
+        """Show each row's token (already made visible: no control characters) next to its ID."""
+        self._token = token
+        self._lay_out_labels()
+
+    def _lay_out_labels(self) -> None:
+        token = TOKEN_WIDTH + 1 if self._token else 0
+        self._label_width = len(MARKER) + self._id_width + 1 + token + POSITIONS_WIDTH + 1
+        if self._source is not None:
+            self.virtual_size = Size(self._label_width + self._source.cols * CELL_WIDTH, self._source.rows + 1)
+        self._lines.clear()
         self.refresh()
 
     def set_marks(self, positions: Mapping[int, tuple[int, ...]]) -> None:
@@ -223,7 +243,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
 
     def _header(self, first_col: int, count: int, width: int) -> Strip:
         stop = min(first_col + count, self._source.cols)
-        label = " " * len(MARKER) + "ID".rjust(self._id_width)
+        label = " " * len(MARKER) + "ID".rjust(self._id_width) + (" token" if self._token else "")
         cells = "".join(f" {col:>9}" for col in range(first_col, stop))
         style = self.component_style("matrix-view--header")
         return Strip([Segment(label.ljust(self._label_width), style), Segment(cells, style)]).adjust_cell_length(
@@ -235,7 +255,8 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         values = self._source.row(row, first_col, stop).tolist()
         cells = "".join(" " + format_cell(value) for value in values)
         marker = MARKER if label else " " * len(MARKER)
-        text = f"{marker}{row:>{self._id_width}} {(label or ''):<{POSITIONS_WIDTH}} "
+        token = "" if self._token is None else fit(self._token(row) or "·", TOKEN_WIDTH) + " "
+        text = f"{marker}{row:>{self._id_width}} {token}{(label or ''):<{POSITIONS_WIDTH}} "
         base = self.paint_style
         label_style = self.component_style("matrix-view--label")
         cell_style = base

