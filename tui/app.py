@@ -21,6 +21,7 @@ from tui.core.messages import LANGUAGES, Message, resolve_lang, translate
 from tui.core.parse import IdError, ParsedIds, append_id, parse_ids
 from tui.core.spec import LayerSpec, human_size
 from tui.core.text import printable, single_line
+from tui.core.vocab import visible
 from tui.screens.code import CodeScreen
 from tui.screens.goto import GotoScreen
 from tui.screens.help import HelpScreen
@@ -34,6 +35,7 @@ from tui.widgets.toggle_bar import Toggle, ToggleBar
 
 if TYPE_CHECKING:
     from tui.core.session import EmbeddingSession, Lookup, WeightFlags
+    from tui.core.tokenizer import TextTokenizer, Tokens
     from tui.core.vocab import Vocab
     from tui.core.weights import WeightFile
 
@@ -75,15 +77,21 @@ class ExplorerApp(App[None]):
         no_grad: bool = False,
         weights: WeightFile | None = None,
         vocab: Vocab | None = None,
+        tokenizer: TextTokenizer | None = None,
     ) -> None:
         """`weights`: a weight file opened by `tui.core.weights.open_weights`, shown instead of a seeded layer.
-        `freeze` None keeps torch's default: trainable when seeded, frozen from a file. `vocab`: row labels."""
+        `freeze` None keeps torch's default: trainable when seeded, frozen from a file. `vocab`: row labels.
+        `tokenizer`: lets the input take text (F5) as well as IDs."""
         super().__init__()
         self.lang = resolve_lang(lang)
         if self.lang not in LANGUAGES:
             raise ValueError(translate("en", "spec.lang", value=lang, choices=", ".join(LANGUAGES)))
         self.weights = weights
-        self.vocab = vocab
+        self.vocab = vocab or (tokenizer.vocab if tokenizer else None)
+        self.tokenizer = tokenizer
+        self._text_mode = False
+        self._tokens: Tokens | None = None  # the text in the input, cut into tokens (text mode)
+        self._kept = {True: "", False: ""}  # what the input held in the other mode
         if weights is None:
             self.spec = LayerSpec(vocab_size, dim, seed, dtype)
             self.spec.check()
@@ -112,8 +120,8 @@ class ExplorerApp(App[None]):
             title = printable(self.t("weight.loading_file", name=self.weights.key, file=self.weights.path.name))
         yield LoadingPanel(title, self._loading_line, id="loading")
         yield MatrixView(id="matrix")
-        ids_input = IdInput(self._initial_ids, self.t("input.placeholder"), id="ids", select_on_focus=False)
-        ids_input.border_title = self.t("input.label")
+        ids_input = IdInput(self._initial_ids, self.t("input.placeholder_ids"), id="ids", select_on_focus=False)
+        ids_input.border_title = self.t("input.label_ids")
         yield ids_input
         toggles = (Toggle("freeze", self.t("toggle.freeze") + " (F2)"), Toggle("no_grad", self.t("toggle.no_grad") + " (F3)"))
         on = {toggle.name for toggle, value in zip(toggles, self._initial_toggles, strict=True) if value}
@@ -192,7 +200,7 @@ class ExplorerApp(App[None]):
         """Parse, look up and show; on a bad ID keep the last good result and say what is wrong."""
         self._typed = None
         try:
-            parsed = parse_ids(self.query_one(IdInput).value)
+            parsed = self._read_input(self.query_one(IdInput).value)
             if self.session is None:
                 return
             if self.lookup is None or parsed.ids != self.lookup.ids:  # a comma or a space changes nothing
@@ -204,6 +212,32 @@ class ExplorerApp(App[None]):
         self._parsed = self._typed = parsed
         self._show(self.lookup)
         self._follow_cursor()
+
+    def _read_input(self, value: str) -> ParsedIds:
+        """IDs as typed, or (text mode) the tokenizer's IDs for the text."""
+        if not self._text_mode:
+            return parse_ids(value)
+        self._tokens = self.tokenizer.encode(value)
+        return self._tokens.parsed
+
+    @guarded
+    def action_toggle_text(self) -> None:
+        """Switch the input between IDs and text; back in IDs, it holds the IDs the text gave."""
+        if self.tokenizer is None:
+            self._say(Message("tokenizer.needed"), error=True)
+            return
+        ids_input = self.query_one(IdInput)
+        self._kept[self._text_mode] = ids_input.value
+        self._text_mode = not self._text_mode
+        mode = "text" if self._text_mode else "ids"
+        ids_input.border_title = self.t(f"input.label_{mode}")
+        ids_input.placeholder = self.t(f"input.placeholder_{mode}")
+        if not self._text_mode and self._tokens is not None:
+            self._kept[False] = ", ".join(map(str, self._tokens.ids))
+        self.lookup = None  # the same IDs read another way: show them again
+        ids_input.value = self._kept[self._text_mode]
+        ids_input.cursor_position = len(ids_input.value)
+        self._update()
 
     @guarded
     def _follow_cursor(self) -> None:
@@ -224,7 +258,11 @@ class ExplorerApp(App[None]):
         self.query_one(MatrixView).set_marks(lookup.positions)
         self._show_weight_title(lookup.weight)
         if lookup.ids:
-            self._say(Message("status.ok"))  # the same words on every key: the status repaints only on a change
+            if self._text_mode and self._tokens is not None:
+                pieces = " | ".join(visible(piece) for piece in self._tokens.pieces)
+                self._say(Message("status.tokens", {"count": len(lookup.ids), "pieces": pieces, "ids": list(lookup.ids)}))
+            else:
+                self._say(Message("status.ok"))  # the same words on every key: the status repaints only on a change
         else:
             self._say(Message("status.empty", {"dim": self.spec.dim}))
 

@@ -7,7 +7,9 @@ imported before the options are known to be good.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from typing import TYPE_CHECKING
 
@@ -15,10 +17,10 @@ from tui.core.messages import LANGUAGES, Message, resolve_lang
 from tui.core.parse import IdError, ParsedIds, parse_ids
 from tui.core.spec import DTYPES, LayerSpec, SpecError
 from tui.core.text import printable
-from tui.core.vocab import VocabError
+from tui.core.vocab import Vocab, VocabError, find_beside, load_vocab, visible
 
 if TYPE_CHECKING:
-    from tui.core.vocab import Vocab
+    from tui.core.tokenizer import TextTokenizer, Tokens
     from tui.core.weights import WeightFile
 
 PROG = "embedding-explorer"
@@ -37,7 +39,9 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     def default(value: object) -> object:
         return value if defaults else argparse.SUPPRESS
 
-    parser.add_argument("--vocab-size", type=int, default=default(layer.vocab_size), help="rows of the weight (6)")
+    parser.add_argument(
+        "--vocab-size", type=int, default=default(None), help="rows of the weight (6, or the tokenizer's vocabulary)"
+    )
     parser.add_argument("--dim", type=int, default=default(layer.dim), help="embedding dimension (3)")
     parser.add_argument("--seed", type=int, default=default(layer.seed), help="torch.manual_seed (123)")
     parser.add_argument("--dtype", default=default(layer.dtype), help=f"one of {', '.join(DTYPES)} (float32)")
@@ -47,6 +51,8 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     parser.add_argument("--weights", default=default(None), help="a weight file: .safetensors .pt .pth .bin .npy .npz")
     parser.add_argument("--key", default=default(None), help="the tensor in --weights (found by itself when possible)")
     parser.add_argument("--vocab", default=default(None), help="row labels: vocab.txt, tokenizer.json or encoder.json")
+    parser.add_argument("--tokenizer", default=default(None), help="text → IDs: gpt2, or a tokenizer.json")
+    parser.add_argument("--vocab-from-text", default=default(None), help="the book's SimpleTokenizerV2, built from a text file")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,18 +63,23 @@ def build_parser() -> argparse.ArgumentParser:
     lookup = commands.add_parser("lookup", help="print the weight, the lookup and the flags; exit")
     _add_options(lookup, defaults=False)
     lookup.add_argument("ids", nargs="*", help="token IDs: 2 3 5 1, or '[2, 3, 5, 1]'")
+    lookup.add_argument("--text", help="text instead of IDs, cut into tokens by the tokenizer")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = resolve_lang(args.lang)
-    spec = LayerSpec(args.vocab_size, args.dim, args.seed, args.dtype)
     freeze = True if args.freeze else None  # None: torch's default (a file's layer starts frozen)
     try:
+        tokenizer = _tokenizer(args)
+        rows = len(tokenizer.vocab) if tokenizer and not args.weights else LayerSpec().vocab_size
+        spec = LayerSpec(rows if args.vocab_size is None else args.vocab_size, args.dim, args.seed, args.dtype)
         spec.check()
-        parsed = parse_ids(" ".join(args.ids)) if args.command == "lookup" else None
-    except (SpecError, IdError) as error:
+        tokens = _text_tokens(args, tokenizer)
+        parsed = (tokens.parsed if tokens else parse_ids(" ".join(args.ids))) if args.command == "lookup" else None
+        vocab = load_vocab(args.vocab) if args.vocab else (tokenizer.vocab if tokenizer else None)
+    except (SpecError, IdError, VocabError) as error:
         return _fail(error.message, lang)
     weights = None
     if args.weights:  # opened before the screen starts: a bad file is one line on stderr
@@ -76,31 +87,50 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             weights = open_weights(args.weights, args.key)
-        except WeightFileError as error:
+            vocab = vocab or _vocab_beside(weights.path)
+        except (WeightFileError, VocabError) as error:
             return _fail(error.message, lang)
-    try:
-        vocab = _vocab(args.vocab, weights)
-    except VocabError as error:
-        return _fail(error.message, lang)
     if parsed is not None:
         try:
-            return _lookup(spec, weights, vocab, parsed, freeze, args.no_grad)
+            return _lookup(spec, weights, vocab, tokens, parsed, freeze, args.no_grad)
         except IdError as error:
             return _fail(error.message, lang)
+        except BrokenPipeError:  # `lookup … | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error when Python flushes
+            return 0
     from tui.app import ExplorerApp
 
-    options = (args.ids, lang, freeze, args.no_grad, weights, vocab)
+    options = (args.ids, lang, freeze, args.no_grad, weights, vocab, tokenizer)
     ExplorerApp(spec.vocab_size, spec.dim, spec.seed, spec.dtype, *options).run()
     return 0
 
 
-def _vocab(path: str | None, weights: WeightFile | None) -> Vocab | None:
-    """`--vocab`, or a vocabulary file found beside the weight file."""
-    from tui.core.vocab import find_beside, load_vocab
+def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
+    """`--tokenizer`, `--vocab-from-text`, or a tokenizer.json beside the weight file."""
+    from tui.core import tokenizer
 
-    if path is None and weights is not None:
-        path = find_beside(weights.path)
-    return load_vocab(path) if path is not None else None
+    if args.tokenizer == "gpt2":
+        return tokenizer.gpt2()
+    if args.tokenizer:
+        return tokenizer.hugging_face(Path(args.tokenizer))
+    if args.vocab_from_text:
+        return tokenizer.simple_v2(Path(args.vocab_from_text))
+    beside = find_beside(Path(args.weights)) if args.weights else None
+    return tokenizer.hugging_face(beside) if beside and beside.name == "tokenizer.json" else None
+
+
+def _text_tokens(args: argparse.Namespace, tokenizer: TextTokenizer | None) -> Tokens | None:
+    """`lookup --text`: the text cut into tokens (a tokenizer is needed for that)."""
+    if args.command != "lookup" or args.text is None:
+        return None
+    if tokenizer is None:
+        raise VocabError(Message("tokenizer.needed", {}))
+    return tokenizer.encode(args.text)
+
+
+def _vocab_beside(weights: Path) -> Vocab | None:
+    path = find_beside(weights)
+    return load_vocab(path) if path else None
 
 
 def _fail(message: Message, lang: str) -> int:
@@ -109,7 +139,13 @@ def _fail(message: Message, lang: str) -> int:
 
 
 def _lookup(
-    spec: LayerSpec, weights: WeightFile | None, vocab: Vocab | None, parsed: ParsedIds, freeze: bool | None, no_grad: bool
+    spec: LayerSpec,
+    weights: WeightFile | None,
+    vocab: Vocab | None,
+    tokens: Tokens | None,
+    parsed: ParsedIds,
+    freeze: bool | None,
+    no_grad: bool,
 ) -> int:
     """Print what the app shows, for scripts, pipes and quick checks over SSH."""
     from tui.core.code import tensor_literal
@@ -125,7 +161,10 @@ def _lookup(
     print("print(layer.weight)")
     print(session.weight_text())
     print()
-    if vocab is not None:
+    if tokens is not None:
+        print("tokens: " + " | ".join(visible(piece) for piece in tokens.pieces))
+        print(f"ids: {list(tokens.ids)}")
+    elif vocab is not None:
         print("tokens: " + " ".join(vocab.label(token_id) or "·" for token_id in result.ids))
     print(f"print(layer({tensor_literal(result.ids)}))")
     print(result.text)

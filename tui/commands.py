@@ -16,13 +16,15 @@ class Command:
     help: str  # catalog key of the sentence (help panel, command palette)
 
 
+# In the order of the key bar, cropped on the right when the terminal is narrow: the most needed first.
 COMMANDS: tuple[Command, ...] = (
     Command("f1,question_mark", "F1 ?", "help", "key.help", "key.help.long"),
+    Command("ctrl+q,q", "^Q q", "quit", "key.quit", "key.quit.long"),
     Command("f2,f", "F2 f", "toggle_freeze", "key.freeze", "key.freeze.long"),
     Command("f3,n", "F3 n", "toggle_no_grad", "key.no_grad", "key.no_grad.long"),
     Command("f4,c", "F4 c", "copy_code", "key.copy", "key.copy.long"),
+    Command("f5,t", "F5 t", "toggle_text", "key.text", "key.text.long"),
     Command("ctrl+g,g", "^G g", "goto_row", "key.goto", "key.goto.long"),
-    Command("ctrl+q,q", "^Q q", "quit", "key.quit", "key.quit.long"),
 )
 
 # Keys that belong to Textual's own widgets, listed in the help panel so it names every key.

@@ -7,6 +7,7 @@ import torch
 
 from tests.app.conftest import running, screen_text
 from tui.app import ExplorerApp
+from tui.core.tokenizer import hugging_face
 from tui.core.vocab import find_beside, load_vocab
 from tui.core.weights import open_weights
 from tui.widgets.matrix_view import MatrixView
@@ -64,3 +65,25 @@ async def test_a_vocabulary_of_another_size_is_a_visible_warning(tmp_path) -> No
         matrix = app.query_one(MatrixView)
         assert matrix.render_line(3).text.split()[:2] == ["2", "\\x1b[31m"]  # visible, never sent raw
         assert matrix.render_line(5).text.split()[:2] == ["4", "·"]  # no token for this row
+
+
+async def test_text_mode_tokenizes_live_and_back_to_ids() -> None:
+    weights = open_weights(minilm())
+    app = ExplorerApp(weights=weights, tokenizer=hugging_face(minilm().parent / "tokenizer.json"))
+    async with running(app, size=(120, 40)) as pilot:
+        await pilot.press("f5", *"Hello, do you like tea?")
+        assert app.lookup.ids == tuple(HELLO_TEA)
+        assert app.query_one(MatrixView).marked_rows == set(HELLO_TEA)
+        status = app.query_one(StatusBar).text
+        assert "9 tokens: [CLS] | Hello | , | do | you | like | tea | ? | [SEP]" in status
+        assert "Text" in screen_text(app)
+        await pilot.press("f5")
+        assert app.query_one("#ids").value == ", ".join(map(str, HELLO_TEA))
+        assert app.lookup.ids == tuple(HELLO_TEA)
+
+
+async def test_text_mode_without_a_tokenizer_says_how_to_get_one() -> None:
+    app = ExplorerApp()
+    async with running(app) as pilot:
+        await pilot.press("f5")
+        assert "Text needs a tokenizer" in app.query_one(StatusBar).text

@@ -56,3 +56,10 @@ def test_spanish_messages() -> None:
     done = cli("--lang", "es", "lookup", "abc")
     assert done.returncode == 2
     assert "no es un ID de token" in done.stderr
+
+
+def test_lookup_into_a_closed_pipe_is_quiet() -> None:
+    command = f"{sys.executable} -m tui lookup --vocab-size 5000 --dim 64 1 2 3 | head -1"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, env={"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"})
+    assert done.stdout == "print(layer.weight)\n"
+    assert done.stderr == ""

@@ -14,6 +14,7 @@ def test_gpt2_gives_the_books_ids_with_endoftext() -> None:
     assert tokens.ids == GPT2_IDS
     assert "".join(tokens.pieces) == GPT2_TEXT  # the pieces cut the text, nothing lost
     assert tokens.pieces[:3] == ("Hello", ",", " do")
+    assert tokens.spans[:3] == ((0, 5), (5, 6), (6, 9)) and tokens.parsed.index_at(7) == 2
 
 
 def test_minilm_tokenizer_adds_cls_and_sep() -> None:

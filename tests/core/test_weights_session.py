@@ -94,3 +94,29 @@ def test_bad_ids_are_still_refused_before_torch_is_imported() -> None:
     code = "import sys, tui.cli; print(tui.cli.main(['lookup', 'abc']), 'torch' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.split() == ["2", "False"]
+
+
+def test_lookup_text_with_gpt2_sizes_the_layer_to_its_vocabulary() -> None:
+    from tests.core.test_tokenizer import GPT2_IDS, GPT2_TEXT
+
+    done = cli("lookup", "--tokenizer", "gpt2", "--text", GPT2_TEXT)
+    assert done.returncode == 0, done.stderr
+    assert f"ids: {list(GPT2_IDS)}" in done.stdout
+    assert "tokens: Hello | , | ␣do | ␣you" in done.stdout
+    torch.manual_seed(123)
+    layer = torch.nn.Embedding(50257, 3)
+    assert repr(layer(torch.tensor(GPT2_IDS))) in done.stdout
+
+
+def test_lookup_text_with_the_books_tokenizer(tmp_path: Path) -> None:
+    (tmp_path / "verdict.txt").write_text("I HAD always thought Jack Gisburn rather a cheap genius.", encoding="utf-8")
+    done = cli("lookup", "--vocab-from-text", str(tmp_path / "verdict.txt"), "--text", "Jack, a genius.")
+    assert done.returncode == 0, done.stderr
+    assert "tokens: Jack | , | a | genius | ." in done.stdout
+    assert "shape=(5, 3)" in done.stdout  # 11 words and punctuation, then <|endoftext|> and <|unk|>:
+    assert "layer.weight: Parameter=True  shape=(13, 3)" in done.stdout
+
+
+def test_text_without_a_tokenizer_says_how_to_get_one() -> None:
+    done = cli("lookup", "--text", "hello")
+    assert done.returncode == 2 and "Text needs a tokenizer: --tokenizer gpt2" in done.stderr

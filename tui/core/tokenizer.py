@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.messages import Message
+from tui.core.parse import ParsedIds
 from tui.core.vocab import Vocab, VocabError, load_vocab
 
 ENDOFTEXT = "<|endoftext|>"
@@ -25,10 +26,30 @@ BOOK_SPLIT = r'([,.:;?_!"()\']|--|\s)'  # SimpleTokenizerV2
 
 @dataclass(frozen=True)
 class Tokens:
-    """A text cut into tokens: each piece of the text and its ID."""
+    """A text cut into tokens: each piece of the text, its ID, and where it is in the text."""
 
     ids: tuple[int, ...]
     pieces: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def parsed(self) -> ParsedIds:
+        """As typed IDs: the matrix marks and follows them like IDs typed by hand."""
+        return ParsedIds(self.ids, self.spans)
+
+
+def _spans(text: str, pieces: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """Where each piece is in `text`, searched in order (a piece not found there, such as the part of a
+    split UTF-8 character, sits where the previous one ended)."""
+    spans, at = [], 0
+    for piece in pieces:
+        start = text.find(piece, at) if piece else -1
+        if start < 0:
+            spans.append((at, at))
+        else:
+            at = start + len(piece)
+            spans.append((start, at))
+    return tuple(spans)
 
 
 @dataclass(frozen=True)
@@ -58,8 +79,8 @@ def gpt2() -> TextTokenizer:
 
     def encode(text: str) -> Tokens:
         ids = encoding.encode(text, allowed_special={ENDOFTEXT})
-        pieces = (encoding.decode_single_token_bytes(i).decode("utf-8", errors="backslashreplace") for i in ids)
-        return Tokens(tuple(ids), tuple(pieces))
+        pieces = tuple(encoding.decode_single_token_bytes(i).decode("utf-8", errors="backslashreplace") for i in ids)
+        return Tokens(tuple(ids), pieces, _spans(text, pieces))
 
     return TextTokenizer("gpt2", load_vocab(data / "encoder.json"), encode)
 
@@ -75,8 +96,9 @@ def hugging_face(path: Path) -> TextTokenizer:
 
     def encode(text: str) -> Tokens:
         encoding = tokenizer.encode(text)
-        pieces = tuple(text[start:end] if end > start else token for token, (start, end) in zip(encoding.tokens, encoding.offsets, strict=True))
-        return Tokens(tuple(encoding.ids), pieces)
+        offsets = tuple(encoding.offsets)
+        pieces = tuple(text[start:end] if end > start else token for token, (start, end) in zip(encoding.tokens, offsets, strict=True))
+        return Tokens(tuple(encoding.ids), pieces, offsets)
 
     return TextTokenizer(path.name, vocab, encode)
 
@@ -95,7 +117,7 @@ def simple_v2(path: Path) -> TextTokenizer:
 
     def encode(text: str) -> Tokens:
         pieces = tuple(_book_split(text))  # <|endoftext|> between spaces stays whole, as in the book
-        return Tokens(tuple(ids.get(piece, ids[UNKNOWN]) for piece in pieces), pieces)
+        return Tokens(tuple(ids.get(piece, ids[UNKNOWN]) for piece in pieces), pieces, _spans(text, pieces))
 
     return TextTokenizer(path.name, Vocab(path, tuple(words)), encode)
 

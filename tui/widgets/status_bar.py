@@ -37,7 +37,7 @@ class StatusBar(PaintStyle, Widget):
         self._text = ""
         self._error = False
         self._keys = [
-            *((f" {command.display.split()[0]} ", f" {translate(command.label)}  ") for command in COMMANDS),
+            *((f" {command.display.split()[0]} ", f" {translate(command.label)} ") for command in COMMANDS),
             (" ^P ", " …"),
         ]
 
