@@ -23,7 +23,9 @@ from tui.core.spec import LayerSpec, human_size
 from tui.core.text import printable, single_line
 from tui.core.vocab import visible
 from tui.screens.code import CodeScreen
-from tui.screens.goto import GotoScreen
+from tui.screens.ask import AskScreen
+from tui.screens.message import MessageScreen
+from tui.screens.pick import PickScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.flags_view import FlagsView
 from tui.widgets.id_input import IdInput
@@ -133,6 +135,7 @@ class ExplorerApp(App[None]):
         yield StatusBar(self.t, id="status")
 
     def on_mount(self) -> None:
+        self._explorer.add_class("-explorer")
         self.query_one("#matrix").display = False
         ids_input = self.query_one(IdInput)
         ids_input.focus()
@@ -142,10 +145,15 @@ class ExplorerApp(App[None]):
         self.query_one(ResultView).show(self.t("result.waiting"))
         self._create_session()
 
+    @property
+    def _explorer(self) -> Screen:
+        """The app's own screen, also while a panel is open over it."""
+        return self.screen_stack[0]
+
     def on_resize(self) -> None:
         """Wide terminals put the flags beside the result; tall ones give the extra rows to the matrix."""
         width, height = self.size
-        self.screen.set_class(width >= WIDE, "-wide")
+        self._explorer.set_class(width >= WIDE, "-wide")
         self.query_one(MatrixView).styles.max_height = TITLE + max(height // 3, height - BELOW_MATRIX)
 
     # -- the session, created off the event loop ---------------------------------------------
@@ -165,21 +173,27 @@ class ExplorerApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.error is not None:
-            self.query_one(LoadingPanel).stop()
+            for panel in self.query(LoadingPanel):
+                panel.stop()
             error = event.worker.error
             self.query_one(StatusBar).show(self.t("error.unexpected", error=f"{type(error).__name__}: {error}"), True)
 
     def _session_ready(self, session: EmbeddingSession) -> None:
-        self.query_one(LoadingPanel).stop()
+        """Show a new layer: the first one, or one opened from a file later (F6)."""
+        for panel in self.query(LoadingPanel):
+            panel.stop()
         matrix = self.query_one(MatrixView)
         matrix.display = True
         matrix.set_source(session.rows)
-        self.query_one(ToggleBar).disabled = False
-        self.session = session
+        matrix.set_tokens(self.vocab.label if self.vocab else None)
+        toggles = self.query_one(ToggleBar)
+        toggles.set_value("freeze", session.frozen)
+        toggles.set_value("no_grad", session.no_grad)
+        toggles.disabled = False
+        self.session, self.spec, self.lookup = session, session.spec, None
         self._show_weight_title(session.weight_flags())
         self._update()
         if self.vocab is not None:
-            matrix.set_tokens(self.vocab.label)
             tokens, rows = len(self.vocab), self.spec.vocab_size
             if tokens != rows:
                 self._say(Message("vocab.size_mismatch", {"tokens": tokens, "rows": rows}), error=True)
@@ -325,7 +339,70 @@ class ExplorerApp(App[None]):
 
     def action_goto_row(self) -> None:
         if self.session is not None:
-            self.push_screen(GotoScreen(self.spec.vocab_size, self.t), self._go_to_row)
+            last = self.spec.vocab_size - 1
+
+            def row(text: str) -> tuple[int | None, str | None]:
+                if text.isdigit() and int(text) <= last:
+                    return int(text), None
+                return None, self.t("goto.invalid", text=text, last=last)
+
+            self.push_screen(AskScreen(self.t("goto.prompt", last=last), row), self._go_to_row)
+
+    def action_open_weights(self) -> None:
+        """Ask for a weight file; open it off the event loop; on failure keep the matrix on screen."""
+        if self.session is None:
+            return
+
+        def path(text: str) -> tuple[str | None, str | None]:
+            return (text, None) if text else (None, self.t("open.empty"))
+
+        self.push_screen(AskScreen(self.t("open.prompt"), path), self._open_path)
+
+    def _open_path(self, path: str | None, key: str | None = None) -> None:
+        if path:
+            self._say(Message("open.opening", {"path": path}))
+            self._open_file(path, key)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_file(self, path: str, key: str | None) -> None:
+        from tui.core.session import EmbeddingSession
+        from tui.core.tokenizer import beside
+        from tui.core.vocab import VocabError
+        from tui.core.weights import SeveralTensors, WeightFileError, open_weights
+
+        try:
+            weights = open_weights(path, key)
+        except SeveralTensors as several:
+            choices = [(info.key, info.describe()) for info in several.candidates]
+            self.call_from_thread(self._pick_tensor, path, choices)
+            return
+        except WeightFileError as error:
+            self.call_from_thread(self._cannot_open, error.message)
+            return
+        try:
+            vocab, tokenizer, problem = *beside(weights.path), None
+        except VocabError as error:
+            vocab, tokenizer, problem = None, None, error.message
+        session = EmbeddingSession.from_weights(weights)
+        self.call_from_thread(self._file_ready, session, vocab, tokenizer, problem)
+
+    def _pick_tensor(self, path: str, choices: list[tuple[str, str]]) -> None:
+        self._say(Message("open.pick", {"count": len(choices)}))
+        self.push_screen(PickScreen(self.t("open.pick", count=len(choices)), choices), lambda key: self._open_path(path, key) if key else None)
+
+    def _cannot_open(self, message: Message) -> None:
+        self._say(message, error=True)
+        self.push_screen(MessageScreen(self.t("open.failed"), message.render(self.lang)))
+
+    def _file_ready(
+        self, session: EmbeddingSession, vocab: Vocab | None, tokenizer: TextTokenizer | None, problem: Message | None
+    ) -> None:
+        if self._text_mode and tokenizer is None:
+            self.action_toggle_text()  # back to IDs while the old tokenizer is still there
+        self.weights, self.vocab, self.tokenizer = session.weights, vocab, tokenizer
+        self._session_ready(session)
+        if problem is not None:
+            self._say(problem, error=True)
 
     def _go_to_row(self, row: int | None) -> None:
         if row is not None:

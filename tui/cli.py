@@ -17,7 +17,8 @@ from tui.core.messages import LANGUAGES, Message, resolve_lang
 from tui.core.parse import IdError, ParsedIds, parse_ids
 from tui.core.spec import DTYPES, LayerSpec, SpecError
 from tui.core.text import printable
-from tui.core.vocab import Vocab, VocabError, find_beside, load_vocab, visible
+from tui.core.tokenizer import beside
+from tui.core.vocab import Vocab, VocabError, load_vocab, visible
 
 if TYPE_CHECKING:
     from tui.core.tokenizer import TextTokenizer, Tokens
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             weights = open_weights(args.weights, args.key)
-            vocab = vocab or _vocab_beside(weights.path)
+            vocab = vocab or beside(weights.path)[0]
         except (WeightFileError, VocabError) as error:
             return _fail(error.message, lang)
     if parsed is not None:
@@ -115,8 +116,7 @@ def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
         return tokenizer.hugging_face(Path(args.tokenizer))
     if args.vocab_from_text:
         return tokenizer.simple_v2(Path(args.vocab_from_text))
-    beside = find_beside(Path(args.weights)) if args.weights else None
-    return tokenizer.hugging_face(beside) if beside and beside.name == "tokenizer.json" else None
+    return tokenizer.beside(Path(args.weights))[1] if args.weights else None
 
 
 def _text_tokens(args: argparse.Namespace, tokenizer: TextTokenizer | None) -> Tokens | None:
@@ -126,11 +126,6 @@ def _text_tokens(args: argparse.Namespace, tokenizer: TextTokenizer | None) -> T
     if tokenizer is None:
         raise VocabError(Message("tokenizer.needed", {}))
     return tokenizer.encode(args.text)
-
-
-def _vocab_beside(weights: Path) -> Vocab | None:
-    path = find_beside(weights)
-    return load_vocab(path) if path else None
 
 
 def _fail(message: Message, lang: str) -> int:

@@ -24,6 +24,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("f3,n", "F3 n", "toggle_no_grad", "key.no_grad", "key.no_grad.long"),
     Command("f4,c", "F4 c", "copy_code", "key.copy", "key.copy.long"),
     Command("f5,t", "F5 t", "toggle_text", "key.text", "key.text.long"),
+    Command("f6,o", "F6 o", "open_weights", "key.open", "key.open.long"),
     Command("ctrl+g,g", "^G g", "goto_row", "key.goto", "key.goto.long"),
 )
 

@@ -139,12 +139,12 @@ async def test_go_to_row_refuses_what_is_not_a_row() -> None:
 
 async def test_help_lists_every_command_and_closes() -> None:
     app = ExplorerApp()
-    async with running(app) as pilot:
+    async with running(app, size=(100, 40)) as pilot:  # at 80×24 the panel scrolls
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for words in ("Show every key", "Freeze / unfreeze", "torch.no_grad()", "Copy a Python script", "Jump to the row", "Quit", "Shift+Tab", "Ctrl+P"):
+        for words in ("Show every key", "Freeze / unfreeze", "torch.no_grad()", "Copy a Python script", "Jump to the row", "Quit", "Type text", "Open a weight file", "Shift+Tab", "Ctrl+P"):
             assert words in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

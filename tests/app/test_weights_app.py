@@ -4,12 +4,16 @@ import importlib.util
 from pathlib import Path
 
 import torch
+from safetensors.torch import save_file
 
 from tests.app.conftest import running, screen_text
+from tests.core.test_weights import Payload
 from tui.app import ExplorerApp
 from tui.core.tokenizer import hugging_face
 from tui.core.vocab import find_beside, load_vocab
 from tui.core.weights import open_weights
+from tui.screens.message import MessageScreen
+from tui.screens.pick import PickScreen
 from tui.widgets.matrix_view import MatrixView
 from tui.widgets.result_view import ResultView
 from tui.widgets.status_bar import StatusBar
@@ -87,3 +91,50 @@ async def test_text_mode_without_a_tokenizer_says_how_to_get_one() -> None:
     async with running(app) as pilot:
         await pilot.press("f5")
         assert "Text needs a tokenizer" in app.query_one(StatusBar).text
+
+
+async def open_file(app: ExplorerApp, pilot, path: Path) -> None:
+    await pilot.press("f6")
+    app.screen.query_one("#ask-input").value = str(path)
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_f6_opens_a_weight_file_and_keeps_the_ids(tmp_path: Path) -> None:
+    torch.manual_seed(5)
+    weight = torch.randn(8, 4)
+    save_file({"wte.weight": weight}, tmp_path / "tiny.safetensors")
+    app = ExplorerApp(ids="2, 7")
+    async with running(app) as pilot:
+        await open_file(app, pilot, tmp_path / "tiny.safetensors")
+        assert app.weights.key == "wte.weight" and app.session.spec.vocab_size == 8
+        assert "tiny.safetensors · wte.weight · Parameter · (8, 4)" in screen_text(app)
+        assert app.query_one(ResultView).text == repr(torch.nn.Embedding.from_pretrained(weight)(torch.tensor([2, 7])))
+        assert app.query_one(ToggleBar).value("freeze")
+
+
+async def test_f6_with_a_bad_file_says_why_and_keeps_the_matrix(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    torch.save({"wte.weight": torch.zeros(3, 3), "evil": Payload(marker)}, tmp_path / "evil.pt")
+    app = ExplorerApp(ids="2, 3")
+    async with running(app) as pilot:
+        session, text = app.session, app.query_one(ResultView).text
+        await open_file(app, pilot, tmp_path / "evil.pt")
+        assert isinstance(app.screen, MessageScreen) and "weights_only=True" in app.screen.message
+        await pilot.press("escape")
+        assert app.session is session and app.query_one(ResultView).text == text
+        assert "layer.weight · Parameter · (6, 3)" in screen_text(app)
+    assert not marker.exists()
+
+
+async def test_f6_lets_you_pick_among_several_tensors(tmp_path: Path) -> None:
+    save_file({"a": torch.ones(4, 2), "b": torch.zeros(9, 2)}, tmp_path / "two.safetensors")
+    app = ExplorerApp()
+    async with running(app) as pilot:
+        await open_file(app, pilot, tmp_path / "two.safetensors")
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("down", "enter")  # b (9 rows) is listed first, then a
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.weights.key == "a" and app.session.spec.vocab_size == 4

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tui.core.messages import Message
 from tui.core.parse import ParsedIds
-from tui.core.vocab import Vocab, VocabError, load_vocab
+from tui.core.vocab import Vocab, VocabError, find_beside, load_vocab
 
 ENDOFTEXT = "<|endoftext|>"
 UNKNOWN = "<|unk|>"
@@ -101,6 +101,17 @@ def hugging_face(path: Path) -> TextTokenizer:
         return Tokens(tuple(encoding.ids), pieces, offsets)
 
     return TextTokenizer(path.name, vocab, encode)
+
+
+def beside(weights: Path) -> tuple[Vocab | None, TextTokenizer | None]:
+    """The vocabulary found next to a weight file, and its tokenizer when that file is a tokenizer.json."""
+    path = find_beside(weights)
+    if path is None:
+        return None, None
+    if path.name == "tokenizer.json":
+        tokenizer = hugging_face(path)
+        return tokenizer.vocab, tokenizer
+    return load_vocab(path), None
 
 
 def simple_v2(path: Path) -> TextTokenizer:
