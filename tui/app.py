@@ -348,6 +348,21 @@ class ExplorerApp(App[None]):
 
             self.push_screen(AskScreen(self.t("goto.prompt", last=last), row), self._go_to_row)
 
+    def action_find_token(self) -> None:
+        """Ask for a token's text and go to its row."""
+        if self.session is None:
+            return
+        if self.vocab is None:
+            self._say(Message("find.no_vocab"), error=True)
+            return
+        vocab = self.vocab
+
+        def token(text: str) -> tuple[int | None, str | None]:
+            found = vocab.find(text) if text else None
+            return (found, None) if found is not None else (None, self.t("find.none", text=text))
+
+        self.push_screen(AskScreen(self.t("find.prompt"), token), self._go_to_row)
+
     def action_open_weights(self) -> None:
         """Ask for a weight file; open it off the event loop; on failure keep the matrix on screen."""
         if self.session is None:

@@ -26,6 +26,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("f5,t", "F5 t", "toggle_text", "key.text", "key.text.long"),
     Command("f6,o", "F6 o", "open_weights", "key.open", "key.open.long"),
     Command("ctrl+g,g", "^G g", "goto_row", "key.goto", "key.goto.long"),
+    Command("ctrl+f,slash", "^F /", "find_token", "key.find", "key.find.long"),
 )
 
 # Keys that belong to Textual's own widgets, listed in the help panel so it names every key.

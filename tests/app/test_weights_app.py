@@ -138,3 +138,17 @@ async def test_f6_lets_you_pick_among_several_tensors(tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.weights.key == "a" and app.session.spec.vocab_size == 4
+
+
+async def test_find_goes_to_the_row_of_a_token() -> None:
+    weights = open_weights(minilm())
+    app = ExplorerApp(weights=weights, vocab=load_vocab(find_beside(weights.path)))
+    async with running(app) as pilot:
+        await pilot.press("ctrl+f")
+        app.screen.query_one("#ask-input").value = "tea"
+        await pilot.press("enter")
+        assert app.query_one(MatrixView).cursor_row == 5572 and app.focused is app.query_one(MatrixView)
+        await pilot.press("ctrl+f")
+        app.screen.query_one("#ask-input").value = "no-such-token-here"
+        await pilot.press("enter")
+        assert "No token 'no-such-token-here'" in screen_text(app)

@@ -66,13 +66,16 @@ def argv_for(variant: str, vocab_size: int, dim: int, terminal: tuple[int, int])
 
 def measure(variant: str, vocab_size: int, dim: int, terminal: tuple[int, int]) -> float:
     """CPU ms per key of one fresh process of `variant`, idle CPU subtracted."""
+    ready = b"layer.weight" if variant == "app" else b"\x1b["  # the matrix title; any first frame
+    return measure_argv(argv_for(variant, vocab_size, dim, terminal), ready, vocab_size, terminal)
+
+
+def measure_argv(argv: list[str], ready: bytes, vocab_size: int, terminal: tuple[int, int]) -> float:
+    """CPU ms per key of one fresh process of `argv` once `ready` is on screen, idle CPU subtracted."""
     keys, _ = key_script(vocab_size)
-    term = Terminal(argv_for(variant, vocab_size, dim, terminal), terminal)
+    term = Terminal(argv, terminal)
     try:
-        if variant == "app":
-            term.wait_for(b"layer.weight")
-        else:
-            term.wait_for(b"\x1b[")  # the first frame
+        term.wait_for(ready)
         term.drain(SETTLE)
         start = cpu_seconds(term.pid)
         term.drain(IDLE)

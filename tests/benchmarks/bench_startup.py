@@ -68,12 +68,12 @@ def bare_code(vocab_size: int, dim: int) -> str:
     return f"import torch; torch.manual_seed(123); torch.nn.Embedding({vocab_size}, {dim}); print('layer', flush=True)"
 
 
-def run_bare(vocab_size: int, dim: int) -> Bare:
-    """The reference: a process that imports torch and creates the same layer, nothing else."""
+def run_bare(code: str) -> Bare:
+    """The reference: a process that runs `code` (import torch, create the same layer), nothing else."""
     read_end, write_end = os.pipe()
     actions = [(os.POSIX_SPAWN_DUP2, write_end, 1), (os.POSIX_SPAWN_CLOSE, read_end)]
     started = time.perf_counter()
-    pid = os.posix_spawn(sys.executable, [sys.executable, "-c", bare_code(vocab_size, dim)], os.environ,
+    pid = os.posix_spawn(sys.executable, [sys.executable, "-c", code], os.environ,
                          file_actions=actions)
     os.close(write_end)
     with os.fdopen(read_end, "rb") as out:
@@ -191,7 +191,7 @@ def bench(sizes: Sequence[str], runs: int) -> tuple[list[list[object]], list[lis
         bares: list[Bare] = []
         launches: dict[tuple[int, int], list[Launch]] = {terminal: [] for terminal in TERMINALS}
         for round_ in range(runs):
-            bares.append(run_bare(vocab_size, dim))
+            bares.append(run_bare(bare_code(vocab_size, dim)))
             for terminal in TERMINALS:
                 launches[terminal].append(run_app(vocab_size, dim, terminal))
             print(
@@ -241,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(machine_header("bench_startup: launch time and peak RSS in a pseudo-terminal (median of rounds)"))
     print(f"rounds: {runs} · bare: python -c \"{bare_code(6, 3)}\" (sizes vary)\n", flush=True)
     started = time.perf_counter()
-    run_bare(*SIZES["6x3"])  # warm the page cache: torch, textual, the app
+    run_bare(bare_code(*SIZES["6x3"]))  # warm the page cache: torch, textual, the app
     run_app(*SIZES["6x3"], TERMINALS[0])
     time_rows, memory_rows = bench(args.sizes, runs)
     print()

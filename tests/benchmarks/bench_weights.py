@@ -1,0 +1,136 @@
+"""A 1 GB weight file: Llama 3's 128256 × 4096 embedding in bfloat16, opened with `--weights`.
+
+Run from the repository root, in the venv:
+
+    python tests/benchmarks/bench_weights.py                 # 3 rounds, both terminals (~4 min)
+    python tests/benchmarks/bench_weights.py --quick         # 1 round
+    python tests/benchmarks/bench_weights.py --dir /tmp/x    # where the 1 GB file is written (kept)
+
+The file is written once by this script (random bfloat16, key `model.embed_tokens.weight`). Each round:
+
+* bare: `python -c "import torch"`, spawned: wall time to exit and peak RSS (ru_maxrss).
+* app: `python -m tui --weights FILE` in a pty of 80×24 and 160×50. *Interactive* is the time until
+  the matrix title (`Parameter`) is on screen. Then it browses (Tab to the matrix, 10 × PgDn, End, Home)
+  and types IDs; peak RSS is VmHWM from /proc after that.
+* CPU per typed key, as bench_keys_terminal.py measures it, for the app with the file and for the
+  floor of the same matrix size and height.
+
+Targets (issue 3): interactive − bare ≤ 1 s (opening the file once torch is imported); peak RSS ≤ bare
++ 100 MB; app ≤ 1.25 × floor per key. Not collected by pytest (no `test_` names).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from _bench_common import TERMINALS, machine_header, median, table, verdict
+from bench_keys_terminal import TARGET_FLOOR_RATIO, measure, measure_argv
+from bench_startup import Terminal, run_bare
+
+ROWS, COLS, KEY = 128256, 4096, "model.embed_tokens.weight"
+BROWSE = b"\t" + b"\x1b[6~" * 10 + b"\x1b[F" + b"\x1b[H"  # Tab, PgDn × 10, End, Home
+READY = b"Parameter"  # in the matrix title, once the layer exists
+
+
+WRITE = """
+import sys, torch
+from safetensors.torch import save_file
+torch.manual_seed(0)
+weight = torch.empty({rows}, {cols}, dtype=torch.bfloat16)
+for start in range(0, {rows}, 8192):
+    weight[start : start + 8192].normal_()
+save_file({{{key!r}: weight}}, sys.argv[1])
+"""
+
+
+def write_file(folder: Path) -> Path:
+    """The 1 GB file, written by a child process: a parent that had held 1 GB would pass its peak RSS
+    on to the processes it starts (Linux keeps ru_maxrss across exec), spoiling the memory figures."""
+    path = folder / "llama3-embedding-bf16.safetensors"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        code = WRITE.format(rows=ROWS, cols=COLS, key=KEY)
+        subprocess.run([sys.executable, "-c", code, str(path)], check=True)
+    return path
+
+
+def app_argv(path: Path) -> list[str]:
+    return [sys.executable, "-m", "tui", "--weights", str(path), "--lang", "en"]
+
+
+def launch(path: Path, terminal: tuple[int, int]) -> tuple[float, float]:
+    """Seconds to interactive, and peak RSS in MB after browsing and typing."""
+    term = Terminal(app_argv(path), terminal)
+    try:
+        interactive = term.wait_for(READY)
+        term.type(b"17, 128255, 64000")
+        term.type(BROWSE)
+        term.drain(1.0)
+        peak = term.high_water_mb()
+    finally:
+        term.close()
+    return interactive, max(peak, term.usage.ru_maxrss / 1024)
+
+
+def bench(path: Path, runs: int) -> list[list[object]]:
+    rows: list[list[object]] = []
+    run_bare("import torch")  # warm the page cache
+    for terminal in TERMINALS:
+        bare_s, bare_mb, ready_s, peak_mb, app_ms, floor_ms = [], [], [], [], [], []
+        for round_ in range(runs):
+            bare = run_bare("import torch; print('layer', flush=True)")
+            bare_s.append(bare.to_exit)
+            bare_mb.append(bare.peak_mb)
+            ready, peak = launch(path, terminal)
+            ready_s.append(ready)
+            peak_mb.append(peak)
+            app_ms.append(measure_argv(app_argv(path), READY, ROWS, terminal))
+            floor_ms.append(measure("floor", ROWS, COLS, terminal))
+            print(
+                f"  {terminal[0]}×{terminal[1]} round {round_ + 1}/{runs}: bare {bare_s[-1]:.2f} s / {bare_mb[-1]:.0f} MB; "
+                f"app interactive {ready:.2f} s, {peak:.0f} MB; {app_ms[-1]:.2f} vs floor {floor_ms[-1]:.2f} ms/key",
+                flush=True,
+            )
+        opened = median(ready_s) - median(bare_s)
+        extra = median(peak_mb) - median(bare_mb)
+        ratio = median(app_ms) / median(floor_ms)
+        rows.append([
+            f"{terminal[0]}×{terminal[1]}",
+            f"{median(ready_s):.2f}", f"{median(bare_s):.2f}", f"{opened:.2f}", verdict(opened <= 1.0),
+            f"{median(peak_mb):.0f}", f"{median(bare_mb):.0f}", f"+{extra:.0f}", verdict(extra <= 100),
+            f"{median(app_ms):.2f}", f"{median(floor_ms):.2f}", f"{ratio:.2f}", verdict(ratio <= TARGET_FLOOR_RATIO),
+        ])
+    return rows
+
+
+HEADERS = (
+    "terminal", "interactive s", "bare import s", "open s", "≤ 1 s",
+    "app peak MB", "bare MB", "app − bare", "≤ +100 MB",
+    "app ms/key", "floor ms/key", "app/floor", "≤ 1.25×floor",
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="rounds per terminal (median)")
+    parser.add_argument("--quick", action="store_true", help="one round")
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/embedding-explorer-bench"), help="where the file goes")
+    args = parser.parse_args(argv)
+    print(machine_header("bench_weights: a 1 GB bfloat16 safetensors file (128256 × 4096), opened with --weights"))
+    started = time.perf_counter()
+    path = write_file(args.dir)
+    print(f"file: {path} ({path.stat().st_size / 1e9:.2f} GB)\n", flush=True)
+    rows = bench(path, 1 if args.quick else args.runs)
+    print()
+    print(table(HEADERS, rows))
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
