@@ -195,3 +195,24 @@ def test_minilm_opens_on_its_word_embeddings_by_itself() -> None:
     opened = open_weights(path)
     assert opened.key == "embeddings.word_embeddings.weight"
     assert tuple(opened.tensor.shape) == (30522, 384) and opened.tensor.dtype == torch.float32
+
+
+@pytest.mark.parametrize("suffix", [".safetensors", ".pt", ".npy"])
+def test_an_unreadable_file(tmp_path: Path, suffix: str, monkeypatch) -> None:
+    path = write(tmp_path / f"m{suffix}", {"wte.weight": matrix()})
+    real_open = Path.open
+
+    def refuse(self: Path, *args, **kwargs):  # as chmod 000 does for anyone but root (tests may run as root)
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr("builtins.open", lambda file, *a, **k: refuse(Path(file), *a, **k))
+    import safetensors
+
+    monkeypatch.setattr(safetensors, "safe_open", lambda *a, **k: refuse(path))
+    assert error_key(path) == "weights.unreadable"
+    with pytest.raises(WeightFileError) as raised:
+        open_weights(path)
+    assert "Permission denied" in str(raised.value)
