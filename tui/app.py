@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from tui.commands import COMMANDS, bindings
+from tui.file_opening import FileOpening
 from tui.core.code import reproduce_script
 from tui.core.messages import LANGUAGES, Message, resolve_lang, translate
 from tui.core.parse import IdError, ParsedIds, append_id, parse_ids
@@ -24,8 +25,6 @@ from tui.core.text import printable, single_line
 from tui.core.vocab import visible
 from tui.screens.code import CodeScreen
 from tui.screens.ask import AskScreen
-from tui.screens.message import MessageScreen
-from tui.screens.pick import PickScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.flags_view import FlagsView
 from tui.widgets.id_input import IdInput
@@ -61,7 +60,7 @@ def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-class ExplorerApp(App[None]):
+class ExplorerApp(FileOpening, App[None]):
     """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)`, looked up live."""
 
     CSS_PATH = "app.tcss"
@@ -249,9 +248,10 @@ class ExplorerApp(App[None]):
         if not self._text_mode and self._tokens is not None:
             self._kept[False] = ", ".join(map(str, self._tokens.ids))
         self.lookup = None  # the same IDs read another way: show them again
+        if ids_input.value == self._kept[self._text_mode]:
+            self._update()  # the value watcher runs only on a change
         ids_input.value = self._kept[self._text_mode]
         ids_input.cursor_position = len(ids_input.value)
-        self._update()
 
     @guarded
     def _follow_cursor(self) -> None:
@@ -362,62 +362,6 @@ class ExplorerApp(App[None]):
             return (found, None) if found is not None else (None, self.t("find.none", text=text))
 
         self.push_screen(AskScreen(self.t("find.prompt"), token), self._go_to_row)
-
-    def action_open_weights(self) -> None:
-        """Ask for a weight file; open it off the event loop; on failure keep the matrix on screen."""
-        if self.session is None:
-            return
-
-        def path(text: str) -> tuple[str | None, str | None]:
-            return (text, None) if text else (None, self.t("open.empty"))
-
-        self.push_screen(AskScreen(self.t("open.prompt"), path), self._open_path)
-
-    def _open_path(self, path: str | None, key: str | None = None) -> None:
-        if path:
-            self._say(Message("open.opening", {"path": path}))
-            self._open_file(path, key)
-
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _open_file(self, path: str, key: str | None) -> None:
-        from tui.core.session import EmbeddingSession
-        from tui.core.tokenizer import beside
-        from tui.core.vocab import VocabError
-        from tui.core.weights import SeveralTensors, WeightFileError, open_weights
-
-        try:
-            weights = open_weights(path, key)
-        except SeveralTensors as several:
-            choices = [(info.key, info.describe()) for info in several.candidates]
-            self.call_from_thread(self._pick_tensor, path, choices)
-            return
-        except WeightFileError as error:
-            self.call_from_thread(self._cannot_open, error.message)
-            return
-        try:
-            vocab, tokenizer, problem = *beside(weights.path), None
-        except VocabError as error:
-            vocab, tokenizer, problem = None, None, error.message
-        session = EmbeddingSession.from_weights(weights)
-        self.call_from_thread(self._file_ready, session, vocab, tokenizer, problem)
-
-    def _pick_tensor(self, path: str, choices: list[tuple[str, str]]) -> None:
-        self._say(Message("open.pick", {"count": len(choices)}))
-        self.push_screen(PickScreen(self.t("open.pick", count=len(choices)), choices), lambda key: self._open_path(path, key) if key else None)
-
-    def _cannot_open(self, message: Message) -> None:
-        self._say(message, error=True)
-        self.push_screen(MessageScreen(self.t("open.failed"), message.render(self.lang)))
-
-    def _file_ready(
-        self, session: EmbeddingSession, vocab: Vocab | None, tokenizer: TextTokenizer | None, problem: Message | None
-    ) -> None:
-        if self._text_mode and tokenizer is None:
-            self.action_toggle_text()  # back to IDs while the old tokenizer is still there
-        self.weights, self.vocab, self.tokenizer = session.weights, vocab, tokenizer
-        self._session_ready(session)
-        if problem is not None:
-            self._say(problem, error=True)
 
     def _go_to_row(self, row: int | None) -> None:
         if row is not None:

@@ -73,13 +73,15 @@ def main(argv: list[str] | None = None) -> int:
     lang = resolve_lang(args.lang)
     freeze = True if args.freeze else None  # None: torch's default (a file's layer starts frozen)
     try:
-        tokenizer = _tokenizer(args)
+        explicit = args.vocab or args.tokenizer or args.vocab_from_text  # else: what lies beside the weights
+        found_vocab, found_tokenizer = beside(Path(args.weights)) if args.weights and not explicit else (None, None)
+        tokenizer = _tokenizer(args) or found_tokenizer
         rows = len(tokenizer.vocab) if tokenizer and not args.weights else LayerSpec().vocab_size
         spec = LayerSpec(rows if args.vocab_size is None else args.vocab_size, args.dim, args.seed, args.dtype)
         spec.check()
         tokens = _text_tokens(args, tokenizer)
         parsed = (tokens.parsed if tokens else parse_ids(" ".join(args.ids))) if args.command == "lookup" else None
-        vocab = load_vocab(args.vocab) if args.vocab else (tokenizer.vocab if tokenizer else None)
+        vocab = load_vocab(args.vocab) if args.vocab else (tokenizer.vocab if tokenizer else found_vocab)
     except (SpecError, IdError, VocabError) as error:
         return _fail(error.message, lang)
     weights = None
@@ -88,8 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             weights = open_weights(args.weights, args.key)
-            vocab = vocab or beside(weights.path)[0]
-        except (WeightFileError, VocabError) as error:
+        except WeightFileError as error:
             return _fail(error.message, lang)
     if parsed is not None:
         try:
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
-    """`--tokenizer`, `--vocab-from-text`, or a tokenizer.json beside the weight file."""
+    """`--tokenizer` or `--vocab-from-text` (a tokenizer.json beside the weight file is `beside`'s to find)."""
     from tui.core import tokenizer
 
     if args.tokenizer == "gpt2":
@@ -116,7 +117,7 @@ def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
         return tokenizer.hugging_face(Path(args.tokenizer))
     if args.vocab_from_text:
         return tokenizer.simple_v2(Path(args.vocab_from_text))
-    return tokenizer.beside(Path(args.weights))[1] if args.weights else None
+    return None
 
 
 def _text_tokens(args: argparse.Namespace, tokenizer: TextTokenizer | None) -> Tokens | None:

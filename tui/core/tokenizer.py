@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tui.core.messages import Message
 from tui.core.parse import ParsedIds
-from tui.core.vocab import Vocab, VocabError, find_beside, load_vocab
+from tui.core.vocab import Vocab, VocabError, find_beside, load_vocab, read_vocab
 
 ENDOFTEXT = "<|endoftext|>"
 UNKNOWN = "<|unk|>"
@@ -87,12 +87,9 @@ def gpt2() -> TextTokenizer:
 
 def hugging_face(path: Path) -> TextTokenizer:
     """A `tokenizer.json`; its special tokens ([CLS], [SEP]…) are added as the model adds them."""
-    from tokenizers import Tokenizer
-
-    vocab = load_vocab(path)  # a malformed file fails here, as a VocabError
-    tokenizer = Tokenizer.from_file(str(path))
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
+    vocab, tokenizer = read_vocab(path)  # a malformed file fails here, as a VocabError
+    if tokenizer is None:
+        raise VocabError(Message("vocab.unreadable", {"path": path, "error": "not a Hugging Face tokenizer.json"}))
 
     def encode(text: str) -> Tokens:
         encoding = tokenizer.encode(text)

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from collections.abc import Callable
 from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.messages import Message
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 FILES = ("tokenizer.json", "vocab.txt", "encoder.json")  # looked for beside a weight file, in this order
 VISIBLE = {" ": "␣", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -92,14 +96,22 @@ def find_beside(weights: Path) -> Path | None:
 
 def load_vocab(path: str | Path) -> Vocab:
     """Read a vocabulary; any failure (including a panic in `tokenizers`) is a `VocabError`."""
+    return read_vocab(path)[0]
+
+
+def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
+    """The vocabulary, and the `tokenizers.Tokenizer` when the file is a tokenizer.json (read once, for both)."""
     path = Path(path)
     if not path.is_file():
         raise VocabError(Message("vocab.missing", {"path": path}))
+    tokenizer = None
     try:
         if path.name.endswith(".json"):
             data = json.loads(path.read_bytes().decode("utf-8"))
-            tokenizer = isinstance(data, dict) and isinstance(data.get("model"), dict)  # encoder.json has a "model" token
-            by_id = _from_tokenizer_json(path, data) if tokenizer else _from_encoder_json(data)
+            if isinstance(data, dict) and isinstance(data.get("model"), dict):  # encoder.json has a "model" token
+                by_id, tokenizer = _from_tokenizer_json(path, data)
+            else:
+                by_id = _from_encoder_json(data)
         else:
             by_id = dict(enumerate(path.read_bytes().decode("utf-8").split("\n")))
             if by_id and by_id[len(by_id) - 1] == "":  # the newline that ends the last line
@@ -111,18 +123,19 @@ def load_vocab(path: str | Path) -> Vocab:
             raise
         raise VocabError(Message("vocab.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}"[:200]})) from error
     size = max(by_id, default=-1) + 1
-    return Vocab(path, tuple(by_id.get(token_id) for token_id in range(size)))
+    return Vocab(path, tuple(by_id.get(token_id) for token_id in range(size))), tokenizer
 
 
-def _from_tokenizer_json(path: Path, data: dict) -> dict[int, str]:
+def _from_tokenizer_json(path: Path, data: dict) -> tuple[dict[int, str], Tokenizer]:
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(path))
     tokenizer.no_padding()
     tokenizer.no_truncation()
     vocab = {token_id: token for token, token_id in tokenizer.get_vocab(with_added_tokens=True).items()}
-    byte_level = (data.get("decoder") or {}).get("type") == "ByteLevel"
-    return {token_id: _byte_decoded(token) for token_id, token in vocab.items()} if byte_level else vocab
+    if (data.get("decoder") or {}).get("type") == "ByteLevel":
+        vocab = {token_id: _byte_decoded(token) for token_id, token in vocab.items()}
+    return vocab, tokenizer
 
 
 def _from_encoder_json(data: object) -> dict[int, str]:

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from tui.commands import COMMANDS
 from tui.core.text import printable
 from tui.widgets.paint_style import PaintStyle
-from tui.widgets.wrap import strip, words, wrap
+from tui.widgets.wrap import Piece, strip, words, wrap
 
 MESSAGE_LINES = 2
 
@@ -36,6 +36,7 @@ class StatusBar(PaintStyle, Widget):
         super().__init__(id=id)
         self._text = ""
         self._error = False
+        self._wrapped: tuple[str, int, list[list[Piece]]] = ("", -1, [])
         self._keys = [
             *((f" {command.display.split()[0]} ", f" {translate(command.label)} ") for command in COMMANDS),
             (" ^P ", " …"),
@@ -58,7 +59,7 @@ class StatusBar(PaintStyle, Widget):
         if y >= MESSAGE_LINES:
             return self._keys_line(width)
         style = base + self.component_style("status-bar--error") if self._error else base
-        lines = wrap(words(self._text, Style()), max(1, width - 2))
+        lines = self._lines(width - 2)
         if y >= len(lines):
             return Strip.blank(width, base)
         line = strip(lines[y], y == 0, width - 2, style)
@@ -66,6 +67,12 @@ class StatusBar(PaintStyle, Widget):
             line = line.crop(0, width - 3).extend_cell_length(width - 3, style)
             line = Strip([*line, Segment("…", style)])
         return Strip([Segment(" ", base), *line, Segment(" ", base)])
+
+    def _lines(self, width: int) -> list[list[Piece]]:
+        """The message wrapped at `width`, once per message and width (a paint draws its lines one by one)."""
+        if self._wrapped[:2] != (self._text, width):
+            self._wrapped = (self._text, width, wrap(words(self._text, Style()), max(1, width)))
+        return self._wrapped[2]
 
     def _keys_line(self, width: int) -> Strip:
         bar = self.paint_style + self.component_style("status-bar--keys")
