@@ -10,17 +10,48 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
+import math
+
 import torch
 
+from tui.core.history import LOSSES, Backward, Event, Forward, Step, ZeroGrad
 from tui.core.messages import Message
 from tui.core.parse import IdError, ParsedIds
-from tui.core.spec import LayerSpec
+from tui.core.rows import SparseRows, TensorRows
+from tui.core.spec import LayerOptions, LayerSpec
 from tui.core.weights import WeightFile
 
 
 class IdRangeError(IdError):
     """An ID the layer has no row for: negative, or ≥ the vocabulary size."""
+
+
+class TrainingError(Exception):
+    """A training action torch refused or that cannot run yet, with a catalog message saying why."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.english())
+        self.message = message
+
+
+@dataclass(frozen=True)
+class GradReport:
+    """`weight.grad` after backward: where the gradient went."""
+
+    loss: str  # repr(loss): the scalar backward() started from
+    rows: tuple[int, ...]  # the rows of weight.grad that are not all zero
+    zero_rows: int  # how many rows are exactly zero
+    text: str  # repr(weight.grad), as torch prints it (indices and values when sparse)
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """One SGD step: the rows it changed, before and after, as torch prints them."""
+
+    lr: float
+    rows: tuple[int, ...]
+    before: str
+    after: str
 
 
 @dataclass(frozen=True)
@@ -32,7 +63,7 @@ class WeightFlags:
     dtype: str
     requires_grad: bool
     is_leaf: bool
-    grad: str  # "None" or the grad's shape
+    grad: str  # "None", or the grad's shape (and "sparse" when it is a sparse tensor)
 
     def flags(self) -> tuple[tuple[str, object], ...]:
         return (
@@ -58,6 +89,7 @@ class Lookup:
     no_grad: bool
     weight: WeightFlags
     positions: Mapping[int, tuple[int, ...]]  # row → the positions in `ids` that looked it up
+    renormed: tuple[int, ...] = ()  # rows this lookup changed in place (max_norm)
 
     def flags(self) -> tuple[tuple[str, object], ...]:
         return (
@@ -69,44 +101,54 @@ class Lookup:
         )
 
 
-class WeightRows:
-    """Row slices of the weight as numpy, for a view that renders only the visible cells.
-
-    float32/64/16 share memory with the weight (no copy); bfloat16, which numpy lacks, is converted
-    slice by slice.
-    """
+class Originals:
+    """The first value of every row changed in place (a step, max_norm), so a reset restores the weight
+    exactly without keeping a copy of all of it (2 GB for Llama 3)."""
 
     def __init__(self, weight: torch.Tensor) -> None:
-        self._weight = weight.detach()
-        self._array = None if weight.dtype == torch.bfloat16 else self._weight.numpy()
-        self.rows, self.cols = weight.shape
+        self._weight = weight
+        self._saved = torch.zeros(weight.shape[0], dtype=torch.bool)
+        self._chunks: list[tuple[torch.Tensor, torch.Tensor]] = []
 
-    def row(self, row: int, start: int, stop: int) -> np.ndarray:
-        if self._array is not None:
-            return self._array[row, start:stop]
-        return self._weight[row, start:stop].float().numpy()
+    def save(self, rows: torch.Tensor) -> None:
+        """Keep the values of those `rows` (unique indices) not kept yet: call before changing them."""
+        new = rows[~self._saved[rows]]
+        if new.numel():
+            self._chunks.append((new, self._weight.detach()[new]))  # indexing copies
+            self._saved[new] = True
+
+    def restore(self) -> None:
+        with torch.no_grad():
+            for rows, values in self._chunks:
+                self._weight[rows] = values
 
 
 class EmbeddingSession:
     """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)` plus the two toggles; or
-    `nn.Embedding.from_pretrained(tensor)` of a weight file (`from_weights`)."""
+    `nn.Embedding.from_pretrained(tensor)` of a weight file (`from_weights`). Training actions (backward,
+    step, zero_grad) are kept in `history`, which undo and reset replay and copy-as-code prints."""
 
     def __init__(self, spec: LayerSpec, weights: WeightFile | None = None) -> None:
         self.spec = spec
         self.weights = weights
+        options = spec.options.keywords()
         if weights is None:
             spec.check()
             torch.manual_seed(spec.seed)
-            self.layer = torch.nn.Embedding(spec.vocab_size, spec.dim, dtype=getattr(torch, spec.dtype))
+            self.layer = torch.nn.Embedding(spec.vocab_size, spec.dim, dtype=getattr(torch, spec.dtype), **options)
         else:
-            self.layer = torch.nn.Embedding.from_pretrained(weights.tensor)  # frozen: torch's default
+            spec.options.check(spec.vocab_size)
+            self.layer = torch.nn.Embedding.from_pretrained(weights.tensor, **options)  # frozen: torch's default
         self.no_grad = False
-        self.rows = WeightRows(self.layer.weight)
+        self.rows = TensorRows(self.layer.weight)
+        self.history: list[Event] = []
+        self._originals = Originals(self.layer.weight)
 
     @classmethod
-    def from_weights(cls, weights: WeightFile) -> EmbeddingSession:
+    def from_weights(cls, weights: WeightFile, options: LayerOptions | None = None) -> EmbeddingSession:
         rows, cols = weights.tensor.shape
-        return cls(LayerSpec(rows, cols, dtype=str(weights.tensor.dtype).removeprefix("torch.")), weights)
+        dtype = str(weights.tensor.dtype).removeprefix("torch.")
+        return cls(LayerSpec(rows, cols, dtype=dtype, options=options or LayerOptions()), weights)
 
     @property
     def frozen(self) -> bool:
@@ -116,14 +158,14 @@ class EmbeddingSession:
         self.layer.weight.requires_grad_(not frozen)
 
     def weight_flags(self) -> WeightFlags:
-        weight = self.layer.weight
+        weight, grad = self.layer.weight, self.layer.weight.grad
         return WeightFlags(
             kind=type(weight).__name__,
             shape=tuple(weight.shape),
             dtype=str(weight.dtype),
             requires_grad=weight.requires_grad,
             is_leaf=weight.is_leaf,
-            grad="None" if weight.grad is None else str(tuple(weight.grad.shape)),
+            grad="None" if grad is None else str(tuple(grad.shape)) + (" sparse" if grad.is_sparse else ""),
         )
 
     def weight_text(self) -> str:
@@ -159,12 +201,25 @@ class EmbeddingSession:
             return f"{type(error).__name__}: {error}"
         return "no error"
 
+    def _forward(self, ids: tuple[int, ...]) -> tuple[torch.Tensor, tuple[int, ...]]:
+        """`layer(torch.tensor(ids))`, and the rows it changed in place (only max_norm does that)."""
+        indices = torch.tensor(ids, dtype=torch.long)
+        if self.layer.max_norm is None:
+            return self.layer(indices), ()
+        rows = indices.unique()
+        self._originals.save(rows)
+        before = self.layer.weight.detach()[rows]
+        result = self.layer(indices)
+        changed = rows[(self.layer.weight.detach()[rows] != before).any(dim=1)]
+        return result, tuple(changed.tolist())
+
     def lookup(self, parsed: ParsedIds) -> Lookup:
         """`layer(torch.tensor(ids))` (under `torch.no_grad()` when that toggle is on)."""
         self.check_range(parsed)
-        indices = torch.tensor(parsed.ids, dtype=torch.long)
         with torch.set_grad_enabled(not self.no_grad):
-            result = self.layer(indices)
+            result, renormed = self._forward(parsed.ids)
+        if renormed:
+            self.history.append(Forward(parsed.ids))
         positions: dict[int, list[int]] = {}
         for position, token_id in enumerate(parsed.ids):
             positions.setdefault(token_id, []).append(position)
@@ -179,4 +234,111 @@ class EmbeddingSession:
             no_grad=self.no_grad,
             weight=self.weight_flags(),
             positions={row: tuple(found) for row, found in positions.items()},
+            renormed=renormed,
         )
+
+    # -- training ----------------------------------------------------------------------------
+    def backward(self, parsed: ParsedIds, loss: str = "sum") -> GradReport:
+        """`result = layer(ids); loss(result).backward()`. A frozen weight or a no_grad result makes torch
+        refuse, and its own words become the `TrainingError`'s message."""
+        self.check_range(parsed)
+        with torch.set_grad_enabled(not self.no_grad):
+            result, renormed = self._forward(parsed.ids)
+            value = self._loss(result, loss)
+        try:
+            value.backward()
+        except RuntimeError as error:
+            if renormed:
+                self.history.append(Forward(parsed.ids))
+            reason = "train.frozen" if self.frozen else "train.no_graph"
+            raise TrainingError(Message(reason, {"torch_error": f"RuntimeError: {error}"})) from error
+        self.history.append(Backward(parsed.ids, loss))
+        return self.grad_report(repr(value.detach()))
+
+    @staticmethod
+    def _loss(result: torch.Tensor, loss: str) -> torch.Tensor:
+        if loss not in LOSSES:
+            raise ValueError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
+        return result.sum() if loss == "sum" else (result**2).mean()
+
+    def grad_report(self, loss: str = "") -> GradReport:
+        grad = self.layer.weight.grad
+        rows = () if grad is None else tuple(self._grad_rows(grad).tolist())
+        return GradReport(loss, rows, self.spec.vocab_size - len(rows), repr(grad))
+
+    @staticmethod
+    def _grad_rows(grad: torch.Tensor) -> torch.Tensor:
+        """The rows of `grad` that hold a non-zero value, dense or sparse."""
+        if not grad.is_sparse:
+            return grad.ne(0).any(dim=1).nonzero().flatten()
+        coalesced = grad.coalesce()
+        return coalesced.indices()[0][coalesced.values().ne(0).any(dim=1)]
+
+    def grad_rows(self) -> TensorRows | SparseRows | None:
+        """`weight.grad` for the matrix view; None before the first backward (or after zero_grad)."""
+        grad = self.layer.weight.grad
+        if grad is None:
+            return None
+        return SparseRows(grad) if grad.is_sparse else TensorRows(grad)
+
+    def step(self, lr: float) -> StepReport:
+        """One `torch.optim.SGD` step; the rows it changed, before and after."""
+        if not (math.isfinite(lr) and lr >= 0):
+            raise TrainingError(Message("train.lr", {"value": lr}))
+        grad = self.layer.weight.grad
+        if grad is None:
+            raise TrainingError(Message("train.no_grad_yet"))
+        rows = self._grad_rows(grad)
+        self._originals.save(rows)
+        weight = self.layer.weight.detach()
+        before = weight[rows]
+        torch.optim.SGD([self.layer.weight], lr=lr).step()
+        after = weight[rows]
+        changed = (after != before).any(dim=1)
+        self.history.append(Step(lr))
+        return StepReport(lr, tuple(rows[changed].tolist()), repr(before[changed]), repr(after[changed]))
+
+    def zero_grad(self) -> bool:
+        """`layer.zero_grad()`; False when there was no gradient to drop."""
+        if self.layer.weight.grad is None:
+            return False
+        self.layer.zero_grad()
+        self.history.append(ZeroGrad())
+        return True
+
+    @property
+    def steps(self) -> int:
+        return sum(isinstance(event, Step) for event in self.history)
+
+    def undo(self) -> None:
+        """Back to just before the last step: that step and all after it are undone."""
+        last = max((index for index, event in enumerate(self.history) if isinstance(event, Step)), default=None)
+        if last is None:
+            raise TrainingError(Message("train.nothing_to_undo"))
+        self._replay(self.history[:last])
+
+    def reset(self) -> None:
+        """The weight as created (the seed's values, or the file's), and no gradient."""
+        self._replay([])
+
+    def _replay(self, events: list[Event]) -> None:
+        """Restore the first values, then run `events` again: the same operations give the same numbers."""
+        frozen = self.frozen
+        self._originals.restore()
+        self.layer.weight.grad = None
+        self.set_frozen(False)
+        try:
+            for event in events:
+                if isinstance(event, Forward):
+                    with torch.no_grad():
+                        self._forward(event.ids)
+                elif isinstance(event, Backward):
+                    with torch.enable_grad():
+                        self._loss(self._forward(event.ids)[0], event.loss).backward()
+                elif isinstance(event, Step):
+                    torch.optim.SGD([self.layer.weight], lr=event.lr).step()
+                else:
+                    self.layer.zero_grad()
+        finally:
+            self.set_frozen(frozen)
+        self.history = list(events)

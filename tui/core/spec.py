@@ -5,7 +5,8 @@ Pure Python, so bad launch options are refused before torch is imported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 from tui.core.messages import Message
 
@@ -34,6 +35,31 @@ def human_size(nbytes: int) -> str:
 
 
 @dataclass(frozen=True)
+class LayerOptions:
+    """The keyword arguments of `nn.Embedding` that change what a lookup and its gradient do."""
+
+    padding_idx: int | None = None  # that row starts at zero and never receives gradient
+    max_norm: float | None = None  # a lookup renormalises the rows it reads, in place
+    scale_grad_by_freq: bool = False  # a repeated ID's gradient is divided by its count
+    sparse: bool = False  # weight.grad is a sparse tensor holding only the looked-up rows
+
+    def check(self, vocab_size: int) -> None:
+        """Raise `SpecError` for what torch would refuse (padding_idx) or what means nothing (max_norm ≤ 0)."""
+        if self.padding_idx is not None and not -vocab_size <= self.padding_idx < vocab_size:
+            raise SpecError(Message("spec.padding_idx", {"value": self.padding_idx, "rows": vocab_size, "last": vocab_size - 1}))
+        if self.max_norm is not None and not (math.isfinite(self.max_norm) and self.max_norm > 0):
+            raise SpecError(Message("spec.max_norm", {"value": self.max_norm}))
+
+    def keywords(self) -> dict[str, object]:
+        """Only the options that differ from torch's defaults, as `nn.Embedding` takes them."""
+        return {name: value for name, value in vars(self).items() if value is not None and value is not False}  # padding_idx=0 is an option
+
+    def code(self) -> str:
+        """`, padding_idx=0, max_norm=1.0`: the options as the script writes them."""
+        return "".join(f", {name}={value!r}" for name, value in self.keywords().items())
+
+
+@dataclass(frozen=True)
 class LayerSpec:
     """The book's defaults: `torch.manual_seed(123); torch.nn.Embedding(6, 3)`."""
 
@@ -41,6 +67,7 @@ class LayerSpec:
     dim: int = 3
     seed: int = 123
     dtype: str = "float32"
+    options: LayerOptions = field(default_factory=LayerOptions)
 
     @property
     def nbytes(self) -> int:
@@ -68,3 +95,4 @@ class LayerSpec:
                     },
                 )
             )
+        self.options.check(self.vocab_size)

@@ -1,0 +1,261 @@
+"""Backward, SGD steps and the layer options, against torch computed independently."""
+
+import ast
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from tui.core.code import reproduce_script
+from tui.core.history import Backward, Forward, Step, ZeroGrad
+from tui.core.parse import parse_ids
+from tui.core.session import EmbeddingSession, TrainingError
+from tui.core.spec import LayerOptions, LayerSpec, SpecError
+
+BOOK_IDS = parse_ids("2, 3, 5, 1, 3")
+
+
+def seeded(**options: object) -> EmbeddingSession:
+    return EmbeddingSession(LayerSpec(options=LayerOptions(**options)))
+
+
+def book_layer(**options: object) -> torch.nn.Embedding:
+    """The same layer, built by torch alone."""
+    torch.manual_seed(123)
+    return torch.nn.Embedding(6, 3, **options)
+
+
+def test_sum_backward_reaches_only_the_looked_up_rows_and_repeats_add_up() -> None:
+    session = seeded()
+    report = session.backward(BOOK_IDS, "sum")
+    grad = session.layer.weight.grad
+    assert grad[3].tolist() == [2.0, 2.0, 2.0]  # looked up twice
+    for row in (1, 2, 5):
+        assert grad[row].tolist() == [1.0, 1.0, 1.0]
+    for row in (0, 4):
+        assert grad[row].tolist() == [0.0, 0.0, 0.0]
+    assert report.rows == (1, 2, 3, 5) and report.zero_rows == 2
+    assert report.text == repr(grad)
+    assert report.loss == repr(book_layer()(torch.tensor(BOOK_IDS.ids)).sum().detach())
+
+
+def test_sqmean_backward_equals_torch_computed_independently() -> None:
+    session = seeded()
+    session.backward(BOOK_IDS, "sqmean")
+    layer = book_layer()
+    result = layer(torch.tensor(BOOK_IDS.ids))
+    (result**2).mean().backward()
+    assert torch.equal(session.layer.weight.grad, layer.weight.grad)
+    # d/dw of mean(w²) over 5×3 values: 2w/15 per look-up, twice for row 3
+    expected_row3 = 2 * 2 * layer.weight.detach()[3] / 15
+    assert torch.allclose(session.layer.weight.grad[3], expected_row3)
+
+
+def test_gradients_accumulate_until_zero_grad() -> None:
+    session = seeded()
+    session.backward(BOOK_IDS)
+    session.backward(BOOK_IDS)
+    assert session.layer.weight.grad[3].tolist() == [4.0, 4.0, 4.0]
+    assert session.zero_grad() is True
+    assert session.layer.weight.grad is None
+    assert session.zero_grad() is False  # nothing left to drop: not recorded
+    assert session.history == [Backward(BOOK_IDS.ids, "sum"), Backward(BOOK_IDS.ids, "sum"), ZeroGrad()]
+
+
+def test_frozen_weight_and_no_grad_give_torchs_error_and_record_nothing() -> None:
+    session = seeded()
+    session.set_frozen(True)
+    with pytest.raises(TrainingError) as frozen:
+        session.backward(BOOK_IDS)
+    assert frozen.value.message.key == "train.frozen"
+    assert "element 0 of tensors does not require grad and does not have a grad_fn" in frozen.value.message.english()
+    session.set_frozen(False)
+    session.no_grad = True
+    with pytest.raises(TrainingError) as no_grad:
+        session.backward(BOOK_IDS)
+    assert no_grad.value.message.key == "train.no_graph"
+    assert session.layer.weight.grad is None and session.history == []
+
+
+def test_sgd_step_changes_only_the_looked_up_rows() -> None:
+    session = seeded()
+    before = session.layer.weight.detach().clone()
+    session.backward(BOOK_IDS)
+    report = session.step(0.1)
+    after = session.layer.weight.detach()
+    assert report.rows == (1, 2, 3, 5)
+    assert torch.equal(after[[0, 4]], before[[0, 4]])
+    layer = book_layer()
+    layer(torch.tensor(BOOK_IDS.ids)).sum().backward()
+    torch.optim.SGD(layer.parameters(), lr=0.1).step()
+    assert torch.equal(after, layer.weight.detach())
+    assert report.before == repr(before[[1, 2, 3, 5]]) and report.after == repr(after[[1, 2, 3, 5]])
+
+
+def test_step_without_gradient_and_bad_learning_rates_are_refused() -> None:
+    session = seeded()
+    with pytest.raises(TrainingError) as no_grad:
+        session.step(0.1)
+    assert no_grad.value.message.key == "train.no_grad_yet"
+    session.backward(BOOK_IDS)
+    for lr in (-0.1, float("nan"), float("inf")):
+        with pytest.raises(TrainingError) as bad:
+            session.step(lr)
+        assert bad.value.message.key == "train.lr"
+    assert session.history == [Backward(BOOK_IDS.ids, "sum")]
+
+
+def test_undo_restores_weight_and_grad_exactly() -> None:
+    session = seeded()
+    session.backward(BOOK_IDS, "sqmean")
+    weight, grad = session.layer.weight.detach().clone(), session.layer.weight.grad.clone()
+    session.step(0.5)
+    session.backward(parse_ids("0, 4"), "sqmean")  # after the step: undone with it
+    session.undo()
+    assert torch.equal(session.layer.weight.detach(), weight)
+    assert torch.equal(session.layer.weight.grad, grad)
+    assert session.history == [Backward(BOOK_IDS.ids, "sqmean")]
+    with pytest.raises(TrainingError) as nothing:
+        session.undo()
+    assert nothing.value.message.key == "train.nothing_to_undo"
+
+
+def test_undo_of_one_of_several_steps_and_reset() -> None:
+    session = seeded()
+    original = session.layer.weight.detach().clone()
+    session.backward(BOOK_IDS)
+    session.step(0.1)
+    after_one = session.layer.weight.detach().clone()
+    session.step(0.2)
+    session.undo()
+    assert torch.equal(session.layer.weight.detach(), after_one) and session.steps == 1
+    session.set_frozen(True)
+    session.reset()
+    assert torch.equal(session.layer.weight.detach(), original)
+    assert session.layer.weight.grad is None and session.history == [] and session.frozen
+
+
+def test_padding_row_starts_at_zero_and_never_receives_gradient() -> None:
+    session = seeded(padding_idx=3)
+    assert session.layer.weight[3].tolist() == [0.0, 0.0, 0.0]
+    report = session.backward(BOOK_IDS)
+    assert session.layer.weight.grad[3].tolist() == [0.0, 0.0, 0.0]
+    assert report.rows == (1, 2, 5)
+    assert torch.equal(session.layer.weight.detach(), book_layer(padding_idx=3).weight.detach())
+
+
+def test_max_norm_renormalises_the_looked_up_rows_in_place() -> None:
+    session = seeded(max_norm=1.0)
+    before = session.layer.weight.detach().clone()
+    lookup = session.lookup(parse_ids("0, 1, 5"))
+    after = session.layer.weight.detach()
+    norms = before.norm(dim=1)
+    assert lookup.renormed == (1, 5)  # row 0's norm is below 1: left alone
+    assert norms[0] < 1 < min(norms[1], norms[5])
+    assert torch.equal(after[0], before[0]) and torch.equal(after[2:5], before[2:5])
+    assert after[[1, 5]].norm(dim=1).tolist() == pytest.approx([1.0, 1.0], abs=1e-6)
+    assert session.history == [Forward((0, 1, 5))]
+    session.reset()
+    assert torch.equal(session.layer.weight.detach(), before)
+
+
+def test_scale_grad_by_freq_divides_a_repeated_ids_gradient_by_its_count() -> None:
+    session = seeded(scale_grad_by_freq=True)
+    session.backward(BOOK_IDS)
+    grad = session.layer.weight.grad
+    assert grad[3].tolist() == [1.0, 1.0, 1.0]  # 2 look-ups, divided by 2
+    assert grad[2].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_sparse_gradient_prints_as_torch_and_the_step_still_works() -> None:
+    session = seeded(sparse=True)
+    report = session.backward(BOOK_IDS)
+    grad = session.layer.weight.grad
+    assert grad.is_sparse
+    assert report.text.startswith("tensor(indices=tensor([[2, 3, 5, 1, 3]]),")
+    assert report.rows == (1, 2, 3, 5)
+    assert session.weight_flags().grad == "(6, 3) sparse"
+    rows = session.grad_rows()
+    assert rows.row(3, 0, 3).tolist() == [2.0, 2.0, 2.0] and rows.row(0, 0, 3).tolist() == [0.0, 0.0, 0.0]
+    report = session.step(0.1)
+    assert report.rows == (1, 2, 3, 5)
+    dense = book_layer()
+    dense(torch.tensor(BOOK_IDS.ids)).sum().backward()
+    torch.optim.SGD(dense.parameters(), lr=0.1).step()
+    # the same rows move the same way (row 3's two entries are subtracted one at a time: not bit-equal)
+    assert torch.allclose(session.layer.weight.detach(), dense.weight.detach())
+
+
+def test_dense_grad_rows_share_the_gradient() -> None:
+    session = seeded()
+    assert session.grad_rows() is None
+    session.backward(BOOK_IDS)
+    assert session.grad_rows().row(3, 1, 3).tolist() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [dict(padding_idx=-7), dict(padding_idx=6), dict(max_norm=0.0), dict(max_norm=float("nan"))],
+)
+def test_options_torch_would_refuse_are_ours_to_say(options: dict) -> None:
+    with pytest.raises(SpecError):
+        seeded(**options)
+
+
+def test_negative_padding_idx_counts_from_the_end_as_in_torch() -> None:
+    session = seeded(padding_idx=-1)
+    assert session.layer.padding_idx == 5 and session.layer.weight[5].tolist() == [0.0, 0.0, 0.0]
+
+
+SCENARIOS = [
+    ({}, [("backward", "2, 3, 5, 1, 3", "sum")]),
+    ({}, [("backward", "2, 3, 5, 1, 3", "sqmean"), ("step", 0.1), ("backward", "0, 0", "sum"), ("step", 0.05)]),
+    ({}, [("backward", "1", "sum"), ("step", 0.1), ("zero_grad",), ("backward", "4", "sqmean")]),
+    ({}, [("backward", "1", "sum"), ("step", 0.1), ("backward", "2", "sum"), ("step", 0.3), ("undo",)]),
+    ({"padding_idx": 3, "scale_grad_by_freq": True}, [("backward", "2, 3, 5, 1, 3", "sum"), ("step", 0.1)]),
+    ({"sparse": True}, [("backward", "2, 3, 5, 1, 3", "sum"), ("backward", "3", "sum"), ("step", 1.0)]),
+    ({"max_norm": 1.0}, [("lookup", "1"), ("lookup", "1, 5"), ("backward", "2, 3", "sqmean"), ("step", 2.0), ("lookup", "2, 3")]),
+    ({}, [("backward", "2", "sum"), ("freeze",)]),
+]
+
+
+def play(options: dict, actions: list[tuple]) -> tuple[str, str]:
+    """Run the actions as the app would; the copied script, and what the screen then shows."""
+    spec = LayerSpec(options=LayerOptions(**options))
+    session = EmbeddingSession(spec)
+    ids = parse_ids("2, 3, 5, 1")
+    for name, *args in actions:
+        if name == "lookup":
+            ids = parse_ids(args[0])
+            session.lookup(ids)
+        elif name == "backward":
+            session.backward(parse_ids(args[0]), args[1])
+        elif name == "freeze":
+            session.set_frozen(True)
+        else:
+            getattr(session, name)(*args)
+    lookup = session.lookup(ids)
+    script = reproduce_script(spec, lookup.ids, session.frozen, session.no_grad, history=session.history)
+    shown = [lookup.text] + ([session.weight_text(), repr(session.layer.weight.grad)] if session.history else [])
+    return script, "\n".join(shown) + "\n"
+
+
+def test_copied_code_reproduces_result_weight_and_grad() -> None:
+    """Every scenario's script, each run in a fresh namespace of one Python (one torch import, not eight)."""
+    played = [play(options, actions) for options, actions in SCENARIOS]
+    runner = "import contextlib, io, sys\nfor script in sys.argv[1:]:\n    out = io.StringIO()\n"
+    runner += "    with contextlib.redirect_stdout(out):\n        exec(script, {})\n    print(repr(out.getvalue()))\n"
+    output = subprocess.run(
+        [sys.executable, "-c", runner, *(script for script, _ in played)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    for (script, shown), printed in zip(played, output, strict=True):
+        assert ast.literal_eval(printed) == shown, script
+
+
+def test_script_writes_the_learning_rate_once_and_its_changes() -> None:
+    history = [Backward((1,), "sum"), Step(0.1), Step(0.1), Step(0.05)]
+    script = reproduce_script(LayerSpec(), (1,), False, False, history=history)
+    assert script.count("optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)") == 1
+    assert script.count('optimizer.param_groups[0]["lr"] = 0.05') == 1
+    assert script.count("optimizer.step()") == 3
