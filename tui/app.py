@@ -17,10 +17,11 @@ from textual.worker import Worker
 
 from tui.commands import COMMANDS, bindings
 from tui.file_opening import FileOpening
+from tui.training_lab import TrainingLab
 from tui.core.code import reproduce_script
 from tui.core.messages import LANGUAGES, Message, resolve_lang, translate
 from tui.core.parse import IdError, ParsedIds, append_id, parse_ids
-from tui.core.spec import LayerSpec, human_size
+from tui.core.spec import LayerOptions, LayerSpec, human_size
 from tui.core.text import printable, single_line
 from tui.core.vocab import visible
 from tui.screens.code import CodeScreen
@@ -60,7 +61,7 @@ def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-class ExplorerApp(FileOpening, App[None]):
+class ExplorerApp(TrainingLab, FileOpening, App[None]):
     """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)`, looked up live."""
 
     CSS_PATH = "app.tcss"
@@ -79,10 +80,12 @@ class ExplorerApp(FileOpening, App[None]):
         weights: WeightFile | None = None,
         vocab: Vocab | None = None,
         tokenizer: TextTokenizer | None = None,
+        options: LayerOptions | None = None,
     ) -> None:
         """`weights`: a weight file opened by `tui.core.weights.open_weights`, shown instead of a seeded layer.
         `freeze` None keeps torch's default: trainable when seeded, frozen from a file. `vocab`: row labels.
-        `tokenizer`: lets the input take text (F5) as well as IDs."""
+        `tokenizer`: lets the input take text (F5) as well as IDs. `options`: nn.Embedding's padding_idx,
+        max_norm, scale_grad_by_freq and sparse."""
         super().__init__()
         self.lang = resolve_lang(lang)
         if self.lang not in LANGUAGES:
@@ -93,12 +96,14 @@ class ExplorerApp(FileOpening, App[None]):
         self._text_mode = False
         self._tokens: Tokens | None = None  # the text in the input, cut into tokens (text mode)
         self._kept = {True: "", False: ""}  # what the input held in the other mode
+        options = options or LayerOptions()
         if weights is None:
-            self.spec = LayerSpec(vocab_size, dim, seed, dtype)
+            self.spec = LayerSpec(vocab_size, dim, seed, dtype, options)
             self.spec.check()
         else:
             rows, cols = weights.tensor.shape
-            self.spec = LayerSpec(rows, cols, dtype=str(weights.tensor.dtype).removeprefix("torch."))
+            self.spec = LayerSpec(rows, cols, dtype=str(weights.tensor.dtype).removeprefix("torch."), options=options)
+            options.check(rows)
         self._initial_ids = single_line(ids)
         self._initial_toggles = (weights is not None if freeze is None else freeze, no_grad)
         self.session: EmbeddingSession | None = None  # set once torch has built the layer
@@ -106,6 +111,8 @@ class ExplorerApp(FileOpening, App[None]):
         self._parsed = ParsedIds((), ())  # the IDs of that lookup, with where they were typed
         self._typed: ParsedIds | None = None  # the IDs in the input now; None while it is invalid
         self._loading_step = "weight.loading_step.import"
+        self.loss, self.lr = "sum", 0.1  # what backward() starts from, and SGD's learning rate
+        self._reset_lab()
         self.title = self.t("app.title")
 
     def t(self, key: str, **params: object) -> str:
@@ -124,8 +131,12 @@ class ExplorerApp(FileOpening, App[None]):
         ids_input = IdInput(self._initial_ids, self.t("input.placeholder_ids"), id="ids", select_on_focus=False)
         ids_input.border_title = self.t("input.label_ids")
         yield ids_input
-        toggles = (Toggle("freeze", self.t("toggle.freeze") + " (F2)"), Toggle("no_grad", self.t("toggle.no_grad") + " (F3)"))
-        on = {toggle.name for toggle, value in zip(toggles, self._initial_toggles, strict=True) if value}
+        toggles = (
+            Toggle("freeze", self.t("toggle.freeze") + " (F2)"),
+            Toggle("no_grad", self.t("toggle.no_grad") + " (F3)"),
+            Toggle("grad", self.t("toggle.view")),
+        )
+        on = {name for name, value in zip(("freeze", "no_grad"), self._initial_toggles, strict=True) if value}
         yield ToggleBar(toggles, on, id="toggles", disabled=True)
         result = ResultView(id="result")
         result.border_title = self.t("result.title")
@@ -188,8 +199,10 @@ class ExplorerApp(FileOpening, App[None]):
         toggles = self.query_one(ToggleBar)
         toggles.set_value("freeze", session.frozen)
         toggles.set_value("no_grad", session.no_grad)
+        toggles.set_value("grad", False)
         toggles.disabled = False
         self.session, self.spec, self.lookup = session, session.spec, None
+        self._reset_lab()
         self._show_weight_title(session.weight_flags())
         self._update()
         if self.vocab is not None:
@@ -207,23 +220,28 @@ class ExplorerApp(FileOpening, App[None]):
         if clean != ids_input.value:  # pasted line breaks or control characters
             ids_input.value = clean
             return
+        self._step = None  # a step's before/after gives way to the new lookup
         self._update()
 
     def _update(self) -> None:
         """Parse, look up and show; on a bad ID keep the last good result and say what is wrong."""
         self._typed = None
+        renormed = False
         try:
             parsed = self._read_input(self.query_one(IdInput).value)
-            if self.session is None:
+            if self.session is None or self._busy is not None:  # the lab's worker has the layer: it looks up when done
                 return
             if self.lookup is None or parsed.ids != self.lookup.ids:  # a comma or a space changes nothing
                 self.lookup = self.session.lookup(parsed)
+                renormed = bool(self.lookup.renormed)
         except IdError as error:
             self._say(error.message, error=True)
             self.query_one(ResultView).show(self.lookup.text if self.lookup else "", stale=True)
             return
         self._parsed = self._typed = parsed
         self._show(self.lookup)
+        if renormed:
+            self._renormed(self.lookup)
         self._follow_cursor()
 
     def _read_input(self, value: str) -> ParsedIds:
@@ -264,12 +282,12 @@ class ExplorerApp(FileOpening, App[None]):
     def _show(self, lookup: Lookup) -> None:
         """Show a lookup; each widget repaints only what differs from what it shows."""
         result = self.query_one(ResultView)
-        title = self.t("result.title_no_grad" if lookup.no_grad else "result.title")
+        title, text = self._panel(lookup)
         if result.border_title != title:
             result.border_title = title
-        result.show(lookup.text)
+        result.show(text)
         self.query_one(FlagsView).show(lookup, self.t("flags.result"), self.t("flags.weight"))
-        self.query_one(MatrixView).set_marks(lookup.positions)
+        self.query_one(MatrixView).set_marks(lookup.positions, self._prefixes)
         self._show_weight_title(lookup.weight)
         if lookup.ids:
             if self._text_mode and self._tokens is not None:
@@ -281,10 +299,12 @@ class ExplorerApp(FileOpening, App[None]):
             self._say(Message("status.empty", {"dim": self.spec.dim}))
 
     def _show_weight_title(self, weight: WeightFlags) -> None:
+        """The matrix's title: what it shows (the weight, or in the grad view its gradient)."""
         flags = {"kind": weight.kind, "shape": weight.shape, "dtype": weight.dtype, "requires_grad": weight.requires_grad}
-        if self.weights is None:
+        title = self._matrix_title()
+        if title is None and self.weights is None:
             title = self.t("weight.title", **flags)
-        else:
+        elif title is None:
             file, key, size = self.weights.path.name, self.weights.key, human_size(self.weights.nbytes)
             title = printable(self.t("weight.title_file", file=file, name=key, size=size, **flags))
         matrix = self.query_one(MatrixView)
@@ -298,6 +318,12 @@ class ExplorerApp(FileOpening, App[None]):
     @guarded
     def on_toggle_bar_changed(self, event: ToggleBar.Changed) -> None:
         if self.session is None:
+            return
+        if self._busy is not None:  # the lab's worker has the layer
+            self.query_one(ToggleBar).set_value(event.name, not event.value)
+            return
+        if event.name == "grad":
+            self._show_view(event.value)
             return
         if event.name == "freeze":
             self.session.set_frozen(event.value)
@@ -326,7 +352,7 @@ class ExplorerApp(FileOpening, App[None]):
 
     @guarded
     def action_copy_code(self) -> None:
-        if self.session is None or self.lookup is None:
+        if self.session is None or self.lookup is None or not self._lab_ready():
             return
         script = self.code_script()
         self.copy_to_clipboard(script)
@@ -335,7 +361,8 @@ class ExplorerApp(FileOpening, App[None]):
     def code_script(self) -> str:
         """The script that reproduces the result on screen."""
         code = self.weights.code if self.weights else None
-        return reproduce_script(self.spec, self.lookup.ids, self.session.frozen, self.session.no_grad, code)
+        session = self.session
+        return reproduce_script(self.spec, self.lookup.ids, session.frozen, session.no_grad, code, session.history)
 
     def action_goto_row(self) -> None:
         if self.session is not None:

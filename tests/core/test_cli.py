@@ -63,3 +63,43 @@ def test_lookup_into_a_closed_pipe_is_quiet() -> None:
     done = subprocess.run(command, shell=True, capture_output=True, text=True, env={"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"})
     assert done.stdout == "print(layer.weight)\n"
     assert done.stderr == ""
+
+
+def test_lookup_backward_and_step_print_grad_and_weight_as_torch() -> None:
+    done = cli("lookup", "2", "3", "5", "1", "3", "--backward", "sum", "--step", "0.1")
+    assert done.returncode == 0, done.stderr
+    torch.manual_seed(123)
+    layer = torch.nn.Embedding(6, 3)
+    before = repr(layer.weight)
+    layer(torch.tensor([2, 3, 5, 1, 3])).sum().backward()
+    torch.optim.SGD(layer.parameters(), lr=0.1).step()
+    grad_at = done.stdout.index("print(layer.weight.grad)\n" + repr(layer.weight.grad))
+    assert done.stdout.index(before) < grad_at < done.stdout.index("print(layer.weight)\n" + repr(layer.weight))
+    assert "rows with gradient: [1, 2, 3, 5]; rows exactly 0: 2" in done.stdout
+
+
+def test_lookup_backward_with_layer_options() -> None:
+    done = cli("--sparse", "--padding-idx", "3", "lookup", "2", "3", "3", "--backward", "sqmean")
+    assert done.returncode == 0, done.stderr
+    torch.manual_seed(123)
+    layer = torch.nn.Embedding(6, 3, padding_idx=3, sparse=True)
+    (layer(torch.tensor([2, 3, 3])) ** 2).mean().backward()
+    assert repr(layer.weight.grad) in done.stdout
+    assert "rows with gradient: [2]; rows exactly 0: 5" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("--freeze", "lookup", "2", "--backward", "sum"), "element 0 of tensors does not require grad"),
+        (("lookup", "2", "--step", "0.1"), "--step needs --backward"),
+        (("lookup", "2", "--backward", "sum", "--step", "-1"), "The learning rate (lr) must be a number ≥ 0 (got -1.0)"),
+        (("--padding-idx", "6", "lookup", "2"), "padding_idx must be a whole number from -6 to 5 (got 6)"),
+        (("--max-norm", "0", "lookup", "2"), "max_norm must be a number > 0 (got 0.0)"),
+        (("lookup", "2", "--backward", "mean"), "invalid choice: 'mean'"),
+    ],
+)
+def test_bad_training_options_are_one_line_and_exit_2(args: tuple[str, ...], expected: str) -> None:
+    done = cli(*args)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert expected in done.stderr and done.stderr.count("\n") == 1

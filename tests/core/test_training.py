@@ -6,10 +6,12 @@ import sys
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.core.code import reproduce_script
 from tui.core.history import Backward, Forward, Step, ZeroGrad
-from tui.core.parse import parse_ids
+from tui.core.parse import ParsedIds, parse_ids
 from tui.core.session import EmbeddingSession, TrainingError
 from tui.core.spec import LayerOptions, LayerSpec, SpecError
 
@@ -259,3 +261,28 @@ def test_script_writes_the_learning_rate_once_and_its_changes() -> None:
     assert script.count("optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)") == 1
     assert script.count('optimizer.param_groups[0]["lr"] = 0.05') == 1
     assert script.count("optimizer.step()") == 3
+
+
+@given(
+    st.lists(st.tuples(st.lists(st.integers(0, 19), max_size=8), st.sampled_from(["sum", "sqmean", "step", "zero_grad", "undo"])), max_size=6),
+    st.sampled_from([None, 0, 7]),
+)
+@settings(max_examples=60, deadline=None)
+def test_rows_with_gradient_are_those_a_full_scan_finds(actions: list, padding_idx: int | None) -> None:
+    """The report reads a dense gradient only at the rows backward() reached; a full scan agrees."""
+    session = EmbeddingSession(LayerSpec(20, 4, options=LayerOptions(padding_idx=padding_idx)))
+    for ids, action in actions:
+        if action in ("sum", "sqmean"):
+            session.backward(ParsedIds(tuple(ids), tuple((i, i + 1) for i in range(len(ids)))), action)
+        elif action == "step" and session.has_grad:
+            session.step(0.1)
+        elif action == "zero_grad":
+            session.zero_grad()
+        elif action == "undo" and session.steps:
+            session.undo()
+    report = session.grad_report()
+    if report is None:
+        assert session.layer.weight.grad is None
+    else:
+        full_scan = session.layer.weight.grad.ne(0).any(dim=1).nonzero().flatten().tolist()
+        assert list(report.rows) == full_scan

@@ -42,6 +42,7 @@ class GradReport:
     rows: tuple[int, ...]  # the rows of weight.grad that are not all zero
     zero_rows: int  # how many rows are exactly zero
     text: str  # repr(weight.grad), as torch prints it (indices and values when sparse)
+    sparse: bool
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ class Lookup:
         )
 
 
+NO_ROWS = torch.empty(0, dtype=torch.long)
+
+
 class Originals:
     """The first value of every row changed in place (a step, max_norm), so a reset restores the weight
     exactly without keeping a copy of all of it (2 GB for Llama 3)."""
@@ -143,6 +147,7 @@ class EmbeddingSession:
         self.rows = TensorRows(self.layer.weight)
         self.history: list[Event] = []
         self._originals = Originals(self.layer.weight)
+        self._grad_ids = NO_ROWS  # the rows backward() has reached since weight.grad was None
 
     @classmethod
     def from_weights(cls, weights: WeightFile, options: LayerOptions | None = None) -> EmbeddingSession:
@@ -253,7 +258,10 @@ class EmbeddingSession:
             reason = "train.frozen" if self.frozen else "train.no_graph"
             raise TrainingError(Message(reason, {"torch_error": f"RuntimeError: {error}"})) from error
         self.history.append(Backward(parsed.ids, loss))
-        return self.grad_report(repr(value.detach()))
+        self._reached(parsed.ids)
+        report = self.grad_report(repr(value.detach()))
+        assert report is not None  # backward() has just made weight.grad
+        return report
 
     @staticmethod
     def _loss(result: torch.Tensor, loss: str) -> torch.Tensor:
@@ -261,16 +269,28 @@ class EmbeddingSession:
             raise ValueError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
         return result.sum() if loss == "sum" else (result**2).mean()
 
-    def grad_report(self, loss: str = "") -> GradReport:
-        grad = self.layer.weight.grad
-        rows = () if grad is None else tuple(self._grad_rows(grad).tolist())
-        return GradReport(loss, rows, self.spec.vocab_size - len(rows), repr(grad))
+    @property
+    def has_grad(self) -> bool:
+        return self.layer.weight.grad is not None
 
-    @staticmethod
-    def _grad_rows(grad: torch.Tensor) -> torch.Tensor:
-        """The rows of `grad` that hold a non-zero value, dense or sparse."""
+    def grad_report(self, loss: str = "") -> GradReport | None:
+        """Where the gradient is now; None before the first backward (or after zero_grad)."""
+        grad = self.layer.weight.grad
+        if grad is None:
+            return None
+        rows = tuple(self._grad_rows(grad).tolist())
+        return GradReport(loss, rows, self.spec.vocab_size - len(rows), repr(grad), grad.is_sparse)
+
+    def _reached(self, ids: tuple[int, ...]) -> None:
+        self._grad_ids = torch.cat((self._grad_ids, torch.tensor(ids, dtype=torch.long))).unique()
+
+    def _grad_rows(self, grad: torch.Tensor) -> torch.Tensor:
+        """The rows of `grad` that hold a non-zero value. A dense gradient is read only at the rows
+        backward() reached: an embedding's backward writes no other row, and a full scan of Llama 3's
+        2 GB gradient costs over a second (a test checks both ways agree)."""
         if not grad.is_sparse:
-            return grad.ne(0).any(dim=1).nonzero().flatten()
+            rows = self._grad_ids
+            return rows[grad[rows].ne(0).any(dim=1)]
         coalesced = grad.coalesce()
         return coalesced.indices()[0][coalesced.values().ne(0).any(dim=1)]
 
@@ -302,9 +322,13 @@ class EmbeddingSession:
         """`layer.zero_grad()`; False when there was no gradient to drop."""
         if self.layer.weight.grad is None:
             return False
-        self.layer.zero_grad()
+        self._drop_grad()
         self.history.append(ZeroGrad())
         return True
+
+    def _drop_grad(self) -> None:
+        self.layer.zero_grad()  # set_to_none: weight.grad is None
+        self._grad_ids = NO_ROWS
 
     @property
     def steps(self) -> int:
@@ -325,7 +349,7 @@ class EmbeddingSession:
         """Restore the first values, then run `events` again: the same operations give the same numbers."""
         frozen = self.frozen
         self._originals.restore()
-        self.layer.weight.grad = None
+        self._drop_grad()
         self.set_frozen(False)
         try:
             for event in events:
@@ -335,10 +359,11 @@ class EmbeddingSession:
                 elif isinstance(event, Backward):
                     with torch.enable_grad():
                         self._loss(self._forward(event.ids)[0], event.loss).backward()
+                    self._reached(event.ids)
                 elif isinstance(event, Step):
                     torch.optim.SGD([self.layer.weight], lr=event.lr).step()
                 else:
-                    self.layer.zero_grad()
+                    self._drop_grad()
         finally:
             self.set_frozen(frozen)
         self.history = list(events)

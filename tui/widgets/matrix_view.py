@@ -67,11 +67,14 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-def positions_label(positions: tuple[int, ...]) -> str:
-    """`@2` for one lookup; `×3 @1,4,7` when the same ID was looked up several times."""
-    text = f"@{positions[0]}" if len(positions) == 1 else f"×{len(positions)} @" + ",".join(
-        str(p) for p in positions[:4]
-    )
+def positions_label(positions: tuple[int, ...], prefix: str = "") -> str:
+    """`@2` for one lookup; `×3 @1,4,7` when the same ID was looked up several times; after a prefix
+    that says what else happened to the row (`Δ` changed, `∇` has gradient)."""
+    text = prefix
+    if len(positions) == 1:
+        text += f"@{positions[0]}"
+    elif positions:
+        text += f"×{len(positions)} @" + ",".join(str(p) for p in positions[:4])
     return text if len(text) <= POSITIONS_WIDTH else text[: POSITIONS_WIDTH - 1] + "…"
 
 
@@ -121,6 +124,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._source: RowSource | None = None
         self._labels: dict[int, str] = {}
         self._positions: Mapping[int, tuple[int, ...]] = {}
+        self._prefixes: Mapping[int, str] = {}
         self._id_width = 2
         self._label_width = 0
         self._token: Callable[[int], str | None] | None = None  # a row's token, from a vocabulary
@@ -131,7 +135,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
     def set_source(self, source: RowSource) -> None:
         """Show a new matrix (rows × cols)."""
         self._source = source
-        self._labels, self._positions = {}, {}
+        self._labels, self._positions, self._prefixes = {}, {}, {}
         self._id_width = max(2, len(str(source.rows - 1)))
         self._lay_out_labels()
         self.cursor_row = 0
@@ -149,12 +153,22 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._lines.clear()
         self.refresh()
 
-    def set_marks(self, positions: Mapping[int, tuple[int, ...]]) -> None:
-        """Mark the looked-up rows; repaint only the rows whose mark changed."""
-        if positions is self._positions:  # the same lookup again (a comma or a space was typed)
+    def set_values(self, source: RowSource) -> None:
+        """The same rows with other values (weight.grad, or the weight after a step): the cursor, the
+        scroll and the marks stay; every line is formatted again."""
+        self._source = source
+        self._lines.clear()
+        self.refresh()
+
+    def set_marks(self, positions: Mapping[int, tuple[int, ...]], prefixes: Mapping[int, str] | None = None) -> None:
+        """Mark the looked-up rows, and the rows with a prefix (changed, or with gradient); repaint only
+        the rows whose mark changed."""
+        prefixes = self._prefixes if prefixes is None else prefixes
+        if positions is self._positions and prefixes is self._prefixes:  # a comma or a space was typed
             return
-        self._positions = positions
-        labels = {row: positions_label(found) for row, found in positions.items()}
+        self._positions, self._prefixes = positions, prefixes
+        labels = {row: positions_label(positions.get(row, ()), prefix) for row, prefix in prefixes.items()}
+        labels.update((row, positions_label(found, prefixes.get(row, ""))) for row, found in positions.items())
         old = self._labels
         self._labels = labels
         for row in old.keys() | labels.keys():

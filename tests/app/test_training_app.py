@@ -1,0 +1,217 @@
+"""The training lab at the keyboard: backward, the grad view, steps, undo, reset and the layer's options."""
+
+import subprocess
+import sys
+
+import torch
+from textual.widgets import Checkbox, Input
+
+from tests.app.conftest import running, screen_text
+from tui.app import ExplorerApp
+from tui.core.spec import LayerOptions
+from tui.screens.choice import ChoiceScreen
+from tui.screens.options import OptionsScreen
+from tui.widgets.matrix_view import MatrixView
+from tui.widgets.result_view import ResultView
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.toggle_bar import ToggleBar
+
+BOOK_IDS = [2, 3, 5, 1, 3]
+
+
+def book_layer(**options: object) -> torch.nn.Embedding:
+    torch.manual_seed(123)
+    return torch.nn.Embedding(6, 3, **options)
+
+
+def row_values(app: ExplorerApp, row: int) -> list[float]:
+    """The numbers the matrix shows on `row` (the view is scrolled to the top)."""
+    return [float(cell) for cell in app.query_one(MatrixView).render_line(row + 1).text.split()[-3:]]
+
+
+async def press(app: ExplorerApp, pilot, *keys: str) -> None:
+    """Press keys and wait for the lab's worker to finish each."""
+    for key in keys:
+        await pilot.press(key)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_backward_shows_where_the_gradient_goes() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1, 3")
+    async with running(app, (100, 30)) as pilot:
+        await press(app, pilot, "f7")
+        matrix = app.query_one(MatrixView)
+        assert row_values(app, 3) == [2.0, 2.0, 2.0]  # looked up twice: 1 + 1
+        assert row_values(app, 1) == row_values(app, 2) == row_values(app, 5) == [1.0, 1.0, 1.0]
+        assert row_values(app, 0) == row_values(app, 4) == [0.0, 0.0, 0.0]
+        assert matrix.marked_rows == {1, 2, 3, 5}
+        assert "∇×2 @1,4" in matrix.render_line(4).text
+        assert str(matrix.border_title) == "layer.weight.grad · (6, 3) · dense · 4 rows ≠ 0"
+        layer = book_layer()
+        layer(torch.tensor(BOOK_IDS)).sum().backward()
+        assert app.query_one(ResultView).text == repr(layer.weight.grad)
+        status = app.query_one(StatusBar).text
+        assert "rows 1, 2, 3, 5 received gradient; the other 2 rows are exactly 0" in status
+        assert app.query_one(ToggleBar).value("grad")
+        assert "grad=(6, 3)" in screen_text(app)
+
+
+async def test_gradients_accumulate_until_zero_grad() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1, 3")
+    async with running(app, (100, 30)) as pilot:
+        await press(app, pilot, "f7", "f7")
+        assert row_values(app, 3) == [4.0, 4.0, 4.0]
+        await press(app, pilot, "f9")
+        assert app.session.layer.weight.grad is None
+        assert not app.query_one(ToggleBar).value("grad")  # nothing left to show
+        assert row_values(app, 3) == [round(v, 4) for v in book_layer().weight[3].tolist()]
+        assert "weight.grad is None again" in app.query_one(StatusBar).text
+
+
+async def test_frozen_weight_and_no_grad_give_torchs_error_as_a_lesson() -> None:
+    app = ExplorerApp(ids="2, 3")
+    async with running(app, (100, 30)) as pilot:
+        for toggle in ("f2", "f3"):
+            await press(app, pilot, toggle, "f7")
+            status = app.query_one(StatusBar)
+            assert status.has_class("-error")
+            assert "element 0 of tensors does not require grad and does not have a grad_fn" in status.text
+            assert app.session.layer.weight.grad is None
+            await press(app, pilot, toggle)
+        await press(app, pilot, "f7")  # trainable again, autograd on: it works
+        assert app.session.layer.weight.grad is not None
+
+
+async def test_step_marks_the_changed_rows_shows_before_and_after_and_undo_restores() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1, 3")
+    async with running(app, (100, 30)) as pilot:
+        original = app.session.layer.weight.detach().clone()
+        await press(app, pilot, "f7", "f8")
+        layer = book_layer()
+        layer(torch.tensor(BOOK_IDS)).sum().backward()
+        before = layer.weight.detach()[[1, 2, 3, 5]].clone()
+        torch.optim.SGD(layer.parameters(), lr=0.1).step()
+        assert torch.equal(app.session.layer.weight.detach(), layer.weight.detach())
+        matrix = app.query_one(MatrixView)
+        assert not app.query_one(ToggleBar).value("grad")  # the weight, after the step
+        assert "Δ×2 @1,4" in matrix.render_line(4).text and "Δ" not in matrix.render_line(1).text
+        result = app.query_one(ResultView)
+        assert result.text == f"{before!r}\n↓\n{layer.weight.detach()[[1, 2, 3, 5]]!r}"
+        assert "rows 1, 2, 3, 5" in str(result.border_title)
+        await pilot.press("backspace", "3")  # typing: the result of the new weight
+        assert result.text == repr(layer(torch.tensor(BOOK_IDS)))
+        await press(app, pilot, "ctrl+z")
+        assert torch.equal(app.session.layer.weight.detach(), original)
+        assert app.session.layer.weight.grad is not None  # back to just before the step
+        await press(app, pilot, "ctrl+z")
+        assert "No SGD step to undo" in app.query_one(StatusBar).text
+        await press(app, pilot, "f8", "ctrl+r")
+        assert torch.equal(app.session.layer.weight.detach(), original) and app.session.layer.weight.grad is None
+
+
+async def test_step_without_gradient_says_to_run_backward_first() -> None:
+    app = ExplorerApp(ids="1")
+    async with running(app) as pilot:
+        await press(app, pilot, "f8")
+        assert "run backward() first (F7)" in app.query_one(StatusBar).text
+        await press(app, pilot, "ctrl+t")
+        assert not app.query_one(ToggleBar).value("grad")
+        assert "no gradient to show" in app.query_one(StatusBar).text
+
+
+async def test_view_key_switches_between_weight_and_grad() -> None:
+    app = ExplorerApp(ids="2")
+    async with running(app, (100, 30)) as pilot:
+        await press(app, pilot, "f7", "ctrl+t")
+        assert row_values(app, 2) == [1.2753, -0.201, -0.1606]
+        assert app.query_one(ResultView).text == repr(book_layer()(torch.tensor([2])))
+        await press(app, pilot, "ctrl+t")
+        assert row_values(app, 2) == [1.0, 1.0, 1.0]
+
+
+async def test_options_set_loss_lr_and_rebuild_the_layer_with_padding_idx() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1, 3")
+    async with running(app, (100, 34)) as pilot:
+        await press(app, pilot, "ctrl+o")
+        screen = app.screen
+        assert isinstance(screen, OptionsScreen)
+        screen.query_one("#lr", Input).value = "0.5"
+        screen.query_one("#padding_idx", Input).value = "3"
+        screen.query_one("#sparse", Checkbox).value = True
+        await pilot.click("#loss RadioButton:last-of-type")
+        await press(app, pilot, "ctrl+o")  # ignored: the panel has the keys
+        screen.query_one("#lr", Input).focus()
+        await press(app, pilot, "enter")
+        assert not isinstance(app.screen, OptionsScreen)
+        assert (app.loss, app.lr) == ("sqmean", 0.5)
+        assert app.session.layer.padding_idx == 3 and app.session.layer.sparse
+        assert row_values(app, 3) == [0.0, 0.0, 0.0]  # the padding row starts at zero
+        assert "padding_idx=3, sparse=True" in app.query_one(StatusBar).text
+        await press(app, pilot, "f7")
+        layer = book_layer(padding_idx=3, sparse=True)
+        (layer(torch.tensor(BOOK_IDS)) ** 2).mean().backward()
+        assert app.query_one(ResultView).text == repr(layer.weight.grad)  # indices and values
+        assert app.query_one(ResultView).text.startswith("tensor(indices=")
+        assert row_values(app, 3) == [0.0, 0.0, 0.0]  # looked up twice, no gradient
+        assert "Row 3 is padding_idx" in app.query_one(StatusBar).text
+        await press(app, pilot, "f8")
+        torch.optim.SGD(layer.parameters(), lr=0.5).step()
+        assert torch.equal(app.session.layer.weight.detach(), layer.weight.detach())
+
+
+async def test_options_refuse_bad_values_and_keep_the_layer() -> None:
+    app = ExplorerApp()
+    async with running(app, (100, 34)) as pilot:
+        await press(app, pilot, "ctrl+o")
+        screen = app.screen
+        for field, text, expected in (
+            ("padding_idx", "9", "padding_idx must be a whole number from -6 to 5 (got 9)"),
+            ("max_norm", "-1", "max_norm must be a number > 0 (got -1.0)"),
+            ("lr", "fast", "lr: 'fast' is not a number."),
+            ("lr", "-0.1", "The learning rate (lr) must be a number ≥ 0 (got -0.1)"),
+        ):
+            screen.query_one(f"#{field}", Input).value = text
+            screen.query_one(f"#{field}", Input).focus()
+            await press(app, pilot, "enter")
+            assert app.screen is screen
+            assert expected in str(screen.query_one("#options-error").render())
+            screen.query_one(f"#{field}", Input).value = {"lr": "0.1"}.get(field, "")
+        await press(app, pilot, "escape")
+        assert app.session.spec.options == LayerOptions() and app.lr == 0.1
+
+
+async def test_max_norm_lookup_changes_the_weight_and_says_which_rows() -> None:
+    app = ExplorerApp(options=LayerOptions(max_norm=1.0))
+    async with running(app, (100, 30)) as pilot:
+        await pilot.press(*"0, 1")
+        layer = book_layer(max_norm=1.0)
+        layer(torch.tensor([0, 1]))
+        assert row_values(app, 1) == [round(v, 4) for v in layer.weight[1].tolist()]
+        assert "max_norm=1.0: this lookup renormalised rows 1 in place" in app.query_one(StatusBar).text
+        assert "Δ@1" in app.query_one(MatrixView).render_line(2).text
+
+
+async def test_big_dense_gradient_asks_first_and_can_go_sparse() -> None:
+    app = ExplorerApp(vocab_size=50257, dim=768, ids="2, 3")
+    async with running(app, (100, 30)) as pilot:
+        await press(app, pilot, "f7")
+        assert isinstance(app.screen, ChoiceScreen)
+        assert "154.4 MB" in screen_text(app)
+        await press(app, pilot, "escape")
+        assert app.session.layer.weight.grad is None
+        await press(app, pilot, "f7", "s")
+        assert app.session.layer.sparse and app.session.layer.weight.grad.is_sparse
+        assert app.query_one(ResultView).text.startswith("tensor(indices=tensor([[2, 3]]),")
+
+
+async def test_copied_code_reproduces_the_trained_screen() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1, 3", options=LayerOptions(scale_grad_by_freq=True))
+    async with running(app, (100, 30)) as pilot:
+        await press(app, pilot, "f7", "f8", "f7")
+        await pilot.press("backspace", "4")
+        script = app.code_script()
+        assert "result.sum().backward()" in script and "optimizer.step()" in script
+        shown = [app.lookup.text, app.session.weight_text(), repr(app.session.layer.weight.grad)]
+        printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+        assert printed == "\n".join(shown) + "\n"
