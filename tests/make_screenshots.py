@@ -12,6 +12,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tui.app import ExplorerApp
+from tui.core.spec import LayerOptions
 from tui.core.tokenizer import TextTokenizer, gpt2, hugging_face
 from tui.core.weights import WeightFile, open_weights
 
@@ -35,6 +36,10 @@ SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
     ("minilm", {**minilm(), "ids": "101, 7592, 1010, 2079, 2017, 2066, 5572, 1029, 102"}, (120, 36), []),
     ("minilm-text", minilm(), (120, 36), ["f5", *"Hello, do you like tea?"]),
     ("gpt2-tokenizer", {"vocab_size": 50257, "dim": 768, "tokenizer": gpt2()}, (120, 36), ["f5", *GPT2_TEXT]),
+    ("grad-view", {"ids": "2, 3, 5, 1, 3"}, (100, 30), ["f7"]),
+    ("after-step", {"ids": "2, 3, 5, 1, 3"}, (100, 30), ["f7", "f8"]),
+    ("sparse-grad", {"ids": "2, 3, 5, 1, 3", "options": LayerOptions(sparse=True)}, (120, 36), ["f7"]),
+    ("training-options", {"ids": "2, 3, 5, 1, 3"}, (80, 24), ["ctrl+o"]),
 ]
 
 
@@ -45,7 +50,9 @@ async def shoot(name: str, options: dict, size: tuple[int, int], keys: list[str]
         await pilot.pause()
         for widget in app.query(Input):
             widget.cursor_blink = False
-        await pilot.press(*keys)
+        for key in keys:
+            await pilot.press(key)
+            await app.workers.wait_for_complete()  # a training key works in a thread
         await pilot.pause(0.2)
         app.save_screenshot(f"{name}.svg", str(SCREENSHOTS))
         print(SCREENSHOTS / f"{name}.svg")
