@@ -205,6 +205,8 @@ class ExplorerApp(TrainingLab, FileOpening, App[None]):
         self._reset_lab()
         self._show_weight_title(session.weight_flags())
         self._update()
+        if session.layer.padding_idx is not None:
+            self._say(Message("train.padding_init", {"row": session.layer.padding_idx}))
         if self.vocab is not None:
             tokens, rows = len(self.vocab), self.spec.vocab_size
             if tokens != rows:

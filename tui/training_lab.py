@@ -44,7 +44,7 @@ class Outcome:
 
     message: Message
     grad: GradReport | None
-    error: bool = False
+    error: bool = False  # torch refused: the message says why, and the gradient shown stays
     step: StepReport | None = None  # shown in the result panel until the IDs change
     grad_view: bool | None = None  # True: show weight.grad; False: the weight; None: keep the view
     changed: tuple[int, ...] = ()  # rows whose values the action changed (marked Δ)
@@ -67,8 +67,9 @@ class TrainingLab:
         """backward() on the loss of the current result; ask first before a big dense gradient."""
         if not self._lab_ready():
             return
-        spec = self.spec
-        if not self.session.has_grad and not spec.options.sparse and spec.vocab_size * spec.dim >= DENSE_WARNING:
+        spec, session = self.spec, self.session
+        allocates = not (session.has_grad or session.frozen or session.no_grad or spec.options.sparse)
+        if allocates and spec.vocab_size * spec.dim >= DENSE_WARNING:
             size = dict(size=human_size(spec.nbytes), rows=spec.vocab_size, cols=spec.dim, dtype=spec.dtype)
             screen = ChoiceScreen(
                 self.t("train.dense_title"), self.t("train.dense_cost", **size), self.t("train.dense_choices"),
@@ -181,9 +182,15 @@ class TrainingLab:
             new = EmbeddingSession(spec, weights)
             new.set_frozen(old.frozen)
             new.no_grad = old.no_grad
-            return Outcome(Message("train.rebuilt", {"options": described}), None, session=new, then=then)
+            message = Message("train.rebuilt", {"options": described, "note": self._padding_note(new)})
+            return Outcome(message, None, session=new, then=then)
 
         self._run("options", rebuild)
+
+    def _padding_note(self: ExplorerApp, session: EmbeddingSession) -> str:
+        """What padding_idx means for this layer, to follow what the status line says."""
+        row = session.layer.padding_idx
+        return "" if row is None else " " + self.t("train.padding_init", row=row)
 
     # -- running off the event loop ----------------------------------------------------------
     def _lab_ready(self: ExplorerApp) -> bool:
@@ -212,9 +219,9 @@ class TrainingLab:
         try:
             outcome = job()
         except TrainingError as error:
-            outcome = Outcome(error.message, session.grad_report(), error=True)
+            outcome = Outcome(error.message, None, error=True)
         except Exception as error:  # noqa: BLE001 - the app keeps its last good state
-            outcome = Outcome(Message("error.unexpected", {"error": f"{type(error).__name__}: {error}"}), session.grad_report(), error=True)
+            outcome = Outcome(Message("error.unexpected", {"error": f"{type(error).__name__}: {error}"}), None, error=True)
         self.call_from_thread(self._lab_done, session, outcome)
 
     def _lab_done(self: ExplorerApp, session: EmbeddingSession, outcome: Outcome) -> None:
@@ -226,7 +233,8 @@ class TrainingLab:
         elif session is not self.session:  # another file was opened meanwhile
             return
         else:
-            self._grad, self._step, self._changed = outcome.grad, outcome.step, outcome.changed
+            if not outcome.error:  # a refused action changed nothing: keep what is shown
+                self._grad, self._step, self._changed = outcome.grad, outcome.step, outcome.changed
             if outcome.grad_view is not None:
                 self._grad_view = outcome.grad_view
             self._refresh_lab()

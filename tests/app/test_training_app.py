@@ -148,6 +148,7 @@ async def test_options_set_loss_lr_and_rebuild_the_layer_with_padding_idx() -> N
         assert app.session.layer.padding_idx == 3 and app.session.layer.sparse
         assert row_values(app, 3) == [0.0, 0.0, 0.0]  # the padding row starts at zero
         assert "padding_idx=3, sparse=True" in app.query_one(StatusBar).text
+        assert "Row 3 is padding_idx: it starts at zero and never receives gradient" in app.query_one(StatusBar).text
         await press(app, pilot, "f7")
         layer = book_layer(padding_idx=3, sparse=True)
         (layer(torch.tensor(BOOK_IDS)) ** 2).mean().backward()
@@ -190,6 +191,23 @@ async def test_max_norm_lookup_changes_the_weight_and_says_which_rows() -> None:
         assert row_values(app, 1) == [round(v, 4) for v in layer.weight[1].tolist()]
         assert "max_norm=1.0: this lookup renormalised rows 1 in place" in app.query_one(StatusBar).text
         assert "Δ@1" in app.query_one(MatrixView).render_line(2).text
+
+
+async def test_padding_idx_at_launch_is_said() -> None:
+    app = ExplorerApp(options=LayerOptions(padding_idx=-6))
+    async with running(app) as pilot:
+        assert row_values(app, 0) == [0.0, 0.0, 0.0]
+        assert "Row 0 is padding_idx" in app.query_one(StatusBar).text
+        await pilot.press("1")
+        assert app.query_one(ResultView).text == repr(book_layer(padding_idx=0)(torch.tensor([1])))
+
+
+async def test_big_frozen_layer_refuses_backward_without_asking_about_memory() -> None:
+    app = ExplorerApp(vocab_size=50257, dim=768, ids="2", freeze=True)
+    async with running(app, (100, 30)) as pilot:
+        await press(app, pilot, "f7")
+        assert not isinstance(app.screen, ChoiceScreen)
+        assert "element 0 of tensors does not require grad" in app.query_one(StatusBar).text
 
 
 async def test_big_dense_gradient_asks_first_and_can_go_sparse() -> None:

@@ -153,7 +153,8 @@ EN: dict[str, str] = {
     "train.view_grad": "The matrix shows layer.weight.grad; marked rows received gradient. Ctrl+T shows the weight again.",
     "train.view_weight": "The matrix shows layer.weight again.",
     "train.options_applied": "Loss {loss}, lr={lr}.",
-    "train.rebuilt": "The layer was built again with {options}: training so far was dropped.",
+    "train.rebuilt": "The layer was built again with {options}: training so far was dropped.{note}",
+    "train.padding_init": "Row {row} is padding_idx: it starts at zero and never receives gradient.",
     "train.working": "{action}… {seconds:.1f} s",
     "train.defaults": "the default options",
     "train.busy": "Still working on the last training action; try again when it is done.",
@@ -326,7 +327,8 @@ ES: dict[str, str] = {
     "train.view_grad": "La matriz muestra layer.weight.grad; las filas marcadas recibieron gradiente. Ctrl+T vuelve a mostrar la matriz de pesos.",
     "train.view_weight": "La matriz vuelve a mostrar layer.weight.",
     "train.options_applied": "Pérdida {loss}, lr={lr}.",
-    "train.rebuilt": "La capa se construyó de nuevo con {options}: el entrenamiento hecho hasta ahora se descartó.",
+    "train.rebuilt": "La capa se construyó de nuevo con {options}: el entrenamiento hecho hasta ahora se descartó.{note}",
+    "train.padding_init": "La fila {row} es padding_idx: empieza en cero y nunca recibe gradiente.",
     "train.working": "{action}… {seconds:.1f} s",
     "train.defaults": "las opciones por defecto",
     "train.busy": "Aún se está ejecutando la última acción de entrenamiento; inténtalo de nuevo cuando termine.",
@@ -382,6 +384,14 @@ class Message:
 
     def english(self) -> str:
         return self.render("en")
+
+
+class MessageError(Exception):
+    """An error that carries a catalog message, so each reader sees it in their language."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.english())
+        self.message = message
 
 
 def translate(lang: str, key: str, **params: object) -> str:

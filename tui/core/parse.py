@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tui.core.messages import Message
+from tui.core.messages import Message, MessageError
 
 # Words, commas and brackets; whitespace separates and is otherwise ignored.
 _TOKEN = re.compile(r"[^\s,\[\]()]+|[,\[\]()]")
@@ -23,12 +23,11 @@ _DIGITS = re.compile(r"\d+")
 _MAX_DIGITS = 4000  # int() refuses longer decimal strings; no vocabulary is anywhere near
 
 
-class IdError(ValueError):
+class IdError(MessageError, ValueError):
     """Typed IDs that cannot be looked up. Carries a catalog message and the 1-based column."""
 
     def __init__(self, message: Message, column: int) -> None:
-        super().__init__(message.english())
-        self.message = message
+        super().__init__(message)
         self.column = column
 
 

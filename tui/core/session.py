@@ -15,7 +15,7 @@ import math
 import torch
 
 from tui.core.history import LOSSES, Backward, Event, Forward, Step, ZeroGrad
-from tui.core.messages import Message
+from tui.core.messages import Message, MessageError
 from tui.core.parse import IdError, ParsedIds
 from tui.core.rows import SparseRows, TensorRows
 from tui.core.spec import LayerOptions, LayerSpec
@@ -26,12 +26,8 @@ class IdRangeError(IdError):
     """An ID the layer has no row for: negative, or ≥ the vocabulary size."""
 
 
-class TrainingError(Exception):
+class TrainingError(MessageError):
     """A training action torch refused or that cannot run yet, with a catalog message saying why."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(message.english())
-        self.message = message
 
 
 @dataclass(frozen=True)

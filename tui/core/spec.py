@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tui.core.messages import Message
+from tui.core.messages import Message, MessageError
 
 DTYPES = ("float32", "float64", "float16", "bfloat16")
 _ITEM_SIZE = {"float32": 4, "float64": 8, "float16": 2, "bfloat16": 2}
@@ -16,12 +16,8 @@ MAX_ELEMENTS = 128256 * 4096  # Llama 3's embedding matrix
 MAX_SEED = 2**64 - 1  # torch.manual_seed accepts 0 .. 2**64 - 1
 
 
-class SpecError(ValueError):
+class SpecError(MessageError, ValueError):
     """A layer that cannot or should not be built, with a catalog message saying why."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(message.english())
-        self.message = message
 
 
 def human_size(nbytes: int) -> str:

@@ -15,7 +15,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.messages import Message
+from tui.core.messages import Message, MessageError
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -24,12 +24,8 @@ FILES = ("tokenizer.json", "vocab.txt", "encoder.json")  # looked for beside a w
 VISIBLE = {" ": "␣", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
-class VocabError(Exception):
+class VocabError(MessageError):
     """A vocabulary file that cannot be read, with a catalog message saying why."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(message.english())
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tui.core.messages import Message
+from tui.core.messages import Message, MessageError
 from tui.core.spec import human_size
 
 FORMATS = (".safetensors", ".pt", ".pth", ".bin", ".npy", ".npz")
@@ -46,12 +46,8 @@ NUMPY_DTYPES = {np.dtype("float16"): torch.float16, np.dtype("float32"): torch.f
 SINGLE = "array"  # the key of a file that holds one unnamed tensor (.npy, a bare torch.save(tensor))
 
 
-class WeightFileError(Exception):
+class WeightFileError(MessageError):
     """A weight file that cannot give an embedding matrix, with a catalog message saying why."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(message.english())
-        self.message = message
 
 
 class SeveralTensors(WeightFileError):
