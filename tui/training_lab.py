@@ -241,6 +241,14 @@ class TrainingLab:
         self.query_one(StatusBar).show(outcome.message.render(self.lang), outcome.error)
         if outcome.then is not None:
             outcome.then()
+        if outcome.grad is not None:  # a step may come next
+            self._warm_optimizer()
+
+    @work(thread=True, group="warm", exit_on_error=False)
+    def _warm_optimizer(self: ExplorerApp) -> None:
+        from tui.core.session import warm_optimizer
+
+        warm_optimizer()
 
     # -- what the screen shows ---------------------------------------------------------------
     def _refresh_lab(self: ExplorerApp) -> None:
