@@ -112,6 +112,7 @@ class ExplorerApp(TrainingLab, FileOpening, App[None]):
         self._typed: ParsedIds | None = None  # the IDs in the input now; None while it is invalid
         self._loading_step = "weight.loading_step.import"
         self.loss, self.lr = "sum", 0.1  # what backward() starts from, and SGD's learning rate
+        self._busy: str | None = None  # the training action running in a worker: it has the layer
         self._reset_lab()
         self.title = self.t("app.title")
 
@@ -231,7 +232,7 @@ class ExplorerApp(TrainingLab, FileOpening, App[None]):
         renormed = False
         try:
             parsed = self._read_input(self.query_one(IdInput).value)
-            if self.session is None or self._busy is not None:  # the lab's worker has the layer: it looks up when done
+            if self.session is None or self._busy is not None:  # the lab looks up again when it is done
                 return
             if self.lookup is None or parsed.ids != self.lookup.ids:  # a comma or a space changes nothing
                 self.lookup = self.session.lookup(parsed)

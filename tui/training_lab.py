@@ -60,7 +60,6 @@ class TrainingLab:
         self._step: StepReport | None = None
         self._changed: tuple[int, ...] = ()
         self._prefixes: dict[int, str] = {}
-        self._busy: str | None = None
 
     # -- actions -----------------------------------------------------------------------------
     def action_backward(self: ExplorerApp) -> None:
