@@ -19,6 +19,7 @@ from tui.core.history import LOSSES
 from tui.core.messages import Message
 from tui.core.spec import LayerOptions, human_size
 from tui.screens.choice import ChoiceScreen
+from tui.screens.message import MessageScreen
 from tui.screens.options import OptionsScreen, Training
 from tui.widgets.matrix_view import MatrixView
 from tui.widgets.status_bar import StatusBar
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from tui.app import ExplorerApp
     from tui.core.session import EmbeddingSession, GradReport, Lookup, StepReport
 
+LESSONS = {"train.frozen", "train.no_graph"}  # torch's own refusals: too long for the status line, and the lesson
 DENSE_WARNING = 50257 * 768  # from GPT-2's size on, a dense weight.grad is worth a question first
 ROWS_SHOWN = 12  # row numbers named in a message; more are counted
 
@@ -237,7 +239,10 @@ class TrainingLab:
             if outcome.grad_view is not None:
                 self._grad_view = outcome.grad_view
             self._refresh_lab()
-        self.query_one(StatusBar).show(outcome.message.render(self.lang), outcome.error)
+        text = outcome.message.render(self.lang)
+        self.query_one(StatusBar).show(text, outcome.error)
+        if outcome.message.key in LESSONS:
+            self.push_screen(MessageScreen(self.t("train.refused"), text))
         if outcome.then is not None:
             outcome.then()
         if outcome.grad is not None:  # a step may come next

@@ -10,6 +10,7 @@ from tests.app.conftest import running, screen_text
 from tui.app import ExplorerApp
 from tui.core.spec import LayerOptions
 from tui.screens.choice import ChoiceScreen
+from tui.screens.message import MessageScreen
 from tui.screens.options import OptionsScreen
 from tui.widgets.matrix_view import MatrixView
 from tui.widgets.result_view import ResultView
@@ -74,11 +75,13 @@ async def test_frozen_weight_and_no_grad_give_torchs_error_as_a_lesson() -> None
     async with running(app, (100, 30)) as pilot:
         for toggle in ("f2", "f3"):
             await press(app, pilot, toggle, "f7")
+            torch_says = "element 0 of tensors does not require grad and does not have a grad_fn"
             status = app.query_one(StatusBar)
-            assert status.has_class("-error")
-            assert "element 0 of tensors does not require grad and does not have a grad_fn" in status.text
+            assert status.has_class("-error") and torch_says in status.text
+            assert isinstance(app.screen, MessageScreen)  # the whole lesson, which the status line would cut
+            assert torch_says in app.screen.message and "torch refused backward()" in screen_text(app)
             assert app.session.layer.weight.grad is None
-            await press(app, pilot, toggle)
+            await press(app, pilot, "escape", toggle)
         await press(app, pilot, "f7")  # trainable again, autograd on: it works
         assert app.session.layer.weight.grad is not None
 
