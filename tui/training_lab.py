@@ -9,6 +9,7 @@ The worker hands back an `Outcome`, and one method shows it.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -91,8 +92,9 @@ class TrainingLab:
         notes = ""
         if session.layer.padding_idx in parsed.ids:
             notes += " " + self.t("train.padding_row", row=session.layer.padding_idx)
-        if session.spec.options.scale_grad_by_freq and len(set(parsed.ids)) < len(parsed.ids):
-            notes += " " + self.t("train.scaled")
+        repeated = sorted((row, count) for row, count in Counter(parsed.ids).items() if count > 1)
+        if session.spec.options.scale_grad_by_freq and repeated:
+            notes += " " + self.t("train.scaled", rows=", ".join(f"{row} (×{count})" for row, count in repeated))
 
         def backward() -> Outcome:
             report = session.backward(parsed, loss)

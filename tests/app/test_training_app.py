@@ -229,7 +229,10 @@ async def test_big_dense_gradient_asks_first_and_can_go_sparse() -> None:
 async def test_copied_code_reproduces_the_trained_screen() -> None:
     app = ExplorerApp(ids="2, 3, 5, 1, 3", options=LayerOptions(scale_grad_by_freq=True))
     async with running(app, (100, 30)) as pilot:
-        await press(app, pilot, "f7", "f8", "f7")
+        await press(app, pilot, "f7")
+        assert "divided by k: rows 3 (×2)." in app.query_one(StatusBar).text
+        assert row_values(app, 3) == [1.0, 1.0, 1.0]  # 2 look-ups, divided by 2
+        await press(app, pilot, "f8", "f7")
         await pilot.press("backspace", "4")
         script = app.code_script()
         assert "result.sum().backward()" in script and "optimizer.step()" in script
