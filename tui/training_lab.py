@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from tui.app import ExplorerApp
     from tui.core.session import EmbeddingSession, GradReport, Lookup, StepReport
 
-LESSONS = {"train.frozen", "train.no_graph"}  # torch's own refusals: too long for the status line, and the lesson
+LESSONS = {"train.frozen", "train.no_graph", "train.torch_refused"}  # torch's own refusals: too long for the status line, and the lesson
 DENSE_WARNING = 50257 * 768  # from GPT-2's size on, a dense weight.grad is worth a question first
 ROWS_SHOWN = 12  # row numbers named in a message; more are counted
 

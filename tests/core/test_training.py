@@ -189,6 +189,15 @@ def test_sparse_gradient_prints_as_torch_and_the_step_still_works() -> None:
     assert torch.allclose(session.layer.weight.detach(), dense.weight.detach())
 
 
+def test_a_backward_torch_does_not_support_quotes_torch() -> None:
+    session = seeded(sparse=True, scale_grad_by_freq=True)
+    with pytest.raises(TrainingError) as refused:
+        session.backward(BOOK_IDS)
+    assert refused.value.message.key == "train.torch_refused"
+    assert "scale_grad_by_freq not supported with sparse gradients" in refused.value.message.english()
+    assert session.history == [] and not session.has_grad
+
+
 def test_dense_grad_rows_share_the_gradient() -> None:
     session = seeded()
     assert session.grad_rows() is None
@@ -286,3 +295,55 @@ def test_rows_with_gradient_are_those_a_full_scan_finds(actions: list, padding_i
     else:
         full_scan = session.layer.weight.grad.ne(0).any(dim=1).nonzero().flatten().tolist()
         assert list(report.rows) == full_scan
+
+
+def state(session: EmbeddingSession) -> tuple[torch.Tensor, torch.Tensor | None]:
+    grad = session.layer.weight.grad
+    return session.layer.weight.detach().clone(), None if grad is None else grad.clone().to_dense()
+
+
+def same(a: tuple[torch.Tensor, torch.Tensor | None], b: tuple[torch.Tensor, torch.Tensor | None]) -> bool:
+    return torch.equal(a[0], b[0]) and (a[1] is None) == (b[1] is None) and (a[1] is None or torch.equal(a[1], b[1]))
+
+
+ACTION = st.one_of(
+    st.tuples(st.just("lookup"), st.lists(st.integers(0, 9), max_size=6)),
+    st.tuples(st.just("backward"), st.lists(st.integers(0, 9), max_size=6), st.sampled_from(["sum", "sqmean"])),
+    st.tuples(st.just("step"), st.sampled_from([0.0, 0.1, 0.5, 3.0])),
+    st.tuples(st.just("zero_grad")),
+)
+
+
+@given(
+    st.lists(ACTION, min_size=1, max_size=10),
+    st.sampled_from([None, 2]),
+    st.sampled_from([None, 0.5, 1.0]),
+    st.booleans(),
+    st.booleans(),
+)
+@settings(max_examples=80, deadline=None)
+def test_undo_and_reset_restore_exactly_whatever_was_done(
+    actions: list, padding_idx: int | None, max_norm: float | None, scale: bool, sparse: bool
+) -> None:
+    """Undo replays the history up to the last step; reset restores the first values: bit for bit, with
+    max_norm changing the weight on lookups, sparse gradients and padding rows alike."""
+    options = LayerOptions(padding_idx, max_norm, scale, sparse)
+    session = EmbeddingSession(LayerSpec(10, 3, options=options))
+    original = state(session)
+    before_last_step = None
+    for name, *args in actions:
+        parsed = ParsedIds(tuple(args[0]), tuple((i, i + 1) for i in range(len(args[0])))) if args and isinstance(args[0], list) else None
+        if name == "lookup":
+            session.lookup(parsed)
+        elif name == "backward" and not (sparse and scale):
+            session.backward(parsed, args[1])
+        elif name == "step" and session.has_grad:
+            before_last_step = state(session)
+            session.step(args[0])
+        elif name == "zero_grad":
+            session.zero_grad()
+    if before_last_step is not None:
+        session.undo()
+        assert same(state(session), before_last_step)
+    session.reset()
+    assert same(state(session), original) and session.history == []

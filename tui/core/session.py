@@ -248,8 +248,8 @@ class EmbeddingSession:
 
     # -- training ----------------------------------------------------------------------------
     def backward(self, parsed: ParsedIds, loss: str = "sum") -> GradReport:
-        """`result = layer(ids); loss(result).backward()`. A frozen weight or a no_grad result makes torch
-        refuse, and its own words become the `TrainingError`'s message."""
+        """`result = layer(ids); loss(result).backward()`. When torch refuses (a frozen weight, a no_grad
+        result, sparse gradients with scale_grad_by_freq), its own words become the `TrainingError`'s message."""
         self.check_range(parsed)
         with torch.set_grad_enabled(not self.no_grad):
             result, renormed = self._forward(parsed.ids)
@@ -259,7 +259,7 @@ class EmbeddingSession:
         except RuntimeError as error:
             if renormed:
                 self.history.append(Forward(parsed.ids))
-            reason = "train.frozen" if self.frozen else "train.no_graph"
+            reason = "train.frozen" if self.frozen else "train.no_graph" if self.no_grad else "train.torch_refused"
             raise TrainingError(Message(reason, {"torch_error": f"RuntimeError: {error}"})) from error
         self.history.append(Backward(parsed.ids, loss))
         self._reached(parsed.ids)
