@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import torch
-from textual.widgets import Checkbox, Input
+from textual.widgets import Input, Select
 
 from tests.app.conftest import running, screen_text
 from tui.app import ExplorerApp
@@ -141,8 +141,12 @@ async def test_options_set_loss_lr_and_rebuild_the_layer_with_padding_idx() -> N
         assert isinstance(screen, OptionsScreen)
         screen.query_one("#lr", Input).value = "0.5"
         screen.query_one("#padding_idx", Input).value = "3"
-        screen.query_one("#sparse", Checkbox).value = True
-        await pilot.click("#loss RadioButton:last-of-type")
+        screen.query_one("#flags", ToggleBar).focus()
+        await pilot.press("right", "space")  # sparse on
+        assert "[x] sparse" in screen_text(app) and "[ ] scale_grad_by_freq" in screen_text(app)
+        screen.query_one("#loss", Select).focus()
+        await pilot.press("enter", "down", "enter")  # (result ** 2).mean()
+        assert "(result ** 2).mean()" in screen_text(app)
         await press(app, pilot, "ctrl+o")  # ignored: the panel has the keys
         screen.query_one("#lr", Input).focus()
         await press(app, pilot, "enter")

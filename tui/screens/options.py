@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from tui.core.history import LOSSES
 from tui.core.messages import Message
 from tui.core.spec import LayerOptions, SpecError
 from tui.core.text import printable
+from tui.widgets.toggle_bar import Toggle, ToggleBar
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,9 @@ class OptionsScreen(ModalScreen[Training | None]):
     }
     OptionsScreen Horizontal { height: auto; margin-bottom: 1; }
     OptionsScreen .label { width: 26; }
-    OptionsScreen Input, OptionsScreen RadioSet { width: 1fr; }
-    OptionsScreen Checkbox { margin-right: 3; }
+    OptionsScreen Input, OptionsScreen Select { width: 1fr; }
+    OptionsScreen Select { height: 1; }
+    OptionsScreen ToggleBar { margin-bottom: 1; padding: 0; }
     OptionsScreen #options-error { color: $error; height: auto; }
     OptionsScreen Button { margin-right: 2; }
     """
@@ -57,16 +59,15 @@ class OptionsScreen(ModalScreen[Training | None]):
             box.border_subtitle = self.t("options.keys")
             with Horizontal():
                 yield Label(self.t("options.loss"), classes="label")
-                with RadioSet(id="loss", compact=True):
-                    for loss, code in LOSSES.items():
-                        yield RadioButton(Text(code), value=loss == current.loss, name=loss, compact=True)
+                choices = [(Text(code), loss) for loss, code in LOSSES.items()]  # the choice shows as text, not colour
+                yield Select(choices, value=current.loss, allow_blank=False, compact=True, id="loss")
             for name, value in (("lr", current.lr), ("padding_idx", options.padding_idx), ("max_norm", options.max_norm)):
                 with Horizontal():
                     yield Label(self.t(f"options.{name}"), classes="label")
                     yield Input("" if value is None else str(value), id=name, compact=True)
-            with Horizontal():
-                yield Checkbox("scale_grad_by_freq", options.scale_grad_by_freq, id="scale_grad_by_freq", compact=True)
-                yield Checkbox("sparse", options.sparse, id="sparse", compact=True)
+            flags = ("scale_grad_by_freq", "sparse")
+            on = {name for name in flags if getattr(options, name)}
+            yield ToggleBar(tuple(Toggle(name, name) for name in flags), on, id="flags")
             yield Static(Text(self.t("options.note"), style="italic"))
             yield Static(id="options-error")
             with Horizontal():
@@ -75,6 +76,9 @@ class OptionsScreen(ModalScreen[Training | None]):
 
     def on_input_submitted(self) -> None:
         self._apply()
+
+    def on_toggle_bar_changed(self, event: ToggleBar.Changed) -> None:
+        event.stop()  # read when applied; the app's own toggles are another bar
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "apply":
@@ -90,16 +94,15 @@ class OptionsScreen(ModalScreen[Training | None]):
 
     def _read(self) -> Training:
         """The fields as a `Training`, or a ValueError whose text says what is wrong."""
-        pressed = self.query_one("#loss", RadioSet).pressed_button
-        loss = pressed.name if pressed is not None and pressed.name else self._current.loss
+        loss = self.query_one("#loss", Select).value
         lr = self._number("lr", float)
         if lr is None or not (math.isfinite(lr) and lr >= 0):
             raise ValueError(self._say(Message("train.lr", {"value": lr})))
         options = LayerOptions(
             self._number("padding_idx", int),
             self._number("max_norm", float),
-            self.query_one("#scale_grad_by_freq", Checkbox).value,
-            self.query_one("#sparse", Checkbox).value,
+            self.query_one("#flags", ToggleBar).value("scale_grad_by_freq"),
+            self.query_one("#flags", ToggleBar).value("sparse"),
         )
         try:
             options.check(self._rows)
