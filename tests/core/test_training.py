@@ -320,15 +320,16 @@ ACTION = st.one_of(
     st.sampled_from([None, 0.5, 1.0]),
     st.booleans(),
     st.booleans(),
+    st.sampled_from(["float32", "bfloat16"]),
 )
 @settings(max_examples=80, deadline=None)
 def test_undo_and_reset_restore_exactly_whatever_was_done(
-    actions: list, padding_idx: int | None, max_norm: float | None, scale: bool, sparse: bool
+    actions: list, padding_idx: int | None, max_norm: float | None, scale: bool, sparse: bool, dtype: str
 ) -> None:
     """Undo replays the history up to the last step; reset restores the first values: bit for bit, with
     max_norm changing the weight on lookups, sparse gradients and padding rows alike."""
     options = LayerOptions(padding_idx, max_norm, scale, sparse)
-    session = EmbeddingSession(LayerSpec(10, 3, options=options))
+    session = EmbeddingSession(LayerSpec(10, 3, dtype=dtype, options=options))
     original = state(session)
     before_last_step = None
     for name, *args in actions:
