@@ -98,9 +98,16 @@ class TrainingLab:
 
         def backward() -> Outcome:
             report = session.backward(parsed, loss)
-            values = {"loss": LOSSES[loss], "value": report.loss, "rows": rows_text(report.rows)}
-            key = "train.backward" if report.rows else "train.backward_none"
-            return Outcome(Message(key, {**values, "zero": report.zero_rows, "note": notes}), report, grad_view=True)
+            values = {"loss": LOSSES[loss], "value": report.loss, "rows": rows_text(report.rows), "note": notes}
+            if not report.rows:
+                return Outcome(Message("train.backward_none", {**values, "zero": report.zero_rows}), report, grad_view=True)
+            if report.zero_rows <= ROWS_SHOWN:  # name them: the lesson is which rows got nothing
+                reached = set(report.rows)
+                zero = rows_text(tuple(row for row in range(session.spec.vocab_size) if row not in reached))
+                values["zero"] = self.t("train.zero_named", rows=zero)
+            else:
+                values["zero"] = self.t("train.zero_count", count=report.zero_rows)
+            return Outcome(Message("train.backward", values), report, grad_view=True)
 
         self._run("backward", backward)
 

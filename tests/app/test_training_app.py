@@ -53,7 +53,7 @@ async def test_backward_shows_where_the_gradient_goes() -> None:
         layer(torch.tensor(BOOK_IDS)).sum().backward()
         assert app.query_one(ResultView).text == repr(layer.weight.grad)
         status = app.query_one(StatusBar).text
-        assert "rows 1, 2, 3, 5 received gradient; the other 2 rows are exactly 0" in status
+        assert "rows 1, 2, 3, 5 received gradient; rows 0, 4 stayed exactly 0" in status
         assert app.query_one(ToggleBar).value("grad")
         assert "grad=(6, 3)" in screen_text(app)
 
@@ -228,6 +228,7 @@ async def test_big_dense_gradient_asks_first_and_can_go_sparse() -> None:
         await press(app, pilot, "f7", "s")
         assert app.session.layer.sparse and app.session.layer.weight.grad.is_sparse
         assert app.query_one(ResultView).text.startswith("tensor(indices=tensor([[2, 3]]),")
+        assert "rows 2, 3 received gradient; the other 50255 rows stayed exactly 0" in app.query_one(StatusBar).text
 
 
 async def test_copied_code_reproduces_the_trained_screen() -> None:
