@@ -244,3 +244,21 @@ async def test_copied_code_reproduces_the_trained_screen() -> None:
         shown = [app.lookup.text, app.session.weight_text(), repr(app.session.layer.weight.grad)]
         printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
         assert printed == "\n".join(shown) + "\n"
+
+
+async def test_command_palette_runs_the_lab_and_help_lists_its_keys() -> None:
+    app = ExplorerApp(ids="2, 3")
+    async with running(app, (100, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Backward")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.layer.weight.grad is not None and app.query_one(ToggleBar).value("grad")
+        await pilot.press("f1")
+        await pilot.pause()
+        text = screen_text(app)
+        for words in ("backward() on the loss", "torch.optim.SGD step", "layer.zero_grad()", "Undo the last SGD step", "Back to the weight as created"):
+            assert words in text
