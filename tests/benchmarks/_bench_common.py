@@ -5,6 +5,7 @@ Not a test module (pytest only collects `test_*.py`); imported by `bench_*.py` w
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import importlib.metadata
 import os
@@ -92,3 +93,18 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
+
+
+def round_parser(doc: str, runs_help: str, sizes: bool = True) -> argparse.ArgumentParser:
+    """The options every benchmark takes: --sizes (when it measures several), --runs and --quick."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if sizes:
+        parser.add_argument("--sizes", nargs="+", choices=SIZES, default=list(SIZES), help="layer sizes")
+    parser.add_argument("--runs", type=int, default=3, help=runs_help)
+    parser.add_argument("--quick", action="store_true", help="one round")
+    return parser
+
+
+def rounds(args: argparse.Namespace) -> int:
+    """--quick is one round."""
+    return 1 if args.quick else args.runs

@@ -27,7 +27,6 @@ This file is not collected by pytest (no `test_` names).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import cProfile
 import gc
@@ -38,7 +37,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from _bench_common import SIZES, TERMINALS, machine_header, median, table, verdict
+from _bench_common import SIZES, TERMINALS, machine_header, round_parser, rounds, median, table, verdict
 from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.geometry import Size
@@ -347,13 +346,10 @@ def profile_app(size: str, terminal: tuple[int, int], top: int = 25) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", choices=SIZES, default=list(SIZES), help="layer sizes")
-    parser.add_argument("--runs", type=int, default=3, help="rounds per size and terminal (median); 0: profile only")
-    parser.add_argument("--quick", action="store_true", help="one round")
+    parser = round_parser(__doc__, "rounds per size and terminal (median); 0: profile only")
     parser.add_argument("--profile", nargs="*", choices=SIZES, help="also cProfile the app's loop at these sizes")
     args = parser.parse_args(argv)
-    runs = 1 if args.quick else args.runs
+    runs = rounds(args)
     count_matrix_render_lines()
     print(machine_header("bench_keys: CPU time per typed key (time.process_time, median of rounds)"))
     print(f"rounds: {runs} · warm-up keys {WARM_UP} · each key: pilot.press + pilot.pause()\n", flush=True)

@@ -28,7 +28,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from _bench_common import SIZES, TERMINALS, machine_header, median, table, verdict
+from _bench_common import SIZES, TERMINALS, machine_header, round_parser, rounds, median, table, verdict
 from bench_keys import TARGET_FLOOR_RATIO, FloorApp, InputOnlyApp, key_script, matrix_width
 from bench_startup import Terminal
 
@@ -138,17 +138,14 @@ def serve(variant: str, vocab_size: int, dim: int, height: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", choices=SIZES, default=list(SIZES), help="layer sizes")
-    parser.add_argument("--runs", type=int, default=3, help="rounds per size and terminal (median)")
-    parser.add_argument("--quick", action="store_true", help="one round")
+    parser = round_parser(__doc__, "rounds per size and terminal (median)")
     parser.add_argument("--serve", nargs=4, metavar=("VARIANT", "V", "D", "HEIGHT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         variant, vocab_size, dim, height = args.serve
         serve(variant, int(vocab_size), int(dim), int(height))
         return 0
-    runs = 1 if args.quick else args.runs
+    runs = rounds(args)
     print(machine_header("bench_keys_terminal: CPU time per typed key in a real pty (schedstat, median of rounds)"))
     print(f"rounds: {runs} · a key every {KEY_GAP * 1000:.0f} ms · idle CPU subtracted\n", flush=True)
     started = time.perf_counter()

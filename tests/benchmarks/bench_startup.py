@@ -26,7 +26,6 @@ This file is not collected by pytest (no `test_` names).
 
 from __future__ import annotations
 
-import argparse
 import fcntl
 import os
 import pty
@@ -39,7 +38,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from _bench_common import REPO, SIZES, TERMINALS, machine_header, median, table, verdict
+from _bench_common import REPO, SIZES, TERMINALS, machine_header, round_parser, rounds, median, table, verdict
 
 FIRST_FRAME = b"Token IDs"
 INTERACTIVE = b"layer.weight"
@@ -232,12 +231,9 @@ MEMORY_HEADERS = ("layer", "terminal", "app peak RSS MB", "bare peak RSS MB", "a
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", choices=SIZES, default=list(SIZES), help="layer sizes")
-    parser.add_argument("--runs", type=int, default=3, help="rounds per size (median)")
-    parser.add_argument("--quick", action="store_true", help="one round")
+    parser = round_parser(__doc__, "rounds per size (median)")
     args = parser.parse_args(argv)
-    runs = 1 if args.quick else args.runs
+    runs = rounds(args)
     print(machine_header("bench_startup: launch time and peak RSS in a pseudo-terminal (median of rounds)"))
     print(f"rounds: {runs} · bare: python -c \"{bare_code(6, 3)}\" (sizes vary)\n", flush=True)
     started = time.perf_counter()

@@ -35,13 +35,12 @@ This file is not collected by pytest (no `test_` names).
 
 from __future__ import annotations
 
-import argparse
 import gc
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from _bench_common import SIZES, machine_header, median, table  # puts the repository root on sys.path
+from _bench_common import SIZES, machine_header, round_parser, rounds, median, table  # puts the repository root on sys.path
 
 import torch
 
@@ -156,12 +155,9 @@ HEADERS = (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", choices=SIZES, default=list(SIZES), help="layer sizes")
-    parser.add_argument("--runs", type=int, default=3, help="rounds per size and layout (median)")
-    parser.add_argument("--quick", action="store_true", help="one round")
+    parser = round_parser(__doc__, "rounds per size and layout (median)")
     args = parser.parse_args(argv)
-    runs = 1 if args.quick else args.runs
+    runs = rounds(args)
     print(machine_header("bench_training: backward + SGD step, app core vs plain torch (median of rounds)"))
     print(f"rounds: {runs} · ids {IDS} · loss sum · lr {LR} · float32 · torch threads {torch.get_num_threads()}\n", flush=True)
     started = time.perf_counter()

@@ -21,14 +21,13 @@ Targets (issue 3): interactive − bare ≤ 1 s (opening the file once torch is 
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from _bench_common import TERMINALS, machine_header, median, table, verdict
+from _bench_common import TERMINALS, machine_header, round_parser, rounds, median, table, verdict
 from bench_keys_terminal import TARGET_FLOOR_RATIO, measure, measure_argv
 from bench_startup import Terminal, run_bare
 
@@ -116,16 +115,14 @@ HEADERS = (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=3, help="rounds per terminal (median)")
-    parser.add_argument("--quick", action="store_true", help="one round")
+    parser = round_parser(__doc__, "rounds per terminal (median)", sizes=False)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/embedding-explorer-bench"), help="where the file goes")
     args = parser.parse_args(argv)
     print(machine_header("bench_weights: a 1 GB bfloat16 safetensors file (128256 × 4096), opened with --weights"))
     started = time.perf_counter()
     path = write_file(args.dir)
     print(f"file: {path} ({path.stat().st_size / 1e9:.2f} GB)\n", flush=True)
-    rows = bench(path, 1 if args.quick else args.runs)
+    rows = bench(path, rounds(args))
     print()
     print(table(HEADERS, rows))
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
