@@ -336,8 +336,11 @@ def test_undo_and_reset_restore_exactly_whatever_was_done(
         parsed = ParsedIds(tuple(args[0]), tuple((i, i + 1) for i in range(len(args[0])))) if args and isinstance(args[0], list) else None
         if name == "lookup":
             session.lookup(parsed)
-        elif name == "backward" and not (sparse and scale):
-            session.backward(parsed, args[1])
+        elif name == "backward":
+            try:
+                session.backward(parsed, args[1])
+            except TrainingError as refused:  # torch's own limits (sparse with scale_grad_by_freq, sparse bfloat16 sums)
+                assert refused.message.key == "train.torch_refused"
         elif name == "step" and session.has_grad:
             before_last_step = state(session)
             session.step(args[0])

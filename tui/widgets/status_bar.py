@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
@@ -77,5 +78,12 @@ class StatusBar(PaintStyle, Widget):
     def _keys_line(self, width: int) -> Strip:
         bar = self.paint_style + self.component_style("status-bar--keys")
         key = bar + self.component_style("status-bar--key")
-        segments = [segment for name, label in self._keys for segment in (Segment(name, key), Segment(label, bar))]
+        *commands, more = self._keys
+        shown, used = [], cell_len("".join(more))
+        for name, label in commands:  # whole keys only, in order, and always `^P …`: the palette has them all
+            used += cell_len(name + label)
+            if used > width:
+                break
+            shown.append((name, label))
+        segments = [segment for name, label in (*shown, more) for segment in (Segment(name, key), Segment(label, bar))]
         return Strip(segments).crop(0, width).extend_cell_length(width, bar)
