@@ -101,7 +101,9 @@ class TrainingLab:
             values = {"loss": LOSSES[loss], "value": report.loss, "rows": rows_text(report.rows), "note": notes}
             if not report.rows:
                 return Outcome(Message("train.backward_none", {**values, "zero": report.zero_rows}), report, grad_view=True)
-            if report.zero_rows <= ROWS_SHOWN:  # name them: the lesson is which rows got nothing
+            if not report.zero_rows:
+                values["zero"] = self.t("train.zero_none")
+            elif report.zero_rows <= ROWS_SHOWN:  # name them: the lesson is which rows got nothing
                 reached = set(report.rows)
                 zero = rows_text(tuple(row for row in range(session.spec.vocab_size) if row not in reached))
                 values["zero"] = self.t("train.zero_named", rows=zero)

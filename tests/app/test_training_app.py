@@ -262,3 +262,10 @@ async def test_command_palette_runs_the_lab_and_help_lists_its_keys() -> None:
         text = screen_text(app)
         for words in ("backward() on the loss", "torch.optim.SGD step", "layer.zero_grad()", "Undo the last SGD step", "Back to the weight as created"):
             assert words in text
+
+
+async def test_backward_over_every_row_says_none_stayed_at_zero() -> None:
+    app = ExplorerApp(ids="0, 1, 2, 3, 4, 5")
+    async with running(app, (100, 30)) as pilot:
+        await press(app, pilot, "f7")
+        assert "rows 0, 1, 2, 3, 4, 5 received gradient; no row stayed exactly 0" in app.query_one(StatusBar).text
