@@ -276,11 +276,15 @@ class ExplorerApp(TrainingLab, FileOpening, App[None]):
 
     @guarded
     def _follow_cursor(self) -> None:
-        """Keep the row of the ID under the input's cursor in view, while typing and moving alike."""
+        """Keep the row of the ID under the input's cursor in view, while typing and moving alike: in the
+        matrix, and in the result while it prints one line per ID (torch neither summarised nor wrapped it)."""
         if self._typed is not None:
             typed = self._typed.index_at(self.query_one(IdInput).cursor_position)
             if typed is not None:
                 self.query_one(MatrixView).show_row(self._typed.ids[typed])
+                result = self.query_one(ResultView)
+                if self.lookup is not None and result.text == self.lookup.text and result.line_count == len(self.lookup.ids):
+                    result.show_line(typed)
 
     def _show(self, lookup: Lookup) -> None:
         """Show a lookup; each widget repaints only what differs from what it shows."""

@@ -255,3 +255,16 @@ async def test_the_status_bar_keeps_long_messages_to_two_lines_above_the_keys() 
         assert lines[1].rstrip().endswith("…")  # the message goes on beyond two lines
         assert lines[2].startswith(" F1  Help")
         assert all(len(line) == 40 for line in lines)
+
+
+async def test_the_result_follows_the_id_under_the_cursor() -> None:
+    app = ExplorerApp()
+    async with running(app) as pilot:  # 80×24: the result panel shows a few lines
+        await pilot.press(*"0, 1, 2, 3, 4, 5, 0, 1, 5")
+        result = app.query_one(ResultView)
+        height = result.scrollable_content_region.height
+        assert 0 < height < 9 and result.line_count == 9
+        shown = [result.render_line(y).text for y in range(height)]
+        assert shown[-1].strip().startswith("[-2.8400, -0.7849, -1.4096]]")  # ID 5, typed last, in view
+        await pilot.press("home")  # the cursor on the first ID: its line comes back into view
+        assert result.render_line(0).text.startswith("tensor([[ 0.3374, -0.1778, -0.1690]")

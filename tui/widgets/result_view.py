@@ -13,6 +13,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.widgets.fixed_extent import FixedExtent
+from tui.widgets.matrix_view import scroll_top
 from tui.widgets.paint_style import PaintStyle
 
 _STALE = Style(dim=True)
@@ -50,6 +51,18 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
     @property
     def text(self) -> str:
         return self._text
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def show_line(self, y: int) -> None:
+        """Scroll (without animation) just enough for line `y` to be on screen."""
+        height = self.scrollable_content_region.height
+        if height:
+            top = scroll_top(y, round(self.scroll_offset.y), height)
+            if top is not None:
+                self.scroll_to(y=top, animate=False, immediate=True)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
