@@ -17,6 +17,7 @@ import torch
 
 from tui.core.history import LOSSES, Backward, Event, Forward, Step, ZeroGrad
 from tui.core.messages import Message, MessageError
+from tui.core.originals import Originals
 from tui.core.parse import IdError, ParsedIds
 from tui.core.rows import SparseRows, TensorRows
 from tui.core.spec import LayerOptions, LayerSpec
@@ -107,28 +108,6 @@ def warm_optimizer() -> None:
     """The first `torch.optim` optimizer imports torch._dynamo (1.3 s and 70 MB here): doing it ahead
     keeps that wait off the first SGD step."""
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-
-
-class Originals:
-    """The first value of every row changed in place (a step, max_norm), so a reset restores the weight
-    exactly without keeping a copy of all of it (2 GB for Llama 3)."""
-
-    def __init__(self, weight: torch.Tensor) -> None:
-        self._weight = weight
-        self._saved = torch.zeros(weight.shape[0], dtype=torch.bool)
-        self._chunks: list[tuple[torch.Tensor, torch.Tensor]] = []
-
-    def save(self, rows: torch.Tensor) -> None:
-        """Keep the values of those `rows` (unique indices) not kept yet: call before changing them."""
-        new = rows[~self._saved[rows]]
-        if new.numel():
-            self._chunks.append((new, self._weight.detach()[new]))  # indexing copies
-            self._saved[new] = True
-
-    def restore(self) -> None:
-        with torch.no_grad():
-            for rows, values in self._chunks:
-                self._weight[rows] = values
 
 
 class EmbeddingSession:
