@@ -160,10 +160,9 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._lines.clear()
         self.refresh()
 
-    def set_marks(self, positions: Mapping[int, tuple[int, ...]], prefixes: Mapping[int, str] | None = None) -> None:
+    def set_marks(self, positions: Mapping[int, tuple[int, ...]], prefixes: Mapping[int, str]) -> None:
         """Mark the looked-up rows, and the rows with a prefix (changed, or with gradient); repaint only
         the rows whose mark changed."""
-        prefixes = self._prefixes if prefixes is None else prefixes
         if positions is self._positions and prefixes is self._prefixes:  # a comma or a space was typed
             return
         self._positions, self._prefixes = positions, prefixes
