@@ -17,6 +17,7 @@ from textual.worker import Worker
 
 from tui.commands import COMMANDS, bindings
 from tui.file_opening import FileOpening
+from tui.row_finding import RowFinding
 from tui.training_lab import TrainingLab
 from tui.core.code import reproduce_script
 from tui.core.messages import LANGUAGES, Message, resolve_lang, translate
@@ -25,7 +26,6 @@ from tui.core.spec import LayerOptions, LayerSpec, human_size
 from tui.core.text import printable, single_line
 from tui.core.vocab import visible
 from tui.screens.code import CodeScreen
-from tui.screens.ask import AskScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.flags_view import FlagsView
 from tui.widgets.id_input import IdInput
@@ -61,7 +61,7 @@ def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-class ExplorerApp(TrainingLab, FileOpening, App[None]):
+class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
     """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)`, looked up live."""
 
     CSS_PATH = "app.tcss"
@@ -370,39 +370,6 @@ class ExplorerApp(TrainingLab, FileOpening, App[None]):
         code = self.weights.code if self.weights else None
         session = self.session
         return reproduce_script(self.spec, self.lookup.ids, session.frozen, session.no_grad, code, session.history)
-
-    def action_goto_row(self) -> None:
-        if self.session is not None:
-            last = self.spec.vocab_size - 1
-
-            def row(text: str) -> tuple[int | None, str | None]:
-                if text.isdigit() and int(text) <= last:
-                    return int(text), None
-                return None, self.t("goto.invalid", text=text, last=last)
-
-            self.push_screen(AskScreen(self.t("goto.prompt", last=last), row), self._go_to_row)
-
-    def action_find_token(self) -> None:
-        """Ask for a token's text and go to its row."""
-        if self.session is None:
-            return
-        if self.vocab is None:
-            self._say(Message("find.no_vocab"), error=True)
-            return
-        vocab = self.vocab
-
-        def token(text: str) -> tuple[int | None, str | None]:
-            found = vocab.find(text) if text else None
-            return (found, None) if found is not None else (None, self.t("find.none", text=text))
-
-        self.push_screen(AskScreen(self.t("find.prompt"), token), self._go_to_row)
-
-    def _go_to_row(self, row: int | None) -> None:
-        if row is not None:
-            matrix = self.query_one(MatrixView)
-            matrix.cursor_row = row
-            matrix.focus()
-            self._say(Message("status.row", {"row": row}))
 
     @guarded
     def on_matrix_view_row_chosen(self, event: MatrixView.RowChosen) -> None:

@@ -7,11 +7,10 @@ UI can keep the last good one while the user types something invalid.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 import functools
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import torch
 
@@ -295,11 +294,15 @@ class EmbeddingSession:
         self._originals.save(rows)
         weight = self.layer.weight.detach()
         before = weight[rows]
-        torch.optim.SGD([self.layer.weight], lr=lr).step()
+        self._sgd_step(lr)
         after = weight[rows]
         changed = (after != before).any(dim=1)
         self.history.append(Step(lr))
         return StepReport(lr, tuple(rows[changed].tolist()), repr(before[changed]), repr(after[changed]))
+
+    def _sgd_step(self, lr: float) -> None:
+        """What the copied script's `optimizer.step()` does: SGD without momentum keeps no state between steps."""
+        torch.optim.SGD([self.layer.weight], lr=lr).step()
 
     def zero_grad(self) -> bool:
         """`layer.zero_grad()`; False when there was no gradient to drop."""
@@ -344,7 +347,7 @@ class EmbeddingSession:
                         self._loss(self._forward(event.ids)[0], event.loss).backward()
                     self._reached(event.ids)
                 elif isinstance(event, Step):
-                    torch.optim.SGD([self.layer.weight], lr=event.lr).step()
+                    self._sgd_step(event.lr)
                 else:
                     self._drop_grad()
         finally:
