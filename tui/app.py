@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker
 
 from tui.commands import COMMANDS, bindings
@@ -46,6 +47,24 @@ BELOW_MATRIX = 22  # rows kept for the input, toggles, result, flags, status and
 TITLE = 1  # the matrix's title bar, its top border
 
 
+W = TypeVar("W", bound=Widget)
+
+
+class Panel(Generic[W]):
+    """The explorer screen's one widget of a type, looked up on first use and kept: the panels are
+    composed once, and a DOM query on every typed key is a cost the frame pays for nothing."""
+
+    def __init__(self, kind: type[W]) -> None:
+        self.kind = kind
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, app: ExplorerApp, owner: type | None = None) -> W:
+        widget = app.__dict__[self.name] = app._explorer.query_one(self.kind)
+        return widget
+
+
 def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
     """An unexpected exception in a handler becomes a notice; the app keeps its last good state."""
 
@@ -66,6 +85,13 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
 
     CSS_PATH = "app.tcss"
     BINDINGS = bindings()
+
+    matrix = Panel(MatrixView)
+    ids_input = Panel(IdInput)
+    toggles = Panel(ToggleBar)
+    result = Panel(ResultView)
+    flags = Panel(FlagsView)
+    status = Panel(StatusBar)
 
     def __init__(
         self,
@@ -147,13 +173,13 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
 
     def on_mount(self) -> None:
         self._explorer.add_class("-explorer")
-        self.query_one("#matrix").display = False
-        ids_input = self.query_one(IdInput)
+        self.matrix.display = False
+        ids_input = self.ids_input
         ids_input.focus()
         # Watchers run inside the key's own handler, so a key and its lookup are painted in one frame.
         self.watch(ids_input, "value", self._on_ids_changed, init=False)
         self.watch(ids_input, "selection", self._follow_cursor, init=False)
-        self.query_one(ResultView).show(self.t("result.waiting"))
+        self.result.show(self.t("result.waiting"))
         self._create_session()
 
     @property
@@ -165,7 +191,7 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
         """Wide terminals put the flags beside the result; tall ones give the extra rows to the matrix."""
         width, height = self.size
         self._explorer.set_class(width >= WIDE, "-wide")
-        self.query_one(MatrixView).styles.max_height = TITLE + max(height // 3, height - BELOW_MATRIX)
+        self.matrix.styles.max_height = TITLE + max(height // 3, height - BELOW_MATRIX)
 
     # -- the session, created off the event loop ---------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -187,17 +213,17 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
             for panel in self.query(LoadingPanel):
                 panel.stop()
             error = event.worker.error
-            self.query_one(StatusBar).show(self.t("error.unexpected", error=f"{type(error).__name__}: {error}"), True)
+            self.status.show(self.t("error.unexpected", error=f"{type(error).__name__}: {error}"), True)
 
     def _session_ready(self, session: EmbeddingSession) -> None:
         """Show a new layer: the first one, or one opened from a file later (F6)."""
         for panel in self.query(LoadingPanel):
             panel.stop()
-        matrix = self.query_one(MatrixView)
+        matrix = self.matrix
         matrix.display = True
         matrix.set_source(session.rows)
         matrix.set_tokens(self.vocab.label if self.vocab else None)
-        toggles = self.query_one(ToggleBar)
+        toggles = self.toggles
         toggles.set_value("freeze", session.frozen)
         toggles.set_value("no_grad", session.no_grad)
         toggles.set_value("grad", False)
@@ -218,7 +244,7 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
     # -- typing ------------------------------------------------------------------------------
     @guarded
     def _on_ids_changed(self) -> None:
-        ids_input = self.query_one(IdInput)
+        ids_input = self.ids_input
         clean = single_line(ids_input.value)
         if clean != ids_input.value:  # pasted line breaks or control characters
             ids_input.value = clean
@@ -231,7 +257,7 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
         self._typed = None
         renormed = False
         try:
-            parsed = self._read_input(self.query_one(IdInput).value)
+            parsed = self._read_input(self.ids_input.value)
             if self.session is None or self._busy is not None:  # the lab looks up again when it is done
                 return
             if self.lookup is None or parsed.ids != self.lookup.ids:  # a comma or a space changes nothing
@@ -239,7 +265,7 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
                 renormed = bool(self.lookup.renormed)
         except IdError as error:
             self._say(error.message, error=True)
-            self.query_one(ResultView).show(self.lookup.text if self.lookup else "", stale=True)
+            self.result.show(self.lookup.text if self.lookup else "", stale=True)
             return
         self._parsed = self._typed = parsed
         self._show(self.lookup)
@@ -260,7 +286,7 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
         if self.tokenizer is None:
             self._say(Message("tokenizer.needed"), error=True)
             return
-        ids_input = self.query_one(IdInput)
+        ids_input = self.ids_input
         self._kept[self._text_mode] = ids_input.value
         self._text_mode = not self._text_mode
         mode = "text" if self._text_mode else "ids"
@@ -279,22 +305,22 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
         """Keep the row of the ID under the input's cursor in view, while typing and moving alike: in the
         matrix, and in the result while it prints one line per ID (torch neither summarised nor wrapped it)."""
         if self._typed is not None:
-            typed = self._typed.index_at(self.query_one(IdInput).cursor_position)
+            typed = self._typed.index_at(self.ids_input.cursor_position)
             if typed is not None:
-                self.query_one(MatrixView).show_row(self._typed.ids[typed])
-                result = self.query_one(ResultView)
+                self.matrix.show_row(self._typed.ids[typed])
+                result = self.result
                 if self.lookup is not None and result.text == self.lookup.text and result.line_count == len(self.lookup.ids):
                     result.show_line(typed)
 
     def _show(self, lookup: Lookup) -> None:
         """Show a lookup; each widget repaints only what differs from what it shows."""
-        result = self.query_one(ResultView)
+        result = self.result
         title, text = self._panel(lookup)
         if result.border_title != title:
             result.border_title = title
         result.show(text)
-        self.query_one(FlagsView).show(lookup, self.t("flags.result"), self.t("flags.weight"))
-        self.query_one(MatrixView).set_marks(lookup.positions, self._prefixes)
+        self.flags.show(lookup, self.t("flags.result"), self.t("flags.weight"))
+        self.matrix.set_marks(lookup.positions, self._prefixes)
         self._show_weight_title(lookup.weight)
         if lookup.ids:
             if self._text_mode and self._tokens is not None:
@@ -314,12 +340,12 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
         elif title is None:
             file, key, size = self.weights.path.name, self.weights.key, human_size(self.weights.nbytes)
             title = printable(self.t("weight.title_file", file=file, name=key, size=size, **flags))
-        matrix = self.query_one(MatrixView)
+        matrix = self.matrix
         if str(matrix.border_title) != title:
             matrix.border_title = Text(title)  # literal: a shape such as [6, 3] is not markup
 
     def _say(self, message: Message, error: bool = False) -> None:
-        self.query_one(StatusBar).show(message.render(self.lang), error)
+        self.status.show(message.render(self.lang), error)
 
     # -- toggles -----------------------------------------------------------------------------
     @guarded
@@ -327,7 +353,7 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
         if self.session is None:
             return
         if self._busy is not None:  # the lab's worker has the layer
-            self.query_one(ToggleBar).set_value(event.name, not event.value)
+            self.toggles.set_value(event.name, not event.value)
             return
         if event.name == "grad":
             self._show_view(event.value)
@@ -351,7 +377,7 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
     def _toggle(self, name: str) -> None:
         """The toggles wait for the layer: before it exists there is nothing to freeze."""
         if self.session is not None:
-            self.query_one(ToggleBar).flip(name)
+            self.toggles.flip(name)
 
     # -- other actions -----------------------------------------------------------------------
     def action_help(self) -> None:
@@ -373,7 +399,7 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
 
     @guarded
     def on_matrix_view_row_chosen(self, event: MatrixView.RowChosen) -> None:
-        ids_input = self.query_one(IdInput)
+        ids_input = self.ids_input
         ids_input.value = append_id(ids_input.value, event.row)
         ids_input.cursor_position = len(ids_input.value)
 

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from tui.core.messages import Message
 from tui.screens.ask import AskScreen
-from tui.widgets.matrix_view import MatrixView
 
 if TYPE_CHECKING:
     from tui.app import ExplorerApp
@@ -45,7 +44,7 @@ class RowFinding:
 
     def _go_to_row(self: ExplorerApp, row: int | None) -> None:
         if row is not None:
-            matrix = self.query_one(MatrixView)
+            matrix = self.matrix
             matrix.cursor_row = row
             matrix.focus()
             self._say(Message("status.row", {"row": row}))

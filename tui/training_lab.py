@@ -22,9 +22,6 @@ from tui.core.spec import LayerOptions, human_size
 from tui.screens.choice import ChoiceScreen
 from tui.screens.message import MessageScreen
 from tui.screens.options import OptionsScreen, Training
-from tui.widgets.matrix_view import MatrixView
-from tui.widgets.status_bar import StatusBar
-from tui.widgets.toggle_bar import ToggleBar
 
 if TYPE_CHECKING:
     from tui.app import ExplorerApp
@@ -156,12 +153,12 @@ class TrainingLab:
 
     def action_toggle_view(self: ExplorerApp) -> None:
         if self._lab_ready():
-            self.query_one(ToggleBar).flip("grad")
+            self.toggles.flip("grad")
 
     def _show_view(self: ExplorerApp, grad: bool) -> None:
         """The grad toggle: weight.grad in the matrix (and printed in the result panel), or the weight."""
         if grad and self._grad is None:
-            self.query_one(ToggleBar).set_value("grad", False)
+            self.toggles.set_value("grad", False)
             self._say(Message("train.grad_none"), error=True)
             return
         self._grad_view = grad
@@ -217,7 +214,7 @@ class TrainingLab:
         self._busy = action
         self._busy_since = time.perf_counter()
         self._busy_timer = self.set_interval(0.25, self._show_busy)
-        self.query_one(ToggleBar).disabled = True
+        self.toggles.disabled = True
         self._run_job(self.session, job)
 
     def _show_busy(self: ExplorerApp) -> None:
@@ -239,7 +236,7 @@ class TrainingLab:
     def _lab_done(self: ExplorerApp, session: EmbeddingSession, outcome: Outcome) -> None:
         self._busy = None
         self._busy_timer.stop()
-        self.query_one(ToggleBar).disabled = False
+        self.toggles.disabled = False
         if outcome.session is not None:
             self._session_ready(outcome.session)
         elif session is not self.session:  # another file was opened meanwhile
@@ -251,7 +248,7 @@ class TrainingLab:
                 self._grad_view = outcome.grad_view
             self._refresh_lab()
         text = outcome.message.render(self.lang)
-        self.query_one(StatusBar).show(text, outcome.error)
+        self.status.show(text, outcome.error)
         if outcome.message.key in LESSONS:
             self.push_screen(MessageScreen(self.t("train.refused"), text))
         if outcome.then is not None:
@@ -269,8 +266,8 @@ class TrainingLab:
     def _refresh_lab(self: ExplorerApp) -> None:
         """Show the values after an action: the matrix, its marks, the result panel, the flags."""
         self._grad_view = self._grad_view and self._grad is not None
-        self.query_one(ToggleBar).set_value("grad", self._grad_view)
-        matrix = self.query_one(MatrixView)
+        self.toggles.set_value("grad", self._grad_view)
+        matrix = self.matrix
         if self._grad_view:
             matrix.set_values(self.session.grad_rows())
             self._prefixes = dict.fromkeys(self._grad.rows, "∇")
@@ -285,7 +282,7 @@ class TrainingLab:
         self._changed = lookup.renormed
         if not self._grad_view:
             self._prefixes = dict.fromkeys(lookup.renormed, "Δ")
-            matrix = self.query_one(MatrixView)
+            matrix = self.matrix
             matrix.set_values(self.session.rows)
             matrix.set_marks(lookup.positions, self._prefixes)
         max_norm = self.spec.options.max_norm
