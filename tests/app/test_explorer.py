@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import torch
+from textual import events
 from textual.widgets import Input
 
 from tests.app.conftest import running, screen_text
@@ -11,7 +12,7 @@ from tui.app import ExplorerApp
 from tui.screens.code import CodeScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.matrix_view import MatrixView
-from tui.widgets.result_view import ResultView
+from tui.widgets.result_view import THUMB, TRACK, ResultView
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.toggle_bar import ToggleBar
 
@@ -268,3 +269,22 @@ async def test_the_result_follows_the_id_under_the_cursor() -> None:
         assert shown[-1].strip().startswith("[-2.8400, -0.7849, -1.4096]]")  # ID 5, typed last, in view
         await pilot.press("home")  # the cursor on the first ID: its line comes back into view
         assert result.render_line(0).text.startswith("tensor([[ 0.3374, -0.1778, -0.1690]")
+
+
+async def test_the_result_shows_where_it_is_scrolled_to() -> None:
+    app = ExplorerApp()
+    async with running(app) as pilot:  # 80×24: four of the result's nine lines fit
+        result = app.query_one(ResultView)
+        await pilot.press(*"0, 1")
+        marks = lambda: "".join(result.render_line(y).text[-1] for y in range(result.scrollable_content_region.height))  # noqa: E731
+        assert marks() == "    "  # all of it in view: no indicator
+        await pilot.press(*", 2, 3, 4, 5, 0, 1, 5")
+        assert marks() == f"{TRACK * 2}{THUMB * 2}"  # the lines typed last are in view
+        result.focus()
+        await pilot.press("home")  # the result scrolls by keyboard, without Textual's scrollbar
+        assert result.scroll_offset.y == 0 and marks() == f"{THUMB * 2}{TRACK * 2}"
+        await pilot.press("down", "down", "down")
+        assert result.scroll_offset.y == 3 and marks() == f"{TRACK}{THUMB * 2}{TRACK}"
+        result.post_message(events.MouseScrollUp(result, 1, 1, 0, -1, 0, False, False, False))  # and by the wheel
+        await pilot.pause()
+        assert result.scroll_offset.y < 3

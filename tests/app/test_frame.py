@@ -1,22 +1,38 @@
 """What one typed key costs the screen: one frame, no re-layout, only the lines that changed."""
 
+import pytest
+from textual.geometry import Region
 from textual.screen import Screen
 
 from tests.app.conftest import running
 from tui.app import ExplorerApp
+from tui.widgets.id_input import IdInput
 from tui.widgets.result_view import ResultView
 
 
-async def test_a_typed_id_repaints_without_re_laying_out_the_screen(monkeypatch) -> None:
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)])
+async def test_a_typed_id_repaints_without_re_laying_out_the_screen(monkeypatch, size: tuple[int, int]) -> None:
     layouts: list[Screen] = []
     refresh_layout = Screen._refresh_layout
     monkeypatch.setattr(Screen, "_refresh_layout", lambda self, *a, **k: layouts.append(self) or refresh_layout(self, *a, **k))
     app = ExplorerApp(ids="2, 3, 5")
-    async with running(app, size=(160, 50)) as pilot:  # the result fits: no scrollbar comes or goes
+    async with running(app, size=size) as pilot:  # at 80×24 the result grows past its panel, and back
         layouts.clear()
-        await pilot.press(*", 1", "backspace", "4", "backspace", "backspace", "backspace")
-        assert app.query_one(ResultView).text.count("\n") == 2  # back to three rows, after four
+        await pilot.press(*", 1, 0, 4", *["backspace"] * 9)
+        assert app.query_one(ResultView).text.count("\n") == 2  # back to three rows, after six
         assert layouts == []
+
+
+async def test_a_typed_key_repaints_the_input_text_line_only(monkeypatch) -> None:
+    app = ExplorerApp(ids="2, 3")
+    async with running(app) as pilot:
+        ids_input = app.query_one(IdInput)
+        repainted: list[tuple[Region, ...]] = []
+        refresh = ids_input.refresh
+        monkeypatch.setattr(ids_input, "refresh", lambda *regions, **k: repainted.append(regions) or refresh(*regions, **k))
+        await pilot.press(",", "5", "left", "backspace")
+        assert ids_input.value == "2, 35" and ids_input.cursor_position == 4
+        assert repainted and all(regions == (Region(0, 0, ids_input.content_size.width, 1),) for regions in repainted)
 
 
 async def test_the_matrix_follows_the_id_under_the_input_cursor() -> None:

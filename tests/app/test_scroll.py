@@ -1,8 +1,10 @@
-"""The matrix scrolls just enough to show a row (shared by the view and the benchmark's floor)."""
+"""The matrix scrolls just enough to show a row (shared by the view and the benchmark's floor); the result
+shows where it is scrolled to in its last column."""
 
 import pytest
 
 from tui.widgets.matrix_view import scroll_top
+from tui.widgets.result_view import thumb
 
 
 @pytest.mark.parametrize(
@@ -11,3 +13,19 @@ from tui.widgets.matrix_view import scroll_top
 )
 def test_scroll_top(row: int, top: int, visible: int, expected: int | None) -> None:
     assert scroll_top(row, top, visible) == expected
+
+
+@pytest.mark.parametrize(
+    "visible, total, top, expected",
+    [
+        (4, 4, 0, range(0)),  # everything visible: no thumb
+        (4, 3, 0, range(0)),
+        (4, 8, 0, range(0, 2)),  # half the lines visible: half the track, at the top
+        (4, 8, 4, range(2, 4)),  # scrolled to the end: the thumb ends with the track
+        (4, 400, 0, range(0, 1)),  # never less than one line
+        (4, 400, 396, range(3, 4)),
+        (35, 36, 1, range(1, 35)),
+    ],
+)
+def test_result_thumb(visible: int, total: int, top: int, expected: range) -> None:
+    assert thumb(visible, total, top) == expected

@@ -2,13 +2,19 @@
 
 On the Line API like the matrix: a new result repaints the visible lines and nothing else (no child
 widget to lay out, and no screen layout: its size is set by CSS, not by the text).
+
+It draws its own vertical scroll indicator in its last column instead of Textual's scrollbar. That
+scrollbar is a widget of its own: it came and went as the result grew past the panel, each time
+re-laying out the screen (and shifting the text), and it re-rendered on every typed ID (at 80×24, as
+much CPU as the rest of the result). The indicator is part of the lines it marks; the wheel, the keys
+and the follow-the-cursor scrolling work as before.
 """
 
 from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -17,13 +23,30 @@ from tui.widgets.matrix_view import scroll_top
 from tui.widgets.paint_style import PaintStyle
 
 _STALE = Style(dim=True)
+THUMB, TRACK = "█", "│"  # different shapes, so the position reads without colour too
+INDICATOR = 1  # columns kept for the indicator
+
+
+def thumb(visible: int, total: int, top: int) -> range:
+    """The indicator lines that stand for the visible part of `total` lines scrolled to `top` (empty:
+    everything is visible)."""
+    if total <= visible:
+        return range(0)
+    size = max(1, round(visible * visible / total))
+    start = round(top * (visible - size) / (total - visible))
+    return range(start, start + size)
 
 
 class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
     """torch's own repr, shown literally (never parsed as markup)."""
 
+    COMPONENT_CLASSES = {"result-view--thumb", "result-view--track"}
+
     DEFAULT_CSS = """
-    ResultView { height: 1fr; min-height: 3; }
+    ResultView { height: 1fr; min-height: 3; overflow-y: hidden; }
+    ResultView > .result-view--thumb { color: $scrollbar; }
+    ResultView:focus > .result-view--thumb { color: $scrollbar-active; }
+    ResultView > .result-view--track { color: $text-disabled; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -31,11 +54,13 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
         self._text = ""
         self._lines = [""]
         self._stale = False
+        self._painting: tuple[int, range] | None = None  # the text width and the thumb, during a paint
 
     def show(self, text: str, stale: bool = False) -> None:
         """Show `text`; a stale result (the input is currently invalid) is dimmed, not hidden.
 
-        Only the lines from the first one that differs are repainted: a new ID changes the end of the repr.
+        Only the lines from the first one that differs are repainted (a new ID changes the end of the
+        repr), or all visible lines when the indicator moved.
         """
         if (text, stale) == (self._text, self._stale):
             return
@@ -43,10 +68,14 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
         first = 0 if stale != self._stale else next(
             (y for y, (was, now) in enumerate(zip(old, lines, strict=False)) if was != now), min(len(old), len(lines))
         )
+        thumb_before = self._thumb()
         self._text, self._lines, self._stale = text, lines, stale
         self.set_class(stale, "-stale")
-        self.virtual_size = Size(max(map(len, lines)), len(lines))
-        self.refresh_lines(first, max(len(old), len(lines)) - first)
+        self.virtual_size = Size(max(map(len, lines)) + INDICATOR, len(lines))
+        if self._thumb() != thumb_before:
+            self.refresh()
+        else:
+            self.refresh_lines(first, max(len(old), len(lines)) - first)
 
     @property
     def text(self) -> str:
@@ -56,6 +85,11 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
     def line_count(self) -> int:
         return len(self._lines)
 
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        """Scrollable whenever the result is taller than the panel (Textual asks its scrollbar)."""
+        return self.max_scroll_y > 0
+
     def show_line(self, y: int) -> None:
         """Scroll (without animation) just enough for line `y` to be on screen."""
         height = self.scrollable_content_region.height
@@ -64,10 +98,30 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
             if top is not None:
                 self.scroll_to(y=top, animate=False, immediate=True)
 
+    def _thumb(self) -> range:
+        return thumb(self.scrollable_content_region.height, len(self._lines), round(self.scroll_offset.y))
+
+    def _geometry(self) -> tuple[int, range]:
+        return max(0, self.scrollable_content_region.width - INDICATOR), self._thumb()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The geometry is read once per paint, not once per line."""
+        self._painting = self._geometry()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
-        width = self.scrollable_content_region.width
+        width, shown = self._painting or self._geometry()
         style = self.paint_style + _STALE if self._stale else self.paint_style
         line = self._lines[index] if index < len(self._lines) else ""
-        return Strip([Segment(line[scroll_x : scroll_x + width], style)]).adjust_cell_length(width, self.paint_style)
+        text = Strip([Segment(line[scroll_x : scroll_x + width], style)]).adjust_cell_length(width, self.paint_style)
+        if not shown:
+            return Strip.join([text, Strip.blank(INDICATOR, self.paint_style)])
+        mark = Segment(THUMB, self.component_style("result-view--thumb")) if y in shown else Segment(
+            TRACK, self.component_style("result-view--track")
+        )
+        return Strip.join([text, Strip([mark])])
