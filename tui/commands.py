@@ -45,6 +45,7 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("Home End", "key.matrix_ends.long"),
     ("Enter", "key.matrix_enter.long"),
     ("← → Space", "key.toggles.long"),
+    ("↑ ↓ PgUp PgDn", "key.result_scroll.long"),
     ("Ctrl+P", "key.palette.long"),
 )
 
