@@ -73,7 +73,7 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
         self.set_class(stale, "-stale")
         self.virtual_size = Size(max(map(len, lines)) + INDICATOR, len(lines))
         if self._thumb() != thumb_before:
-            self.refresh()
+            self.refresh(self.size.region)  # every line, as a scroll repaints them; the title stays
         else:
             self.refresh_lines(first, max(len(old), len(lines)) - first)
 
