@@ -4,6 +4,9 @@ Run from the repository root, in the venv:
 
     python tests/benchmarks/bench_keys_terminal.py            # every size, both terminals, 3 rounds
     python tests/benchmarks/bench_keys_terminal.py --quick    # 1 round
+    # two versions in the same run, the apps on one core and this script on the other:
+    git worktree add /tmp/before COMMIT
+    python tests/benchmarks/bench_keys_terminal.py --sizes 6x3 --runs 5 --pin --also /tmp/before
 
 Why a second key benchmark: bench_keys.py drives the apps with Pilot, whose press() and pause() post a
 callback to every widget of the screen and wait for each, so its CPU figure grows with the number of
@@ -17,12 +20,17 @@ waits until it is ready, measures its idle CPU for one second, types the same ke
 bench_keys.py (a key every 60 ms, so each key is handled and painted on its own), waits 0.5 s, and
 reports (CPU during typing − idle CPU over the same time) / keys. Medians over rounds.
 Target: app ≤ 1.25 × floor. Not collected by pytest (no `test_` names).
+
+On this 2-core machine single figures at 6 × 3 move by ±0.2 × floor between runs. `--also DIR` measures the
+app of another checkout (a `git worktree` of an older commit) in the same rounds, and `--pin` puts every
+variant on CPU 1 and this script on CPU 0: the way to tell whether a change moved the figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -58,16 +66,26 @@ def floor_height(vocab_size: int, dim: int, terminal: tuple[int, int]) -> int:
 
 
 def argv_for(variant: str, vocab_size: int, dim: int, terminal: tuple[int, int]) -> list[str]:
+    """`app`, a baseline, or the app of another checkout (a directory: its `tui` is imported, not this one)."""
+    app = ["-m", "tui", "--vocab-size", str(vocab_size), "--dim", str(dim), "--lang", "en"]
     if variant == "app":
-        return [sys.executable, "-m", "tui", "--vocab-size", str(vocab_size), "--dim", str(dim), "--lang", "en"]
+        return [sys.executable, *app]
+    if variant not in VARIANTS:
+        return [shutil.which("env") or "/usr/bin/env", f"PYTHONPATH={variant}", sys.executable, "-P", *app]
     height = floor_height(vocab_size, dim, terminal)
     return [sys.executable, str(Path(__file__)), "--serve", variant, str(vocab_size), str(dim), str(height)]
 
 
-def measure(variant: str, vocab_size: int, dim: int, terminal: tuple[int, int]) -> float:
+def pinned(argv: list[str]) -> list[str]:
+    """`argv` on CPU 1 only (this script is on CPU 0): two processes that no longer trade cores."""
+    return [shutil.which("taskset") or "/usr/bin/taskset", "-c", "1", *argv]
+
+
+def measure(variant: str, vocab_size: int, dim: int, terminal: tuple[int, int], pin: bool = False) -> float:
     """CPU ms per key of one fresh process of `variant`, idle CPU subtracted."""
-    ready = b"layer.weight" if variant == "app" else b"\x1b["  # the matrix title; any first frame
-    return measure_argv(argv_for(variant, vocab_size, dim, terminal), ready, vocab_size, terminal)
+    ready = b"\x1b[" if variant in ("input-only", "floor") else b"layer.weight"  # any first frame; the matrix title
+    argv = argv_for(variant, vocab_size, dim, terminal)
+    return measure_argv(pinned(argv) if pin else argv, ready, vocab_size, terminal)
 
 
 def measure_argv(argv: list[str], ready: bytes, vocab_size: int, terminal: tuple[int, int]) -> float:
@@ -94,21 +112,24 @@ def measure_argv(argv: list[str], ready: bytes, vocab_size: int, terminal: tuple
 VARIANTS = ("app", "input-only", "floor")
 
 
-def bench(sizes: Sequence[str], runs: int) -> list[list[object]]:
+def bench(sizes: Sequence[str], runs: int, also: Sequence[str] = (), pin: bool = False) -> list[list[object]]:
     rows: list[list[object]] = []
+    variants = (*VARIANTS, *also)
     for size in sizes:
         vocab_size, dim = SIZES[size]
         for terminal in TERMINALS:
-            results: dict[str, list[float]] = {name: [] for name in VARIANTS}
+            results: dict[str, list[float]] = {name: [] for name in variants}
             for round_ in range(runs):
-                for name in VARIANTS:
-                    results[name].append(measure(name, vocab_size, dim, terminal))
+                for name in variants:
+                    results[name].append(measure(name, vocab_size, dim, terminal, pin))
                 print(
                     f"  {size} {terminal[0]}×{terminal[1]} round {round_ + 1}/{runs}: "
-                    + ", ".join(f"{name} {results[name][-1]:.2f} ms/key" for name in VARIANTS),
+                    + ", ".join(f"{name} {results[name][-1]:.2f} ms/key" for name in variants),
                     flush=True,
                 )
-            cpu = {name: median(results[name]) for name in VARIANTS}
+            cpu = {name: median(results[name]) for name in variants}
+            for name in also:
+                print(f"  {size} {terminal[0]}×{terminal[1]}: {name} {cpu[name]:.2f} ms/key, {cpu[name] / cpu['floor']:.2f} × floor")
             ratio = cpu["app"] / cpu["floor"]
             rows.append([
                 size,
@@ -140,16 +161,21 @@ def serve(variant: str, vocab_size: int, dim: int, height: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = round_parser(__doc__, "rounds per size and terminal (median)")
     parser.add_argument("--serve", nargs=4, metavar=("VARIANT", "V", "D", "HEIGHT"), help=argparse.SUPPRESS)
+    parser.add_argument("--also", nargs="+", default=[], metavar="DIR", help="also the app of these checkouts")
+    parser.add_argument("--pin", action="store_true", help="the apps on CPU 1, this script on CPU 0")
     args = parser.parse_args(argv)
     if args.serve:
         variant, vocab_size, dim, height = args.serve
         serve(variant, int(vocab_size), int(dim), int(height))
         return 0
     runs = rounds(args)
+    also = [str(Path(path).resolve()) for path in args.also]
+    if args.pin:
+        os.sched_setaffinity(0, {0})
     print(machine_header("bench_keys_terminal: CPU time per typed key in a real pty (schedstat, median of rounds)"))
-    print(f"rounds: {runs} · a key every {KEY_GAP * 1000:.0f} ms · idle CPU subtracted\n", flush=True)
+    print(f"rounds: {runs} · a key every {KEY_GAP * 1000:.0f} ms · idle CPU subtracted" + (" · pinned" if args.pin else "") + "\n", flush=True)
     started = time.perf_counter()
-    rows = bench(args.sizes, runs)
+    rows = bench(args.sizes, runs, also, args.pin)
     print()
     print(table(HEADERS, rows))
     print(f"\ntarget: app ≤ {TARGET_FLOOR_RATIO} × floor · total {time.perf_counter() - started:.0f} s")
