@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.widget import Widget
@@ -187,9 +187,10 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
         """The app's own screen, also while a panel is open over it."""
         return self.screen_stack[0]
 
-    def on_resize(self) -> None:
-        """Wide terminals put the flags beside the result; tall ones give the extra rows to the matrix."""
-        width, height = self.size
+    def on_resize(self, event: events.Resize) -> None:
+        """Wide terminals put the flags beside the result; tall ones give the extra rows to the matrix.
+        The event's size, not `self.size`: the app's own size is updated after this handler."""
+        width, height = event.size
         self._explorer.set_class(width >= WIDE, "-wide")
         self.matrix.styles.max_height = TITLE + max(height // 3, height - BELOW_MATRIX)
 
@@ -316,8 +317,9 @@ class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
         """Show a lookup; each widget repaints only what differs from what it shows."""
         result = self.result
         title, text = self._panel(lookup)
-        if result.border_title != title:
+        if result.border_title != title:  # another text (a step's before and after, the gradient): from its top
             result.border_title = title
+            result.scroll_home(animate=False, immediate=True)
         result.show(text)
         self.flags.show(lookup, self.t("flags.result"), self.t("flags.weight"))
         self.matrix.set_marks(lookup.positions, self._prefixes)

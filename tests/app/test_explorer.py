@@ -11,6 +11,7 @@ from tests.app.conftest import running, screen_text
 from tui.app import ExplorerApp
 from tui.screens.code import CodeScreen
 from tui.screens.help import HelpScreen
+from tui.widgets.flags_view import FlagsView
 from tui.widgets.matrix_view import MatrixView
 from tui.widgets.result_view import THUMB, TRACK, ResultView
 from tui.widgets.status_bar import StatusBar
@@ -288,3 +289,22 @@ async def test_the_result_shows_where_it_is_scrolled_to() -> None:
         result.post_message(events.MouseScrollUp(result, 1, 1, 0, -1, 0, False, False, False))  # and by the wheel
         await pilot.pause()
         assert result.scroll_offset.y < 3
+
+
+async def test_the_result_follows_the_cursor_from_launch() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1, 0, 4, 2")
+    async with running(app) as pilot:  # 80×24: the result shrinks when the matrix appears
+        await pilot.pause()
+        result = app.query_one(ResultView)
+        assert result.scroll_offset.y == result.max_scroll_y > 0  # the cursor is after the last ID
+
+
+async def test_a_narrower_terminal_puts_the_flags_below_the_result_again() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1, 0, 4, 2")
+    async with running(app, size=(160, 50)) as pilot:
+        result = app.query_one(ResultView)
+        assert result.max_scroll_y == 0 and result.size.width < 120  # all seven lines fit, beside the flags
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert result.size.width == 80 and app.query_one(FlagsView).region.y > result.region.y
+        assert result.scroll_offset.y == result.max_scroll_y > 0  # and the line of the ID at the cursor stays in view

@@ -55,6 +55,7 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
         self._lines = [""]
         self._stale = False
         self._painting: tuple[int, range] | None = None  # the text width and the thumb, during a paint
+        self._shown_line: int | None = None  # the line show_line keeps in view, also when the panel is resized
 
     def show(self, text: str, stale: bool = False) -> None:
         """Show `text`; a stale result (the input is currently invalid) is dimmed, not hidden.
@@ -69,7 +70,7 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
             (y for y, (was, now) in enumerate(zip(old, lines, strict=False)) if was != now), min(len(old), len(lines))
         )
         thumb_before = self._thumb()
-        self._text, self._lines, self._stale = text, lines, stale
+        self._text, self._lines, self._stale, self._shown_line = text, lines, stale, None
         self.set_class(stale, "-stale")
         self.virtual_size = Size(max(map(len, lines)) + INDICATOR, len(lines))
         if self._thumb() != thumb_before:
@@ -91,12 +92,17 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
         return self.max_scroll_y > 0
 
     def show_line(self, y: int) -> None:
-        """Scroll (without animation) just enough for line `y` to be on screen."""
+        """Scroll (without animation) just enough for line `y` to be on screen, now and after a resize."""
+        self._shown_line = y
         height = self.scrollable_content_region.height
         if height:
             top = scroll_top(y, round(self.scroll_offset.y), height)
             if top is not None:
                 self.scroll_to(y=top, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        if self._shown_line is not None:
+            self.show_line(self._shown_line)
 
     def _thumb(self) -> range:
         return thumb(self.scrollable_content_region.height, len(self._lines), round(self.scroll_offset.y))
