@@ -16,7 +16,7 @@ class IdInput(FixedExtent, Input):
     Its virtual size follows its text on every key: full width and three rows here, so a key repaints
     the input instead of re-laying out the screen (FixedExtent). And a key repaints the text line
     alone: Input's `value` and `selection` repaint the whole widget, so the frame and its title were
-    drawn again on every key, two thirds of the input's share of the frame. A change of style (focus)
+    drawn again on every key, about a third of the input's share of the frame. A change of style (focus)
     still repaints all of it.
     """
 
