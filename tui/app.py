@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.worker import Worker
 
 from tui.commands import COMMANDS, bindings
 from tui.file_opening import FileOpening
+from tui.panel import Panel
 from tui.row_finding import RowFinding
 from tui.training_lab import TrainingLab
 from tui.core.code import reproduce_script
@@ -45,24 +45,6 @@ if TYPE_CHECKING:
 WIDE = 120  # from this many columns on, the result and the flags sit side by side
 BELOW_MATRIX = 22  # rows kept for the input, toggles, result, flags, status and keys on tall terminals
 TITLE = 1  # the matrix's title bar, its top border
-
-
-W = TypeVar("W", bound=Widget)
-
-
-class Panel(Generic[W]):
-    """The explorer screen's one widget of a type, looked up on first use and kept: the panels are
-    composed once, and a DOM query on every typed key is a cost the frame pays for nothing."""
-
-    def __init__(self, kind: type[W]) -> None:
-        self.kind = kind
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, app: ExplorerApp, owner: type | None = None) -> W:
-        widget = app.__dict__[self.name] = app._explorer.query_one(self.kind)
-        return widget
 
 
 def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
