@@ -1,33 +1,32 @@
-"""Thin wiring: compose the panels, route keys to the core, show the core's immutable results.
+"""Thin wiring: compose the panels, route keys and widget messages to the explorer, render its views.
 
-torch is imported in a worker thread, so the first frame (and typing) comes before it has loaded.
+Data flows one way: a key → an explorer action → a `View` → the widgets. The explorer (`tui.core`) owns
+all state; the app keeps none of it. Long work comes back in a view as a job, which the app runs in a
+worker thread and hands back to `Explorer.finish`. torch is first imported by the job that makes the
+layer, so the first frame (and typing) comes before it has loaded.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
-from textual.worker import Worker
 
-from tui.commands import COMMANDS, bindings
-from tui.file_opening import FileOpening
-from tui.panel import Panel
-from tui.row_finding import RowFinding
-from tui.training_lab import TrainingLab
-from tui.core.code import reproduce_script
-from tui.core.messages import LANGUAGES, Message, resolve_lang, translate
-from tui.core.parse import IdError, ParsedIds, append_id, parse_ids
-from tui.core.spec import LayerOptions, LayerSpec, human_size
-from tui.core.text import printable, single_line
-from tui.core.vocab import visible
+from tui.commands import COMMANDS, bindings, help_keys, key_bar
+from tui.core.explorer import Explorer, Setup, Training
+from tui.core.jobs import Job, Outcome, Trained
+from tui.core.text import printable
+from tui.core.view import Code, Dialog, Notice, Pick, Question, View
+from tui.screens.ask import AskScreen
+from tui.screens.choice import ChoiceScreen
 from tui.screens.code import CodeScreen
 from tui.screens.help import HelpScreen
+from tui.screens.message import MessageScreen
+from tui.screens.options import OptionsScreen
+from tui.screens.pick import PickScreen
 from tui.widgets.flags_view import FlagsView
 from tui.widgets.id_input import IdInput
 from tui.widgets.loading_panel import LoadingPanel
@@ -36,358 +35,212 @@ from tui.widgets.result_view import ResultView
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.toggle_bar import Toggle, ToggleBar
 
-if TYPE_CHECKING:
-    from tui.core.session import EmbeddingSession, Lookup, WeightFlags
-    from tui.core.tokenizer import TextTokenizer, Tokens
-    from tui.core.vocab import Vocab
-    from tui.core.weights import WeightFile
-
 WIDE = 120  # from this many columns on, the result and the flags sit side by side
 BELOW_MATRIX = 22  # rows kept for the input, toggles, result, flags, status and keys on tall terminals
 TITLE = 1  # the matrix's title bar, its top border
 
 
-def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """An unexpected exception in a handler becomes a notice; the app keeps its last good state."""
-
-    @functools.wraps(handler)
-    def wrapper(self: ExplorerApp, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return handler(self, *args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - the boundary that keeps the app alive
-            message = self.t("error.unexpected", error=f"{type(error).__name__}: {error}")
-            self.notify(printable(message), severity="error", markup=False)
-            return None
-
-    return wrapper
-
-
-class ExplorerApp(TrainingLab, FileOpening, RowFinding, App[None]):
+class ExplorerApp(App[None]):
     """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)`, looked up live."""
 
     CSS_PATH = "app.tcss"
     BINDINGS = bindings()
 
-    matrix = Panel(MatrixView)
-    ids_input = Panel(IdInput)
-    toggles = Panel(ToggleBar)
-    result = Panel(ResultView)
-    flags = Panel(FlagsView)
-    status = Panel(StatusBar)
-
-    def __init__(
-        self,
-        vocab_size: int = 6,
-        dim: int = 3,
-        seed: int = 123,
-        dtype: str = "float32",
-        ids: str = "",
-        lang: str | None = None,
-        freeze: bool | None = None,
-        no_grad: bool = False,
-        weights: WeightFile | None = None,
-        vocab: Vocab | None = None,
-        tokenizer: TextTokenizer | None = None,
-        options: LayerOptions | None = None,
-    ) -> None:
-        """`weights`: a weight file opened by `tui.core.weights.open_weights`, shown instead of a seeded layer.
-        `freeze` None keeps torch's default: trainable when seeded, frozen from a file. `vocab`: row labels.
-        `tokenizer`: lets the input take text (F5) as well as IDs. `options`: nn.Embedding's padding_idx,
-        max_norm, scale_grad_by_freq and sparse."""
+    def __init__(self, setup: Setup | None = None, **settings: Any) -> None:
+        """`setup`, or its keywords: `ExplorerApp(vocab_size=6, dim=3, seed=123, dtype="float32", ids="",
+        lang="en", freeze=None, no_grad=False, weights=None, vocab=None, tokenizer=None, options=None)`
+        (see `Setup.of`)."""
         super().__init__()
-        self.lang = resolve_lang(lang)
-        if self.lang not in LANGUAGES:
-            raise ValueError(translate("en", "spec.lang", value=lang, choices=", ".join(LANGUAGES)))
-        self.weights = weights
-        self.vocab = vocab or (tokenizer.vocab if tokenizer else None)
-        self.tokenizer = tokenizer
-        self._text_mode = False
-        self._tokens: Tokens | None = None  # the text in the input, cut into tokens (text mode)
-        self._kept = {True: "", False: ""}  # what the input held in the other mode
-        options = options or LayerOptions()
-        if weights is None:
-            self.spec = LayerSpec(vocab_size, dim, seed, dtype, options)
-            self.spec.check()
-        else:
-            rows, cols = weights.tensor.shape
-            self.spec = LayerSpec(rows, cols, dtype=str(weights.tensor.dtype).removeprefix("torch."), options=options)
-            options.check(rows)
-        self._initial_ids = single_line(ids)
-        self._initial_toggles = (weights is not None if freeze is None else freeze, no_grad)
-        self.session: EmbeddingSession | None = None  # set once torch has built the layer
-        self.lookup: Lookup | None = None  # the last good lookup, kept while the input is invalid
-        self._parsed = ParsedIds((), ())  # the IDs of that lookup, with where they were typed
-        self._typed: ParsedIds | None = None  # the IDs in the input now; None while it is invalid
-        self._loading_step = "weight.loading_step.import"
-        self.loss, self.lr = "sum", 0.1  # what backward() starts from, and SGD's learning rate
-        self._busy: str | None = None  # the training action running in a worker: it has the layer
-        self._reset_lab()
-        self.title = self.t("app.title")
+        self.explorer = Explorer(setup or Setup.of(**settings))
+        self.title = self.explorer.t("app.title")
 
-    def t(self, key: str, **params: object) -> str:
-        """The catalog text for `key` in this app's language."""
-        return translate(self.lang, key, **params)
-
-    # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        spec = self.spec
-        if self.weights is None:
-            title = self.t("weight.loading", vocab_size=spec.vocab_size, dim=spec.dim, dtype=spec.dtype)
-        else:
-            title = printable(self.t("weight.loading_file", name=self.weights.key, file=self.weights.path.name))
-        yield LoadingPanel(title, self._loading_line, id="loading")
-        yield MatrixView(id="matrix")
-        ids_input = IdInput(self._initial_ids, self.t("input.placeholder_ids"), id="ids", select_on_focus=False)
-        ids_input.border_title = self.t("input.label_ids")
-        yield ids_input
-        toggles = (
-            Toggle("freeze", self.t("toggle.freeze") + " (F2)"),
-            Toggle("no_grad", self.t("toggle.no_grad") + " (F3)"),
-            Toggle("grad", self.t("toggle.view")),
-        )
-        on = {name for name, value in zip(("freeze", "no_grad"), self._initial_toggles, strict=True) if value}
-        yield ToggleBar(toggles, on, id="toggles", disabled=True)
-        result = ResultView(id="result")
-        result.border_title = self.t("result.title")
-        yield result
-        yield FlagsView(id="flags")
-        yield StatusBar(self.t, id="status")
-
-    def on_mount(self) -> None:
-        self._explorer.add_class("-explorer")
-        self.matrix.display = False
-        ids_input = self.ids_input
-        ids_input.focus()
-        # Watchers run inside the key's own handler, so a key and its lookup are painted in one frame.
-        self.watch(ids_input, "value", self._on_ids_changed, init=False)
-        self.watch(ids_input, "selection", self._follow_cursor, init=False)
-        self.result.show(self.t("result.waiting"))
-        self._create_session()
+        explorer, view = self.explorer, self.explorer.view()
+        t = explorer.t
+        self.loading = LoadingPanel(view.loading or "", explorer.loading_line, id="loading")
+        self.matrix = MatrixView(id="matrix")
+        self.ids_input = IdInput(self._edited, view.input.value, view.input.placeholder, id="ids")
+        self.ids_input.border_title = view.input.title
+        labels = (t("toggle.freeze") + " (F2)", t("toggle.no_grad") + " (F3)", t("toggle.view"))
+        toggles = tuple(Toggle(name, label) for name, label in zip(("freeze", "no_grad", "grad"), labels, strict=True))
+        self.toggles = ToggleBar(toggles, view.toggles, id="toggles", disabled=True)
+        self.result = ResultView(id="result")
+        self.flags = FlagsView(id="flags")
+        self.status = StatusBar(key_bar(t), id="status")
+        yield from (self.loading, self.matrix, self.ids_input, self.toggles, self.result, self.flags, self.status)
 
     @property
-    def _explorer(self) -> Screen:
-        """The app's own screen, also while a panel is open over it."""
+    def main_screen(self) -> Screen:
+        """The explorer's own screen, also while a dialog is open over it."""
         return self.screen_stack[0]
+
+    def on_mount(self) -> None:
+        self.main_screen.add_class("-explorer")
+        self.matrix.display = False
+        self.ids_input.focus()
+        self._progress = self.set_interval(0.25, lambda: self.show(self.explorer.progress()), pause=True)
+        self.act(self.explorer.start)
 
     def on_resize(self, event: events.Resize) -> None:
         """Wide terminals put the flags beside the result; tall ones give the extra rows to the matrix.
         The event's size, not `self.size`: the app's own size is updated after this handler."""
         width, height = event.size
-        self._explorer.set_class(width >= WIDE, "-wide")
+        self.main_screen.set_class(width >= WIDE, "-wide")
         self.matrix.styles.max_height = TITLE + max(height // 3, height - BELOW_MATRIX)
 
-    # -- the session, created off the event loop ---------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _create_session(self) -> None:
-        from tui.core.session import EmbeddingSession  # imports torch: seconds on a cold start
-
-        self._loading_step = "weight.loading_step.create"
-        session = EmbeddingSession(self.spec, self.weights)
-        session.set_frozen(self._initial_toggles[0])
-        session.no_grad = self._initial_toggles[1]
-        self.call_from_thread(self._session_ready, session)
-
-    def _loading_line(self, seconds: float) -> str:
-        step = self.t(self._loading_step, size=human_size(self.spec.nbytes))
-        return self.t("weight.loading_elapsed", step=step, seconds=seconds)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.error is not None:
-            for panel in self.query(LoadingPanel):
-                panel.stop()
-            error = event.worker.error
-            self.status.show(self.t("error.unexpected", error=f"{type(error).__name__}: {error}"), True)
-
-    def _session_ready(self, session: EmbeddingSession) -> None:
-        """Show a new layer: the first one, or one opened from a file later (F6)."""
-        for panel in self.query(LoadingPanel):
-            panel.stop()
-        matrix = self.matrix
-        matrix.display = True
-        matrix.set_source(session.rows)
-        matrix.set_tokens(self.vocab.label if self.vocab else None)
-        toggles = self.toggles
-        toggles.set_value("freeze", session.frozen)
-        toggles.set_value("no_grad", session.no_grad)
-        toggles.set_value("grad", False)
-        toggles.disabled = False
-        self.session, self.spec, self.lookup = session, session.spec, None
-        self._reset_lab()
-        self._show_weight_title(session.weight_flags())
-        self._update()
-        if session.layer.padding_idx is not None:
-            self._say(Message("train.padding_init", {"row": session.layer.padding_idx}))
-        if self.vocab is not None:
-            tokens, rows = len(self.vocab), self.spec.vocab_size
-            if tokens != rows:
-                self._say(Message("vocab.size_mismatch", {"tokens": tokens, "rows": rows}), error=True)
-            else:
-                self._say(Message("vocab.loaded", {"path": self.vocab.path.name, "tokens": tokens}))
-
-    # -- typing ------------------------------------------------------------------------------
-    @guarded
-    def _on_ids_changed(self) -> None:
-        ids_input = self.ids_input
-        clean = single_line(ids_input.value)
-        if clean != ids_input.value:  # pasted line breaks or control characters
-            ids_input.value = clean
-            return
-        self._step = None  # a step's before/after gives way to the new lookup
-        self._update()
-
-    def _update(self) -> None:
-        """Parse, look up and show; on a bad ID keep the last good result and say what is wrong."""
-        self._typed = None
-        renormed = False
+    # -- views ---------------------------------------------------------------------------------
+    def act(self, action: Callable[[], View]) -> None:
+        """Run an explorer action and show its view. An unexpected error becomes a notice: the app lives on
+        with its last good state."""
         try:
-            parsed = self._read_input(self.ids_input.value)
-            if self.session is None or self._busy is not None:  # the lab looks up again when it is done
-                return
-            if self.lookup is None or parsed.ids != self.lookup.ids:  # a comma or a space changes nothing
-                self.lookup = self.session.lookup(parsed)
-                renormed = bool(self.lookup.renormed)
-        except IdError as error:
-            self._say(error.message, error=True)
-            self.result.show(self.lookup.text if self.lookup else "", stale=True)
+            view = action()
+        except Exception as error:  # noqa: BLE001 - the boundary that keeps the app alive
+            message = self.explorer.t("error.unexpected", error=f"{type(error).__name__}: {error}")
+            self.notify(printable(message), severity="error", markup=False)
             return
-        self._parsed = self._typed = parsed
-        self._show(self.lookup)
-        if renormed:
-            self._renormed(self.lookup)
-        self._follow_cursor()
+        self.show(view)
 
-    def _read_input(self, value: str) -> ParsedIds:
-        """IDs as typed, or (text mode) the tokenizer's IDs for the text."""
-        if not self._text_mode:
-            return parse_ids(value)
-        self._tokens = self.tokenizer.encode(value)
-        return self._tokens.parsed
+    def show(self, view: View) -> None:
+        """Hand each panel its part of the view (each repaints only what differs), then start the view's
+        job and open its dialog."""
+        if view.loading is None and self.loading.is_attached:
+            self.loading.stop()
+        if view.matrix is not None:
+            self.matrix.display = True
+            self.matrix.show(view.matrix)
+        self.ids_input.show(view.input)
+        self.toggles.show(view.toggles, view.toggles_enabled)
+        self.result.show(view.result)
+        self.flags.show(view.flags)
+        self.status.show(view.status.text, view.status.error)
+        if view.job is not None:
+            self._run(view.job)
+        if view.dialog is not None:
+            self._open(view.dialog)
 
-    @guarded
-    def action_toggle_text(self) -> None:
-        """Switch the input between IDs and text; back in IDs, it holds the IDs the text gave."""
-        if self.tokenizer is None:
-            self._say(Message("tokenizer.needed"), error=True)
-            return
-        ids_input = self.ids_input
-        self._kept[self._text_mode] = ids_input.value
-        self._text_mode = not self._text_mode
-        mode = "text" if self._text_mode else "ids"
-        ids_input.border_title = self.t(f"input.label_{mode}")
-        ids_input.placeholder = self.t(f"input.placeholder_{mode}")
-        if not self._text_mode and self._tokens is not None:
-            self._kept[False] = ", ".join(map(str, self._tokens.ids))
-        self.lookup = None  # the same IDs read another way: show them again
-        if ids_input.value == self._kept[self._text_mode]:
-            self._update()  # the value watcher runs only on a change
-        ids_input.value = self._kept[self._text_mode]
-        ids_input.cursor_position = len(ids_input.value)
+    def _open(self, dialog: Dialog) -> None:
+        if isinstance(dialog, Notice):
+            self.push_screen(MessageScreen(dialog.title, dialog.text))
+        elif isinstance(dialog, Question):
+            screen = ChoiceScreen(dialog.title, dialog.text, dialog.choices, dialog.keys)
+            self.push_screen(screen, lambda answer: self.act(lambda: dialog.answer(answer)))
+        elif isinstance(dialog, Pick):
+            self.push_screen(PickScreen(dialog.prompt, dialog.choices), lambda key: self.act(lambda: dialog.answer(key)))
+        elif isinstance(dialog, Code):
+            self.copy_to_clipboard(dialog.script)
+            self.push_screen(CodeScreen(dialog.script, dialog.title, dialog.explanation))
 
-    @guarded
-    def _follow_cursor(self) -> None:
-        """Keep the row of the ID under the input's cursor in view, while typing and moving alike: in the
-        matrix, and in the result while it prints one line per ID (torch neither summarised nor wrapped it)."""
-        if self._typed is not None:
-            typed = self._typed.index_at(self.ids_input.cursor_position)
-            if typed is not None:
-                self.matrix.show_row(self._typed.ids[typed])
-                result = self.result
-                if self.lookup is not None and result.text == self.lookup.text and result.line_count == len(self.lookup.ids):
-                    result.show_line(typed)
+    # -- jobs ----------------------------------------------------------------------------------
+    def _run(self, job: Job) -> None:
+        self._work(job)
+        if job.session is not None:  # it has the layer: say what it does, and for how long
+            self._progress.resume()
 
-    def _show(self, lookup: Lookup) -> None:
-        """Show a lookup; each widget repaints only what differs from what it shows."""
-        result = self.result
-        title, text = self._panel(lookup)
-        if result.border_title != title:  # another text (a step's before and after, the gradient): from its top
-            result.border_title = title
-            result.scroll_home(animate=False, immediate=True)
-        result.show(text)
-        self.flags.show(lookup, self.t("flags.result"), self.t("flags.weight"))
-        self.matrix.set_marks(lookup.positions, self._prefixes)
-        self._show_weight_title(lookup.weight)
-        if lookup.ids:
-            if self._text_mode and self._tokens is not None:
-                pieces = " | ".join(visible(piece) for piece in self._tokens.pieces)
-                self._say(Message("status.tokens", {"count": len(lookup.ids), "pieces": pieces, "ids": list(lookup.ids)}))
-            else:
-                self._say(Message("status.ok"))  # the same words on every key: the status repaints only on a change
-        else:
-            self._say(Message("status.empty", {"dim": self.spec.dim}))
+    @work(thread=True, exit_on_error=False)
+    def _work(self, job: Job) -> None:
+        outcome = job.run()
+        self.call_from_thread(self._finished, job, outcome)
 
-    def _show_weight_title(self, weight: WeightFlags) -> None:
-        """The matrix's title: what it shows (the weight, or in the grad view its gradient)."""
-        flags = {"kind": weight.kind, "shape": weight.shape, "dtype": weight.dtype, "requires_grad": weight.requires_grad}
-        title = self._matrix_title()
-        if title is None and self.weights is None:
-            title = self.t("weight.title", **flags)
-        elif title is None:
-            file, key, size = self.weights.path.name, self.weights.key, human_size(self.weights.nbytes)
-            title = printable(self.t("weight.title_file", file=file, name=key, size=size, **flags))
-        matrix = self.matrix
-        if str(matrix.border_title) != title:
-            matrix.border_title = Text(title)  # literal: a shape such as [6, 3] is not markup
+    def _finished(self, job: Job, outcome: Outcome) -> None:
+        self.act(lambda: self.explorer.finish(job, outcome))
+        if self.explorer.busy is None:
+            self._progress.pause()
+        if job.action == "backward" and isinstance(outcome, Trained):  # a step may come next
+            self._warm_optimizer()
 
-    def _say(self, message: Message, error: bool = False) -> None:
-        self.status.show(message.render(self.lang), error)
+    @work(thread=True, group="warm", exit_on_error=False)
+    def _warm_optimizer(self) -> None:
+        from tui.core.session import warm_optimizer
 
-    # -- toggles -----------------------------------------------------------------------------
-    @guarded
+        warm_optimizer()
+
+    # -- keys and widget messages -----------------------------------------------------------
+    def _edited(self, value: str, cursor: int) -> None:
+        self.act(lambda: self.explorer.edit(value, cursor))
+
     def on_toggle_bar_changed(self, event: ToggleBar.Changed) -> None:
-        if self.session is None:
-            return
-        if self._busy is not None:  # the lab's worker has the layer
-            self.toggles.set_value(event.name, not event.value)
-            return
-        if event.name == "grad":
-            self._show_view(event.value)
-            return
-        if event.name == "freeze":
-            self.session.set_frozen(event.value)
-            key = "toggle.freeze_on" if event.value else "toggle.freeze_off"
-        else:
-            self.session.no_grad = event.value
-            key = "toggle.no_grad_on" if event.value else "toggle.no_grad_off"
-        self.lookup = self.session.lookup(self._parsed)
-        self._show(self.lookup)
-        self._say(Message(key))
+        self.act(lambda: self.explorer.set_toggle(event.name, event.value))
+
+    def on_matrix_view_row_chosen(self, event: MatrixView.RowChosen) -> None:
+        self.act(lambda: self.explorer.append_id(event.row))
 
     def action_toggle_freeze(self) -> None:
-        self._toggle("freeze")
+        self.act(lambda: self.explorer.toggle("freeze"))
 
     def action_toggle_no_grad(self) -> None:
-        self._toggle("no_grad")
+        self.act(lambda: self.explorer.toggle("no_grad"))
 
-    def _toggle(self, name: str) -> None:
-        """The toggles wait for the layer: before it exists there is nothing to freeze."""
-        if self.session is not None:
-            self.toggles.flip(name)
+    def action_toggle_view(self) -> None:
+        self.act(lambda: self.explorer.toggle("grad"))
 
-    # -- other actions -----------------------------------------------------------------------
-    def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.t))
+    def action_toggle_text(self) -> None:
+        self.act(self.explorer.toggle_text)
 
-    @guarded
     def action_copy_code(self) -> None:
-        if self.session is None or self.lookup is None or not self._lab_ready():
+        self.act(self.explorer.copy_code)
+
+    def action_backward(self) -> None:
+        self.act(self.explorer.backward)
+
+    def action_step(self) -> None:
+        self.act(self.explorer.step)
+
+    def action_zero_grad(self) -> None:
+        self.act(self.explorer.zero_grad)
+
+    def action_undo_step(self) -> None:
+        self.act(self.explorer.undo)
+
+    def action_reset_weights(self) -> None:
+        self.act(self.explorer.reset)
+
+    def action_training_options(self) -> None:
+        explorer = self.explorer
+        current = explorer.training_settings()
+        if current is None:
+            self.show(explorer.view())
             return
-        script = self.code_script()
-        self.copy_to_clipboard(script)
-        self.push_screen(CodeScreen(script, self.t("copy.title"), self.t("copy.done")))
+        screen = OptionsScreen(current, explorer.spec.vocab_size, explorer.lang)
+        self.push_screen(screen, self._options_chosen)
 
-    def code_script(self) -> str:
-        """The script that reproduces the result on screen."""
-        code = self.weights.code if self.weights else None
-        session = self.session
-        return reproduce_script(self.spec, self.lookup.ids, session.frozen, session.no_grad, code, session.history)
+    def _options_chosen(self, chosen: Training | None) -> None:
+        if chosen is not None:
+            self.act(lambda: self.explorer.apply_training(chosen))
 
-    @guarded
-    def on_matrix_view_row_chosen(self, event: MatrixView.RowChosen) -> None:
-        ids_input = self.ids_input
-        ids_input.value = append_id(ids_input.value, event.row)
-        ids_input.cursor_position = len(ids_input.value)
+    def action_open_weights(self) -> None:
+        explorer = self.explorer
+        if explorer.session is not None:
+            screen = AskScreen(explorer.t("open.prompt"), explorer.path_to_open, explorer.lang)
+            self.push_screen(screen, lambda path: self.act(lambda: explorer.open(path)) if path else None)
+
+    def action_goto_row(self) -> None:
+        explorer = self.explorer
+        if explorer.session is not None:
+            prompt = explorer.t("goto.prompt", last=explorer.spec.vocab_size - 1)
+            self.push_screen(AskScreen(prompt, explorer.row_of_id, explorer.lang), self._go_to_row)
+
+    def action_find_token(self) -> None:
+        explorer = self.explorer
+        if explorer.session is None:
+            return
+        refused = explorer.find_refused()
+        if refused is not None:
+            self.show(refused)
+            return
+        self.push_screen(AskScreen(explorer.t("find.prompt"), explorer.row_of_token, explorer.lang), self._go_to_row)
+
+    def _go_to_row(self, row: int | None) -> None:
+        if row is not None:
+            self.matrix.cursor_row = row
+            self.matrix.focus()
+            self.act(lambda: self.explorer.go_to(row))
+
+    def action_help(self) -> None:
+        t = self.explorer.t
+        self.push_screen(HelpScreen(t("help.title"), t("help.close"), help_keys(t), t("help.letters")))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        t = self.explorer.t
         for command in COMMANDS:
-            yield SystemCommand(self.t(command.label), self.t(command.help), getattr(self, f"action_{command.action}"))
+            yield SystemCommand(t(command.label), t(command.help), getattr(self, f"action_{command.action}"))
         yield from super().get_system_commands(screen)

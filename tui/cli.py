@@ -13,18 +13,18 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from tui.core.messages import LANGUAGES, Message, resolve_lang
-from tui.core.parse import IdError, ParsedIds, parse_ids
+from tui.core import presenter
+from tui.core.explorer import Explorer, Setup, Training
 from tui.core.history import LOSSES
-from tui.core.spec import DTYPES, LayerOptions, LayerSpec, SpecError
+from tui.core.messages import LANGUAGES, MessageError, resolve_lang
+from tui.core.parse import parse_ids
+from tui.core.spec import DTYPES, LayerOptions, LayerSpec
 from tui.core.text import printable
 from tui.core.tokenizer import beside
-from tui.core.vocab import Vocab, VocabError, load_vocab, visible
+from tui.core.vocab import load_vocab
 
 if TYPE_CHECKING:
-    from tui.core.session import EmbeddingSession
-    from tui.core.tokenizer import TextTokenizer, Tokens
-    from tui.core.weights import WeightFile
+    from tui.core.tokenizer import TextTokenizer
 
 PROG = "embedding-explorer"
 
@@ -84,46 +84,42 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "step", None) is not None and args.backward is None:
         parser.error("--step needs --backward: a step follows the gradient")
     lang = resolve_lang(args.lang)
-    freeze = True if args.freeze else None  # None: torch's default (a file's layer starts frozen)
     try:
-        explicit = args.vocab or args.tokenizer or args.vocab_from_text  # else: what lies beside the weights
-        found_vocab, found_tokenizer = beside(Path(args.weights)) if args.weights and not explicit else (None, None)
-        tokenizer = _tokenizer(args) or found_tokenizer
-        rows = len(tokenizer.vocab) if tokenizer and not args.weights else LayerSpec().vocab_size
-        options = LayerOptions(args.padding_idx, args.max_norm, args.scale_grad_by_freq, args.sparse)
-        spec = LayerSpec(rows if args.vocab_size is None else args.vocab_size, args.dim, args.seed, args.dtype, options)
-        spec.check()
-        tokens = _text_tokens(args, tokenizer)
-        parsed = (tokens.parsed if tokens else parse_ids(" ".join(args.ids))) if args.command == "lookup" else None
-        vocab = load_vocab(args.vocab) if args.vocab else (tokenizer.vocab if tokenizer else found_vocab)
-    except (SpecError, IdError, VocabError) as error:
-        return _fail(error.message, lang)
-    weights = None
-    if args.weights:  # opened before the screen starts: a bad file is one line on stderr
-        from tui.core.weights import WeightFileError, open_weights  # imports torch
-
-        try:
-            weights = open_weights(args.weights, args.key)
-            options.check(len(weights.tensor))
-        except (WeightFileError, SpecError) as error:
-            return _fail(error.message, lang)
-    if parsed is not None:
-        from tui.core.session import TrainingError
-
-        try:
-            train = (args.backward, args.step) if args.backward else None
-            _lookup(spec, weights, vocab, tokens, parsed, freeze, args.no_grad, train)
-            return 0
-        except (IdError, TrainingError) as error:
-            return _fail(error.message, lang)
-        except BrokenPipeError:  # `lookup … | head`: the reader has what it wanted
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error when Python flushes
-            return 0
+        setup = _setup(args, lang)
+        if args.command == "lookup":
+            return _lookup(setup, args)
+    except MessageError as error:
+        return _fail(error.message.render(lang))
+    except BrokenPipeError:  # `lookup … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error when Python flushes
+        return 0
     from tui.app import ExplorerApp
 
-    more = (args.ids, lang, freeze, args.no_grad, weights, vocab, tokenizer, options)
-    ExplorerApp(spec.vocab_size, spec.dim, spec.seed, spec.dtype, *more).run()
+    ExplorerApp(setup).run()
     return 0
+
+
+def _setup(args: argparse.Namespace, lang: str) -> Setup:
+    """The layer, its labels and tokenizer, the toggles and the first IDs, from the options. What can be
+    checked without torch is checked first: a bad option or ID is refused before torch is imported."""
+    explicit = args.vocab or args.tokenizer or args.vocab_from_text  # else: what lies beside the weights
+    found_vocab, found_tokenizer = beside(Path(args.weights)) if args.weights and not explicit else (None, None)
+    tokenizer = _tokenizer(args) or found_tokenizer
+    vocab = load_vocab(args.vocab) if args.vocab else (tokenizer.vocab if tokenizer else found_vocab)
+    rows = len(tokenizer.vocab) if tokenizer and not args.weights else LayerSpec().vocab_size
+    vocab_size = rows if args.vocab_size is None else args.vocab_size
+    options = LayerOptions(args.padding_idx, args.max_norm, args.scale_grad_by_freq, args.sparse)
+    LayerSpec(vocab_size, args.dim, args.seed, args.dtype, options).check()
+    ids = args.ids if args.command is None else " ".join(args.ids)
+    if args.command == "lookup" and args.text is None:
+        parse_ids(ids)
+    weights = None
+    if args.weights:
+        from tui.core.weights import open_weights  # imports torch
+
+        weights = open_weights(args.weights, args.key)
+    freeze = True if args.freeze else None  # None: torch's default (a file's layer starts frozen)
+    return Setup.of(vocab_size, args.dim, args.seed, args.dtype, ids, lang, freeze, args.no_grad, weights, vocab, tokenizer, options)
 
 
 def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
@@ -139,65 +135,37 @@ def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
     return None
 
 
-def _text_tokens(args: argparse.Namespace, tokenizer: TextTokenizer | None) -> Tokens | None:
-    """`lookup --text`: the text cut into tokens (a tokenizer is needed for that)."""
-    if args.command != "lookup" or args.text is None:
-        return None
-    if tokenizer is None:
-        raise VocabError(Message("tokenizer.needed", {}))
-    return tokenizer.encode(args.text)
-
-
-def _fail(message: Message, lang: str) -> int:
-    print(f"{PROG}: {printable(message.render(lang))}", file=sys.stderr)
+def _fail(text: str) -> int:
+    print(f"{PROG}: {printable(text)}", file=sys.stderr)
     return 2
 
 
-def _lookup(
-    spec: LayerSpec,
-    weights: WeightFile | None,
-    vocab: Vocab | None,
-    tokens: Tokens | None,
-    parsed: ParsedIds,
-    freeze: bool | None,
-    no_grad: bool,
-    train: tuple[str, float | None] | None,
-) -> None:
-    """Print what the app shows, for scripts, pipes and quick checks over SSH. Everything is computed
-    before anything is printed, so an error (a frozen weight asked for backward) prints only itself."""
-    from tui.core.code import tensor_literal
-    from tui.core.session import EmbeddingSession
-
-    session = EmbeddingSession.from_weights(weights, spec.options) if weights else EmbeddingSession(spec)
-    if freeze is not None:
-        session.set_frozen(freeze)
-    session.no_grad = no_grad
-    weight = session.weight_text()
-    result = session.lookup(parsed)
-    lines = []
-    if weights is not None:
-        lines.append(printable(f"# layer = nn.Embedding.from_pretrained({weights.key}) from {weights.path}"))
-    lines += ["print(layer.weight)", weight, ""]
-    if tokens is not None:
-        lines.append("tokens: " + " | ".join(visible(piece) for piece in tokens.pieces))
-        lines.append(f"ids: {list(tokens.ids)}")
-    elif vocab is not None:
-        lines.append("tokens: " + " ".join(vocab.label(token_id) or "·" for token_id in result.ids))
-    lines += [f"print(layer({tensor_literal(result.ids)}))", result.text, ""]
-    for label, flags in (("result", result.flags()), ("layer.weight", result.weight.flags())):
-        lines.append(label + ": " + "  ".join(f"{name}={value}" for name, value in flags))
-    if train is not None:
-        lines += _train(session, parsed, *train)
+def _lookup(setup: Setup, args: argparse.Namespace) -> int:
+    """Print what the app shows, for scripts, pipes and quick checks over SSH: the explorer's own actions,
+    run here instead of in workers. Everything is computed before anything is printed, so an error
+    prints only itself."""
+    explorer = Explorer(setup)
+    explorer.settle(explorer.start())
+    if explorer.session is None:
+        return _fail(explorer.view().status.text)
+    weight = explorer.session.weight_text()  # as created: a max_norm lookup changes it
+    if args.text is not None:
+        if explorer.tokenizer is None:
+            return _fail(explorer.t("tokenizer.needed"))
+        explorer.toggle_text()
+        explorer.edit(args.text, len(args.text))
+    if explorer.problem is not None:
+        return _fail(explorer.view().status.text)
+    lines = presenter.report_lookup(explorer, weight)
+    if args.backward:
+        explorer.apply_training(Training(args.backward, 0.1 if args.step is None else args.step, setup.spec.options))
+        actions = [(lambda: explorer.backward(dense=True), presenter.report_backward)]
+        if args.step is not None:
+            actions.append((explorer.step, presenter.report_step))
+        for action, report in actions:
+            view = explorer.settle(action())
+            if explorer.error:
+                return _fail(view.status.text)
+            lines += report(explorer)
     print("\n".join(lines))
-
-
-def _train(session: EmbeddingSession, parsed: ParsedIds, loss: str, lr: float | None) -> list[str]:
-    """`lookup --backward LOSS [--step LR]`: the gradient, and the weight after one SGD step."""
-    report = session.backward(parsed, loss)
-    lines = ["", f"{LOSSES[loss]}.backward()  # loss = {report.loss}", "print(layer.weight.grad)", report.text]
-    lines.append(f"rows with gradient: {list(report.rows)}; rows exactly 0: {report.zero_rows}")
-    if lr is not None:
-        step = session.step(lr)
-        lines += ["", f"torch.optim.SGD(layer.parameters(), lr={lr!r}).step()  # rows changed: {list(step.rows)}"]
-        lines += ["print(layer.weight)", session.weight_text()]
-    return lines
+    return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -53,3 +54,15 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
 def bindings() -> list[Binding]:
     """Bindings for the app; the letter keys only act when the ID input does not have focus."""
     return [Binding(command.keys, command.action, command.label, show=False) for command in COMMANDS]
+
+
+def key_bar(translate: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(key, short name) for the key bar: each command's first key."""
+    return [(command.display.split()[0], translate(command.label)) for command in COMMANDS]
+
+
+def help_keys(translate: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(keys, what they do) for the help panel: every command, then the widgets' own keys."""
+    return [(command.display, translate(command.help)) for command in COMMANDS] + [
+        (keys, translate(help_key)) for keys, help_key in OTHER_KEYS
+    ]

@@ -15,7 +15,7 @@ async def running(app: ExplorerApp, size: tuple[int, int] = (80, 24)) -> AsyncIt
     async with app.run_test(size=size) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.session is not None, "the layer was not created"
+        assert app.explorer.session is not None, "the layer was not created"
         yield pilot
 
 

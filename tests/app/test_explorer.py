@@ -1,7 +1,5 @@
 """Behaviour, as a person at the keyboard sees it."""
 
-import subprocess
-import sys
 
 import torch
 from textual import events
@@ -18,10 +16,6 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.toggle_bar import ToggleBar
 
 
-def book_layer() -> torch.nn.Embedding:
-    torch.manual_seed(123)
-    return torch.nn.Embedding(6, 3)
-
 
 async def test_launch_shows_the_books_matrix_with_the_input_focused() -> None:
     app = ExplorerApp()
@@ -35,7 +29,7 @@ async def test_launch_shows_the_books_matrix_with_the_input_focused() -> None:
         assert app.query_one(ResultView).text == "tensor([[-0.4015,  0.9666, -1.1481]], grad_fn=<EmbeddingBackward0>)"
 
 
-async def test_typing_highlights_rows_and_shows_torchs_repr() -> None:
+async def test_typing_highlights_rows_and_shows_torchs_repr(book_layer) -> None:
     app = ExplorerApp()
     async with running(app) as pilot:
         await pilot.press(*"2, 3, 5, 1, 3")
@@ -68,18 +62,18 @@ async def test_an_invalid_id_keeps_the_last_good_result_and_says_why() -> None:
         assert app.query_one(MatrixView).marked_rows == {1, 2, 3}
 
 
-async def test_toggles_change_the_flags_truthfully() -> None:
+async def test_toggles_change_the_flags_truthfully(book_layer) -> None:
     app = ExplorerApp(ids="2, 3")
     async with running(app) as pilot:
-        assert app.lookup.grad_fn == "EmbeddingBackward0"
+        assert app.explorer.lookup.grad_fn == "EmbeddingBackward0"
         await pilot.press("f2")
-        assert app.session.layer.weight.requires_grad is False
-        assert (app.lookup.requires_grad, app.lookup.grad_fn, app.lookup.weight.requires_grad) == (False, None, False)
+        assert app.explorer.session.layer.weight.requires_grad is False
+        assert (app.explorer.lookup.requires_grad, app.explorer.lookup.grad_fn, app.explorer.lookup.weight.requires_grad) == (False, None, False)
         assert "grad_fn" not in app.query_one(ResultView).text
         assert "requires_grad=False" in screen_text(app)
         await pilot.press("f2", "f3")
-        assert app.lookup.weight.requires_grad is True
-        assert (app.lookup.requires_grad, app.lookup.no_grad) == (False, True)
+        assert app.explorer.lookup.weight.requires_grad is True
+        assert (app.explorer.lookup.requires_grad, app.explorer.lookup.no_grad) == (False, True)
         with torch.no_grad():
             assert app.query_one(ResultView).text == repr(book_layer()(torch.tensor([2, 3])))
 
@@ -115,7 +109,7 @@ async def test_resizing_to_tiny_and_huge_keeps_working() -> None:
             await pilot.resize_terminal(*size)
             await pilot.pause()
         await pilot.press("end", ",", "4")
-        assert app.lookup.ids == (2, 3, 5, 1, 4)
+        assert app.explorer.lookup.ids == (2, 3, 5, 1, 4)
         assert app.query_one(MatrixView).marked_rows == {1, 2, 3, 4, 5}
 
 
@@ -125,7 +119,7 @@ async def test_matrix_keys_move_the_cursor_and_enter_appends_the_id() -> None:
         app.query_one(MatrixView).focus()
         await pilot.press("down", "down", "down", "enter", "end", "enter", "home", "enter")
         assert app.query_one("#ids", Input).value == "[2, 3, 5, 0]"
-        assert app.lookup.ids == (2, 3, 5, 0)
+        assert app.explorer.lookup.ids == (2, 3, 5, 0)
 
 
 async def test_go_to_row_refuses_what_is_not_a_row() -> None:
@@ -152,14 +146,14 @@ async def test_help_lists_every_command_and_closes() -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_copy_as_code_reproduces_the_screen() -> None:
+async def test_copy_as_code_reproduces_the_screen(run_scripts) -> None:
     app = ExplorerApp(ids="2, 3, 5, 1", freeze=True)
     async with running(app) as pilot:
         await pilot.press("f3", "f4")
         assert isinstance(app.screen, CodeScreen)
         script = app.clipboard
         assert script == app.screen.script
-        printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+        [printed] = run_scripts(script)
         assert printed == app.query_one(ResultView).text + "\n"
 
 
@@ -168,21 +162,21 @@ async def test_a_pasted_flood_of_ids_is_summarised_and_marks_every_row() -> None
     async with running(app) as pilot:
         app.query_one("#ids", Input).value = ", ".join(str(i % 6) for i in range(100_000))
         await pilot.pause()
-        assert app.lookup.shape == (100_000, 3)
+        assert app.explorer.lookup.shape == (100_000, 3)
         assert "..." in app.query_one(ResultView).text
         assert app.query_one(MatrixView).marked_rows == set(range(6))
 
 
 async def test_an_unexpected_error_becomes_a_notice_and_the_app_lives_on(monkeypatch) -> None:
-    app = ExplorerApp(ids="2")
+    app = ExplorerApp(ids="2, ")
     notices: list[str] = []
     async with running(app) as pilot:
         monkeypatch.setattr(app, "notify", lambda message, **kw: notices.append(message))
-        monkeypatch.setattr(app.session, "lookup", lambda parsed: 1 / 0)
+        monkeypatch.setattr(app.explorer.session, "lookup", lambda parsed: 1 / 0)
         await pilot.press("3")
         assert notices and "ZeroDivisionError" in notices[0]
         assert app.is_running
-        assert app.lookup.ids == (2,)
+        assert app.explorer.lookup.ids == (2,)
 
 
 async def test_spanish_interface() -> None:
@@ -204,23 +198,23 @@ async def test_typing_while_the_layer_is_created_is_looked_up_when_it_is_ready(m
     real = tui.core.session.EmbeddingSession
 
     class SlowSession(real):
-        def __init__(self, *args) -> None:
+        def __init__(self, *args, **kwargs) -> None:
             release.wait(10)
-            super().__init__(*args)
+            super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(tui.core.session, "EmbeddingSession", SlowSession)
     app = ExplorerApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"2, 3", "f2")
         await pilot.pause(0.3)
-        assert app.session is None
+        assert app.explorer.session is None
         assert not app.query_one(ToggleBar).value("freeze")  # nothing to freeze yet
         assert app.query_one("#loading").display and not app.query_one(MatrixView).display
         assert "creating the layer" in screen_text(app)
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.lookup.ids == (2, 3)
+        assert app.explorer.lookup.ids == (2, 3)
         assert app.query_one(MatrixView).marked_rows == {2, 3}
 
 
@@ -240,12 +234,12 @@ async def test_the_toggle_bar_works_by_keyboard_and_mouse() -> None:
         bar = app.query_one(ToggleBar)
         bar.focus()
         await pilot.press("right", "space")
-        assert bar.value("no_grad") and app.session.no_grad and app.lookup.no_grad
+        assert bar.value("no_grad") and app.explorer.session.no_grad and app.explorer.lookup.no_grad
         assert "[x] torch.no_grad()" in screen_text(app)
         await pilot.click(ToggleBar, offset=(3, 0))  # on "[ ] Freeze weight"
-        assert bar.value("freeze") and app.session.frozen
+        assert bar.value("freeze") and app.explorer.session.frozen
         await pilot.press("enter")  # the clicked switch is the chosen one now
-        assert not bar.value("freeze") and app.lookup.weight.requires_grad
+        assert not bar.value("freeze") and app.explorer.lookup.weight.requires_grad
 
 
 async def test_the_status_bar_keeps_long_messages_to_two_lines_above_the_keys() -> None:

@@ -2,23 +2,20 @@
 
 import pytest
 from textual.geometry import Region
-from textual.screen import Screen
 
 from tests.app.conftest import running
 from tui.app import ExplorerApp
 from tui.widgets.id_input import IdInput
 from tui.widgets.result_view import ResultView
+from tui.widgets.textual_internals import screen_layouts
 
 
 @pytest.mark.parametrize("size", [(160, 50), (80, 24)])
-async def test_a_typed_id_repaints_without_re_laying_out_the_screen(monkeypatch, size: tuple[int, int]) -> None:
-    layouts: list[Screen] = []
-    refresh_layout = Screen._refresh_layout
-    monkeypatch.setattr(Screen, "_refresh_layout", lambda self, *a, **k: layouts.append(self) or refresh_layout(self, *a, **k))
+async def test_a_typed_id_repaints_without_re_laying_out_the_screen(size: tuple[int, int]) -> None:
     app = ExplorerApp(ids="2, 3, 5")
     async with running(app, size=size) as pilot:  # at 80×24 the result grows past its panel, and back
-        layouts.clear()
-        await pilot.press(*", 1, 0, 4", *["backspace"] * 9)
+        with screen_layouts() as layouts:
+            await pilot.press(*", 1, 0, 4", *["backspace"] * 9)
         assert app.query_one(ResultView).text.count("\n") == 2  # back to three rows, after six
         assert layouts == []
 

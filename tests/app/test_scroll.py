@@ -3,8 +3,7 @@ shows where it is scrolled to in its last column."""
 
 import pytest
 
-from tui.widgets.matrix_view import scroll_top
-from tui.widgets.result_view import thumb
+from tui.widgets.scrolling import scroll_top, thumb
 
 
 @pytest.mark.parametrize(

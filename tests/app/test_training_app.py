@@ -1,7 +1,5 @@
 """The training lab at the keyboard: backward, the grad view, steps, undo, reset and the layer's options."""
 
-import subprocess
-import sys
 
 import torch
 from textual.widgets import Input, Select
@@ -20,10 +18,6 @@ from tui.widgets.toggle_bar import ToggleBar
 BOOK_IDS = [2, 3, 5, 1, 3]
 
 
-def book_layer(**options: object) -> torch.nn.Embedding:
-    torch.manual_seed(123)
-    return torch.nn.Embedding(6, 3, **options)
-
 
 def row_values(app: ExplorerApp, row: int) -> list[float]:
     """The numbers the matrix shows on `row` (the view is scrolled to the top)."""
@@ -38,7 +32,7 @@ async def press(app: ExplorerApp, pilot, *keys: str) -> None:
         await pilot.pause()
 
 
-async def test_backward_shows_where_the_gradient_goes() -> None:
+async def test_backward_shows_where_the_gradient_goes(book_layer) -> None:
     app = ExplorerApp(ids="2, 3, 5, 1, 3")
     async with running(app, (100, 30)) as pilot:
         await press(app, pilot, "f7")
@@ -58,13 +52,13 @@ async def test_backward_shows_where_the_gradient_goes() -> None:
         assert "grad=(6, 3)" in screen_text(app)
 
 
-async def test_gradients_accumulate_until_zero_grad() -> None:
+async def test_gradients_accumulate_until_zero_grad(book_layer) -> None:
     app = ExplorerApp(ids="2, 3, 5, 1, 3")
     async with running(app, (100, 30)) as pilot:
         await press(app, pilot, "f7", "f7")
         assert row_values(app, 3) == [4.0, 4.0, 4.0]
         await press(app, pilot, "f9")
-        assert app.session.layer.weight.grad is None
+        assert app.explorer.session.layer.weight.grad is None
         assert not app.query_one(ToggleBar).value("grad")  # nothing left to show
         assert row_values(app, 3) == [round(v, 4) for v in book_layer().weight[3].tolist()]
         assert "weight.grad is None again" in app.query_one(StatusBar).text
@@ -80,22 +74,22 @@ async def test_frozen_weight_and_no_grad_give_torchs_error_as_a_lesson() -> None
             assert status.has_class("-error") and torch_says in status.text
             assert isinstance(app.screen, MessageScreen)  # the whole lesson, which the status line would cut
             assert torch_says in app.screen.message and "torch refused backward()" in screen_text(app)
-            assert app.session.layer.weight.grad is None
+            assert app.explorer.session.layer.weight.grad is None
             await press(app, pilot, "escape", toggle)
         await press(app, pilot, "f7")  # trainable again, autograd on: it works
-        assert app.session.layer.weight.grad is not None
+        assert app.explorer.session.layer.weight.grad is not None
 
 
-async def test_step_marks_the_changed_rows_shows_before_and_after_and_undo_restores() -> None:
+async def test_step_marks_the_changed_rows_shows_before_and_after_and_undo_restores(book_layer) -> None:
     app = ExplorerApp(ids="2, 3, 5, 1, 3")
     async with running(app, (100, 30)) as pilot:
-        original = app.session.layer.weight.detach().clone()
+        original = app.explorer.session.layer.weight.detach().clone()
         await press(app, pilot, "f7", "f8")
         layer = book_layer()
         layer(torch.tensor(BOOK_IDS)).sum().backward()
         before = layer.weight.detach()[[1, 2, 3, 5]].clone()
         torch.optim.SGD(layer.parameters(), lr=0.1).step()
-        assert torch.equal(app.session.layer.weight.detach(), layer.weight.detach())
+        assert torch.equal(app.explorer.session.layer.weight.detach(), layer.weight.detach())
         matrix = app.query_one(MatrixView)
         assert not app.query_one(ToggleBar).value("grad")  # the weight, after the step
         assert "Δ×2 @1,4" in matrix.render_line(4).text and "Δ" not in matrix.render_line(1).text
@@ -105,12 +99,12 @@ async def test_step_marks_the_changed_rows_shows_before_and_after_and_undo_resto
         await pilot.press("backspace", "3")  # typing: the result of the new weight
         assert result.text == repr(layer(torch.tensor(BOOK_IDS)))
         await press(app, pilot, "ctrl+z")
-        assert torch.equal(app.session.layer.weight.detach(), original)
-        assert app.session.layer.weight.grad is not None  # back to just before the step
+        assert torch.equal(app.explorer.session.layer.weight.detach(), original)
+        assert app.explorer.session.layer.weight.grad is not None  # back to just before the step
         await press(app, pilot, "ctrl+z")
         assert "No SGD step to undo" in app.query_one(StatusBar).text
         await press(app, pilot, "f8", "ctrl+r")
-        assert torch.equal(app.session.layer.weight.detach(), original) and app.session.layer.weight.grad is None
+        assert torch.equal(app.explorer.session.layer.weight.detach(), original) and app.explorer.session.layer.weight.grad is None
 
 
 async def test_step_without_gradient_says_to_run_backward_first() -> None:
@@ -123,7 +117,7 @@ async def test_step_without_gradient_says_to_run_backward_first() -> None:
         assert "no gradient to show" in app.query_one(StatusBar).text
 
 
-async def test_view_key_switches_between_weight_and_grad() -> None:
+async def test_view_key_switches_between_weight_and_grad(book_layer) -> None:
     app = ExplorerApp(ids="2")
     async with running(app, (100, 30)) as pilot:
         await press(app, pilot, "f7", "ctrl+t")
@@ -133,7 +127,7 @@ async def test_view_key_switches_between_weight_and_grad() -> None:
         assert row_values(app, 2) == [1.0, 1.0, 1.0]
 
 
-async def test_options_set_loss_lr_and_rebuild_the_layer_with_padding_idx() -> None:
+async def test_options_set_loss_lr_and_rebuild_the_layer_with_padding_idx(book_layer) -> None:
     app = ExplorerApp(ids="2, 3, 5, 1, 3")
     async with running(app, (100, 34)) as pilot:
         await press(app, pilot, "ctrl+o")
@@ -151,8 +145,8 @@ async def test_options_set_loss_lr_and_rebuild_the_layer_with_padding_idx() -> N
         screen.query_one("#lr", Input).focus()
         await press(app, pilot, "enter")
         assert not isinstance(app.screen, OptionsScreen)
-        assert (app.loss, app.lr) == ("sqmean", 0.5)
-        assert app.session.layer.padding_idx == 3 and app.session.layer.sparse
+        assert (app.explorer.training.loss, app.explorer.training.lr) == ("sqmean", 0.5)
+        assert app.explorer.session.layer.padding_idx == 3 and app.explorer.session.layer.sparse
         assert row_values(app, 3) == [0.0, 0.0, 0.0]  # the padding row starts at zero
         assert "padding_idx=3, sparse=True" in app.query_one(StatusBar).text
         assert "Row 3 is padding_idx: it starts at zero and never receives gradient" in app.query_one(StatusBar).text
@@ -165,7 +159,7 @@ async def test_options_set_loss_lr_and_rebuild_the_layer_with_padding_idx() -> N
         assert "Row 3 is padding_idx" in app.query_one(StatusBar).text
         await press(app, pilot, "f8")
         torch.optim.SGD(layer.parameters(), lr=0.5).step()
-        assert torch.equal(app.session.layer.weight.detach(), layer.weight.detach())
+        assert torch.equal(app.explorer.session.layer.weight.detach(), layer.weight.detach())
 
 
 async def test_options_refuse_bad_values_and_keep_the_layer() -> None:
@@ -186,10 +180,10 @@ async def test_options_refuse_bad_values_and_keep_the_layer() -> None:
             assert expected in str(screen.query_one("#options-error").render())
             screen.query_one(f"#{field}", Input).value = {"lr": "0.1"}.get(field, "")
         await press(app, pilot, "escape")
-        assert app.session.spec.options == LayerOptions() and app.lr == 0.1
+        assert app.explorer.session.spec.options == LayerOptions() and app.explorer.training.lr == 0.1
 
 
-async def test_max_norm_lookup_changes_the_weight_and_says_which_rows() -> None:
+async def test_max_norm_lookup_changes_the_weight_and_says_which_rows(book_layer) -> None:
     app = ExplorerApp(options=LayerOptions(max_norm=1.0))
     async with running(app, (100, 30)) as pilot:
         await pilot.press(*"0, 1")
@@ -200,7 +194,7 @@ async def test_max_norm_lookup_changes_the_weight_and_says_which_rows() -> None:
         assert "Δ@1" in app.query_one(MatrixView).render_line(2).text
 
 
-async def test_padding_idx_at_launch_is_said() -> None:
+async def test_padding_idx_at_launch_is_said(book_layer) -> None:
     app = ExplorerApp(options=LayerOptions(padding_idx=-6))
     async with running(app) as pilot:
         assert row_values(app, 0) == [0.0, 0.0, 0.0]
@@ -224,14 +218,14 @@ async def test_big_dense_gradient_asks_first_and_can_go_sparse() -> None:
         assert isinstance(app.screen, ChoiceScreen)
         assert "154.4 MB" in screen_text(app)
         await press(app, pilot, "escape")
-        assert app.session.layer.weight.grad is None
+        assert app.explorer.session.layer.weight.grad is None
         await press(app, pilot, "f7", "s")
-        assert app.session.layer.sparse and app.session.layer.weight.grad.is_sparse
+        assert app.explorer.session.layer.sparse and app.explorer.session.layer.weight.grad.is_sparse
         assert app.query_one(ResultView).text.startswith("tensor(indices=tensor([[2, 3]]),")
         assert "rows 2, 3 received gradient; the other 50255 rows stayed exactly 0" in app.query_one(StatusBar).text
 
 
-async def test_copied_code_reproduces_the_trained_screen() -> None:
+async def test_copied_code_reproduces_the_trained_screen(run_scripts) -> None:
     app = ExplorerApp(ids="2, 3, 5, 1, 3", options=LayerOptions(scale_grad_by_freq=True))
     async with running(app, (100, 30)) as pilot:
         await press(app, pilot, "f7")
@@ -239,10 +233,10 @@ async def test_copied_code_reproduces_the_trained_screen() -> None:
         assert row_values(app, 3) == [1.0, 1.0, 1.0]  # 2 look-ups, divided by 2
         await press(app, pilot, "f8", "f7")
         await pilot.press("backspace", "4")
-        script = app.code_script()
+        script = app.explorer.code_script()
         assert "result.sum().backward()" in script and "optimizer.step()" in script
-        shown = [app.lookup.text, app.session.weight_text(), repr(app.session.layer.weight.grad)]
-        printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+        shown = [app.explorer.lookup.text, app.explorer.session.weight_text(), repr(app.explorer.session.layer.weight.grad)]
+        [printed] = run_scripts(script)
         assert printed == "\n".join(shown) + "\n"
 
 
@@ -256,7 +250,7 @@ async def test_command_palette_runs_the_lab_and_help_lists_its_keys() -> None:
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.session.layer.weight.grad is not None and app.query_one(ToggleBar).value("grad")
+        assert app.explorer.session.layer.weight.grad is not None and app.query_one(ToggleBar).value("grad")
         await pilot.press("f1")
         await pilot.pause()
         text = screen_text(app)

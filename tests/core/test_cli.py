@@ -7,22 +7,17 @@ import pytest
 import torch
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, env={"LANG": "C.UTF-8", "PATH": ""})
-
-
-def test_lookup_prints_weight_result_and_flags() -> None:
+def test_lookup_prints_weight_result_and_flags(cli, book_layer) -> None:
     done = cli("lookup", "2", "3", "5", "1")
     assert done.returncode == 0
-    torch.manual_seed(123)
-    layer = torch.nn.Embedding(6, 3)
+    layer = book_layer()
     assert repr(layer.weight) in done.stdout
     assert repr(layer(torch.tensor([2, 3, 5, 1]))) in done.stdout
     assert "grad_fn=<EmbeddingBackward0>  is_leaf=False" in done.stdout
     assert "layer.weight: Parameter=True  shape=(6, 3)  requires_grad=True  is_leaf=True  grad=None" in done.stdout
 
 
-def test_options_before_and_after_lookup() -> None:
+def test_options_before_and_after_lookup(cli) -> None:
     done = cli("--dim", "4", "lookup", "--dtype", "float64", "--no-grad", "[1, 0]")
     assert done.returncode == 0
     torch.manual_seed(123)
@@ -43,16 +38,23 @@ def test_options_before_and_after_lookup() -> None:
         (("--lang", "fr"), "invalid choice: 'fr'"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...], expected: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(cli, args: tuple[str, ...], expected: str) -> None:
     done = cli(*args)
-    assert done.returncode == 2
-    assert done.stdout == ""
+    assert (done.returncode, done.stdout) == (2, "")
     assert expected in done.stderr
     assert done.stderr.count("\n") == 1
-    assert "Traceback" not in done.stderr
 
 
-def test_spanish_messages() -> None:
+def test_a_real_process_refuses_bad_input_with_exit_2_and_no_traceback() -> None:
+    done = subprocess.run([sys.executable, "-m", "tui", "lookup", "7"], capture_output=True, text=True, env={"LANG": "C.UTF-8"})
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "embedding-explorer: ID 7 at position 0 (column 1) is out of range: valid IDs are 0..5. "
+        "torch says: IndexError: index out of range in self\n"
+    )
+
+
+def test_spanish_messages(cli) -> None:
     done = cli("--lang", "es", "lookup", "abc")
     assert done.returncode == 2
     assert "no es un ID de token" in done.stderr
@@ -65,24 +67,23 @@ def test_lookup_into_a_closed_pipe_is_quiet() -> None:
     assert done.stderr == ""
 
 
-def test_lookup_backward_and_step_print_grad_and_weight_as_torch() -> None:
+def test_lookup_backward_and_step_print_grad_and_weight_as_torch(cli, book_layer) -> None:
     done = cli("lookup", "2", "3", "5", "1", "3", "--backward", "sum", "--step", "0.1")
     assert done.returncode == 0, done.stderr
-    torch.manual_seed(123)
-    layer = torch.nn.Embedding(6, 3)
+    layer = book_layer()
     before = repr(layer.weight)
     layer(torch.tensor([2, 3, 5, 1, 3])).sum().backward()
     torch.optim.SGD(layer.parameters(), lr=0.1).step()
     grad_at = done.stdout.index("print(layer.weight.grad)\n" + repr(layer.weight.grad))
     assert done.stdout.index(before) < grad_at < done.stdout.index("print(layer.weight)\n" + repr(layer.weight))
     assert "rows with gradient: [1, 2, 3, 5]; rows exactly 0: 2" in done.stdout
+    assert "lr=0.1).step()  # rows changed: [1, 2, 3, 5]" in done.stdout
 
 
-def test_lookup_backward_with_layer_options() -> None:
+def test_lookup_backward_with_layer_options(cli, book_layer) -> None:
     done = cli("--sparse", "--padding-idx", "3", "lookup", "2", "3", "3", "--backward", "sqmean")
     assert done.returncode == 0, done.stderr
-    torch.manual_seed(123)
-    layer = torch.nn.Embedding(6, 3, padding_idx=3, sparse=True)
+    layer = book_layer(padding_idx=3, sparse=True)
     (layer(torch.tensor([2, 3, 3])) ** 2).mean().backward()
     assert repr(layer.weight.grad) in done.stdout
     assert "rows with gradient: [2]; rows exactly 0: 5" in done.stdout
@@ -99,7 +100,7 @@ def test_lookup_backward_with_layer_options() -> None:
         (("lookup", "2", "--backward", "mean"), "invalid choice: 'mean'"),
     ],
 )
-def test_bad_training_options_are_one_line_and_exit_2(args: tuple[str, ...], expected: str) -> None:
+def test_bad_training_options_are_one_line_and_exit_2(cli, args: tuple[str, ...], expected: str) -> None:
     done = cli(*args)
     assert (done.returncode, done.stdout) == (2, "")
     assert expected in done.stderr and done.stderr.count("\n") == 1

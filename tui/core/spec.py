@@ -55,6 +55,28 @@ class LayerOptions:
         return "".join(f", {name}={value!r}" for name, value in self.keywords().items())
 
 
+def learning_rate(lr: float | None) -> float:
+    """SGD's learning rate, if it is one: a finite number ≥ 0; else a `SpecError` saying so."""
+    if lr is None or not (math.isfinite(lr) and lr >= 0):
+        raise SpecError(Message("train.lr", {"value": lr}))
+    return lr
+
+
+def option_field(name: str, text: str, rows: int) -> float | int | None:
+    """A training option as typed in its field: `lr`, `padding_idx` or `max_norm` (empty: None); a
+    `SpecError` says what is wrong and what is valid."""
+    kind = int if name == "padding_idx" else float
+    text = text.strip()
+    try:
+        value = kind(text) if text else None
+    except ValueError:
+        raise SpecError(Message("options.not_number", {"name": name, "text": text})) from None
+    if name == "lr":
+        return learning_rate(value)
+    LayerOptions(**{name: value}).check(rows)
+    return value
+
+
 @dataclass(frozen=True)
 class LayerSpec:
     """The book's defaults: `torch.manual_seed(123); torch.nn.Embedding(6, 3)`."""

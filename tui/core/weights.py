@@ -9,7 +9,6 @@ message; nothing else escapes (the `tokenizers`/`safetensors` Rust code can rais
 
 from __future__ import annotations
 
-import json
 import math
 import pickle
 import zipfile
@@ -21,7 +20,7 @@ import numpy as np
 import torch
 
 from tui.core.messages import Message, MessageError
-from tui.core.spec import human_size
+from tui.core.spec import LayerOptions, LayerSpec, human_size
 
 FORMATS = (".safetensors", ".pt", ".pth", ".bin", ".npy", ".npz")
 # Where models keep their token embeddings, most specific first (the book's GPTModel: tok_emb).
@@ -98,6 +97,11 @@ class WeightFile:
     @property
     def nbytes(self) -> int:
         return self.tensor.numel() * self.tensor.element_size()
+
+    def spec(self, options: LayerOptions = LayerOptions()) -> LayerSpec:
+        """The layer `nn.Embedding.from_pretrained(tensor, **options)` makes of it."""
+        rows, cols = self.tensor.shape
+        return LayerSpec(rows, cols, dtype=str(self.tensor.dtype).removeprefix("torch."), options=options)
 
 
 @dataclass(frozen=True)
@@ -194,32 +198,16 @@ def _read_safetensors(path: Path) -> _Contents:
             infos.append(TensorInfo(key, shape, name, math.prod(shape) * itemsize))
 
     def load(key: str) -> torch.Tensor:
-        return _mapped_safetensor(path, key, next(info for info in infos if info.key == key))
+        """Over a private memory map of the file: pages are read when rows are looked at or looked up, so a
+        1 GB matrix costs the rows on screen, and training's writes stay in memory, never in the file."""
+        with safe_open(str(path), framework="pt") as file:
+            return file.get_tensor(key)
 
     def code(key: str) -> Code:
         opened = f'safe_open({str(path)!r}, framework="pt")'
         return Code(("from safetensors import safe_open",), f"{opened}.get_tensor({key!r})")
 
     return _Contents(infos, load, code)
-
-
-def _mapped_safetensor(path: Path, key: str, info: TensorInfo) -> torch.Tensor:
-    """The tensor over a private memory map of the file: pages are read when rows are looked at or looked
-    up, so a 1 GB matrix costs the rows on screen, not 1 GB (writes, as in training, stay in memory).
-
-    `safe_open` has checked the header (offsets inside the file, no overlaps); this reads where the data
-    starts, as the format defines it: an 8-byte little-endian header length, the JSON header, the data.
-    """
-    with path.open("rb") as file:
-        length = int.from_bytes(file.read(8), "little")
-        begin, end = json.loads(file.read(length))[key]["data_offsets"]
-    dtype = getattr(torch, info.dtype)
-    start = 8 + length + begin
-    if start % dtype.itemsize or end - begin != info.nbytes:  # not where a tensor of this type can start
-        raise WeightFileError(Message("weights.unreadable", {"path": path, "error": f"misaligned data for {key}"}))
-    storage = torch.UntypedStorage.from_file(str(path), shared=False, nbytes=path.stat().st_size)
-    tensor = torch.empty(0, dtype=dtype)
-    return tensor.set_(storage, start // dtype.itemsize, info.shape)
 
 
 def _read_npy(path: Path) -> _Contents:

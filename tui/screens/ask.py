@@ -13,12 +13,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from tui.core.text import printable
+from tui.screens.parses import Parses
 
 T = TypeVar("T")
 
 
 class AskScreen(ModalScreen[T | None], Generic[T]):
-    """`check` turns the typed text into the answer, or into the message that says what is wrong."""
+    """`parse` turns the typed text into the answer, or raises a `MessageError` that says what is wrong;
+    Enter answers, Escape cancels."""
 
     DEFAULT_CSS = """
     AskScreen { align: center middle; }
@@ -27,20 +29,19 @@ class AskScreen(ModalScreen[T | None], Generic[T]):
     """
     BINDINGS = [Binding("escape", "dismiss(None)", show=False)]
 
-    def __init__(self, prompt: str, check: Callable[[str], tuple[T | None, str | None]]) -> None:
+    def __init__(self, prompt: str, parse: Callable[[str], T], lang: str) -> None:
         super().__init__()
-        self._prompt = prompt
-        self._check = check
+        self._prompt, self._parse, self._lang = prompt, parse, lang
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(printable(self._prompt)))
-            yield Input(id="ask-input")
+            yield Input(id="ask-input", validators=[Parses(self._parse, self._lang)], validate_on=["submitted"])
             yield Static(id="ask-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        answer, problem = self._check(event.value.strip())
-        if problem is None:
-            self.dismiss(answer)
+        result = event.validation_result
+        if result is None or result.is_valid:
+            self.dismiss(self._parse(event.value.strip()))
         else:
-            self.query_one("#ask-error", Static).update(Text("✗ " + printable(problem)))
+            self.query_one("#ask-error", Static).update(Text("✗ " + printable(result.failure_descriptions[0])))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 
 from rich.table import Table
 from rich.text import Text
@@ -11,27 +11,25 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.commands import COMMANDS, OTHER_KEYS
 from tui.screens.panel import PanelScreen
 
 
 class HelpScreen(PanelScreen):
     BINDINGS = [Binding("f1,question_mark", "dismiss", show=False)]
 
-    def __init__(self, translate: Callable[[str], str]) -> None:
+    def __init__(self, title: str, close: str, keys: Sequence[tuple[str, str]], note: str) -> None:
+        """`keys`: (the keys, what they do); `close` says how to close the panel, `note` ends it."""
         super().__init__()
-        self._translate = translate
+        self._title, self._close, self._keys, self._note = title, close, keys, note
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for command in COMMANDS:
-            table.add_row(command.display, self._translate(command.help))
-        for keys, help_key in OTHER_KEYS:
-            table.add_row(keys, self._translate(help_key))
+        for keys, text in self._keys:
+            table.add_row(keys, text)
         with VerticalScroll() as scroll:
-            scroll.border_title = self._translate("help.title")
-            scroll.border_subtitle = self._translate("help.close")
+            scroll.border_title = self._title
+            scroll.border_subtitle = self._close
             yield Static(table)
-            yield Static(Text(self._translate("help.letters"), style="italic"))
+            yield Static(Text(self._note, style="italic"))

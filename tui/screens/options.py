@@ -4,9 +4,7 @@ valid; a wrong field says what is valid."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,20 +13,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from tui.core.explorer import Training
 from tui.core.history import LOSSES
-from tui.core.messages import Message
-from tui.core.spec import LayerOptions, SpecError
+from tui.core.messages import translate
+from tui.core.spec import LayerOptions, option_field
 from tui.core.text import printable
+from tui.screens.parses import Parses
 from tui.widgets.toggle_bar import Toggle, ToggleBar
 
-
-@dataclass(frozen=True)
-class Training:
-    """What the training keys use: the loss (a key of LOSSES), the learning rate, the layer's options."""
-
-    loss: str = "sum"
-    lr: float = 0.1
-    options: LayerOptions = LayerOptions()
+FIELDS = ("lr", "padding_idx", "max_norm")
 
 
 class OptionsScreen(ModalScreen[Training | None]):
@@ -48,9 +41,11 @@ class OptionsScreen(ModalScreen[Training | None]):
     """
     BINDINGS = [Binding("escape", "dismiss(None)", show=False)]
 
-    def __init__(self, current: Training, rows: int, translate: Callable[..., str]) -> None:
+    def __init__(self, current: Training, rows: int, lang: str) -> None:
+        """`rows`: the layer's, which padding_idx must index."""
         super().__init__()
-        self._current, self._rows, self.t = current, rows, translate
+        self._current, self._rows, self._lang = current, rows, lang
+        self.t = partial(translate, lang)
 
     def compose(self) -> ComposeResult:
         current, options = self._current, self._current.options
@@ -61,10 +56,11 @@ class OptionsScreen(ModalScreen[Training | None]):
                 yield Label(self.t("options.loss"), classes="label")
                 choices = [(Text(code), loss) for loss, code in LOSSES.items()]  # the choice shows as text, not colour
                 yield Select(choices, value=current.loss, allow_blank=False, compact=True, id="loss")
-            for name, value in (("lr", current.lr), ("padding_idx", options.padding_idx), ("max_norm", options.max_norm)):
+            for name, value in zip(FIELDS, (current.lr, options.padding_idx, options.max_norm), strict=True):
                 with Horizontal():
                     yield Label(self.t(f"options.{name}"), classes="label")
-                    yield Input("" if value is None else str(value), id=name, compact=True)
+                    check = Parses(partial(option_field, name, rows=self._rows), self._lang)
+                    yield Input("" if value is None else str(value), id=name, compact=True, validators=[check], validate_on=["submitted"])
             flags = ("scale_grad_by_freq", "sparse")
             on = {name for name in flags if getattr(options, name)}
             yield ToggleBar(tuple(Toggle(name, name) for name in flags), on, id="flags")
@@ -87,37 +83,14 @@ class OptionsScreen(ModalScreen[Training | None]):
             self.dismiss(None)
 
     def _apply(self) -> None:
-        try:
-            self.dismiss(self._read())
-        except ValueError as problem:
-            self.query_one("#options-error", Static).update(Text("✗ " + printable(str(problem))))
-
-    def _read(self) -> Training:
-        """The fields as a `Training`, or a ValueError whose text says what is wrong."""
-        loss = self.query_one("#loss", Select).value
-        lr = self._number("lr", float)
-        if lr is None or not (math.isfinite(lr) and lr >= 0):
-            raise ValueError(self._say(Message("train.lr", {"value": lr})))
-        options = LayerOptions(
-            self._number("padding_idx", int),
-            self._number("max_norm", float),
-            self.query_one("#flags", ToggleBar).value("scale_grad_by_freq"),
-            self.query_one("#flags", ToggleBar).value("sparse"),
-        )
-        try:
-            options.check(self._rows)
-        except SpecError as error:
-            raise ValueError(self._say(error.message)) from error
-        return Training(loss, lr, options)
-
-    def _number(self, name: str, kind: type) -> int | float | None:
-        text = self.query_one(f"#{name}", Input).value.strip()
-        if not text:
-            return None
-        try:
-            return kind(text)
-        except ValueError:
-            raise ValueError(f"{name}: " + self.t("options.not_number", text=text)) from None
-
-    def _say(self, message: Message) -> str:
-        return self.t(message.key, **message.params)
+        """Apply when every field is valid; else say what is wrong with the first one that is not."""
+        inputs = [self.query_one(f"#{name}", Input) for name in FIELDS]
+        for field in inputs:
+            result = field.validate(field.value)
+            if result is not None and not result.is_valid:
+                self.query_one("#options-error", Static).update(Text("✗ " + printable(result.failure_descriptions[0])))
+                return
+        lr, padding_idx, max_norm = (option_field(field.id, field.value, self._rows) for field in inputs)
+        flags = self.query_one("#flags", ToggleBar)
+        options = LayerOptions(padding_idx, max_norm, flags.value("scale_grad_by_freq"), flags.value("sparse"))
+        self.dismiss(Training(self.query_one("#loss", Select).value, lr, options))

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.core.view import Flags
 from tui.widgets.paint_style import PaintStyle
 from tui.widgets.wrap import Piece, strip, wrap
-
-if TYPE_CHECKING:  # the session imports torch, which the first frame must not wait for
-    from tui.core.session import Lookup
 
 TITLE = Style(bold=True, underline=True)
 NAME = Style(dim=True)
@@ -36,11 +32,11 @@ class FlagsView(PaintStyle, Widget):
         self._groups: tuple[Piece, ...] = ()  # one piece per title and per flag; a title starts a line
         self._wrapped: tuple[int, list[Line]] = (-1, [])  # the lines at one width
 
-    def show(self, lookup: Lookup, result_label: str, weight_label: str) -> None:
+    def show(self, flags: Flags) -> None:
         groups = tuple(
             piece
-            for title, flags in ((result_label, lookup.flags()), (weight_label, lookup.weight.flags()))
-            for piece in (((title, TITLE),), *(((f"{name}=", NAME), (str(value), VALUE)) for name, value in flags))
+            for title, group in flags
+            for piece in (((title, TITLE),), *(((f"{name}=", NAME), (value, VALUE)) for name, value in group))
         )
         if groups == self._groups:  # typing changes IDs far more often than flags
             return

@@ -1,33 +1,47 @@
-"""The token-ID input."""
+"""The token-ID input (or text, in text mode)."""
 
 from __future__ import annotations
 
-from textual.geometry import Region
-from textual.reactive import Reactive
-from textual.widgets import Input
-from textual.widgets.input import Selection
+from collections.abc import Callable
 
-from tui.widgets.fixed_extent import FixedExtent
+from tui.core.view import InputPane
+from tui.widgets.textual_internals import TextLineInput
 
 
-class IdInput(FixedExtent, Input):
-    """Textual's Input, with two changes to what one typed key repaints.
+class IdInput(TextLineInput):
+    """Calls `edited(value, cursor)` once per key, after the text and the cursor have both settled (a
+    typed character changes the value, then the cursor). A direct call rather than a message, still
+    inside the key's own handling: the key and what it looks up are painted in the same frame."""
 
-    Its virtual size follows its text on every key: full width and three rows here, so a key repaints
-    the input instead of re-laying out the screen (FixedExtent). And a key repaints the text line
-    alone: Input's `value` and `selection` repaint the whole widget, so the frame and its title were
-    drawn again on every key, about a third of the input's share of the frame. A change of style (focus)
-    still repaints all of it.
-    """
+    _pending = False  # a call is scheduled
 
-    value: Reactive[str] = Reactive("", init=False, repaint=False)
-    selection: Reactive[Selection] = Reactive(Selection.cursor(0), repaint=False)
+    def __init__(self, edited: Callable[[str, int], None], value: str, placeholder: str, *, id: str | None = None) -> None:
+        self._edited = edited
+        super().__init__(value, placeholder, id=id, select_on_focus=False)
 
     def watch_value(self) -> None:
-        self._repaint_text()
+        super().watch_value()
+        self._changed()
 
     def watch_selection(self) -> None:
-        self._repaint_text()
+        super().watch_selection()
+        self._changed()
 
-    def _repaint_text(self) -> None:
-        self.refresh(Region(0, 0, self.content_size.width, 1))
+    def _changed(self) -> None:
+        if not self._pending:
+            self._pending = True
+            self.call_next(self._settled)
+
+    def _settled(self) -> None:
+        self._pending = False
+        self._edited(self.value, self.cursor_position)
+
+    def show(self, pane: InputPane) -> None:
+        """The explorer's text (which it may have changed: pasted line breaks, the other mode), its labels."""
+        if self.border_title != pane.title:
+            self.border_title = pane.title
+        if self.placeholder != pane.placeholder:
+            self.placeholder = pane.placeholder
+        if self.value != pane.value:
+            self.value = pane.value
+            self.cursor_position = pane.cursor

@@ -6,7 +6,6 @@ busy animation here would slow it down.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from rich.text import Text
@@ -20,12 +19,12 @@ class LoadingPanel(Static):
     LoadingPanel { height: 3; padding: 0 2; margin: 1 0; }
     """
 
-    def __init__(self, title: str, step: Callable[[float], str], *, id: str | None = None) -> None:
+    def __init__(self, title: str, step: Callable[[], str], *, id: str | None = None) -> None:
+        """`step`: the line under the title (the step, the seconds so far)."""
         super().__init__(id=id)
         self._title = title
-        self._step = step  # seconds since the start → the line under the title
+        self._step = step
         self._frame = 0
-        self._started = time.perf_counter()
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(0.25, self._tick)
@@ -34,7 +33,7 @@ class LoadingPanel(Static):
     def _tick(self) -> None:
         self._frame += 1
         spinner = SPINNER[self._frame % len(SPINNER)]
-        self.update(Text(f"{self._title}\n{spinner} {self._step(time.perf_counter() - self._started)}"), layout=False)
+        self.update(Text(f"{self._title}\n{spinner} {self._step()}"), layout=False)
 
     def stop(self) -> None:
         """The layer exists (or failed): the panel leaves the screen and the DOM."""

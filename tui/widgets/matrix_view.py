@@ -1,7 +1,7 @@
 """The weight matrix on Textual's Line API: only visible cells are ever formatted.
 
 A DataTable keeps a Python object per cell and renders whole rows, which takes minutes and gigabytes
-at GPT-2 size (see DESIGN.md). Here `render_line` slices the visible columns of one row from a numpy
+at GPT-2 size (ARCHITECTURE.md). Here `render_line` slices the visible columns of one row from a numpy
 view, and finished lines are cached by everything that changes them. The header row and the label
 column stay put while the body scrolls. Looked-up rows carry a `▶` marker, their positions, and a
 bold reverse style, so they stand out without colour.
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -24,10 +24,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.core.view import MatrixPane, RowSource
 from tui.widgets.paint_style import PaintStyle
-
-if TYPE_CHECKING:
-    import numpy as np
+from tui.widgets.scrolling import scroll_top
 
 CELL_WIDTH = 10  # " " + 9 characters: "-999.9999" or "-1.23e+05"
 POSITIONS_WIDTH = 10  # "×3 @1,4,7…"
@@ -35,29 +34,11 @@ TOKEN_WIDTH = 14  # "␣hello", "[CLS]", "##ing": long tokens end in "…"
 MARKER = "▶ "
 
 
-class RowSource(Protocol):
-    """What the view reads: a shape, and float row slices (tui.core.session.WeightRows)."""
-
-    rows: int
-    cols: int
-
-    def row(self, row: int, start: int, stop: int) -> np.ndarray: ...
-
-
 def format_cell(value: float) -> str:
     """A value at torch's print precision, 9 characters wide."""
     if -1000 < value < 10000:
         return f"{value:9.4f}"
     return f"{value:9.2e}"
-
-
-def scroll_top(row: int, top: int, visible: int) -> int | None:
-    """The new first visible row that brings `row` on screen with the least scrolling; None if it is there."""
-    if row < top:
-        return row
-    if row >= top + visible:
-        return row - visible + 1
-    return None
 
 
 def fit(text: str, width: int) -> str:
@@ -130,8 +111,26 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._token: Callable[[int], str | None] | None = None  # a row's token, from a vocabulary
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._shown_row = 0  # the row the view keeps on screen
+        self._version = -1  # the source's values as formatted in the cached lines
 
     # -- data --------------------------------------------------------------------------------
+    def show(self, pane: MatrixPane) -> None:
+        """Show what the pane says; only what differs from what is shown is drawn again."""
+        title = str(self.border_title or "")
+        if title != pane.title:
+            self.border_title = Text(pane.title)  # literal: a shape such as [6, 3] is not markup
+        source = self._source
+        if source is None or (source.rows, source.cols) != (pane.rows.rows, pane.rows.cols):
+            self.set_source(pane.rows)
+        elif source is not pane.rows or self._version != pane.version:
+            self.set_values(pane.rows)
+        self._version = pane.version
+        if self._token != pane.tokens:  # a bound method: equal when of the same vocabulary
+            self.set_tokens(pane.tokens)
+        self.set_marks(pane.positions, pane.prefixes)
+        if pane.follow is not None:
+            self.show_row(pane.follow)
+
     def set_source(self, source: RowSource) -> None:
         """Show a new matrix (rows × cols)."""
         self._source = source

@@ -1,13 +1,13 @@
-"""The lookup result exactly as `print(layer(torch.tensor(ids)))` prints it.
+"""The lookup result exactly as `print(layer(torch.tensor(ids)))` prints it (or the gradient, or a step's
+rows before and after).
 
-On the Line API like the matrix: a new result repaints the visible lines and nothing else (no child
+On the Line API like the matrix: a new result repaints the lines that changed and nothing else (no child
 widget to lay out, and no screen layout: its size is set by CSS, not by the text).
 
-It draws its own vertical scroll indicator in its last column instead of Textual's scrollbar. That
-scrollbar is a widget of its own: it came and went as the result grew past the panel, each time
-re-laying out the screen (and shifting the text), and it re-rendered on every typed ID (at 80×24, as
-much CPU as the rest of the result). The indicator is part of the lines it marks; the wheel, the keys
-and the follow-the-cursor scrolling work as before.
+It draws its own vertical scroll indicator in its last column instead of Textual's scrollbar, which is a
+widget of its own: it would come and go as the result grows past the panel, each time re-laying out the
+screen and shifting the text, and it would render again on every typed ID. The wheel and the keys scroll
+the result as usual.
 """
 
 from __future__ import annotations
@@ -18,23 +18,14 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.widgets.fixed_extent import FixedExtent
-from tui.widgets.matrix_view import scroll_top
+from tui.core.view import ResultPane
 from tui.widgets.paint_style import PaintStyle
+from tui.widgets.scrolling import scroll_top, thumb
+from tui.widgets.textual_internals import FixedExtent
 
 _STALE = Style(dim=True)
 THUMB, TRACK = "█", "│"  # different shapes, so the position reads without colour too
 INDICATOR = 1  # columns kept for the indicator
-
-
-def thumb(visible: int, total: int, top: int) -> range:
-    """The indicator lines that stand for the visible part of `total` lines scrolled to `top` (empty:
-    everything is visible)."""
-    if total <= visible:
-        return range(0)
-    size = max(1, round(visible * visible / total))
-    start = round(top * (visible - size) / (total - visible))
-    return range(start, start + size)
 
 
 class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
@@ -57,7 +48,16 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
         self._painting: tuple[int, range] | None = None  # the text width and the thumb, during a paint
         self._shown_line: int | None = None  # the line show_line keeps in view, also when the panel is resized
 
-    def show(self, text: str, stale: bool = False) -> None:
+    def show(self, pane: ResultPane) -> None:
+        """A new kind of text (the title says which) starts at its top; the line to follow comes into view."""
+        if self.border_title != pane.title:
+            self.border_title = pane.title
+            self.scroll_home(animate=False, immediate=True)
+        self._show_text(pane.text, pane.stale)
+        if pane.follow is not None:
+            self.show_line(pane.follow)
+
+    def _show_text(self, text: str, stale: bool) -> None:
         """Show `text`; a stale result (the input is currently invalid) is dimmed, not hidden.
 
         Only the lines from the first one that differs are repainted (a new ID changes the end of the

@@ -6,7 +6,7 @@ text and never re-lays out the screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -15,8 +15,6 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.commands import COMMANDS
-from tui.core.text import printable
 from tui.widgets.paint_style import PaintStyle
 from tui.widgets.wrap import Piece, strip, words, wrap
 
@@ -33,19 +31,18 @@ class StatusBar(PaintStyle, Widget):
     StatusBar > .status-bar--key { text-style: bold reverse; }
     """
 
-    def __init__(self, translate: Callable[[str], str], *, id: str | None = None) -> None:
+    def __init__(self, keys: Sequence[tuple[str, str]], *, id: str | None = None) -> None:
+        """`keys`: (key, label) in the order they are shown, cropped on the right when the terminal is narrow."""
         super().__init__(id=id)
         self._text = ""
         self._error = False
         self._wrapped: tuple[str, int, list[list[Piece]]] = ("", -1, [])
-        self._keys = [
-            *((f" {command.display.split()[0]} ", f" {translate(command.label)} ") for command in COMMANDS),
-            (" ^P ", " …"),
-        ]
+        self._keys = [*((f" {key} ", f" {label} ") for key, label in keys), (" ^P ", " …")]
 
     def show(self, message: str, error: bool = False) -> None:
-        """Errors carry a ✗ so they read as errors without colour; the text is shown literally."""
-        text = ("✗ " if error else "") + printable(message)
+        """Errors carry a ✗ so they read as errors without colour; the text is shown literally (it is
+        printable already: no control characters)."""
+        text = ("✗ " if error else "") + message
         if (text, error) != (self._text, self._error):
             self._text, self._error = text, error
             self.set_class(error, "-error")

@@ -62,10 +62,12 @@ class ToggleBar(PaintStyle, Widget, can_focus=True):
     def value(self, name: str) -> bool:
         return name in self._on
 
-    def set_value(self, name: str, on: bool) -> None:
-        """Show a switch as the layer has it (a new layer), without saying it was flipped."""
-        self._on = self._on | {name} if on else self._on - {name}
-        self.refresh()
+    def show(self, on: frozenset[str], enabled: bool = True) -> None:
+        """Show the switches as the layer has them, without saying they were flipped."""
+        if on != self._on:
+            self._on = set(on)
+            self.refresh()
+        self.disabled = not enabled
 
     def flip(self, name: str) -> None:
         """Flip a switch and say so (the app applies it to the layer)."""

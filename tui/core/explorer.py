@@ -1,0 +1,579 @@
+"""The explorer: everything the app shows and does, without a screen.
+
+One object owns the state: the layer session, the input as typed and as parsed, the last good lookup,
+the mode (IDs or text), the vocabulary and tokenizer, the training lab's settings and what it shows, the
+status line, and the jobs in flight. Each action is a method that returns the `View` to show
+(`tui.core.presenter` makes it). The TUI routes keys here and renders the views; `embedding-explorer
+lookup` runs the same actions and prints.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from tui.core import presenter
+from tui.core.code import reproduce_script
+from tui.core.history import LOSSES
+from tui.core.jobs import Failed, Job, LayerMade, Outcome, SeveralFound, Trained
+from tui.core.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
+from tui.core.parse import IdError, ParsedIds, append_id, parse_ids
+from tui.core.spec import LayerOptions, LayerSpec, human_size
+from tui.core.text import single_line
+from tui.core.view import Code, Dialog, Notice, Pick, Question, View
+
+if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
+    from tui.core.session import EmbeddingSession, Lookup, StepReport
+    from tui.core.tokenizer import TextTokenizer, Tokens
+    from tui.core.vocab import Vocab
+    from tui.core.weights import WeightFile
+
+DENSE_WARNING = 50257 * 768  # from GPT-2's size on, a dense weight.grad is worth a question first
+LESSONS = {"train.frozen", "train.no_graph", "train.torch_refused"}  # torch's refusals: the whole lesson in a panel
+NO_IDS = ParsedIds((), ())
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the explorer starts from: the layer (a seeded spec, or a weight file's tensor), its toggles,
+    the first input, the language, the row labels and the tokenizer."""
+
+    spec: LayerSpec
+    weights: WeightFile | None = None
+    frozen: bool | None = None  # None: torch's default, trainable when seeded and frozen from a file
+    no_grad: bool = False
+    ids: str = ""
+    lang: str = "en"
+    vocab: Vocab | None = None
+    tokenizer: TextTokenizer | None = None
+
+    @classmethod
+    def of(
+        cls,
+        vocab_size: int = 6,
+        dim: int = 3,
+        seed: int = 123,
+        dtype: str = "float32",
+        ids: str = "",
+        lang: str | None = None,
+        freeze: bool | None = None,
+        no_grad: bool = False,
+        weights: WeightFile | None = None,
+        vocab: Vocab | None = None,
+        tokenizer: TextTokenizer | None = None,
+        options: LayerOptions | None = None,
+    ) -> Setup:
+        """From keywords (the app's and the CLI's); raises `SpecError` for a layer torch would refuse.
+        With `weights`, the size and dtype are the file's. `vocab` defaults to the tokenizer's."""
+        lang = resolve_lang(lang)
+        if lang not in LANGUAGES:
+            raise ValueError(translate("en", "spec.lang", value=lang, choices=", ".join(LANGUAGES)))
+        options = options or LayerOptions()
+        spec = weights.spec(options) if weights is not None else LayerSpec(vocab_size, dim, seed, dtype, options)
+        spec.check()
+        if vocab is None and tokenizer is not None:
+            vocab = tokenizer.vocab
+        return cls(spec, weights, freeze, no_grad, single_line(ids), lang, vocab, tokenizer)
+
+
+@dataclass(frozen=True)
+class Training:
+    """What the training keys use: the loss (a key of LOSSES), the learning rate, the layer's options."""
+
+    loss: str = "sum"
+    lr: float = 0.1
+    options: LayerOptions = LayerOptions()
+
+
+class Explorer:
+    def __init__(self, setup: Setup) -> None:
+        self.setup = setup  # what the first layer is made from
+        self.lang = setup.lang
+        self.session: EmbeddingSession | None = None  # set once torch has built the layer
+        self.vocab, self.tokenizer = setup.vocab, setup.tokenizer
+        # the input
+        self.text = setup.ids
+        self.cursor = len(setup.ids)
+        self.text_mode = False
+        self.tokens: Tokens | None = None  # the text cut into tokens (text mode)
+        self.typed: ParsedIds | None = None  # the input's IDs, None while they cannot be looked up
+        self.problem: Message | None = None  # what is wrong with the input
+        self.lookup: Lookup | None = None  # the last good lookup, kept while the input is invalid
+        self._kept = {True: "", False: ""}  # what the input held in the other mode
+        # the training lab
+        self.training = Training(options=setup.spec.options)
+        self.grad_view = False  # the matrix shows weight.grad
+        self.step_shown: StepReport | None = None  # a step's rows, before and after, until the input changes
+        self.changed: tuple[int, ...] = ()  # rows the last step (or a max_norm lookup) changed
+        self.marked: dict[int, str] = {}  # rows marked Δ (changed) or ∇ (with gradient)
+        # the status line and the jobs
+        self.message: Message | None = None  # the last thing said
+        self.error = False
+        self.jobs: list[Job] = []  # running
+        self._generation = 0
+        self._read()
+
+    def t(self, key: str, **params: object) -> str:
+        """The catalog text for `key` in the explorer's language."""
+        return translate(self.lang, key, **params)
+
+    def view(self, job: Job | None = None, dialog: Dialog | None = None, follow: bool = False) -> View:
+        """What the panels show now; `follow`: bring the ID under the input's cursor into view."""
+        return presenter.present(self, job, dialog, follow)
+
+    @property
+    def spec(self) -> LayerSpec:
+        """The layer shown, or the one being made."""
+        return self.session.spec if self.session else self.setup.spec
+
+    @property
+    def weights(self) -> WeightFile | None:
+        return self.session.weights if self.session else self.setup.weights
+
+    @property
+    def busy(self) -> Job | None:
+        """The job using the layer on screen: lookups, toggles and training wait for it."""
+        return next((job for job in self.jobs if job.session is not None and job.session is self.session), None)
+
+    @property
+    def creating(self) -> Job | None:
+        """The job making the first layer, while there is none."""
+        return next((job for job in self.jobs if job.action == "create"), None) if self.session is None else None
+
+    @property
+    def loading(self) -> bool:
+        """No layer yet, and it is being made (or about to be): not once making it failed."""
+        return self.session is None and (self._generation == 0 or self.creating is not None)
+
+    # -- jobs ------------------------------------------------------------------------------
+    def _start(self, action: str, work: Callable[[Job], Outcome], *, session: EmbeddingSession | None, replaces_layer: bool) -> View:
+        if replaces_layer:
+            self._generation += 1
+        job = Job(action, self._generation, work, session, replaces_layer)
+        self.jobs.append(job)
+        return self.view(job=job)
+
+    def finish(self, job: Job, outcome: Outcome) -> View:
+        """Install what a job made, unless a newer layer was asked for since: then it is dropped."""
+        self.jobs.remove(job)
+        current = job.generation == self._generation and (job.session is None or job.session is self.session)
+        if not current:
+            return self.view()
+        if isinstance(outcome, Failed):
+            return self._failed(job, outcome.message)
+        if isinstance(outcome, SeveralFound):
+            return self._several(outcome)
+        if isinstance(outcome, LayerMade):
+            return self._install(outcome)
+        return self._trained(outcome)
+
+    def settle(self, view: View) -> View:
+        """Run the view's jobs here, one after another, and return the view they leave (no worker: the CLI)."""
+        while view.job is not None:
+            view = self.finish(view.job, view.job.run())
+        return view
+
+    def progress(self) -> View:
+        """While a job has the layer: what it is doing, and for how long."""
+        job = self.busy
+        if job is not None:
+            self._say(Message("train.working", {"action": self.t(f"key.{job.action}"), "seconds": job.seconds}))
+        return self.view()
+
+    def loading_line(self) -> str:
+        """While the first layer is made: the step it is at, and the seconds so far."""
+        job = self.creating
+        if job is None or not job.stage:
+            return ""
+        step = self.t(job.stage, size=human_size(self.spec.nbytes))
+        return self.t("weight.loading_elapsed", step=step, seconds=job.seconds)
+
+    def _failed(self, job: Job, message: Message) -> View:
+        if job.session is not None:  # a refused training action may still have renormalised rows (max_norm)
+            self._relook()
+        self._say(message, error=True)
+        if job.action == "open":
+            return self.view(dialog=Notice(self.t("open.failed"), message.render(self.lang)))
+        if message.key in LESSONS:
+            return self.view(dialog=Notice(self.t("train.refused"), message.render(self.lang)))
+        return self.view()
+
+    # -- the layer -------------------------------------------------------------------------
+    def start(self) -> View:
+        """Make the first layer (importing torch first); typing is parsed meanwhile."""
+        setup = self.setup
+
+        def create(job: Job) -> Outcome:
+            job.stage = "weight.loading_step.import"
+            from tui.core.session import EmbeddingSession
+
+            job.stage = "weight.loading_step.create"
+            session = EmbeddingSession(setup.spec, setup.weights, frozen=setup.frozen, no_grad=setup.no_grad)
+            return LayerMade(session, setup.vocab, setup.tokenizer)
+
+        return self._start("create", create, session=None, replaces_layer=True)
+
+    def open(self, path: str, key: str | None = None) -> View:
+        """Open a weight file, and the vocabulary and tokenizer beside it. The layer on screen stays until
+        the file's is ready, and for good when the file cannot give one."""
+
+        def open_file(job: Job) -> Outcome:
+            from tui.core.session import EmbeddingSession
+            from tui.core.tokenizer import beside
+            from tui.core.vocab import VocabError
+            from tui.core.weights import SeveralTensors, open_weights
+
+            try:
+                weights = open_weights(path, key)
+            except SeveralTensors as several:
+                return SeveralFound(path, tuple((info.key, info.describe()) for info in several.candidates))
+            try:
+                vocab, tokenizer, problem = *beside(weights.path), None
+            except VocabError as error:
+                vocab, tokenizer, problem = None, None, error.message
+            return LayerMade(EmbeddingSession(weights.spec(), weights), vocab, tokenizer, problem=problem)
+
+        self._say(Message("open.opening", {"path": path}))
+        return self._start("open", open_file, session=None, replaces_layer=True)
+
+    def path_to_open(self, text: str) -> str:
+        """A path typed to open (F6): anything but nothing; the file itself is judged when it is opened."""
+        if not text:
+            raise MessageError(Message("open.empty"))
+        return text
+
+    def _several(self, found: SeveralFound) -> View:
+        self._say(Message("open.pick", {"count": len(found.candidates)}))
+        prompt = self.t("open.pick", count=len(found.candidates))
+        return self.view(dialog=Pick(prompt, found.candidates, lambda key: self.open(found.path, key) if key else self.view()))
+
+    def _install(self, made: LayerMade) -> View:
+        """Show a new layer: the IDs typed so far are looked up in it."""
+        if self.text_mode and made.tokenizer is None:
+            self.toggle_text()  # back to IDs while the old tokenizer is still there
+        self.session, self.vocab, self.tokenizer = made.session, made.vocab, made.tokenizer
+        self.training = replace(self.training, options=made.session.spec.options)
+        self.grad_view, self.step_shown, self.changed = False, None, ()
+        self.lookup = None
+        self._read()
+        self._look_up()
+        self._remark()
+        if made.message is not None:
+            self._say(made.message)
+        elif made.problem is not None:
+            self._say(made.problem, error=True)
+        else:
+            self._greet()
+        if made.then == "backward":
+            return self.backward()
+        return self.view(follow=True)
+
+    def _greet(self) -> None:
+        """What a new layer says first: its vocabulary, or its padding row."""
+        padding, vocab = self.session.layer.padding_idx, self.vocab
+        if vocab is not None and len(vocab) != self.spec.vocab_size:
+            self._say(Message("vocab.size_mismatch", {"tokens": len(vocab), "rows": self.spec.vocab_size}), error=True)
+        elif vocab is not None:
+            self._say(Message("vocab.loaded", {"path": vocab.path.name, "tokens": len(vocab)}))
+        elif padding is not None:
+            self._say(Message("train.padding_init", {"row": padding}))
+
+    # -- typing ----------------------------------------------------------------------------
+    def edit(self, value: str, cursor: int) -> View:
+        """The input now holds `value` with the cursor at `cursor`: parse, look up, show."""
+        clean = single_line(value)  # pasted line breaks and control characters
+        self.cursor = min(cursor, len(clean))
+        if clean != self.text:
+            self.text = clean
+            self.step_shown = None  # a step's before and after give way to the new lookup
+            self._read()
+            self._look_up()
+        return self.view(follow=True)
+
+    def _read(self) -> None:
+        """The input's IDs (typed, or the tokenizer's for the text), or what is wrong with them."""
+        try:
+            if self.text_mode:
+                self.tokens = self.tokenizer.encode(self.text)
+                parsed = self.tokens.parsed
+            else:
+                parsed = parse_ids(self.text)
+            if self.session is not None:
+                self.session.check_range(parsed)
+        except IdError as error:
+            self.typed, self.problem = None, error.message
+            return
+        self.typed, self.problem = parsed, None
+
+    def _look_up(self) -> None:
+        """Look the typed IDs up, unless they are what is shown (a comma or a space changes nothing)."""
+        session, typed = self.session, self.typed
+        if session is None or typed is None or self.busy:
+            return  # the IDs are looked up once the layer is there
+        if self.lookup is None or typed.ids != self.lookup.ids:
+            self.lookup = session.lookup(typed)
+            if self.lookup.renormed:
+                self.changed = self.lookup.renormed
+                self._remark()
+                max_norm = session.spec.options.max_norm
+                self._say(Message("train.renormed", {"max_norm": max_norm, "rows": presenter.rows_text(self.lookup.renormed)}))
+                return
+        self._say(presenter.input_message(self))
+
+    def _relook(self) -> None:
+        """The weight or its flags changed: look the same IDs up again."""
+        self.lookup = None
+        self._read()
+        self._look_up()
+
+    def toggle_text(self) -> View:
+        """Switch the input between IDs and text; back in IDs, it holds the IDs the text gave."""
+        if self.tokenizer is None:
+            self._say(Message("tokenizer.needed"), error=True)
+            return self.view()
+        self._kept[self.text_mode] = self.text
+        if self.text_mode and self.tokens is not None:
+            self._kept[False] = ", ".join(map(str, self.tokens.ids))
+        self.text_mode = not self.text_mode
+        self.text = self._kept[self.text_mode]
+        self.cursor = len(self.text)
+        self._relook()
+        return self.view(follow=True)
+
+    def append_id(self, row: int) -> View:
+        """Add a row's ID to the end of the input (Enter on a matrix row)."""
+        if self.text_mode:
+            self.toggle_text()
+        text = append_id(self.text, row)
+        return self.edit(text, len(text))
+
+    # -- toggles ---------------------------------------------------------------------------
+    def set_toggle(self, name: str, on: bool) -> View:
+        """freeze, no_grad or grad; refused (and shown as it is) while there is no layer or a job has it."""
+        session = self.session
+        if session is None or self.busy:
+            return self.view()
+        if name == "grad":
+            return self._show_grad(on)
+        if name == "freeze":
+            session.set_frozen(on)
+            key = "toggle.freeze_on" if on else "toggle.freeze_off"
+        else:
+            session.no_grad = on
+            key = "toggle.no_grad_on" if on else "toggle.no_grad_off"
+        self._relook()
+        self._say(Message(key))
+        return self.view()
+
+    def toggle(self, name: str) -> View:
+        """Flip a switch (F2, F3, Ctrl+T)."""
+        if self.session is None:
+            return self.view()
+        on = {"freeze": self.session.frozen, "no_grad": self.session.no_grad, "grad": self.grad_view}[name]
+        return self.set_toggle(name, not on)
+
+    def _show_grad(self, on: bool) -> View:
+        if on and self.session.grad is None:
+            self._say(Message("train.grad_none"), error=True)
+            return self.view()
+        self.grad_view = on
+        self._remark()
+        self._say(Message("train.view_grad" if on else "train.view_weight"))
+        return self.view()
+
+    def _remark(self) -> None:
+        """Rows marked ∇ in the grad view (they have gradient), Δ otherwise (the last change moved them)."""
+        grad = self.session.grad if self.session else None
+        self.grad_view = self.grad_view and grad is not None
+        self.marked = dict.fromkeys(grad.rows, "∇") if self.grad_view else dict.fromkeys(self.changed, "Δ")
+
+    # -- finding rows ----------------------------------------------------------------------
+    def row_of_id(self, text: str) -> int:
+        """The row of a typed token ID; a `MessageError` says what is valid."""
+        last = self.spec.vocab_size - 1
+        if text.isdigit() and int(text) <= last:
+            return int(text)
+        raise MessageError(Message("goto.invalid", {"text": text, "last": last}))
+
+    def row_of_token(self, text: str) -> int:
+        """The row of a token typed as text (see `Vocab.find`); a `MessageError` when there is none."""
+        found = self.vocab.find(text) if self.vocab and text else None
+        if found is None:
+            raise MessageError(Message("find.none", {"text": text}))
+        return found
+
+    def go_to(self, row: int) -> View:
+        self._say(Message("status.row", {"row": row}))
+        return self.view()
+
+    def find_refused(self) -> View | None:
+        """Why finding a token cannot start (no vocabulary); None when it can."""
+        if self.vocab is not None:
+            return None
+        self._say(Message("find.no_vocab"), error=True)
+        return self.view()
+
+    # -- copy as code ----------------------------------------------------------------------
+    def code_script(self) -> str | None:
+        """The script that prints what the screen shows; None before the first lookup."""
+        session, lookup = self.session, self.lookup
+        if session is None or lookup is None:
+            return None
+        code = session.weights.code if session.weights else None
+        return reproduce_script(session.spec, lookup.ids, session.frozen, session.no_grad, code, session.history)
+
+    def copy_code(self) -> View:
+        """The script, to copy and to show (not while a job has the layer: it would describe a layer in flux)."""
+        if (refused := self._refusal()) is not None:
+            return refused
+        script = self.code_script()
+        if script is None:
+            return self.view()
+        return self.view(dialog=Code(self.t("copy.title"), self.t("copy.done"), script))
+
+    # -- the training lab ------------------------------------------------------------------
+    def _refusal(self) -> View | None:
+        """Why a training action cannot start now; None when it can."""
+        if self.session is None:
+            return self.view()
+        if self.busy:
+            self._say(Message("train.busy"), error=True)
+            return self.view()
+        return None
+
+    def _train(self, action: str, work: Callable[[EmbeddingSession], Trained]) -> View:
+        session = self.session
+        return self._start(action, lambda job: work(session), session=session, replaces_layer=False)
+
+    def backward(self, dense: bool = False) -> View:
+        """backward() on the loss of the result. Before a big dense gradient, a question first (`dense`:
+        it was answered: allocate it)."""
+        if (refused := self._refusal()) is not None:
+            return refused
+        session, spec = self.session, self.spec
+        allocates = not (session.grad is not None or session.frozen or session.no_grad or spec.options.sparse)
+        if allocates and not dense and spec.vocab_size * spec.dim >= DENSE_WARNING:
+            size = {"size": human_size(spec.nbytes), "rows": spec.vocab_size, "cols": spec.dim, "dtype": spec.dtype}
+            question = Question(
+                self.t("train.dense_title"),
+                self.t("train.dense_cost", **size),
+                self.t("train.dense_choices"),
+                {"enter": "dense", "s": "sparse"},
+                self._dense_answer,
+            )
+            return self.view(dialog=question)
+        parsed, loss = self.lookup.parsed if self.lookup else NO_IDS, self.training.loss
+        notes = self._backward_notes(parsed)
+
+        def backward(session: EmbeddingSession) -> Trained:
+            report = session.backward(parsed, loss)
+            return Trained(presenter.backward_message(report, loss, notes, self.lang), grad_view=True)
+
+        return self._train("backward", backward)
+
+    def _backward_notes(self, parsed: ParsedIds) -> str:
+        """What the layer's options do to this backward: the padding row, repeated IDs scaled."""
+        session = self.session
+        notes = ""
+        if session.layer.padding_idx in parsed.ids:
+            notes += " " + self.t("train.padding_row", row=session.layer.padding_idx)
+        repeated = sorted((row, count) for row, count in Counter(parsed.ids).items() if count > 1)
+        if session.spec.options.scale_grad_by_freq and repeated:
+            notes += " " + self.t("train.scaled", rows=", ".join(f"{row} (×{count})" for row, count in repeated))
+        return notes
+
+    def _dense_answer(self, answer: str | None) -> View:
+        if answer == "dense":
+            return self.backward(dense=True)
+        if (refused := self._refusal()) is not None:
+            return refused
+        if answer == "sparse":
+            return self._rebuild(replace(self.spec.options, sparse=True), then="backward")
+        return self.view()
+
+    def step(self) -> View:
+        if (refused := self._refusal()) is not None:
+            return refused
+        lr = self.training.lr
+
+        def step(session: EmbeddingSession) -> Trained:
+            report = session.step(lr)
+            key = "train.step" if report.rows else "train.step_none"
+            message = Message(key, {"lr": lr, "rows": presenter.rows_text(report.rows)})
+            return Trained(message, step=report, grad_view=False, changed=report.rows)
+
+        return self._train("step", step)
+
+    def zero_grad(self) -> View:
+        if (refused := self._refusal()) is not None:
+            return refused
+
+        def zero_grad(session: EmbeddingSession) -> Trained:
+            return Trained(Message("train.zero_grad" if session.zero_grad() else "train.zero_grad_none"))
+
+        return self._train("zero_grad", zero_grad)
+
+    def undo(self) -> View:
+        if (refused := self._refusal()) is not None:
+            return refused
+
+        def undo(session: EmbeddingSession) -> Trained:
+            session.undo()
+            return Trained(Message("train.undone", {"steps": session.steps}))
+
+        return self._train("undo", undo)
+
+    def reset(self) -> View:
+        if (refused := self._refusal()) is not None:
+            return refused
+
+        def reset(session: EmbeddingSession) -> Trained:
+            session.reset()
+            return Trained(Message("train.reset"))
+
+        return self._train("reset", reset)
+
+    def _trained(self, outcome: Trained) -> View:
+        self.step_shown, self.changed = outcome.step, outcome.changed
+        if outcome.grad_view is not None:
+            self.grad_view = outcome.grad_view
+        self._relook()  # the weight or its gradient changed: look up again
+        self._remark()
+        self._say(outcome.message)
+        return self.view()
+
+    def training_settings(self) -> Training | None:
+        """The current loss, lr and layer options, for the options panel; None while they cannot change."""
+        return None if self._refusal() is not None else self.training
+
+    def apply_training(self, chosen: Training) -> View:
+        """New loss and lr apply at once; new layer options build the layer again, as at launch."""
+        if (refused := self._refusal()) is not None:
+            return refused
+        self.training = replace(chosen, options=self.spec.options)
+        if chosen.options != self.spec.options:
+            return self._rebuild(chosen.options)
+        self._say(Message("train.options_applied", {"loss": LOSSES[chosen.loss], "lr": chosen.lr}))
+        return self.view()
+
+    def _rebuild(self, options: LayerOptions, then: str | None = None) -> View:
+        """The layer built again with other options (a file's values restored first: training wrote them)."""
+        old, spec = self.session, replace(self.spec, options=options)
+        described = options.code().removeprefix(", ") or self.t("train.defaults")
+        vocab, tokenizer, lang = self.vocab, self.tokenizer, self.lang
+
+        def rebuild(job: Job) -> Outcome:
+            from tui.core.session import EmbeddingSession
+
+            old.reset()  # from_pretrained shares the file's tensor, which steps changed in place
+            new = EmbeddingSession(spec, old.weights, frozen=old.frozen, no_grad=old.no_grad)
+            message = Message("train.rebuilt", {"options": described, "note": presenter.padding_note(new, lang)})
+            return LayerMade(new, vocab, tokenizer, message=message, then=then)
+
+        return self._start("options", rebuild, session=old, replaces_layer=True)
+
+    # -- the status line -------------------------------------------------------------------
+    def _say(self, message: Message, error: bool = False) -> None:
+        self.message, self.error = message, error

@@ -1,0 +1,206 @@
+"""The explorer's state as people read it: panel titles, the result, the flags, the status line, the
+sentences training actions end with, and the report `embedding-explorer lookup` prints.
+
+Shared by the TUI (through `present`, which makes each `View`) and the CLI (`report_*`). Reads the
+explorer's public state and never changes it. Text from users and files is made printable here.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from tui.core.code import tensor_literal
+from tui.core.history import LOSSES
+from tui.core.messages import Message, translate
+from tui.core.spec import human_size
+from tui.core.text import printable
+from tui.core.view import Flags, InputPane, MatrixPane, ResultPane, Status, View
+from tui.core.vocab import visible
+
+if TYPE_CHECKING:
+    from tui.core.explorer import Explorer
+    from tui.core.jobs import Job
+    from tui.core.session import EmbeddingSession, GradReport, Lookup
+    from tui.core.view import Dialog
+
+ROWS_SHOWN = 12  # row numbers named in a message; more are counted
+NOTHING: MappingProxyType[int, tuple[int, ...]] = MappingProxyType({})  # one empty mapping: unchanged marks stay the same object
+
+
+def rows_text(rows: tuple[int, ...]) -> str:
+    """`1, 2, 3, 5`, or `1, 2, … (4000)` when there are too many to read."""
+    shown = ", ".join(map(str, rows[:ROWS_SHOWN]))
+    return shown if len(rows) <= ROWS_SHOWN else f"{shown}, … ({len(rows)})"
+
+
+# -- the view --------------------------------------------------------------------------------
+def present(explorer: Explorer, job: Job | None = None, dialog: Dialog | None = None, follow: bool = False) -> View:
+    """The view of the explorer now; `follow`: the panels bring the ID under the input's cursor into view."""
+    session = explorer.session
+    position = _position(explorer) if follow else None
+    return View(
+        loading=_loading(explorer) if explorer.loading else None,
+        matrix=_matrix(explorer, session, position) if session else None,
+        input=_input(explorer),
+        toggles=_toggles(explorer, session),
+        toggles_enabled=session is not None and explorer.busy is None,
+        result=_result(explorer, session, position),
+        flags=_flags(explorer, explorer.lookup),
+        status=_status(explorer),
+        job=job,
+        dialog=dialog,
+    )
+
+
+def _loading(explorer: Explorer) -> str:
+    spec, weights = explorer.spec, explorer.weights
+    if weights is None:
+        return explorer.t("weight.loading", vocab_size=spec.vocab_size, dim=spec.dim, dtype=spec.dtype)
+    return printable(explorer.t("weight.loading_file", name=weights.key, file=weights.path.name))
+
+
+def _position(explorer: Explorer) -> int | None:
+    """The position of the ID under the input's cursor, while the input can be looked up."""
+    typed = explorer.typed
+    return None if typed is None else typed.index_at(explorer.cursor)
+
+
+def _matrix(explorer: Explorer, session: EmbeddingSession, position: int | None) -> MatrixPane:
+    lookup, vocab, grad = explorer.lookup, explorer.vocab, session.grad
+    grad_view = explorer.grad_view and grad is not None
+    return MatrixPane(
+        title=_grad_title(explorer, grad) if grad_view else _weight_title(explorer, session),
+        rows=session.grad_rows if grad_view else session.rows,
+        version=session.version,
+        tokens=vocab.label if vocab is not None else None,
+        positions=lookup.positions if lookup is not None else NOTHING,
+        prefixes=explorer.marked,
+        follow=None if position is None else explorer.typed.ids[position],
+    )
+
+
+def _weight_title(explorer: Explorer, session: EmbeddingSession) -> str:
+    weight, weights = session.weight_flags(), session.weights
+    flags = {"kind": weight.kind, "shape": weight.shape, "dtype": weight.dtype, "requires_grad": weight.requires_grad}
+    if weights is None:
+        return explorer.t("weight.title", **flags)
+    size = human_size(weights.nbytes)
+    return printable(explorer.t("weight.title_file", file=weights.path.name, name=weights.key, size=size, **flags))
+
+
+def _grad_title(explorer: Explorer, grad: GradReport) -> str:
+    spec = explorer.spec
+    layout = "sparse" if grad.sparse else "dense"
+    return explorer.t("grad.title", shape=(spec.vocab_size, spec.dim), layout=layout, rows=len(grad.rows))
+
+
+def _input(explorer: Explorer) -> InputPane:
+    mode = "text" if explorer.text_mode else "ids"
+    return InputPane(explorer.text, explorer.cursor, explorer.t(f"input.label_{mode}"), explorer.t(f"input.placeholder_{mode}"))
+
+
+def _toggles(explorer: Explorer, session: EmbeddingSession | None) -> frozenset[str]:
+    if session is None:  # as the layer will be made
+        setup = explorer.setup
+        frozen = setup.weights is not None if setup.frozen is None else setup.frozen
+        return frozenset(name for name, on in (("freeze", frozen), ("no_grad", setup.no_grad)) if on)
+    on = (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", explorer.grad_view))
+    return frozenset(name for name, value in on if value)
+
+
+def _result(explorer: Explorer, session: EmbeddingSession | None, position: int | None) -> ResultPane:
+    """The gradient in the grad view, a step's rows right after it, else the lookup's result."""
+    t, lookup = explorer.t, explorer.lookup
+    if session is None:
+        return ResultPane(t("result.title"), t("result.waiting"), False, None)
+    if explorer.grad_view and session.grad is not None:
+        return ResultPane(t("result.title_grad"), session.grad.text, False, None)
+    step = explorer.step_shown
+    if step is not None:
+        title = t("result.title_step", lr=step.lr, rows=rows_text(step.rows))
+        return ResultPane(title, f"{step.before}\n↓\n{step.after}", False, None)
+    title = t("result.title_no_grad" if session.no_grad else "result.title")
+    if lookup is None:
+        return ResultPane(title, "", explorer.problem is not None, None)
+    follow = position if lookup.one_line_per_id else None
+    return ResultPane(title, lookup.text, explorer.problem is not None, follow)
+
+
+def _flags(explorer: Explorer, lookup: Lookup | None) -> Flags:
+    if lookup is None:
+        return ()
+    groups = (("flags.result", lookup.flags()), ("flags.weight", lookup.weight.flags()))
+    return tuple((explorer.t(title), tuple((name, str(value)) for name, value in flags)) for title, flags in groups)
+
+
+def _status(explorer: Explorer) -> Status:
+    if explorer.problem is not None:
+        return Status(printable(explorer.problem.render(explorer.lang)), True)
+    message = explorer.message
+    return Status("" if message is None else printable(message.render(explorer.lang)), explorer.error)
+
+
+def input_message(explorer: Explorer) -> Message:
+    """What the status line says about a good lookup: the tokens the text gave, or what a lookup is."""
+    lookup = explorer.lookup
+    if not lookup.ids:
+        return Message("status.empty", {"dim": explorer.spec.dim})
+    if explorer.text_mode and explorer.tokens is not None:
+        pieces = " | ".join(visible(piece) for piece in explorer.tokens.pieces)
+        return Message("status.tokens", {"count": len(lookup.ids), "pieces": pieces, "ids": list(lookup.ids)})
+    return Message("status.ok")  # the same words on every key: the status repaints only on a change
+
+
+# -- what training actions say ---------------------------------------------------------------
+def backward_message(report: GradReport, loss: str, notes: str, lang: str) -> Message:
+    """Where the gradient went: the rows that received it, and those that stayed exactly 0."""
+    values = {"loss": LOSSES[loss], "value": report.loss, "rows": rows_text(report.rows), "note": notes}
+    if not report.rows:
+        return Message("train.backward_none", {**values, "zero": report.zero_rows})
+    if not report.zero_rows:
+        values["zero"] = translate(lang, "train.zero_none")
+    elif report.zero_rows <= ROWS_SHOWN:  # name them: the lesson is which rows got nothing
+        reached = set(report.rows)
+        zero = tuple(row for row in range(len(reached) + report.zero_rows) if row not in reached)
+        values["zero"] = translate(lang, "train.zero_named", rows=rows_text(zero))
+    else:
+        values["zero"] = translate(lang, "train.zero_count", count=report.zero_rows)
+    return Message("train.backward", values)
+
+
+def padding_note(session: EmbeddingSession, lang: str) -> str:
+    """What padding_idx means for this layer, to follow what the status line says."""
+    row = session.layer.padding_idx
+    return "" if row is None else " " + translate(lang, "train.padding_init", row=row)
+
+
+# -- `embedding-explorer lookup` -------------------------------------------------------------
+def report_lookup(explorer: Explorer, weight_text: str) -> list[str]:
+    """The weight as created, the IDs (and the tokens they stand for), the result and its flags."""
+    session, lookup, weights = explorer.session, explorer.lookup, explorer.weights
+    lines = []
+    if weights is not None:
+        lines.append(printable(f"# layer = nn.Embedding.from_pretrained({weights.key}) from {weights.path}"))
+    lines += ["print(layer.weight)", weight_text, ""]
+    if explorer.text_mode and explorer.tokens is not None:
+        lines.append("tokens: " + " | ".join(visible(piece) for piece in explorer.tokens.pieces))
+        lines.append(f"ids: {list(lookup.ids)}")
+    elif explorer.vocab is not None:
+        lines.append("tokens: " + " ".join(explorer.vocab.label(token_id) or "·" for token_id in lookup.ids))
+    lines += [f"print(layer({tensor_literal(lookup.ids)}))", lookup.text, ""]
+    for title, flags in _flags(explorer, lookup):
+        lines.append(title + ": " + "  ".join(f"{name}={value}" for name, value in flags))
+    return lines
+
+
+def report_backward(explorer: Explorer) -> list[str]:
+    grad = explorer.session.grad
+    lines = ["", f"{LOSSES[explorer.training.loss]}.backward()  # loss = {grad.loss}", "print(layer.weight.grad)", grad.text]
+    return [*lines, f"rows with gradient: {list(grad.rows)}; rows exactly 0: {grad.zero_rows}"]
+
+
+def report_step(explorer: Explorer) -> list[str]:
+    lr, rows = explorer.training.lr, explorer.changed
+    code = f"torch.optim.SGD(layer.parameters(), lr={lr!r}).step()  # rows changed: {list(rows)}"
+    return ["", code, "print(layer.weight)", explorer.session.weight_text()]

@@ -1,0 +1,116 @@
+"""What the panels show, as immutable values: the explorer's every action returns a `View`.
+
+A view is plain data (text, flags, row marks) plus what the app is to do next: long work to run off the
+event loop (`job`) or a dialog to open (`dialog`). Widgets render their part; none of them decides what
+it means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, Union
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tui.core.jobs import Job
+
+
+class RowSource(Protocol):
+    """A matrix the view reads row slices of (`tui.core.rows`): the weight, or its gradient."""
+
+    rows: int
+    cols: int
+
+    def row(self, row: int, start: int, stop: int) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class MatrixPane:
+    title: str
+    rows: RowSource
+    version: int  # changes whenever values change in place: every formatted line is stale then
+    tokens: Callable[[int], str | None] | None  # a row's token, made visible; None without a vocabulary
+    positions: Mapping[int, tuple[int, ...]]  # looked-up row → its positions in the input
+    prefixes: Mapping[int, str]  # rows marked for another reason: Δ changed, ∇ has gradient
+    follow: int | None  # the row of the ID under the input's cursor, kept in view
+
+
+@dataclass(frozen=True)
+class ResultPane:
+    title: str
+    text: str
+    stale: bool  # the input is invalid now: this is the last good result, dimmed
+    follow: int | None  # the line of the ID under the input's cursor, when torch prints a line per ID
+
+
+@dataclass(frozen=True)
+class InputPane:
+    value: str
+    cursor: int
+    title: str
+    placeholder: str
+
+
+@dataclass(frozen=True)
+class Status:
+    text: str
+    error: bool
+
+
+Flags = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (title, ((name, value), …)) per group
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to read in a panel (torch's refusal with its lesson, a file that could not be opened)."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A choice among a few keys; `answer` takes the chosen answer (None: cancelled)."""
+
+    title: str
+    text: str
+    choices: str  # the keys and what each does, as one line
+    keys: Mapping[str, str]  # Textual key name → answer
+    answer: Callable[[str | None], View]
+
+
+@dataclass(frozen=True)
+class Pick:
+    """Choose one of a list; `answer` takes the chosen key (None: cancelled)."""
+
+    prompt: str
+    choices: tuple[tuple[str, str], ...]  # (key, how it is described)
+    answer: Callable[[str | None], View]
+
+
+@dataclass(frozen=True)
+class Code:
+    """Copy as code: the script goes to the clipboard, and is shown."""
+
+    title: str
+    explanation: str
+    script: str
+
+
+Dialog = Union[Notice, Question, Pick, Code]
+
+
+@dataclass(frozen=True)
+class View:
+    loading: str | None  # while the first layer is created: what is being made; then None
+    matrix: MatrixPane | None  # None until a layer exists
+    input: InputPane
+    toggles: frozenset[str]  # the switches that are on: freeze, no_grad, grad
+    toggles_enabled: bool
+    result: ResultPane
+    flags: Flags
+    status: Status
+    job: Job | None = None  # work the app runs in a worker, then hands back to `Explorer.finish`
+    dialog: Dialog | None = None
