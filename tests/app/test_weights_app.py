@@ -23,12 +23,12 @@ HELLO_TEA = [101, 7592, 1010, 2079, 2017, 2066, 5572, 1029, 102]  # "Hello, do y
 
 async def test_minilm_rows_light_up_and_equal_the_files_rows(minilm: Path) -> None:
     weights = open_weights(minilm / "model.safetensors")
-    app = ExplorerApp(weights=weights)
+    app = ExplorerApp(weights=weights, ids=", ".join(map(str, HELLO_TEA[:-1])))
     async with running(app, size=(120, 40)) as pilot:
         title = "model.safetensors · embeddings.word_embeddings.weight · Parameter · (30522, 384) · torch.float32"
         assert title in screen_text(app)
         assert app.query_one(ToggleBar).value("freeze") and app.explorer.session.frozen  # from_pretrained's default
-        await pilot.press(*", ".join(map(str, HELLO_TEA)))
+        await pilot.press(*", 102")
         assert app.query_one(MatrixView).marked_rows == set(HELLO_TEA)
         layer = torch.nn.Embedding.from_pretrained(weights.tensor)
         assert app.query_one(ResultView).text == repr(layer(torch.tensor(HELLO_TEA)))
@@ -147,7 +147,7 @@ async def test_find_goes_to_the_row_of_a_token(minilm: Path) -> None:
         assert "No token 'no-such-token-here'" in screen_text(app)
 
 
-async def test_training_a_files_layer_changes_memory_not_the_file_and_reset_restores_it(minilm: Path, run_scripts) -> None:
+async def test_training_a_files_layer_changes_memory_not_the_file_and_reset_restores_it(minilm: Path) -> None:
     path = minilm / "model.safetensors"
     on_disk = path.read_bytes()
     weights = open_weights(path)
@@ -162,11 +162,8 @@ async def test_training_a_files_layer_changes_memory_not_the_file_and_reset_rest
         layer(torch.arange(len(HELLO_TEA))).sum().backward()
         torch.optim.SGD(layer.parameters(), lr=0.1).step()
         assert torch.equal(app.explorer.session.layer.weight.detach()[HELLO_TEA], layer.weight.detach())
-        script = app.explorer.code_script()
+        script = app.explorer.code_script()  # what it prints: tests/core/test_code.py, the same actions
         assert "layer.weight.requires_grad_(True)" in script and "optimizer.step()" in script
-        shown = [app.explorer.lookup.text, app.explorer.session.weight_text(), repr(app.explorer.session.layer.weight.grad)]
-        [printed] = run_scripts(script)
-        assert printed == "\n".join(shown) + "\n"  # the copied script loads the same file and trains the same way
         await pilot.press("ctrl+r")
         await app.workers.wait_for_complete()
         await pilot.pause()

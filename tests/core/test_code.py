@@ -1,24 +1,146 @@
-"""The copy-as-code script, run in a fresh Python, prints exactly what the session shows."""
+"""Copy as code: the script, run in a fresh Python, prints exactly what the screen shows.
+
+Every scenario's script runs in one fresh Python (each in a namespace of its own): a new Python spends
+most of its time importing torch.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import save_file
 
 from tui.core.code import reproduce_script
+from tui.core.explorer import Explorer, Setup, Training
+from tui.core.history import Backward, Step
 from tui.core.parse import parse_ids
 from tui.core.session import EmbeddingSession
-from tui.core.spec import LayerSpec
+from tui.core.spec import LayerOptions, LayerSpec
+from tui.core.weights import open_weights
+
+Scenario = tuple[str, str]  # the copied script, and what the screen shows
 
 
-CASES = [
-    (LayerSpec(), "2, 3, 5, 1", False, False),
-    (LayerSpec(), "", False, False),
-    (LayerSpec(), "3, 3", True, False),
-    (LayerSpec(vocab_size=50, dim=7, seed=7, dtype="bfloat16"), "49, 0", False, True),
+def shown(session: EmbeddingSession, result: str) -> str:
+    """The result panel, and once trained, the weight and its gradient (what the script prints)."""
+    printed = [result] + ([session.weight_text(), repr(session.layer.weight.grad)] if session.history else [])
+    return "\n".join(printed) + "\n"
+
+
+def explored(setup: Setup, *actions: Callable[[Explorer], object]) -> Scenario:
+    """The explorer's actions, run as the app runs them; its script and its screen."""
+    explorer = Explorer(setup)
+    explorer.settle(explorer.start())
+    for action in actions:
+        view = action(explorer)
+        if view is not None:
+            explorer.settle(view)
+    return explorer.code_script(), shown(explorer.session, explorer.lookup.text)
+
+
+def typing(text: str) -> Callable[[Explorer], object]:
+    return lambda explorer: explorer.edit(text, len(text))
+
+
+def in_the_explorer(minilm: Path) -> list[Scenario]:
+    tea = "101, 7592, 1010, 2079, 2017, 2066, 5572, 1029, 102"
+    return [
+        explored(Setup.of(ids="2, 3, 5, 1")),
+        explored(Setup.of()),  # no IDs: an empty lookup
+        explored(Setup.of(ids="3, 3", freeze=True)),
+        explored(Setup.of(vocab_size=50, dim=7, seed=7, dtype="bfloat16", ids="49, 0", no_grad=True)),
+        explored(Setup.of(ids="2, 3, 5, 1", freeze=True), lambda e: e.toggle("no_grad")),
+        explored(
+            Setup.of(ids="2, 3, 5, 1, 3", options=LayerOptions(scale_grad_by_freq=True)),
+            lambda e: e.backward(), lambda e: e.step(), lambda e: e.backward(), typing("2, 3, 5, 1, 4"),
+        ),
+        explored(
+            Setup.of(weights=open_weights(minilm / "model.safetensors"), ids=tea),  # a real model's file, trained
+            lambda e: e.toggle("freeze"), lambda e: e.backward(), lambda e: e.step(),
+        ),
+        explored(
+            Setup.of(ids="2", options=LayerOptions(max_norm=1.0)),  # lookups that change the weight
+            typing("1, 5"),
+            lambda e: e.apply_training(Training("sqmean", 2.0, LayerOptions(max_norm=1.0))),
+            lambda e: e.backward(),
+            lambda e: e.step(),
+        ),
+    ]
+
+
+TRAINED = [  # layer options, then what was done to the session
+    ({}, [("backward", "2, 3, 5, 1, 3", "sum")]),
+    ({}, [("backward", "2, 3, 5, 1, 3", "sqmean"), ("step", 0.1), ("backward", "0, 0", "sum"), ("step", 0.05)]),
+    ({}, [("backward", "1", "sum"), ("step", 0.1), ("zero_grad",), ("backward", "4", "sqmean")]),
+    ({}, [("backward", "1", "sum"), ("step", 0.1), ("backward", "2", "sum"), ("step", 0.3), ("undo",)]),
+    ({"padding_idx": 3, "scale_grad_by_freq": True}, [("backward", "2, 3, 5, 1, 3", "sum"), ("step", 0.1)]),
+    ({"sparse": True}, [("backward", "2, 3, 5, 1, 3", "sum"), ("backward", "3", "sum"), ("step", 1.0)]),
+    ({"max_norm": 1.0}, [("lookup", "1"), ("lookup", "1, 5"), ("backward", "2, 3", "sqmean"), ("step", 2.0), ("lookup", "2, 3")]),
+    ({}, [("backward", "2", "sum"), ("freeze",)]),
 ]
 
 
-def test_script_prints_the_result(run_scripts) -> None:
-    scripts, shown = [], []
-    for spec, text, frozen, no_grad in CASES:
-        session = EmbeddingSession(spec, frozen=frozen, no_grad=no_grad)
-        lookup = session.lookup(parse_ids(text))
-        scripts.append(reproduce_script(spec, lookup.ids, frozen, no_grad))
-        shown.append(lookup.text + "\n")
-    assert run_scripts(*scripts) == shown
+def trained(options: dict, actions: list[tuple]) -> Scenario:
+    """The session's own training actions, in any order the app allows."""
+    spec = LayerSpec(options=LayerOptions(**options))
+    session = EmbeddingSession(spec)
+    ids = parse_ids("2, 3, 5, 1")
+    for name, *args in actions:
+        if name == "lookup":
+            ids = parse_ids(args[0])
+            session.lookup(ids)
+        elif name == "backward":
+            session.backward(parse_ids(args[0]), args[1])
+        elif name == "freeze":
+            session.set_frozen(True)
+        else:
+            getattr(session, name)(*args)
+    lookup = session.lookup(ids)
+    return reproduce_script(spec, lookup.ids, session.frozen, session.no_grad, history=session.history), shown(session, lookup.text)
+
+
+def weight_files(folder: Path) -> list[Scenario]:
+    """The same matrix in every format, each file's layer under other toggles."""
+    torch.manual_seed(7)
+    weight = torch.randn(10, 4)
+    save_file({"wte.weight": weight, "wpe.weight": torch.zeros(3, 4)}, folder / "m.safetensors")
+    torch.save({"model": {"tok_emb.weight": weight}, "epoch": 3}, folder / "m.pt")
+    np.save(folder / "m.npy", weight.numpy())
+    np.savez(folder / "m.npz", embedding=weight.numpy())
+    toggles = [(True, False), (False, False), (False, True), (True, True)]
+    scenarios = []
+    for name, (frozen, no_grad) in zip(("m.safetensors", "m.pt", "m.npy", "m.npz"), toggles, strict=True):
+        weights = open_weights(folder / name)
+        session = EmbeddingSession(weights.spec(), weights, frozen=frozen, no_grad=no_grad)
+        lookup = session.lookup(parse_ids("3, 1"))
+        scenarios.append((reproduce_script(session.spec, lookup.ids, frozen, no_grad, weights.code), shown(session, lookup.text)))
+    return scenarios
+
+
+def test_every_copied_script_prints_what_the_screen_shows(run_scripts, minilm: Path, tmp_path: Path) -> None:
+    scenarios = [*in_the_explorer(minilm), *(trained(*case) for case in TRAINED), *weight_files(tmp_path)]
+    printed = run_scripts(*(script for script, _ in scenarios))
+    for (script, screen), output in zip(scenarios, printed, strict=True):
+        assert output == screen, script
+
+
+def test_the_script_reads_like_the_book() -> None:
+    script = reproduce_script(LayerSpec(), (2, 3, 5, 1), False, False)
+    assert script.splitlines() == [
+        "import torch",
+        "",
+        "torch.manual_seed(123)",
+        "layer = torch.nn.Embedding(6, 3)",
+        "input_ids = torch.tensor([2, 3, 5, 1])",
+        "result = layer(input_ids)",
+        "print(result)",
+    ]
+
+
+def test_the_script_writes_the_learning_rate_once_and_its_changes() -> None:
+    history = [Backward((1,), "sum"), Step(0.1), Step(0.1), Step(0.05)]
+    script = reproduce_script(LayerSpec(), (1,), False, False, history=history)
+    assert script.count("optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)") == 1
+    assert script.count('optimizer.param_groups[0]["lr"] = 0.05') == 1
+    assert script.count("optimizer.step()") == 3

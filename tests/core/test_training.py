@@ -5,8 +5,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.code import reproduce_script
-from tui.core.history import Backward, Forward, Step, ZeroGrad
+from tui.core.history import Backward, Forward, ZeroGrad
 from tui.core.parse import ParsedIds, parse_ids
 from tui.core.session import EmbeddingSession, TrainingError
 from tui.core.spec import LayerOptions, LayerSpec, SpecError
@@ -208,54 +207,6 @@ def test_options_torch_would_refuse_are_ours_to_say(options: dict) -> None:
 def test_negative_padding_idx_counts_from_the_end_as_in_torch() -> None:
     session = seeded(padding_idx=-1)
     assert session.layer.padding_idx == 5 and session.layer.weight[5].tolist() == [0.0, 0.0, 0.0]
-
-
-SCENARIOS = [
-    ({}, [("backward", "2, 3, 5, 1, 3", "sum")]),
-    ({}, [("backward", "2, 3, 5, 1, 3", "sqmean"), ("step", 0.1), ("backward", "0, 0", "sum"), ("step", 0.05)]),
-    ({}, [("backward", "1", "sum"), ("step", 0.1), ("zero_grad",), ("backward", "4", "sqmean")]),
-    ({}, [("backward", "1", "sum"), ("step", 0.1), ("backward", "2", "sum"), ("step", 0.3), ("undo",)]),
-    ({"padding_idx": 3, "scale_grad_by_freq": True}, [("backward", "2, 3, 5, 1, 3", "sum"), ("step", 0.1)]),
-    ({"sparse": True}, [("backward", "2, 3, 5, 1, 3", "sum"), ("backward", "3", "sum"), ("step", 1.0)]),
-    ({"max_norm": 1.0}, [("lookup", "1"), ("lookup", "1, 5"), ("backward", "2, 3", "sqmean"), ("step", 2.0), ("lookup", "2, 3")]),
-    ({}, [("backward", "2", "sum"), ("freeze",)]),
-]
-
-
-def play(options: dict, actions: list[tuple]) -> tuple[str, str]:
-    """Run the actions as the app would; the copied script, and what the screen then shows."""
-    spec = LayerSpec(options=LayerOptions(**options))
-    session = EmbeddingSession(spec)
-    ids = parse_ids("2, 3, 5, 1")
-    for name, *args in actions:
-        if name == "lookup":
-            ids = parse_ids(args[0])
-            session.lookup(ids)
-        elif name == "backward":
-            session.backward(parse_ids(args[0]), args[1])
-        elif name == "freeze":
-            session.set_frozen(True)
-        else:
-            getattr(session, name)(*args)
-    lookup = session.lookup(ids)
-    script = reproduce_script(spec, lookup.ids, session.frozen, session.no_grad, history=session.history)
-    shown = [lookup.text] + ([session.weight_text(), repr(session.layer.weight.grad)] if session.history else [])
-    return script, "\n".join(shown) + "\n"
-
-
-def test_copied_code_reproduces_result_weight_and_grad(run_scripts) -> None:
-    played = [play(options, actions) for options, actions in SCENARIOS]
-    printed = run_scripts(*(script for script, _ in played))
-    for (script, shown), output in zip(played, printed, strict=True):
-        assert output == shown, script
-
-
-def test_script_writes_the_learning_rate_once_and_its_changes() -> None:
-    history = [Backward((1,), "sum"), Step(0.1), Step(0.1), Step(0.05)]
-    script = reproduce_script(LayerSpec(), (1,), False, False, history=history)
-    assert script.count("optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)") == 1
-    assert script.count('optimizer.param_groups[0]["lr"] = 0.05') == 1
-    assert script.count("optimizer.step()") == 3
 
 
 @given(

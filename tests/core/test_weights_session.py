@@ -10,7 +10,6 @@ import torch
 from safetensors.torch import save_file
 
 from tests.core.test_weights import Payload
-from tui.core.code import reproduce_script
 from tui.core.parse import parse_ids
 from tui.core.session import EmbeddingSession
 from tui.core.weights import open_weights
@@ -43,18 +42,6 @@ def test_the_layer_is_from_pretrained_frozen_as_torch_makes_it(tmp_path: Path) -
         assert session.frozen and not lookup.weight.requires_grad
         session.set_frozen(False)
         assert session.lookup(parse_ids("1")).grad_fn == "EmbeddingBackward0"
-
-
-def test_copied_code_loads_the_file_and_prints_the_result(tmp_path: Path, run_scripts) -> None:
-    toggles = [(True, False), (False, False), (False, True), (True, True)]
-    scripts, shown = [], []
-    for path, (frozen, no_grad) in zip(files(tmp_path), toggles, strict=True):
-        weights = open_weights(path)
-        session = EmbeddingSession(weights.spec(), weights, frozen=frozen, no_grad=no_grad)
-        lookup = session.lookup(parse_ids("3, 1"))
-        scripts.append(reproduce_script(session.spec, lookup.ids, frozen, no_grad, weights.code))
-        shown.append(lookup.text + "\n")
-    assert run_scripts(*scripts) == shown
 
 
 def test_lookup_command_opens_a_weight_file(tmp_path: Path, cli) -> None:

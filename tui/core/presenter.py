@@ -178,7 +178,7 @@ def padding_note(session: EmbeddingSession, lang: str) -> str:
 # -- `embedding-explorer lookup` -------------------------------------------------------------
 def report_lookup(explorer: Explorer, weight_text: str) -> list[str]:
     """The weight as created, the IDs (and the tokens they stand for), the result and its flags."""
-    session, lookup, weights = explorer.session, explorer.lookup, explorer.weights
+    lookup, weights = explorer.lookup, explorer.weights
     lines = []
     if weights is not None:
         lines.append(printable(f"# layer = nn.Embedding.from_pretrained({weights.key}) from {weights.path}"))

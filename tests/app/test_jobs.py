@@ -1,0 +1,51 @@
+"""Long work off the event loop: a job that finishes after a newer one started is dropped, never shown."""
+
+import threading
+from pathlib import Path
+
+import torch
+from safetensors.torch import save_file
+
+from tests.app.conftest import running, screen_text
+from tui.app import ExplorerApp
+from tui.widgets.matrix_view import MatrixView
+from tui.widgets.result_view import ResultView
+
+
+async def test_a_rebuild_that_ends_after_a_file_was_opened_does_not_replace_the_files_layer(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Ctrl+O asks for padding_idx=1 (a rebuild, held back here); F6 opens a file before it ends. The file's
+    layer is what stays on screen, whichever job ends last."""
+    import tui.core.session
+
+    torch.manual_seed(5)
+    weight = torch.randn(8, 4)
+    save_file({"wte.weight": weight}, tmp_path / "tiny.safetensors")
+    release = threading.Event()
+    make = tui.core.session.EmbeddingSession.__init__
+
+    def held_back(self, spec, *args, **kwargs) -> None:
+        if spec.options.padding_idx == 1:  # the rebuild, not the file's layer
+            release.wait(10)
+        make(self, spec, *args, **kwargs)
+
+    monkeypatch.setattr(tui.core.session.EmbeddingSession, "__init__", held_back)
+    app = ExplorerApp(ids="2, 3")
+    async with running(app) as pilot:
+        await pilot.press("ctrl+o")
+        app.screen.query_one("#padding_idx").value = "1"
+        app.screen.query_one("#padding_idx").focus()
+        await pilot.press("enter")  # apply: the rebuild starts, and waits
+        await pilot.pause(0.2)
+        await pilot.press("f6")
+        app.screen.query_one("#ask-input").value = str(tmp_path / "tiny.safetensors")
+        await pilot.press("enter")
+        await pilot.pause(0.5)  # the file's layer is ready long before the rebuild
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "tiny.safetensors · wte.weight · Parameter · (8, 4)" in screen_text(app)
+        assert app.query_one(MatrixView).render_line(8).text.split()[0] == "7"  # 8 rows: the file's
+        expected = torch.nn.Embedding.from_pretrained(weight)(torch.tensor([2, 3]))
+        assert app.query_one(ResultView).text == repr(expected)

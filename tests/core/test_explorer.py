@@ -1,0 +1,327 @@
+"""The explorer without a screen: its actions, the views they return, and its jobs."""
+
+from pathlib import Path
+
+import pytest
+import torch
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from safetensors.torch import save_file
+
+from tui.core.explorer import Explorer, Setup, Training
+from tui.core.jobs import Failed
+from tui.core.spec import LayerOptions
+from tui.core.tokenizer import simple_v2
+from tui.core.view import Code, Notice, Pick, Question, View
+
+
+def ready(**settings: object) -> Explorer:
+    """An explorer whose layer exists (its making job run here)."""
+    explorer = Explorer(Setup.of(**{"lang": "en", **settings}))
+    explorer.settle(explorer.start())
+    return explorer
+
+
+def typed(explorer: Explorer, text: str) -> View:
+    return explorer.edit(text, len(text))
+
+
+@pytest.fixture
+def tiny_file(tmp_path: Path) -> tuple[Path, torch.Tensor]:
+    torch.manual_seed(5)
+    weight = torch.randn(8, 4)
+    save_file({"wte.weight": weight}, tmp_path / "tiny.safetensors")
+    return tmp_path / "tiny.safetensors", weight
+
+
+# -- views -----------------------------------------------------------------------------------
+def test_while_the_layer_is_made_the_input_is_parsed_and_the_panels_say_so() -> None:
+    explorer = Explorer(Setup.of(ids="2, 3", lang="en"))
+    view = explorer.view()
+    assert view.loading == "Importing torch and creating nn.Embedding(6, 3, dtype=float32)…"
+    assert view.matrix is None and not view.toggles_enabled
+    assert view.result.text == "The result appears here once the layer exists."
+    view = explorer.start()
+    assert view.job is not None and view.job.action == "create" and view.loading
+    view = explorer.settle(view)
+    assert view.loading is None and view.toggles_enabled
+    assert view.matrix.title == "layer.weight · Parameter · (6, 3) · torch.float32 · requires_grad=True"
+    assert dict(view.matrix.positions) == {2: (0,), 3: (1,)} and view.matrix.follow == 3  # the cursor is after 3
+
+
+def test_a_lookup_shows_torchs_repr_its_flags_and_what_it_means(book_layer) -> None:
+    view = typed(ready(), "2, 3, 5, 1")
+    assert view.result.title == "print(layer(torch.tensor(ids)))"
+    assert view.result.text == repr(book_layer()(torch.tensor([2, 3, 5, 1])))
+    assert view.result.follow == 3 and not view.result.stale
+    assert view.flags[0] == ("result", (("shape", "(4, 3)"), ("dtype", "torch.float32"), ("requires_grad", "True"), ("grad_fn", "<EmbeddingBackward0>"), ("is_leaf", "False")))
+    assert view.flags[1][0] == "layer.weight" and ("grad", "None") in view.flags[1][1]
+    assert view.status.text.startswith("Each ID picks its row of layer.weight") and not view.status.error
+
+
+def test_a_comma_or_a_cursor_move_looks_nothing_up_again() -> None:
+    explorer = ready()
+    typed(explorer, "2, 3")
+    lookup = explorer.lookup
+    typed(explorer, "2, 3, ")
+    view = explorer.edit("2, 3, ", 1)
+    assert explorer.lookup is lookup
+    assert view.matrix.follow == 2 and view.result.follow == 0  # the ID under the cursor comes into view
+    assert explorer.view().matrix.follow is None  # only an edit or a move brings it into view
+
+
+def test_an_invalid_input_keeps_the_last_result_dimmed_and_says_what_is_valid() -> None:
+    explorer = ready()
+    good = typed(explorer, "2, 3").result.text
+    view = typed(explorer, "2, 3, 7")
+    assert view.status.error and "ID 7 at position 2 (column 7) is out of range: valid IDs are 0..5" in view.status.text
+    assert view.result.text == good and view.result.stale
+    assert set(view.matrix.positions) == {2, 3} and view.matrix.follow is None
+    view = typed(explorer, "2, 3, 4")
+    assert not view.status.error and not view.result.stale and set(view.matrix.positions) == {2, 3, 4}
+
+
+def test_pasted_line_breaks_and_control_characters_leave_one_clean_line() -> None:
+    view = typed(ready(), "2,\n3\x1b[31m")
+    assert view.input.value == "2, 3[31m"
+    assert "\x1b" not in view.status.text and view.status.error  # '[31m' is no ID
+
+
+def test_a_file_name_with_control_characters_is_printable_in_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "evil\x1b[2J.safetensors"
+    save_file({"wte.weight": torch.ones(3, 2)}, path)
+    explorer = ready()
+    explorer.settle(explorer.open(str(path)))
+    title = explorer.view().matrix.title
+    assert "\x1b" not in title and "evil\\x1b[2J.safetensors" in title
+
+
+def test_toggles_relook_up_and_say_what_torch_now_does() -> None:
+    explorer = ready(ids="2")
+    view = explorer.toggle("freeze")
+    assert view.toggles == {"freeze"} and view.status.text == "Weight frozen: layer.weight.requires_grad_(False)."
+    assert ("grad_fn", "None") in view.flags[0][1]
+    view = explorer.set_toggle("no_grad", True)
+    assert view.toggles == {"freeze", "no_grad"} and view.result.title.startswith("with torch.no_grad()")
+
+
+def test_text_mode_reads_text_and_gives_the_ids_back(tmp_path: Path) -> None:
+    (tmp_path / "verdict.txt").write_text("I HAD always thought Jack Gisburn rather a cheap genius.", encoding="utf-8")
+    tokenizer = simple_v2(tmp_path / "verdict.txt")
+    explorer = ready(vocab_size=13, tokenizer=tokenizer)
+    view = explorer.toggle_text()
+    assert (view.input.title, view.input.value) == ("Text", "")
+    view = typed(explorer, "Jack, a genius.")
+    assert view.status.text == "5 tokens: Jack | , | a | genius | . → IDs [4, 12, 5, 8, 0]"  # "," is not in the text: <|unk|>
+    view = explorer.toggle_text()
+    assert (view.input.title, view.input.value) == ("Token IDs", "4, 12, 5, 8, 0")
+    assert explorer.lookup.ids == (4, 12, 5, 8, 0)
+
+
+def test_text_mode_without_a_tokenizer_says_how_to_get_one() -> None:
+    view = ready().toggle_text()
+    assert view.status.error and view.status.text.startswith("Text needs a tokenizer: --tokenizer gpt2")
+
+
+def test_copy_code_is_a_dialog_with_the_script() -> None:
+    explorer = ready(ids="2, 3")
+    view = explorer.copy_code()
+    assert isinstance(view.dialog, Code) and "input_ids = torch.tensor([2, 3])" in view.dialog.script
+
+
+def test_rows_are_found_by_id_and_by_token_or_refused_with_what_is_valid(tmp_path: Path) -> None:
+    (tmp_path / "vocab.txt").write_text("a\nb\nc\nd\ne\nf\n", encoding="utf-8")
+    from tui.core.vocab import load_vocab
+
+    explorer = ready(vocab=load_vocab(tmp_path / "vocab.txt"))
+    assert explorer.row_of_id("5") == 5 and explorer.row_of_token("d") == 3
+    for find, text, expected in (
+        (explorer.row_of_id, "6", "'6' is not a row: type a whole number from 0 to 5."),
+        (explorer.row_of_token, "zz", "No token 'zz' in the vocabulary."),
+    ):
+        with pytest.raises(Exception) as refused:
+            find(text)
+        assert refused.value.message.render("en") == expected
+    assert ready().find_refused().status.text.startswith("Finding a token needs a vocabulary")
+
+
+# -- the training lab ------------------------------------------------------------------------
+def test_backward_is_a_job_whose_outcome_shows_the_gradient(book_layer) -> None:
+    explorer = ready(ids="2, 3, 5, 1, 3")
+    view = explorer.backward()
+    assert view.job.action == "backward" and view.job.session is explorer.session
+    assert explorer.busy is view.job and not view.toggles_enabled
+    view = explorer.finish(view.job, view.job.run())
+    layer = book_layer()
+    layer(torch.tensor([2, 3, 5, 1, 3])).sum().backward()
+    assert view.result.title == "print(layer.weight.grad)" and view.result.text == repr(layer.weight.grad)
+    assert view.matrix.title == "layer.weight.grad · (6, 3) · dense · 4 rows ≠ 0"
+    assert dict(view.matrix.prefixes) == {1: "∇", 2: "∇", 3: "∇", 5: "∇"} and "grad" in view.toggles
+    assert "rows 1, 2, 3, 5 received gradient; rows 0, 4 stayed exactly 0" in view.status.text
+
+
+def test_while_a_job_has_the_layer_typing_waits_and_is_looked_up_after() -> None:
+    explorer = ready(ids="2")
+    job = explorer.backward().job
+    view = typed(explorer, "2, 4")
+    assert explorer.lookup.ids == (2,) and not view.status.error
+    assert explorer.step().status.text == "Still working on the last training action; try again when it is done."
+    assert explorer.progress().status.text.startswith("Backward… ")
+    explorer.finish(job, job.run())
+    assert explorer.lookup.ids == (2, 4)
+
+
+def test_a_step_shows_its_rows_before_and_after_until_the_input_changes() -> None:
+    explorer = ready(ids="2, 3")
+    explorer.settle(explorer.backward())
+    view = explorer.settle(explorer.step())
+    assert view.result.title == "optimizer.step(), lr=0.1: rows 2, 3 before → after" and "↓" in view.result.text
+    assert dict(view.matrix.prefixes) == {2: "Δ", 3: "Δ"} and "grad" not in view.toggles
+    view = typed(explorer, "2, 3, 1")
+    assert view.result.title == "print(layer(torch.tensor(ids)))" and "↓" not in view.result.text
+
+
+def test_torchs_refusal_is_a_lesson_in_a_panel() -> None:
+    explorer = ready(ids="2", freeze=True)
+    view = explorer.settle(explorer.backward())
+    assert isinstance(view.dialog, Notice) and view.dialog.title == "torch refused backward()"
+    assert "element 0 of tensors does not require grad" in view.dialog.text and view.status.error
+    assert explorer.session.grad is None
+
+
+def test_a_big_dense_gradient_is_a_question_and_sparse_rebuilds_then_runs_backward() -> None:
+    explorer = ready(vocab_size=50257, dim=768, ids="2, 3")  # GPT-2's size: from here on, it asks
+    view = explorer.backward()
+    assert isinstance(view.dialog, Question) and dict(view.dialog.keys) == {"enter": "dense", "s": "sparse"}
+    assert view.job is None and explorer.session.grad is None
+    view = view.dialog.answer("sparse")
+    assert view.job.action == "options" and view.job.replaces_layer
+    view = explorer.finish(view.job, view.job.run())  # the layer, rebuilt sparse, then backward
+    assert view.job.action == "backward"
+    view = explorer.settle(view)
+    assert explorer.session.layer.sparse and explorer.session.grad.sparse
+    assert view.result.text.startswith("tensor(indices=tensor([[2, 3]]),")
+
+
+def test_options_set_the_loss_and_lr_or_rebuild_the_layer() -> None:
+    explorer = ready(ids="3")
+    view = explorer.apply_training(Training("sqmean", 0.5, LayerOptions()))
+    assert view.job is None and view.status.text == "Loss (result ** 2).mean(), lr=0.5."
+    view = explorer.settle(explorer.apply_training(Training("sqmean", 0.5, LayerOptions(padding_idx=3))))
+    assert explorer.session.layer.padding_idx == 3 and explorer.training == Training("sqmean", 0.5, LayerOptions(padding_idx=3))
+    assert "built again with padding_idx=3" in view.status.text and "Row 3 is padding_idx" in view.status.text
+
+
+# -- files and jobs --------------------------------------------------------------------------
+def test_a_file_opens_as_a_job_and_a_bad_one_leaves_the_layer_and_says_why(tiny_file, tmp_path: Path) -> None:
+    path, weight = tiny_file
+    explorer = ready(ids="2, 7")
+    session = explorer.session
+    view = explorer.settle(explorer.open(str(tmp_path / "missing.safetensors")))
+    assert isinstance(view.dialog, Notice) and view.dialog.title == "Could not open the file"
+    assert explorer.session is session and view.status.error
+    view = explorer.settle(explorer.open(str(path)))
+    assert explorer.session.weights.key == "wte.weight" and "freeze" in view.toggles
+    assert view.result.text == repr(torch.nn.Embedding.from_pretrained(weight)(torch.tensor([2, 7])))
+
+
+def test_several_tensors_are_a_pick_whose_answer_opens_one(tmp_path: Path) -> None:
+    save_file({"a": torch.ones(4, 2), "b": torch.zeros(9, 2)}, tmp_path / "two.safetensors")
+    explorer = ready()
+    view = explorer.settle(explorer.open(str(tmp_path / "two.safetensors")))
+    assert isinstance(view.dialog, Pick) and [key for key, _ in view.dialog.choices] == ["b", "a"]
+    explorer.settle(view.dialog.answer("a"))
+    assert explorer.session.weights.key == "a" and explorer.spec.vocab_size == 4
+
+
+@pytest.mark.parametrize("rebuild_ends_first", [False, True])
+def test_the_newest_layer_asked_for_wins_whichever_job_ends_last(tiny_file, rebuild_ends_first: bool) -> None:
+    """A rebuild, then a file opened before it ends: the file's layer stays, in either order of ending."""
+    path, weight = tiny_file
+    explorer = ready(ids="2, 3")
+    rebuild = explorer.apply_training(Training(options=LayerOptions(padding_idx=1))).job
+    opening = explorer.open(str(path)).job
+    jobs = [rebuild, opening] if rebuild_ends_first else [opening, rebuild]
+    for job in jobs:
+        explorer.finish(job, job.run())
+    assert explorer.session.weights is not None and explorer.session.weights.path == path
+    assert explorer.session.layer.padding_idx is None and explorer.busy is None and explorer.jobs == []
+    view = explorer.view()
+    assert view.matrix.title.startswith("tiny.safetensors · wte.weight · Parameter · (8, 4)")
+    assert view.result.text == repr(torch.nn.Embedding.from_pretrained(weight)(torch.tensor([2, 3])))
+
+
+def test_a_training_job_on_a_layer_replaced_meanwhile_is_dropped(tiny_file) -> None:
+    path, _ = tiny_file
+    explorer = ready(ids="2")
+    backward = explorer.backward().job
+    explorer.settle(explorer.open(str(path)))
+    view = explorer.finish(backward, backward.run())
+    assert explorer.session.weights is not None and explorer.session.grad is None
+    assert "grad" not in view.toggles and view.matrix.title.startswith("tiny.safetensors")
+
+
+def test_a_job_never_raises() -> None:
+    explorer = ready()
+    view = explorer.open("/")
+    outcome = view.job.run()
+    assert isinstance(outcome, Failed) and outcome.message.key == "weights.directory"
+    job = explorer.backward().job
+    job.work = lambda job: 1 / 0
+    outcome = job.run()
+    assert isinstance(outcome, Failed) and "ZeroDivisionError" in outcome.message.render("en")
+
+
+# -- any sequence of actions -----------------------------------------------------------------
+class ExplorerMachine(RuleBasedStateMachine):
+    """Random actions through the explorer, each job run to its end; after each, the view tells the truth."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.explorer = ready(vocab_size=10, dim=3)
+        self.view = self.explorer.view()
+
+    def act(self, view: View) -> None:
+        self.view = self.explorer.settle(view)
+
+    @rule(text=st.text(alphabet="0123456789, []x-", max_size=12))
+    def type_text(self, text: str) -> None:
+        self.act(typed(self.explorer, text))
+
+    @rule(cursor=st.integers(0, 12))
+    def move(self, cursor: int) -> None:
+        self.act(self.explorer.edit(self.explorer.text, cursor))
+
+    @rule(name=st.sampled_from(["freeze", "no_grad", "grad"]))
+    def toggle(self, name: str) -> None:
+        self.act(self.explorer.toggle(name))
+
+    @rule(action=st.sampled_from(["backward", "step", "zero_grad", "undo", "reset"]))
+    def train(self, action: str) -> None:
+        self.act(getattr(self.explorer, action)())
+
+    @rule(options=st.sampled_from([LayerOptions(), LayerOptions(padding_idx=2), LayerOptions(max_norm=1.0), LayerOptions(sparse=True)]))
+    def rebuild(self, options: LayerOptions) -> None:
+        self.act(self.explorer.apply_training(Training(options=options)))
+
+    @invariant()
+    def the_view_tells_the_truth(self) -> None:
+        explorer, view = self.explorer, self.view
+        session, lookup = explorer.session, explorer.lookup
+        assert explorer.jobs == [] and view.toggles_enabled
+        assert view.toggles == {name for name, on in (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", explorer.grad_view)) if on}
+        assert (session.grad is None) == (session.layer.weight.grad is None)
+        assert view.status.error == (explorer.problem is not None or explorer.error)
+        assert view.input.value == explorer.text
+        if lookup is not None:
+            assert all(0 <= row < session.spec.vocab_size for row in lookup.ids)
+            assert view.matrix.positions is lookup.positions
+        if explorer.typed is not None:
+            assert lookup is not None and lookup.ids == explorer.typed.ids
+        if not explorer.grad_view and explorer.step_shown is None and lookup is not None:
+            assert view.result.text == lookup.text and view.result.stale == (explorer.problem is not None)
+
+
+TestExplorerMachine = ExplorerMachine.TestCase
+TestExplorerMachine.settings = settings(max_examples=40, stateful_step_count=12, deadline=None)
