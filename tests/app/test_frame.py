@@ -41,3 +41,16 @@ async def test_the_matrix_follows_the_id_under_the_input_cursor() -> None:
         assert matrix.scroll_offset.y <= 5  # on 5 now: its row came back into view
         await pilot.press("end")
         assert matrix.scroll_offset.y > 800
+
+
+async def test_one_typed_key_runs_the_explorer_and_the_panels_once(monkeypatch) -> None:
+    """input → explorer → view → widgets, once per key, with the text and the cursor as they are after it."""
+    app = ExplorerApp(ids="2")
+    async with running(app) as pilot:
+        edits, views = [], []
+        edit, show = app.explorer.edit, app.show
+        monkeypatch.setattr(app.explorer, "edit", lambda value, cursor: edits.append((value, cursor)) or edit(value, cursor))
+        monkeypatch.setattr(app, "show", lambda view: views.append(view) or show(view))
+        await pilot.press(",", " ", "3", "left", "backspace")
+        assert edits == [("2,", 2), ("2, ", 3), ("2, 3", 4), ("2, 3", 3), ("2,3", 2)]
+        assert len(views) == 5 and [view.matrix.follow for view in views] == [2, 2, 3, 3, 3]  # "2,|3": the ID at the cursor is 3

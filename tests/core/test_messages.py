@@ -5,11 +5,21 @@ import string
 
 import pytest
 
-from tui.core.messages import EN, ES, resolve_lang
+from tui.core.messages import CATALOGS, EN, ES, Message, resolve_lang
 
 
 def test_spanish_has_every_english_key() -> None:
     assert EN.keys() == ES.keys()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_message_renders_with_its_parameters(lang: str) -> None:
+    for key, template in CATALOGS[lang].items():
+        fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(template) if name]
+        params = {name: 1.25 if spec else f"<{name}>" for name, spec in fields}  # `{seconds:.1f}` needs a number
+        text = Message(key, params).render(lang)
+        assert "{" not in text and "}" not in text, key
+        assert all((f"<{name}>" if not spec else "1.2") in text for name, spec in fields), key
 
 
 @pytest.mark.parametrize("key", sorted(EN))

@@ -21,8 +21,14 @@ def test_bad_specs_are_refused(spec: LayerSpec, key: str) -> None:
     assert caught.value.message.key == key
 
 
-def test_llama_size_is_allowed() -> None:
-    LayerSpec(vocab_size=128256, dim=4096, dtype="bfloat16").check()
+def test_llama_3_is_the_biggest_layer_allowed() -> None:
+    llama = LayerSpec(vocab_size=128256, dim=4096, dtype="bfloat16")
+    llama.check()  # refused sizes raise: see above
+    assert human_size(llama.nbytes) == "1.1 GB"
+    with pytest.raises(SpecError) as one_more:
+        LayerSpec(vocab_size=128256 * 4096 + 1, dim=1).check()
+    assert one_more.value.message.key == "spec.too_big"
+    assert "the limit is 525336576 elements (128256 × 4096)" in one_more.value.message.english()
 
 
 def test_human_size() -> None:

@@ -1,8 +1,10 @@
 """Snapshot tests (pytest-textual-snapshot): the screen at fixed sizes, compared with reviewed SVGs.
 
-Update after a reviewed change with `pytest tests/snapshots --snapshot-update`.
+Update after a reviewed change with `python -m pytest tests/snapshots --snapshot-update -n 0`.
 """
 
+import torch
+from safetensors.torch import save_file
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -44,7 +46,7 @@ class TestSpanish:
 
 
 def after(*keys: str):
-    """`run_before` that presses training keys, waiting for the lab's worker after each."""
+    """`run_before` that presses keys, waiting for the jobs they start after each."""
 
     async def run(pilot: Pilot) -> None:
         await ready(pilot)
@@ -68,3 +70,41 @@ class TestTrainingLab:
     def test_sparse_grad_160x50(self, snap_compare) -> None:
         app = ExplorerApp(ids="2, 3, 5, 1, 3", lang="en", options=LayerOptions(sparse=True))
         assert snap_compare(app, terminal_size=(160, 50), run_before=after("f7"))
+
+
+class TestDialogs:
+    """Every dialog over the book's screen at 80×24."""
+
+    def test_help(self, snap_compare) -> None:
+        assert snap_compare(ExplorerApp(lang="en"), terminal_size=(80, 24), run_before=after("f1"))
+
+    def test_copy_as_code(self, snap_compare) -> None:
+        app = ExplorerApp(ids="2, 3, 5, 1", lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("f4"))
+
+    def test_training_options(self, snap_compare) -> None:
+        app = ExplorerApp(ids="2, 3, 5, 1", lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("ctrl+o"))
+
+    def test_ask_refuses_what_is_no_row(self, snap_compare) -> None:
+        app = ExplorerApp(ids="2, 3", lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("ctrl+g", "9", "enter"))
+
+    def test_pick_a_tensor(self, snap_compare, tmp_path, monkeypatch) -> None:
+        save_file({"a": torch.ones(4, 2), "b": torch.zeros(9, 2)}, tmp_path / "two.safetensors")
+        monkeypatch.chdir(tmp_path)  # the status line names the path: the same on every run
+        app = ExplorerApp(ids="2, 3", lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("f6", *"two.safetensors", "enter"))
+
+    def test_a_file_that_cannot_be_opened(self, snap_compare, tmp_path, monkeypatch) -> None:
+        monkeypatch.chdir(tmp_path)
+        app = ExplorerApp(ids="2, 3", lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("f6", *"missing.safetensors", "enter"))
+
+    def test_torchs_refusal_as_a_lesson(self, snap_compare) -> None:
+        app = ExplorerApp(ids="2, 3", freeze=True, lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("f7"))
+
+    def test_a_question_before_a_big_dense_gradient(self, snap_compare) -> None:
+        app = ExplorerApp(vocab_size=50257, dim=768, ids="2, 3", lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("f7"))

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from tui.core.text import printable
 from tui.screens.parses import Parses
@@ -35,7 +35,7 @@ class AskScreen(ModalScreen[T | None], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(printable(self._prompt)))
+            yield Static(Text(printable(self._prompt)))  # wraps: a long prompt is read whole
             yield Input(id="ask-input", validators=[Parses(self._parse, self._lang)], validate_on=["submitted"])
             yield Static(id="ask-error")
 

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.text import printable
@@ -31,7 +31,7 @@ class PickScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(printable(self._prompt)))
+            yield Static(Text(printable(self._prompt)))  # wraps: a long prompt is read whole
             yield OptionList(*(Option(Text(printable(text)), id=key) for key, text in self._choices))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
