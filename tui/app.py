@@ -106,7 +106,8 @@ class ExplorerApp(App[None]):
         if view.loading is None and self.loading.is_attached:
             self.loading.stop()
         if view.matrix is not None:
-            self.matrix.display = True
+            if not self.matrix.display:
+                self.matrix.display = True
             self.matrix.show(view.matrix)
         self.ids_input.show(view.input)
         self.toggles.show(view.toggles, view.toggles_enabled)

@@ -109,7 +109,8 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
     rows = len(tokenizer.vocab) if tokenizer and not args.weights else LayerSpec().vocab_size
     vocab_size = rows if args.vocab_size is None else args.vocab_size
     options = LayerOptions(args.padding_idx, args.max_norm, args.scale_grad_by_freq, args.sparse)
-    LayerSpec(vocab_size, args.dim, args.seed, args.dtype, options).check()
+    if not args.weights:  # a file's layer is checked against the file (its rows bound padding_idx)
+        LayerSpec(vocab_size, args.dim, args.seed, args.dtype, options).check()
     ids = args.ids if args.command is None else " ".join(args.ids)
     if args.command == "lookup" and args.text is None:
         parse_ids(ids)
@@ -118,8 +119,20 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
         from tui.core.weights import open_weights  # imports torch
 
         weights = open_weights(args.weights, args.key)
-    freeze = True if args.freeze else None  # None: torch's default (a file's layer starts frozen)
-    return Setup.of(vocab_size, args.dim, args.seed, args.dtype, ids, lang, freeze, args.no_grad, weights, vocab, tokenizer, options)
+    return Setup.of(
+        vocab_size=vocab_size,
+        dim=args.dim,
+        seed=args.seed,
+        dtype=args.dtype,
+        ids=ids,
+        lang=lang,
+        freeze=True if args.freeze else None,  # None: torch's default (a file's layer starts frozen)
+        no_grad=args.no_grad,
+        weights=weights,
+        vocab=vocab,
+        tokenizer=tokenizer,
+        options=options,
+    )
 
 
 def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:

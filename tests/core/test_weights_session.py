@@ -114,3 +114,12 @@ def test_a_tokenizer_that_is_not_a_tokenizer_json_is_one_line(cli, minilm: Path)
     vocab_txt = minilm / "vocab.txt"
     done = cli("lookup", "--tokenizer", str(vocab_txt), "--text", "hello")
     assert done.returncode == 2 and "not a Hugging Face tokenizer.json" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_layer_options_are_checked_against_the_files_rows(cli, minilm: Path) -> None:
+    weights = str(minilm / "model.safetensors")
+    done = cli("--padding-idx", "100", "lookup", "--weights", weights, "100")  # refused against 6 rows before
+    assert done.returncode == 0, done.stderr
+    assert "shape=(30522, 384)" in done.stdout
+    done = cli("--padding-idx", "40000", "lookup", "--weights", weights, "1")
+    assert done.returncode == 2 and "padding_idx must be a whole number from -30522 to 30521 (got 40000)" in done.stderr

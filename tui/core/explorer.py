@@ -9,7 +9,6 @@ lookup` runs the same actions and prints.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -88,6 +87,9 @@ class Training:
 
 
 class Explorer:
+    """The app's state and its actions. Public attributes are read by the presenter and by tests; they
+    change only through the methods below."""
+
     def __init__(self, setup: Setup) -> None:
         self.setup = setup  # what the first layer is made from
         self.lang = setup.lang
@@ -465,24 +467,13 @@ class Explorer:
             )
             return self.view(dialog=question)
         parsed, loss = self.lookup.parsed if self.lookup else NO_IDS, self.training.loss
-        notes = self._backward_notes(parsed)
+        notes = presenter.backward_notes(self, parsed)
 
         def backward(session: EmbeddingSession) -> Trained:
             report = session.backward(parsed, loss)
             return Trained(presenter.backward_message(report, loss, notes, self.lang), grad_view=True)
 
         return self._train("backward", backward)
-
-    def _backward_notes(self, parsed: ParsedIds) -> str:
-        """What the layer's options do to this backward: the padding row, repeated IDs scaled."""
-        session = self.session
-        notes = ""
-        if session.layer.padding_idx in parsed.ids:
-            notes += " " + self.t("train.padding_row", row=session.layer.padding_idx)
-        repeated = sorted((row, count) for row, count in Counter(parsed.ids).items() if count > 1)
-        if session.spec.options.scale_grad_by_freq and repeated:
-            notes += " " + self.t("train.scaled", rows=", ".join(f"{row} (×{count})" for row, count in repeated))
-        return notes
 
     def _dense_answer(self, answer: str | None) -> View:
         if answer == "dense":

@@ -7,6 +7,7 @@ explorer's public state and never changes it. Text from users and files is made 
 
 from __future__ import annotations
 
+from collections import Counter
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from tui.core.vocab import visible
 if TYPE_CHECKING:
     from tui.core.explorer import Explorer
     from tui.core.jobs import Job
+    from tui.core.parse import ParsedIds
     from tui.core.session import EmbeddingSession, GradReport, Lookup
     from tui.core.view import Dialog
 
@@ -167,6 +169,17 @@ def backward_message(report: GradReport, loss: str, notes: str, lang: str) -> Me
     else:
         values["zero"] = translate(lang, "train.zero_count", count=report.zero_rows)
     return Message("train.backward", values)
+
+
+def backward_notes(explorer: Explorer, parsed: ParsedIds) -> str:
+    """What the layer's options do to a backward over `parsed`: the padding row, repeated IDs scaled."""
+    session, notes = explorer.session, ""
+    if session.layer.padding_idx in parsed.ids:
+        notes += " " + explorer.t("train.padding_row", row=session.layer.padding_idx)
+    repeated = sorted((row, count) for row, count in Counter(parsed.ids).items() if count > 1)
+    if session.spec.options.scale_grad_by_freq and repeated:
+        notes += " " + explorer.t("train.scaled", rows=", ".join(f"{row} (×{count})" for row, count in repeated))
+    return notes
 
 
 def padding_note(session: EmbeddingSession, lang: str) -> str:

@@ -9,11 +9,14 @@ from tui.widgets.textual_internals import TextLineInput
 
 
 class IdInput(TextLineInput):
-    """Calls `edited(value, cursor)` once per key, after the text and the cursor have both settled (a
-    typed character changes the value, then the cursor). A direct call rather than a message, still
-    inside the key's own handling: the key and what it looks up are painted in the same frame."""
+    """Calls `edited(value, cursor)` once per key, with the text and the cursor both as the key left them.
 
-    _pending = False  # a call is scheduled
+    Input changes the text first, then the cursor, in one go (`Input.replace`): the cursor's change makes
+    the call, at once, so the key and what it looks up are painted in the same frame. A new text that
+    leaves the cursor where it was makes the call once the key has been handled.
+    """
+
+    _text_pending = False  # the text changed and the cursor has not moved since
 
     def __init__(self, edited: Callable[[str, int], None], value: str, placeholder: str, *, id: str | None = None) -> None:
         self._edited = edited
@@ -21,20 +24,20 @@ class IdInput(TextLineInput):
 
     def watch_value(self) -> None:
         super().watch_value()
-        self._changed()
+        if self.is_mounted:  # the first text is the explorer's own
+            self._text_pending = True
+            self.call_next(self._text_settled)
 
     def watch_selection(self) -> None:
         super().watch_selection()
-        self._changed()
+        if self.is_mounted:
+            self._text_pending = False
+            self._edited(self.value, self.cursor_position)
 
-    def _changed(self) -> None:
-        if not self._pending:
-            self._pending = True
-            self.call_next(self._settled)
-
-    def _settled(self) -> None:
-        self._pending = False
-        self._edited(self.value, self.cursor_position)
+    def _text_settled(self) -> None:
+        if self._text_pending:
+            self._text_pending = False
+            self._edited(self.value, self.cursor_position)
 
     def show(self, pane: InputPane) -> None:
         """The explorer's text (which it may have changed: pasted line breaks, the other mode), its labels."""

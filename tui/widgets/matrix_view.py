@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -39,13 +39,6 @@ def format_cell(value: float) -> str:
     if -1000 < value < 10000:
         return f"{value:9.4f}"
     return f"{value:9.2e}"
-
-
-def fit(text: str, width: int) -> str:
-    """`text` in exactly `width` cells: padded, or cut with a `…` (wide characters count as two)."""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, width - 1) + "…"
 
 
 def positions_label(positions: tuple[int, ...], prefix: str = "") -> str:
@@ -267,7 +260,9 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         values = self._source.row(row, first_col, stop).tolist()
         cells = "".join(" " + format_cell(value) for value in values)
         marker = MARKER if label else " " * len(MARKER)
-        token = "" if self._token is None else fit(self._token(row) or "·", TOKEN_WIDTH) + " "
+        token = ""
+        if self._token is not None:  # exactly TOKEN_WIDTH cells: a long token ends in "…", wide characters count two
+            token = Content(self._token(row) or "·").truncate(TOKEN_WIDTH, ellipsis=True, pad=True).plain + " "
         text = f"{marker}{row:>{self._id_width}} {token}{(label or ''):<{POSITIONS_WIDTH}} "
         base = self.paint_style
         label_style = self.component_style("matrix-view--label")

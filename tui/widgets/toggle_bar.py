@@ -67,7 +67,8 @@ class ToggleBar(PaintStyle, Widget, can_focus=True):
         if on != self._on:
             self._on = set(on)
             self.refresh()
-        self.disabled = not enabled
+        if self.disabled == enabled:
+            self.disabled = not enabled
 
     def flip(self, name: str) -> None:
         """Flip a switch and say so (the app applies it to the layer)."""
