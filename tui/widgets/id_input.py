@@ -9,34 +9,38 @@ from tui.widgets.textual_internals import TextLineInput
 
 
 class IdInput(TextLineInput):
-    """Calls `edited(value, cursor)` once per key, with the text and the cursor both as the key left them.
+    """Calls `edited(value, cursor)` once per key, with the text and the cursor both as the key left them,
+    within the key's own handling: the key and what it looks up are painted in the same frame.
 
-    Input changes the text first, then the cursor, in one go (`Input.replace`): the cursor's change makes
-    the call, at once, so the key and what it looks up are painted in the same frame. A new text that
-    leaves the cursor where it was makes the call once the key has been handled.
+    Every edit of Input's text (typing, deleting, pasting) goes through `Input.replace`, which changes the
+    text and then the cursor: one call after both. A cursor move alone, or a text set from outside,
+    makes its own call.
     """
 
-    _text_pending = False  # the text changed and the cursor has not moved since
+    _quiet = False  # inside an edit, or showing the explorer's own text: no call for each change
 
     def __init__(self, edited: Callable[[str, int], None], value: str, placeholder: str, *, id: str | None = None) -> None:
         self._edited = edited
         super().__init__(value, placeholder, id=id, select_on_focus=False)
 
+    def replace(self, text: str, start: int, end: int) -> None:
+        self._quiet = True
+        try:
+            super().replace(text, start, end)
+        finally:
+            self._quiet = False
+        self._edited(self.value, self.cursor_position)
+
     def watch_value(self) -> None:
         super().watch_value()
-        if self.is_mounted:  # the first text is the explorer's own
-            self._text_pending = True
-            self.call_next(self._text_settled)
+        self._changed()
 
     def watch_selection(self) -> None:
         super().watch_selection()
-        if self.is_mounted:
-            self._text_pending = False
-            self._edited(self.value, self.cursor_position)
+        self._changed()
 
-    def _text_settled(self) -> None:
-        if self._text_pending:
-            self._text_pending = False
+    def _changed(self) -> None:
+        if self.is_mounted and not self._quiet:
             self._edited(self.value, self.cursor_position)
 
     def show(self, pane: InputPane) -> None:
@@ -46,5 +50,9 @@ class IdInput(TextLineInput):
         if self.placeholder != pane.placeholder:
             self.placeholder = pane.placeholder
         if self.value != pane.value:
-            self.value = pane.value
-            self.cursor_position = pane.cursor
+            self._quiet = True  # the explorer has this text already
+            try:
+                self.value = pane.value
+                self.cursor_position = pane.cursor
+            finally:
+                self._quiet = False
