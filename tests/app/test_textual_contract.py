@@ -1,10 +1,12 @@
-"""What tui/widgets/textual_internals.py relies on in Textual, stated: an upgrade that changes it fails here."""
+"""What the widgets rely on in Textual beyond its documented use (tui/widgets/textual_internals.py, and
+IdInput's reliance on Input.replace), stated: an upgrade that changes it fails here."""
 
 import importlib.metadata
 import inspect
 import tomllib
 from pathlib import Path
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
@@ -64,3 +66,28 @@ async def test_a_fixed_extent_scrolls_without_a_layout_and_a_key_repaints_one_li
             field.styles.height = 5  # a real layout is seen
             await pilot.pause()
         assert layouts
+
+
+class CountingInput(Input):
+    replaced = 0
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        self.replaced += 1
+        super().replace(text, start, end)
+
+
+class Typing(App[None]):
+    def compose(self) -> ComposeResult:
+        yield CountingInput()
+
+
+async def test_every_edit_of_an_inputs_text_goes_through_replace() -> None:
+    """IdInput calls the explorer once per edit from `Input.replace` (a public method)."""
+    app = Typing()
+    async with app.run_test() as pilot:
+        field = app.query_one(CountingInput)
+        field.focus()
+        await pilot.press("a", "b", "c", "backspace", "left", "delete", "ctrl+w")
+        field.post_message(events.Paste("2, 3"))
+        await pilot.pause()
+        assert field.value == "2, 3" and field.replaced == 7  # 3 characters, backspace, delete, ctrl+w, the paste

@@ -446,6 +446,9 @@ class Explorer:
         return None
 
     def _train(self, action: str, work: Callable[[EmbeddingSession], Trained]) -> View:
+        """A training action on the layer on screen, as a job; refused while there is none or a job has it."""
+        if (refused := self._refusal()) is not None:
+            return refused
         session = self.session
         return self._start(action, lambda job: work(session), session=session, replaces_layer=False)
 
@@ -485,8 +488,6 @@ class Explorer:
         return self.view()
 
     def step(self) -> View:
-        if (refused := self._refusal()) is not None:
-            return refused
         lr = self.training.lr
 
         def step(session: EmbeddingSession) -> Trained:
@@ -498,18 +499,12 @@ class Explorer:
         return self._train("step", step)
 
     def zero_grad(self) -> View:
-        if (refused := self._refusal()) is not None:
-            return refused
-
         def zero_grad(session: EmbeddingSession) -> Trained:
             return Trained(Message("train.zero_grad" if session.zero_grad() else "train.zero_grad_none"))
 
         return self._train("zero_grad", zero_grad)
 
     def undo(self) -> View:
-        if (refused := self._refusal()) is not None:
-            return refused
-
         def undo(session: EmbeddingSession) -> Trained:
             session.undo()
             return Trained(Message("train.undone", {"steps": session.steps}))
@@ -517,9 +512,6 @@ class Explorer:
         return self._train("undo", undo)
 
     def reset(self) -> View:
-        if (refused := self._refusal()) is not None:
-            return refused
-
         def reset(session: EmbeddingSession) -> Trained:
             session.reset()
             return Trained(Message("train.reset"))
