@@ -16,7 +16,8 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
 
 from tui.commands import COMMANDS, bindings, help_keys, key_bar
-from tui.core.explorer import Explorer, Setup, Training
+from tui.core.explorer import Explorer, Setup
+from tui.core.lab import Training
 from tui.core.jobs import Job, Outcome, Trained
 from tui.core.text import printable
 from tui.core.view import Code, Dialog, Notice, Pick, Question, View

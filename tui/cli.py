@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core import presenter
-from tui.core.explorer import Explorer, Setup, Training
+from tui.core.explorer import Explorer, Setup
+from tui.core.lab import Training
 from tui.core.history import LOSSES
 from tui.core.messages import LANGUAGES, MessageError, resolve_lang
 from tui.core.parse import parse_ids

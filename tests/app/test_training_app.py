@@ -145,7 +145,7 @@ async def test_options_set_loss_lr_and_rebuild_the_layer_with_padding_idx(book_l
         screen.query_one("#lr", Input).focus()
         await press(app, pilot, "enter")
         assert not isinstance(app.screen, OptionsScreen)
-        assert (app.explorer.training.loss, app.explorer.training.lr) == ("sqmean", 0.5)
+        assert (app.explorer.lab.training.loss, app.explorer.lab.training.lr) == ("sqmean", 0.5)
         assert app.explorer.session.layer.padding_idx == 3 and app.explorer.session.layer.sparse
         assert row_values(app, 3) == [0.0, 0.0, 0.0]  # the padding row starts at zero
         assert "padding_idx=3, sparse=True" in app.query_one(StatusBar).text
@@ -180,7 +180,7 @@ async def test_options_refuse_bad_values_and_keep_the_layer() -> None:
             assert expected in str(screen.query_one("#options-error").render())
             screen.query_one(f"#{field}", Input).value = {"lr": "0.1"}.get(field, "")
         await press(app, pilot, "escape")
-        assert app.explorer.session.spec.options == LayerOptions() and app.explorer.training.lr == 0.1
+        assert app.explorer.session.spec.options == LayerOptions() and app.explorer.lab.training.lr == 0.1
 
 
 async def test_max_norm_lookup_changes_the_weight_and_says_which_rows(book_layer) -> None:

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from safetensors.torch import save_file
 
-from tui.core.explorer import Explorer, Setup, Training
+from tui.core.explorer import Explorer, Setup
+from tui.core.lab import Training
 from tui.core.jobs import Failed
 from tui.core.spec import LayerOptions
 from tui.core.tokenizer import simple_v2
@@ -209,7 +210,7 @@ def test_options_set_the_loss_and_lr_or_rebuild_the_layer() -> None:
     view = explorer.apply_training(Training("sqmean", 0.5, LayerOptions()))
     assert view.job is None and view.status.text == "Loss (result ** 2).mean(), lr=0.5."
     view = explorer.settle(explorer.apply_training(Training("sqmean", 0.5, LayerOptions(padding_idx=3))))
-    assert explorer.session.layer.padding_idx == 3 and explorer.training == Training("sqmean", 0.5, LayerOptions(padding_idx=3))
+    assert explorer.session.layer.padding_idx == 3 and explorer.lab.training == Training("sqmean", 0.5, LayerOptions(padding_idx=3))
     assert "built again with padding_idx=3" in view.status.text and "Row 3 is padding_idx" in view.status.text
 
 
@@ -310,7 +311,7 @@ class ExplorerMachine(RuleBasedStateMachine):
         explorer, view = self.explorer, self.view
         session, lookup = explorer.session, explorer.lookup
         assert explorer.jobs == [] and view.toggles_enabled
-        assert view.toggles == {name for name, on in (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", explorer.grad_view)) if on}
+        assert view.toggles == {name for name, on in (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", explorer.lab.grad_view)) if on}
         assert (session.grad is None) == (session.layer.weight.grad is None)
         assert view.status.error == (explorer.problem is not None or explorer.error)
         assert view.input.value == explorer.text
@@ -319,7 +320,7 @@ class ExplorerMachine(RuleBasedStateMachine):
             assert view.matrix.positions is lookup.positions
         if explorer.typed is not None:
             assert lookup is not None and lookup.ids == explorer.typed.ids
-        if not explorer.grad_view and explorer.step_shown is None and lookup is not None:
+        if not explorer.lab.grad_view and explorer.lab.step_shown is None and lookup is not None:
             assert view.result.text == lookup.text and view.result.stale == (explorer.problem is not None)
 
 

@@ -1,8 +1,8 @@
 """The explorer: everything the app shows and does, without a screen.
 
-One object owns the state: the layer session, the input as typed and as parsed, the last good lookup,
-the mode (IDs or text), the vocabulary and tokenizer, the training lab's settings and what it shows, the
-status line, and the jobs in flight. Each action is a method that returns the `View` to show
+One object holds the state: the layer session, the input as typed and as parsed, the last good lookup,
+the mode (IDs or text), the vocabulary and tokenizer, the training lab (`tui.core.lab`, a collaborator
+that owns its own settings and what it shows), the status line, and the jobs in flight. Each action is a method that returns the `View` to show
 (`tui.core.presenter` makes it). The TUI routes keys here and renders the views; `embedding-explorer
 lookup` runs the same actions and prints.
 """
@@ -17,6 +17,7 @@ from tui.core import presenter
 from tui.core.code import reproduce_script
 from tui.core.history import LOSSES
 from tui.core.jobs import Failed, Job, LayerMade, Outcome, SeveralFound, Trained
+from tui.core.lab import LESSONS, Training, TrainingLab, Work
 from tui.core.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
 from tui.core.parse import IdError, ParsedIds, append_id, parse_ids
 from tui.core.spec import LayerOptions, LayerSpec, human_size
@@ -24,13 +25,11 @@ from tui.core.text import single_line
 from tui.core.view import Code, Dialog, Notice, Pick, Question, View
 
 if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
-    from tui.core.session import EmbeddingSession, Lookup, StepReport
+    from tui.core.session import EmbeddingSession, Lookup
     from tui.core.tokenizer import TextTokenizer, Tokens
     from tui.core.vocab import Vocab
     from tui.core.weights import WeightFile
 
-DENSE_WARNING = 50257 * 768  # from GPT-2's size on, a dense weight.grad is worth a question first
-LESSONS = {"train.frozen", "train.no_graph", "train.torch_refused"}  # torch's refusals: the whole lesson in a panel
 NO_IDS = ParsedIds((), ())
 
 
@@ -77,15 +76,6 @@ class Setup:
         return cls(spec, weights, freeze, no_grad, single_line(ids), lang, vocab, tokenizer)
 
 
-@dataclass(frozen=True)
-class Training:
-    """What the training keys use: the loss (a key of LOSSES), the learning rate, the layer's options."""
-
-    loss: str = "sum"
-    lr: float = 0.1
-    options: LayerOptions = LayerOptions()
-
-
 class Explorer:
     """The app's state and its actions. Public attributes are read by the presenter and by tests; they
     change only through the methods below."""
@@ -104,12 +94,7 @@ class Explorer:
         self.problem: Message | None = None  # what is wrong with the input
         self.lookup: Lookup | None = None  # the last good lookup, kept while the input is invalid
         self._kept = {True: "", False: ""}  # what the input held in the other mode
-        # the training lab
-        self.training = Training(options=setup.spec.options)
-        self.grad_view = False  # the matrix shows weight.grad
-        self.step_shown: StepReport | None = None  # a step's rows, before and after, until the input changes
-        self.changed: tuple[int, ...] = ()  # rows the last step (or a max_norm lookup) changed
-        self.marked: dict[int, str] = {}  # rows marked Δ (changed) or ∇ (with gradient)
+        self.lab = TrainingLab(setup.spec.options)
         # the status line and the jobs
         self.message: Message | None = None  # the last thing said
         self.error = False
@@ -256,12 +241,10 @@ class Explorer:
         if self.text_mode and made.tokenizer is None:
             self.toggle_text()  # back to IDs while the old tokenizer is still there
         self.session, self.vocab, self.tokenizer = made.session, made.vocab, made.tokenizer
-        self.training = replace(self.training, options=made.session.spec.options)
-        self.grad_view, self.step_shown, self.changed = False, None, ()
+        self.lab.new_layer(made.session.spec.options)
         self.lookup = None
         self._read()
         self._look_up()
-        self._remark()
         if made.message is not None:
             self._say(made.message)
         elif made.problem is not None:
@@ -289,7 +272,7 @@ class Explorer:
         self.cursor = min(cursor, len(clean))
         if clean != self.text:
             self.text = clean
-            self.step_shown = None  # a step's before and after give way to the new lookup
+            self.lab.input_changed()
             self._read()
             self._look_up()
         return self.view(follow=True)
@@ -317,8 +300,7 @@ class Explorer:
         if self.lookup is None or typed.ids != self.lookup.ids:
             self.lookup = session.lookup(typed)
             if self.lookup.renormed:
-                self.changed = self.lookup.renormed
-                self._remark()
+                self.lab.renormed(self.lookup.renormed, session.grad)
                 max_norm = session.spec.options.max_norm
                 self._say(Message("train.renormed", {"max_norm": max_norm, "rows": presenter.rows_text(self.lookup.renormed)}))
                 return
@@ -373,23 +355,16 @@ class Explorer:
         """Flip a switch (F2, F3, Ctrl+T)."""
         if self.session is None:
             return self.view()
-        on = {"freeze": self.session.frozen, "no_grad": self.session.no_grad, "grad": self.grad_view}[name]
+        on = {"freeze": self.session.frozen, "no_grad": self.session.no_grad, "grad": self.lab.grad_view}[name]
         return self.set_toggle(name, not on)
 
     def _show_grad(self, on: bool) -> View:
         if on and self.session.grad is None:
             self._say(Message("train.grad_none"), error=True)
             return self.view()
-        self.grad_view = on
-        self._remark()
+        self.lab.show_grad(on, self.session.grad)
         self._say(Message("train.view_grad" if on else "train.view_weight"))
         return self.view()
-
-    def _remark(self) -> None:
-        """Rows marked ∇ in the grad view (they have gradient), Δ otherwise (the last change moved them)."""
-        grad = self.session.grad if self.session else None
-        self.grad_view = self.grad_view and grad is not None
-        self.marked = dict.fromkeys(grad.rows, "∇") if self.grad_view else dict.fromkeys(self.changed, "Δ")
 
     # -- finding rows ----------------------------------------------------------------------
     def row_of_id(self, text: str) -> int:
@@ -445,7 +420,7 @@ class Explorer:
             return self.view()
         return None
 
-    def _train(self, action: str, work: Callable[[EmbeddingSession], Trained]) -> View:
+    def _train(self, action: str, work: Work) -> View:
         """A training action on the layer on screen, as a job; refused while there is none or a job has it."""
         if (refused := self._refusal()) is not None:
             return refused
@@ -457,9 +432,8 @@ class Explorer:
         it was answered: allocate it)."""
         if (refused := self._refusal()) is not None:
             return refused
-        session, spec = self.session, self.spec
-        allocates = not (session.grad is not None or session.frozen or session.no_grad or spec.options.sparse)
-        if allocates and not dense and spec.vocab_size * spec.dim >= DENSE_WARNING:
+        if not dense and self.lab.asks_first(self.session):
+            spec = self.spec
             size = {"size": human_size(spec.nbytes), "rows": spec.vocab_size, "cols": spec.dim, "dtype": spec.dtype}
             question = Question(
                 self.t("train.dense_title"),
@@ -469,14 +443,8 @@ class Explorer:
                 self._dense_answer,
             )
             return self.view(dialog=question)
-        parsed, loss = self.lookup.parsed if self.lookup else NO_IDS, self.training.loss
-        notes = presenter.backward_notes(self, parsed)
-
-        def backward(session: EmbeddingSession) -> Trained:
-            report = session.backward(parsed, loss)
-            return Trained(presenter.backward_message(report, loss, notes, self.lang), grad_view=True)
-
-        return self._train("backward", backward)
+        parsed = self.lookup.parsed if self.lookup else NO_IDS
+        return self._train("backward", self.lab.backward(parsed, presenter.backward_notes(self, parsed), self.lang))
 
     def _dense_answer(self, answer: str | None) -> View:
         if answer == "dense":
@@ -488,54 +456,32 @@ class Explorer:
         return self.view()
 
     def step(self) -> View:
-        lr = self.training.lr
-
-        def step(session: EmbeddingSession) -> Trained:
-            report = session.step(lr)
-            key = "train.step" if report.rows else "train.step_none"
-            message = Message(key, {"lr": lr, "rows": presenter.rows_text(report.rows)})
-            return Trained(message, step=report, grad_view=False, changed=report.rows)
-
-        return self._train("step", step)
+        return self._train("step", self.lab.step())
 
     def zero_grad(self) -> View:
-        def zero_grad(session: EmbeddingSession) -> Trained:
-            return Trained(Message("train.zero_grad" if session.zero_grad() else "train.zero_grad_none"))
-
-        return self._train("zero_grad", zero_grad)
+        return self._train("zero_grad", self.lab.zero_grad)
 
     def undo(self) -> View:
-        def undo(session: EmbeddingSession) -> Trained:
-            session.undo()
-            return Trained(Message("train.undone", {"steps": session.steps}))
-
-        return self._train("undo", undo)
+        return self._train("undo", self.lab.undo)
 
     def reset(self) -> View:
-        def reset(session: EmbeddingSession) -> Trained:
-            session.reset()
-            return Trained(Message("train.reset"))
-
-        return self._train("reset", reset)
+        return self._train("reset", self.lab.reset)
 
     def _trained(self, outcome: Trained) -> View:
-        self.step_shown, self.changed = outcome.step, outcome.changed
-        if outcome.grad_view is not None:
-            self.grad_view = outcome.grad_view
+        self.lab.trained(outcome, self.session.grad)
         self._relook()  # the weight or its gradient changed: look up again
-        self._remark()
         self._say(outcome.message)
         return self.view()
 
     def training_settings(self) -> Training | None:
         """The current loss, lr and layer options, for the options panel; None while they cannot change."""
-        return None if self._refusal() is not None else self.training
+        return None if self._refusal() is not None else self.lab.training
 
     def apply_training(self, chosen: Training) -> View:
         """New loss and lr apply at once; new layer options build the layer again, as at launch."""
         if (refused := self._refusal()) is not None:
             return refused
-        self.training = replace(chosen, options=self.spec.options)
+        self.lab.set_training(chosen.loss, chosen.lr)
         if chosen.options != self.spec.options:
             return self._rebuild(chosen.options)
         self._say(Message("train.options_applied", {"loss": LOSSES[chosen.loss], "lr": chosen.lr}))

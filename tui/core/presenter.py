@@ -70,14 +70,14 @@ def _position(explorer: Explorer) -> int | None:
 
 def _matrix(explorer: Explorer, session: EmbeddingSession, position: int | None) -> MatrixPane:
     lookup, vocab, grad = explorer.lookup, explorer.vocab, session.grad
-    grad_view = explorer.grad_view and grad is not None
+    grad_view = explorer.lab.grad_view and grad is not None
     return MatrixPane(
         title=_grad_title(explorer, grad) if grad_view else _weight_title(explorer, session),
         rows=session.grad_rows if grad_view else session.rows,
         version=session.version,
         tokens=vocab.label if vocab is not None else None,
         positions=lookup.positions if lookup is not None else NOTHING,
-        prefixes=explorer.marked,
+        prefixes=explorer.lab.marked,
         follow=None if position is None else explorer.typed.ids[position],
     )
 
@@ -107,7 +107,7 @@ def _toggles(explorer: Explorer, session: EmbeddingSession | None) -> frozenset[
         setup = explorer.setup
         frozen = setup.weights is not None if setup.frozen is None else setup.frozen
         return frozenset(name for name, on in (("freeze", frozen), ("no_grad", setup.no_grad)) if on)
-    on = (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", explorer.grad_view))
+    on = (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", explorer.lab.grad_view))
     return frozenset(name for name, value in on if value)
 
 
@@ -116,9 +116,9 @@ def _result(explorer: Explorer, session: EmbeddingSession | None, position: int 
     t, lookup = explorer.t, explorer.lookup
     if session is None:
         return ResultPane(t("result.title"), t("result.waiting"), False, None)
-    if explorer.grad_view and session.grad is not None:
+    if explorer.lab.grad_view and session.grad is not None:
         return ResultPane(t("result.title_grad"), session.grad.text, False, None)
-    step = explorer.step_shown
+    step = explorer.lab.step_shown
     if step is not None:
         title = t("result.title_step", lr=step.lr, rows=rows_text(step.rows))
         return ResultPane(title, f"{step.before}\n↓\n{step.after}", False, None)
@@ -209,11 +209,11 @@ def report_lookup(explorer: Explorer, weight_text: str) -> list[str]:
 
 def report_backward(explorer: Explorer) -> list[str]:
     grad = explorer.session.grad
-    lines = ["", f"{LOSSES[explorer.training.loss]}.backward()  # loss = {grad.loss}", "print(layer.weight.grad)", grad.text]
+    lines = ["", f"{LOSSES[explorer.lab.training.loss]}.backward()  # loss = {grad.loss}", "print(layer.weight.grad)", grad.text]
     return [*lines, f"rows with gradient: {list(grad.rows)}; rows exactly 0: {grad.zero_rows}"]
 
 
 def report_step(explorer: Explorer) -> list[str]:
-    lr, rows = explorer.training.lr, explorer.changed
+    lr, rows = explorer.lab.training.lr, explorer.lab.changed
     code = f"torch.optim.SGD(layer.parameters(), lr={lr!r}).step()  # rows changed: {list(rows)}"
     return ["", code, "print(layer.weight)", explorer.session.weight_text()]

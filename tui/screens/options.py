@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui.core.explorer import Training
+from tui.core.lab import Training
 from tui.core.history import LOSSES
 from tui.core.messages import translate
 from tui.core.spec import LayerOptions, option_field
