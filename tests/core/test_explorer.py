@@ -183,6 +183,19 @@ def test_a_step_shows_its_rows_before_and_after_until_the_input_changes() -> Non
     assert view.result.title == "print(layer(torch.tensor(ids)))" and "↓" not in view.result.text
 
 
+def test_training_while_the_input_is_invalid_keeps_the_last_good_result_in_every_panel() -> None:
+    explorer = ready(ids="2, 3")
+    typed(explorer, "2, 3x")
+    view = explorer.settle(explorer.backward())  # on the last good IDs
+    assert view.matrix.title.startswith("layer.weight.grad") and "grad" in view.toggles
+    assert ("grad", "(6, 3)") in view.flags[1][1]  # the flags say what torch says now
+    view = explorer.toggle("grad")
+    assert view.result.text == explorer.lookup.text and view.result.stale and explorer.lookup.ids == (2, 3)
+    view = explorer.settle(explorer.step())
+    assert dict(view.matrix.prefixes) == {2: "Δ", 3: "Δ"} and view.status.text.startswith("optimizer.step()")
+    assert typed(explorer, "2, 3xx").status.error  # the input is still wrong: said at the next key
+
+
 def test_torchs_refusal_is_a_lesson_in_a_panel() -> None:
     explorer = ready(ids="2", freeze=True)
     view = explorer.settle(explorer.backward())
@@ -313,11 +326,12 @@ class ExplorerMachine(RuleBasedStateMachine):
         assert explorer.jobs == [] and view.toggles_enabled
         assert view.toggles == {name for name, on in (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", explorer.lab.grad_view)) if on}
         assert (session.grad is None) == (session.layer.weight.grad is None)
-        assert view.status.error == (explorer.problem is not None or explorer.error)
+        assert view.status.error == explorer.error
         assert view.input.value == explorer.text
         if lookup is not None:
             assert all(0 <= row < session.spec.vocab_size for row in lookup.ids)
             assert view.matrix.positions is lookup.positions
+            assert lookup.weight == session.weight_flags()  # the flags say what torch says now
         if explorer.typed is not None:
             assert lookup is not None and lookup.ids == explorer.typed.ids
         if not explorer.lab.grad_view and explorer.lab.step_shown is None and lookup is not None:

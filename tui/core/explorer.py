@@ -293,8 +293,12 @@ class Explorer:
         self.typed, self.problem = parsed, None
 
     def _look_up(self) -> None:
-        """Look the typed IDs up, unless they are what is shown (a comma or a space changes nothing)."""
+        """Look the typed IDs up, unless they are what is shown (a comma or a space changes nothing); or say
+        what is wrong with them."""
         session, typed = self.session, self.typed
+        if self.problem is not None:
+            self._say(self.problem, error=True)
+            return
         if session is None or typed is None or self.busy:
             return  # the IDs are looked up once the layer is there
         if self.lookup is None or typed.ids != self.lookup.ids:
@@ -307,9 +311,13 @@ class Explorer:
         self._say(presenter.input_message(self))
 
     def _relook(self) -> None:
-        """The weight or its flags changed: look the same IDs up again."""
+        """The weight or its flags changed: look the same IDs up again. While the input is invalid, those of
+        the last good lookup: its result stays on screen, as torch gives it now."""
+        kept, session = self.lookup, self.session
         self.lookup = None
         self._read()
+        if self.typed is None and kept is not None and session is not None and not self.busy:
+            self.lookup = session.lookup(kept.parsed)  # the same layer: these IDs are in range
         self._look_up()
 
     def toggle_text(self) -> View:

@@ -137,8 +137,7 @@ def _flags(explorer: Explorer, lookup: Lookup | None) -> Flags:
 
 
 def _status(explorer: Explorer) -> Status:
-    if explorer.problem is not None:
-        return Status(printable(explorer.problem.render(explorer.lang)), True)
+    """The last thing said: what the last action did, or what is wrong with the input just typed."""
     message = explorer.message
     return Status("" if message is None else printable(message.render(explorer.lang)), explorer.error)
 
