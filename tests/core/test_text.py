@@ -1,4 +1,12 @@
+"""Text from users and files is shown escaped wherever it could act on the terminal or reorder a line."""
+
+import sys
+import unicodedata
+
 from tui.core.text import printable, single_line
+from tui.core.vocab import visible
+
+HIDDEN = ("Cc", "Cf", "Zl", "Zp")
 
 
 def test_control_characters_become_visible_escapes() -> None:
@@ -6,5 +14,21 @@ def test_control_characters_become_visible_escapes() -> None:
     assert printable("[bold]ok[/]") == "[bold]ok[/]"
 
 
+def test_bidi_zero_width_and_format_characters_become_escapes() -> None:
+    assert printable("abc\u202edcba") == "abc\\u202edcba"  # a right-to-left override would reverse the rest
+    assert printable("a\u200db\xadc\u2066d\ufeff") == "a\\u200db\\xadc\\u2066d\\ufeff"
+    assert printable("tag\U000e0041") == "tag\\U000e0041"
+    assert visible(" \u202eevil") == "␣\\u202eevil"  # tokens too: the matrix, the picker, lookup's tokens line
+
+
+def test_every_hidden_character_of_this_pythons_unicode_is_escaped_and_nothing_else() -> None:
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        category = unicodedata.category(char)
+        escaped = printable(char) != char
+        assert escaped == (category in HIDDEN) or (escaped and category == "Cn"), (hex(code), category)
+
+
 def test_pasted_lines_become_one_line() -> None:
     assert single_line("2\n3\r\n5\t1\x1b") == "2 3  5 1"
+    assert single_line("2, \u202e3") == "2, 3"

@@ -1,17 +1,31 @@
-"""Text from users or files, made safe to show: control characters become visible escapes."""
+"""Text from users or files, made safe to show: characters that act on the terminal or the text's layout
+(controls, bidi overrides, zero-width and other format characters) become visible escapes."""
 
 from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Unicode's control (Cc), format (Cf), line and paragraph separator (Zl, Zp) characters: a test checks
+# this class against the running Python's own Unicode database.
+_HIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def escape(char: str) -> str:
+    """`\\x1b`, `\\u202e`, `\\U000e0041`: the character's code, as Python writes it."""
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def printable(text: str) -> str:
-    """`"a\\x1b[31m"` → `"a\\\\x1b[31m"`: nothing reaches the terminal as a control sequence."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    """`"a\\x1b[31m"` → `"a\\\\x1b[31m"`, a right-to-left override → `\\\\u202e`: nothing reaches the terminal as
+    a control sequence or reorders what is around it."""
+    return _HIDDEN.sub(lambda match: escape(match.group()), text)
 
 
 def single_line(text: str) -> str:
-    """What the ID input keeps of pasted text: line breaks and tabs become spaces, other controls go."""
-    return _CONTROL.sub(lambda match: " " if match.group() in "\t\n\r" else "", text)
+    """What the ID input keeps of pasted text: line breaks and tabs become spaces, other hidden characters go."""
+    return _HIDDEN.sub(lambda match: " " if match.group() in "\t\n\r" else "", text)

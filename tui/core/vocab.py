@@ -2,8 +2,8 @@
 
 `vocab.txt` (one token per line, the line number is the ID), a Hugging Face `tokenizer.json` (through the
 `tokenizers` package) and GPT-2's `encoder.json` (token → ID). Byte-level BPE tokens (GPT-2's `Ġ` for a
-space) are decoded to the text they stand for. Labels are made for a terminal: whitespace and control
-characters become visible (`␣`, `\\n`, `\\x1b`), never raw.
+space) are decoded to the text they stand for. Labels are made for a terminal: whitespace, control and
+format characters become visible (`␣`, `\\n`, `\\x1b`, `\\u202e`), never raw.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.messages import Message, MessageError
+from tui.core.text import printable
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -73,13 +74,9 @@ class Vocab:
 
 
 def visible(token: str) -> str:
-    """Whitespace as `␣ \\n \\t`, other control characters as `\\xNN`: safe and readable in a terminal."""
-    return "".join(VISIBLE.get(char) or (f"\\x{ord(char):02x}" if _is_control(char) else char) for char in token)
-
-
-def _is_control(char: str) -> bool:
-    code = ord(char)
-    return code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029)
+    """Whitespace as `␣ \\n \\t`, other hidden characters (controls, bidi overrides, zero-width and format
+    characters) as escapes (`\\x1b`, `\\u202e`): safe and readable in a terminal."""
+    return printable("".join(VISIBLE.get(char, char) for char in token))
 
 
 def find_beside(weights: Path) -> Path | None:
