@@ -17,7 +17,7 @@ from tui.core import presenter
 from tui.core.explorer import Explorer, Setup
 from tui.core.lab import Training
 from tui.core.history import LOSSES
-from tui.core.messages import LANGUAGES, MessageError, resolve_lang
+from tui.core.messages import LANGUAGES, MessageError, resolve_lang, translate
 from tui.core.parse import parse_ids
 from tui.core.spec import DTYPES, LayerOptions, LayerSpec
 from tui.core.text import printable
@@ -92,8 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     except MessageError as error:
         return _fail(error.message.render(lang))
     except BrokenPipeError:  # `lookup … | head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error when Python flushes
+        _silence_stdout()
         return 0
+    except UnicodeEncodeError as error:  # a terminal or pipe in ASCII or Latin-1
+        _silence_stdout()
+        character = printable(error.object[error.start : error.end])
+        return _fail(translate(lang, "output.encoding", encoding=error.encoding, character=character), code=1)
+    except OSError as error:  # a full disk, a closed file
+        _silence_stdout()
+        return _fail(translate(lang, "output.failed", error=error.strerror or error), code=1)
     from tui.app import ExplorerApp
 
     ExplorerApp(setup).run()
@@ -149,9 +156,18 @@ def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
     return None
 
 
-def _fail(text: str) -> int:
+def _fail(text: str, code: int = 2) -> int:
+    """One line on stderr; exit code 2 for what was asked, 1 for output that could not be written."""
     print(f"{PROG}: {printable(text)}", file=sys.stderr)
-    return 2
+    return code
+
+
+def _silence_stdout() -> None:
+    """What is left in stdout's buffer goes nowhere: Python's own flush at exit cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's capture): nothing to flush into
+        pass
 
 
 def _lookup(setup: Setup, args: argparse.Namespace) -> int:
@@ -182,4 +198,5 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
                 return _fail(view.status.text)
             lines += report(explorer)
     print("\n".join(lines))
+    sys.stdout.flush()  # a full disk says so here, not in Python's flush at exit
     return 0

@@ -1,5 +1,7 @@
 """`embedding-explorer lookup` prints what torch prints; bad input is one line on stderr, exit 2."""
 
+import errno
+import io
 import subprocess
 import sys
 
@@ -104,3 +106,26 @@ def test_bad_training_options_are_one_line_and_exit_2(cli, args: tuple[str, ...]
     done = cli(*args)
     assert (done.returncode, done.stdout) == (2, "")
     assert expected in done.stderr and done.stderr.count("\n") == 1
+
+
+class Unwritable(io.RawIOBase):
+    """A file that refuses every write, as a full disk does."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    "stdout, expected",
+    [
+        (io.TextIOWrapper(io.BytesIO(), encoding="ascii"), "The output cannot be written in ascii: it holds '␣'"),
+        (io.TextIOWrapper(Unwritable(), encoding="utf-8"), "The output could not be written: No space left on device."),
+    ],
+)
+def test_output_that_cannot_be_written_is_one_line_and_exit_1(cli, monkeypatch, capsys, stdout, expected: str) -> None:
+    monkeypatch.setattr(sys, "stdout", stdout)
+    done = cli("lookup", "--tokenizer", "gpt2", "--text", "Hello tea")  # the tokens line shows ␣tea
+    assert done.returncode == 1 and expected in done.stderr and done.stderr.count("\n") == 1

@@ -190,6 +190,9 @@ EN: dict[str, str] = {
     # copy as code
     "copy.done": "Copied to the clipboard (OSC 52). Pasted into Python it prints the result on screen:",
     "copy.title": "Copy as code",
+    # lookup's output
+    "output.encoding": "The output cannot be written in {encoding}: it holds '{character}', which {encoding} lacks. Use a UTF-8 terminal, or set PYTHONIOENCODING=utf-8.",
+    "output.failed": "The output could not be written: {error}.",
     # unexpected
     "error.unexpected": "Something went wrong ({error}); the app keeps running with the last good state.",
 }
@@ -368,5 +371,7 @@ ES: dict[str, str] = {
     "key.options.long": "Pérdida, tasa de aprendizaje y opciones de la capa (padding_idx, max_norm, scale_grad_by_freq, sparse)",
     "copy.done": "Copiado al portapapeles (OSC 52). Pegado en Python imprime el resultado de la pantalla:",
     "copy.title": "Copiar como código",
+    "output.encoding": "La salida no puede escribirse en {encoding}: contiene '{character}', que {encoding} no tiene. Usa una terminal UTF-8 o define PYTHONIOENCODING=utf-8.",
+    "output.failed": "No se pudo escribir la salida: {error}.",
     "error.unexpected": "Algo salió mal ({error}); la aplicación sigue con el último estado válido.",
 }
