@@ -55,6 +55,10 @@ def test_a_byte_level_tokenizer_json_is_byte_decoded(tmp_path: Path) -> None:
         ("tokenizer.json", b'{"model": {', "vocab.unreadable"),
         ("encoder.json", json.dumps({"hello": "zero"}).encode(), "vocab.unreadable"),
         ("encoder.json", b"[1, 2, 3]", "vocab.unreadable"),
+        ("encoder.json", json.dumps({"a": 0, "b": 10**12}).encode(), "vocab.id_range"),  # 30 bytes, not a hang
+        ("encoder.json", json.dumps({"a": 0, "b": -1}).encode(), "vocab.id_range"),
+        ("encoder.json", b"{}", "vocab.empty"),
+        ("vocab.txt", b"", "vocab.empty"),
     ],
 )
 def test_bad_vocabularies_give_our_error(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
@@ -72,3 +76,14 @@ def test_find_a_token_by_its_text(gpt2_files: Path, minilm: Path) -> None:
     assert gpt2.find("<|endoftext|>") == 50256 and gpt2.find("zzqqxxjj") is None
     bert = load_vocab(minilm / "vocab.txt")
     assert bert.find("Hello") == 7592  # the vocabulary is lower case
+
+
+def test_a_tokenizer_json_with_an_id_beyond_its_tokens_says_so(tmp_path: Path) -> None:
+    model = {"type": "WordLevel", "vocab": {"a": 0, "big": 4294967295}, "unk_token": "a"}  # tokenizers accepts any u32
+    tokenizer = {"version": "1.0", "added_tokens": [], "normalizer": None, "pre_tokenizer": None, "model": model}
+    (tmp_path / "tokenizer.json").write_text(json.dumps(tokenizer), encoding="utf-8")
+    with pytest.raises(VocabError) as raised:
+        load_vocab(tmp_path / "tokenizer.json")
+    assert raised.value.message.english().endswith(
+        "the token 'big' has ID 4294967295, but the vocabulary lists 2 tokens: their IDs run from 0 to 1."
+    )

@@ -115,8 +115,14 @@ def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         raise VocabError(Message("vocab.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}"[:200]})) from error
-    size = max(by_id, default=-1) + 1
-    return Vocab(path, tuple(by_id.get(token_id) for token_id in range(size))), tokenizer
+    if not by_id:
+        raise VocabError(Message("vocab.empty", {"path": path}))
+    outside = [token_id for token_id in by_id if not 0 <= token_id < len(by_id)]
+    if outside:  # an ID of 10**12 would make a tuple of 10**12 rows
+        token_id = min(outside, key=abs)
+        params = {"path": path, "token": visible(by_id[token_id]), "id": token_id, "count": len(by_id), "last": len(by_id) - 1}
+        raise VocabError(Message("vocab.id_range", params))
+    return Vocab(path, tuple(by_id.get(token_id) for token_id in range(len(by_id)))), tokenizer
 
 
 def _from_tokenizer_json(path: Path, data: dict) -> tuple[dict[int, str], Tokenizer]:
