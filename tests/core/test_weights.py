@@ -1,7 +1,9 @@
 """Weight files: every format round-trips, the embedding is found by itself, bad files give our error only."""
 
+import io
 import pathlib
 import pickle
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -218,3 +220,23 @@ def test_an_unreadable_file(tmp_path: Path, suffix: str, monkeypatch) -> None:
     with pytest.raises(WeightFileError) as raised:
         open_weights(path)
     assert "Permission denied" in str(raised.value)
+
+
+def test_a_huge_npz_member_is_refused_from_its_header_before_anything_is_decompressed(tmp_path: Path) -> None:
+    """200000 × 5000 float64 zeros compress to a few MB and decompress to 8 GB: only the header is read."""
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (200000, 5000)})
+    with zipfile.ZipFile(tmp_path / "zeros.npz", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("embedding.npy", header.getvalue() + bytes(4096))  # the magic, the header, a little data
+    with pytest.raises(WeightFileError) as raised:
+        open_weights(tmp_path / "zeros.npz")
+    assert raised.value.message.key == "weights.too_big"
+    assert "'embedding' has shape (200000, 5000) (1000000000 elements)" in raised.value.message.english()
+
+
+def test_a_huge_npy_is_refused_before_it_is_copied_into_memory(tmp_path: Path) -> None:
+    path = tmp_path / "big.npy"
+    with path.open("wb") as file:  # a sparse file: 4 GB on paper, nothing on disk
+        np.lib.format.write_array_header_1_0(file, {"descr": "<f4", "fortran_order": False, "shape": (200000, 5000)})
+        file.truncate(file.tell() + 200000 * 5000 * 4)
+    assert error_key(path) == "weights.too_big"

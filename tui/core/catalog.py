@@ -97,6 +97,7 @@ EN: dict[str, str] = {
     "weights.not_2d": "'{name}' is {ndim}-D, shape {shape}: an embedding matrix is 2-D (rows = token IDs, columns = dimensions).",
     "weights.not_float": "'{name}' holds {dtype} values: an embedding matrix holds floating-point numbers.",
     "weights.empty_tensor": "'{name}' has shape {shape}: no rows or no columns to show.",
+    "weights.too_big": "'{name}' has shape {shape} ({elements} elements): a .npy or .npz array is read into memory whole, which this app does up to {limit} elements (128256 × 4096). Saved as .safetensors, it opens lazily at any size.",
     "weights.sparse": "'{name}' is a sparse tensor: nn.Embedding.from_pretrained needs a dense matrix.",
     # vocabularies
     "vocab.missing": "{path}: no such vocabulary file.",
@@ -282,6 +283,7 @@ ES: dict[str, str] = {
     "weights.not_2d": "'{name}' es {ndim}-D, forma {shape}: una matriz de incrustación es 2-D (filas = IDs de token, columnas = dimensiones).",
     "weights.not_float": "'{name}' contiene valores {dtype}: una matriz de incrustación contiene números de punto flotante.",
     "weights.empty_tensor": "'{name}' tiene forma {shape}: no hay filas o columnas que mostrar.",
+    "weights.too_big": "'{name}' tiene forma {shape} ({elements} elementos): un arreglo .npy o .npz se lee entero en memoria, y esta aplicación lo hace hasta {limit} elementos (128256 × 4096). Guardado como .safetensors, se abre de forma perezosa a cualquier tamaño.",
     "weights.sparse": "'{name}' es un tensor disperso: nn.Embedding.from_pretrained necesita una matriz densa.",
     # vocabularios
     "vocab.missing": "{path}: el archivo de vocabulario no existe.",

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from tui.core.messages import Message, MessageError
-from tui.core.spec import LayerOptions, LayerSpec, human_size
+from tui.core.spec import MAX_ELEMENTS, LayerOptions, LayerSpec, human_size
 
 FORMATS = (".safetensors", ".pt", ".pth", ".bin", ".npy", ".npz")
 # Where models keep their token embeddings, most specific first (the book's GPTModel: tok_emb).
@@ -67,6 +67,7 @@ class TensorInfo:
     dtype: str  # "float32", "bfloat16", "int64", …
     nbytes: int
     sparse: bool = False
+    copied: bool = False  # loading reads it into memory whole (.npy, .npz), not lazily from the file
 
     def describe(self) -> str:
         return f"{self.key} {tuple(self.shape)} {self.dtype} {human_size(self.nbytes)}"
@@ -82,6 +83,8 @@ class TensorInfo:
             return Message("weights.not_float", params)
         if 0 in self.shape:
             return Message("weights.empty_tensor", params)
+        if self.copied and math.prod(self.shape) > MAX_ELEMENTS:  # checked before anything is decompressed
+            return Message("weights.too_big", {**params, "elements": math.prod(self.shape), "limit": MAX_ELEMENTS})
         return None
 
 
@@ -213,24 +216,40 @@ def _read_safetensors(path: Path) -> _Contents:
 def _read_npy(path: Path) -> _Contents:
     array = np.load(path, mmap_mode="r", allow_pickle=False)
     code = Code(("import numpy as np",), f"torch.from_numpy(np.load({str(path)!r}))")
-    return _Contents([_numpy_info(SINGLE, array)], lambda key: _from_numpy(array), lambda key: code)
+    info = _numpy_info(SINGLE, tuple(array.shape), array.dtype)
+    return _Contents([info], lambda key: _from_numpy(array), lambda key: code)
 
 
 def _read_npz(path: Path) -> _Contents:
-    with np.load(path, allow_pickle=False) as archive:
-        arrays = {key: archive[key] for key in archive.files}
+    """Each member's shape and dtype from its header: nothing is decompressed until one is chosen (a few MB
+    of compressed zeros can hold gigabytes)."""
+    with zipfile.ZipFile(path) as archive:
+        infos = [_npz_member(archive, name) for name in archive.namelist() if name.endswith(".npy")]
+
+    def load(key: str) -> torch.Tensor:
+        with np.load(path, allow_pickle=False) as archive:
+            return _from_numpy(archive[key])
 
     def code(key: str) -> Code:
         return Code(("import numpy as np",), f"torch.from_numpy(np.load({str(path)!r})[{key!r}])")
 
-    infos = [_numpy_info(key, array) for key, array in arrays.items()]
-    return _Contents(infos, lambda key: _from_numpy(arrays[key]), code)
+    return _Contents(infos, load, code)
 
 
-def _numpy_info(key: str, array: np.ndarray) -> TensorInfo:
-    dtype = NUMPY_DTYPES.get(array.dtype)
-    name = str(dtype).removeprefix("torch.") if dtype else str(array.dtype)
-    return TensorInfo(key, tuple(array.shape), name, int(array.nbytes))
+def _npz_member(archive: zipfile.ZipFile, name: str) -> TensorInfo:
+    with archive.open(name) as member:
+        version = np.lib.format.read_magic(member)
+        if version == (1, 0):
+            shape, _, dtype = np.lib.format.read_array_header_1_0(member)
+        else:
+            shape, _, dtype = np.lib.format.read_array_header_2_0(member)
+    return _numpy_info(name.removesuffix(".npy"), shape, dtype)
+
+
+def _numpy_info(key: str, shape: tuple[int, ...], dtype: np.dtype) -> TensorInfo:
+    torch_dtype = NUMPY_DTYPES.get(dtype)
+    name = str(torch_dtype).removeprefix("torch.") if torch_dtype else str(dtype)
+    return TensorInfo(key, tuple(shape), name, math.prod(shape) * dtype.itemsize, copied=True)
 
 
 def _from_numpy(array: np.ndarray) -> torch.Tensor:
