@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
 
 from tui.commands import COMMANDS, bindings, help_keys, key_bar
-from tui.core.explorer import Explorer, Setup
+from tui.core.explorer import MAX_INPUT, Explorer, Setup
 from tui.core.lab import Training
 from tui.core.jobs import Job, Outcome, Trained
 from tui.core.text import printable
@@ -60,7 +60,9 @@ class ExplorerApp(App[None]):
         t = explorer.t
         self.loading = LoadingPanel(view.loading or "", explorer.loading_line, id="loading")
         self.matrix = MatrixView(id="matrix")
-        self.ids_input = IdInput(self._edited, view.input.value, view.input.placeholder, id="ids")
+        self.ids_input = IdInput(
+            self._edited, self._too_long, view.input.value, view.input.placeholder, max_length=MAX_INPUT, id="ids"
+        )
         self.ids_input.border_title = view.input.title
         labels = (t("toggle.freeze") + " (F2)", t("toggle.no_grad") + " (F3)", t("toggle.view"))
         toggles = tuple(Toggle(name, label) for name, label in zip(("freeze", "no_grad", "grad"), labels, strict=True))
@@ -130,7 +132,7 @@ class ExplorerApp(App[None]):
             self.push_screen(PickScreen(dialog.prompt, dialog.choices), lambda key: self.act(lambda: dialog.answer(key)))
         elif isinstance(dialog, Code):
             self.copy_to_clipboard(dialog.script)
-            self.push_screen(CodeScreen(dialog.script, dialog.title, dialog.explanation))
+            self.push_screen(CodeScreen(dialog.script, dialog.shown, dialog.title, dialog.explanation))
 
     # -- jobs ----------------------------------------------------------------------------------
     def _run(self, job: Job) -> None:
@@ -159,6 +161,9 @@ class ExplorerApp(App[None]):
     # -- keys and widget messages -----------------------------------------------------------
     def _edited(self, value: str, cursor: int) -> None:
         self.act(lambda: self.explorer.edit(value, cursor))
+
+    def _too_long(self) -> None:
+        self.act(self.explorer.input_too_long)
 
     def on_toggle_bar_changed(self, event: ToggleBar.Changed) -> None:
         self.act(lambda: self.explorer.set_toggle(event.name, event.value))

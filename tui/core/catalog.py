@@ -18,6 +18,7 @@ EN: dict[str, str] = {
     # input
     "input.label_ids": "Token IDs",
     "input.placeholder_ids": "Type token IDs, e.g. 2, 3, 5, 1",
+    "input.too_long": "The input holds up to {limit} characters: that key or paste would pass it, so it was not taken.",
     # result
     "result.title": "print(layer(torch.tensor(ids)))",
     "result.title_no_grad": "with torch.no_grad(): print(layer(torch.tensor(ids)))",
@@ -193,6 +194,7 @@ EN: dict[str, str] = {
     # copy as code
     "copy.done": "Copied to the clipboard (OSC 52). Pasted into Python it prints the result on screen:",
     "copy.title": "Copy as code",
+    "copy.cut": "The script has {count} characters: the first {shown} are shown here.",
     # lookup's output
     "output.encoding": "The output cannot be written in {encoding}: it holds '{character}', which {encoding} lacks. Use a UTF-8 terminal, or set PYTHONIOENCODING=utf-8.",
     "output.failed": "The output could not be written: {error}.",
@@ -211,6 +213,7 @@ ES: dict[str, str] = {
     "weight.loading_elapsed": "{step} · {seconds:.1f} s",
     "input.label_ids": "IDs de token",
     "input.placeholder_ids": "Escribe IDs de token, p. ej. 2, 3, 5, 1",
+    "input.too_long": "La entrada admite hasta {limit} caracteres: esa tecla o ese pegado la superaría, así que no se tomó.",
     "result.title": "print(layer(torch.tensor(ids)))",
     "result.title_no_grad": "with torch.no_grad(): print(layer(torch.tensor(ids)))",
     "result.waiting": "El resultado aparece aquí cuando la capa de incrustación exista.",
@@ -377,6 +380,7 @@ ES: dict[str, str] = {
     "key.options.long": "Pérdida, tasa de aprendizaje y opciones de la capa (padding_idx, max_norm, scale_grad_by_freq, sparse)",
     "copy.done": "Copiado al portapapeles (OSC 52). Pegado en Python imprime el resultado de la pantalla:",
     "copy.title": "Copiar como código",
+    "copy.cut": "El script tiene {count} caracteres: aquí se muestran los primeros {shown}.",
     "output.encoding": "La salida no puede escribirse en {encoding}: contiene '{character}', que {encoding} no tiene. Usa una terminal UTF-8 o define PYTHONIOENCODING=utf-8.",
     "output.failed": "No se pudo escribir la salida: {error}.",
     "error.unexpected": "Algo salió mal ({error}); la aplicación sigue con el último estado válido.",

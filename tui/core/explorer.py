@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
     from tui.core.weights import WeightFile
 
 NO_IDS = ParsedIds((), ())
+SHOWN_CODE = 20_000  # characters of a copied script shown in its panel; the clipboard gets all of it
+MAX_INPUT = 1_000_000  # characters the input takes: 250,000 IDs and more, far past any lesson's needs
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,11 @@ class Explorer:
             self._look_up()
         return self.view(follow=True)
 
+    def input_too_long(self) -> View:
+        """A key or a paste the input refused: it would pass MAX_INPUT characters."""
+        self._say(Message("input.too_long", {"limit": MAX_INPUT}), error=True)
+        return self.view()
+
     def _read(self) -> None:
         """The input's IDs (typed, or the tokenizer's for the text), or what is wrong with them."""
         try:
@@ -416,7 +423,11 @@ class Explorer:
         script = self.code_script()
         if script is None:
             return self.view()
-        return self.view(dialog=Code(self.t("copy.title"), self.t("copy.done"), script))
+        explanation, shown = self.t("copy.done"), script
+        if len(script) > SHOWN_CODE:  # 250,000 IDs: highlighting it all would hold the screen for seconds
+            explanation += " " + self.t("copy.cut", count=len(script), shown=SHOWN_CODE)
+            shown = script[:SHOWN_CODE] + "…"
+        return self.view(dialog=Code(self.t("copy.title"), explanation, script, shown))
 
     # -- the training lab ------------------------------------------------------------------
     def _refusal(self) -> View | None:

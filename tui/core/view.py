@@ -92,11 +92,12 @@ class Pick:
 
 @dataclass(frozen=True)
 class Code:
-    """Copy as code: the script goes to the clipboard, and is shown."""
+    """Copy as code: the script goes to the clipboard, and is shown (its start only, when it is huge)."""
 
     title: str
     explanation: str
     script: str
+    shown: str  # the script, or its first SHOWN_CODE characters
 
 
 Dialog = Union[Notice, Question, Pick, Code]

@@ -15,14 +15,17 @@ from tui.screens.panel import PanelScreen
 class CodeScreen(PanelScreen):
     BINDINGS = [Binding("enter", "dismiss", show=False)]
 
-    def __init__(self, script: str, title: str, explanation: str) -> None:
+    def __init__(self, script: str, shown: str, title: str, explanation: str) -> None:
+        """`script` went to the clipboard; `shown` is what the panel shows of it (all, or its start)."""
         super().__init__()
         self.script = script
-        self._title = title
-        self._explanation = explanation
+        self._shown, self._title, self._explanation = shown, title, explanation
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = self._title
             yield Static(Text(self._explanation))
-            yield Static(Syntax(self.script, "python", theme="ansi_dark", word_wrap=False))
+            if self._shown == self.script:
+                yield Static(Syntax(self.script, "python", theme="ansi_dark", word_wrap=False))
+            else:  # the start of a huge script, not highlighted
+                yield Static(Text(self._shown, no_wrap=True))

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from textual import events
+from textual.app import App
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.screen import Screen
@@ -74,3 +76,18 @@ def screen_layouts() -> Iterator[list[Screen]]:
         yield layouts
     finally:
         Screen._refresh_layout = refresh_layout  # type: ignore[method-assign]
+
+
+KEY_NAMES = {",": "comma", " ": "space", "[": "left_square_bracket", "]": "right_square_bracket"}
+
+
+def send_keys_at_once(app: App, text: str) -> None:
+    """Deliver `text` as key presses with no pause between them, as a terminal delivers a paste without
+    bracketed paste (tests: bursts of keys). Digits, letters, commas, spaces and brackets.
+
+    Relies on: `App._driver.send_message`, the way the terminal driver hands the app each key.
+    """
+    for char in text:
+        event = events.Key(KEY_NAMES.get(char, char), char)
+        event.set_sender(app)
+        app._driver.send_message(event)
