@@ -262,3 +262,28 @@ async def test_backward_over_every_row_says_none_stayed_at_zero() -> None:
     async with running(app, (100, 30)) as pilot:
         await press(app, pilot, "f7")
         assert "rows 0, 1, 2, 3, 4, 5 received gradient; no row stayed exactly 0" in app.query_one(StatusBar).text
+
+
+async def test_a_burst_of_step_keys_takes_every_step(monkeypatch, book_layer) -> None:
+    """Five F8s while the first step still runs: five steps, none dropped."""
+    import time
+
+    from tui.core.session import EmbeddingSession
+
+    sgd_step = EmbeddingSession._sgd_step
+    monkeypatch.setattr(EmbeddingSession, "_sgd_step", lambda self, lr: time.sleep(0.15) or sgd_step(self, lr))
+    app = ExplorerApp(ids="2, 3")
+    async with running(app, (100, 30)) as pilot:
+        await press(app, pilot, "f7")
+        await pilot.press(*["f8"] * 5)
+        for _ in range(40):  # each finished step starts the next
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+            if app.explorer.session.steps == 5:
+                break
+        layer = book_layer()
+        layer(torch.tensor([2, 3])).sum().backward()
+        for _ in range(5):
+            torch.optim.SGD(layer.parameters(), lr=0.1).step()
+        assert app.explorer.session.steps == 5
+        assert torch.equal(app.explorer.session.layer.weight.detach(), layer.weight.detach())

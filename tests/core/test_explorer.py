@@ -167,10 +167,36 @@ def test_while_a_job_has_the_layer_typing_waits_and_is_looked_up_after() -> None
     job = explorer.backward().job
     view = typed(explorer, "2, 4")
     assert explorer.lookup.ids == (2,) and not view.status.error
-    assert explorer.step().status.text == "Still working on the last training action; try again when it is done."
+    assert explorer.apply_training(Training(options=LayerOptions(sparse=True))).status.text == (
+        "Still working on the last training action; try again when it is done."
+    )
     assert explorer.progress().status.text.startswith("Backward… ")
-    explorer.finish(job, job.run())
-    assert explorer.lookup.ids == (2, 4)
+    view = explorer.finish(job, job.run())
+    assert explorer.lookup.ids == (2, 4) and view.job is None
+
+
+def test_training_keys_pressed_while_a_job_runs_wait_their_turn(book_layer) -> None:
+    explorer = ready(ids="2, 3")
+    explorer.settle(explorer.backward())
+    first = explorer.step()
+    for count in range(1, 5):
+        view = explorer.step()
+        assert view.job is None and view.status.text.startswith(f"Step waits its turn: {count} waiting")
+    assert explorer.progress().status.text.endswith("· then: Step, Step, Step, Step")
+    explorer.settle(first)  # each finished step starts the next
+    layer = book_layer()
+    layer(torch.tensor([2, 3])).sum().backward()
+    for _ in range(5):
+        torch.optim.SGD(layer.parameters(), lr=0.1).step()
+    assert explorer.session.steps == 5 and torch.equal(explorer.session.layer.weight.detach(), layer.weight.detach())
+
+
+def test_a_refused_action_drops_what_waited_for_it() -> None:
+    explorer = ready(ids="2", freeze=True)
+    first = explorer.backward()
+    explorer.step()
+    view = explorer.settle(first)
+    assert isinstance(view.dialog, Notice) and explorer.queued == [] and explorer.session.steps == 0
 
 
 def test_a_step_shows_its_rows_before_and_after_until_the_input_changes() -> None:

@@ -101,6 +101,7 @@ class Explorer:
         self.message: Message | None = None  # the last thing said
         self.error = False
         self.jobs: list[Job] = []  # running
+        self.queued: list[str] = []  # training actions pressed while a job had the layer: each runs in turn
         self._generation = 0
         self._read()
 
@@ -145,18 +146,23 @@ class Explorer:
         return self.view(job=job)
 
     def finish(self, job: Job, outcome: Outcome) -> View:
-        """Install what a job made, unless a newer layer was asked for since: then it is dropped."""
+        """Install what a job made, unless a newer layer was asked for since: then it is dropped. Then the
+        next training action waiting its turn, if any, starts."""
         self.jobs.remove(job)
         current = job.generation == self._generation and (job.session is None or job.session is self.session)
         if not current:
-            return self.view()
-        if isinstance(outcome, Failed):
-            return self._failed(job, outcome.message)
-        if isinstance(outcome, SeveralFound):
-            return self._several(outcome)
-        if isinstance(outcome, LayerMade):
-            return self._install(outcome)
-        return self._trained(outcome)
+            view = self.view()
+        elif isinstance(outcome, Failed):
+            view = self._failed(job, outcome.message)
+        elif isinstance(outcome, SeveralFound):
+            view = self._several(outcome)
+        elif isinstance(outcome, LayerMade):
+            view = self._install(outcome)
+        else:
+            view = self._trained(outcome)
+        if self.queued and not self.busy and view.job is None and view.dialog is None:
+            return getattr(self, self.queued.pop(0))()
+        return view
 
     def settle(self, view: View) -> View:
         """Run the view's jobs here, one after another, and return the view they leave (no worker: the CLI)."""
@@ -165,10 +171,15 @@ class Explorer:
         return view
 
     def progress(self) -> View:
-        """While a job has the layer: what it is doing, and for how long."""
+        """While a job has the layer: what it is doing, for how long, and what waits its turn."""
         job = self.busy
         if job is not None:
-            self._say(Message("train.working", {"action": self.t(f"key.{job.action}"), "seconds": job.seconds}))
+            working = {"action": self.t(f"key.{job.action}"), "seconds": job.seconds}
+            if self.queued:
+                queued = ", ".join(self.t(f"key.{action}") for action in self.queued)
+                self._say(Message("train.working_queued", {**working, "queued": queued}))
+            else:
+                self._say(Message("train.working", working))
         return self.view()
 
     def loading_line(self) -> str:
@@ -182,6 +193,7 @@ class Explorer:
     def _failed(self, job: Job, message: Message) -> View:
         if job.session is not None:  # a refused training action may still have renormalised rows (max_norm)
             self._relook()
+            self.queued.clear()  # what waited for it would build on what did not happen
         self._say(message, error=True)
         if job.action == "open":
             return self.view(dialog=Notice(self.t("open.failed"), message.render(self.lang)))
@@ -244,6 +256,7 @@ class Explorer:
             self.toggle_text()  # back to IDs while the old tokenizer is still there
         self.session, self.vocab, self.tokenizer = made.session, made.vocab, made.tokenizer
         self.lab.new_layer(made.session.spec.options)
+        self.queued.clear()  # they were for the layer before
         self.lookup = None
         self._read()
         self._look_up()
@@ -439,6 +452,14 @@ class Explorer:
             return self.view()
         return None
 
+    def _wait_turn(self, action: str) -> View | None:
+        """While a job has the layer, a training action waits its turn: said, and shown while the job runs."""
+        if self.session is None or not self.busy:
+            return None
+        self.queued.append(action)
+        self._say(Message("train.queued", {"action": self.t(f"key.{action}"), "count": len(self.queued)}))
+        return self.view()
+
     def _train(self, action: str, work: Work) -> View:
         """A training action on the layer on screen, as a job; refused while there is none or a job has it."""
         if (refused := self._refusal()) is not None:
@@ -449,6 +470,8 @@ class Explorer:
     def backward(self, dense: bool = False) -> View:
         """backward() on the loss of the result. Before a big dense gradient, a question first (`dense`:
         it was answered: allocate it)."""
+        if (waiting := self._wait_turn("backward")) is not None:
+            return waiting
         if (refused := self._refusal()) is not None:
             return refused
         if not dense and self.lab.asks_first(self.session):
@@ -475,16 +498,16 @@ class Explorer:
         return self.view()
 
     def step(self) -> View:
-        return self._train("step", self.lab.step())
+        return self._wait_turn("step") or self._train("step", self.lab.step())
 
     def zero_grad(self) -> View:
-        return self._train("zero_grad", self.lab.zero_grad)
+        return self._wait_turn("zero_grad") or self._train("zero_grad", self.lab.zero_grad)
 
     def undo(self) -> View:
-        return self._train("undo", self.lab.undo)
+        return self._wait_turn("undo") or self._train("undo", self.lab.undo)
 
     def reset(self) -> View:
-        return self._train("reset", self.lab.reset)
+        return self._wait_turn("reset") or self._train("reset", self.lab.reset)
 
     def _trained(self, outcome: Trained) -> View:
         self.lab.trained(outcome, self.session.grad)
