@@ -82,6 +82,7 @@ class ExplorerApp(App[None]):
         self.matrix.display = False
         self.ids_input.focus()
         self._progress = self.set_interval(0.25, lambda: self.show(self.explorer.progress()), pause=True)
+        self.set_interval(1.0, self._check_file)
         self.act(self.explorer.start)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -133,6 +134,12 @@ class ExplorerApp(App[None]):
         elif isinstance(dialog, Code):
             self.copy_to_clipboard(dialog.script)
             self.push_screen(CodeScreen(dialog.script, dialog.shown, dialog.title, dialog.explanation))
+
+    def _check_file(self) -> None:
+        """Once a second: has the weight's file changed on disk under the rows the matrix reads?"""
+        view = self.explorer.check_file()
+        if view is not None:
+            self.show(view)
 
     # -- jobs ----------------------------------------------------------------------------------
     def _run(self, job: Job) -> None:

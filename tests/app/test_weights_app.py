@@ -170,3 +170,21 @@ async def test_training_a_files_layer_changes_memory_not_the_file_and_reset_rest
         await pilot.pause()
         assert torch.equal(app.explorer.session.layer.weight.detach()[HELLO_TEA], original)
     assert path.read_bytes() == on_disk  # a private memory map: training never writes the file
+
+
+async def test_a_file_cut_short_under_the_app_is_said_and_never_read_again(tmp_path: Path) -> None:
+    """Reading a row past the new end of a memory-mapped file would kill the app (SIGBUS): rows 4 and on
+    lie on pages past the first, and the keys below would read them."""
+    torch.manual_seed(5)
+    save_file({"wte.weight": torch.randn(1000, 1024)}, tmp_path / "m.safetensors")  # 4 KB a row
+    app = ExplorerApp(weights=open_weights(tmp_path / "m.safetensors"), ids="2")
+    async with running(app) as pilot:
+        (tmp_path / "m.safetensors").write_bytes(b"")  # cut to nothing, in place
+        await pilot.pause(1.2)  # the app looks at the file once a second
+        assert isinstance(app.screen, MessageScreen) and "was cut on disk" in app.screen.message
+        await pilot.press("escape", *", 900")
+        assert app.explorer.lookup.ids == (2,) and "was cut on disk" in app.query_one(StatusBar).text
+        await pilot.press("ctrl+g", *"500", "enter", "pagedown", "end")  # rows never seen: nothing read
+        matrix = app.query_one(MatrixView)
+        assert app.is_running and matrix.cursor_row == 999
+        assert matrix.render_line(matrix.scrollable_content_region.height - 1).text.split() == ["999"]

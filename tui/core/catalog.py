@@ -100,6 +100,10 @@ EN: dict[str, str] = {
     "weights.empty_tensor": "'{name}' has shape {shape}: no rows or no columns to show.",
     "weights.too_big": "'{name}' has shape {shape} ({elements} elements): a .npy or .npz array is read into memory whole, which this app does up to {limit} elements (128256 × 4096). Saved as .safetensors, it opens lazily at any size.",
     "weights.sparse": "'{name}' is a sparse tensor: nn.Embedding.from_pretrained needs a dense matrix.",
+    "weights.cut": "{file} was cut on disk from {before} to {after} while it was open: its rows are no longer read from it (a page past its new end would crash the app). What is on screen stays; lookups and training wait until F6 opens it again.",
+    "weights.written": "{file} was written to on disk while it was open: its rows are no longer read from it, as they would show the new contents. What is on screen stays; lookups and training wait until F6 opens it again.",
+    "weights.replaced": "{file} was replaced or removed on disk: the app keeps the file as it was when opened. F6 opens the one there now.",
+    "weights.changed_title": "The weight file changed on disk",
     # vocabularies
     "vocab.missing": "{path}: no such vocabulary file.",
     "vocab.not_utf8": "{path} is not UTF-8 text (byte {position}): a vocabulary file holds one token per line, in UTF-8.",
@@ -290,6 +294,10 @@ ES: dict[str, str] = {
     "weights.empty_tensor": "'{name}' tiene forma {shape}: no hay filas o columnas que mostrar.",
     "weights.too_big": "'{name}' tiene forma {shape} ({elements} elementos): un arreglo .npy o .npz se lee entero en memoria, y esta aplicación lo hace hasta {limit} elementos (128256 × 4096). Guardado como .safetensors, se abre de forma perezosa a cualquier tamaño.",
     "weights.sparse": "'{name}' es un tensor disperso: nn.Embedding.from_pretrained necesita una matriz densa.",
+    "weights.cut": "{file} se recortó en el disco de {before} a {after} mientras estaba abierto: sus filas ya no se leen (una página más allá de su nuevo final cerraría la aplicación). Lo que está en pantalla se queda; las búsquedas y el entrenamiento esperan a que F6 lo abra de nuevo.",
+    "weights.written": "{file} se escribió en el disco mientras estaba abierto: sus filas ya no se leen, pues mostrarían el contenido nuevo. Lo que está en pantalla se queda; las búsquedas y el entrenamiento esperan a que F6 lo abra de nuevo.",
+    "weights.replaced": "{file} se reemplazó o se borró en el disco: la aplicación conserva el archivo tal como era al abrirlo. F6 abre el que está ahí ahora.",
+    "weights.changed_title": "El archivo de pesos cambió en el disco",
     # vocabularios
     "vocab.missing": "{path}: el archivo de vocabulario no existe.",
     "vocab.not_utf8": "{path} no es texto UTF-8 (byte {position}): un archivo de vocabulario contiene un token por línea, en UTF-8.",

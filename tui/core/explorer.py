@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from tui.core import presenter
 from tui.core.code import reproduce_script
+from tui.core.file_watch import Change, WeightFileChanged
 from tui.core.history import LOSSES
 from tui.core.jobs import Failed, Job, LayerMade, Outcome, SeveralFound, Trained
 from tui.core.lab import LESSONS, Training, TrainingLab, Work
@@ -102,6 +103,7 @@ class Explorer:
         self.error = False
         self.jobs: list[Job] = []  # running
         self.queued: list[str] = []  # training actions pressed while a job had the layer: each runs in turn
+        self._file_change = Change.NONE  # what became of the weight's file, as last said
         self._generation = 0
         self._read()
 
@@ -257,6 +259,7 @@ class Explorer:
         self.session, self.vocab, self.tokenizer = made.session, made.vocab, made.tokenizer
         self.lab.new_layer(made.session.spec.options)
         self.queued.clear()  # they were for the layer before
+        self._file_change = Change.NONE
         self.lookup = None
         self._read()
         self._look_up()
@@ -279,6 +282,26 @@ class Explorer:
             self._say(Message("vocab.loaded", {"path": vocab.path.name, "tokens": len(vocab)}))
         elif padding is not None:
             self._say(Message("train.padding_init", {"row": padding}))
+
+    def check_file(self) -> View | None:
+        """What became of the weight's file on disk since it was opened, the first time it is seen: a file
+        replaced is only said; one changed in place is not read any more (a panel says why). None when
+        there is nothing new to say."""
+        session = self.session
+        watch = session.weights.watch if session is not None and session.weights is not None else None
+        if watch is None or session.detached:
+            return None
+        change = watch.check()
+        if change in (Change.NONE, self._file_change):
+            return None
+        self._file_change = change
+        try:
+            session.check_file()
+        except WeightFileChanged as error:
+            self._say(error.message, error=True)
+            return self.view(dialog=Notice(self.t("weights.changed_title"), error.message.render(self.lang)))
+        self._say(Message("weights.replaced", {"file": session.weights.path.name}))
+        return self.view()
 
     # -- typing ----------------------------------------------------------------------------
     def edit(self, value: str, cursor: int) -> View:
@@ -322,7 +345,12 @@ class Explorer:
         if session is None or typed is None or self.busy:
             return  # the IDs are looked up once the layer is there
         if self.lookup is None or typed.ids != self.lookup.ids:
-            self.lookup = session.lookup(typed)
+            try:
+                self.lookup = session.lookup(typed)
+            except WeightFileChanged as error:  # nothing is read from the file any more: say why
+                self.problem = error.message
+                self._say(error.message, error=True)
+                return
             if self.lookup.renormed:
                 self.lab.renormed(self.lookup.renormed, session.grad)
                 max_norm = session.spec.options.max_norm
@@ -336,7 +364,7 @@ class Explorer:
         kept, session = self.lookup, self.session
         self.lookup = None
         self._read()
-        if self.typed is None and kept is not None and session is not None and not self.busy:
+        if self.typed is None and kept is not None and session is not None and not self.busy and session.readable():
             self.lookup = session.lookup(kept.parsed)  # the same layer: these IDs are in range
         self._look_up()
 
@@ -435,6 +463,11 @@ class Explorer:
             return refused
         script = self.code_script()
         if script is None:
+            return self.view()
+        try:
+            self.session.check_file()  # a script would load what the file holds now
+        except WeightFileChanged as error:
+            self._say(error.message, error=True)
             return self.view()
         explanation, shown = self.t("copy.done"), script
         if len(script) > SHOWN_CODE:  # 250,000 IDs: highlighting it all would hold the screen for seconds

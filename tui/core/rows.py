@@ -6,20 +6,26 @@ through `SparseRows`, which shows each row as the sum of its entries, as `grad.t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
 
 class TensorRows:
     """float32/64/16 share memory with the tensor (no copy, so in-place changes show); bfloat16, which numpy
-    lacks, is converted slice by slice."""
+    lacks, is converted slice by slice. `readable` is asked before each read: a tensor over a file's pages
+    that changed on disk gives empty rows instead (see `tui.core.file_watch`)."""
 
-    def __init__(self, tensor: torch.Tensor) -> None:
+    def __init__(self, tensor: torch.Tensor, readable: Callable[[], bool] | None = None) -> None:
         self._tensor = tensor.detach()
         self._array = None if tensor.dtype == torch.bfloat16 else self._tensor.numpy()
+        self._readable = readable
         self.rows, self.cols = tensor.shape
 
     def row(self, row: int, start: int, stop: int) -> np.ndarray:
+        if self._readable is not None and not self._readable():
+            return np.empty(0, dtype=np.float32)
         if self._array is not None:
             return self._array[row, start:stop]
         return self._tensor[row, start:stop].float().numpy()

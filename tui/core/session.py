@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 import torch
 
+from tui.core.file_watch import Change, WeightFileChanged
 from tui.core.history import LOSSES, Backward, Event, Forward, Step, ZeroGrad
 from tui.core.messages import Message, MessageError
 from tui.core.originals import Originals
 from tui.core.parse import IdError, ParsedIds
 from tui.core.rows import SparseRows, TensorRows
-from tui.core.spec import LayerSpec, learning_rate
+from tui.core.spec import LayerSpec, human_size, learning_rate
 from tui.core.weights import WeightFile
 
 
@@ -144,13 +145,31 @@ class EmbeddingSession:
         if frozen is not None:
             self.set_frozen(frozen)
         self.no_grad = no_grad
-        self.rows = TensorRows(self.layer.weight)
+        self.detached = False  # the weight's file changed in place: its rows are never read again
+        self.rows = TensorRows(self.layer.weight, self.readable if weights is not None and weights.watch else None)
         self.history: list[Event] = []
         self.grad: GradReport | None = None  # None until backward() (and after zero_grad)
         self.version = 0
         self._originals = Originals(self.layer.weight)
         self._grad_ids = NO_ROWS  # the rows backward() has reached since weight.grad was None
         self._grad_rows: TensorRows | SparseRows | None = None
+
+    def readable(self) -> bool:
+        """Whether the weight's rows may be read: not once its file changed in place (checked on each call,
+        one `stat`; a file cut short would kill the process when a page past its end is read)."""
+        watch = self.weights.watch if self.weights is not None else None
+        if watch is not None and not self.detached and watch.check() is Change.WRITTEN:
+            self.detached = True
+        return not self.detached
+
+    def check_file(self) -> None:
+        """Raise `WeightFileChanged` before anything reads or writes the weight's rows, if they are unsafe."""
+        if not self.readable():
+            watch = self.weights.watch
+            before, after = watch.opened.size, watch.now.size if watch.now else 0
+            key = "weights.cut" if after != before else "weights.written"
+            params = {"file": self.weights.path.name, "before": human_size(before), "after": human_size(after)}
+            raise WeightFileChanged(Message(key, params))
 
     @property
     def frozen(self) -> bool:
@@ -172,6 +191,7 @@ class EmbeddingSession:
 
     def weight_text(self) -> str:
         """`print(layer.weight)`, as torch prints it."""
+        self.check_file()
         return repr(self.layer.weight)
 
     def check_range(self, parsed: ParsedIds) -> None:
@@ -220,6 +240,7 @@ class EmbeddingSession:
     def lookup(self, parsed: ParsedIds) -> Lookup:
         """`layer(torch.tensor(ids))` (under `torch.no_grad()` when that toggle is on)."""
         self.check_range(parsed)
+        self.check_file()
         with torch.set_grad_enabled(not self.no_grad):
             result, renormed = self._forward(parsed.ids)
         if renormed:
@@ -246,6 +267,7 @@ class EmbeddingSession:
         """`result = layer(ids); loss(result).backward()`. When torch refuses (a frozen weight, a no_grad
         result, sparse gradients with scale_grad_by_freq), its own words become the `TrainingError`'s message."""
         self.check_range(parsed)
+        self.check_file()
         with torch.set_grad_enabled(not self.no_grad):
             result, renormed = self._forward(parsed.ids)
             value = self._loss(result, loss)
@@ -303,6 +325,7 @@ class EmbeddingSession:
     def step(self, lr: float) -> StepReport:
         """One `torch.optim.SGD` step; the rows it changed, before and after."""
         learning_rate(lr)
+        self.check_file()
         grad = self.layer.weight.grad
         if grad is None:
             raise TrainingError(Message("train.no_grad_yet"))
@@ -351,6 +374,7 @@ class EmbeddingSession:
 
     def _replay(self, events: list[Event]) -> None:
         """Restore the first values, then run `events` again: the same operations give the same numbers."""
+        self.check_file()
         frozen = self.frozen
         self._originals.restore()
         self._drop_grad()

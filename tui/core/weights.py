@@ -13,12 +13,13 @@ import math
 import pickle
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from tui.core.file_watch import FileWatch
 from tui.core.messages import Message, MessageError
 from tui.core.spec import MAX_ELEMENTS, LayerOptions, LayerSpec, human_size
 
@@ -96,6 +97,7 @@ class WeightFile:
     key: str
     tensor: torch.Tensor
     code: Code
+    watch: FileWatch | None = field(default=None, compare=False)  # for a tensor over the file's pages
 
     @property
     def nbytes(self) -> int:
@@ -122,6 +124,7 @@ class _Contents:
     infos: list[TensorInfo]
     load: Callable[[str], torch.Tensor]
     code: Callable[[str], Code]
+    mapped: bool  # the loaded tensor lies over the file's pages (not a copy in memory)
 
 
 def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
@@ -130,6 +133,7 @@ def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
     try:
         contents = _read(path)
         info = choose(path, contents.infos, key)
+        watch = FileWatch(path) if contents.mapped else None  # the file as it is before its pages are mapped
         tensor, code = contents.load(info.key), contents.code(info.key)
     except WeightFileError:
         raise
@@ -139,7 +143,7 @@ def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         raise WeightFileError(Message("weights.unreadable", {"path": path, "error": _said(error)})) from error
-    return WeightFile(path, info.key, tensor, code)
+    return WeightFile(path, info.key, tensor, code, watch)
 
 
 def choose(path: Path, infos: list[TensorInfo], key: str | None) -> TensorInfo:
@@ -210,14 +214,14 @@ def _read_safetensors(path: Path) -> _Contents:
         opened = f'safe_open({str(path)!r}, framework="pt")'
         return Code(("from safetensors import safe_open",), f"{opened}.get_tensor({key!r})")
 
-    return _Contents(infos, load, code)
+    return _Contents(infos, load, code, mapped=True)
 
 
 def _read_npy(path: Path) -> _Contents:
     array = np.load(path, mmap_mode="r", allow_pickle=False)
     code = Code(("import numpy as np",), f"torch.from_numpy(np.load({str(path)!r}))")
     info = _numpy_info(SINGLE, tuple(array.shape), array.dtype)
-    return _Contents([info], lambda key: _from_numpy(array), lambda key: code)
+    return _Contents([info], lambda key: _from_numpy(array), lambda key: code, mapped=False)
 
 
 def _read_npz(path: Path) -> _Contents:
@@ -233,7 +237,7 @@ def _read_npz(path: Path) -> _Contents:
     def code(key: str) -> Code:
         return Code(("import numpy as np",), f"torch.from_numpy(np.load({str(path)!r})[{key!r}])")
 
-    return _Contents(infos, load, code)
+    return _Contents(infos, load, code, mapped=False)
 
 
 def _npz_member(archive: zipfile.ZipFile, name: str) -> TensorInfo:
@@ -280,7 +284,7 @@ def _read_torch(path: Path) -> _Contents:
         )
         for key, tensor in tensors.items()
     ]
-    return _Contents(infos, tensors.__getitem__, code)
+    return _Contents(infos, tensors.__getitem__, code, mapped=True)
 
 
 def _tensors(value: object, parts: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], torch.Tensor]]:
