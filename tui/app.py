@@ -214,7 +214,7 @@ class ExplorerApp(App[None]):
         if current is None:
             self.show(explorer.view())
             return
-        screen = OptionsScreen(current, explorer.spec.vocab_size, explorer.lang)
+        screen = OptionsScreen(current, explorer.spec, explorer.lang)
         self.push_screen(screen, self._options_chosen)
 
     def _options_chosen(self, chosen: Training | None) -> None:

@@ -19,7 +19,7 @@ from tui.core.lab import Training
 from tui.core.history import LOSSES
 from tui.core.messages import LANGUAGES, MessageError, resolve_lang, translate
 from tui.core.parse import parse_ids
-from tui.core.spec import DTYPES, LayerOptions, LayerSpec
+from tui.core.spec import DTYPES, LayerOptions, LayerSpec, learning_rate
 from tui.core.text import printable
 from tui.core.tokenizer import beside
 from tui.core.vocab import load_vocab
@@ -174,6 +174,8 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
     """Print what the app shows, for scripts, pipes and quick checks over SSH: the explorer's own actions,
     run here instead of in workers. Everything is computed before anything is printed, so an error
     prints only itself."""
+    if args.step is not None:  # refused before anything runs
+        learning_rate(args.step, setup.spec.dtype)
     explorer = Explorer(setup)
     explorer.settle(explorer.start())
     if explorer.session is None:

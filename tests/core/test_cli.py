@@ -97,6 +97,7 @@ def test_lookup_backward_with_layer_options(cli, book_layer) -> None:
         (("--freeze", "lookup", "2", "--backward", "sum"), "element 0 of tensors does not require grad"),
         (("lookup", "2", "--step", "0.1"), "--step needs --backward"),
         (("lookup", "2", "--backward", "sum", "--step", "-1"), "The learning rate (lr) must be a number ≥ 0 (got -1.0)"),
+        (("lookup", "2", "--backward", "sum", "--step", "1e308"), "lr=1e+308 is more than a float32 weight can hold"),
         (("--padding-idx", "6", "lookup", "2"), "padding_idx must be a whole number from -6 to 5 (got 6)"),
         (("--max-norm", "0", "lookup", "2"), "max_norm must be a number > 0 (got 0.0)"),
         (("lookup", "2", "--backward", "mean"), "invalid choice: 'mean'"),

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from tui.core.history import Backward, Forward, ZeroGrad
 from tui.core.parse import ParsedIds, parse_ids
 from tui.core.session import EmbeddingSession, TrainingError
-from tui.core.spec import LayerOptions, LayerSpec, SpecError
+from tui.core.spec import LayerOptions, LayerSpec, SpecError, option_field
 
 BOOK_IDS = parse_ids("2, 3, 5, 1, 3")
 
@@ -95,6 +95,12 @@ def test_step_without_gradient_and_bad_learning_rates_are_refused() -> None:
         with pytest.raises(SpecError) as bad:
             session.step(lr)
         assert bad.value.message.key == "train.lr"
+    with pytest.raises(SpecError) as overflow:  # torch itself would stop with "overflow" mid-step
+        session.step(1e308)
+    assert overflow.value.message.english() == (
+        "lr=1e+308 is more than a float32 weight can hold (at most 3.4028234663852886e+38): "
+        "the step multiplies the gradient by it."
+    )
     assert session.history == [Backward(BOOK_IDS.ids, "sum")]
 
 
@@ -288,3 +294,12 @@ def test_undo_and_reset_restore_exactly_whatever_was_done(
         assert same(state(session), before_last_step)
     session.reset()
     assert same(state(session), original) and session.history == []
+
+
+def test_a_float64_weight_takes_a_learning_rate_float32_cannot_hold() -> None:
+    session = EmbeddingSession(LayerSpec(dtype="float64"))
+    session.backward(BOOK_IDS)
+    assert session.step(1e300).rows == (1, 2, 3, 5)
+    assert option_field("lr", "1e300", LayerSpec(dtype="float64")) == 1e300
+    with pytest.raises(SpecError):
+        option_field("lr", "1e300", LayerSpec())

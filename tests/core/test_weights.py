@@ -111,6 +111,11 @@ def test_a_file_with_one_unusable_tensor_says_what_is_wrong_with_it(tmp_path: Pa
     assert error_key(write(tmp_path / "m.pt", {"w": tensor})) == expected
 
 
+def test_a_meta_tensor_has_no_values_to_show(tmp_path: Path) -> None:
+    torch.save({"wte.weight": torch.empty(6, 3, device="meta")}, tmp_path / "m.pt")
+    assert error_key(tmp_path / "m.pt") == "weights.meta"
+
+
 def test_a_sparse_tensor_is_refused(tmp_path: Path) -> None:
     torch.save({"wte.weight": matrix().to_sparse()}, tmp_path / "m.pt")
     assert error_key(tmp_path / "m.pt", key="wte.weight") == "weights.sparse"

@@ -324,7 +324,7 @@ class EmbeddingSession:
 
     def step(self, lr: float) -> StepReport:
         """One `torch.optim.SGD` step; the rows it changed, before and after."""
-        learning_rate(lr)
+        learning_rate(lr, self.spec.dtype)
         self.check_file()
         grad = self.layer.weight.grad
         if grad is None:

@@ -12,6 +12,7 @@ from tui.core.messages import Message, MessageError
 
 DTYPES = ("float32", "float64", "float16", "bfloat16")
 _ITEM_SIZE = {"float32": 4, "float64": 8, "float16": 2, "bfloat16": 2}
+LARGEST = {"float32": 3.4028234663852886e38, "float64": 1.7976931348623157e308, "float16": 65504.0, "bfloat16": 3.3895313892515355e38}
 MAX_ELEMENTS = 128256 * 4096  # Llama 3's embedding matrix
 MAX_SEED = 2**64 - 1  # torch.manual_seed accepts 0 .. 2**64 - 1
 
@@ -55,16 +56,19 @@ class LayerOptions:
         return "".join(f", {name}={value!r}" for name, value in self.keywords().items())
 
 
-def learning_rate(lr: float | None) -> float:
-    """SGD's learning rate, if it is one: a finite number ≥ 0; else a `SpecError` saying so."""
+def learning_rate(lr: float | None, dtype: str) -> float:
+    """SGD's learning rate for a weight of `dtype`, if it is one: a finite number ≥ 0 that the dtype can
+    hold (the step multiplies the gradient by it); else a `SpecError` saying so."""
     if lr is None or not (math.isfinite(lr) and lr >= 0):
         raise SpecError(Message("train.lr", {"value": lr}))
+    if lr > LARGEST[dtype]:
+        raise SpecError(Message("train.lr_too_big", {"value": lr, "dtype": dtype, "largest": LARGEST[dtype]}))
     return lr
 
 
-def option_field(name: str, text: str, rows: int) -> float | int | None:
-    """A training option as typed in its field: `lr`, `padding_idx` or `max_norm` (empty: None); a
-    `SpecError` says what is wrong and what is valid."""
+def option_field(name: str, text: str, spec: LayerSpec) -> float | int | None:
+    """A training option as typed in its field for the layer `spec`: `lr`, `padding_idx` or `max_norm`
+    (empty: None); a `SpecError` says what is wrong and what is valid."""
     kind = int if name == "padding_idx" else float
     text = text.strip()
     try:
@@ -72,8 +76,8 @@ def option_field(name: str, text: str, rows: int) -> float | int | None:
     except ValueError:
         raise SpecError(Message("options.not_number", {"name": name, "text": text})) from None
     if name == "lr":
-        return learning_rate(value)
-    LayerOptions(**{name: value}).check(rows)
+        return learning_rate(value, spec.dtype)
+    LayerOptions(**{name: value}).check(spec.vocab_size)
     return value
 
 

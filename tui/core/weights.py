@@ -69,6 +69,7 @@ class TensorInfo:
     nbytes: int
     sparse: bool = False
     copied: bool = False  # loading reads it into memory whole (.npy, .npz), not lazily from the file
+    meta: bool = False  # on torch's "meta" device: a shape, and no values at all
 
     def describe(self) -> str:
         return f"{self.key} {tuple(self.shape)} {self.dtype} {human_size(self.nbytes)}"
@@ -76,6 +77,8 @@ class TensorInfo:
     def problem(self) -> Message | None:
         """Why this tensor cannot be an embedding matrix; None when it can."""
         params = {"name": self.key, "shape": tuple(self.shape), "dtype": self.dtype}
+        if self.meta:
+            return Message("weights.meta", params)
         if self.sparse:
             return Message("weights.sparse", params)
         if len(self.shape) != 2:
@@ -281,6 +284,7 @@ def _read_torch(path: Path) -> _Contents:
             str(tensor.dtype).removeprefix("torch."),
             tensor.numel() * tensor.element_size(),
             sparse=tensor.layout != torch.strided,
+            meta=tensor.is_meta,
         )
         for key, tensor in tensors.items()
     ]

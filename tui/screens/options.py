@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from tui.core.lab import Training
 from tui.core.history import LOSSES
 from tui.core.messages import translate
-from tui.core.spec import LayerOptions, option_field
+from tui.core.spec import LayerOptions, LayerSpec, option_field
 from tui.core.text import printable
 from tui.screens.parses import Parses
 from tui.widgets.toggle_bar import Toggle, ToggleBar
@@ -41,10 +41,10 @@ class OptionsScreen(ModalScreen[Training | None]):
     """
     BINDINGS = [Binding("escape", "dismiss(None)", show=False)]
 
-    def __init__(self, current: Training, rows: int, lang: str) -> None:
-        """`rows`: the layer's, which padding_idx must index."""
+    def __init__(self, current: Training, spec: LayerSpec, lang: str) -> None:
+        """`spec`: the layer's, whose rows padding_idx must index and whose dtype must hold lr."""
         super().__init__()
-        self._current, self._rows, self._lang = current, rows, lang
+        self._current, self._spec, self._lang = current, spec, lang
         self.t = partial(translate, lang)
 
     def compose(self) -> ComposeResult:
@@ -59,7 +59,7 @@ class OptionsScreen(ModalScreen[Training | None]):
             for name, value in zip(FIELDS, (current.lr, options.padding_idx, options.max_norm), strict=True):
                 with Horizontal():
                     yield Label(self.t(f"options.{name}"), classes="label")
-                    check = Parses(partial(option_field, name, rows=self._rows), self._lang)
+                    check = Parses(partial(option_field, name, spec=self._spec), self._lang)
                     yield Input("" if value is None else str(value), id=name, compact=True, validators=[check], validate_on=["submitted"])
             flags = ("scale_grad_by_freq", "sparse")
             on = {name for name in flags if getattr(options, name)}
@@ -90,7 +90,7 @@ class OptionsScreen(ModalScreen[Training | None]):
             if result is not None and not result.is_valid:
                 self.query_one("#options-error", Static).update(Text("✗ " + printable(result.failure_descriptions[0])))
                 return
-        lr, padding_idx, max_norm = (option_field(field.id, field.value, self._rows) for field in inputs)
+        lr, padding_idx, max_norm = (option_field(field.id, field.value, self._spec) for field in inputs)
         flags = self.query_one("#flags", ToggleBar)
         options = LayerOptions(padding_idx, max_norm, flags.value("scale_grad_by_freq"), flags.value("sparse"))
         self.dismiss(Training(self.query_one("#loss", Select).value, lr, options))
