@@ -1,6 +1,7 @@
 """Vocabularies give each row its token, made visible; bad files give our error only."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,11 @@ def test_a_tokenizer_json_with_an_id_beyond_its_tokens_says_so(tmp_path: Path) -
     assert raised.value.message.english().endswith(
         "the token 'big' has ID 4294967295, but the vocabulary lists 2 tokens: their IDs run from 0 to 1."
     )
+
+
+def test_a_folder_or_a_pipe_given_as_a_vocabulary_is_named_for_what_it_is(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "vocab.txt")
+    for path, key in ((tmp_path, "vocab.directory"), (tmp_path / "vocab.txt", "vocab.special")):
+        with pytest.raises(VocabError) as raised:
+            load_vocab(path)
+        assert raised.value.message.key == key

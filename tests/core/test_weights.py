@@ -1,6 +1,7 @@
 """Weight files: every format round-trips, the embedding is found by itself, bad files give our error only."""
 
 import io
+import os
 import pathlib
 import pickle
 import zipfile
@@ -245,3 +246,20 @@ def test_a_huge_npy_is_refused_before_it_is_copied_into_memory(tmp_path: Path) -
         np.lib.format.write_array_header_1_0(file, {"descr": "<f4", "fortran_order": False, "shape": (200000, 5000)})
         file.truncate(file.tell() + 200000 * 5000 * 4)
     assert error_key(path) == "weights.too_big"
+
+
+def test_what_is_not_a_file_on_disk_is_named_for_what_it_is(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.safetensors")
+    assert error_key(tmp_path / "pipe.safetensors") == "weights.special"  # not "empty (0 bytes)"
+    assert error_key(Path("/dev/zero")) == "weights.special"
+    (tmp_path / "loop.pt").symlink_to(tmp_path / "loop.pt")
+    with pytest.raises(WeightFileError) as loop:
+        open_weights(tmp_path / "loop.pt")
+    assert loop.value.message.key == "weights.unreadable" and "symbolic links" in loop.value.message.english()
+
+
+def test_a_long_list_of_candidates_says_how_many_more(tmp_path: Path) -> None:
+    save_file({f"t{index:04}": torch.ones(2, 2) for index in range(50)}, tmp_path / "many.safetensors")
+    with pytest.raises(SeveralTensors) as several:
+        open_weights(tmp_path / "many.safetensors")
+    assert len(several.value.candidates) == 50 and several.value.message.english().endswith("… (44 more).")

@@ -87,6 +87,7 @@ EN: dict[str, str] = {
     # weight files
     "weights.missing": "{path}: no such file.",
     "weights.directory": "{path} is a folder: give the weight file inside it.",
+    "weights.special": "{path} is not a file saved on disk (a pipe or a device): give a weight file.",
     "weights.format": "{path}: not a weight file this app reads. Formats: {formats}.",
     "weights.empty_file": "{path} is empty (0 bytes).",
     "weights.unreadable": "{path} could not be read as a weight file ({error}).",
@@ -107,6 +108,8 @@ EN: dict[str, str] = {
     "weights.changed_title": "The weight file changed on disk",
     # vocabularies
     "vocab.missing": "{path}: no such vocabulary file.",
+    "vocab.directory": "{path} is a folder: give the vocabulary file inside it (vocab.txt, tokenizer.json or encoder.json).",
+    "vocab.special": "{path} is not a file saved on disk (a pipe or a device): give a vocabulary file.",
     "vocab.not_utf8": "{path} is not UTF-8 text (byte {position}): a vocabulary file holds one token per line, in UTF-8.",
     "vocab.unreadable": "{path} could not be read as a vocabulary (vocab.txt, tokenizer.json or encoder.json): {error}.",
     "vocab.empty": "{path} lists no tokens: a vocabulary gives each row of the matrix its token.",
@@ -283,6 +286,7 @@ ES: dict[str, str] = {
     # archivos de pesos
     "weights.missing": "{path}: el archivo no existe.",
     "weights.directory": "{path} es una carpeta: indica el archivo de pesos que contiene.",
+    "weights.special": "{path} no es un archivo guardado en disco (una tubería o un dispositivo): indica un archivo de pesos.",
     "weights.format": "{path}: no es un archivo de pesos que esta aplicación lea. Formatos: {formats}.",
     "weights.empty_file": "{path} está vacío (0 bytes).",
     "weights.unreadable": "No se pudo leer {path} como archivo de pesos ({error}).",
@@ -303,6 +307,8 @@ ES: dict[str, str] = {
     "weights.changed_title": "El archivo de pesos cambió en el disco",
     # vocabularios
     "vocab.missing": "{path}: el archivo de vocabulario no existe.",
+    "vocab.directory": "{path} es una carpeta: indica el archivo de vocabulario que contiene (vocab.txt, tokenizer.json o encoder.json).",
+    "vocab.special": "{path} no es un archivo guardado en disco (una tubería o un dispositivo): indica un archivo de vocabulario.",
     "vocab.not_utf8": "{path} no es texto UTF-8 (byte {position}): un archivo de vocabulario contiene un token por línea, en UTF-8.",
     "vocab.unreadable": "No se pudo leer {path} como vocabulario (vocab.txt, tokenizer.json o encoder.json): {error}.",
     "vocab.empty": "{path} no lista ningún token: un vocabulario da a cada fila de la matriz su token.",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.messages import Message, MessageError
+from tui.core.paths import Kind, kind_of
 from tui.core.text import printable
 
 if TYPE_CHECKING:
@@ -95,8 +96,10 @@ def load_vocab(path: str | Path) -> Vocab:
 def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
     """The vocabulary, and the `tokenizers.Tokenizer` when the file is a tokenizer.json (read once, for both)."""
     path = Path(path)
-    if not path.is_file():
-        raise VocabError(Message("vocab.missing", {"path": path}))
+    kind, error = kind_of(path)
+    if kind is not Kind.FILE:
+        key = {Kind.MISSING: "vocab.missing", Kind.FOLDER: "vocab.directory", Kind.SPECIAL: "vocab.special"}
+        raise VocabError(Message(key.get(kind, "vocab.unreadable"), {"path": path, "error": error}))
     tokenizer = None
     try:
         if path.name.endswith(".json"):

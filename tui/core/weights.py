@@ -21,6 +21,7 @@ import torch
 
 from tui.core.file_watch import FileWatch
 from tui.core.messages import Message, MessageError
+from tui.core.paths import Kind, kind_of
 from tui.core.spec import MAX_ELEMENTS, LayerOptions, LayerSpec, human_size
 
 FORMATS = (".safetensors", ".pt", ".pth", ".bin", ".npy", ".npz")
@@ -54,7 +55,7 @@ class SeveralTensors(WeightFileError):
     """No known embedding name and several 2-D floating tensors: someone has to choose (`--key`, a picker)."""
 
     def __init__(self, path: Path, candidates: list[TensorInfo]) -> None:
-        listing = "; ".join(info.describe() for info in candidates[:6])
+        listing = _listing([info.describe() for info in candidates], "; ")
         super().__init__(Message("weights.several", {"path": path, "count": len(candidates), "listing": listing}))
         self.candidates = candidates
 
@@ -155,7 +156,7 @@ def choose(path: Path, infos: list[TensorInfo], key: str | None) -> TensorInfo:
     usable = sorted((info for info in infos if info.problem() is None), key=lambda info: -info.nbytes)
     if key is not None:
         if key not in by_key:
-            choices = ", ".join(info.key for info in usable[:6]) or "-"
+            choices = _listing([info.key for info in usable], ", ")
             raise WeightFileError(Message("weights.no_key", {"path": path, "name": key, "choices": choices}))
         problem = by_key[key].problem()
         if problem is not None:
@@ -170,16 +171,16 @@ def choose(path: Path, infos: list[TensorInfo], key: str | None) -> TensorInfo:
         raise SeveralTensors(path, usable)
     if len(infos) == 1:  # say what is wrong with the one tensor there is
         raise WeightFileError(infos[0].problem() or Message("weights.none", {"path": path, "listing": "-"}))
-    listing = "; ".join(info.describe() for info in infos[:6]) or "-"
+    listing = _listing([info.describe() for info in infos], "; ")
     raise WeightFileError(Message("weights.none", {"path": path, "listing": listing}))
 
 
 # -- the readers ---------------------------------------------------------------------------------
 def _read(path: Path) -> _Contents:
-    if not path.exists():
-        raise WeightFileError(Message("weights.missing", {"path": path}))
-    if path.is_dir():
-        raise WeightFileError(Message("weights.directory", {"path": path}))
+    kind, error = kind_of(path)
+    if kind is not Kind.FILE:
+        key = {Kind.MISSING: "weights.missing", Kind.FOLDER: "weights.directory", Kind.SPECIAL: "weights.special"}
+        raise WeightFileError(Message(key.get(kind, "weights.unreadable"), {"path": path, "error": error}))
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise WeightFileError(Message("weights.format", {"path": path, "formats": ", ".join(FORMATS)}))
@@ -298,6 +299,14 @@ def _tensors(value: object, parts: tuple[str, ...] = ()) -> Iterator[tuple[tuple
     elif isinstance(value, Mapping):
         for key, item in value.items():
             yield from _tensors(item, (*parts, str(key)))
+
+
+def _listing(items: list[str], separator: str, shown: int = 6) -> str:
+    """The first few, and how many more there are: `a; b; c; … (4994 more)`."""
+    if not items:
+        return "-"
+    more = f"{separator}… ({len(items) - shown} more)" if len(items) > shown else ""
+    return separator.join(items[:shown]) + more
 
 
 def _said(error: BaseException) -> str:
