@@ -18,8 +18,9 @@ from tui.core.explorer import Explorer, Setup
 from tui.core.lab import Training
 from tui.core.history import LOSSES
 from tui.core.messages import LANGUAGES, MessageError, resolve_lang, translate
-from tui.core.parse import parse_ids
-from tui.core.spec import DTYPES, LayerOptions, LayerSpec, learning_rate
+from tui.core.messages import Message
+from tui.core.parse import number, parse_ids, whole_number
+from tui.core.spec import DTYPES, LayerOptions, LayerSpec, SpecError, learning_rate
 from tui.core.text import printable
 from tui.core.tokenizer import beside
 from tui.core.vocab import load_vocab
@@ -35,30 +36,50 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{PROG}: {message}\n")
 
 
+def _whole_number(text: str) -> int:
+    try:
+        return whole_number(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _number(text: str) -> float:
+    try:
+        return number(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _add_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
-    """The layer options, accepted before and after `lookup` (there without defaults, so that
-    `--dim 8 lookup 1` keeps the 8)."""
-    layer = LayerSpec()
+    """The options, accepted before and after `lookup` (there without defaults, so that `--dim 8 lookup 1`
+    keeps the 8). The size, seed and dtype default to None: a weight file decides them, so given with
+    `--weights` they are refused rather than ignored."""
 
     def default(value: object) -> object:
         return value if defaults else argparse.SUPPRESS
 
     parser.add_argument(
-        "--vocab-size", type=int, default=default(None), help="rows of the weight (6, or the tokenizer's vocabulary)"
+        "--vocab-size", type=_whole_number, default=default(None), help="rows of the weight (6, or the tokenizer's vocabulary)"
     )
-    parser.add_argument("--dim", type=int, default=default(layer.dim), help="embedding dimension (3)")
-    parser.add_argument("--seed", type=int, default=default(layer.seed), help="torch.manual_seed (123)")
-    parser.add_argument("--dtype", default=default(layer.dtype), help=f"one of {', '.join(DTYPES)} (float32)")
+    parser.add_argument("--dim", type=_whole_number, default=default(None), help="embedding dimension (3)")
+    parser.add_argument("--seed", type=_whole_number, default=default(None), help="torch.manual_seed (123)")
+    parser.add_argument("--dtype", default=default(None), help=f"one of {', '.join(DTYPES)} (float32)")
     parser.add_argument("--lang", choices=LANGUAGES, default=default(None), help="en or es (from LANG / LC_ALL)")
     parser.add_argument("--freeze", action="store_true", default=default(False), help="weight.requires_grad_(False)")
+    parser.add_argument(
+        "--unfreeze", action="store_true", default=default(False), help="weight.requires_grad_(True): a file's layer starts frozen"
+    )
     parser.add_argument("--no-grad", action="store_true", default=default(False), help="look up under torch.no_grad()")
+    parser.add_argument("--ids", dest="typed_ids", default=default(""), help='token IDs to start with, e.g. "2, 3, 5, 1"')
     parser.add_argument("--weights", default=default(None), help="a weight file: .safetensors .pt .pth .bin .npy .npz")
     parser.add_argument("--key", default=default(None), help="the tensor in --weights (found by itself when possible)")
     parser.add_argument("--vocab", default=default(None), help="row labels: vocab.txt, tokenizer.json or encoder.json")
     parser.add_argument("--tokenizer", default=default(None), help="text → IDs: gpt2, or a tokenizer.json")
     parser.add_argument("--vocab-from-text", default=default(None), help="the book's SimpleTokenizerV2, built from a text file")
-    parser.add_argument("--padding-idx", type=int, default=default(None), help="nn.Embedding(padding_idx=): a row that gets no gradient")
-    parser.add_argument("--max-norm", type=float, default=default(None), help="nn.Embedding(max_norm=): lookups renormalise rows")
+    parser.add_argument(
+        "--padding-idx", type=_whole_number, default=default(None), help="nn.Embedding(padding_idx=): a row that gets no gradient"
+    )
+    parser.add_argument("--max-norm", type=_number, default=default(None), help="nn.Embedding(max_norm=): lookups renormalise rows")
     parser.add_argument(
         "--scale-grad-by-freq", action="store_true", default=default(False), help="divide a repeated ID's gradient by its count"
     )
@@ -68,14 +89,13 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Watch token IDs become embedding vectors, with real PyTorch.")
     _add_options(parser, defaults=True)
-    parser.add_argument("--ids", default="", help='token IDs to start with, e.g. "2, 3, 5, 1"')
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     lookup = commands.add_parser("lookup", help="print the weight, the lookup and the flags; exit")
     _add_options(lookup, defaults=False)
-    lookup.add_argument("ids", nargs="*", help="token IDs: 2 3 5 1, or '[2, 3, 5, 1]'")
+    lookup.add_argument("ids", nargs="*", help="token IDs: 2 3 5 1, or '[2, 3, 5, 1]' (or --ids)")
     lookup.add_argument("--text", help="text instead of IDs, cut into tokens by the tokenizer")
     lookup.add_argument("--backward", choices=LOSSES, help="then backward() on result.sum() or (result ** 2).mean()")
-    lookup.add_argument("--step", type=float, metavar="LR", help="then one torch.optim.SGD step with this lr (needs --backward)")
+    lookup.add_argument("--step", type=_number, metavar="LR", help="then one torch.optim.SGD step with this lr (needs --backward)")
     return parser
 
 
@@ -110,16 +130,19 @@ def main(argv: list[str] | None = None) -> int:
 def _setup(args: argparse.Namespace, lang: str) -> Setup:
     """The layer, its labels and tokenizer, the toggles and the first IDs, from the options. What can be
     checked without torch is checked first: a bad option or ID is refused before torch is imported."""
+    _check_options(args)
     explicit = args.vocab or args.tokenizer or args.vocab_from_text  # else: what lies beside the weights
     found_vocab, found_tokenizer = beside(Path(args.weights)) if args.weights and not explicit else (None, None)
     tokenizer = _tokenizer(args) or found_tokenizer
     vocab = load_vocab(args.vocab) if args.vocab else (tokenizer.vocab if tokenizer else found_vocab)
-    rows = len(tokenizer.vocab) if tokenizer and not args.weights else LayerSpec().vocab_size
+    layer = LayerSpec()
+    rows = len(tokenizer.vocab) if tokenizer and not args.weights else layer.vocab_size
     vocab_size = rows if args.vocab_size is None else args.vocab_size
+    dim, seed, dtype = (layer.dim if args.dim is None else args.dim), (layer.seed if args.seed is None else args.seed), args.dtype or layer.dtype
     options = LayerOptions(args.padding_idx, args.max_norm, args.scale_grad_by_freq, args.sparse)
     if not args.weights:  # a file's layer is checked against the file (its rows bound padding_idx)
-        LayerSpec(vocab_size, args.dim, args.seed, args.dtype, options).check()
-    ids = args.ids if args.command is None else " ".join(args.ids)
+        LayerSpec(vocab_size, dim, seed, dtype, options).check()
+    ids = (" ".join(args.ids) or args.typed_ids) if args.command == "lookup" else args.typed_ids
     if args.command == "lookup" and args.text is None:
         parse_ids(ids)
     weights = None
@@ -129,18 +152,34 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
         weights = open_weights(args.weights, args.key)
     return Setup.of(
         vocab_size=vocab_size,
-        dim=args.dim,
-        seed=args.seed,
-        dtype=args.dtype,
+        dim=dim,
+        seed=seed,
+        dtype=dtype,
         ids=ids,
         lang=lang,
-        freeze=True if args.freeze else None,  # None: torch's default (a file's layer starts frozen)
+        freeze=True if args.freeze else False if args.unfreeze else None,  # None: torch's default
         no_grad=args.no_grad,
         weights=weights,
         vocab=vocab,
         tokenizer=tokenizer,
         options=options,
     )
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Options that would be ignored or contradict each other: refused, so nothing is silently dropped."""
+    for name in ("weights", "key", "vocab", "tokenizer", "vocab_from_text", "dtype"):
+        if getattr(args, name) == "":
+            raise SpecError(Message("options.empty", {"option": "--" + name.replace("_", "-")}))
+    if args.freeze and args.unfreeze:
+        raise SpecError(Message("options.both", {"first": "--freeze", "second": "--unfreeze"}))
+    if args.command == "lookup" and args.ids and args.typed_ids:
+        raise SpecError(Message("options.ids_twice"))
+    if args.key and not args.weights:
+        raise SpecError(Message("options.needs", {"option": "--key", "needed": "--weights"}))
+    decided = [f"--{name.replace('_', '-')}" for name in ("vocab_size", "dim", "seed", "dtype") if getattr(args, name) is not None]
+    if args.weights and decided:
+        raise SpecError(Message("options.from_file", {"options": ", ".join(decided)}))
 
 
 def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
@@ -180,6 +219,7 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
     explorer.settle(explorer.start())
     if explorer.session is None:
         return _fail(explorer.view().status.text)
+    warning = explorer.view().status.text if explorer.error and explorer.problem is None else None
     weight = explorer.session.weight_text()  # as created: a max_norm lookup changes it
     if args.text is not None:
         if explorer.tokenizer is None:
@@ -188,6 +228,8 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
         explorer.edit(args.text, len(args.text))
     if explorer.problem is not None:
         return _fail(explorer.view().status.text)
+    if warning is not None:  # the layer is there, with a warning (a vocabulary of another size): not fatal
+        print(f"{PROG}: {printable(warning)}", file=sys.stderr)
     lines = presenter.report_lookup(explorer, weight)
     if args.backward:
         explorer.apply_training(Training(args.backward, 0.1 if args.step is None else args.step, setup.spec.options))

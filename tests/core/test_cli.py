@@ -36,7 +36,14 @@ def test_options_before_and_after_lookup(cli) -> None:
         (("--vocab-size", "0"), "--vocab-size must be a whole number ≥ 1 (got 0)"),
         (("--dim", "-2"), "--dim must be a whole number ≥ 1 (got -2)"),
         (("--dtype", "int8"), "--dtype must be one of float32, float64, float16, bfloat16 (got int8)"),
-        (("--dim", "x"), "invalid int value: 'x'"),
+        (("--dim", "x"), "argument --dim: 'x' is not a whole number (digits 0-9)"),
+        (("--dim", "３"), "argument --dim: '３' is not a whole number (digits 0-9)"),
+        (("--weights", ""), "--weights needs a value (it was given an empty one)."),
+        (("--tokenizer", "", "lookup", "1"), "--tokenizer needs a value"),
+        (("--freeze", "lookup", "--unfreeze", "1"), "--freeze and --unfreeze contradict each other"),
+        (("--ids", "1", "lookup", "2"), "The IDs are given twice"),
+        (("--key", "wte.weight", "lookup", "1"), "--key works with --weights, which is not given."),
+        (("lookup", "٣"), "'٣' at column 1 (position 0) is not a token ID"),
         (("--lang", "fr"), "invalid choice: 'fr'"),
     ],
 )
@@ -130,3 +137,17 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_1(cli, monkeypatch, 
     monkeypatch.setattr(sys, "stdout", stdout)
     done = cli("lookup", "--tokenizer", "gpt2", "--text", "Hello tea")  # the tokens line shows ␣tea
     assert done.returncode == 1 and expected in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_ids_may_come_with_ids_before_or_after_lookup(cli, book_layer) -> None:
+    expected = repr(book_layer()(torch.tensor([2, 3])))
+    for args in (("--ids", "2, 3", "lookup"), ("lookup", "--ids", "2 3"), ("lookup", "2", "3")):
+        done = cli(*args)
+        assert done.returncode == 0 and expected in done.stdout, args
+
+
+def test_a_vocabulary_of_another_size_is_a_warning_on_stderr(cli, tmp_path) -> None:
+    (tmp_path / "vocab.txt").write_text("a\nb\n", encoding="utf-8")
+    done = cli("lookup", "--vocab", str(tmp_path / "vocab.txt"), "1")
+    assert done.returncode == 0 and "tokens: b" in done.stdout
+    assert done.stderr == "embedding-explorer: The vocabulary has 2 tokens and the matrix 6 rows: rows without a token show none.\n"

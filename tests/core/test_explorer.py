@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from safetensors.torch import save_file
 
+from tests.depth import examples
 from tui.core.explorer import Explorer, Setup
 from tui.core.lab import Training
 from tui.core.jobs import Failed
+from tui.core.session import EmbeddingSession
 from tui.core.spec import LayerOptions
 from tui.core.tokenizer import simple_v2
 from tui.core.view import Code, Notice, Pick, Question, View
@@ -136,9 +138,10 @@ def test_rows_are_found_by_id_and_by_token_or_refused_with_what_is_valid(tmp_pat
     from tui.core.vocab import load_vocab
 
     explorer = ready(vocab=load_vocab(tmp_path / "vocab.txt"))
-    assert explorer.row_of_id("5") == 5 and explorer.row_of_token("d") == 3
+    assert explorer.row_of_id("5") == 5 and explorer.row_of_id("-0") == 0 and explorer.row_of_token("d") == 3
     for find, text, expected in (
         (explorer.row_of_id, "6", "'6' is not a row: type a whole number from 0 to 5."),
+        (explorer.row_of_id, "３", "'３' is not a row: type a whole number from 0 to 5."),  # as the input refuses it
         (explorer.row_of_token, "zz", "No token 'zz' in the vocabulary."),
     ):
         with pytest.raises(Exception) as refused:
@@ -315,19 +318,31 @@ def test_a_job_never_raises() -> None:
 
 # -- any sequence of actions -----------------------------------------------------------------
 class ExplorerMachine(RuleBasedStateMachine):
-    """Random actions through the explorer, each job run to its end; after each, the view tells the truth."""
+    """Random actions through the explorer, each job run to its end: typing (good and bad), cursor moves,
+    toggles, training, option changes and switches between IDs and text. After each, the view tells the
+    truth, and the weight is what a fresh layer becomes when its history is replayed."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.explorer = ready(vocab_size=10, dim=3)
+        words = Path(__file__).with_name("eight-words.txt")  # 8 words, <|endoftext|> and <|unk|>: 10 rows
+        self.explorer = ready(vocab_size=10, dim=3, tokenizer=simple_v2(words))
         self.view = self.explorer.view()
 
     def act(self, view: View) -> None:
         self.view = self.explorer.settle(view)
 
     @rule(text=st.text(alphabet="0123456789, []x-", max_size=12))
-    def type_text(self, text: str) -> None:
+    def type_ids(self, text: str) -> None:
         self.act(typed(self.explorer, text))
+
+    @rule(words=st.lists(st.sampled_from(["a", "b", "c", "h", "zz", ",", " "]), max_size=6))
+    def type_text(self, words: list[str]) -> None:
+        if self.explorer.text_mode:
+            self.act(typed(self.explorer, " ".join(words)))
+
+    @rule()
+    def switch_mode(self) -> None:
+        self.act(self.explorer.toggle_text())
 
     @rule(cursor=st.integers(0, 12))
     def move(self, cursor: int) -> None:
@@ -341,28 +356,52 @@ class ExplorerMachine(RuleBasedStateMachine):
     def train(self, action: str) -> None:
         self.act(getattr(self.explorer, action)())
 
-    @rule(options=st.sampled_from([LayerOptions(), LayerOptions(padding_idx=2), LayerOptions(max_norm=1.0), LayerOptions(sparse=True)]))
-    def rebuild(self, options: LayerOptions) -> None:
-        self.act(self.explorer.apply_training(Training(options=options)))
+    @rule(
+        loss=st.sampled_from(["sum", "sqmean"]),
+        lr=st.sampled_from([0.0, 0.1, 2.0]),
+        options=st.sampled_from([LayerOptions(), LayerOptions(padding_idx=2), LayerOptions(max_norm=1.0), LayerOptions(sparse=True)]),
+    )
+    def set_options(self, loss: str, lr: float, options: LayerOptions) -> None:
+        self.act(self.explorer.apply_training(Training(loss, lr, options)))
 
     @invariant()
     def the_view_tells_the_truth(self) -> None:
         explorer, view = self.explorer, self.view
-        session, lookup = explorer.session, explorer.lookup
-        assert explorer.jobs == [] and view.toggles_enabled
-        assert view.toggles == {name for name, on in (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", explorer.lab.grad_view)) if on}
+        session, lookup, lab = explorer.session, explorer.lookup, explorer.lab
+        assert explorer.jobs == [] and explorer.queued == [] and view.toggles_enabled
+        assert view.toggles == {name for name, on in (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", lab.grad_view)) if on}
         assert (session.grad is None) == (session.layer.weight.grad is None)
-        assert view.status.error == explorer.error
-        assert view.input.value == explorer.text
+        assert view.status.error == explorer.error and view.input.value == explorer.text
+        if lab.grad_view:
+            assert view.matrix.title.startswith("layer.weight.grad · (10, 3)")
+            assert dict(view.matrix.prefixes) == dict.fromkeys(session.grad.rows, "∇")
+        else:
+            assert view.matrix.title == f"layer.weight · Parameter · (10, 3) · torch.float32 · requires_grad={not session.frozen}"
+            assert set(view.matrix.prefixes) <= set(range(10)) and set(view.matrix.prefixes.values()) <= {"Δ"}
         if lookup is not None:
             assert all(0 <= row < session.spec.vocab_size for row in lookup.ids)
             assert view.matrix.positions is lookup.positions
             assert lookup.weight == session.weight_flags()  # the flags say what torch says now
         if explorer.typed is not None:
             assert lookup is not None and lookup.ids == explorer.typed.ids
-        if not explorer.lab.grad_view and explorer.lab.step_shown is None and lookup is not None:
+        if not lab.grad_view and lab.step_shown is None and lookup is not None:
             assert view.result.text == lookup.text and view.result.stale == (explorer.problem is not None)
+
+    @invariant()
+    def the_weight_is_its_history_replayed(self) -> None:
+        session = self.explorer.session
+        checked = (session, tuple(session.history), session.version)
+        if checked == getattr(self, "checked", None):  # nothing happened to the layer since the last check
+            return
+        self.checked = checked
+        fresh = EmbeddingSession(session.spec, frozen=session.frozen)
+        fresh.replay(list(session.history))
+        assert torch.equal(fresh.layer.weight.detach(), session.layer.weight.detach())
+        grads = fresh.layer.weight.grad, session.layer.weight.grad
+        assert (grads[0] is None) == (grads[1] is None)
+        if grads[0] is not None:
+            assert torch.equal(grads[0].to_dense(), grads[1].to_dense())
 
 
 TestExplorerMachine = ExplorerMachine.TestCase
-TestExplorerMachine.settings = settings(max_examples=40, stateful_step_count=12, deadline=None)
+TestExplorerMachine.settings = settings(max_examples=examples(100), stateful_step_count=20, deadline=None)

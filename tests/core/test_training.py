@@ -5,6 +5,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.depth import examples
 from tui.core.history import Backward, Forward, ZeroGrad
 from tui.core.parse import ParsedIds, parse_ids
 from tui.core.session import EmbeddingSession, TrainingError
@@ -219,7 +220,7 @@ def test_negative_padding_idx_counts_from_the_end_as_in_torch() -> None:
     st.lists(st.tuples(st.lists(st.integers(0, 19), max_size=8), st.sampled_from(["sum", "sqmean", "step", "zero_grad", "undo"])), max_size=6),
     st.sampled_from([None, 0, 7]),
 )
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_rows_with_gradient_are_those_a_full_scan_finds(actions: list, padding_idx: int | None) -> None:
     """The report reads a dense gradient only at the rows backward() reached; a full scan agrees."""
     session = EmbeddingSession(LayerSpec(20, 4, options=LayerOptions(padding_idx=padding_idx)))
@@ -265,7 +266,7 @@ ACTION = st.one_of(
     st.booleans(),
     st.sampled_from(["float32", "bfloat16"]),
 )
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 def test_undo_and_reset_restore_exactly_whatever_was_done(
     actions: list, padding_idx: int | None, max_norm: float | None, scale: bool, sparse: bool, dtype: str
 ) -> None:

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from safetensors.torch import save_file
 
+from tests.depth import examples
 from tui.core.rows import TensorRows
 from tui.core.weights import SeveralTensors, WeightFileError, open_weights
 
@@ -176,7 +177,7 @@ def test_a_torchscript_archive_is_refused(tmp_path: Path) -> None:
     assert error_key(tmp_path / "scripted.pt") == "weights.torchscript"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     suffix=st.sampled_from([".safetensors", ".pt", ".npy", ".npz"]),
     cut=st.floats(0, 1),

@@ -123,3 +123,13 @@ def test_layer_options_are_checked_against_the_files_rows(cli, minilm: Path) -> 
     assert "shape=(30522, 384)" in done.stdout
     done = cli("--padding-idx", "40000", "lookup", "--weights", weights, "1")
     assert done.returncode == 2 and "padding_idx must be a whole number from -30522 to 30521 (got 40000)" in done.stderr
+
+
+def test_a_files_layer_trains_with_unfreeze_and_size_options_are_refused_with_it(cli, tmp_path: Path) -> None:
+    path = files(tmp_path)[0]
+    assert "element 0 of tensors does not require grad" in cli("lookup", "--weights", str(path), "1", "--backward", "sum").stderr
+    done = cli("--unfreeze", "lookup", "--weights", str(path), "1", "--backward", "sum")
+    assert done.returncode == 0, done.stderr
+    assert "rows with gradient: [1]" in done.stdout
+    done = cli("--dim", "8", "--seed", "1", "lookup", "--weights", str(path), "1")
+    assert done.returncode == 2 and "--dim, --seed cannot apply with --weights" in done.stderr

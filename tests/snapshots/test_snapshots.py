@@ -45,6 +45,20 @@ class TestSpanish:
         assert snap_compare(ExplorerApp(ids="2, 3, 5, 1", lang="es"), terminal_size=(80, 24), run_before=ready)
 
 
+def answering(key: str, answer: str):
+    """`run_before` that opens a dialog with `key`, fills in its input with `answer`, and presses Enter."""
+
+    async def run(pilot: Pilot) -> None:
+        await ready(pilot)
+        await pilot.press(key)
+        pilot.app.screen.query_one(Input).value = answer
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run
+
+
 def after(*keys: str):
     """`run_before` that presses keys, waiting for the jobs they start after each."""
 
@@ -88,18 +102,18 @@ class TestDialogs:
 
     def test_ask_refuses_what_is_no_row(self, snap_compare) -> None:
         app = ExplorerApp(ids="2, 3", lang="en")
-        assert snap_compare(app, terminal_size=(80, 24), run_before=after("ctrl+g", "9", "enter"))
+        assert snap_compare(app, terminal_size=(80, 24), run_before=answering("ctrl+g", "9"))
 
     def test_pick_a_tensor(self, snap_compare, tmp_path, monkeypatch) -> None:
         save_file({"a": torch.ones(4, 2), "b": torch.zeros(9, 2)}, tmp_path / "two.safetensors")
         monkeypatch.chdir(tmp_path)  # the status line names the path: the same on every run
         app = ExplorerApp(ids="2, 3", lang="en")
-        assert snap_compare(app, terminal_size=(80, 24), run_before=after("f6", *"two.safetensors", "enter"))
+        assert snap_compare(app, terminal_size=(80, 24), run_before=answering("f6", "two.safetensors"))
 
     def test_a_file_that_cannot_be_opened(self, snap_compare, tmp_path, monkeypatch) -> None:
         monkeypatch.chdir(tmp_path)
         app = ExplorerApp(ids="2, 3", lang="en")
-        assert snap_compare(app, terminal_size=(80, 24), run_before=after("f6", *"missing.safetensors", "enter"))
+        assert snap_compare(app, terminal_size=(80, 24), run_before=answering("f6", "missing.safetensors"))
 
     def test_torchs_refusal_as_a_lesson(self, snap_compare) -> None:
         app = ExplorerApp(ids="2, 3", freeze=True, lang="en")

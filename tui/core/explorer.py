@@ -20,7 +20,7 @@ from tui.core.history import LOSSES
 from tui.core.jobs import Failed, Job, LayerMade, Outcome, SeveralFound, Trained
 from tui.core.lab import LESSONS, Training, TrainingLab, Work
 from tui.core.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
-from tui.core.parse import IdError, ParsedIds, append_id, parse_ids
+from tui.core.parse import IdError, ParsedIds, append_id, parse_ids, whole_number
 from tui.core.spec import LayerOptions, LayerSpec, human_size
 from tui.core.text import single_line
 from tui.core.view import Code, Dialog, Notice, Pick, Question, View
@@ -426,8 +426,12 @@ class Explorer:
     def row_of_id(self, text: str) -> int:
         """The row of a typed token ID; a `MessageError` says what is valid."""
         last = self.spec.vocab_size - 1
-        if text.isdigit() and int(text) <= last:
-            return int(text)
+        try:
+            row = whole_number(text)  # the same rule as the IDs typed in the input: `-0` is 0, `３` no number
+        except ValueError:
+            row = -1
+        if 0 <= row <= last:
+            return row
         raise MessageError(Message("goto.invalid", {"text": text, "last": last}))
 
     def row_of_token(self, text: str) -> int:

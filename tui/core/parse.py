@@ -14,12 +14,13 @@ from tui.core.messages import Message, MessageError
 
 # Words, commas and brackets; whitespace separates and is otherwise ignored.
 _TOKEN = re.compile(r"[^\s,\[\]()]+|[,\[\]()]")
-_INTEGER = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
+# Digits are ASCII 0-9 everywhere, as Python writes a list of IDs (int() alone would take "３" and "٣").
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?")
 _WRAPPERS = ("torch.tensor", "tensor")
-_PLAIN = re.compile(r"[\d\s,]*")  # only digits, whitespace and commas
+_PLAIN = re.compile(r"[0-9\s,]*")  # only digits, whitespace and commas
 _EMPTY_ITEM = re.compile(r"^\s*,|,\s*,")
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[0-9]+")
 _MAX_DIGITS = 4000  # int() refuses longer decimal strings; no vocabulary is anywhere near
 
 
@@ -50,6 +51,21 @@ class ParsedIds:
             if start > cursor:
                 return max(position - 1, 0)
         return len(self.ids) - 1 if self.ids else None
+
+
+def whole_number(text: str) -> int:
+    """A whole number written as the IDs are (ASCII digits, an optional sign); a ValueError otherwise."""
+    text = text.strip()
+    if not _INTEGER.fullmatch(text) or len(text) > _MAX_DIGITS:
+        raise ValueError(f"'{text}' is not a whole number (digits 0-9)")
+    return int(text)
+
+
+def number(text: str) -> float:
+    """A number written with ASCII digits (`0.1`, `1e-3`, `inf`); a ValueError otherwise."""
+    if not text.strip().isascii():
+        raise ValueError(f"'{text}' is not a number (digits 0-9)")
+    return float(text)
 
 
 def _fail(key: str, start: int, **params: object) -> IdParseError:

@@ -366,14 +366,15 @@ class EmbeddingSession:
         last = max((index for index, event in enumerate(self.history) if isinstance(event, Step)), default=None)
         if last is None:
             raise TrainingError(Message("train.nothing_to_undo"))
-        self._replay(self.history[:last])
+        self.replay(self.history[:last])
 
     def reset(self) -> None:
         """The weight as created (the seed's values, or the file's), and no gradient."""
-        self._replay([])
+        self.replay([])
 
-    def _replay(self, events: list[Event]) -> None:
-        """Restore the first values, then run `events` again: the same operations give the same numbers."""
+    def replay(self, events: list[Event]) -> None:
+        """Restore the first values, then run `events` (a history) again: the same operations give the same
+        numbers, so undo and reset are exact, and a new session can be brought to where another one is."""
         self.check_file()
         frozen = self.frozen
         self._originals.restore()

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 from tui.core.messages import Message, MessageError
+from tui.core.parse import number, whole_number
 
 DTYPES = ("float32", "float64", "float16", "bfloat16")
 _ITEM_SIZE = {"float32": 4, "float64": 8, "float16": 2, "bfloat16": 2}
@@ -69,7 +70,7 @@ def learning_rate(lr: float | None, dtype: str) -> float:
 def option_field(name: str, text: str, spec: LayerSpec) -> float | int | None:
     """A training option as typed in its field for the layer `spec`: `lr`, `padding_idx` or `max_norm`
     (empty: None); a `SpecError` says what is wrong and what is valid."""
-    kind = int if name == "padding_idx" else float
+    kind = whole_number if name == "padding_idx" else number
     text = text.strip()
     try:
         value = kind(text) if text else None
