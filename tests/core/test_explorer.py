@@ -404,4 +404,4 @@ class ExplorerMachine(RuleBasedStateMachine):
 
 
 TestExplorerMachine = ExplorerMachine.TestCase
-TestExplorerMachine.settings = settings(max_examples=examples(100), stateful_step_count=20, deadline=None)
+TestExplorerMachine.settings = settings(max_examples=examples(60), stateful_step_count=20, deadline=None)

@@ -80,7 +80,7 @@ def test_markup_is_just_a_bad_token() -> None:
     assert caught.value.message.params["token"] == "bold"
 
 
-@settings(max_examples=examples(800), deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text())
 def test_any_string_gives_ids_or_our_error(text: str) -> None:
     try:
