@@ -1,6 +1,7 @@
 """Weight files: every format round-trips, the embedding is found by itself, bad files give our error only."""
 
 import io
+import json
 import os
 import pathlib
 import pickle
@@ -165,7 +166,7 @@ def test_a_pickle_that_would_run_code_is_never_run(tmp_path: Path, suffix: str) 
     assert error_key(tmp_path / f"zip{suffix}") == "weights.unsafe"
     with open(tmp_path / f"raw{suffix}", "wb") as raw:
         pickle.dump(Payload(marker), raw)
-    assert error_key(tmp_path / f"raw{suffix}") == "weights.unreadable"  # not torch.save's zip: never unpickled
+    assert error_key(tmp_path / f"raw{suffix}") == "weights.unreadable"  # torch's unpickler stops at its first opcode
     np.save(tmp_path / "objects.npy", np.array([Payload(marker)], dtype=object), allow_pickle=True)
     assert error_key(tmp_path / "objects.npy") == "weights.unreadable"
     assert not marker.exists()
@@ -264,3 +265,28 @@ def test_a_long_list_of_candidates_says_how_many_more(tmp_path: Path) -> None:
     with pytest.raises(SeveralTensors) as several:
         open_weights(tmp_path / "many.safetensors")
     assert len(several.value.candidates) == 50 and several.value.message.english().endswith("… (44 more).")
+
+
+def test_a_safetensors_header_not_padded_to_8_bytes_is_read(tmp_path: Path) -> None:
+    """The format allows it; safetensors' own reader takes it (a hand-made mapping refused it)."""
+    weight = torch.arange(18, dtype=torch.float32).reshape(6, 3)
+    header = json.dumps({"wte.weight": {"dtype": "F32", "shape": [6, 3], "data_offsets": [0, 72]}}).encode()
+    assert len(header) % 8
+    (tmp_path / "m.safetensors").write_bytes(len(header).to_bytes(8, "little") + header + weight.numpy().tobytes())
+    assert torch.equal(open_weights(tmp_path / "m.safetensors").tensor, weight)
+
+
+def test_torchs_old_format_is_read_whole_with_weights_only(tmp_path: Path) -> None:
+    torch.save({"wte.weight": matrix()}, tmp_path / "old.pt", _use_new_zipfile_serialization=False)
+    opened = open_weights(tmp_path / "old.pt")
+    assert torch.equal(opened.tensor, matrix()) and opened.watch is None  # a copy in memory: nothing to watch
+    marker = tmp_path / "pwned"
+    torch.save({"wte.weight": matrix(), "evil": Payload(marker)}, tmp_path / "evil.pt", _use_new_zipfile_serialization=False)
+    assert error_key(tmp_path / "evil.pt") == "weights.unsafe" and not marker.exists()
+
+
+def test_a_big_endian_npy_is_converted_and_says_so(tmp_path: Path) -> None:
+    np.save(tmp_path / "be.npy", matrix().numpy().astype(">f4"))
+    opened = open_weights(tmp_path / "be.npy")
+    assert torch.equal(opened.tensor, matrix()) and opened.tensor.dtype == torch.float32
+    assert opened.note.key == "weights.swapped" and ".astype('float32')" in opened.code.expression

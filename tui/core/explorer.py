@@ -267,6 +267,8 @@ class Explorer:
             self._say(made.message)
         elif made.problem is not None:
             self._say(made.problem, error=True)
+        elif made.session.weights is not None and made.session.weights.note is not None:
+            self._say(made.session.weights.note)
         else:
             self._greet()
         if made.then == "backward":

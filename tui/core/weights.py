@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ KNOWN_KEYS = (
 )
 SAFETENSORS_DTYPES = {"F16": torch.float16, "BF16": torch.bfloat16, "F32": torch.float32, "F64": torch.float64}
 NUMPY_DTYPES = {np.dtype("float16"): torch.float16, np.dtype("float32"): torch.float32, np.dtype("float64"): torch.float64}
+LEGACY_LIMIT = MAX_ELEMENTS * 4  # bytes of a legacy torch file read whole: Llama 3's matrix in float32
 SINGLE = "array"  # the key of a file that holds one unnamed tensor (.npy, a bare torch.save(tensor))
 
 
@@ -71,6 +73,7 @@ class TensorInfo:
     sparse: bool = False
     copied: bool = False  # loading reads it into memory whole (.npy, .npz), not lazily from the file
     meta: bool = False  # on torch's "meta" device: a shape, and no values at all
+    swapped: bool = False  # stored big-endian: converted to this machine's byte order when loaded
 
     def describe(self) -> str:
         return f"{self.key} {tuple(self.shape)} {self.dtype} {human_size(self.nbytes)}"
@@ -102,6 +105,7 @@ class WeightFile:
     tensor: torch.Tensor
     code: Code
     watch: FileWatch | None = field(default=None, compare=False)  # for a tensor over the file's pages
+    note: Message | None = None  # what was done to the values on the way in, to say once opened
 
     @property
     def nbytes(self) -> int:
@@ -141,13 +145,15 @@ def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
         tensor, code = contents.load(info.key), contents.code(info.key)
     except WeightFileError:
         raise
-    except pickle.UnpicklingError as error:
-        raise WeightFileError(Message("weights.unsafe", {"path": path, "error": _said(error)})) from error
+    except pickle.UnpicklingError as error:  # torch's weights-only unpickler: code it would not run, or garbage
+        key = "weights.unsafe" if "Unsupported global" in str(error) else "weights.unreadable"
+        raise WeightFileError(Message(key, {"path": path, "error": _said(error)})) from error
     except BaseException as error:  # noqa: BLE001 - the Rust readers panic with BaseExceptions
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         raise WeightFileError(Message("weights.unreadable", {"path": path, "error": _said(error)})) from error
-    return WeightFile(path, info.key, tensor, code, watch)
+    note = Message("weights.swapped", {"name": info.key}) if info.swapped else None
+    return WeightFile(path, info.key, tensor, code, watch, note)
 
 
 def choose(path: Path, infos: list[TensorInfo], key: str | None) -> TensorInfo:
@@ -223,8 +229,8 @@ def _read_safetensors(path: Path) -> _Contents:
 
 def _read_npy(path: Path) -> _Contents:
     array = np.load(path, mmap_mode="r", allow_pickle=False)
-    code = Code(("import numpy as np",), f"torch.from_numpy(np.load({str(path)!r}))")
     info = _numpy_info(SINGLE, tuple(array.shape), array.dtype)
+    code = Code(("import numpy as np",), f"torch.from_numpy({_native(f'np.load({str(path)!r})', info)})")
     return _Contents([info], lambda key: _from_numpy(array), lambda key: code, mapped=False)
 
 
@@ -234,12 +240,15 @@ def _read_npz(path: Path) -> _Contents:
     with zipfile.ZipFile(path) as archive:
         infos = [_npz_member(archive, name) for name in archive.namelist() if name.endswith(".npy")]
 
+    by_key = {info.key: info for info in infos}
+
     def load(key: str) -> torch.Tensor:
         with np.load(path, allow_pickle=False) as archive:
             return _from_numpy(archive[key])
 
     def code(key: str) -> Code:
-        return Code(("import numpy as np",), f"torch.from_numpy(np.load({str(path)!r})[{key!r}])")
+        loaded = f"np.load({str(path)!r})[{key!r}]"
+        return Code(("import numpy as np",), f"torch.from_numpy({_native(loaded, by_key[key])})")
 
     return _Contents(infos, load, code, mapped=False)
 
@@ -255,22 +264,35 @@ def _npz_member(archive: zipfile.ZipFile, name: str) -> TensorInfo:
 
 
 def _numpy_info(key: str, shape: tuple[int, ...], dtype: np.dtype) -> TensorInfo:
-    torch_dtype = NUMPY_DTYPES.get(dtype)
+    swapped = not dtype.isnative  # big-endian on this machine: the values are converted when loaded
+    torch_dtype = NUMPY_DTYPES.get(dtype.newbyteorder("=") if swapped else dtype)
     name = str(torch_dtype).removeprefix("torch.") if torch_dtype else str(dtype)
-    return TensorInfo(key, tuple(shape), name, math.prod(shape) * dtype.itemsize, copied=True)
+    return TensorInfo(key, tuple(shape), name, math.prod(shape) * dtype.itemsize, copied=True, swapped=swapped)
+
+
+def _native(expression: str, info: TensorInfo) -> str:
+    """The copied script's array in this machine's byte order, as the app converts it."""
+    return f"{expression}.astype({info.dtype!r})" if info.swapped else expression
 
 
 def _from_numpy(array: np.ndarray) -> torch.Tensor:
-    """A writable copy: a memory map of the file is read-only, and training writes to the weight."""
-    return torch.from_numpy(np.array(array))
+    """A writable copy in this machine's byte order: a memory map of the file is read-only, training writes
+    to the weight, and torch takes native byte order only."""
+    return torch.from_numpy(np.array(array, dtype=array.dtype.newbyteorder("=")))
 
 
 def _read_torch(path: Path) -> _Contents:
-    if zipfile.is_zipfile(path):
+    legacy = not zipfile.is_zipfile(path)  # torch's old format: read into memory whole, it cannot be mapped
+    if legacy and path.stat().st_size > LEGACY_LIMIT:
+        size, limit = human_size(path.stat().st_size), human_size(LEGACY_LIMIT)
+        raise WeightFileError(Message("weights.legacy_too_big", {"path": path, "size": size, "limit": limit}))
+    if not legacy:
         with zipfile.ZipFile(path) as archive:
             if any("/code/" in name or name.endswith("constants.pkl") for name in archive.namelist()):
                 raise WeightFileError(Message("weights.torchscript", {"path": path}))
-    loaded = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+    with warnings.catch_warnings():  # torch's warnings about pickle protocols would land on the screen
+        warnings.simplefilter("ignore")
+        loaded = torch.load(path, map_location="cpu", weights_only=True, mmap=not legacy)
     found = {".".join(parts) or SINGLE: (parts, tensor) for parts, tensor in _tensors(loaded)}
     tensors = {key: tensor for key, (_, tensor) in found.items()}
 
@@ -289,7 +311,7 @@ def _read_torch(path: Path) -> _Contents:
         )
         for key, tensor in tensors.items()
     ]
-    return _Contents(infos, tensors.__getitem__, code, mapped=True)
+    return _Contents(infos, tensors.__getitem__, code, mapped=not legacy)
 
 
 def _tensors(value: object, parts: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], torch.Tensor]]:
