@@ -21,6 +21,7 @@ from tui.core.lab import Training
 from tui.core.jobs import Job, Outcome, Trained
 from tui.core.text import printable
 from tui.core.view import Code, Dialog, Notice, Pick, Question, View
+from tui.look_alikes import use_look_alikes
 from tui.screens.ask import AskScreen
 from tui.screens.choice import ChoiceScreen
 from tui.screens.code import CodeScreen
@@ -54,6 +55,9 @@ class ExplorerApp(App[None]):
         super().__init__()
         self.explorer = Explorer(setup or Setup.of(**settings))
         self.title = self.explorer.t("app.title")
+
+    def on_load(self) -> None:
+        use_look_alikes()  # a terminal without UTF-8 gets `#` and `>`, not `\u2588` and `\u25b6`
 
     def compose(self) -> ComposeResult:
         explorer, view = self.explorer, self.explorer.view()
