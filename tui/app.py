@@ -170,6 +170,15 @@ class ExplorerApp(App[None]):
         warm_optimizer()
 
     # -- keys and widget messages -----------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """A character of a burst (a paste without bracketed paste) goes straight to the focused input,
+        before the app looks for bindings and forwards it: thousands of them then take a moment, not
+        minutes, and a Ctrl+Q behind them is seen soon."""
+        if isinstance(event, events.Key) and self.focused is self.ids_input and self.ids_input.gather(event):
+            return
+        await super().on_event(event)
+
+
     def _edited(self, value: str, cursor: int) -> None:
         self.act(lambda: self.explorer.edit(value, cursor))
 

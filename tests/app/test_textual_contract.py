@@ -92,23 +92,3 @@ async def test_every_edit_of_an_inputs_text_goes_through_replace() -> None:
         await pilot.pause()
         assert field.value == "2, 3" and field.replaced == 7  # 3 characters, backspace, delete, ctrl+w, the paste
 
-
-class SkippingInput(Input):
-    def on_key(self, event: events.Key) -> None:
-        if event.character == "x":
-            event.prevent_default()  # Input's own key handler does not see it
-            event.stop()
-
-
-class Skipping(App[None]):
-    def compose(self) -> ComposeResult:
-        yield SkippingInput()
-
-
-async def test_a_key_prevented_in_on_key_never_reaches_inputs_own_handler() -> None:
-    """IdInput gathers the characters of a burst this way, and types them in one go."""
-    app = Skipping()
-    async with app.run_test() as pilot:
-        app.query_one(SkippingInput).focus()
-        await pilot.press("a", "x", "b")
-        assert app.query_one(SkippingInput).value == "ab"

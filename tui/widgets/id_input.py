@@ -45,19 +45,21 @@ class IdInput(TextLineInput):
         self._gathered: list[str] = []  # characters of a burst, not in the text yet
         super().__init__(value, placeholder, id=id, select_on_focus=False, max_length=max_length)
 
-    def on_key(self, event: events.Key) -> None:
-        """A character in a burst is gathered instead of typed (Input's own handler does not see it); any
-        other key first lets the gathered characters in, so the order stays as it was typed."""
+    def gather(self, event: events.Key) -> bool:
+        """Take a character of a burst, to type it with the others once per frame: True when taken. Any
+        other key first lets the gathered characters in, so the order stays as it was typed. The app hands
+        each key here before its own handling of it (bindings, forwarding to the focused widget), which
+        a burst of thousands would otherwise wait on."""
         now = time.monotonic()
         burst, self._last_key = now - self._last_key < BURST_GAP, now
         if event.is_printable and (burst or self._gathered):
             self._gathered.append(event.character)
-            event.prevent_default()
-            event.stop()
             if self._flush_due is None:
                 self._flush_due = self.set_timer(FRAME, self._flush)
-        elif self._gathered:
+            return True
+        if self._gathered:
             self._flush()
+        return False
 
     def _flush(self) -> None:
         if self._flush_due is not None:
