@@ -13,12 +13,14 @@ from typing import Any
 
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
+from textual.driver import Driver
 from textual.screen import Screen
 
+from tui.bursts import Burst, gathering
 from tui.commands import COMMANDS, bindings, help_keys, key_bar
 from tui.core.explorer import MAX_INPUT, Explorer, Setup
-from tui.core.lab import Training
 from tui.core.jobs import Job, Outcome, Trained
+from tui.core.lab import Training
 from tui.core.text import printable
 from tui.core.view import Code, Dialog, Notice, Pick, Question, View
 from tui.look_alikes import use_look_alikes
@@ -170,14 +172,18 @@ class ExplorerApp(App[None]):
         warm_optimizer()
 
     # -- keys and widget messages -----------------------------------------------------------
-    async def on_event(self, event: events.Event) -> None:
-        """A character of a burst (a paste without bracketed paste) goes straight to the focused input,
-        before the app looks for bindings and forwards it: thousands of them then take a moment, not
-        minutes, and a Ctrl+Q behind them is seen soon."""
-        if isinstance(event, events.Key) and self.focused is self.ids_input and self.ids_input.gather(event):
-            return
-        await super().on_event(event)
+    def get_driver_class(self) -> type[Driver]:
+        return gathering(super().get_driver_class())
 
+    async def on_burst(self, burst: Burst) -> None:
+        """Keys typed or pasted in a row: into the ID input as one edit (one lookup, not one per key), else
+        each key as if it came alone."""
+        keys = burst.take()
+        if self.focused is self.ids_input:
+            self.ids_input.insert_text_at_cursor("".join(key.character or "" for key in keys))
+        else:
+            for key in keys:
+                await self.on_event(key)
 
     def _edited(self, value: str, cursor: int) -> None:
         self.act(lambda: self.explorer.edit(value, cursor))

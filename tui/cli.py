@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from tui.core import presenter
 from tui.core.explorer import Explorer, Setup
@@ -125,6 +125,20 @@ def main(argv: list[str] | None = None) -> int:
 
     ExplorerApp(setup).run()
     return 0
+
+
+def run() -> NoReturn:
+    """The `embedding-explorer` command: `main`, then the process ends at once. Once torch is loaded,
+    Python's finalization keeps the shell's prompt waiting most of a second after the app has given the
+    screen back (Ctrl+Q), and there is nothing left to tidy: the output is flushed here, and files are
+    closed where they are written."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # the output went wrong after main's own checks: say so by the code
+        code = code or 1
+    os._exit(code)
 
 
 def _setup(args: argparse.Namespace, lang: str) -> Setup:

@@ -1,22 +1,50 @@
-"""Keys faster than anyone types (a paste without bracketed paste): looked up once per frame, none lost."""
+"""Keys faster than anyone types (a paste without bracketed paste): gathered in bursts, none lost."""
+
+import asyncio
 
 from textual import events
 
 from tests.app.conftest import running
 from tui.app import ExplorerApp
+from tui.bursts import Burst, Gatherer
 from tui.core.explorer import MAX_INPUT
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.textual_internals import send_keys_at_once
 
 
-async def test_a_paste_without_bracketed_paste_is_looked_up_once_per_frame_and_loses_no_key(monkeypatch) -> None:
+def key(name: str, character: str | None = None) -> events.Key:
+    return events.Key(name, character if character is not None else name)
+
+
+def test_printable_keys_in_a_row_go_as_one_burst_and_any_other_key_closes_it() -> None:
+    sent: list[object] = []
+    gather = Gatherer(sent.append)
+    for event in (key("2"), key("comma", ","), key("3"), key("ctrl+q", "\x11"), key("5")):
+        gather(event)
+    first, quit_key, second = sent
+    assert isinstance(first, Burst) and [k.character for k in first.take()] == ["2", ",", "3"]
+    assert quit_key.key == "ctrl+q"
+    assert isinstance(second, Burst) and [k.character for k in second.take()] == ["5"]
+
+
+def test_a_key_after_the_app_took_the_burst_starts_the_next_one() -> None:
+    sent: list[Burst] = []
+    gather = Gatherer(sent.append)
+    gather(key("2"))
+    assert [k.character for k in sent[0].take()] == ["2"]
+    gather(key("3"))
+    assert len(sent) == 2 and [k.character for k in sent[1].take()] == ["3"]
+    assert [k.character for k in sent[0].take()] == ["2"]  # the first burst ended where the app took it
+
+
+async def test_a_paste_without_bracketed_paste_is_looked_up_once_per_burst_and_loses_no_key(monkeypatch) -> None:
     app = ExplorerApp(vocab_size=1000, dim=3)
     async with running(app) as pilot:
         lengths: list[int] = []
         edit = app.explorer.edit
         monkeypatch.setattr(app.explorer, "edit", lambda value, cursor: lengths.append(len(value)) or edit(value, cursor))
         text = ", ".join(str(i * 7 % 1000) for i in range(600))  # 2,984 keys
-        send_keys_at_once(app, text)
+        await asyncio.to_thread(send_keys_at_once, app, text)  # from a thread, as the terminal's driver
         for _ in range(200):  # until every key has been handled
             await pilot.pause(0.05)
             if app.explorer.text == text:
@@ -34,3 +62,13 @@ async def test_a_paste_past_the_limit_is_refused_with_a_message() -> None:
         await pilot.pause()
         assert app.ids_input.value == "1, 2" and app.explorer.lookup.ids == (1, 2)
         assert "The input holds up to 1000000 characters" in app.query_one(StatusBar).text
+
+
+async def test_a_burst_typed_outside_the_input_is_handled_key_by_key() -> None:
+    app = ExplorerApp(ids="1")
+    async with running(app) as pilot:
+        app.matrix.focus()
+        await pilot.pause()
+        send_keys_at_once(app, "g")  # the matrix's key for "go to row"
+        await pilot.pause(0.2)
+        assert app.screen is not app.main_screen and app.ids_input.value == "1"

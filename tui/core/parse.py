@@ -7,6 +7,7 @@ either `ParsedIds` or an `IdParseError` that says which piece is wrong and at wh
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ _PLAIN = re.compile(r"[0-9\s,]*")  # only digits, whitespace and commas
 _EMPTY_ITEM = re.compile(r"^\s*,|,\s*,")
 _DIGITS = re.compile(r"[0-9]+")
 _MAX_DIGITS = 4000  # int() refuses longer decimal strings; no vocabulary is anywhere near
+_TOO_LONG = re.compile(f"[0-9]{{{_MAX_DIGITS + 1}}}")
 
 
 class IdError(MessageError, ValueError):
@@ -45,12 +47,8 @@ class ParsedIds:
 
     def index_at(self, cursor: int) -> int | None:
         """Position of the ID under (or just before) the text cursor; None if there are no IDs."""
-        for position, (start, end) in enumerate(self.spans):
-            if start <= cursor <= end:
-                return position
-            if start > cursor:
-                return max(position - 1, 0)
-        return len(self.ids) - 1 if self.ids else None
+        starts_at_or_before = bisect.bisect_right(self.spans, cursor, key=lambda span: span[0])
+        return max(starts_at_or_before - 1, 0) if self.ids else None
 
 
 def whole_number(text: str) -> int:
@@ -82,12 +80,9 @@ def _parse_plain(text: str) -> ParsedIds | None:
 
     Anything else, or anything wrong, is left to `_parse_tokens`, which knows every form and error.
     """
-    if not _PLAIN.fullmatch(text) or _EMPTY_ITEM.search(text):
+    if not _PLAIN.fullmatch(text) or _EMPTY_ITEM.search(text) or _TOO_LONG.search(text):
         return None
-    matches = list(_DIGITS.finditer(text))
-    if any(match.end() - match.start() > _MAX_DIGITS for match in matches):
-        return None
-    return ParsedIds(tuple(int(match.group()) for match in matches), tuple(match.span() for match in matches))
+    return ParsedIds(tuple(map(int, _DIGITS.findall(text))), tuple(map(re.Match.span, _DIGITS.finditer(text))))
 
 
 def _parse_tokens(text: str) -> ParsedIds:

@@ -197,6 +197,8 @@ class EmbeddingSession:
     def check_range(self, parsed: ParsedIds) -> None:
         """Raise `IdRangeError` for the first ID without a row, quoting what torch itself raises."""
         vocab_size = self.spec.vocab_size
+        if not parsed.ids or (min(parsed.ids) >= 0 and max(parsed.ids) < vocab_size):
+            return
         for position, token_id in enumerate(parsed.ids):
             if 0 <= token_id < vocab_size:
                 continue

@@ -21,6 +21,8 @@ from textual.widget import Widget
 from textual.widgets import Input
 from textual.widgets.input import Selection
 
+from tui.bursts import Gatherer
+
 
 class FixedExtent:
     """A new content extent updates the widget's scrollbars and scroll offsets; it does not re-lay out the
@@ -82,12 +84,13 @@ KEY_NAMES = {",": "comma", " ": "space", "[": "left_square_bracket", "]": "right
 
 
 def send_keys_at_once(app: App, text: str) -> None:
-    """Deliver `text` as key presses with no pause between them, as a terminal delivers a paste without
-    bracketed paste (tests: bursts of keys). Digits, letters, commas, spaces and brackets.
+    """Deliver `text` as key presses with no pause between them, gathered in bursts as the terminal's
+    driver gathers a paste without bracketed paste (tests). Digits, letters, commas, spaces and brackets.
 
     Relies on: `App._driver.send_message`, the way the terminal driver hands the app each key.
     """
+    send = Gatherer(app._driver.send_message)
     for char in text:
         event = events.Key(KEY_NAMES.get(char, char), char)
         event.set_sender(app)
-        app._driver.send_message(event)
+        send(event)
