@@ -15,6 +15,7 @@ from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.driver import Driver
 from textual.screen import Screen
+from textual.widgets import Static
 
 from tui.bursts import Burst, gathering
 from tui.commands import COMMANDS, bindings, help_keys, key_bar
@@ -42,6 +43,11 @@ from tui.widgets.toggle_bar import Toggle, ToggleBar
 WIDE = 120  # from this many columns on, the result and the flags sit side by side
 BELOW_MATRIX = 22  # rows kept for the input, toggles, result, flags, status and keys on tall terminals
 TITLE = 1  # the matrix's title bar, its top border
+FIXED = 3 + 1 + 3  # rows of the input, the toggles, and the status with the keys
+RESULT_ROWS = 5  # the result's title and four lines: the book's whole result
+FLAGS_ROWS = 4  # the flags of the result and of the weight, at 60 columns and more
+MATRIX_ROWS = 4  # the title, the header and two rows
+SMALLEST = (50, FIXED + 3 + MATRIX_ROWS + 1)  # columns and rows below which the panels cannot be read
 
 
 class ExplorerApp(App[None]):
@@ -76,7 +82,9 @@ class ExplorerApp(App[None]):
         self.result = ResultView(id="result")
         self.flags = FlagsView(id="flags")
         self.status = StatusBar(key_bar(t), id="status")
+        self.too_small = Static("", id="too-small", markup=False)
         yield from (self.loading, self.matrix, self.ids_input, self.toggles, self.result, self.flags, self.status)
+        yield self.too_small
 
     @property
     def main_screen(self) -> Screen:
@@ -85,18 +93,35 @@ class ExplorerApp(App[None]):
 
     def on_mount(self) -> None:
         self.main_screen.add_class("-explorer")
-        self.matrix.display = False
+        self.main_screen.ALLOW_IN_MAXIMIZED_VIEW = "#status"  # the keys stay in sight
+        self.watch(self.main_screen, "maximized", lambda: self._fit(*self.size), init=False)  # also Esc
+        self.matrix.add_class("-not-yet")  # until the layer is made
         self.ids_input.focus()
         self._progress = self.set_interval(0.25, lambda: self.show(self.explorer.progress()), pause=True)
         self.set_interval(1.0, self._check_file)
         self.act(self.explorer.start)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Wide terminals put the flags beside the result; tall ones give the extra rows to the matrix.
-        The event's size, not `self.size`: the app's own size is updated after this handler."""
-        width, height = event.size
-        self.main_screen.set_class(width >= WIDE, "-wide")
-        self.matrix.styles.max_height = TITLE + max(height // 3, height - BELOW_MATRIX)
+        """The event's size, not `self.size`: the app's own size is updated after this handler."""
+        self._fit(*event.size)
+
+    def _fit(self, width: int, height: int) -> None:
+        """Rows go by priority: the input and the result first, then the matrix, then the flags, which
+        fold onto one line when short of rows. Wide terminals put the flags beside the result; below
+        `SMALLEST`, one line says what size is needed. A maximized matrix has every row."""
+        screen = self.main_screen
+        screen.set_class(width >= WIDE, "-wide")
+        too_small = width < SMALLEST[0] or height < SMALLEST[1]
+        screen.set_class(too_small, "-too-small")
+        if not too_small and screen.focused is None:  # hidden while too small, the panels lost the focus
+            self.ids_input.focus()
+        self.too_small.update(self.explorer.t("screen.too_small", width=width, height=height, columns=SMALLEST[0], rows=SMALLEST[1]))
+        matrix = TITLE + max((height - TITLE) // 3, height - BELOW_MATRIX)
+        folded = width < WIDE and height - FIXED - RESULT_ROWS - matrix < FLAGS_ROWS
+        self.flags.folded = folded
+        left = height - FIXED - RESULT_ROWS - (1 if folded else 0)
+        fitted = max(MATRIX_ROWS, min(matrix, left))
+        self.matrix.styles.max_height = None if screen.maximized is self.matrix else fitted
 
     # -- views ---------------------------------------------------------------------------------
     def act(self, action: Callable[[], View]) -> None:
@@ -116,8 +141,7 @@ class ExplorerApp(App[None]):
         if view.loading is None and self.loading.is_attached:
             self.loading.stop()
         if view.matrix is not None:
-            if not self.matrix.display:
-                self.matrix.display = True
+            self.matrix.remove_class("-not-yet")
             self.matrix.show(view.matrix)
         self.ids_input.show(view.input)
         self.toggles.show(view.toggles, view.toggles_enabled)
@@ -205,6 +229,33 @@ class ExplorerApp(App[None]):
 
     def action_toggle_view(self) -> None:
         self.act(lambda: self.explorer.toggle("grad"))
+
+    def action_focus_next(self) -> None:
+        self._focus_step(1)
+
+    def action_focus_previous(self) -> None:
+        self._focus_step(-1)
+
+    def _focus_step(self, step: int) -> None:
+        """Tab on the explorer's panels goes input → matrix → result → toggles, the order of the lesson
+        (what you type, the rows it picks, what comes out, then the switches); dialogs keep Textual's."""
+        order = [panel for panel in (self.ids_input, self.matrix, self.result, self.toggles) if panel.focusable]
+        if self.screen is not self.main_screen or self.main_screen.maximized is not None or not order:
+            super().action_focus_next() if step > 0 else super().action_focus_previous()
+            return
+        here = order.index(self.focused) if self.focused in order else -step
+        order[(here + step) % len(order)].focus()
+
+    def action_toggle_maximize(self) -> None:
+        """The focused panel (the matrix or the result; the result from anywhere else) takes the screen,
+        with the status and its keys below; again, or Esc, gives the other panels back."""
+        screen = self.main_screen
+        if screen.maximized is not None:
+            screen.minimize()
+        else:
+            panel = self.focused if self.focused is self.matrix else self.result
+            panel.focus()  # keys go to what is on screen (Esc gives the screen back, not clear the input)
+            screen.maximize(panel)
 
     def action_toggle_text(self) -> None:
         self.act(self.explorer.toggle_text)

@@ -10,15 +10,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING, NoReturn
 
 from tui.core import presenter
 from tui.core.explorer import Explorer, Setup
-from tui.core.lab import Training
 from tui.core.history import LOSSES
-from tui.core.messages import LANGUAGES, MessageError, resolve_lang, translate
-from tui.core.messages import Message
+from tui.core.lab import Training
+from tui.core.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
 from tui.core.parse import number, parse_ids, whole_number
 from tui.core.spec import DTYPES, LayerOptions, LayerSpec, SpecError, learning_rate
 from tui.core.text import printable

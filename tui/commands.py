@@ -35,12 +35,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("f6,o", "F6 o", "open_weights", "key.open", "key.open.long"),
     Command("ctrl+g,g", "^G g", "goto_row", "key.goto", "key.goto.long"),
     Command("ctrl+f,slash", "^F /", "find_token", "key.find", "key.find.long"),
+    Command("f10,x", "F10 x", "toggle_maximize", "key.maximize", "key.maximize.long"),
 )
 
 # Keys that belong to Textual's own widgets, listed in the help panel so it names every key.
 OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("Tab", "key.focus_next.long"),
     ("Shift+Tab", "key.focus_previous.long"),
+    ("Esc", "key.clear_input.long"),
     ("↑ ↓ ← →", "key.matrix_move.long"),
     ("PgUp PgDn", "key.matrix_page.long"),
     ("Home End", "key.matrix_ends.long"),

@@ -244,13 +244,13 @@ async def test_the_toggle_bar_works_by_keyboard_and_mouse() -> None:
 
 async def test_the_status_bar_keeps_long_messages_to_two_lines_above_the_keys() -> None:
     app = ExplorerApp(ids="1, 2, 3, 4, 9")
-    async with running(app, size=(40, 24)) as pilot:
+    async with running(app, size=(50, 24)) as pilot:
         await pilot.press("9")
         status = app.query_one(StatusBar)
         lines = [status.render_line(y).text for y in range(3)]
         assert lines[1].rstrip().endswith("…")  # the message goes on beyond two lines
         assert lines[2].startswith(" F1  Help")
-        assert all(len(line) == 40 for line in lines)
+        assert all(len(line) == 50 for line in lines)
 
 
 async def test_the_result_follows_the_id_under_the_cursor() -> None:
@@ -302,3 +302,48 @@ async def test_a_narrower_terminal_puts_the_flags_below_the_result_again() -> No
         await pilot.pause()
         assert result.size.width == 80 and app.query_one(FlagsView).region.y > result.region.y
         assert result.scroll_offset.y == result.max_scroll_y > 0  # and the line of the ID at the cursor stays in view
+
+
+async def test_tab_goes_input_matrix_result_toggles_and_back() -> None:
+    app = ExplorerApp(ids="2, 3")
+    async with running(app) as pilot:
+        seen = [app.focused]
+        for _ in range(4):
+            await pilot.press("tab")
+            seen.append(app.focused)
+        assert seen == [app.ids_input, app.matrix, app.result, app.toggles, app.ids_input]
+        await pilot.press("shift+tab")
+        assert app.focused is app.toggles
+
+
+async def test_esc_clears_the_input_as_one_edit() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1")
+    async with running(app) as pilot:
+        await pilot.press("escape")
+        assert app.ids_input.value == "" and app.explorer.lookup.ids == ()
+
+
+async def test_a_maximized_panel_has_the_screen_and_gives_it_back() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1", vocab_size=40, dim=3)
+    async with running(app, size=(80, 24)) as pilot:
+        await pilot.press("f10")  # from the input: the result
+        assert app.main_screen.maximized is app.result and app.result.outer_size.height == 24 - 3
+        await pilot.press("escape")
+        await pilot.press("shift+tab", "f10")  # from the result back to the matrix: every row it can show
+        assert app.main_screen.maximized is app.matrix and app.matrix.outer_size.height == 24 - 3
+        await pilot.press("f10")
+        await pilot.pause()
+        assert app.main_screen.maximized is None and app.matrix.size.height < 12 and app.ids_input.region.height == 3
+
+
+async def test_short_terminals_give_the_result_its_lines_and_fold_the_flags() -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1")
+    async with running(app, size=(80, 20)) as pilot:
+        assert app.result.size.height >= 4 and app.flags.size.height == 1
+        await pilot.resize_terminal(80, 30)
+        await pilot.pause()
+        assert app.flags.size.height == 4
+        await pilot.resize_terminal(40, 15)
+        await pilot.pause()
+        assert app.too_small.display and not app.ids_input.display and not app.matrix.display
+        assert "needs at least 50×15" in str(app.too_small.render())

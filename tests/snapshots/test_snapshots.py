@@ -40,6 +40,23 @@ class TestExplorer:
         assert snap_compare(app, press=["f2", "f3"], terminal_size=(80, 24), run_before=ready)
 
 
+class TestSmallTerminals:
+    """The result whole first, then the matrix, the flags on one line; below the smallest size, one line."""
+
+    def test_book_lookup_80x20(self, snap_compare) -> None:
+        assert snap_compare(ExplorerApp(ids="2, 3, 5, 1", lang="en"), terminal_size=(80, 20), run_before=ready)
+
+    def test_book_lookup_60x20(self, snap_compare) -> None:
+        assert snap_compare(ExplorerApp(ids="2, 3, 5, 1", lang="en"), terminal_size=(60, 20), run_before=ready)
+
+    def test_too_small(self, snap_compare) -> None:
+        assert snap_compare(ExplorerApp(ids="2, 3, 5, 1", lang="en"), terminal_size=(40, 15), run_before=ready)
+
+    def test_matrix_maximized(self, snap_compare) -> None:
+        app = ExplorerApp(ids="2, 3, 5, 1", vocab_size=40, dim=3, lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("tab", "f10"))  # the matrix has the focus
+
+
 class TestSpanish:
     def test_spanish_ui(self, snap_compare) -> None:
         assert snap_compare(ExplorerApp(ids="2, 3, 5, 1", lang="es"), terminal_size=(80, 24), run_before=ready)

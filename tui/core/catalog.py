@@ -7,6 +7,7 @@ requires_grad, Parameter) stay as torch prints them.
 
 EN: dict[str, str] = {
     "app.title": "embedding-explorer",
+    "screen.too_small": "The terminal is too small: {width}×{height}. embedding-explorer needs at least {columns}×{rows}; make the window bigger or the font smaller.",
     # weight matrix
     "weight.title": "layer.weight · {kind} · {shape} · {dtype} · requires_grad={requires_grad}",
     "weight.loading": "Importing torch and creating nn.Embedding({vocab_size}, {dim}, dtype={dtype})…",
@@ -75,7 +76,8 @@ EN: dict[str, str] = {
     "key.goto.long": "Jump to the row of a token ID",
     "key.quit": "Quit",
     "key.quit.long": "Quit the app",
-    "key.focus_next.long": "Move focus to the next panel",
+    "key.focus_next.long": "Move focus to the next panel: input, matrix, result, toggles",
+    "key.clear_input.long": "Input: clear it",
     "key.focus_previous.long": "Move focus to the previous panel",
     "key.palette.long": "Open the command palette",
     "key.matrix_move.long": "Matrix: move the row cursor / scroll the columns",
@@ -130,6 +132,8 @@ EN: dict[str, str] = {
     "key.text.long": "Type text instead of token IDs, or IDs again (needs a tokenizer)",
     "key.find": "Find",
     "key.find.long": "Find a token by its text and go to its row (needs a vocabulary)",
+    "key.maximize": "Maximize",
+    "key.maximize.long": "Give the whole screen to the matrix or the result (the one with focus; the result from the input), and back (or Esc)",
     "find.prompt": "Token to find (as written, as shown with ␣, or ignoring case):",
     "find.none": "No token '{text}' in the vocabulary.",
     "find.no_vocab": "Finding a token needs a vocabulary: --vocab, --tokenizer, or a weight file with one beside it.",
@@ -222,6 +226,7 @@ EN: dict[str, str] = {
 
 ES: dict[str, str] = {
     "app.title": "embedding-explorer",
+    "screen.too_small": "La terminal es demasiado pequeña: {width}×{height}. embedding-explorer necesita al menos {columns}×{rows}; agranda la ventana o reduce la letra.",
     "weight.title": "layer.weight · {kind} · {shape} · {dtype} · requires_grad={requires_grad}",
     "weight.loading": "Importando torch y creando nn.Embedding({vocab_size}, {dim}, dtype={dtype})…",
     "weight.loading_file": "Creando nn.Embedding.from_pretrained({name}) a partir de {file}…",
@@ -281,7 +286,8 @@ ES: dict[str, str] = {
     "key.goto.long": "Saltar a la fila de un ID de token",
     "key.quit": "Salir",
     "key.quit.long": "Salir de la aplicación",
-    "key.focus_next.long": "Mover el foco al panel siguiente",
+    "key.focus_next.long": "Mover el foco al panel siguiente: entrada, matriz, resultado, casillas",
+    "key.clear_input.long": "Entrada: vaciarla",
     "key.focus_previous.long": "Mover el foco al panel anterior",
     "key.palette.long": "Abrir la paleta de comandos",
     "key.matrix_move.long": "Matriz: mover el cursor de fila / desplazar las columnas",
@@ -336,6 +342,8 @@ ES: dict[str, str] = {
     "key.text.long": "Escribir texto en lugar de IDs de token, o IDs otra vez (requiere un tokenizador)",
     "key.find": "Buscar",
     "key.find.long": "Buscar un token por su texto e ir a su fila (requiere un vocabulario)",
+    "key.maximize": "Maximizar",
+    "key.maximize.long": "Dar toda la pantalla a la matriz o al resultado (el que tiene el foco; el resultado desde la entrada), y volver (o Esc)",
     "find.prompt": "Token que buscar (tal cual, como se muestra con ␣, o sin distinguir mayúsculas):",
     "find.none": "No hay ningún token '{text}' en el vocabulario.",
     "find.no_vocab": "Buscar un token requiere un vocabulario: --vocab, --tokenizer, o un archivo de pesos con uno al lado.",

@@ -9,8 +9,8 @@ format characters become visible (`␣`, `\\n`, `\\x1b`, `\\u202e`), never raw.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING

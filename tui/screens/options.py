@@ -13,8 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui.core.lab import Training
 from tui.core.history import LOSSES
+from tui.core.lab import Training
 from tui.core.messages import translate
 from tui.core.spec import LayerOptions, LayerSpec, option_field
 from tui.core.text import printable

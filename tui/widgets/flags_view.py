@@ -31,6 +31,18 @@ class FlagsView(PaintStyle, Widget):
         super().__init__(id=id)
         self._groups: tuple[Piece, ...] = ()  # one piece per title and per flag; a title starts a line
         self._wrapped: tuple[int, list[Line]] = (-1, [])  # the lines at one width
+        self._folded = False
+
+    @property
+    def folded(self) -> bool:
+        """On one line, cut at the panel's width: the flags run on after each title (short terminals)."""
+        return self._folded
+
+    @folded.setter
+    def folded(self, folded: bool) -> None:
+        if folded != self._folded:
+            self._folded, self._wrapped = folded, (-1, [])
+            self.refresh(layout=True)
 
     def show(self, flags: Flags) -> None:
         groups = tuple(
@@ -52,8 +64,10 @@ class FlagsView(PaintStyle, Widget):
                 self.refresh(Region(0, y, self.size.width, 1))
 
     def _lines(self, width: int) -> list[Line]:
-        """The flags wrapped at `width`: each title starts a line, its flags follow."""
-        if self._wrapped[0] != width:
+        """The flags wrapped at `width`: each title starts a line, its flags follow. Folded: one line."""
+        if self._wrapped[0] != width and self._folded:
+            self._wrapped = (width, [(True, list(self._groups))])
+        elif self._wrapped[0] != width:
             lines: list[Line] = []
             group: list[Piece] = []
             for piece in (*self._groups, None):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.binding import Binding
+
 from tui.core.view import InputPane
 from tui.widgets.textual_internals import TextLineInput
 
@@ -16,6 +18,8 @@ class IdInput(TextLineInput):
     text and then the cursor: one call after both. A cursor move alone, or a text set from outside,
     makes its own call. A burst of keys (`tui.bursts`) goes in as one edit. A change refused for the length calls `too_long`.
     """
+
+    BINDINGS = [Binding("escape", "clear_all", show=False)]
 
     _quiet = False  # inside an edit, or showing the explorer's own text: no call for each change
 
@@ -39,6 +43,10 @@ class IdInput(TextLineInput):
         finally:
             self._quiet = False
         self._call()
+
+    def action_clear_all(self) -> None:
+        """Esc: the whole line goes, as one edit."""
+        self.replace("", 0, len(self.value))
 
     def restricted(self) -> None:
         self._too_long()
