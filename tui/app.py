@@ -148,6 +148,7 @@ class ExplorerApp(App[None]):
         self.result.show(view.result)
         self.flags.show(view.flags)
         self.status.show(view.status.text, view.status.error)
+        self.status.show_keys(view.keys)
         if view.job is not None:
             self._run(view.job)
         if view.dialog is not None:
@@ -324,7 +325,11 @@ class ExplorerApp(App[None]):
         self.push_screen(HelpScreen(t("help.title"), t("help.close"), help_keys(t), t("help.letters")))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Each command with its keys, in the app's language; of Textual's own, the theme and the screenshot
+        (its Quit, Keys and Maximize are ours already)."""
         t = self.explorer.t
         for command in COMMANDS:
-            yield SystemCommand(t(command.label), t(command.help), getattr(self, f"action_{command.action}"))
-        yield from super().get_system_commands(screen)
+            title = f"{t(command.label)} ({command.display.replace(' ', ', ')})"
+            yield SystemCommand(title, t(command.help), getattr(self, f"action_{command.action}"))
+        yield SystemCommand(t("palette.theme"), t("palette.theme.long"), self.action_change_theme)
+        yield SystemCommand(t("palette.screenshot"), t("palette.screenshot.long"), self.deliver_screenshot)

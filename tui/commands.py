@@ -58,9 +58,9 @@ def bindings() -> list[Binding]:
     return [Binding(command.keys, command.action, command.label, show=False) for command in COMMANDS]
 
 
-def key_bar(translate: Callable[[str], str]) -> list[tuple[str, str]]:
-    """(key, short name) for the key bar: each command's first key."""
-    return [(command.display.split()[0], translate(command.label)) for command in COMMANDS]
+def key_bar(translate: Callable[[str], str]) -> dict[str, tuple[str, str]]:
+    """action → (key, short name) for the key bar: each command's first key."""
+    return {command.action: (command.display.split()[0], translate(command.label)) for command in COMMANDS}
 
 
 def help_keys(translate: Callable[[str], str]) -> list[tuple[str, str]]:

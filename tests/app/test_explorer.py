@@ -16,7 +16,6 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.toggle_bar import ToggleBar
 
 
-
 async def test_launch_shows_the_books_matrix_with_the_input_focused() -> None:
     app = ExplorerApp()
     async with running(app) as pilot:

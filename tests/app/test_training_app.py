@@ -2,7 +2,7 @@
 
 
 import torch
-from textual.widgets import Input, Select
+from textual.widgets import Input, OptionList, Select
 
 from tests.app.conftest import running, screen_text
 from tui.app import ExplorerApp
@@ -287,3 +287,26 @@ async def test_a_burst_of_step_keys_takes_every_step(monkeypatch, book_layer) ->
             torch.optim.SGD(layer.parameters(), lr=0.1).step()
         assert app.explorer.session.steps == 5
         assert torch.equal(app.explorer.session.layer.weight.detach(), layer.weight.detach())
+
+
+async def test_at_80_columns_the_key_bar_offers_the_step_once_there_is_a_gradient(book_layer) -> None:
+    app = ExplorerApp(ids="2, 3, 5, 1", lang="es")
+    async with running(app, size=(80, 24)) as pilot:
+        keys_line = lambda: app.query_one(StatusBar).render_line(2).text  # noqa: E731
+        assert "F8" not in keys_line()
+        await press(app, pilot, "f7")
+        assert "F8" in keys_line() and "F9" in keys_line()
+        await press(app, pilot, "f8")
+        assert "^Z" in keys_line()
+
+
+async def test_the_palette_names_each_commands_keys_and_quit_once() -> None:
+    app = ExplorerApp(ids="2, 3")
+    async with running(app, (100, 50)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"quit")
+        await pilot.pause(0.5)
+        found = [str(option.prompt) for option in app.screen.query_one(OptionList).options]
+        assert found and any("Quit (^Q, q)" in prompt for prompt in found)
+        assert sum("Quit" in prompt for prompt in found) == 1

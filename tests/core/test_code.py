@@ -13,8 +13,8 @@ from safetensors.torch import save_file
 
 from tui.core.code import reproduce_script
 from tui.core.explorer import Explorer, Setup
-from tui.core.lab import Training
 from tui.core.history import Backward, Step
+from tui.core.lab import Training
 from tui.core.parse import parse_ids
 from tui.core.session import EmbeddingSession
 from tui.core.spec import LayerOptions, LayerSpec

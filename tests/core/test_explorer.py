@@ -11,8 +11,8 @@ from safetensors.torch import save_file
 
 from tests.depth import examples
 from tui.core.explorer import Explorer, Setup
-from tui.core.lab import Training
 from tui.core.jobs import Failed
+from tui.core.lab import Training
 from tui.core.session import EmbeddingSession
 from tui.core.spec import LayerOptions
 from tui.core.tokenizer import simple_v2

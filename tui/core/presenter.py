@@ -50,9 +50,29 @@ def present(explorer: Explorer, job: Job | None = None, dialog: Dialog | None = 
         result=_result(explorer, session, position),
         flags=_flags(explorer, explorer.lookup),
         status=_status(explorer),
+        keys=_keys(explorer, session),
         job=job,
         dialog=dialog,
     )
+
+
+def _keys(explorer: Explorer, session: EmbeddingSession | None) -> tuple[str, ...]:
+    """The commands that matter now, most needed first: after backward() the step and what goes with it,
+    after a step its undo, text mode where there is a tokenizer; then the lesson's usual ones."""
+    keys = ["help", "quit"]
+    if explorer.tokenizer is not None:
+        keys.append("toggle_text")
+    grad, steps = session is not None and session.grad is not None, session is not None and session.steps > 0
+    keys += [
+        *(["step"] if grad else []),
+        *(["undo_step"] if steps else []),
+        *(["zero_grad", "toggle_view"] if grad else []),
+        *(["reset_weights"] if steps else []),
+    ]
+    keys += ["backward", "toggle_freeze", "toggle_no_grad", "copy_code", "open_weights", "toggle_maximize"]
+    if explorer.vocab is not None:
+        keys.append("find_token")
+    return tuple(dict.fromkeys([*keys, "goto_row", "training_options"]))
 
 
 def _loading(explorer: Explorer) -> str:

@@ -113,5 +113,6 @@ class View:
     result: ResultPane
     flags: Flags
     status: Status
+    keys: tuple[str, ...] = ()  # the commands that matter now (their actions), most needed first
     job: Job | None = None  # work the app runs in a worker, then hands back to `Explorer.finish`
     dialog: Dialog | None = None

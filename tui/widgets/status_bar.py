@@ -6,7 +6,7 @@ text and never re-lays out the screen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -31,13 +31,23 @@ class StatusBar(PaintStyle, Widget):
     StatusBar > .status-bar--key { text-style: bold reverse; }
     """
 
-    def __init__(self, keys: Sequence[tuple[str, str]], *, id: str | None = None) -> None:
-        """`keys`: (key, label) in the order they are shown, cropped on the right when the terminal is narrow."""
+    def __init__(self, commands: Mapping[str, tuple[str, str]], *, id: str | None = None) -> None:
+        """`commands`: action → (key, label). `show_keys` says which, in what order."""
         super().__init__(id=id)
         self._text = ""
         self._error = False
         self._wrapped: tuple[str, int, list[list[Piece]]] = ("", -1, [])
-        self._keys = [*((f" {key} ", f" {label} ") for key, label in keys), (" ^P ", " …")]
+        self._commands = {action: (f" {key} ", f" {label} ") for action, (key, label) in commands.items()}
+        self._shown: Sequence[str] = ()
+        self._keys = [(" ^P ", " …")]
+
+    def show_keys(self, actions: Sequence[str]) -> None:
+        """The keys of these commands, in this order, cropped on the right when the terminal is narrow;
+        always `^P …` last (the palette has every command)."""
+        if tuple(actions) != self._shown:
+            self._shown = tuple(actions)
+            self._keys = [*(self._commands[action] for action in actions), (" ^P ", " …")]
+            self.refresh(Region(0, MESSAGE_LINES, self.size.width, 1))
 
     def show(self, message: str, error: bool = False) -> None:
         """Errors carry a ✗ so they read as errors without colour; the text is shown literally (it is

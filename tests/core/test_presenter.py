@@ -1,0 +1,27 @@
+"""What the views say beyond the panels: the keys that matter after each action."""
+
+from tui.commands import COMMANDS
+from tui.core.explorer import Explorer, Setup
+
+
+def explorer(**settings: object) -> Explorer:
+    made = Explorer(Setup.of(ids="2, 3, 5, 1", lang="en", **settings))
+    made.settle(made.start())
+    return made
+
+
+def test_the_keys_follow_the_lesson_step_after_backward_undo_after_a_step() -> None:
+    lab = explorer()
+    first = lab.view().keys
+    assert first[:2] == ("help", "quit") and "step" not in first[:6] and first.index("backward") < 6
+    after_backward = lab.settle(lab.backward()).keys
+    assert after_backward[2:5] == ("step", "zero_grad", "toggle_view")
+    after_step = lab.settle(lab.step()).keys
+    assert after_step[2:7] == ("step", "undo_step", "zero_grad", "toggle_view", "reset_weights")
+
+
+def test_every_key_named_is_a_command_and_none_twice() -> None:
+    actions = {command.action for command in COMMANDS}
+    keys = explorer().view().keys
+    assert set(keys) <= actions and len(keys) == len(set(keys))
+    assert actions - set(keys) == {"step", "zero_grad", "toggle_view", "undo_step", "reset_weights", "toggle_text", "find_token"}
