@@ -236,7 +236,8 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
     if args.text is not None:
         if explorer.tokenizer is None:
             return _fail(explorer.t("tokenizer.needed"))
-        explorer.toggle_text()
+        if not explorer.text_mode:  # it starts in text mode without --ids
+            explorer.toggle_text()
         explorer.edit(args.text, len(args.text))
     if explorer.problem is not None:
         return _fail(explorer.view().status.text)

@@ -69,7 +69,7 @@ async def test_text_mode_tokenizes_live_and_back_to_ids(minilm: Path) -> None:
     weights = open_weights(minilm / "model.safetensors")
     app = ExplorerApp(weights=weights, tokenizer=hugging_face(minilm / "tokenizer.json"))
     async with running(app, size=(120, 40)) as pilot:
-        await pilot.press("f5", *"Hello, do you like tea?")
+        await pilot.press(*"Hello, do you like tea?")  # given a tokenizer, it starts in text mode
         assert app.explorer.lookup.ids == tuple(HELLO_TEA)
         assert app.query_one(MatrixView).marked_rows == set(HELLO_TEA)
         status = app.query_one(StatusBar).text

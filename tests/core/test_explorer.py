@@ -109,12 +109,13 @@ def test_toggles_relook_up_and_say_what_torch_now_does() -> None:
     assert view.toggles == {"freeze", "no_grad"} and view.result.title.startswith("with torch.no_grad()")
 
 
-def test_text_mode_reads_text_and_gives_the_ids_back(tmp_path: Path) -> None:
+def test_given_a_tokenizer_it_starts_in_text_mode_and_gives_the_ids_back(tmp_path: Path) -> None:
     (tmp_path / "verdict.txt").write_text("I HAD always thought Jack Gisburn rather a cheap genius.", encoding="utf-8")
     tokenizer = simple_v2(tmp_path / "verdict.txt")
     explorer = ready(vocab_size=13, tokenizer=tokenizer)
-    view = explorer.toggle_text()
-    assert (view.input.title, view.input.value) == ("Text", "")
+    view = explorer.view()
+    assert (view.input.title, view.input.value) == ("Text", "") and "F5: IDs ↔ text" in view.input.placeholder
+    assert ready(vocab_size=13, tokenizer=tokenizer, ids="2, 3").view().input.title == "Token IDs"  # IDs given: IDs
     view = typed(explorer, "Jack, a genius.")
     assert view.status.text == "5 tokens: Jack | , | a | genius | . → IDs [4, 12, 5, 8, 0]"  # "," is not in the text: <|unk|>
     view = explorer.toggle_text()

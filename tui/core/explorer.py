@@ -91,7 +91,7 @@ class Explorer:
         # the input
         self.text = setup.ids
         self.cursor = len(setup.ids)
-        self.text_mode = False
+        self.text_mode = setup.tokenizer is not None and not setup.ids  # given a tokenizer, one types text
         self.tokens: Tokens | None = None  # the text cut into tokens (text mode)
         self.typed: ParsedIds | None = None  # the input's IDs, None while they cannot be looked up
         self.problem: Message | None = None  # what is wrong with the input

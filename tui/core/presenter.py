@@ -119,7 +119,8 @@ def _grad_title(explorer: Explorer, grad: GradReport) -> str:
 
 def _input(explorer: Explorer) -> InputPane:
     mode = "text" if explorer.text_mode else "ids"
-    return InputPane(explorer.text, explorer.cursor, explorer.t(f"input.label_{mode}"), explorer.t(f"input.placeholder_{mode}"))
+    placeholder = explorer.t(f"input.placeholder_{mode}") + (explorer.t("input.placeholder_f5") if explorer.tokenizer else "")
+    return InputPane(explorer.text, explorer.cursor, explorer.t(f"input.label_{mode}"), placeholder)
 
 
 def _toggles(explorer: Explorer, session: EmbeddingSession | None) -> frozenset[str]:
