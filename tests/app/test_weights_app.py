@@ -73,7 +73,7 @@ async def test_text_mode_tokenizes_live_and_back_to_ids(minilm: Path) -> None:
         assert app.explorer.lookup.ids == tuple(HELLO_TEA)
         assert app.query_one(MatrixView).marked_rows == set(HELLO_TEA)
         status = app.query_one(StatusBar).text
-        assert "9 tokens: [CLS] | Hello | , | do | you | like | tea | ? | [SEP]" in status
+        assert "9 tokens: [CLS] | hello (Hello) | , | do | you | like | tea | ? | [SEP]" in status
         assert "Text" in screen_text(app)
         await pilot.press("f5")
         assert app.query_one("#ids").value == ", ".join(map(str, HELLO_TEA))

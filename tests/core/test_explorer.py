@@ -117,7 +117,7 @@ def test_given_a_tokenizer_it_starts_in_text_mode_and_gives_the_ids_back(tmp_pat
     assert (view.input.title, view.input.value) == ("Text", "") and "F5: IDs ↔ text" in view.input.placeholder
     assert ready(vocab_size=13, tokenizer=tokenizer, ids="2, 3").view().input.title == "Token IDs"  # IDs given: IDs
     view = typed(explorer, "Jack, a genius.")
-    assert view.status.text == "5 tokens: Jack | , | a | genius | . → IDs [4, 12, 5, 8, 0]"  # "," is not in the text: <|unk|>
+    assert view.status.text == "5 tokens: Jack | <|unk|> (,) | a | genius | . → IDs [4, 12, 5, 8, 0]"  # "," is not in the text
     view = explorer.toggle_text()
     assert (view.input.title, view.input.value) == ("Token IDs", "4, 12, 5, 8, 0")
     assert explorer.lookup.ids == (4, 12, 5, 8, 0)

@@ -169,9 +169,19 @@ def input_message(explorer: Explorer) -> Message:
     if not lookup.ids:
         return Message("status.empty", {"dim": explorer.spec.dim})
     if explorer.text_mode and explorer.tokens is not None:
-        pieces = " | ".join(visible(piece) for piece in explorer.tokens.pieces)
+        pieces = " | ".join(_token_shown(explorer, piece, token_id) for piece, token_id in zip(explorer.tokens.pieces, explorer.tokens.ids, strict=True))
         return Message("status.tokens", {"count": len(lookup.ids), "pieces": pieces, "ids": list(lookup.ids)})
     return Message("status.ok")  # the same words on every key: the status repaints only on a change
+
+
+def _token_shown(explorer: Explorer, piece: str, token_id: int) -> str:
+    """The vocabulary's token for an ID, then the text it came from when that differs: what the tokenizer
+    did (`hello (Hello)` for an uncased model, `<|unk|> (Gisburn)` for an unknown word)."""
+    source = visible(piece)
+    token = explorer.vocab.label(token_id) if explorer.vocab is not None else None
+    if token is None or token == source:
+        return source
+    return f"{token} ({source})" if piece.strip() else token
 
 
 # -- what training actions say ---------------------------------------------------------------
