@@ -5,7 +5,7 @@ import torch
 
 from tui.core.parse import parse_ids
 from tui.core.session import EmbeddingSession, IdRangeError
-from tui.core.spec import LayerSpec
+from tui.core.spec import LayerOptions, LayerSpec
 
 BOOK_WEIGHT = [
     [0.3374, -0.1778, -0.1690],
@@ -70,6 +70,15 @@ def test_out_of_range_names_id_position_range_and_torchs_error(
     assert f"ID {token_id} at position {position}" in message
     assert "0..5" in message
     assert "IndexError: index out of range in self" in message
+
+
+def test_quoting_torchs_error_never_renorms_a_row_in_place() -> None:
+    session = EmbeddingSession(LayerSpec(6, 3, options=LayerOptions(max_norm=1.0)))
+    before = session.layer.weight.detach().clone()
+    with pytest.raises(IdRangeError) as caught:
+        session.lookup(parse_ids("-2"))  # max_norm's renorm takes -2 as row 4, before the lookup fails
+    assert "IndexError: index out of range in self" in str(caught.value)
+    assert torch.equal(session.layer.weight.detach(), before) and session.history == []
 
 
 def test_ids_beyond_int64_quote_torchs_own_error(session: EmbeddingSession) -> None:

@@ -217,10 +217,11 @@ class EmbeddingSession:
             raise IdRangeError(message, column)
 
     def _torch_error(self, token_id: int) -> str:
-        """What torch raises when asked to look up `token_id`."""
+        """What torch raises when asked to look up `token_id`. Without max_norm: its renorm runs first and
+        would change a row in place (-2 is row V-2 to it) before the lookup fails."""
         try:
             with torch.no_grad():
-                self.layer(torch.tensor([token_id]))
+                torch.nn.functional.embedding(torch.tensor([token_id]), self.layer.weight, self.layer.padding_idx)
         except Exception as error:  # noqa: BLE001 - we quote whatever torch says
             return f"{type(error).__name__}: {error}"
         return "no error"
