@@ -164,7 +164,8 @@ class ExplorerApp(App[None]):
             self.push_screen(PickScreen(dialog.prompt, dialog.choices), lambda key: self.act(lambda: dialog.answer(key)))
         elif isinstance(dialog, Code):
             self.copy_to_clipboard(dialog.script)
-            self.push_screen(CodeScreen(dialog.script, dialog.shown, dialog.title, dialog.explanation))
+            screen = CodeScreen(dialog.script, dialog.shown, dialog.title, dialog.explanation)
+            self.push_screen(screen, lambda answer: self.act(dialog.save) if answer == "save" else None)
 
     def _check_file(self) -> None:
         """Once a second: has the weight's file changed on disk under the rows the matrix reads?"""

@@ -152,8 +152,19 @@ async def test_copy_as_code_copies_the_script_and_shows_it() -> None:
         await pilot.press("f3", "f4")
         assert isinstance(app.screen, CodeScreen)
         assert app.clipboard == app.screen.script == app.explorer.code_script()
-        assert "with torch.no_grad():\n    result = layer(input_ids)" in app.clipboard
+        assert "with torch.no_grad():\n    print(embedding_layer(input_ids))" in app.clipboard
         assert "layer.weight.requires_grad_(False)" in screen_text(app)
+
+
+async def test_s_in_the_copied_code_saves_it_to_a_file(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = ExplorerApp(ids="2, 3")
+    async with running(app) as pilot:
+        await pilot.press("f4", "s")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        assert (tmp_path / "embedding_layer.py").read_text(encoding="utf-8") == app.explorer.code_script()
+        assert "The script is saved in" in app.query_one(StatusBar).text
 
 
 async def test_a_pasted_flood_of_ids_is_summarised_and_marks_every_row() -> None:

@@ -25,7 +25,7 @@ async def test_minilm_rows_light_up_and_equal_the_files_rows(minilm: Path) -> No
     weights = open_weights(minilm / "model.safetensors")
     app = ExplorerApp(weights=weights, ids=", ".join(map(str, HELLO_TEA[:-1])))
     async with running(app, size=(120, 40)) as pilot:
-        title = "model.safetensors · embeddings.word_embeddings.weight · Parameter · (30522, 384) · torch.float32"
+        title = "embeddings.word_embeddings.weight · (30522, 384) · torch.float32 · requires_grad=False · Parameter"
         assert title in screen_text(app)
         assert app.query_one(ToggleBar).value("freeze") and app.explorer.session.frozen  # from_pretrained's default
         await pilot.press(*", 102")
@@ -39,7 +39,7 @@ async def test_minilm_rows_light_up_and_equal_the_files_rows(minilm: Path) -> No
         assert shown == [round(float(value), 4) for value in weights.tensor[102, :4]]
         await pilot.press("f2")
         assert app.explorer.lookup.weight.requires_grad and app.explorer.lookup.grad_fn == "EmbeddingBackward0"
-        assert "layer = torch.nn.Embedding.from_pretrained(weight)" in app.explorer.code_script()
+        assert "embedding_layer = torch.nn.Embedding.from_pretrained(weight)" in app.explorer.code_script()
 
 
 async def test_rows_are_labelled_with_their_tokens(minilm: Path) -> None:
@@ -103,7 +103,7 @@ async def test_f6_opens_a_weight_file_and_keeps_the_ids(tmp_path: Path) -> None:
     async with running(app) as pilot:
         await open_file(app, pilot, tmp_path / "tiny.safetensors")
         assert app.explorer.weights.key == "wte.weight" and app.explorer.session.spec.vocab_size == 8
-        assert "tiny.safetensors · wte.weight · Parameter · (8, 4)" in screen_text(app)
+        assert "wte.weight · (8, 4) · torch.float32" in screen_text(app)
         assert app.query_one(ResultView).text == repr(torch.nn.Embedding.from_pretrained(weight)(torch.tensor([2, 7])))
         assert app.query_one(ToggleBar).value("freeze")
 

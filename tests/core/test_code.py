@@ -24,9 +24,11 @@ Scenario = tuple[str, str]  # the copied script, and what the screen shows
 
 
 def shown(session: EmbeddingSession, result: str) -> str:
-    """The result panel, and once trained, the weight and its gradient (what the script prints)."""
-    printed = [result] + ([session.weight_text(), repr(session.layer.weight.grad)] if session.history else [])
-    return "\n".join(printed) + "\n"
+    """What the script prints: the weight as made and the result panel, as the book prints them; once
+    trained, the result, then the weight and its gradient."""
+    if not session.history:
+        return f"{session.weight_text()}\n{result}\n"
+    return "\n".join([result, session.weight_text(), repr(session.layer.weight.grad)]) + "\n"
 
 
 def explored(setup: Setup, *actions: Callable[[Explorer], object]) -> Scenario:
@@ -128,20 +130,23 @@ def test_every_copied_script_prints_what_the_screen_shows(run_scripts, minilm: P
 
 def test_the_script_reads_like_the_book() -> None:
     script = reproduce_script(LayerSpec(), (2, 3, 5, 1), False, False)
-    assert script.splitlines() == [
+    assert script.splitlines() == [  # section 2.7, line for line
         "import torch",
         "",
-        "torch.manual_seed(123)",
-        "layer = torch.nn.Embedding(6, 3)",
         "input_ids = torch.tensor([2, 3, 5, 1])",
-        "result = layer(input_ids)",
-        "print(result)",
+        "vocab_size = 6",
+        "output_dim = 3",
+        "",
+        "torch.manual_seed(123)",
+        "embedding_layer = torch.nn.Embedding(vocab_size, output_dim)",
+        "print(embedding_layer.weight)",
+        "print(embedding_layer(input_ids))",
     ]
 
 
 def test_the_script_writes_the_learning_rate_once_and_its_changes() -> None:
     history = [Backward((1,), "sum"), Step(0.1), Step(0.1), Step(0.05)]
     script = reproduce_script(LayerSpec(), (1,), False, False, history=history)
-    assert script.count("optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)") == 1
+    assert script.count("optimizer = torch.optim.SGD(embedding_layer.parameters(), lr=0.1)") == 1
     assert script.count('optimizer.param_groups[0]["lr"] = 0.05') == 1
     assert script.count("optimizer.step()") == 3

@@ -60,7 +60,7 @@ def test_a_lookup_shows_torchs_repr_its_flags_and_what_it_means(book_layer) -> N
     assert view.result.follow == 3 and not view.result.stale
     assert view.flags[0] == ("result", (("shape", "(4, 3)"), ("dtype", "torch.float32"), ("requires_grad", "True"), ("grad_fn", "<EmbeddingBackward0>"), ("is_leaf", "False")))
     assert view.flags[1][0] == "layer.weight" and ("grad", "None") in view.flags[1][1]
-    assert view.status.text.startswith("Each ID picks its row of layer.weight") and not view.status.error
+    assert view.status.text.startswith("torch.manual_seed(123); layer = torch.nn.Embedding(6, 3): each ID picks its row of layer.weight") and not view.status.error
 
 
 def test_a_comma_or_a_cursor_move_looks_nothing_up_again() -> None:
@@ -132,6 +132,20 @@ def test_copy_code_is_a_dialog_with_the_script() -> None:
     explorer = ready(ids="2, 3")
     view = explorer.copy_code()
     assert isinstance(view.dialog, Code) and "input_ids = torch.tensor([2, 3])" in view.dialog.script
+
+
+def test_the_copied_script_saves_to_a_new_file_and_says_where(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    explorer = ready(ids="2, 3")
+    script = explorer.code_script()
+    explorer.copy_code().dialog.save()  # in the current folder
+    view = explorer.copy_code().dialog.save()  # never over the first
+    assert (tmp_path / "embedding_layer.py").read_text(encoding="utf-8") == script
+    assert (tmp_path / "embedding_layer-2.py").read_text(encoding="utf-8") == script
+    saved = tmp_path / "embedding_layer-2.py"
+    assert view.status.text == f"The script is saved in {saved}: python {saved} prints what the screen shows."
+    view = explorer.save_code(script, tmp_path / "no-such-folder")
+    assert view.status.error and "could not be saved" in view.status.text and "No such file or directory" in view.status.text
 
 
 def test_rows_are_found_by_id_and_by_token_or_refused_with_what_is_valid(tmp_path: Path) -> None:
@@ -292,7 +306,7 @@ def test_the_newest_layer_asked_for_wins_whichever_job_ends_last(tiny_file, rebu
     assert explorer.session.weights is not None and explorer.session.weights.path == path
     assert explorer.session.layer.padding_idx is None and explorer.busy is None and explorer.jobs == []
     view = explorer.view()
-    assert view.matrix.title.startswith("tiny.safetensors · wte.weight · Parameter · (8, 4)")
+    assert view.matrix.title.startswith("wte.weight · (8, 4) · torch.float32") and view.matrix.title.endswith("tiny.safetensors")
     assert view.result.text == repr(torch.nn.Embedding.from_pretrained(weight)(torch.tensor([2, 3])))
 
 
@@ -303,7 +317,7 @@ def test_a_training_job_on_a_layer_replaced_meanwhile_is_dropped(tiny_file) -> N
     explorer.settle(explorer.open(str(path)))
     view = explorer.finish(backward, backward.run())
     assert explorer.session.weights is not None and explorer.session.grad is None
-    assert "grad" not in view.toggles and view.matrix.title.startswith("tiny.safetensors")
+    assert "grad" not in view.toggles and view.matrix.title.endswith("tiny.safetensors")
 
 
 def test_a_job_never_raises() -> None:

@@ -8,6 +8,7 @@ history, the same events the session ran, in the same order.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.history import LOSSES, Backward, Event, Forward, Step, ZeroGrad
@@ -30,31 +31,46 @@ def reproduce_script(
     weights: Code | None = None,
     history: Sequence[Event] = (),
 ) -> str:
-    """The seed and the layer (or the weight file and `from_pretrained`), what was done to it, the toggles,
-    the lookup and the prints, as the book writes them."""
+    """The input, the seed and the layer (or the weight file and `from_pretrained`), what was done to it,
+    the toggles, the lookup and the prints, with the book's names (`input_ids`, `embedding_layer`)."""
     options = spec.options.code()
+    lines = ["import torch", *(weights.imports if weights is not None else []), "", f"input_ids = {tensor_literal(ids)}"]
     if weights is None:
         dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
-        lines = ["import torch", "", f"torch.manual_seed({spec.seed})"]
-        lines.append(f"layer = torch.nn.Embedding({spec.vocab_size}, {spec.dim}{dtype}{options})")
+        lines += [f"vocab_size = {spec.vocab_size}", f"output_dim = {spec.dim}", "", f"torch.manual_seed({spec.seed})"]
+        lines.append(f"embedding_layer = torch.nn.Embedding(vocab_size, output_dim{dtype}{options})")
     else:
-        lines = ["import torch", *weights.imports, "", f"weight = {weights.expression}"]
-        lines.append(f"layer = torch.nn.Embedding.from_pretrained(weight{options})  # frozen by default")
+        lines += [f"weight = {weights.expression}"]
+        lines.append(f"embedding_layer = torch.nn.Embedding.from_pretrained(weight{options})  # frozen by default")
     if history and isinstance(history[-1], Forward) and history[-1].ids == ids:
         history = history[:-1]  # the final lookup below is that same lookup
     trained, requires_grad = _training_lines(history, weights is None)
     lines += trained
     if requires_grad == frozen:
-        lines.append(f"layer.weight.requires_grad_({not frozen})")
-    lines.append(f"input_ids = {tensor_literal(ids)}")
+        lines.append(f"embedding_layer.weight.requires_grad_({not frozen})")
+    if not history:
+        lines.append("print(embedding_layer.weight)")
     if no_grad:
-        lines += ["with torch.no_grad():", "    result = layer(input_ids)"]
+        lines += ["with torch.no_grad():", "    print(embedding_layer(input_ids))"]
     else:
-        lines.append("result = layer(input_ids)")
-    lines.append("print(result)")
+        lines.append("print(embedding_layer(input_ids))")
     if history:
-        lines += ["print(layer.weight)", "print(layer.weight.grad)"]
+        lines += ["print(embedding_layer.weight)", "print(embedding_layer.weight.grad)"]
     return "\n".join(lines) + "\n"
+
+
+def save_script(script: str, folder: Path) -> Path:
+    """Write `script` to a new file in `folder` (`embedding_layer.py`, else `embedding_layer-2.py`, …),
+    never over an existing one."""
+    for number in range(1, 1000):
+        path = folder / ("embedding_layer.py" if number == 1 else f"embedding_layer-{number}.py")
+        try:
+            with path.open("x", encoding="utf-8") as file:
+                file.write(script)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"{folder}/embedding_layer-*.py: all names taken")
 
 
 def _training_lines(history: Sequence[Event], requires_grad: bool) -> tuple[list[str], bool]:
@@ -64,19 +80,19 @@ def _training_lines(history: Sequence[Event], requires_grad: bool) -> tuple[list
     lr = None
     for event in history:
         if isinstance(event, Forward):
-            lines.append(f"layer({tensor_literal(event.ids)})  # max_norm renormalises these rows in place")
+            lines.append(f"embedding_layer({tensor_literal(event.ids)})  # max_norm renormalises these rows in place")
         elif isinstance(event, Backward):
             if not requires_grad:
-                lines.append("layer.weight.requires_grad_(True)")
+                lines.append("embedding_layer.weight.requires_grad_(True)")
                 requires_grad = True
-            lines += [f"result = layer({tensor_literal(event.ids)})", f"{LOSSES[event.loss]}.backward()"]
+            lines += [f"result = embedding_layer({tensor_literal(event.ids)})", f"{LOSSES[event.loss]}.backward()"]
         elif isinstance(event, Step):
             if lr is None:
-                lines.append(f"optimizer = torch.optim.SGD(layer.parameters(), lr={event.lr!r})")
+                lines.append(f"optimizer = torch.optim.SGD(embedding_layer.parameters(), lr={event.lr!r})")
             elif event.lr != lr:
                 lines.append(f'optimizer.param_groups[0]["lr"] = {event.lr!r}')
             lr = event.lr
             lines.append("optimizer.step()")
         elif isinstance(event, ZeroGrad):
-            lines.append("layer.zero_grad()")
+            lines.append("embedding_layer.zero_grad()")
     return lines, requires_grad

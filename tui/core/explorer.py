@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core import presenter
-from tui.core.code import reproduce_script
+from tui.core.code import reproduce_script, save_script
 from tui.core.file_watch import Change, WeightFileChanged
 from tui.core.history import LOSSES
 from tui.core.jobs import Failed, Job, LayerMade, Outcome, SeveralFound, Trained
@@ -479,7 +480,19 @@ class Explorer:
         if len(script) > SHOWN_CODE:  # 250,000 IDs: highlighting it all would hold the screen for seconds
             explanation += " " + self.t("copy.cut", count=len(script), shown=SHOWN_CODE)
             shown = script[:SHOWN_CODE] + "…"
-        return self.view(dialog=Code(self.t("copy.title"), explanation, script, shown))
+        return self.view(dialog=Code(self.t("copy.title"), explanation, script, shown, lambda: self.save_code(script)))
+
+    def save_code(self, script: str, folder: Path | None = None) -> View:
+        """The copied script in a file of its own in `folder` (the current one): the way to take it when the
+        terminal's clipboard does not arrive."""
+        folder = Path.cwd() if folder is None else folder
+        try:
+            path = save_script(script, folder)
+        except OSError as error:
+            self._say(Message("copy.save_failed", {"folder": str(folder), "error": error.strerror or error}), error=True)
+        else:
+            self._say(Message("copy.saved", {"path": str(path)}))
+        return self.view()
 
     # -- the training lab ------------------------------------------------------------------
     def _refusal(self) -> View | None:

@@ -171,7 +171,16 @@ def input_message(explorer: Explorer) -> Message:
     if explorer.text_mode and explorer.tokens is not None:
         pieces = " | ".join(_token_shown(explorer, piece, token_id) for piece, token_id in zip(explorer.tokens.pieces, explorer.tokens.ids, strict=True))
         return Message("status.tokens", {"count": len(lookup.ids), "pieces": pieces, "ids": list(lookup.ids)})
-    return Message("status.ok")  # the same words on every key: the status repaints only on a change
+    return Message("status.ok", {"made": made(explorer)})  # the same words on every key: no repaint
+
+
+def made(explorer: Explorer) -> str:
+    """How the layer on screen was made, as the book writes it."""
+    spec = explorer.spec
+    if explorer.weights is not None:
+        return "layer = torch.nn.Embedding.from_pretrained(weight)"
+    dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
+    return f"torch.manual_seed({spec.seed}); layer = torch.nn.Embedding({spec.vocab_size}, {spec.dim}{dtype}{spec.options.code()})"
 
 
 def _token_shown(explorer: Explorer, piece: str, token_id: int) -> str:

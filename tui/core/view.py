@@ -98,6 +98,7 @@ class Code:
     explanation: str
     script: str
     shown: str  # the script, or its first SHOWN_CODE characters
+    save: Callable[[], View]  # writes the script to a file (where no clipboard arrives), says where
 
 
 Dialog = Union[Notice, Question, Pick, Code]

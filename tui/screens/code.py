@@ -13,7 +13,9 @@ from tui.screens.panel import PanelScreen
 
 
 class CodeScreen(PanelScreen):
-    BINDINGS = [Binding("enter", "dismiss", show=False)]
+    """Dismissed with "save" when `s` asks for the script in a file."""
+
+    BINDINGS = [Binding("enter", "dismiss", show=False), Binding("s", "save", show=False)]
 
     def __init__(self, script: str, shown: str, title: str, explanation: str) -> None:
         """`script` went to the clipboard; `shown` is what the panel shows of it (all, or its start)."""
@@ -26,6 +28,9 @@ class CodeScreen(PanelScreen):
             scroll.border_title = self._title
             yield Static(Text(self._explanation))
             if self._shown == self.script:
-                yield Static(Syntax(self.script, "python", theme="ansi_dark", word_wrap=False))
+                yield Static(Syntax(self.script, "python", theme="ansi_dark", word_wrap=True))
             else:  # the start of a huge script, not highlighted
-                yield Static(Text(self._shown, no_wrap=True))
+                yield Static(Text(self._shown))
+
+    def action_save(self) -> None:
+        self.dismiss("save")

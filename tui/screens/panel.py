@@ -6,7 +6,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 
 
-class PanelScreen(ModalScreen[None]):
+class PanelScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     PanelScreen { align: center middle; }
     PanelScreen > VerticalScroll {
