@@ -146,7 +146,7 @@ class ExplorerApp(App[None]):
         self.ids_input.show(view.input)
         self.toggles.show(view.toggles, view.toggles_enabled)
         self.result.show(view.result)
-        self.flags.show(view.flags)
+        self.flags.show(view.flags, view.result.stale)
         self.status.show(view.status.text, view.status.error)
         self.status.show_keys(view.keys)
         if view.job is not None:

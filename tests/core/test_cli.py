@@ -149,3 +149,9 @@ def test_a_vocabulary_of_another_size_is_a_warning_on_stderr(cli, tmp_path) -> N
     done = cli("lookup", "--vocab", str(tmp_path / "vocab.txt"), "1")
     assert done.returncode == 0 and "tokens: b" in done.stdout
     assert done.stderr == "embedding-explorer: The vocabulary has 2 tokens and the matrix 6 rows: rows without a token show none.\n"
+
+
+def test_lookup_with_max_norm_says_which_rows_it_renormalised(cli) -> None:
+    done = cli("--max-norm", "1.0", "lookup", "1", "5")
+    assert "# max_norm=1.0: this lookup renormalised rows 1, 5 of layer.weight in place" in done.stdout
+    assert "renormalised" not in cli("--max-norm", "10", "lookup", "1", "5").stdout  # rows already short enough

@@ -420,3 +420,19 @@ class ExplorerMachine(RuleBasedStateMachine):
 
 TestExplorerMachine = ExplorerMachine.TestCase
 TestExplorerMachine.settings = settings(max_examples=examples(60), stateful_step_count=20, deadline=None)
+
+
+def test_backward_says_what_repeats_and_that_gradients_accumulate() -> None:
+    explorer = ready(ids="2, 3")
+    first = explorer.settle(explorer.backward()).status.text
+    assert "repeated" not in first and "accumulate" not in first
+    second = explorer.settle(explorer.backward()).status.text
+    assert "gradients accumulate (row 2 now tensor([2., 2., 2.]))" in second
+    repeated = ready(ids="2, 3, 3")
+    assert "A repeated ID's gradients add up: rows 3 (×2)." in repeated.settle(repeated.backward()).status.text
+
+
+def test_backward_with_the_weight_frozen_and_no_grad_names_both() -> None:
+    explorer = ready(ids="2, 3", freeze=True, no_grad=True)
+    text = explorer.settle(explorer.backward()).dialog.text
+    assert text.startswith("backward() cannot run, for two reasons: the weight is frozen") and "torch.no_grad()" in text

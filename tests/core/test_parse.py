@@ -48,7 +48,7 @@ def test_negative_ids_parse_so_the_range_check_can_name_them() -> None:
         ("2, 3]", "parse.unmatched", 5, "]"),
         ("2)", "parse.unmatched", 2, ")"),
         ("2,,3", "parse.empty_item", 3, None),
-        (", 2", "parse.empty_item", 1, None),
+        (", 2", "parse.leading_comma", 1, None),
         ("[[2, 3]]", "parse.nested", 2, None),
         ("[2] [3]", "parse.nested", 5, None),
         ("[2] 3", "parse.after_close", 5, "3"),

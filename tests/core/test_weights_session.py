@@ -100,7 +100,7 @@ def test_lookup_text_with_the_books_tokenizer(tmp_path: Path, cli) -> None:
     (tmp_path / "verdict.txt").write_text("I HAD always thought Jack Gisburn rather a cheap genius.", encoding="utf-8")
     done = cli("lookup", "--vocab-from-text", str(tmp_path / "verdict.txt"), "--text", "Jack, a genius.")
     assert done.returncode == 0, done.stderr
-    assert "tokens: Jack | , | a | genius | ." in done.stdout
+    assert "tokens: Jack | <|unk|> (,) | a | genius | ." in done.stdout
     assert "shape=(5, 3)" in done.stdout  # 11 words and punctuation, then <|endoftext|> and <|unk|>:
     assert "layer.weight: Parameter=True  shape=(13, 3)" in done.stdout
 

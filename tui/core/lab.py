@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the session imports torch
     from tui.core.session import EmbeddingSession, GradReport, StepReport
 
 DENSE_WARNING = 50257 * 768  # from GPT-2's size on, a dense weight.grad is worth a question first
-LESSONS = {"train.frozen", "train.no_graph", "train.torch_refused"}  # torch's refusals: the whole lesson in a panel
+LESSONS = {"train.frozen", "train.frozen_no_grad", "train.no_graph", "train.torch_refused"}  # torch's refusals: the whole lesson in a panel
 Work = Callable[["EmbeddingSession"], Trained]
 
 
@@ -86,8 +86,10 @@ class TrainingLab:
         loss = self.training.loss
 
         def backward(session: EmbeddingSession) -> Trained:
+            accumulates = session.grad is not None
             report = session.backward(parsed, loss)
-            return Trained(presenter.backward_message(report, loss, notes, lang), grad_view=True)
+            added = presenter.accumulated_note(session, report, lang) if accumulates else ""
+            return Trained(presenter.backward_message(report, loss, notes + added, lang), grad_view=True)
 
         return backward
 

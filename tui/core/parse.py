@@ -114,7 +114,7 @@ def _parse_tokens(text: str) -> ParsedIds:
             expect_item = False
         elif token == ",":
             if expect_item:
-                raise _fail("parse.empty_item", start, position=len(ids))
+                raise _fail("parse.empty_item" if ids else "parse.leading_comma", start, position=len(ids))
             expect_item = True
         else:
             if previous == "wrapper":

@@ -216,9 +216,20 @@ def backward_notes(explorer: Explorer, parsed: ParsedIds) -> str:
     if session.layer.padding_idx in parsed.ids:
         notes += " " + explorer.t("train.padding_row", row=session.layer.padding_idx)
     repeated = sorted((row, count) for row, count in Counter(parsed.ids).items() if count > 1)
+    counted = ", ".join(f"{row} (×{count})" for row, count in repeated)
     if session.spec.options.scale_grad_by_freq and repeated:
-        notes += " " + explorer.t("train.scaled", rows=", ".join(f"{row} (×{count})" for row, count in repeated))
+        notes += " " + explorer.t("train.scaled", rows=counted)
+    elif repeated:
+        notes += " " + explorer.t("train.repeated", rows=counted)
     return notes
+
+
+def accumulated_note(session: EmbeddingSession, report: GradReport, lang: str) -> str:
+    """A backward() over a gradient not zeroed adds to it: say so, with a row as torch prints it now."""
+    if report.sparse or not report.rows:
+        return " " + translate(lang, "train.accumulated")
+    row = report.rows[0]
+    return " " + translate(lang, "train.accumulated_row", row=row, values=repr(session.layer.weight.grad[row]))
 
 
 def padding_note(session: EmbeddingSession, lang: str) -> str:
@@ -235,12 +246,17 @@ def report_lookup(explorer: Explorer, weight_text: str) -> list[str]:
     if weights is not None:
         lines.append(printable(f"# layer = nn.Embedding.from_pretrained({weights.key}) from {weights.path}"))
     lines += ["print(layer.weight)", weight_text, ""]
+    tokens, ids = explorer.t("report.tokens"), explorer.t("report.ids")
     if explorer.text_mode and explorer.tokens is not None:
-        lines.append("tokens: " + " | ".join(visible(piece) for piece in explorer.tokens.pieces))
-        lines.append(f"ids: {list(lookup.ids)}")
+        pieces = zip(explorer.tokens.pieces, explorer.tokens.ids, strict=True)
+        lines.append(f"{tokens}: " + " | ".join(_token_shown(explorer, piece, token_id) for piece, token_id in pieces))
+        lines.append(f"{ids}: {list(lookup.ids)}")
     elif explorer.vocab is not None:
-        lines.append("tokens: " + " ".join(explorer.vocab.label(token_id) or "·" for token_id in lookup.ids))
+        lines.append(f"{tokens}: " + " ".join(explorer.vocab.label(token_id) or "·" for token_id in lookup.ids))
     lines += [f"print(layer({tensor_literal(lookup.ids)}))", lookup.text, ""]
+    if lookup.renormed:  # the weight printed above is as created: say what the lookup changed
+        renormed = Message("report.renormed", {"max_norm": explorer.spec.options.max_norm, "rows": rows_text(lookup.renormed)})
+        lines += ["# " + renormed.render(explorer.lang), ""]
     for title, flags in _flags(explorer, lookup):
         lines.append(title + ": " + "  ".join(f"{name}={value}" for name, value in flags))
     return lines

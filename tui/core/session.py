@@ -279,7 +279,12 @@ class EmbeddingSession:
         except RuntimeError as error:
             if renormed:
                 self.history.append(Forward(parsed.ids))
-            reason = "train.frozen" if self.frozen else "train.no_graph" if self.no_grad else "train.torch_refused"
+            reason = (
+                "train.frozen_no_grad" if self.frozen and self.no_grad
+                else "train.frozen" if self.frozen
+                else "train.no_graph" if self.no_grad
+                else "train.torch_refused"
+            )
             raise TrainingError(Message(reason, {"torch_error": f"RuntimeError: {error}"})) from error
         self.history.append(Backward(parsed.ids, loss))
         self._reached(parsed.ids)

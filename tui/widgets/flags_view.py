@@ -14,6 +14,7 @@ from tui.widgets.wrap import Piece, strip, wrap
 TITLE = Style(bold=True, underline=True)
 NAME = Style(dim=True)
 VALUE = Style(bold=True)
+STALE = Style(dim=True)
 Line = tuple[bool, list[Piece]]  # (the first line of its group, its pieces)
 
 
@@ -32,6 +33,7 @@ class FlagsView(PaintStyle, Widget):
         self._groups: tuple[Piece, ...] = ()  # one piece per title and per flag; a title starts a line
         self._wrapped: tuple[int, list[Line]] = (-1, [])  # the lines at one width
         self._folded = False
+        self._stale = False
 
     @property
     def folded(self) -> bool:
@@ -44,7 +46,11 @@ class FlagsView(PaintStyle, Widget):
             self._folded, self._wrapped = folded, (-1, [])
             self.refresh(layout=True)
 
-    def show(self, flags: Flags) -> None:
+    def show(self, flags: Flags, stale: bool = False) -> None:
+        """`stale`: the input is invalid now; these are the last good result's flags, dimmed as it is."""
+        if stale != self._stale:
+            self._stale = stale
+            self.refresh()
         groups = tuple(
             piece
             for title, group in flags
@@ -83,7 +89,7 @@ class FlagsView(PaintStyle, Widget):
         return len(self._lines(width))
 
     def render_line(self, y: int) -> Strip:
-        width, style = self.content_size.width, self.paint_style
+        width, style = self.content_size.width, self.paint_style + (STALE if self._stale else Style())
         lines = self._lines(width)
         if y >= len(lines):
             return Strip.blank(width, style)
