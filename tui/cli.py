@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -48,7 +49,24 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _add_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help with its own words (usage, section titles) in the app's language."""
+
+    def __init__(self, prog: str, lang: str) -> None:
+        super().__init__(prog)
+        self._lang = lang
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(translate(self._lang, f"cli.section.{heading}") if heading in SECTIONS else heading)
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, translate(self._lang, "cli.usage") if prefix is None else prefix)
+
+
+SECTIONS = ("options", "positional arguments")
+
+
+def _add_options(parser: argparse.ArgumentParser, defaults: bool, t: Callable[..., str]) -> None:
     """The options, accepted before and after `lookup` (there without defaults, so that `--dim 8 lookup 1`
     keeps the 8). The size, seed and dtype default to None: a weight file decides them, so given with
     `--weights` they are refused rather than ignored."""
@@ -56,49 +74,57 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     def default(value: object) -> object:
         return value if defaults else argparse.SUPPRESS
 
-    parser.add_argument(
-        "--vocab-size", type=_whole_number, default=default(None), help="rows of the weight (6, or the tokenizer's vocabulary)"
-    )
-    parser.add_argument("--dim", type=_whole_number, default=default(None), help="embedding dimension (3)")
-    parser.add_argument("--seed", type=_whole_number, default=default(None), help="torch.manual_seed (123)")
-    parser.add_argument("--dtype", default=default(None), help=f"one of {', '.join(DTYPES)} (float32)")
-    parser.add_argument("--lang", choices=LANGUAGES, default=default(None), help="en or es (from LANG / LC_ALL)")
-    parser.add_argument("--freeze", action="store_true", default=default(False), help="weight.requires_grad_(False)")
-    parser.add_argument(
-        "--unfreeze", action="store_true", default=default(False), help="weight.requires_grad_(True): a file's layer starts frozen"
-    )
-    parser.add_argument("--no-grad", action="store_true", default=default(False), help="look up under torch.no_grad()")
-    parser.add_argument("--ids", dest="typed_ids", default=default(""), help='token IDs to start with, e.g. "2, 3, 5, 1"')
-    parser.add_argument("--weights", default=default(None), help="a weight file: .safetensors .pt .pth .bin .npy .npz")
-    parser.add_argument("--key", default=default(None), help="the tensor in --weights (found by itself when possible)")
-    parser.add_argument("--vocab", default=default(None), help="row labels: vocab.txt, tokenizer.json or encoder.json")
-    parser.add_argument("--tokenizer", default=default(None), help="text → IDs: gpt2, or a tokenizer.json")
-    parser.add_argument("--vocab-from-text", default=default(None), help="the book's SimpleTokenizerV2, built from a text file")
-    parser.add_argument(
-        "--padding-idx", type=_whole_number, default=default(None), help="nn.Embedding(padding_idx=): a row that gets no gradient"
-    )
-    parser.add_argument("--max-norm", type=_number, default=default(None), help="nn.Embedding(max_norm=): lookups renormalise rows")
-    parser.add_argument(
-        "--scale-grad-by-freq", action="store_true", default=default(False), help="divide a repeated ID's gradient by its count"
-    )
-    parser.add_argument("--sparse", action="store_true", default=default(False), help="weight.grad as a sparse tensor")
+    parser.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
+    parser.add_argument("--vocab-size", type=_whole_number, default=default(None), help=t("cli.vocab_size"))
+    parser.add_argument("--dim", type=_whole_number, default=default(None), help=t("cli.dim"))
+    parser.add_argument("--seed", type=_whole_number, default=default(None), help=t("cli.seed"))
+    parser.add_argument("--dtype", default=default(None), help=t("cli.dtype", dtypes=", ".join(DTYPES)))
+    parser.add_argument("--lang", choices=LANGUAGES, default=default(None), help=t("cli.lang"))
+    parser.add_argument("--freeze", action="store_true", default=default(False), help=t("cli.freeze"))
+    parser.add_argument("--unfreeze", action="store_true", default=default(False), help=t("cli.unfreeze"))
+    parser.add_argument("--no-grad", action="store_true", default=default(False), help=t("cli.no_grad"))
+    parser.add_argument("--ids", dest="typed_ids", default=default(""), help=t("cli.ids"))
+    parser.add_argument("--weights", default=default(None), help=t("cli.weights"))
+    parser.add_argument("--key", default=default(None), help=t("cli.key"))
+    parser.add_argument("--vocab", default=default(None), help=t("cli.vocab"))
+    parser.add_argument("--tokenizer", default=default(None), help=t("cli.tokenizer"))
+    parser.add_argument("--vocab-from-text", default=default(None), help=t("cli.vocab_from_text"))
+    parser.add_argument("--padding-idx", type=_whole_number, default=default(None), help=t("cli.padding_idx"))
+    parser.add_argument("--max-norm", type=_number, default=default(None), help=t("cli.max_norm"))
+    parser.add_argument("--scale-grad-by-freq", action="store_true", default=default(False), help=t("cli.scale_grad_by_freq"))
+    parser.add_argument("--sparse", action="store_true", default=default(False), help=t("cli.sparse"))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Watch token IDs become embedding vectors, with real PyTorch.")
-    _add_options(parser, defaults=True)
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-    lookup = commands.add_parser("lookup", help="print the weight, the lookup and the flags; exit")
-    _add_options(lookup, defaults=False)
-    lookup.add_argument("ids", nargs="*", help="token IDs: 2 3 5 1, or '[2, 3, 5, 1]' (or --ids)")
-    lookup.add_argument("--text", help="text instead of IDs, cut into tokens by the tokenizer")
-    lookup.add_argument("--backward", choices=LOSSES, help="then backward() on result.sum() or (result ** 2).mean()")
-    lookup.add_argument("--step", type=_number, metavar="LR", help="then one torch.optim.SGD step with this lr (needs --backward)")
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The command line, its help in `lang`."""
+
+    def t(key: str, **params: object) -> str:
+        return translate(lang, key, **params)
+
+    def formatter(prog: str) -> _Formatter:
+        return _Formatter(prog, lang)
+
+    parser = _Parser(prog=PROG, description=t("cli.description"), formatter_class=formatter, add_help=False)
+    _add_options(parser, defaults=True, t=t)
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, title=t("cli.commands"))
+    lookup = commands.add_parser("lookup", help=t("cli.lookup"), formatter_class=formatter, add_help=False)
+    _add_options(lookup, defaults=False, t=t)
+    lookup.add_argument("ids", nargs="*", help=t("cli.lookup_ids"))
+    lookup.add_argument("--text", help=t("cli.text"))
+    lookup.add_argument("--backward", choices=LOSSES, help=t("cli.backward"))
+    lookup.add_argument("--step", type=_number, metavar="LR", help=t("cli.step"))
     return parser
 
 
+def _lang_of(argv: list[str]) -> str:
+    """The language asked for, read before the options are parsed: the help is written in it."""
+    given = [value for arg, value in zip(argv, [*argv[1:], ""]) if arg == "--lang"]
+    given += [arg.removeprefix("--lang=") for arg in argv if arg.startswith("--lang=")]
+    return resolve_lang(next((lang for lang in given if lang in LANGUAGES), None))
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_lang_of(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if getattr(args, "step", None) is not None and args.backward is None:
         parser.error("--step needs --backward: a step follows the gradient")

@@ -67,6 +67,15 @@ def test_spanish_messages(cli) -> None:
     assert "no es un ID de token" in done.stderr
 
 
+def test_the_help_is_in_spanish_with_lang_es_or_a_spanish_locale(cli, monkeypatch) -> None:
+    done = cli("--lang", "es", "--help")
+    assert done.returncode == 0 and done.stdout.startswith("uso: embedding-explorer")
+    assert "opciones:" in done.stdout and "mostrar esta ayuda y salir" in done.stdout and "options:" not in done.stdout
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    assert "buscar bajo torch.no_grad()" in cli("lookup", "--help").stdout
+    assert "look up under torch.no_grad()" in cli("--lang", "en", "lookup", "--help").stdout
+
+
 def test_lookup_into_a_closed_pipe_is_quiet() -> None:
     command = f"{sys.executable} -m tui lookup --vocab-size 5000 --dim 64 1 2 3 | head -1"
     done = subprocess.run(command, shell=True, capture_output=True, text=True, env={"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"})

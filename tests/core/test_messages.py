@@ -47,3 +47,13 @@ def test_spanish_uses_the_books_words() -> None:
 )
 def test_language_resolution(explicit: str | None, environ: dict[str, str], expected: str) -> None:
     assert resolve_lang(explicit, environ) == expected
+
+
+@pytest.mark.parametrize("catalog", [EN, ES])
+def test_one_word_for_one_thing_in_the_key_names(catalog: dict[str, str]) -> None:
+    """Each command's short name is its own, and finding a token is not called what a lookup is."""
+    from tui.commands import COMMANDS
+
+    names = [catalog[command.label] for command in COMMANDS]
+    assert len(names) == len(set(names))
+    assert not any(word in catalog["key.find"].lower() for word in ("busc", "look"))
