@@ -436,3 +436,17 @@ def test_backward_with_the_weight_frozen_and_no_grad_names_both() -> None:
     explorer = ready(ids="2, 3", freeze=True, no_grad=True)
     text = explorer.settle(explorer.backward()).dialog.text
     assert text.startswith("backward() cannot run, for two reasons: the weight is frozen") and "torch.no_grad()" in text
+
+
+def test_f6_given_a_vocabulary_or_tokenizer_labels_the_rows_on_screen(tmp_path: Path, minilm: Path) -> None:
+    (tmp_path / "vocab.txt").write_text("a\nb\nc\nd\ne\nf\n", encoding="utf-8")
+    explorer = ready(ids="2, 3")
+    view = explorer.settle(explorer.open(str(tmp_path / "vocab.txt")))
+    assert view.matrix.tokens(2) == "c" and view.status.text == "Row labels from vocab.txt: 6 tokens." and not explorer.text_mode
+    view = explorer.settle(explorer.open(str(minilm / "tokenizer.json")))  # 30522 tokens for 6 rows: said
+    assert explorer.tokenizer is not None and view.status.error and "30522 tokens and the matrix 6 rows" in view.status.text
+    empty = ready()
+    empty.settle(empty.open("gpt2"))
+    assert empty.text_mode and empty.view().input.title == "Text"  # a tokenizer and nothing typed: text
+    view = empty.settle(empty.open(str(tmp_path / "missing.json")))
+    assert view.status.error and explorer.vocab is not None

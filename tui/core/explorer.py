@@ -18,7 +18,15 @@ from tui.core import presenter
 from tui.core.code import reproduce_script, save_script
 from tui.core.file_watch import Change, WeightFileChanged
 from tui.core.history import LOSSES
-from tui.core.jobs import Failed, Job, LayerMade, Outcome, SeveralFound, Trained
+from tui.core.jobs import (
+    Failed,
+    Job,
+    LabelsLoaded,
+    LayerMade,
+    Outcome,
+    SeveralFound,
+    Trained,
+)
 from tui.core.lab import LESSONS, Training, TrainingLab, Work
 from tui.core.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
 from tui.core.parse import IdError, ParsedIds, append_id, parse_ids, whole_number
@@ -161,6 +169,8 @@ class Explorer:
             view = self._several(outcome)
         elif isinstance(outcome, LayerMade):
             view = self._install(outcome)
+        elif isinstance(outcome, LabelsLoaded):
+            view = self._labels(outcome)
         else:
             view = self._trained(outcome)
         if self.queued and not self.busy and view.job is None and view.dialog is None:
@@ -221,7 +231,12 @@ class Explorer:
 
     def open(self, path: str, key: str | None = None) -> View:
         """Open a weight file, and the vocabulary and tokenizer beside it. The layer on screen stays until
-        the file's is ready, and for good when the file cannot give one."""
+        the file's is ready, and for good when the file cannot give one. A tokenizer or vocabulary (`gpt2`,
+        a .json, a .txt) labels the layer on screen instead."""
+        from tui.core.tokenizer import is_labels
+
+        if is_labels(path):
+            return self._open_labels(path)
 
         def open_file(job: Job) -> Outcome:
             from tui.core.session import EmbeddingSession
@@ -241,6 +256,25 @@ class Explorer:
 
         self._say(Message("open.opening", {"path": path}))
         return self._start("open", open_file, session=None, replaces_layer=True)
+
+    def _open_labels(self, path: str) -> View:
+        def load(job: Job) -> Outcome:
+            from tui.core.tokenizer import labels_of
+
+            return LabelsLoaded(*labels_of(path))
+
+        self._say(Message("open.opening", {"path": path}))
+        return self._start("open", load, session=None, replaces_layer=False)
+
+    def _labels(self, loaded: LabelsLoaded) -> View:
+        """New row labels, and a tokenizer to type text with (in text mode at once, if the input is empty)."""
+        self.vocab = loaded.vocab
+        if loaded.tokenizer is not None:
+            self.tokenizer = loaded.tokenizer
+            if not self.text_mode and not self.text:
+                self.toggle_text()
+        self._greet()
+        return self.view(follow=True)
 
     def path_to_open(self, text: str) -> str:
         """A path typed to open (F6): anything but nothing; the file itself is judged when it is opened."""

@@ -35,6 +35,14 @@ class LayerMade:
 
 
 @dataclass(frozen=True)
+class LabelsLoaded:
+    """A vocabulary (and the tokenizer it came with, if any) for the layer on screen."""
+
+    vocab: Vocab
+    tokenizer: TextTokenizer | None
+
+
+@dataclass(frozen=True)
 class SeveralFound:
     """A weight file with several candidate tensors and no known name: someone has to choose."""
 
@@ -59,7 +67,7 @@ class Failed:
     message: Message
 
 
-Outcome = Union[LayerMade, SeveralFound, Trained, Failed]
+Outcome = Union[LayerMade, LabelsLoaded, SeveralFound, Trained, Failed]
 
 
 @dataclass(eq=False)

@@ -100,6 +100,23 @@ def hugging_face(path: Path) -> TextTokenizer:
     return TextTokenizer(path.name, vocab, encode)
 
 
+def labels_of(path: str) -> tuple[Vocab, TextTokenizer | None]:
+    """What F6 gives for a path that is no weight file: `gpt2` or a `tokenizer.json` (a tokenizer and its
+    vocabulary), or a `vocab.txt`, `encoder.json` or `vocab.json` (row labels only)."""
+    if path == "gpt2":
+        tokenizer = gpt2()
+    elif Path(path).name == "tokenizer.json":
+        tokenizer = hugging_face(Path(path))
+    else:
+        return load_vocab(path), None
+    return tokenizer.vocab, tokenizer
+
+
+def is_labels(path: str) -> bool:
+    """A path F6 opens as labels, not weights (no weight format is .json or .txt)."""
+    return path == "gpt2" or Path(path).suffix in (".json", ".txt")
+
+
 def beside(weights: Path) -> tuple[Vocab | None, TextTokenizer | None]:
     """The vocabulary found next to a weight file, and its tokenizer when that file is a tokenizer.json."""
     path = find_beside(weights)
