@@ -357,3 +357,14 @@ async def test_short_terminals_give_the_result_its_lines_and_fold_the_flags() ->
         await pilot.pause()
         assert app.too_small.display and not app.ids_input.display and not app.matrix.display
         assert "needs at least 50×15" in str(app.too_small.render())
+
+
+async def test_the_matrix_header_says_with_arrows_where_more_columns_lie() -> None:
+    app = ExplorerApp(vocab_size=50, dim=20)
+    async with running(app, size=(80, 24)) as pilot:
+        header = lambda: app.matrix.render_line(0).text  # noqa: E731
+        assert header().rstrip().endswith("→") and not header().startswith("←")
+        app.matrix.focus()
+        await pilot.press("end", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right")
+        await pilot.pause()
+        assert app.matrix.scroll_offset.x > 0 and header().startswith("←") and header().rstrip().endswith("19")

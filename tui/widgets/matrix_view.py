@@ -30,6 +30,7 @@ from tui.widgets.scrolling import scroll_top
 
 CELL_WIDTH = 10  # " " + 9 characters: "-999.9999" or "-1.23e+05"
 POSITIONS_WIDTH = 10  # "×3 @1,4,7…"
+SHORT_POSITIONS = 4  # "@3", "Δ@12": the marks column while no row is marked more than that
 TOKEN_WIDTH = 14  # "␣hello", "[CLS]", "##ing": long tokens end in "…"
 MARKER = "▶ "
 
@@ -65,6 +66,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
     DEFAULT_CSS = """
     MatrixView {
         background: $surface;
+        scrollbar-size-horizontal: 0;  /* the header's column numbers and arrows say where the view is */
     }
     MatrixView > .matrix-view--header { text-style: bold; color: $text-muted; }
     MatrixView > .matrix-view--label { color: $text-muted; }
@@ -100,6 +102,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._positions: Mapping[int, tuple[int, ...]] = {}
         self._prefixes: Mapping[int, str] = {}
         self._id_width = 2
+        self._positions_width = 0  # none, SHORT_POSITIONS or POSITIONS_WIDTH: as wide as the marks need
         self._label_width = 0
         self._token: Callable[[int], str | None] | None = None  # a row's token, from a vocabulary
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
@@ -127,7 +130,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
     def set_source(self, source: RowSource) -> None:
         """Show a new matrix (rows × cols)."""
         self._source = source
-        self._labels, self._positions, self._prefixes = {}, {}, {}
+        self._labels, self._positions, self._prefixes, self._positions_width = {}, {}, {}, 0
         self._id_width = max(2, len(str(source.rows - 1)))
         self._lay_out_labels()
         self.cursor_row = 0
@@ -139,7 +142,8 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
 
     def _lay_out_labels(self) -> None:
         token = TOKEN_WIDTH + 1 if self._token else 0
-        self._label_width = len(MARKER) + self._id_width + 1 + token + POSITIONS_WIDTH + 1
+        positions = self._positions_width + 1 if self._positions_width else 0
+        self._label_width = len(MARKER) + self._id_width + 1 + token + positions
         if self._source is not None:
             self.virtual_size = Size(self._label_width + self._source.cols * CELL_WIDTH, self._source.rows + 1)
         self._lines.clear()
@@ -162,6 +166,12 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         labels.update((row, positions_label(found, prefixes.get(row, ""))) for row, found in positions.items())
         old = self._labels
         self._labels = labels
+        longest = max(map(len, labels.values()), default=0)
+        width = 0 if not longest else SHORT_POSITIONS if longest <= SHORT_POSITIONS else POSITIONS_WIDTH
+        if width != self._positions_width:  # the columns move: every line again
+            self._positions_width = width
+            self._lay_out_labels()
+            return
         for row in old.keys() | labels.keys():
             if old.get(row) != labels.get(row):
                 self.refresh_line(row + 1)
@@ -230,8 +240,9 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if self._source is None:
             return Strip.blank(width, self.paint_style)
-        first_col = round(self.scroll_offset.x) // CELL_WIDTH
-        count = max(0, (width - self._label_width) // CELL_WIDTH + 1)
+        whole = max(0, (width - self._label_width) // CELL_WIDTH)  # columns that fit whole
+        first_col = min(-(-round(self.scroll_offset.x) // CELL_WIDTH), max(0, self._source.cols - whole))  # the last one reachable
+        count = whole + 1
         if y == 0:
             return self._header(first_col, count, width)
         row = round(self.scroll_offset.y) + y - 1
@@ -247,9 +258,14 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         return strip
 
     def _header(self, first_col: int, count: int, width: int) -> Strip:
+        """The column numbers; `←` and `→` where more columns lie beyond the view, in place of a scrollbar."""
         stop = min(first_col + count, self._source.cols)
-        label = " " * len(MARKER) + "ID".rjust(self._id_width) + (" token" if self._token else "")
+        before = "← " if first_col > 0 else " " * len(MARKER)
+        label = before + "ID".rjust(self._id_width) + (" token" if self._token else "")
         cells = "".join(f" {col:>9}" for col in range(first_col, stop))
+        shown = self._label_width + len(cells)
+        if shown > width or stop < self._source.cols:  # the last column is cut, or more follow
+            cells = cells[: max(0, width - self._label_width - 2)] + " →"
         style = self.component_style("matrix-view--header")
         return Strip([Segment(label.ljust(self._label_width), style), Segment(cells, style)]).adjust_cell_length(
             width, self.paint_style
@@ -263,7 +279,8 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         token = ""
         if self._token is not None:  # exactly TOKEN_WIDTH cells: a long token ends in "…", wide characters count two
             token = Content(self._token(row) or "·").truncate(TOKEN_WIDTH, ellipsis=True, pad=True).plain + " "
-        text = f"{marker}{row:>{self._id_width}} {token}{(label or ''):<{POSITIONS_WIDTH}} "
+        positions = f"{(label or ''):<{self._positions_width}} " if self._positions_width else ""
+        text = f"{marker}{row:>{self._id_width}} {token}{positions}"
         base = self.paint_style
         label_style = self.component_style("matrix-view--label")
         cell_style = base
