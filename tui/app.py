@@ -206,7 +206,7 @@ class ExplorerApp(App[None]):
         each key as if it came alone."""
         keys = burst.take()
         if self.focused is self.ids_input:
-            self.ids_input.insert_text_at_cursor("".join(key.character or "" for key in keys))
+            self.ids_input.type_keys("".join(key.character or "" for key in keys))
         else:
             for key in keys:
                 await self.on_event(key)

@@ -72,3 +72,12 @@ async def test_a_burst_typed_outside_the_input_is_handled_key_by_key() -> None:
         send_keys_at_once(app, "g")  # the matrix's key for "go to row"
         await pilot.pause(0.2)
         assert app.screen is not app.main_screen and app.ids_input.value == "1"
+
+
+async def test_a_burst_types_over_the_selection_as_keys_would() -> None:
+    app = ExplorerApp(ids="2, 3")
+    async with running(app) as pilot:
+        app.ids_input.select_all()
+        send_keys_at_once(app, "5, 1")
+        await pilot.pause(0.1)
+        assert app.ids_input.value == "5, 1" and app.explorer.lookup.ids == (5, 1)

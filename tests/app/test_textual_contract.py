@@ -30,6 +30,7 @@ def test_the_private_names_exist_as_used() -> None:
     for name in ("value", "selection"):
         assert isinstance(inspect.getattr_static(Input, name), Reactive)
     assert callable(Input._watch_value) and callable(Input._watch_selection)  # still run beside ours
+    assert list(inspect.signature(Input._restart_blink).parameters) == ["self"]
     assert "size" in inspect.signature(Screen._refresh_layout).parameters
 
 

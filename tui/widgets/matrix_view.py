@@ -102,7 +102,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._positions: Mapping[int, tuple[int, ...]] = {}
         self._prefixes: Mapping[int, str] = {}
         self._id_width = 2
-        self._positions_width = 0  # none, SHORT_POSITIONS or POSITIONS_WIDTH: as wide as the marks need
+        self._positions_width = 0  # none, SHORT_POSITIONS or POSITIONS_WIDTH: as wide as the marks have needed
         self._label_width = 0
         self._token: Callable[[int], str | None] | None = None  # a row's token, from a vocabulary
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
@@ -168,7 +168,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._labels = labels
         longest = max(map(len, labels.values()), default=0)
         width = 0 if not longest else SHORT_POSITIONS if longest <= SHORT_POSITIONS else POSITIONS_WIDTH
-        if width != self._positions_width:  # the columns move: every line again
+        if width > self._positions_width:  # the columns move (at most twice a layer): every line again
             self._positions_width = width
             self._lay_out_labels()
             return

@@ -59,6 +59,19 @@ class TextLineInput(FixedExtent, Input):
     def _repaint_text(self) -> None:
         self.refresh(Region(0, 0, self.content_size.width, 1))
 
+    def type_keys(self, text: str) -> None:
+        """Type `text` as that many printable keys would, in one edit: over the selection, the cursor kept
+        solid while typing (not blinking, which would repaint the whole frame twice a second).
+
+        Relies on: `Input._restart_blink`, what Input's own key handler calls first.
+        """
+        self._restart_blink()
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
+
 
 @contextmanager
 def screen_layouts() -> Iterator[list[Screen]]:
