@@ -368,3 +368,14 @@ async def test_the_matrix_header_says_with_arrows_where_more_columns_lie() -> No
         await pilot.press("end", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right")
         await pilot.pause()
         assert app.matrix.scroll_offset.x > 0 and header().startswith("←") and header().rstrip().endswith("19")
+
+
+async def test_a_batch_marks_each_row_with_its_batch_row_and_position() -> None:
+    app = ExplorerApp(ids="[[2, 3], [5, 2]]")
+    async with running(app, size=(80, 24)) as pilot:
+        assert app.explorer.lookup.shape == (2, 2, 3)
+        lines = [app.matrix.render_line(y).text for y in range(1, 7)]
+        assert "@(1,0)" in lines[5] and "×2 @(0,0),(1,1)" in lines[2]
+        assert "shape=(2, 2, 3)" in screen_text(app)
+        await pilot.press("backspace", "backspace", "backspace")  # [[2, 3], [5 — unclosed: the last good result stays
+        assert app.explorer.lookup.shape == (2, 2, 3) and app.explorer.problem is not None

@@ -51,6 +51,8 @@ def in_the_explorer(minilm: Path) -> list[Scenario]:
     return [
         explored(Setup.of(ids="2, 3, 5, 1")),
         explored(Setup.of()),  # no IDs: an empty lookup
+        explored(Setup.of(ids="[[2, 3], [5, 1]]")),  # a batch: (2, 2, 3)
+        explored(Setup.of(ids="[[2, 3], [5, 1]]", options=LayerOptions(max_norm=1.0)), lambda e: e.backward()),
         explored(Setup.of(ids="3, 3", freeze=True)),
         explored(Setup.of(vocab_size=50, dim=7, seed=7, dtype="bfloat16", ids="49, 0", no_grad=True)),
         explored(Setup.of(ids="2, 3, 5, 1", freeze=True), lambda e: e.toggle("no_grad")),

@@ -49,7 +49,10 @@ def test_negative_ids_parse_so_the_range_check_can_name_them() -> None:
         ("2)", "parse.unmatched", 2, ")"),
         ("2,,3", "parse.empty_item", 3, None),
         (", 2", "parse.leading_comma", 1, None),
-        ("[[2, 3]]", "parse.nested", 2, None),
+        ("[[2, 3], 5]", "parse.nested", 10, None),  # an ID beside the rows of a batch
+        ("[2, [3]]", "parse.nested", 5, None),
+        ("[[[2]]]", "parse.nested", 3, None),
+        ("[[2, 3], [5]]", "parse.ragged", 10, None),
         ("[2] [3]", "parse.nested", 5, None),
         ("[2] 3", "parse.after_close", 5, "3"),
         ("(2)", "parse.unexpected", 1, "("),
@@ -66,6 +69,20 @@ def test_errors_say_what_and_where(text: str, key: str, column: int, token: str 
         assert caught.value.message.params["token"] == token
         assert token in str(caught.value)
     assert f"column {column}" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["[[2, 3], [5, 1]]", "torch.tensor([[2, 3], [5, 1]])", " [ [2,3] , [5,1] ] ", "tensor([[2, 3], [5, 1]])"])
+def test_a_batch_is_rows_of_ids(text: str) -> None:
+    parsed = parse_ids(text)
+    assert (parsed.ids, parsed.rows, parsed.shape) == ((2, 3, 5, 1), 2, (2, 2))
+    assert parse_ids("[[2, 3, 5, 1]]").shape == (1, 4) and parse_ids("[[], []]").shape == (2, 0)
+    assert parse_ids("2, 3").shape == (2,) and parse_ids("2, 3").rows is None
+
+
+def test_a_ragged_batch_names_the_row_and_its_length() -> None:
+    with pytest.raises(IdParseError) as caught:
+        parse_ids("[[2, 3], [5, 1], [4]]")
+    assert str(caught.value).startswith("Row 2 of the batch (column 18) has 1 IDs and row 0 has 2")
 
 
 def test_absurdly_long_numbers_are_refused_not_crashed() -> None:

@@ -72,6 +72,13 @@ def test_out_of_range_names_id_position_range_and_torchs_error(
     assert "IndexError: index out of range in self" in message
 
 
+def test_a_batch_looks_up_as_torch_does(session: EmbeddingSession) -> None:
+    lookup = session.lookup(parse_ids("[[2, 3], [5, 1]]"))
+    expected = session.layer(torch.tensor([[2, 3], [5, 1]]))
+    assert lookup.shape == (2, 2, 3) and lookup.text == repr(expected)
+    assert lookup.positions == {2: (0,), 3: (1,), 5: (2,), 1: (3,)}
+
+
 def test_quoting_torchs_error_never_renorms_a_row_in_place() -> None:
     session = EmbeddingSession(LayerSpec(6, 3, options=LayerOptions(max_norm=1.0)))
     before = session.layer.weight.detach().clone()

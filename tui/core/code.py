@@ -18,9 +18,14 @@ if TYPE_CHECKING:  # the weights module imports torch; this one must not
     from tui.core.weights import Code
 
 
-def tensor_literal(ids: tuple[int, ...]) -> str:
-    """How the book writes the input: `torch.tensor([2, 3, 5, 1])` (an empty list needs a dtype)."""
-    return f"torch.tensor({list(ids)})" if ids else "torch.tensor([], dtype=torch.long)"
+def tensor_literal(ids: tuple[int, ...], rows: int | None = None) -> str:
+    """How the book writes the input: `torch.tensor([2, 3, 5, 1])`, a batch `torch.tensor([[2, 3], [5, 1]])`
+    (no IDs at all need a dtype)."""
+    if rows is None:
+        return f"torch.tensor({list(ids)})" if ids else "torch.tensor([], dtype=torch.long)"
+    length = len(ids) // rows if rows else 0
+    nested = [list(ids[row * length : (row + 1) * length]) for row in range(rows)]
+    return f"torch.tensor({nested})" if ids else f"torch.tensor({nested}, dtype=torch.long)"
 
 
 def reproduce_script(
@@ -30,11 +35,13 @@ def reproduce_script(
     no_grad: bool,
     weights: Code | None = None,
     history: Sequence[Event] = (),
+    *,
+    rows: int | None = None,
 ) -> str:
     """The input, the seed and the layer (or the weight file and `from_pretrained`), what was done to it,
     the toggles, the lookup and the prints, with the book's names (`input_ids`, `embedding_layer`)."""
     options = spec.options.code()
-    lines = ["import torch", *(weights.imports if weights is not None else []), "", f"input_ids = {tensor_literal(ids)}"]
+    lines = ["import torch", *(weights.imports if weights is not None else []), "", f"input_ids = {tensor_literal(ids, rows)}"]
     if weights is None:
         dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
         lines += [f"vocab_size = {spec.vocab_size}", f"output_dim = {spec.dim}", "", f"torch.manual_seed({spec.seed})"]

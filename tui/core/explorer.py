@@ -496,7 +496,9 @@ class Explorer:
         if session is None or lookup is None:
             return None
         code = session.weights.code if session.weights else None
-        return reproduce_script(session.spec, lookup.ids, session.frozen, session.no_grad, code, session.history)
+        return reproduce_script(
+            session.spec, lookup.ids, session.frozen, session.no_grad, code, session.history, rows=lookup.parsed.rows
+        )
 
     def copy_code(self) -> View:
         """The script, to copy and to show (not while a job has the layer: it would describe a layer in flux)."""

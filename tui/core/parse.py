@@ -1,5 +1,5 @@
 """Parse what people type as token IDs: `3`, `2, 3, 5, 1`, `2 3 5 1`, `[2, 3, 5, 1]`,
-`torch.tensor([2, 3, 5, 1])`.
+`torch.tensor([2, 3, 5, 1])`, and batches: `[[2, 3], [5, 1]]`, `torch.tensor([[2, 3], [5, 1]])`.
 
 Pure Python (no torch), so the app can parse before torch has finished importing. Any string gives
 either `ParsedIds` or an `IdParseError` that says which piece is wrong and at which column.
@@ -42,8 +42,16 @@ class IdParseError(IdError):
 class ParsedIds:
     """The IDs in order, and where each one was typed (start, end) in the input text."""
 
-    ids: tuple[int, ...]
+    ids: tuple[int, ...]  # a batch's rows one after another
     spans: tuple[tuple[int, int], ...]
+    rows: int | None = None  # a batch: how many rows (each len(ids) // rows long); None: a flat list
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape of `torch.tensor` of what was typed: (T,), or (B, T) for a batch."""
+        if self.rows is None:
+            return (len(self.ids),)
+        return (self.rows, len(self.ids) // self.rows if self.rows else 0)
 
     def index_at(self, cursor: int) -> int | None:
         """Position of the ID under (or just before) the text cursor; None if there are no IDs."""
@@ -89,11 +97,13 @@ def _parse_tokens(text: str) -> ParsedIds:
     ids: list[int] = []
     spans: list[tuple[int, int]] = []
     open_brackets: list[tuple[str, int]] = []
-    closed_list = False  # a `]` closed the one list: only `)` may follow
+    rows: list[tuple[int, int]] = []  # a batch's rows: (column of its '[', its length)
+    closed_list = False  # a `]` closed the outer list: only `)` may follow
     expect_item = True  # at the start, or right after a comma
     previous = ""
     for match in _TOKEN.finditer(text):
         token, start = match.group(), match.start()
+        depth = sum(kind == "[" for kind, _ in open_brackets)
         if token in _WRAPPERS and not ids and not open_brackets and not previous:
             previous = "wrapper"
             continue
@@ -102,15 +112,20 @@ def _parse_tokens(text: str) -> ParsedIds:
                 raise _fail("parse.unexpected", start, token=token)
             open_brackets.append(("(", start))
         elif token == "[":
-            if any(kind == "[" for kind, _ in open_brackets) or ids or closed_list:
+            if closed_list or depth >= 2 or (depth == 0 and ids) or (depth == 1 and (not expect_item or ids and not rows)):
                 raise _fail("parse.nested", start)
             open_brackets.append(("[", start))
+            if depth == 1:
+                rows.append((start, len(ids)))  # its length is known when it closes
         elif token in ")]":
             opener = "(" if token == ")" else "["
             if not open_brackets or open_brackets[-1][0] != opener:
                 raise _fail("parse.unmatched", start, token=token, opener=opener)
             open_brackets.pop()
-            closed_list = closed_list or token == "]"
+            if token == "]" and depth == 2:
+                column, first = rows[-1]
+                rows[-1] = (column, len(ids) - first)
+            closed_list = closed_list or (token == "]" and depth == 1)
             expect_item = False
         elif token == ",":
             if expect_item:
@@ -121,6 +136,8 @@ def _parse_tokens(text: str) -> ParsedIds:
                 raise _fail("parse.unexpected", start, token=token)
             if closed_list:
                 raise _fail("parse.after_close", start, token=token)
+            if depth == 1 and rows:  # an ID beside the rows of a batch
+                raise _fail("parse.nested", start)
             ids.append(_integer(token, start, len(ids)))
             spans.append((start, match.end()))
             expect_item = False
@@ -130,7 +147,13 @@ def _parse_tokens(text: str) -> ParsedIds:
     if open_brackets:
         kind, start = open_brackets[-1]
         raise _fail("parse.unclosed", start, opener=kind)
-    return ParsedIds(tuple(ids), tuple(spans))
+    if not rows:
+        return ParsedIds(tuple(ids), tuple(spans))
+    length = rows[0][1]
+    for row, (column, found) in enumerate(rows):
+        if found != length:
+            raise IdParseError(Message("parse.ragged", {"row": row, "length": found, "first": length, "column": column + 1}), column + 1)
+    return ParsedIds(tuple(ids), tuple(spans), len(rows))
 
 
 def _integer(token: str, start: int, position: int) -> int:

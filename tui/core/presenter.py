@@ -99,6 +99,7 @@ def _matrix(explorer: Explorer, session: EmbeddingSession, position: int | None)
         positions=lookup.positions if lookup is not None else NOTHING,
         prefixes=explorer.lab.marked,
         follow=None if position is None else explorer.typed.ids[position],
+        row_length=lookup.parsed.shape[1] if lookup is not None and lookup.parsed.rows else None,
     )
 
 
@@ -171,6 +172,8 @@ def input_message(explorer: Explorer) -> Message:
     if explorer.text_mode and explorer.tokens is not None:
         pieces = " | ".join(_token_shown(explorer, piece, token_id) for piece, token_id in zip(explorer.tokens.pieces, explorer.tokens.ids, strict=True))
         return Message("status.tokens", {"count": len(lookup.ids), "pieces": pieces, "ids": list(lookup.ids)})
+    if lookup.parsed.rows is not None:  # a batch: the input's shape, then the embedding's size
+        return Message("status.ok_batch", {"made": made(explorer), "shape": lookup.parsed.shape, "dim": explorer.spec.dim, "result": lookup.shape})
     return Message("status.ok", {"made": made(explorer)})  # the same words on every key: no repaint
 
 
@@ -253,7 +256,7 @@ def report_lookup(explorer: Explorer, weight_text: str) -> list[str]:
         lines.append(f"{ids}: {list(lookup.ids)}")
     elif explorer.vocab is not None:
         lines.append(f"{tokens}: " + " ".join(explorer.vocab.label(token_id) or "·" for token_id in lookup.ids))
-    lines += [f"print(layer({tensor_literal(lookup.ids)}))", lookup.text, ""]
+    lines += [f"print(layer({tensor_literal(lookup.ids, lookup.parsed.rows)}))", lookup.text, ""]
     if lookup.renormed:  # the weight printed above is as created: say what the lookup changed
         renormed = Message("report.renormed", {"max_norm": explorer.spec.options.max_norm, "rows": rows_text(lookup.renormed)})
         lines += ["# " + renormed.render(explorer.lang), ""]

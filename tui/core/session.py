@@ -226,9 +226,12 @@ class EmbeddingSession:
             return f"{type(error).__name__}: {error}"
         return "no error"
 
-    def _forward(self, ids: tuple[int, ...]) -> tuple[torch.Tensor, tuple[int, ...]]:
-        """`layer(torch.tensor(ids))`, and the rows it changed in place (only max_norm does that)."""
+    def _forward(self, ids: tuple[int, ...], shape: tuple[int, ...] | None = None) -> tuple[torch.Tensor, tuple[int, ...]]:
+        """`layer(torch.tensor(ids))` (of `shape`: a batch is 2-D), and the rows it changed in place (only
+        max_norm does that)."""
         indices = torch.tensor(ids, dtype=torch.long)
+        if shape is not None:
+            indices = indices.reshape(shape)
         if self.layer.max_norm is None:
             return self.layer(indices), ()
         rows = indices.unique()
@@ -245,7 +248,7 @@ class EmbeddingSession:
         self.check_range(parsed)
         self.check_file()
         with torch.set_grad_enabled(not self.no_grad):
-            result, renormed = self._forward(parsed.ids)
+            result, renormed = self._forward(parsed.ids, parsed.shape)
         if renormed:
             self.history.append(Forward(parsed.ids))
         positions: dict[int, list[int]] = {}

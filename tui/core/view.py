@@ -35,6 +35,7 @@ class MatrixPane:
     positions: Mapping[int, tuple[int, ...]]  # looked-up row → its positions in the input
     prefixes: Mapping[int, str]  # rows marked for another reason: Δ changed, ∇ has gradient
     follow: int | None  # the row of the ID under the input's cursor, kept in view
+    row_length: int | None = None  # a batch's row length: positions are shown as (batch row, position)
 
 
 @dataclass(frozen=True)

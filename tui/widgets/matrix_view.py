@@ -30,6 +30,7 @@ from tui.widgets.scrolling import scroll_top
 
 CELL_WIDTH = 10  # " " + 9 characters: "-999.9999" or "-1.23e+05"
 POSITIONS_WIDTH = 10  # "×3 @1,4,7…"
+BATCH_POSITIONS_WIDTH = 16  # "×2 @(0,0),(1,1)", places in a batch
 SHORT_POSITIONS = 4  # "@3", "Δ@12": the marks column while no row is marked more than that
 TOKEN_WIDTH = 14  # "␣hello", "[CLS]", "##ing": long tokens end in "…"
 MARKER = "▶ "
@@ -42,15 +43,18 @@ def format_cell(value: float) -> str:
     return f"{value:9.2e}"
 
 
-def positions_label(positions: tuple[int, ...], prefix: str = "") -> str:
-    """`@2` for one lookup; `×3 @1,4,7` when the same ID was looked up several times; after a prefix
-    that says what else happened to the row (`Δ` changed, `∇` has gradient)."""
+def positions_label(positions: tuple[int, ...], prefix: str = "", row_length: int | None = None) -> str:
+    """`@2` for one lookup; `×3 @1,4,7` when the same ID was looked up several times; in a batch of rows
+    `row_length` long, each place as (batch row, position): `@(1,0)`. After a prefix that says what else
+    happened to the row (`Δ` changed, `∇` has gradient)."""
+    places = [f"({p // row_length},{p % row_length})" if row_length else str(p) for p in positions[:4]]
     text = prefix
     if len(positions) == 1:
-        text += f"@{positions[0]}"
+        text += f"@{places[0]}"
     elif positions:
-        text += f"×{len(positions)} @" + ",".join(str(p) for p in positions[:4])
-    return text if len(text) <= POSITIONS_WIDTH else text[: POSITIONS_WIDTH - 1] + "…"
+        text += f"×{len(positions)} @" + ",".join(places)
+    widest = BATCH_POSITIONS_WIDTH if row_length else POSITIONS_WIDTH
+    return text if len(text) <= widest else text[: widest - 1] + "…"
 
 
 class MatrixView(PaintStyle, ScrollView, can_focus=True):
@@ -102,7 +106,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._positions: Mapping[int, tuple[int, ...]] = {}
         self._prefixes: Mapping[int, str] = {}
         self._id_width = 2
-        self._positions_width = 0  # none, SHORT_POSITIONS or POSITIONS_WIDTH: as wide as the marks have needed
+        self._positions_width = 0  # 0, SHORT_, POSITIONS_ or BATCH_POSITIONS_WIDTH: as wide as the marks have needed
         self._label_width = 0
         self._token: Callable[[int], str | None] | None = None  # a row's token, from a vocabulary
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
@@ -123,7 +127,7 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._version = pane.version
         if self._token != pane.tokens:  # a bound method: equal when of the same vocabulary
             self.set_tokens(pane.tokens)
-        self.set_marks(pane.positions, pane.prefixes)
+        self.set_marks(pane.positions, pane.prefixes, pane.row_length)
         if pane.follow is not None:
             self.show_row(pane.follow)
 
@@ -156,18 +160,20 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._lines.clear()
         self.refresh()
 
-    def set_marks(self, positions: Mapping[int, tuple[int, ...]], prefixes: Mapping[int, str]) -> None:
+    def set_marks(
+        self, positions: Mapping[int, tuple[int, ...]], prefixes: Mapping[int, str], row_length: int | None = None
+    ) -> None:
         """Mark the looked-up rows, and the rows with a prefix (changed, or with gradient); repaint only
         the rows whose mark changed."""
         if positions is self._positions and prefixes is self._prefixes:  # a comma or a space was typed
             return
         self._positions, self._prefixes = positions, prefixes
-        labels = {row: positions_label(positions.get(row, ()), prefix) for row, prefix in prefixes.items()}
-        labels.update((row, positions_label(found, prefixes.get(row, ""))) for row, found in positions.items())
+        labels = {row: positions_label(positions.get(row, ()), prefix, row_length) for row, prefix in prefixes.items()}
+        labels.update((row, positions_label(found, prefixes.get(row, ""), row_length)) for row, found in positions.items())
         old = self._labels
         self._labels = labels
         longest = max(map(len, labels.values()), default=0)
-        width = 0 if not longest else SHORT_POSITIONS if longest <= SHORT_POSITIONS else POSITIONS_WIDTH
+        width = next((width for width in (0, SHORT_POSITIONS, POSITIONS_WIDTH) if longest <= width), BATCH_POSITIONS_WIDTH)
         if width > self._positions_width:  # the columns move (at most twice a layer): every line again
             self._positions_width = width
             self._lay_out_labels()
