@@ -36,6 +36,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("ctrl+g,g", "^G g", "goto_row", "key.goto", "key.goto.long"),
     Command("ctrl+f,slash", "^F /", "find_token", "key.find", "key.find.long"),
     Command("f10,x", "F10 x", "toggle_maximize", "key.maximize", "key.maximize.long"),
+    Command("f12,h", "F12 h", "one_hot", "key.one_hot", "key.one_hot.long"),
 )
 
 # Keys that belong to Textual's own widgets, listed in the help panel so it names every key.

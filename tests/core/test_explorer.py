@@ -450,3 +450,22 @@ def test_f6_given_a_vocabulary_or_tokenizer_labels_the_rows_on_screen(tmp_path: 
     assert empty.text_mode and empty.view().input.title == "Text"  # a tokenizer and nothing typed: text
     view = empty.settle(empty.open(str(tmp_path / "missing.json")))
     assert view.status.error and explorer.vocab is not None
+
+
+def test_one_hot_times_the_weight_is_the_lookup_at_the_notebooks_setup() -> None:
+    explorer = ready(vocab_size=4, dim=5, ids="2, 3, 1")
+    view = explorer.settle(explorer.one_hot())
+    text = view.dialog.text
+    assert "tensor([[0., 0., 1., 0.],\n        [0., 0., 0., 1.],\n        [0., 1., 0., 0.]])" in text
+    assert "[ 0.6957, -1.8061, -1.1589,  0.3255, -0.6315]" in text and "[-2.8400, -0.7849, -1.4096, -0.4076,  0.7953]" in text
+    assert "grad_fn=<MmBackward0>" in text and "grad_fn=<EmbeddingBackward0>" in text
+    assert "layer(input_ids))  # True" in text and "the same weight.grad: True; rows with gradient: [1, 2, 3]" in text
+    session = explorer.session
+    assert session.layer.weight.grad is None and session.history == []  # the layer itself was not touched
+
+
+def test_one_hot_asks_before_a_big_one() -> None:
+    explorer = ready(vocab_size=50257, dim=768, ids="2, 3")
+    question = explorer.one_hot().dialog
+    assert isinstance(question, Question) and "50257" in question.text and "MB" in question.text
+    assert question.answer(None).job is None  # Escape: nothing made

@@ -109,6 +109,10 @@ class TestDialogs:
     def test_help(self, snap_compare) -> None:
         assert snap_compare(ExplorerApp(lang="en"), terminal_size=(80, 24), run_before=after("f1"))
 
+    def test_one_hot_times_the_weight(self, snap_compare) -> None:  # the bonus notebook's setup
+        app = ExplorerApp(ids="2, 3, 1", vocab_size=4, dim=5, lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("f12"))
+
     def test_copy_as_code(self, snap_compare) -> None:
         app = ExplorerApp(ids="2, 3, 5, 1", lang="en")
         assert snap_compare(app, terminal_size=(80, 24), run_before=after("f4"))

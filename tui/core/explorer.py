@@ -19,6 +19,7 @@ from tui.core.code import reproduce_script, save_script
 from tui.core.file_watch import Change, WeightFileChanged
 from tui.core.history import LOSSES
 from tui.core.jobs import (
+    Compared,
     Failed,
     Job,
     LabelsLoaded,
@@ -32,7 +33,7 @@ from tui.core.messages import LANGUAGES, Message, MessageError, resolve_lang, tr
 from tui.core.parse import IdError, ParsedIds, append_id, parse_ids, whole_number
 from tui.core.spec import LayerOptions, LayerSpec, human_size
 from tui.core.text import single_line
-from tui.core.view import Code, Dialog, Notice, Pick, Question, View
+from tui.core.view import Code, Dialog, Notice, Pick, Question, Report, View
 
 if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
     from tui.core.session import EmbeddingSession, Lookup
@@ -171,6 +172,8 @@ class Explorer:
             view = self._install(outcome)
         elif isinstance(outcome, LabelsLoaded):
             view = self._labels(outcome)
+        elif isinstance(outcome, Compared):
+            view = self.view(dialog=Report(outcome.title, outcome.text))
         else:
             view = self._trained(outcome)
         if self.queued and not self.busy and view.job is None and view.dialog is None:
@@ -596,6 +599,28 @@ class Explorer:
 
     def reset(self) -> View:
         return self._wait_turn("reset") or self._train("reset", self.lab.reset)
+
+    def one_hot(self, confirmed: bool = False) -> View:
+        """The bonus notebook: the lookup again as one-hot × weight, both worked out in torch and compared,
+        gradients included. Over `BYTES_WITHOUT_ASKING`, a question first (`confirmed`: answered yes)."""
+        from tui.core import one_hot
+
+        if (refused := self._refusal()) is not None:
+            return refused
+        session, loss = self.session, self.lab.training.loss
+        parsed = self.lookup.parsed if self.lookup else NO_IDS
+        size = one_hot.cost(session, parsed)
+        if not confirmed and size > one_hot.BYTES_WITHOUT_ASKING:
+            question = Question(
+                self.t("one_hot.title"),
+                self.t("one_hot.cost", size=human_size(size), ids=len(parsed.ids), rows=self.spec.vocab_size),
+                self.t("one_hot.choices"),
+                {"enter": "yes"},
+                lambda answer: self.one_hot(confirmed=True) if answer == "yes" else self.view(),
+            )
+            return self.view(dialog=question)
+        title = self.t("one_hot.title")
+        return self._start("one_hot", lambda job: Compared(title, one_hot.compare(session, parsed, loss)), session=session, replaces_layer=False)
 
     def _trained(self, outcome: Trained) -> View:
         self.lab.trained(outcome, self.session.grad)

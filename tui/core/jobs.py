@@ -43,6 +43,14 @@ class LabelsLoaded:
 
 
 @dataclass(frozen=True)
+class Compared:
+    """A comparison worked out on the layer (one-hot × weight against the lookup), to show."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class SeveralFound:
     """A weight file with several candidate tensors and no known name: someone has to choose."""
 
@@ -67,7 +75,7 @@ class Failed:
     message: Message
 
 
-Outcome = Union[LayerMade, LabelsLoaded, SeveralFound, Trained, Failed]
+Outcome = Union[LayerMade, LabelsLoaded, Compared, SeveralFound, Trained, Failed]
 
 
 @dataclass(eq=False)

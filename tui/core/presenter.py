@@ -72,7 +72,7 @@ def _keys(explorer: Explorer, session: EmbeddingSession | None) -> tuple[str, ..
     keys += ["backward", "toggle_freeze", "toggle_no_grad", "copy_code", "open_weights", "toggle_maximize"]
     if explorer.vocab is not None:
         keys.append("find_token")
-    return tuple(dict.fromkeys([*keys, "goto_row", "training_options"]))
+    return tuple(dict.fromkeys([*keys, "goto_row", "training_options", "one_hot"]))
 
 
 def _loading(explorer: Explorer) -> str:

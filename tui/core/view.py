@@ -102,7 +102,15 @@ class Code:
     save: Callable[[], View]  # writes the script to a file (where no clipboard arrives), says where
 
 
-Dialog = Union[Notice, Question, Pick, Code]
+@dataclass(frozen=True)
+class Report:
+    """A computation in torch, as code and what torch printed: lines kept as they are."""
+
+    title: str
+    text: str
+
+
+Dialog = Union[Notice, Question, Pick, Code, Report]
 
 
 @dataclass(frozen=True)
