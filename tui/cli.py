@@ -111,6 +111,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     _add_options(lookup, defaults=False, t=t)
     lookup.add_argument("ids", nargs="*", help=t("cli.lookup_ids"))
     lookup.add_argument("--text", help=t("cli.text"))
+    lookup.add_argument("--one-hot", action="store_true", help=t("cli.one_hot"))
     lookup.add_argument("--backward", choices=LOSSES, help=t("cli.backward"))
     lookup.add_argument("--step", type=_number, metavar="LR", help=t("cli.step"))
     return parser
@@ -270,6 +271,11 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
     if warning is not None:  # the layer is there, with a warning (a vocabulary of another size): not fatal
         print(f"{PROG}: {printable(warning)}", file=sys.stderr)
     lines = presenter.report_lookup(explorer, weight)
+    if args.one_hot:  # before any training: the comparison is of the lookup printed above
+        view = explorer.settle(explorer.one_hot(confirmed=True))
+        if explorer.error:
+            return _fail(view.status.text)
+        lines += ["", view.dialog.text]
     if args.backward:
         explorer.apply_training(Training(args.backward, 0.1 if args.step is None else args.step, setup.spec.options))
         actions = [(lambda: explorer.backward(dense=True), presenter.report_backward)]

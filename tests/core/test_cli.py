@@ -164,3 +164,10 @@ def test_lookup_with_max_norm_says_which_rows_it_renormalised(cli) -> None:
     done = cli("--max-norm", "1.0", "lookup", "1", "5")
     assert "# max_norm=1.0: this lookup renormalised rows 1, 5 of layer.weight in place" in done.stdout
     assert "renormalised" not in cli("--max-norm", "10", "lookup", "1", "5").stdout  # rows already short enough
+
+
+def test_lookup_one_hot_prints_the_comparison(cli) -> None:
+    done = cli("--vocab-size", "4", "--dim", "5", "lookup", "--one-hot", "2", "3", "1")
+    assert done.returncode == 0
+    assert "one_hot = torch.nn.functional.one_hot(input_ids, num_classes=4).float()" in done.stdout
+    assert "grad_fn=<MmBackward0>" in done.stdout and "# the same weight.grad: True; rows with gradient: [1, 2, 3]" in done.stdout
