@@ -114,6 +114,17 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     lookup.add_argument("--one-hot", action="store_true", help=t("cli.one_hot"))
     lookup.add_argument("--backward", choices=LOSSES, help=t("cli.backward"))
     lookup.add_argument("--step", type=_number, metavar="LR", help=t("cli.step"))
+    windows = commands.add_parser("windows", help=t("cli.windows"), formatter_class=formatter, add_help=False)
+    windows.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
+    windows.add_argument("--text-file", required=True, help=t("cli.text_file"))
+    windows.add_argument("--tokenizer", default="gpt2", help=t("cli.window_tokenizer"))
+    windows.add_argument("--max-length", type=_whole_number, default=4, help=t("cli.max_length"))
+    windows.add_argument("--stride", type=_whole_number, default=4, help=t("cli.stride"))
+    windows.add_argument("--batch-size", type=_whole_number, default=8, help=t("cli.batch_size"))
+    windows.add_argument("--shuffle", action="store_true", help=t("cli.shuffle"))
+    windows.add_argument("--batch", type=_whole_number, default=0, help=t("cli.batch"))
+    windows.add_argument("--seed", type=_whole_number, default=123, help=t("cli.seed"))
+    windows.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
     return parser
 
 
@@ -131,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--step needs --backward: a step follows the gradient")
     lang = resolve_lang(args.lang)
     try:
+        if args.command == "windows":
+            return _windows(args, lang)
         setup = _setup(args, lang)
         if args.command == "lookup":
             return _lookup(setup, args)
@@ -232,6 +245,46 @@ def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
     if args.vocab_from_text:
         return tokenizer.simple_v2(Path(args.vocab_from_text))
     return None
+
+
+def _windows(args: argparse.Namespace, lang: str) -> int:
+    """Section 2.6 without a screen: the windows and batches `create_dataloader_v1` makes of a text."""
+    from tui.core import tokenizer as tokenizers
+    from tui.core.windows import WindowSettings, dataset, loader, read_text
+
+    settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, args.seed)
+    settings.check()
+    text = read_text(args.text_file)
+    tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
+    token_ids = list(tokenizer.encode(text).ids)
+    windows = dataset(token_ids, settings)
+    batches = list(loader(windows, settings))
+
+    def t(key: str, **params: object) -> str:
+        return translate(lang, key, **params)
+
+    summary = t(
+        "windows.summary", path=args.text_file, tokens=len(token_ids), tokenizer=tokenizer.name, windows=len(windows),
+        max_length=settings.max_length, stride=settings.stride, batches=len(batches), batch_size=settings.batch_size,
+        shuffle=settings.shuffle,
+    )
+    lines = [printable(summary), "", t("windows.pairs")]
+    first = token_ids[: settings.max_length + 1]
+    for end in range(1, len(first)):
+        lines.append(f"{first[:end]} ----> {first[end]}")
+    for end in range(1, len(first)):
+        label = tokenizer.vocab.label
+        lines.append(f"{''.join(label(i) or '·' for i in first[:end])} ----> {label(first[end]) or '·'}")
+    if not batches:
+        return _fail(t("windows.no_batches", windows=len(windows), batch_size=settings.batch_size))
+    if args.batch >= len(batches):
+        return _fail(t("windows.no_batch", index=args.batch, batches=len(batches), last=len(batches) - 1))
+    inputs, targets = batches[args.batch]
+    lines += ["", t("windows.batch", index=args.batch, batches=len(batches), last=len(batches) - 1)]
+    lines += ["inputs:", repr(inputs), "", "targets:", repr(targets)]
+    print("\n".join(lines))
+    sys.stdout.flush()
+    return 0
 
 
 def _fail(text: str, code: int = 2) -> int:

@@ -1,0 +1,86 @@
+"""Section 2.6: the book's sliding windows and a real DataLoader, against an independent implementation."""
+
+from pathlib import Path
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.core.windows import WindowsError, WindowSettings, dataset, loader, read_text
+
+
+def by_hand(ids: list[int], max_length: int, stride: int, batch_size: int) -> list[tuple[list, list]]:
+    """The windows written out again, then grouped in batches with the last partial one dropped."""
+    windows = [(ids[i : i + max_length], ids[i + 1 : i + max_length + 1]) for i in range(0, len(ids) - max_length, stride)]
+    full = len(windows) // batch_size * batch_size
+    return [
+        ([w[0] for w in windows[start : start + batch_size]], [w[1] for w in windows[start : start + batch_size]])
+        for start in range(0, full, batch_size)
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    ids=st.lists(st.integers(0, 50256), min_size=2, max_size=120),
+    max_length=st.integers(1, 12),
+    stride=st.integers(1, 12),
+    batch_size=st.integers(1, 9),
+)
+def test_the_loader_gives_the_books_windows_in_order_and_drops_the_last_partial_batch(
+    ids: list[int], max_length: int, stride: int, batch_size: int
+) -> None:
+    chosen = WindowSettings(max_length, stride, batch_size)
+    if len(ids) < max_length + 1:
+        with pytest.raises(WindowsError):
+            dataset(ids, chosen)
+        return
+    batches = [(inputs.tolist(), targets.tolist()) for inputs, targets in loader(dataset(ids, chosen), chosen)]
+    assert batches == by_hand(ids, max_length, stride, batch_size)
+
+
+def test_a_shuffle_is_the_same_windows_in_another_order_the_same_for_the_same_seed() -> None:
+    ids = list(range(200))
+    chosen = WindowSettings(4, 2, 4, shuffle=True, seed=7)
+    first = [inputs for inputs, _ in loader(dataset(ids, chosen), chosen)]
+    again = [inputs for inputs, _ in loader(dataset(ids, chosen), chosen)]
+    assert all(torch.equal(a, b) for a, b in zip(first, again, strict=True))
+    rows = [tuple(row) for batch in first for row in batch.tolist()]
+    every = [tuple(ids[i : i + 4]) for i in range(0, len(ids) - 4, 2)]  # 98 windows: 24 batches, 2 dropped
+    assert len(rows) == 96 == len(set(rows)) and set(rows) <= set(every) and rows != every[:96]
+
+
+@pytest.mark.parametrize("name, value", [("max_length", 0), ("stride", 0), ("batch_size", -1)])
+def test_settings_below_one_are_refused_naming_the_option(name: str, value: int) -> None:
+    with pytest.raises(WindowsError) as caught:
+        WindowSettings(**{name: value}).check()
+    assert str(caught.value) == f"--{name.replace('_', '-')} must be a whole number ≥ 1 (got {value})."
+
+
+def test_texts_that_give_no_windows_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "blank.txt").write_text("  \n", encoding="utf-8")
+    for name, words in (("latin1.txt", "is not UTF-8 text (byte 3"), ("blank.txt", "holds no text"), ("gone.txt", "No such text file")):
+        with pytest.raises(WindowsError) as caught:
+            read_text(tmp_path / name)
+        assert words in str(caught.value)
+    with pytest.raises(WindowsError) as caught:
+        read_text(tmp_path)
+    assert "is a folder" in str(caught.value)
+    with pytest.raises(WindowsError) as caught:
+        dataset([1, 2, 3], WindowSettings(max_length=4))
+    assert str(caught.value) == "The text gives 3 tokens: one window needs 5 (max_length and its target)."
+
+
+def test_windows_prints_the_pairs_and_a_batch_as_torch_prints_them(cli, tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
+    done = cli("windows", "--text-file", str(story), "--max-length", "4", "--stride", "4", "--batch-size", "2", "--batch", "1")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].endswith(": 91 tokens (gpt2) → 22 windows of max_length=4, stride=4 → 11 batches of batch_size=2 (drop_last=True, shuffle=False).")
+    assert "[464] ----> 3797" in done.stdout and "The ----> ␣cat" in done.stdout
+    assert "batch 1 of 11 (0 … 10):" in done.stdout and "inputs:\ntensor([[" in done.stdout and "targets:\ntensor([[" in done.stdout
+    assert "There is no batch 11" in cli("windows", "--text-file", str(story), "--batch-size", "2", "--batch", "11").stderr
+    assert "do not fill one batch of 100" in cli("windows", "--text-file", str(story), "--batch-size", "100").stderr
+    assert cli("windows", "--text-file", str(story), "--stride", "0").stderr == "embedding-explorer: --stride must be a whole number ≥ 1 (got 0).\n"
