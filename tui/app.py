@@ -32,7 +32,6 @@ from tui.screens.help import HelpScreen
 from tui.screens.message import MessageScreen
 from tui.screens.options import OptionsScreen
 from tui.screens.pick import PickScreen
-from tui.screens.report import ReportScreen
 from tui.widgets.flags_view import FlagsView
 from tui.widgets.id_input import IdInput
 from tui.widgets.loading_panel import LoadingPanel
@@ -164,7 +163,7 @@ class ExplorerApp(App[None]):
         elif isinstance(dialog, Pick):
             self.push_screen(PickScreen(dialog.prompt, dialog.choices), lambda key: self.act(lambda: dialog.answer(key)))
         elif isinstance(dialog, Report):
-            self.push_screen(ReportScreen(dialog.title, dialog.text))
+            self.push_screen(MessageScreen(dialog.title, dialog.text, error=False))
         elif isinstance(dialog, Code):
             self.copy_to_clipboard(dialog.script)
             screen = CodeScreen(dialog.script, dialog.shown, dialog.title, dialog.explanation)

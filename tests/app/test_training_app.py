@@ -313,10 +313,8 @@ async def test_the_palette_names_each_commands_keys_and_quit_once() -> None:
 
 
 async def test_f12_shows_the_lookup_as_one_hot_times_the_weight() -> None:
-    from tui.screens.report import ReportScreen
-
     app = ExplorerApp(ids="2, 3, 1", vocab_size=4, dim=5)
     async with running(app, (100, 40)) as pilot:
         await press(app, pilot, "f12")
-        assert isinstance(app.screen, ReportScreen) and "grad_fn=<MmBackward0>" in app.screen.text
+        assert isinstance(app.screen, MessageScreen) and "grad_fn=<MmBackward0>" in app.screen.message
         assert "MmBackward0" in screen_text(app)

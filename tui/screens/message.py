@@ -1,4 +1,5 @@
-"""A message that needs reading (a file that could not be opened): over the app, which stays as it was."""
+"""Something that needs reading, over the app, which stays as it was: a refusal (a file that could not be
+opened, torch's own words as a lesson), or a computation's report (code and what torch printed)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,16 @@ from tui.screens.panel import PanelScreen
 class MessageScreen(PanelScreen):
     BINDINGS = [Binding("enter", "dismiss", show=False)]
 
-    def __init__(self, title: str, message: str) -> None:
+    def __init__(self, title: str, message: str, *, error: bool = True) -> None:
+        """`error`: one paragraph marked ✗; else lines kept as they are (a report)."""
         super().__init__()
-        self._title = title
+        self._title, self._error = title, error
         self.message = message
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = self._title
-            yield Static(Text("✗ " + printable(self.message)))
+            if self._error:
+                yield Static(Text("✗ " + printable(self.message)))
+            else:
+                yield Static(Text("\n".join(printable(line) for line in self.message.splitlines())))
