@@ -111,6 +111,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     _add_options(lookup, defaults=False, t=t)
     lookup.add_argument("ids", nargs="*", help=t("cli.lookup_ids"))
     lookup.add_argument("--text", help=t("cli.text"))
+    lookup.add_argument("--context-length", type=_whole_number, metavar="N", help=t("cli.context_length"))
     lookup.add_argument("--one-hot", action="store_true", help=t("cli.one_hot"))
     lookup.add_argument("--backward", choices=LOSSES, help=t("cli.backward"))
     lookup.add_argument("--step", type=_number, metavar="LR", help=t("cli.step"))
@@ -324,6 +325,10 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
     if warning is not None:  # the layer is there, with a warning (a vocabulary of another size): not fatal
         print(f"{PROG}: {printable(warning)}", file=sys.stderr)
     lines = presenter.report_lookup(explorer, weight)
+    if args.context_length is not None:
+        from tui.core.positions import input_embeddings
+
+        lines += ["", input_embeddings(explorer.session, explorer.lookup.parsed, args.context_length)]
     if args.one_hot:  # before any training: the comparison is of the lookup printed above
         view = explorer.settle(explorer.one_hot(confirmed=True))
         if explorer.error:

@@ -171,3 +171,30 @@ def test_lookup_one_hot_prints_the_comparison(cli) -> None:
     assert done.returncode == 0
     assert "one_hot = torch.nn.functional.one_hot(input_ids, num_classes=4).float()" in done.stdout
     assert "grad_fn=<MmBackward0>" in done.stdout and "# the same weight.grad: True; rows with gradient: [1, 2, 3]" in done.stdout
+
+
+def test_lookup_with_a_context_length_adds_positions_as_torch_does(cli) -> None:
+    done = cli("lookup", "--context-length", "4", "[[2, 3], [5, 1]]")
+    assert done.returncode == 0, done.stderr
+    torch.manual_seed(123)
+    token_layer, pos_layer = torch.nn.Embedding(6, 3), torch.nn.Embedding(4, 3)  # made one after the other
+    ids = torch.tensor([[2, 3], [5, 1]])
+    assert repr(pos_layer(torch.arange(2))) in done.stdout
+    assert repr(token_layer(ids) + pos_layer(torch.arange(2))) in done.stdout
+    assert "# [2, 2, 3] + [2, 3] → [2, 2, 3]: broadcasting adds the same 2 position rows to each of the 2 rows" in done.stdout
+
+
+def test_the_books_input_embeddings_have_the_books_shapes(cli) -> None:
+    batch = str([[index * 4 + position for position in range(4)] for index in range(8)])
+    done = cli("--vocab-size", "50257", "--dim", "256", "lookup", "--context-length", "4", batch)
+    assert "print(token_embeddings.shape)  # torch.Size([8, 4, 256])" in done.stdout
+    assert "print(pos_embeddings.shape)  # torch.Size([4, 256])" in done.stdout
+    assert "print(input_embeddings.shape)  # torch.Size([8, 4, 256])" in done.stdout
+
+
+def test_an_input_longer_than_the_context_is_torchs_index_error_naming_the_position(cli) -> None:
+    done = cli("lookup", "--context-length", "2", "2", "3", "4")
+    assert done.returncode == 2 and done.stderr == (
+        "embedding-explorer: The input has 3 positions and the context length is 2: position 2 has no row in "
+        "pos_embedding_layer (rows 0..1). torch says: IndexError: index out of range in self\n"
+    )

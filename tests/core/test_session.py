@@ -121,3 +121,15 @@ def test_other_dtypes_print_as_torch_prints_them(dtype: str) -> None:
 def test_weight_flags(session: EmbeddingSession) -> None:
     flags = dict(session.weight_flags().flags())
     assert flags == {"Parameter": True, "shape": (6, 3), "requires_grad": True, "is_leaf": True, "grad": "None"}
+
+
+def test_the_positional_layer_is_what_a_script_making_it_next_gets_and_leaves_torchs_random_state() -> None:
+    session = EmbeddingSession(LayerSpec(6, 3))
+    torch.manual_seed(7)
+    state = torch.get_rng_state()
+    positional = session.positional_layer(4)
+    assert torch.equal(torch.get_rng_state(), state)
+    torch.manual_seed(123)
+    torch.nn.Embedding(6, 3)
+    assert torch.equal(positional.weight, torch.nn.Embedding(4, 3).weight)
+    assert torch.equal(session.positional_layer(4).weight, positional.weight)  # the same every time

@@ -136,10 +136,14 @@ class EmbeddingSession:
         if weights is None:
             torch.manual_seed(spec.seed)
             self.layer = torch.nn.Embedding(spec.vocab_size, spec.dim, dtype=getattr(torch, spec.dtype), **options)
+            self._random_after = torch.get_rng_state()  # where a layer made next (positions) starts from
         else:
             if weights.spec(spec.options) != spec:
                 raise ValueError(f"{spec} does not describe {weights.key} of {weights.path}")
             self.layer = torch.nn.Embedding.from_pretrained(weights.tensor, **options)  # frozen: torch's default
+            with torch.random.fork_rng():
+                torch.manual_seed(spec.seed)
+                self._random_after = torch.get_rng_state()
         self.spec = spec
         self.weights = weights
         if frozen is not None:
@@ -188,6 +192,13 @@ class EmbeddingSession:
             is_leaf=weight.is_leaf,
             grad="None" if grad is None else str(tuple(grad.shape)) + (" sparse" if grad.is_sparse else ""),
         )
+
+    def positional_layer(self, context_length: int) -> torch.nn.Embedding:
+        """`pos_embedding_layer = torch.nn.Embedding(context_length, dim)`, made as if right after this layer
+        (`torch.manual_seed(seed)` first, for a file's): the numbers a script making both in turn gets."""
+        with torch.random.fork_rng():
+            torch.set_rng_state(self._random_after)
+            return torch.nn.Embedding(context_length, self.spec.dim, dtype=self.layer.weight.dtype)
 
     def weight_text(self) -> str:
         """`print(layer.weight)`, as torch prints it."""
