@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tui.core import presenter
 from tui.core.explorer import Explorer, Setup
@@ -23,6 +23,7 @@ from tui.core.spec import DTYPES, LayerOptions, LayerSpec, SpecError, learning_r
 from tui.core.text import printable
 from tui.core.tokenizer import beside
 from tui.core.vocab import load_vocab
+from tui.core.windows import WindowSettings
 
 if TYPE_CHECKING:
     from tui.core.tokenizer import TextTokenizer
@@ -95,6 +96,19 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool, t: Callable[..
     parser.add_argument("--sparse", action="store_true", default=default(False), help=t("cli.sparse"))
 
 
+def _add_window_options(parser: argparse.ArgumentParser, t: Callable[..., str], required: bool) -> None:
+    """The text and `create_dataloader_v1`'s settings: `windows` prints the batches, `lookup` looks one up."""
+    parser.add_argument("--text-file", required=required, help=t("cli.text_file"))
+    parser.add_argument("--max-length", type=_whole_number, default=4, help=t("cli.max_length"))
+    parser.add_argument("--stride", type=_whole_number, default=4, help=t("cli.stride"))
+    parser.add_argument("--batch-size", type=_whole_number, default=8, help=t("cli.batch_size"))
+    parser.add_argument("--batch", type=_whole_number, default=0, help=t("cli.batch"))
+
+
+# The book's setups, as the options they stand for (given options win).
+PRESETS = {"book-2.8": {"vocab_size": 50257, "dim": 256, "context_length": 4, "tokenizer": "gpt2"}}
+
+
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     """The command line, its help in `lang`."""
 
@@ -115,15 +129,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     lookup.add_argument("--one-hot", action="store_true", help=t("cli.one_hot"))
     lookup.add_argument("--backward", choices=LOSSES, help=t("cli.backward"))
     lookup.add_argument("--step", type=_number, metavar="LR", help=t("cli.step"))
+    lookup.add_argument("--preset", choices=PRESETS, help=t("cli.preset"))
+    _add_window_options(lookup, t, required=False)
     windows = commands.add_parser("windows", help=t("cli.windows"), formatter_class=formatter, add_help=False)
     windows.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
-    windows.add_argument("--text-file", required=True, help=t("cli.text_file"))
     windows.add_argument("--tokenizer", default="gpt2", help=t("cli.window_tokenizer"))
-    windows.add_argument("--max-length", type=_whole_number, default=4, help=t("cli.max_length"))
-    windows.add_argument("--stride", type=_whole_number, default=4, help=t("cli.stride"))
-    windows.add_argument("--batch-size", type=_whole_number, default=8, help=t("cli.batch_size"))
+    _add_window_options(windows, t, required=True)
     windows.add_argument("--shuffle", action="store_true", help=t("cli.shuffle"))
-    windows.add_argument("--batch", type=_whole_number, default=0, help=t("cli.batch"))
     windows.add_argument("--seed", type=_whole_number, default=123, help=t("cli.seed"))
     windows.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
     return parser
@@ -142,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "step", None) is not None and args.backward is None:
         parser.error("--step needs --backward: a step follows the gradient")
     lang = resolve_lang(args.lang)
+    for name, value in PRESETS.get(getattr(args, "preset", None) or "", {}).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     try:
         if args.command == "windows":
             return _windows(args, lang)
@@ -226,7 +241,7 @@ def _check_options(args: argparse.Namespace) -> None:
             raise SpecError(Message("options.empty", {"option": "--" + name.replace("_", "-")}))
     if args.freeze and args.unfreeze:
         raise SpecError(Message("options.both", {"first": "--freeze", "second": "--unfreeze"}))
-    if args.command == "lookup" and args.ids and args.typed_ids:
+    if args.command == "lookup" and sum(map(bool, (args.ids, args.typed_ids, args.text_file, args.text is not None))) > 1:
         raise SpecError(Message("options.ids_twice"))
     if args.key and not args.weights:
         raise SpecError(Message("options.needs", {"option": "--key", "needed": "--weights"}))
@@ -248,19 +263,23 @@ def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
     return None
 
 
+def _cut(path: str, tokenizer: TextTokenizer, settings: WindowSettings) -> tuple[list[int], Any, list[Any]]:
+    """A text file's token IDs, the book's windows of them, and the DataLoader's batches."""
+    from tui.core.windows import dataset, loader, read_text
+
+    settings.check()
+    token_ids = list(tokenizer.encode(read_text(path)).ids)
+    windows = dataset(token_ids, settings)
+    return token_ids, windows, list(loader(windows, settings))
+
+
 def _windows(args: argparse.Namespace, lang: str) -> int:
     """Section 2.6 without a screen: the windows and batches `create_dataloader_v1` makes of a text."""
     from tui.core import tokenizer as tokenizers
-    from tui.core.windows import WindowSettings, dataset, loader, read_text
 
     settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, args.seed)
-    settings.check()
-    text = read_text(args.text_file)
     tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
-    token_ids = list(tokenizer.encode(text).ids)
-    windows = dataset(token_ids, settings)
-    batches = list(loader(windows, settings))
-
+    token_ids, windows, batches = _cut(args.text_file, tokenizer, settings)
     def t(key: str, **params: object) -> str:
         return translate(lang, key, **params)
 
@@ -314,6 +333,16 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
         return _fail(explorer.view().status.text)
     warning = explorer.view().status.text if explorer.error and explorer.problem is None else None
     weight = explorer.session.weight_text()  # as created: a max_norm lookup changes it
+    if args.text_file is not None:  # the chapter's path: text → IDs → a batch of windows → the lookup
+        if explorer.tokenizer is None:
+            return _fail(explorer.t("tokenizer.needed"))
+        _, _, batches = _cut(args.text_file, explorer.tokenizer, WindowSettings(args.max_length, args.stride, args.batch_size))
+        if args.batch >= len(batches):
+            return _fail(explorer.t("windows.no_batch", index=args.batch, batches=len(batches), last=len(batches) - 1))
+        if explorer.text_mode:
+            explorer.toggle_text()
+        typed = str(batches[args.batch][0].tolist())
+        explorer.edit(typed, len(typed))
     if args.text is not None:
         if explorer.tokenizer is None:
             return _fail(explorer.t("tokenizer.needed"))

@@ -198,3 +198,20 @@ def test_an_input_longer_than_the_context_is_torchs_index_error_naming_the_posit
         "embedding-explorer: The input has 3 positions and the context length is 2: position 2 has no row in "
         "pos_embedding_layer (rows 0..1). torch says: IndexError: index out of range in self\n"
     )
+
+
+def test_the_chapter_end_to_end_text_windows_batch_token_and_position_embeddings(cli, tmp_path) -> None:
+    from tui.core.tokenizer import gpt2
+    from tui.core.windows import WindowSettings, dataset, loader
+
+    story = tmp_path / "story.txt"
+    story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
+    done = cli("lookup", "--preset", "book-2.8", "--text-file", str(story))
+    assert done.returncode == 0, done.stderr
+    ids = gpt2().encode(story.read_text(encoding="utf-8")).ids
+    first = next(iter(loader(dataset(list(ids), WindowSettings()), WindowSettings())))[0]  # the book's batch: 8 × 4
+    assert f"input_ids = torch.tensor({first.tolist()})" in done.stdout
+    assert "print(token_embeddings.shape)  # torch.Size([8, 4, 256])" in done.stdout
+    assert "# [8, 4, 256] + [4, 256] → [8, 4, 256]: broadcasting" in done.stdout
+    assert "There is no batch 11" in cli("lookup", "--preset", "book-2.8", "--text-file", str(story), "--batch", "11").stderr
+    assert "The IDs are given twice" in cli("lookup", "--text-file", str(story), "2").stderr
