@@ -34,8 +34,8 @@ SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
     ("gpt2-size", {"vocab_size": 50257, "dim": 768, "ids": "15496, 11, 50256"}, (120, 36), []),
     ("help", {}, (80, 24), ["f1"]),
     ("minilm", {**minilm(), "ids": "101, 7592, 1010, 2079, 2017, 2066, 5572, 1029, 102"}, (120, 36), []),
-    ("minilm-text", minilm(), (120, 36), ["f5", *"Hello, do you like tea?"]),
-    ("gpt2-tokenizer", {"vocab_size": 50257, "dim": 768, "tokenizer": gpt2()}, (120, 36), ["f5", *GPT2_TEXT]),
+    ("minilm-text", minilm(), (120, 36), [*"Hello, do you like tea?"]),  # given a tokenizer: text mode
+    ("gpt2-tokenizer", {"vocab_size": 50257, "dim": 768, "tokenizer": gpt2()}, (120, 36), [*GPT2_TEXT]),
     ("grad-view", {"ids": "2, 3, 5, 1, 3"}, (100, 30), ["f7"]),
     ("after-step", {"ids": "2, 3, 5, 1, 3"}, (100, 30), ["f7", "f8"]),
     ("sparse-grad", {"ids": "2, 3, 5, 1, 3", "options": LayerOptions(sparse=True)}, (120, 36), ["f7"]),
