@@ -23,7 +23,7 @@ from tui.core.spec import DTYPES, LayerOptions, LayerSpec, SpecError, learning_r
 from tui.core.text import printable
 from tui.core.tokenizer import beside
 from tui.core.vocab import load_vocab
-from tui.core.windows import WindowSettings
+from tui.core.windows import WindowSettings, pick
 
 if TYPE_CHECKING:
     from tui.core.tokenizer import TextTokenizer
@@ -280,6 +280,8 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
     settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, args.seed)
     tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
     token_ids, windows, batches = _cut(args.text_file, tokenizer, settings)
+    inputs, targets = pick(batches, args.batch, len(windows), settings)
+
     def t(key: str, **params: object) -> str:
         return translate(lang, key, **params)
 
@@ -289,17 +291,9 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
         shuffle=settings.shuffle,
     )
     lines = [printable(summary), "", t("windows.pairs")]
-    first = token_ids[: settings.max_length + 1]
-    for end in range(1, len(first)):
-        lines.append(f"{first[:end]} ----> {first[end]}")
-    for end in range(1, len(first)):
-        label = tokenizer.vocab.label
-        lines.append(f"{''.join(label(i) or '·' for i in first[:end])} ----> {label(first[end]) or '·'}")
-    if not batches:
-        return _fail(t("windows.no_batches", windows=len(windows), batch_size=settings.batch_size))
-    if args.batch >= len(batches):
-        return _fail(t("windows.no_batch", index=args.batch, batches=len(batches), last=len(batches) - 1))
-    inputs, targets = batches[args.batch]
+    first, label = token_ids[: settings.max_length + 1], tokenizer.vocab.label
+    lines += [f"{first[:end]} ----> {first[end]}" for end in range(1, len(first))]
+    lines += [f"{''.join(label(i) or '·' for i in first[:end])} ----> {label(first[end]) or '·'}" for end in range(1, len(first))]
     lines += ["", t("windows.batch", index=args.batch, batches=len(batches), last=len(batches) - 1)]
     lines += ["inputs:", repr(inputs), "", "targets:", repr(targets)]
     print("\n".join(lines))
@@ -336,12 +330,12 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
     if args.text_file is not None:  # the chapter's path: text → IDs → a batch of windows → the lookup
         if explorer.tokenizer is None:
             return _fail(explorer.t("tokenizer.needed"))
-        _, _, batches = _cut(args.text_file, explorer.tokenizer, WindowSettings(args.max_length, args.stride, args.batch_size))
-        if args.batch >= len(batches):
-            return _fail(explorer.t("windows.no_batch", index=args.batch, batches=len(batches), last=len(batches) - 1))
+        settings = WindowSettings(args.max_length, args.stride, args.batch_size)
+        _, windows, batches = _cut(args.text_file, explorer.tokenizer, settings)
+        inputs, _ = pick(batches, args.batch, len(windows), settings)
         if explorer.text_mode:
             explorer.toggle_text()
-        typed = str(batches[args.batch][0].tolist())
+        typed = str(inputs.tolist())
         explorer.edit(typed, len(typed))
     if args.text is not None:
         if explorer.tokenizer is None:

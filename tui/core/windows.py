@@ -91,3 +91,12 @@ def loader(windows: torch.utils.data.Dataset, settings: WindowSettings) -> torch
     return DataLoader(
         windows, batch_size=settings.batch_size, shuffle=settings.shuffle, drop_last=True, num_workers=0, generator=generator
     )
+
+
+def pick(batches: list, index: int, windows: int, settings: WindowSettings) -> tuple[torch.Tensor, torch.Tensor]:
+    """Batch `index` (inputs, targets); a message when there is none, or none at all (drop_last)."""
+    if not batches:
+        raise WindowsError(Message("windows.no_batches", {"windows": windows, "batch_size": settings.batch_size}))
+    if index >= len(batches):
+        raise WindowsError(Message("windows.no_batch", {"index": index, "batches": len(batches), "last": len(batches) - 1}))
+    return batches[index]
