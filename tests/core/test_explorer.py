@@ -469,3 +469,12 @@ def test_one_hot_asks_before_a_big_one() -> None:
     question = explorer.one_hot().dialog
     assert isinstance(question, Question) and "50257" in question.text and "MB" in question.text
     assert question.answer(None).job is None  # Escape: nothing made
+
+
+def test_one_hot_says_why_the_gradients_differ_with_a_padding_row() -> None:
+    from tui.core.spec import LayerOptions
+
+    explorer = ready(ids="2, 3, 1", options=LayerOptions(padding_idx=2))
+    text = explorer.settle(explorer.one_hot()).dialog.text
+    assert "the same weight.grad: False; rows with gradient: [1, 3]" in text
+    assert "# padding_idx=2: the lookup gives that row no gradient; one_hot @ weight does" in text

@@ -73,5 +73,10 @@ def compare(session: EmbeddingSession, parsed: ParsedIds, loss: str) -> str:
             "",
             f"# {LOSSES[loss]}.backward() through each way, on copies of the weight:",
             f"# the same weight.grad: {torch.equal(grads[0], grads[1])}; rows with gradient: {rows}",
+            *(
+                [f"# padding_idx={layer.padding_idx}: the lookup gives that row no gradient; one_hot @ weight does"]
+                if layer.padding_idx is not None and layer.padding_idx in parsed.ids
+                else []
+            ),
         ]
     )
