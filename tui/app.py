@@ -23,7 +23,7 @@ from tui.core.explorer import MAX_INPUT, Explorer, Setup
 from tui.core.jobs import Job, Outcome, Trained
 from tui.core.lab import Training
 from tui.core.text import printable
-from tui.core.view import Code, Dialog, Notice, Pick, Question, Report, View
+from tui.core.view import Code, Dialog, Notice, Pick, Question, Report, View, Windows
 from tui.look_alikes import use_look_alikes
 from tui.screens.ask import AskScreen
 from tui.screens.choice import ChoiceScreen
@@ -32,6 +32,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.message import MessageScreen
 from tui.screens.options import OptionsScreen
 from tui.screens.pick import PickScreen
+from tui.screens.windows import WindowsScreen
 from tui.widgets.flags_view import FlagsView
 from tui.widgets.id_input import IdInput
 from tui.widgets.loading_panel import LoadingPanel
@@ -162,6 +163,9 @@ class ExplorerApp(App[None]):
             self.push_screen(screen, lambda answer: self.act(lambda: dialog.answer(answer)))
         elif isinstance(dialog, Pick):
             self.push_screen(PickScreen(dialog.prompt, dialog.choices), lambda key: self.act(lambda: dialog.answer(key)))
+        elif isinstance(dialog, Windows):
+            screen = WindowsScreen(dialog.title, dialog.count, dialog.page)
+            self.push_screen(screen, lambda index: None if index is None else self.act(lambda: dialog.send(index)))
         elif isinstance(dialog, Report):
             self.push_screen(MessageScreen(dialog.title, dialog.text, error=False))
         elif isinstance(dialog, Code):
@@ -260,6 +264,9 @@ class ExplorerApp(App[None]):
             panel = self.focused if self.focused is self.matrix else self.result
             panel.focus()  # keys go to what is on screen (Esc gives the screen back, not clear the input)
             screen.maximize(panel)
+
+    def action_show_windows(self) -> None:
+        self.act(self.explorer.show_windows)
 
     def action_one_hot(self) -> None:
         self.act(self.explorer.one_hot)

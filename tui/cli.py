@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tui.core import presenter
 from tui.core.explorer import Explorer, Setup
@@ -23,7 +23,7 @@ from tui.core.spec import DTYPES, LayerOptions, LayerSpec, SpecError, learning_r
 from tui.core.text import printable
 from tui.core.tokenizer import beside
 from tui.core.vocab import load_vocab
-from tui.core.windows import WindowSettings, pick
+from tui.core.windows import TextWindows, WindowSettings
 
 if TYPE_CHECKING:
     from tui.core.tokenizer import TextTokenizer
@@ -96,13 +96,19 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool, t: Callable[..
     parser.add_argument("--sparse", action="store_true", default=default(False), help=t("cli.sparse"))
 
 
-def _add_window_options(parser: argparse.ArgumentParser, t: Callable[..., str], required: bool) -> None:
-    """The text and `create_dataloader_v1`'s settings: `windows` prints the batches, `lookup` looks one up."""
-    parser.add_argument("--text-file", required=required, help=t("cli.text_file"))
-    parser.add_argument("--max-length", type=_whole_number, default=4, help=t("cli.max_length"))
-    parser.add_argument("--stride", type=_whole_number, default=4, help=t("cli.stride"))
-    parser.add_argument("--batch-size", type=_whole_number, default=8, help=t("cli.batch_size"))
-    parser.add_argument("--batch", type=_whole_number, default=0, help=t("cli.batch"))
+def _add_window_options(parser: argparse.ArgumentParser, t: Callable[..., str], required: bool, defaults: bool) -> None:
+    """The text and `create_dataloader_v1`'s settings: the app's windows view, `windows` prints the batches,
+    `lookup` looks one up (after `lookup` without defaults, as `_add_options`)."""
+
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
+    parser.add_argument("--text-file", required=required, default=default(None), help=t("cli.text_file"))
+    parser.add_argument("--max-length", type=_whole_number, default=default(4), help=t("cli.max_length"))
+    parser.add_argument("--stride", type=_whole_number, default=default(4), help=t("cli.stride"))
+    parser.add_argument("--batch-size", type=_whole_number, default=default(8), help=t("cli.batch_size"))
+    parser.add_argument("--batch", type=_whole_number, default=default(0), help=t("cli.batch"))
+    parser.add_argument("--shuffle", action="store_true", default=default(False), help=t("cli.shuffle"))
 
 
 # The book's setups, as the options they stand for (given options win).
@@ -120,6 +126,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 
     parser = _Parser(prog=PROG, description=t("cli.description"), formatter_class=formatter, add_help=False)
     _add_options(parser, defaults=True, t=t)
+    _add_window_options(parser, t, required=False, defaults=True)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, title=t("cli.commands"))
     lookup = commands.add_parser("lookup", help=t("cli.lookup"), formatter_class=formatter, add_help=False)
     _add_options(lookup, defaults=False, t=t)
@@ -130,12 +137,11 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     lookup.add_argument("--backward", choices=LOSSES, help=t("cli.backward"))
     lookup.add_argument("--step", type=_number, metavar="LR", help=t("cli.step"))
     lookup.add_argument("--preset", choices=PRESETS, help=t("cli.preset"))
-    _add_window_options(lookup, t, required=False)
+    _add_window_options(lookup, t, required=False, defaults=False)
     windows = commands.add_parser("windows", help=t("cli.windows"), formatter_class=formatter, add_help=False)
     windows.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
     windows.add_argument("--tokenizer", default="gpt2", help=t("cli.window_tokenizer"))
-    _add_window_options(windows, t, required=True)
-    windows.add_argument("--shuffle", action="store_true", help=t("cli.shuffle"))
+    _add_window_options(windows, t, required=True, defaults=False)
     windows.add_argument("--seed", type=_whole_number, default=123, help=t("cli.seed"))
     windows.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
     return parser
@@ -231,6 +237,8 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
         vocab=vocab,
         tokenizer=tokenizer,
         options=options,
+        text_file=args.text_file if args.command is None else None,  # the app's windows view; lookup's batch is its own
+        windows=WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, seed),
     )
 
 
@@ -263,40 +271,14 @@ def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
     return None
 
 
-def _cut(path: str, tokenizer: TextTokenizer, settings: WindowSettings) -> tuple[list[int], Any, list[Any]]:
-    """A text file's token IDs, the book's windows of them, and the DataLoader's batches."""
-    from tui.core.windows import dataset, loader, read_text
-
-    settings.check()
-    token_ids = list(tokenizer.encode(read_text(path)).ids)
-    windows = dataset(token_ids, settings)
-    return token_ids, windows, list(loader(windows, settings))
-
-
 def _windows(args: argparse.Namespace, lang: str) -> int:
     """Section 2.6 without a screen: the windows and batches `create_dataloader_v1` makes of a text."""
     from tui.core import tokenizer as tokenizers
 
     settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, args.seed)
     tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
-    token_ids, windows, batches = _cut(args.text_file, tokenizer, settings)
-    inputs, targets = pick(batches, args.batch, len(windows), settings)
-
-    def t(key: str, **params: object) -> str:
-        return translate(lang, key, **params)
-
-    summary = t(
-        "windows.summary", path=args.text_file, tokens=len(token_ids), tokenizer=tokenizer.name, windows=len(windows),
-        max_length=settings.max_length, stride=settings.stride, batches=len(batches), batch_size=settings.batch_size,
-        shuffle=settings.shuffle,
-    )
-    lines = [printable(summary), "", t("windows.pairs")]
-    first, label = token_ids[: settings.max_length + 1], tokenizer.vocab.label
-    lines += [f"{first[:end]} ----> {first[end]}" for end in range(1, len(first))]
-    lines += [f"{''.join(label(i) or '·' for i in first[:end])} ----> {label(first[end]) or '·'}" for end in range(1, len(first))]
-    lines += ["", t("windows.batch", index=args.batch, batches=len(batches), last=len(batches) - 1)]
-    lines += ["inputs:", repr(inputs), "", "targets:", repr(targets)]
-    print("\n".join(lines))
+    windows = TextWindows.cut(args.text_file, tokenizer, settings)
+    print(windows.page(args.batch, tokenizer.vocab.label, lang))
     sys.stdout.flush()
     return 0
 
@@ -330,9 +312,8 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
     if args.text_file is not None:  # the chapter's path: text → IDs → a batch of windows → the lookup
         if explorer.tokenizer is None:
             return _fail(explorer.t("tokenizer.needed"))
-        settings = WindowSettings(args.max_length, args.stride, args.batch_size)
-        _, windows, batches = _cut(args.text_file, explorer.tokenizer, settings)
-        inputs, _ = pick(batches, args.batch, len(windows), settings)
+        settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, explorer.spec.seed)
+        inputs, _ = TextWindows.cut(args.text_file, explorer.tokenizer, settings).batch(args.batch)
         if explorer.text_mode:
             explorer.toggle_text()
         typed = str(inputs.tolist())

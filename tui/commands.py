@@ -37,6 +37,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("ctrl+f,slash", "^F /", "find_token", "key.find", "key.find.long"),
     Command("f10,x", "F10 x", "toggle_maximize", "key.maximize", "key.maximize.long"),
     Command("f12,h", "F12 h", "one_hot", "key.one_hot", "key.one_hot.long"),
+    Command("f11,w", "F11 w", "show_windows", "key.windows", "key.windows.long"),
 )
 
 # Keys that belong to Textual's own widgets, listed in the help panel so it names every key.

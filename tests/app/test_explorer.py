@@ -379,3 +379,23 @@ async def test_a_batch_marks_each_row_with_its_batch_row_and_position() -> None:
         assert "shape=(2, 2, 3)" in screen_text(app)
         await pilot.press("backspace", "backspace", "backspace")  # [[2, 3], [5 — unclosed: the last good result stays
         assert app.explorer.lookup.shape == (2, 2, 3) and app.explorer.problem is not None
+
+
+async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path) -> None:
+    from tui.core.tokenizer import gpt2
+    from tui.core.windows import WindowSettings
+    from tui.screens.windows import WindowsScreen
+
+    story = tmp_path / "story.txt"
+    story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
+    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file=str(story), windows=WindowSettings(batch_size=2))
+    async with running(app, size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f11")
+        assert isinstance(app.screen, WindowsScreen)
+        await pilot.press("right", "right", "left")
+        assert app.screen.index == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.main_screen and app.explorer.lookup.shape == (2, 4, 3)

@@ -478,3 +478,27 @@ def test_one_hot_says_why_the_gradients_differ_with_a_padding_row() -> None:
     text = explorer.settle(explorer.one_hot()).dialog.text
     assert "the same weight.grad: False; rows with gradient: [1, 3]" in text
     assert "# padding_idx=2: the lookup gives that row no gradient; one_hot @ weight does" in text
+
+
+def test_a_text_given_at_start_is_cut_into_windows_paged_and_sent_to_the_lookup(tmp_path: Path) -> None:
+    from tui.core.tokenizer import gpt2
+    from tui.core.windows import WindowSettings
+
+    story = tmp_path / "story.txt"
+    story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
+    tokenizer = gpt2()
+    explorer = ready(vocab_size=50257, tokenizer=tokenizer, text_file=str(story), windows=WindowSettings(batch_size=2))
+    assert explorer.windows is not None and explorer.view().keys[2] == "show_windows"
+    assert explorer.view().status.text.startswith(f"{story}: 22 windows in 11 batches of 2. F11 shows them")
+    dialog = explorer.show_windows().dialog
+    assert dialog.count == 11 and "batch 1 of 11 (0 … 10):" in dialog.page(1) and "inputs:\ntensor([[" in dialog.page(1)
+    view = explorer.settle(dialog.send(1))
+    inputs = explorer.windows.batch(1)[0]
+    assert not explorer.text_mode and explorer.lookup.ids == tuple(inputs.flatten().tolist())
+    assert explorer.lookup.shape == (2, 4, 3) and view.input.value == str(inputs.tolist())
+
+
+def test_windows_without_a_text_or_a_tokenizer_say_what_is_needed(tmp_path: Path) -> None:
+    assert "start with --text-file FILE" in ready().show_windows().status.text
+    (tmp_path / "t.txt").write_text("some text here", encoding="utf-8")
+    assert "needs a tokenizer" in ready(text_file=str(tmp_path / "t.txt")).view().status.text

@@ -7,6 +7,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.core.tokenizer import gpt2
 from tui.core.windows import WindowsError, WindowSettings, dataset, loader, read_text
 
 
@@ -79,7 +80,11 @@ def test_windows_prints_the_pairs_and_a_batch_as_torch_prints_them(cli, tmp_path
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].endswith(": 91 tokens (gpt2) → 22 windows of max_length=4, stride=4 → 11 batches of batch_size=2 (drop_last=True, shuffle=False).")
-    assert "[464] ----> 3797" in done.stdout and "The ----> ␣cat" in done.stdout
+    ids = gpt2().encode(story.read_text(encoding="utf-8")).ids
+    assert f"[{ids[8]}] ----> {ids[9]}" in done.stdout  # batch 1 starts at window 2, token 8
+    assert "⟦" in lines[2] and "⟧" in lines[2]
+    first = cli("windows", "--text-file", str(story)).stdout
+    assert "[464] ----> 3797" in first and "The ----> ␣cat" in first
     assert "batch 1 of 11 (0 … 10):" in done.stdout and "inputs:\ntensor([[" in done.stdout and "targets:\ntensor([[" in done.stdout
     assert "There is no batch 11" in cli("windows", "--text-file", str(story), "--batch-size", "2", "--batch", "11").stderr
     assert "do not fill one batch of 100" in cli("windows", "--text-file", str(story), "--batch-size", "100").stderr

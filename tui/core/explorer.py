@@ -27,13 +27,15 @@ from tui.core.jobs import (
     Outcome,
     SeveralFound,
     Trained,
+    WindowsCut,
 )
 from tui.core.lab import LESSONS, Training, TrainingLab, Work
 from tui.core.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
 from tui.core.parse import IdError, ParsedIds, append_id, parse_ids, whole_number
 from tui.core.spec import LayerOptions, LayerSpec, human_size
 from tui.core.text import single_line
-from tui.core.view import Code, Dialog, Notice, Pick, Question, Report, View
+from tui.core.view import Code, Dialog, Notice, Pick, Question, Report, View, Windows
+from tui.core.windows import TextWindows, WindowSettings
 
 if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
     from tui.core.session import EmbeddingSession, Lookup
@@ -59,6 +61,8 @@ class Setup:
     lang: str = "en"
     vocab: Vocab | None = None
     tokenizer: TextTokenizer | None = None
+    text_file: str | None = None  # a text to cut into the book's windows (section 2.6)
+    windows: WindowSettings = WindowSettings()
 
     @classmethod
     def of(
@@ -75,6 +79,8 @@ class Setup:
         vocab: Vocab | None = None,
         tokenizer: TextTokenizer | None = None,
         options: LayerOptions | None = None,
+        text_file: str | None = None,
+        windows: WindowSettings | None = None,
     ) -> Setup:
         """From keywords (the app's and the CLI's); raises `SpecError` for a layer torch would refuse.
         With `weights`, the size and dtype are the file's. `vocab` defaults to the tokenizer's."""
@@ -86,7 +92,9 @@ class Setup:
         spec.check()
         if vocab is None and tokenizer is not None:
             vocab = tokenizer.vocab
-        return cls(spec, weights, freeze, no_grad, single_line(ids), lang, vocab, tokenizer)
+        windows = windows or WindowSettings()
+        windows.check()
+        return cls(spec, weights, freeze, no_grad, single_line(ids), lang, vocab, tokenizer, text_file, windows)
 
 
 class Explorer:
@@ -108,6 +116,7 @@ class Explorer:
         self.lookup: Lookup | None = None  # the last good lookup, kept while the input is invalid
         self._kept = {True: "", False: ""}  # what the input held in the other mode
         self.lab = TrainingLab(setup.spec.options)
+        self.windows: TextWindows | None = None  # the text cut into windows, once a job has cut it
         # the status line and the jobs
         self.message: Message | None = None  # the last thing said
         self.error = False
@@ -170,10 +179,14 @@ class Explorer:
             view = self._several(outcome)
         elif isinstance(outcome, LayerMade):
             view = self._install(outcome)
+            if job.action == "create" and self.setup.text_file is not None and view.job is None:
+                view = self._cut_text()  # the text given at start, once its tokenizer is there
         elif isinstance(outcome, LabelsLoaded):
             view = self._labels(outcome)
         elif isinstance(outcome, Compared):
             view = self.view(dialog=Report(outcome.title, outcome.text))
+        elif isinstance(outcome, WindowsCut):
+            view = self._cut(outcome.windows)
         else:
             view = self._trained(outcome)
         if self.queued and not self.busy and view.job is None and view.dialog is None:
@@ -621,6 +634,40 @@ class Explorer:
             return self.view(dialog=question)
         title = self.t("one_hot.title")
         return self._start("one_hot", lambda job: Compared(title, one_hot.compare(session, parsed, loss)), session=session, replaces_layer=False)
+
+    # -- windows (section 2.6) ----------------------------------------------------------------
+    def _cut_text(self) -> View:
+        """Cut the text given at start into the book's windows, with the tokenizer on screen."""
+        path, settings, tokenizer = self.setup.text_file, self.setup.windows, self.tokenizer
+        if tokenizer is None:
+            self._say(Message("windows.tokenizer"), error=True)
+            return self.view()
+        return self._start("windows", lambda job: WindowsCut(TextWindows.cut(path, tokenizer, settings)), session=None, replaces_layer=False)
+
+    def _cut(self, windows: TextWindows) -> View:
+        self.windows = windows
+        settings = windows.settings
+        self._say(Message("windows.ready", {"path": windows.path, "windows": windows.windows, "batches": len(windows.batches), "batch_size": settings.batch_size}))
+        return self.view()
+
+    def show_windows(self) -> View:
+        """The windows view: batch by batch, and a key that sends a batch to the lookup."""
+        windows = self.windows
+        if windows is None:
+            self._say(Message("windows.none"), error=True)
+            return self.view()
+        label = self.vocab.label if self.vocab is not None else (lambda token_id: None)
+        lang = self.lang
+        page = lambda index: windows.page(index, label, lang)  # noqa: E731 - read in the screen, index by index
+        return self.view(dialog=Windows(self.t("windows.title"), len(windows.batches), page, self.send_batch))
+
+    def send_batch(self, index: int) -> View:
+        """A batch's inputs into the ID input, as a batch: looked up as the book's `token_embedding_layer(inputs)`."""
+        inputs, _ = self.windows.batch(index)
+        if self.text_mode:
+            self.toggle_text()
+        text = str(inputs.tolist())
+        return self.edit(text, len(text))
 
     def _trained(self, outcome: Trained) -> View:
         self.lab.trained(outcome, self.session.grad)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the session imports torch; this module must not
     from tui.core.session import EmbeddingSession, StepReport
     from tui.core.tokenizer import TextTokenizer
     from tui.core.vocab import Vocab
+    from tui.core.windows import TextWindows
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ class Compared:
 
 
 @dataclass(frozen=True)
+class WindowsCut:
+    """A text cut into the book's windows and batches."""
+
+    windows: TextWindows
+
+
+@dataclass(frozen=True)
 class SeveralFound:
     """A weight file with several candidate tensors and no known name: someone has to choose."""
 
@@ -75,7 +83,7 @@ class Failed:
     message: Message
 
 
-Outcome = Union[LayerMade, LabelsLoaded, Compared, SeveralFound, Trained, Failed]
+Outcome = Union[LayerMade, LabelsLoaded, Compared, WindowsCut, SeveralFound, Trained, Failed]
 
 
 @dataclass(eq=False)

@@ -60,6 +60,8 @@ def _keys(explorer: Explorer, session: EmbeddingSession | None) -> tuple[str, ..
     """The commands that matter now, most needed first: after backward() the step and what goes with it,
     after a step its undo, text mode where there is a tokenizer; then the lesson's usual ones."""
     keys = ["help", "quit"]
+    if explorer.windows is not None:
+        keys.append("show_windows")
     if explorer.tokenizer is not None:
         keys.append("toggle_text")
     grad, steps = session is not None and session.grad is not None, session is not None and session.steps > 0

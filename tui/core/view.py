@@ -110,7 +110,17 @@ class Report:
     text: str
 
 
-Dialog = Union[Notice, Question, Pick, Code, Report]
+@dataclass(frozen=True)
+class Windows:
+    """The windows view: `count` batches, `page(i)` what batch i shows, `send(i)` its inputs to the lookup."""
+
+    title: str
+    count: int
+    page: Callable[[int], str]
+    send: Callable[[int], View]
+
+
+Dialog = Union[Notice, Question, Pick, Code, Report, Windows]
 
 
 @dataclass(frozen=True)

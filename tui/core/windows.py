@@ -9,15 +9,21 @@ generator, so the same settings give the same batches.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.messages import Message, MessageError
+from tui.core.messages import Message, MessageError, translate
 from tui.core.paths import Kind, kind_of
+from tui.core.text import printable
 
 if TYPE_CHECKING:
     import torch
+
+    from tui.core.tokenizer import TextTokenizer, Tokens
+
+EXCERPT = 12  # tokens of the text shown on each side of a batch's first window
 
 
 class WindowsError(MessageError):
@@ -100,3 +106,71 @@ def pick(batches: list, index: int, windows: int, settings: WindowSettings) -> t
     if index >= len(batches):
         raise WindowsError(Message("windows.no_batch", {"index": index, "batches": len(batches), "last": len(batches) - 1}))
     return batches[index]
+
+
+@dataclass(frozen=True)
+class TextWindows:
+    """A text cut into the book's windows and the DataLoader's batches: what `windows` prints and the windows
+    view pages through. `starts[b]` is where batch b's first window starts in the text's tokens."""
+
+    path: str
+    tokenizer: str
+    tokens: Tokens
+    settings: WindowSettings
+    windows: int
+    batches: list[tuple[torch.Tensor, torch.Tensor]]
+    starts: list[int]
+
+    @classmethod
+    def cut(cls, path: str, tokenizer: TextTokenizer, settings: WindowSettings) -> TextWindows:
+        settings.check()
+        tokens = tokenizer.encode(read_text(path))
+        made = dataset(list(tokens.ids), settings)
+        batches = list(loader(made, settings))
+        starts = [indices[0] * settings.stride for indices in loader(made, settings).batch_sampler]  # same seed: same order
+        return cls(path, tokenizer.name, tokens, settings, len(made), batches, starts)
+
+    def batch(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        return pick(self.batches, index, self.windows, self.settings)
+
+    def page(self, index: int, label: Callable[[int], str | None], lang: str) -> str:
+        """Batch `index` as the book shows it: how many windows and batches, the text around its first
+        window (marked ⟦ ⟧), that window's context ----> target pairs (IDs, then tokens), and `inputs` and
+        `targets` as torch prints them."""
+        inputs, targets = self.batch(index)
+        settings, ids = self.settings, self.tokens.ids
+
+        def t(key: str, **params: object) -> str:
+            return translate(lang, key, **params)
+
+        summary = t(
+            "windows.summary", path=self.path, tokens=len(ids), tokenizer=self.tokenizer, windows=self.windows,
+            max_length=settings.max_length, stride=settings.stride, batches=len(self.batches),
+            batch_size=settings.batch_size, shuffle=settings.shuffle,
+        )
+        start = self.starts[index]
+        end = start + settings.max_length
+        pieces = self.tokens.pieces
+        excerpt = "".join(pieces[max(0, start - EXCERPT) : start]) + "⟦" + "".join(pieces[start:end]) + "⟧"
+        excerpt += "".join(pieces[end : end + EXCERPT])
+        window = ids[start : end + 1]
+        pairs = [f"{list(window[:cut])} ----> {window[cut]}" for cut in range(1, len(window))]
+        shown = [label(token_id) or "·" for token_id in window]
+        pairs += [f"{''.join(shown[:cut])} ----> {shown[cut]}" for cut in range(1, len(window))]
+        return "\n".join(
+            [
+                printable(summary),
+                "",
+                printable("…" + excerpt.replace("\n", " ⏎ ") + "…"),
+                "",
+                t("windows.pairs"),
+                *pairs,
+                "",
+                t("windows.batch", index=index, batches=len(self.batches), last=len(self.batches) - 1),
+                "inputs:",
+                repr(inputs),
+                "",
+                "targets:",
+                repr(targets),
+            ]
+        )
