@@ -89,3 +89,16 @@ def test_windows_prints_the_pairs_and_a_batch_as_torch_prints_them(cli, tmp_path
     assert "There is no batch 11" in cli("windows", "--text-file", str(story), "--batch-size", "2", "--batch", "11").stderr
     assert "do not fill one batch of 100" in cli("windows", "--text-file", str(story), "--batch-size", "100").stderr
     assert cli("windows", "--text-file", str(story), "--stride", "0").stderr == "embedding-explorer: --stride must be a whole number ≥ 1 (got 0).\n"
+
+
+def test_the_views_batches_are_the_loaders_batches_shuffled_or_not(tmp_path: Path) -> None:
+    from tui.core.windows import TextWindows
+
+    story = tmp_path / "story.txt"
+    story.write_text("The cat sat on the mat, and the dog sat on the log. " * 9, encoding="utf-8")
+    for chosen in (WindowSettings(4, 3, 5), WindowSettings(4, 2, 3, shuffle=True, seed=11)):
+        cut = TextWindows.cut(str(story), gpt2(), chosen)
+        from_loader = list(loader(dataset(list(cut.tokens.ids), chosen), chosen))
+        assert cut.batches == len(from_loader) > 2
+        for index, (inputs, targets) in enumerate(from_loader):
+            assert torch.equal(cut.batch(index)[0], inputs) and torch.equal(cut.batch(index)[1], targets)

@@ -647,7 +647,7 @@ class Explorer:
     def _cut(self, windows: TextWindows) -> View:
         self.windows = windows
         settings = windows.settings
-        self._say(Message("windows.ready", {"path": windows.path, "windows": windows.windows, "batches": len(windows.batches), "batch_size": settings.batch_size}))
+        self._say(Message("windows.ready", {"path": windows.path, "windows": windows.windows, "batches": windows.batches, "batch_size": settings.batch_size}))
         return self.view()
 
     def show_windows(self) -> View:
@@ -659,7 +659,7 @@ class Explorer:
         label = self.vocab.label if self.vocab is not None else (lambda token_id: None)
         lang = self.lang
         page = lambda index: windows.page(index, label, lang)  # noqa: E731 - read in the screen, index by index
-        return self.view(dialog=Windows(self.t("windows.title"), len(windows.batches), page, self.send_batch))
+        return self.view(dialog=Windows(self.t("windows.title"), windows.batches, page, self.send_batch))
 
     def send_batch(self, index: int) -> View:
         """A batch's inputs into the ID input, as a batch: looked up as the book's `token_embedding_layer(inputs)`."""

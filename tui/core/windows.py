@@ -71,24 +71,26 @@ def dataset(token_ids: list[int], settings: WindowSettings) -> torch.utils.data.
         raise WindowsError(Message("windows.too_short", {"tokens": len(token_ids), "needed": settings.max_length + 1}))
 
     class GPTDatasetV1(Dataset):
-        def __init__(self, token_ids: list[int], max_length: int, stride: int) -> None:
-            import torch
+        """The book's class, its loop unchanged; each window becomes its pair of tensors when it is read
+        (the same tensors: a 1 MB text has 50,000 windows, and a batch reads 8)."""
 
-            self.input_ids, self.target_ids = [], []
-            for i in range(0, len(token_ids) - max_length, stride):
-                self.input_ids.append(torch.tensor(token_ids[i : i + max_length]))
-                self.target_ids.append(torch.tensor(token_ids[i + 1 : i + max_length + 1]))
+        def __init__(self, token_ids: list[int], max_length: int, stride: int) -> None:
+            self.token_ids, self.max_length = token_ids, max_length
+            self.starts = [i for i in range(0, len(token_ids) - max_length, stride)]
 
         def __len__(self) -> int:
-            return len(self.input_ids)
+            return len(self.starts)
 
         def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
-            return self.input_ids[index], self.target_ids[index]
+            import torch
+
+            i = self.starts[index]
+            return torch.tensor(self.token_ids[i : i + self.max_length]), torch.tensor(self.token_ids[i + 1 : i + self.max_length + 1])
 
     return GPTDatasetV1(token_ids, settings.max_length, settings.stride)
 
 
-def loader(windows: torch.utils.data.Dataset, settings: WindowSettings) -> torch.utils.data.DataLoader:
+def loader(windows: torch.utils.data.Dataset | range, settings: WindowSettings) -> torch.utils.data.DataLoader:
     """`create_dataloader_v1`'s `DataLoader`: `drop_last=True`, no worker processes."""
     import torch
     from torch.utils.data import DataLoader
@@ -99,13 +101,12 @@ def loader(windows: torch.utils.data.Dataset, settings: WindowSettings) -> torch
     )
 
 
-def pick(batches: list, index: int, windows: int, settings: WindowSettings) -> tuple[torch.Tensor, torch.Tensor]:
-    """Batch `index` (inputs, targets); a message when there is none, or none at all (drop_last)."""
+def pick(batches: int, index: int, windows: int, settings: WindowSettings) -> None:
+    """Refuse a batch `index` that the `batches` of the loader do not have, or any at all (drop_last)."""
     if not batches:
         raise WindowsError(Message("windows.no_batches", {"windows": windows, "batch_size": settings.batch_size}))
-    if index >= len(batches):
-        raise WindowsError(Message("windows.no_batch", {"index": index, "batches": len(batches), "last": len(batches) - 1}))
-    return batches[index]
+    if index >= batches:
+        raise WindowsError(Message("windows.no_batch", {"index": index, "batches": batches, "last": batches - 1}))
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,8 @@ class TextWindows:
     tokenizer: str
     tokens: Tokens
     settings: WindowSettings
-    windows: int
-    batches: list[tuple[torch.Tensor, torch.Tensor]]
+    dataset: torch.utils.data.Dataset
+    indices: list[list[int]]  # each batch's windows, in the loader's order
     starts: list[int]
 
     @classmethod
@@ -126,12 +127,27 @@ class TextWindows:
         settings.check()
         tokens = tokenizer.encode(read_text(path))
         made = dataset(list(tokens.ids), settings)
-        batches = list(loader(made, settings))
-        starts = [indices[0] * settings.stride for indices in loader(made, settings).batch_sampler]  # same seed: same order
-        return cls(path, tokenizer.name, tokens, settings, len(made), batches, starts)
+        # the loader's own order, read off the same loader over the windows' indices: the same generator
+        # draws the same shuffle, and only the batch on screen is made into tensors
+        indices = [batch.tolist() for batch in loader(range(len(made)), settings)]
+        starts = [batch[0] * settings.stride for batch in indices]
+        return cls(path, tokenizer.name, tokens, settings, made, indices, starts)
+
+    @property
+    def windows(self) -> int:
+        return len(self.dataset)
+
+    @property
+    def batches(self) -> int:
+        return len(self.indices)
 
     def batch(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
-        return pick(self.batches, index, self.windows, self.settings)
+        """Batch `index` as the loader gives it: its sampler's windows through torch's default collate,
+        what a `DataLoader` without worker processes does for each batch."""
+        from torch.utils.data import default_collate
+
+        pick(self.batches, index, self.windows, self.settings)
+        return default_collate([self.dataset[window] for window in self.indices[index]])
 
     def page(self, index: int, label: Callable[[int], str | None], lang: str) -> str:
         """Batch `index` as the book shows it: how many windows and batches, the text around its first
@@ -145,7 +161,7 @@ class TextWindows:
 
         summary = t(
             "windows.summary", path=self.path, tokens=len(ids), tokenizer=self.tokenizer, windows=self.windows,
-            max_length=settings.max_length, stride=settings.stride, batches=len(self.batches),
+            max_length=settings.max_length, stride=settings.stride, batches=self.batches,
             batch_size=settings.batch_size, shuffle=settings.shuffle,
         )
         start = self.starts[index]
@@ -166,7 +182,7 @@ class TextWindows:
                 t("windows.pairs"),
                 *pairs,
                 "",
-                t("windows.batch", index=index, batches=len(self.batches), last=len(self.batches) - 1),
+                t("windows.batch", index=index, batches=self.batches, last=self.batches - 1),
                 "inputs:",
                 repr(inputs),
                 "",
