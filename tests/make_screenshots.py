@@ -6,6 +6,7 @@ Each screenshot is the app as a person sees it at a fixed size, after the layer 
 from __future__ import annotations
 
 import asyncio
+import os
 import importlib.util
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tui.core.tokenizer import TextTokenizer, gpt2, hugging_face
 from tui.core.weights import WeightFile, open_weights
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+STORY = "screenshots/story.txt"  # a short text of our own for the windows view (the project ships no book text)
 GPT2_TEXT = "Hello, do you like tea? <|endoftext|> In the sunlit terraces of someunknownPlace."
 
 
@@ -40,6 +42,8 @@ SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
     ("after-step", {"ids": "2, 3, 5, 1, 3"}, (100, 30), ["f7", "f8"]),
     ("sparse-grad", {"ids": "2, 3, 5, 1, 3", "options": LayerOptions(sparse=True)}, (120, 36), ["f7"]),
     ("training-options", {"ids": "2, 3, 5, 1, 3"}, (80, 24), ["ctrl+o"]),
+    ("one-hot", {"ids": "2, 3, 1", "vocab_size": 4, "dim": 5}, (80, 24), ["f12"]),
+    ("windows", {"vocab_size": 50257, "tokenizer": gpt2(), "text_file": STORY}, (80, 24), ["f11"]),
 ]
 
 
@@ -60,6 +64,7 @@ async def shoot(name: str, options: dict, size: tuple[int, int], keys: list[str]
 
 async def main() -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
+    os.chdir(SCREENSHOTS.parent)  # the story's path on screen is relative
     for shot in SHOTS:
         await shoot(*shot)
 
