@@ -6,8 +6,8 @@ Each screenshot is the app as a person sees it at a fixed size, after the layer 
 from __future__ import annotations
 
 import asyncio
-import os
 import importlib.util
+import os
 from pathlib import Path
 
 from textual.widgets import Input

@@ -36,23 +36,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from _bench_common import (
-    SIZES,
-    TERMINALS,
-    machine_header,
-    median,
-    round_parser,
-    rounds,
-    table,
-    verdict,
-)
-from bench_keys import (
-    TARGET_FLOOR_RATIO,
-    FloorApp,
-    InputOnlyApp,
-    key_script,
-    matrix_width,
-)
+from _bench_common import SIZES, TERMINALS, machine_header, round_parser, rounds, median, table, verdict
+from bench_keys import TARGET_FLOOR_RATIO, FloorApp, InputOnlyApp, key_script, matrix_width
 from bench_startup import Terminal
 
 from tui.app import BELOW_MATRIX, TITLE

@@ -40,15 +40,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from _bench_common import SIZES, machine_header, round_parser, rounds, median, table  # puts the repository root on sys.path
+
 import torch
-from _bench_common import (  # puts the repository root on sys.path
-    SIZES,
-    machine_header,
-    median,
-    round_parser,
-    rounds,
-    table,
-)
 
 from tui.core.parse import parse_ids
 from tui.core.session import EmbeddingSession

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,6 @@ from tui.core.code import reproduce_script, save_script
 from tui.core.file_watch import Change, WeightFileChanged
 from tui.core.history import LOSSES
 from tui.core.jobs import (
-    Compared,
     Failed,
     Job,
     LabelsLoaded,
@@ -183,8 +183,8 @@ class Explorer:
                 view = self._cut_text()  # the text given at start, once its tokenizer is there
         elif isinstance(outcome, LabelsLoaded):
             view = self._labels(outcome)
-        elif isinstance(outcome, Compared):
-            view = self.view(dialog=Report(outcome.title, outcome.text))
+        elif isinstance(outcome, Report):  # a comparison worked out on the layer (one-hot)
+            view = self.view(dialog=outcome)
         elif isinstance(outcome, WindowsCut):
             view = self._cut(outcome.windows)
         else:
@@ -633,7 +633,7 @@ class Explorer:
             )
             return self.view(dialog=question)
         title = self.t("one_hot.title")
-        return self._start("one_hot", lambda job: Compared(title, one_hot.compare(session, parsed, loss)), session=session, replaces_layer=False)
+        return self._start("one_hot", lambda job: Report(title, one_hot.compare(session, parsed, loss)), session=session, replaces_layer=False)
 
     # -- windows (section 2.6) ----------------------------------------------------------------
     def _cut_text(self) -> View:
@@ -657,8 +657,7 @@ class Explorer:
             self._say(Message("windows.none"), error=True)
             return self.view()
         label = self.vocab.label if self.vocab is not None else (lambda token_id: None)
-        lang = self.lang
-        page = lambda index: windows.page(index, label, lang)  # noqa: E731 - read in the screen, index by index
+        page = partial(windows.page, label=label, lang=self.lang)  # read by the screen, batch by batch
         return self.view(dialog=Windows(self.t("windows.title"), windows.batches, page, self.send_batch))
 
     def send_batch(self, index: int) -> View:

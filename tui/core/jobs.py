@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
 from tui.core.messages import Message, MessageError
+from tui.core.view import Report
 
 if TYPE_CHECKING:  # the session imports torch; this module must not
     from tui.core.session import EmbeddingSession, StepReport
@@ -41,14 +42,6 @@ class LabelsLoaded:
 
     vocab: Vocab
     tokenizer: TextTokenizer | None
-
-
-@dataclass(frozen=True)
-class Compared:
-    """A comparison worked out on the layer (one-hot × weight against the lookup), to show."""
-
-    title: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -83,7 +76,7 @@ class Failed:
     message: Message
 
 
-Outcome = Union[LayerMade, LabelsLoaded, Compared, WindowsCut, SeveralFound, Trained, Failed]
+Outcome = Union[LayerMade, LabelsLoaded, Report, WindowsCut, SeveralFound, Trained, Failed]  # a Report: shown as it is
 
 
 @dataclass(eq=False)

@@ -6,7 +6,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 
 
-class PanelScreen(ModalScreen[str | None]):
+class PanelScreen(ModalScreen[object]):  # each panel says what it is dismissed with
     DEFAULT_CSS = """
     PanelScreen { align: center middle; }
     PanelScreen > VerticalScroll {

@@ -8,25 +8,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.screens.panel import PanelScreen
 
-class WindowsScreen(ModalScreen[int | None]):
+
+class WindowsScreen(PanelScreen):
     """← → (or p n) move between batches; Enter dismisses with the batch to look up; Esc closes."""
 
-    DEFAULT_CSS = """
-    WindowsScreen { align: center middle; }
-    WindowsScreen > VerticalScroll {
-        width: 95%; max-width: 110; height: auto; max-height: 90%;
-        border: round $accent; padding: 0 1; background: $panel;
-    }
-    """
     BINDINGS = [
         Binding("right,n", "move(1)", show=False),
         Binding("left,p", "move(-1)", show=False),
         Binding("enter", "send", show=False),
-        Binding("escape,q", "dismiss", show=False),
     ]
 
     def __init__(self, title: str, count: int, page: Callable[[int], str]) -> None:
