@@ -268,6 +268,9 @@ class ExplorerApp(App[None]):
     def action_show_windows(self) -> None:
         self.act(self.explorer.show_windows)
 
+    def action_switch_matrix(self) -> None:
+        self.act(self.explorer.switch_matrix)
+
     def action_one_hot(self) -> None:
         self.act(self.explorer.one_hot)
 

@@ -94,6 +94,8 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool, t: Callable[..
     parser.add_argument("--max-norm", type=_number, default=default(None), help=t("cli.max_norm"))
     parser.add_argument("--scale-grad-by-freq", action="store_true", default=default(False), help=t("cli.scale_grad_by_freq"))
     parser.add_argument("--sparse", action="store_true", default=default(False), help=t("cli.sparse"))
+    parser.add_argument("--context-length", type=_whole_number, metavar="N", default=default(None), help=t("cli.context_length"))
+    parser.add_argument("--preset", choices=PRESETS, default=default(None), help=t("cli.preset"))
 
 
 def _add_window_options(parser: argparse.ArgumentParser, t: Callable[..., str], required: bool, defaults: bool) -> None:
@@ -132,11 +134,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     _add_options(lookup, defaults=False, t=t)
     lookup.add_argument("ids", nargs="*", help=t("cli.lookup_ids"))
     lookup.add_argument("--text", help=t("cli.text"))
-    lookup.add_argument("--context-length", type=_whole_number, metavar="N", help=t("cli.context_length"))
     lookup.add_argument("--one-hot", action="store_true", help=t("cli.one_hot"))
     lookup.add_argument("--backward", choices=LOSSES, help=t("cli.backward"))
     lookup.add_argument("--step", type=_number, metavar="LR", help=t("cli.step"))
-    lookup.add_argument("--preset", choices=PRESETS, help=t("cli.preset"))
     _add_window_options(lookup, t, required=False, defaults=False)
     windows = commands.add_parser("windows", help=t("cli.windows"), formatter_class=formatter, add_help=False)
     windows.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "step", None) is not None and args.backward is None:
         parser.error("--step needs --backward: a step follows the gradient")
     lang = resolve_lang(args.lang)
-    for name, value in PRESETS.get(getattr(args, "preset", None) or "", {}).items():
+    for name, value in PRESETS.get(args.preset or "", {}).items():
         if getattr(args, name) is None:
             setattr(args, name, value)
     try:
@@ -239,6 +239,7 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
         options=options,
         text_file=args.text_file if args.command is None else None,  # the app's windows view; lookup's batch is its own
         windows=WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, seed),
+        context_length=args.context_length,
     )
 
 
@@ -329,10 +330,6 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
     if warning is not None:  # the layer is there, with a warning (a vocabulary of another size): not fatal
         print(f"{PROG}: {printable(warning)}", file=sys.stderr)
     lines = presenter.report_lookup(explorer, weight)
-    if args.context_length is not None:
-        from tui.core.positions import input_embeddings
-
-        lines += ["", input_embeddings(explorer.session, explorer.lookup.parsed, args.context_length)]
     if args.one_hot:  # before any training: the comparison is of the lookup printed above
         view = explorer.settle(explorer.one_hot(confirmed=True))
         if explorer.error:

@@ -16,6 +16,7 @@ from tui.core.explorer import Explorer, Setup
 from tui.core.history import Backward, Step
 from tui.core.lab import Training
 from tui.core.parse import parse_ids
+from tui.core.reports import Lookup
 from tui.core.session import EmbeddingSession
 from tui.core.spec import LayerOptions, LayerSpec
 from tui.core.weights import open_weights
@@ -23,12 +24,22 @@ from tui.core.weights import open_weights
 Scenario = tuple[str, str]  # the copied script, and what the screen shows
 
 
-def shown(session: EmbeddingSession, result: str) -> str:
+def shown(session: EmbeddingSession, lookup: Lookup) -> str:
     """What the script prints: the weight as made and the result panel, as the book prints them; once
-    trained, the result, then the weight and its gradient."""
+    trained, the result, then the weight and its gradient. With positions, the result is section 2.8's
+    three tensors, each after its shape, and the positional layer follows the token layer."""
+    result = lookup.text
+    if lookup.steps is not None:
+        steps = lookup.steps
+        shapes = (steps.token_shape, steps.pos_shape, lookup.shape)
+        texts = (steps.token_text, steps.pos_text, lookup.text)
+        result = "\n".join(f"torch.Size({list(shape)})\n{text}" for shape, text in zip(shapes, texts, strict=True))
     if not session.history:
         return f"{session.weight_text()}\n{result}\n"
-    return "\n".join([result, session.weight_text(), repr(session.layer.weight.grad)]) + "\n"
+    lines = [result, session.weight_text(), repr(session.layer.weight.grad)]
+    if session.positions is not None:
+        lines += [repr(session.positions.layer.weight), repr(session.positions.layer.weight.grad)]
+    return "\n".join(lines) + "\n"
 
 
 def explored(setup: Setup, *actions: Callable[[Explorer], object]) -> Scenario:
@@ -39,7 +50,7 @@ def explored(setup: Setup, *actions: Callable[[Explorer], object]) -> Scenario:
         view = action(explorer)
         if view is not None:
             explorer.settle(view)
-    return explorer.code_script(), shown(explorer.session, explorer.lookup.text)
+    return explorer.code_script(), shown(explorer.session, explorer.lookup)
 
 
 def typing(text: str) -> Callable[[Explorer], object]:
@@ -70,6 +81,23 @@ def in_the_explorer(minilm: Path) -> list[Scenario]:
             lambda e: e.apply_training(Training("sqmean", 2.0, LayerOptions(max_norm=1.0))),
             lambda e: e.backward(),
             lambda e: e.step(),
+        ),
+        # section 2.8: a positional layer beside the token layer
+        explored(Setup.of(ids="[[2, 3], [5, 1]]", context_length=4)),
+        explored(Setup.of(ids="1, 2", context_length=2, freeze=True, no_grad=True)),
+        explored(
+            Setup.of(ids="2, 3, 5", context_length=3, options=LayerOptions(max_norm=1.0)),
+            lambda e: e.backward(), lambda e: e.step(), typing("[[1, 2], [3, 4]]"),
+            lambda e: e.apply_training(Training("sqmean", 0.5, LayerOptions(max_norm=1.0))),
+            lambda e: e.backward(), lambda e: e.step(), lambda e: e.undo(),
+        ),
+        explored(
+            Setup.of(ids="[[2, 3], [5, 1]]", context_length=2, options=LayerOptions(sparse=True)),
+            lambda e: e.backward(), lambda e: e.step(), lambda e: e.zero_grad(), lambda e: e.backward(),
+        ),
+        explored(
+            Setup.of(weights=open_weights(minilm / "model.safetensors"), ids=tea, context_length=12),
+            lambda e: e.toggle("freeze"), lambda e: e.backward(), lambda e: e.step(), lambda e: e.toggle("freeze"),
         ),
     ]
 
@@ -102,7 +130,7 @@ def trained(options: dict, actions: list[tuple]) -> Scenario:
         else:
             getattr(session, name)(*args)
     lookup = session.lookup(ids)
-    return reproduce_script(spec, lookup.ids, session.frozen, session.no_grad, history=session.history), shown(session, lookup.text)
+    return reproduce_script(spec, lookup.ids, session.frozen, session.no_grad, history=session.history), shown(session, lookup)
 
 
 def weight_files(folder: Path) -> list[Scenario]:
@@ -119,7 +147,7 @@ def weight_files(folder: Path) -> list[Scenario]:
         weights = open_weights(folder / name)
         session = EmbeddingSession(weights.spec(), weights, frozen=frozen, no_grad=no_grad)
         lookup = session.lookup(parse_ids("3, 1"))
-        scenarios.append((reproduce_script(session.spec, lookup.ids, frozen, no_grad, weights.code), shown(session, lookup.text)))
+        scenarios.append((reproduce_script(session.spec, lookup.ids, frozen, no_grad, weights.code), shown(session, lookup)))
     return scenarios
 
 

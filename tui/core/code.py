@@ -37,33 +37,58 @@ def reproduce_script(
     history: Sequence[Event] = (),
     *,
     rows: int | None = None,
+    context_length: int | None = None,
 ) -> str:
     """The input, the seed and the layer (or the weight file and `from_pretrained`), what was done to it,
-    the toggles, the lookup and the prints, with the book's names (`input_ids`, `embedding_layer`)."""
+    the toggles, the lookup and the prints, with the book's names (`input_ids`, `embedding_layer`). With a
+    `context_length`, section 2.8's: `token_embedding_layer`, `pos_embedding_layer` made right after it,
+    and the input embeddings, each printed with its shape."""
     options = spec.options.code()
+    name = "embedding_layer" if context_length is None else "token_embedding_layer"
+    dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
     lines = ["import torch", *(weights.imports if weights is not None else []), "", f"input_ids = {tensor_literal(ids, rows)}"]
     if weights is None:
-        dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
-        lines += [f"vocab_size = {spec.vocab_size}", f"output_dim = {spec.dim}", "", f"torch.manual_seed({spec.seed})"]
-        lines.append(f"embedding_layer = torch.nn.Embedding(vocab_size, output_dim{dtype}{options})")
+        lines += [f"vocab_size = {spec.vocab_size}", f"output_dim = {spec.dim}"]
+        lines += [] if context_length is None else [f"context_length = {context_length}"]
+        lines += ["", f"torch.manual_seed({spec.seed})", f"{name} = torch.nn.Embedding(vocab_size, output_dim{dtype}{options})"]
     else:
         lines += [f"weight = {weights.expression}"]
-        lines.append(f"embedding_layer = torch.nn.Embedding.from_pretrained(weight{options})  # frozen by default")
+        lines.append(f"{name} = torch.nn.Embedding.from_pretrained(weight{options})  # frozen by default")
+        if context_length is not None:
+            lines += [f"context_length, output_dim = {context_length}, weight.shape[1]", f"torch.manual_seed({spec.seed})"]
+    if context_length is not None:
+        lines.append(f"pos_embedding_layer = torch.nn.Embedding(context_length, output_dim{dtype})")
     if history and isinstance(history[-1], Forward) and history[-1].ids == ids:
         history = history[:-1]  # the final lookup below is that same lookup
-    trained, requires_grad = _training_lines(history, weights is None)
+    trained, requires_grad = _training_lines(history, weights is None, name, context_length is not None)
     lines += trained
     if requires_grad == frozen:
-        lines.append(f"embedding_layer.weight.requires_grad_({not frozen})")
+        lines.append(f"{name}.weight.requires_grad_({not frozen})")
+    if context_length is not None and frozen:  # made trainable, as torch makes every new layer
+        lines.append("pos_embedding_layer.weight.requires_grad_(False)")
     if not history:
-        lines.append("print(embedding_layer.weight)")
+        lines.append(f"print({name}.weight)")
+    lookup = [f"print({name}(input_ids))"] if context_length is None else _input_embeddings_lines(name, rows, ids)
     if no_grad:
-        lines += ["with torch.no_grad():", "    print(embedding_layer(input_ids))"]
+        lines += ["with torch.no_grad():", *("    " + line for line in lookup)]
     else:
-        lines.append("print(embedding_layer(input_ids))")
+        lines += lookup
     if history:
-        lines += ["print(embedding_layer.weight)", "print(embedding_layer.weight.grad)"]
+        lines += [f"print({name}.weight)", f"print({name}.weight.grad)"]
+        if context_length is not None:
+            lines += ["print(pos_embedding_layer.weight)", "print(pos_embedding_layer.weight.grad)"]
     return "\n".join(lines) + "\n"
+
+
+def _input_embeddings_lines(name: str, rows: int | None, ids: tuple[int, ...]) -> list[str]:
+    """Section 2.8's three steps, each printed with its shape."""
+    length = len(ids) // rows if rows else len(ids)
+    steps = (
+        ("token_embeddings", f"{name}(input_ids)"),
+        ("pos_embeddings", f"pos_embedding_layer(torch.arange({length}))"),
+        ("input_embeddings", "token_embeddings + pos_embeddings"),
+    )
+    return [line for step, made in steps for line in (f"{step} = {made}", f"print({step}.shape)", f"print({step})")]
 
 
 def save_script(script: str, folder: Path) -> Path:
@@ -80,26 +105,32 @@ def save_script(script: str, folder: Path) -> Path:
     raise FileExistsError(f"{folder}/embedding_layer-*.py: all names taken")
 
 
-def _training_lines(history: Sequence[Event], requires_grad: bool) -> tuple[list[str], bool]:
+def _training_lines(history: Sequence[Event], requires_grad: bool, name: str, positions: bool) -> tuple[list[str], bool]:
     """The events as code, and whether the weight requires grad after them. A backward ran on a trainable
-    weight (torch refuses otherwise), so that is the only point where the flag must be set."""
+    weight (torch refuses otherwise), so that is the only point where the flag must be set. With
+    `positions`, backward starts from the input embeddings and the step and zero_grad take both layers."""
     lines: list[str] = []
     lr = None
     for event in history:
+        literal = tensor_literal(event.ids, event.rows) if isinstance(event, (Forward, Backward)) else ""
         if isinstance(event, Forward):
-            lines.append(f"embedding_layer({tensor_literal(event.ids)})  # max_norm renormalises these rows in place")
+            lines.append(f"{name}({literal})  # max_norm renormalises these rows in place")
         elif isinstance(event, Backward):
             if not requires_grad:
-                lines.append("embedding_layer.weight.requires_grad_(True)")
+                lines.append(f"{name}.weight.requires_grad_(True)")
                 requires_grad = True
-            lines += [f"result = embedding_layer({tensor_literal(event.ids)})", f"{LOSSES[event.loss]}.backward()"]
+            added = f" + pos_embedding_layer(torch.arange({event.shape[-1]}))" if positions else ""
+            lines += [f"result = {name}({literal}){added}", f"{LOSSES[event.loss]}.backward()"]
         elif isinstance(event, Step):
             if lr is None:
-                lines.append(f"optimizer = torch.optim.SGD(embedding_layer.parameters(), lr={event.lr!r})")
+                parameters = f"[{name}.weight, pos_embedding_layer.weight]" if positions else f"{name}.parameters()"
+                lines.append(f"optimizer = torch.optim.SGD({parameters}, lr={event.lr!r})")
             elif event.lr != lr:
                 lines.append(f'optimizer.param_groups[0]["lr"] = {event.lr!r}')
             lr = event.lr
             lines.append("optimizer.step()")
         elif isinstance(event, ZeroGrad):
-            lines.append("embedding_layer.zero_grad()")
+            lines.append(f"{name}.zero_grad()")
+            if positions:
+                lines.append("pos_embedding_layer.zero_grad()")
     return lines, requires_grad

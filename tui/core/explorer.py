@@ -38,7 +38,8 @@ from tui.core.view import Code, Dialog, Notice, Pick, Question, Report, View, Wi
 from tui.core.windows import TextWindows, WindowSettings
 
 if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
-    from tui.core.session import EmbeddingSession, Lookup
+    from tui.core.reports import Lookup
+    from tui.core.session import EmbeddingSession
     from tui.core.tokenizer import TextTokenizer, Tokens
     from tui.core.vocab import Vocab
     from tui.core.weights import WeightFile
@@ -51,7 +52,8 @@ MAX_INPUT = 1_000_000  # characters the input takes: 250,000 IDs and more, far p
 @dataclass(frozen=True)
 class Setup:
     """What the explorer starts from: the layer (a seeded spec, or a weight file's tensor), its toggles,
-    the first input, the language, the row labels and the tokenizer."""
+    the first input, the language, the row labels and the tokenizer; a text to cut into windows, and a
+    context length for a positional layer (section 2.8)."""
 
     spec: LayerSpec
     weights: WeightFile | None = None
@@ -63,6 +65,7 @@ class Setup:
     tokenizer: TextTokenizer | None = None
     text_file: str | None = None  # a text to cut into the book's windows (section 2.6)
     windows: WindowSettings = WindowSettings()
+    context_length: int | None = None  # a positional layer of this many rows, added to every lookup
 
     @classmethod
     def of(
@@ -81,6 +84,7 @@ class Setup:
         options: LayerOptions | None = None,
         text_file: str | None = None,
         windows: WindowSettings | None = None,
+        context_length: int | None = None,
     ) -> Setup:
         """From keywords (the app's and the CLI's); raises `SpecError` for a layer torch would refuse.
         With `weights`, the size and dtype are the file's. `vocab` defaults to the tokenizer's."""
@@ -94,7 +98,9 @@ class Setup:
             vocab = tokenizer.vocab
         windows = windows or WindowSettings()
         windows.check()
-        return cls(spec, weights, freeze, no_grad, single_line(ids), lang, vocab, tokenizer, text_file, windows)
+        if context_length is not None and context_length < 1:
+            raise MessageError(Message("positions.context_length", {"value": context_length}))
+        return cls(spec, weights, freeze, no_grad, single_line(ids), lang, vocab, tokenizer, text_file, windows, context_length)
 
 
 class Explorer:
@@ -117,6 +123,7 @@ class Explorer:
         self._kept = {True: "", False: ""}  # what the input held in the other mode
         self.lab = TrainingLab(setup.spec.options)
         self.windows: TextWindows | None = None  # the text cut into windows, once a job has cut it
+        self.positions_shown = False  # the matrix shows the positional layer (section 2.8), not the token layer
         # the status line and the jobs
         self.message: Message | None = None  # the last thing said
         self.error = False
@@ -240,7 +247,9 @@ class Explorer:
             from tui.core.session import EmbeddingSession
 
             job.stage = "weight.loading_step.create"
-            session = EmbeddingSession(setup.spec, setup.weights, frozen=setup.frozen, no_grad=setup.no_grad)
+            session = EmbeddingSession(
+                setup.spec, setup.weights, frozen=setup.frozen, no_grad=setup.no_grad, context_length=setup.context_length
+            )
             return LayerMade(session, setup.vocab, setup.tokenizer)
 
         return self._start("create", create, session=None, replaces_layer=True)
@@ -253,6 +262,7 @@ class Explorer:
 
         if is_labels(path):
             return self._open_labels(path)
+        context_length = self.setup.context_length
 
         def open_file(job: Job) -> Outcome:
             from tui.core.session import EmbeddingSession
@@ -268,7 +278,8 @@ class Explorer:
                 vocab, tokenizer, problem = *beside(weights.path), None
             except VocabError as error:
                 vocab, tokenizer, problem = None, None, error.message
-            return LayerMade(EmbeddingSession(weights.spec(), weights), vocab, tokenizer, problem=problem)
+            session = EmbeddingSession(weights.spec(), weights, context_length=context_length)
+            return LayerMade(session, vocab, tokenizer, problem=problem)
 
         self._say(Message("open.opening", {"path": path}))
         return self._start("open", open_file, session=None, replaces_layer=True)
@@ -309,6 +320,7 @@ class Explorer:
             self.toggle_text()  # back to IDs while the old tokenizer is still there
         self.session, self.vocab, self.tokenizer = made.session, made.vocab, made.tokenizer
         self.lab.new_layer(made.session.spec.options)
+        self.positions_shown = self.positions_shown and made.session.positions is not None
         self.queued.clear()  # they were for the layer before
         self._file_change = Change.NONE
         self.lookup = None
@@ -405,7 +417,7 @@ class Explorer:
                 self._say(error.message, error=True)
                 return
             if self.lookup.renormed:
-                self.lab.renormed(self.lookup.renormed, session.grad)
+                self.lab.renormed(self.lookup.renormed, session)
                 max_norm = session.spec.options.max_norm
                 self._say(Message("train.renormed", {"max_norm": max_norm, "rows": presenter.rows_text(self.lookup.renormed)}))
                 return
@@ -452,7 +464,7 @@ class Explorer:
             return self._show_grad(on)
         if name == "freeze":
             session.set_frozen(on)
-            key = "toggle.freeze_on" if on else "toggle.freeze_off"
+            key = ("toggle.freeze_on" if on else "toggle.freeze_off") + ("_positions" if session.positions else "")
         else:
             session.no_grad = on
             key = "toggle.no_grad_on" if on else "toggle.no_grad_off"
@@ -471,9 +483,24 @@ class Explorer:
         if on and self.session.grad is None:
             self._say(Message("train.grad_none"), error=True)
             return self.view()
-        self.lab.show_grad(on, self.session.grad)
+        self.lab.show_grad(on, self.session)
         self._say(Message("train.view_grad" if on else "train.view_weight"))
         return self.view()
+
+    def switch_matrix(self) -> View:
+        """Show the positional layer's matrix instead of the token layer's, or back (section 2.8)."""
+        session = self.session
+        if session is None:
+            return self.view()
+        if session.positions is None:
+            self._say(Message("positions.none"), error=True)
+            return self.view()
+        self.positions_shown = not self.positions_shown
+        if self.positions_shown:
+            self._say(Message("positions.shown", {"context": session.positions.context_length, "dim": self.spec.dim}))
+        else:
+            self._say(Message("positions.tokens_shown"))
+        return self.view(follow=True)
 
     # -- finding rows ----------------------------------------------------------------------
     def row_of_id(self, text: str) -> int:
@@ -512,8 +539,16 @@ class Explorer:
         if session is None or lookup is None:
             return None
         code = session.weights.code if session.weights else None
+        context_length = None if session.positions is None else session.positions.context_length
         return reproduce_script(
-            session.spec, lookup.ids, session.frozen, session.no_grad, code, session.history, rows=lookup.parsed.rows
+            session.spec,
+            lookup.ids,
+            session.frozen,
+            session.no_grad,
+            code,
+            session.history,
+            rows=lookup.parsed.rows,
+            context_length=context_length,
         )
 
     def copy_code(self) -> View:
@@ -602,7 +637,7 @@ class Explorer:
         return self.view()
 
     def step(self) -> View:
-        return self._wait_turn("step") or self._train("step", self.lab.step())
+        return self._wait_turn("step") or self._train("step", self.lab.step(self.lang))
 
     def zero_grad(self) -> View:
         return self._wait_turn("zero_grad") or self._train("zero_grad", self.lab.zero_grad)
@@ -669,7 +704,7 @@ class Explorer:
         return self.edit(text, len(text))
 
     def _trained(self, outcome: Trained) -> View:
-        self.lab.trained(outcome, self.session.grad)
+        self.lab.trained(outcome, self.session)
         self._relook()  # the weight or its gradient changed: look up again
         self._say(outcome.message)
         return self.view()
@@ -698,7 +733,8 @@ class Explorer:
             from tui.core.session import EmbeddingSession
 
             old.reset()  # from_pretrained shares the file's tensor, which steps changed in place
-            new = EmbeddingSession(spec, old.weights, frozen=old.frozen, no_grad=old.no_grad)
+            context_length = None if old.positions is None else old.positions.context_length
+            new = EmbeddingSession(spec, old.weights, frozen=old.frozen, no_grad=old.no_grad, context_length=context_length)
             message = Message("train.rebuilt", {"options": described, "note": presenter.padding_note(new, lang)})
             return LayerMade(new, vocab, tokenizer, message=message, then=then)
 

@@ -17,7 +17,8 @@ from tui.core.messages import Message, MessageError
 from tui.core.view import Report
 
 if TYPE_CHECKING:  # the session imports torch; this module must not
-    from tui.core.session import EmbeddingSession, StepReport
+    from tui.core.reports import StepReport
+    from tui.core.session import EmbeddingSession
     from tui.core.tokenizer import TextTokenizer
     from tui.core.vocab import Vocab
     from tui.core.windows import TextWindows

@@ -49,14 +49,19 @@ class ParsedIds:
     @property
     def shape(self) -> tuple[int, ...]:
         """The shape of `torch.tensor` of what was typed: (T,), or (B, T) for a batch."""
-        if self.rows is None:
-            return (len(self.ids),)
-        return (self.rows, len(self.ids) // self.rows if self.rows else 0)
+        return shape_of(self.ids, self.rows)
 
     def index_at(self, cursor: int) -> int | None:
         """Position of the ID under (or just before) the text cursor; None if there are no IDs."""
         starts_at_or_before = bisect.bisect_right(self.spans, cursor, key=lambda span: span[0])
         return max(starts_at_or_before - 1, 0) if self.ids else None
+
+
+def shape_of(ids: tuple[int, ...], rows: int | None) -> tuple[int, ...]:
+    """The shape of IDs typed flat (T,), or as a batch of `rows` rows (B, T)."""
+    if rows is None:
+        return (len(ids),)
+    return (rows, len(ids) // rows if rows else 0)
 
 
 def whole_number(text: str) -> int:

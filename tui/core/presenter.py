@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from tui.core.explorer import Explorer
     from tui.core.jobs import Job
     from tui.core.parse import ParsedIds
-    from tui.core.session import EmbeddingSession, GradReport, Lookup
+    from tui.core.positions import PositionalLayer
+    from tui.core.reports import GradReport, Lookup
+    from tui.core.session import EmbeddingSession
     from tui.core.view import Dialog
 
 ROWS_SHOWN = 12  # row numbers named in a message; more are counted
@@ -74,6 +76,8 @@ def _keys(explorer: Explorer, session: EmbeddingSession | None) -> tuple[str, ..
     keys += ["backward", "toggle_freeze", "toggle_no_grad", "copy_code", "open_weights", "toggle_maximize"]
     if explorer.vocab is not None:
         keys.append("find_token")
+    if session is not None and session.positions is not None:
+        keys.insert(2, "switch_matrix")
     return tuple(dict.fromkeys([*keys, "goto_row", "training_options", "one_hot"]))
 
 
@@ -91,6 +95,8 @@ def _position(explorer: Explorer) -> int | None:
 
 
 def _matrix(explorer: Explorer, session: EmbeddingSession, position: int | None) -> MatrixPane:
+    if explorer.positions_shown and session.positions is not None:
+        return _positions_matrix(explorer, session.positions, position)
     lookup, vocab, grad = explorer.lookup, explorer.vocab, session.grad
     grad_view = explorer.lab.grad_view and grad is not None
     return MatrixPane(
@@ -102,6 +108,30 @@ def _matrix(explorer: Explorer, session: EmbeddingSession, position: int | None)
         prefixes=explorer.lab.marked,
         follow=None if position is None else explorer.typed.ids[position],
         row_length=lookup.parsed.shape[1] if lookup is not None and lookup.parsed.rows else None,
+    )
+
+
+def _positions_matrix(explorer: Explorer, positions: PositionalLayer, position: int | None) -> MatrixPane:
+    """The positional layer: rows 0..T-1 marked with the places that add them, in every row of a batch."""
+    lookup, grad = explorer.lookup, positions.grad
+    steps = lookup.steps if lookup is not None else None
+    length = lookup.parsed.shape[-1] if lookup is not None else 0
+    grad_view = explorer.lab.grad_view and grad is not None
+    if grad_view:
+        shape = (positions.context_length, explorer.spec.dim)
+        title = explorer.t("positions.grad_title", shape=shape, rows=len(grad.rows))
+    else:
+        flags = positions.flags()
+        title = explorer.t("positions.title", kind=flags.kind, shape=flags.shape, dtype=flags.dtype, requires_grad=flags.requires_grad)
+    return MatrixPane(
+        title=title,
+        rows=positions.grad_rows if grad_view else positions.rows,
+        version=explorer.session.version,
+        tokens=None,
+        positions=steps.rows if steps is not None else NOTHING,
+        prefixes=explorer.lab.marked_positions,
+        follow=None if position is None or not length else position % length,
+        row_length=length if lookup is not None and lookup.parsed.rows else None,
     )
 
 
@@ -141,6 +171,8 @@ def _result(explorer: Explorer, session: EmbeddingSession | None, position: int 
     if session is None:
         return ResultPane(t("result.title"), t("result.waiting"), False, None)
     if explorer.lab.grad_view and session.grad is not None:
+        if explorer.positions_shown and session.positions is not None and session.positions.grad is not None:
+            return ResultPane(t("positions.result_grad"), session.positions.grad.text, False, None)
         return ResultPane(t("result.title_grad"), session.grad.text, False, None)
     step = explorer.lab.step_shown
     if step is not None:
@@ -150,13 +182,46 @@ def _result(explorer: Explorer, session: EmbeddingSession | None, position: int 
     if lookup is None:
         return ResultPane(title, "", explorer.problem is not None, None)
     follow = position if lookup.one_line_per_id else None
+    if lookup.steps is not None:
+        text = input_embeddings_text(lookup)
+        follow = None if follow is None else follow + text.count("\n") - lookup.text.count("\n")
+        return ResultPane(t("positions.result_title"), text, explorer.problem is not None, follow)
     return ResultPane(title, lookup.text, explorer.problem is not None, follow)
+
+
+def input_embeddings_text(lookup: Lookup) -> str:
+    """Section 2.8's three steps, each as code with its shape and as torch printed it: the input
+    embeddings last."""
+    steps, length = lookup.steps, lookup.parsed.shape[-1]
+    steps_made = (
+        ("token_embeddings = layer(input_ids)", steps.token_shape, steps.token_text),
+        (f"pos_embeddings = pos_embedding_layer(torch.arange({length}))", steps.pos_shape, steps.pos_text),
+        ("input_embeddings = token_embeddings + pos_embeddings", lookup.shape, lookup.text),
+    )
+    width = max(len(code) for code, _, _ in steps_made) + 2
+    blocks = [f"{code:<{width}}# {list(shape)}\n{text}" for code, shape, text in steps_made]
+    return "\n\n".join(blocks)
+
+
+def broadcast_sentence(explorer: Explorer, lookup: Lookup) -> str:
+    """`[2, 2, 3] + [2, 3] → [2, 2, 3]`, and what the sum does with each position's row."""
+    steps, shape = lookup.steps, lookup.parsed.shape
+    if lookup.parsed.rows is not None:
+        added = explorer.t("positions.broadcast", length=shape[-1], batch=shape[0])
+    else:
+        added = explorer.t("positions.added")
+    return f"{list(steps.token_shape)} + {list(steps.pos_shape)} → {list(lookup.shape)}: {added}"
 
 
 def _flags(explorer: Explorer, lookup: Lookup | None) -> Flags:
     if lookup is None:
         return ()
-    groups = (("flags.result", lookup.flags()), ("flags.weight", lookup.weight.flags()))
+    session = explorer.session
+    if explorer.positions_shown and session is not None and session.positions is not None:
+        weight = ("positions.flags", session.positions.flags().flags())
+    else:
+        weight = ("flags.weight", lookup.weight.flags())
+    groups = (("flags.result", lookup.flags()), weight)
     return tuple((explorer.t(title), tuple((name, str(value)) for name, value in flags)) for title, flags in groups)
 
 
@@ -174,6 +239,8 @@ def input_message(explorer: Explorer) -> Message:
     if explorer.text_mode and explorer.tokens is not None:
         pieces = " | ".join(_token_shown(explorer, piece, token_id) for piece, token_id in zip(explorer.tokens.pieces, explorer.tokens.ids, strict=True))
         return Message("status.tokens", {"count": len(lookup.ids), "pieces": pieces, "ids": list(lookup.ids)})
+    if lookup.steps is not None:
+        return Message("status.ok_positions", {"sum": broadcast_sentence(explorer, lookup)})
     if lookup.parsed.rows is not None:  # a batch: the input's shape, then the embedding's size
         return Message("status.ok_batch", {"made": made(explorer), "shape": lookup.parsed.shape, "dim": explorer.spec.dim, "result": lookup.shape})
     return Message("status.ok", {"made": made(explorer)})  # the same words on every key: no repaint
@@ -237,6 +304,17 @@ def accumulated_note(session: EmbeddingSession, report: GradReport, lang: str) -
     return " " + translate(lang, "train.accumulated_row", row=row, values=repr(session.layer.weight.grad[row]))
 
 
+def positions_note(session: EmbeddingSession, parsed: ParsedIds, lang: str) -> str:
+    """Where a backward's gradient went in the positional layer: positions 0..T-1, from every row of a
+    batch, with the first values of position 0's row as torch prints them."""
+    grad = session.positions.grad
+    if grad is None or not grad.rows:
+        return ""
+    first = repr(session.positions.layer.weight.grad[grad.rows[0], :3])
+    batch = parsed.shape[0] if parsed.rows is not None else 1
+    return " " + translate(lang, "train.positions_grad", rows=rows_text(grad.rows), batch=batch, row=grad.rows[0], values=first)
+
+
 def padding_note(session: EmbeddingSession, lang: str) -> str:
     """What padding_idx means for this layer, to follow what the status line says."""
     row = session.layer.padding_idx
@@ -258,7 +336,13 @@ def report_lookup(explorer: Explorer, weight_text: str) -> list[str]:
         lines.append(f"{ids}: {list(lookup.ids)}")
     elif explorer.vocab is not None:
         lines.append(f"{tokens}: " + " ".join(explorer.vocab.label(token_id) or "·" for token_id in lookup.ids))
-    lines += [f"print(layer({tensor_literal(lookup.ids, lookup.parsed.rows)}))", lookup.text, ""]
+    literal = tensor_literal(lookup.ids, lookup.parsed.rows)
+    if lookup.steps is not None:  # section 2.8: the positional layer, then the three steps
+        positions = explorer.session.positions
+        lines += ["print(pos_embedding_layer.weight)", repr(positions.layer.weight), ""]
+        lines += [f"input_ids = {literal}", input_embeddings_text(lookup), "# " + broadcast_sentence(explorer, lookup), ""]
+    else:
+        lines += [f"print(layer({literal}))", lookup.text, ""]
     if lookup.renormed:  # the weight printed above is as created: say what the lookup changed
         renormed = Message("report.renormed", {"max_norm": explorer.spec.options.max_norm, "rows": rows_text(lookup.renormed)})
         lines += ["# " + renormed.render(explorer.lang), ""]
@@ -268,12 +352,21 @@ def report_lookup(explorer: Explorer, weight_text: str) -> list[str]:
 
 
 def report_backward(explorer: Explorer) -> list[str]:
-    grad = explorer.session.grad
+    session = explorer.session
+    grad, positions = session.grad, session.positions
     lines = ["", f"{LOSSES[explorer.lab.training.loss]}.backward()  # loss = {grad.loss}", "print(layer.weight.grad)", grad.text]
-    return [*lines, f"rows with gradient: {list(grad.rows)}; rows exactly 0: {grad.zero_rows}"]
+    lines.append(f"rows with gradient: {list(grad.rows)}; rows exactly 0: {grad.zero_rows}")
+    if positions is not None and positions.grad is not None:
+        lines += ["print(pos_embedding_layer.weight.grad)", positions.grad.text]
+        lines.append(f"rows with gradient: {list(positions.grad.rows)}; rows exactly 0: {positions.grad.zero_rows}")
+    return lines
 
 
 def report_step(explorer: Explorer) -> list[str]:
-    lr, rows = explorer.lab.training.lr, explorer.lab.changed
-    code = f"torch.optim.SGD(layer.parameters(), lr={lr!r}).step()  # rows changed: {list(rows)}"
-    return ["", code, "print(layer.weight)", explorer.session.weight_text()]
+    lr, rows, session = explorer.lab.training.lr, explorer.lab.changed, explorer.session
+    if session.positions is None:
+        code = f"torch.optim.SGD(layer.parameters(), lr={lr!r}).step()  # rows changed: {list(rows)}"
+        return ["", code, "print(layer.weight)", session.weight_text()]
+    changed = list(explorer.lab.changed_positions)
+    code = f"torch.optim.SGD([layer.weight, pos_embedding_layer.weight], lr={lr!r}).step()  # rows changed: {list(rows)}; positions: {changed}"
+    return ["", code, "print(layer.weight)", session.weight_text(), "print(pos_embedding_layer.weight)", repr(session.positions.layer.weight)]

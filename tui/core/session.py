@@ -1,15 +1,14 @@
-"""The embedding session: one real `torch.nn.Embedding`, its toggles, and lookups through it.
+"""The embedding session: one real `torch.nn.Embedding`, its toggles, lookups through it and its training;
+in section 2.8, with the positional layer beside it (`tui.core.positions`), looked up and trained together.
 
 Everything shown about the layer comes from here, read off real torch objects: `repr()` of the
-result, `requires_grad`, `grad_fn`, `is_leaf`. Results are immutable snapshots (`Lookup`), so the
-UI can keep the last good one while the user types something invalid.
+result, `requires_grad`, `grad_fn`, `is_leaf`. Results are immutable snapshots (`tui.core.reports`), so
+the UI can keep the last good one while the user types something invalid.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 import torch
 
@@ -18,6 +17,8 @@ from tui.core.history import LOSSES, Backward, Event, Forward, Step, ZeroGrad
 from tui.core.messages import Message, MessageError
 from tui.core.originals import Originals
 from tui.core.parse import IdError, ParsedIds
+from tui.core.positions import PositionalLayer
+from tui.core.reports import GradReport, InputSteps, Lookup, StepReport, WeightFlags
 from tui.core.rows import SparseRows, TensorRows
 from tui.core.spec import LayerSpec, human_size, learning_rate
 from tui.core.weights import WeightFile
@@ -29,83 +30,6 @@ class IdRangeError(IdError):
 
 class TrainingError(MessageError):
     """A training action torch refused or that cannot run yet, with a catalog message saying why."""
-
-
-@dataclass(frozen=True)
-class GradReport:
-    """`weight.grad` after backward: where the gradient went."""
-
-    loss: str  # repr(loss): the scalar the last backward() started from
-    rows: tuple[int, ...]  # the rows of weight.grad that are not all zero
-    zero_rows: int  # how many rows are exactly zero
-    text: str  # repr(weight.grad), as torch prints it (indices and values when sparse)
-    sparse: bool
-
-
-@dataclass(frozen=True)
-class StepReport:
-    """One SGD step: the rows it changed, before and after, as torch prints them."""
-
-    lr: float
-    rows: tuple[int, ...]
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
-class WeightFlags:
-    """What torch says about `layer.weight` right now."""
-
-    kind: str  # "Parameter" or "Tensor"
-    shape: tuple[int, ...]
-    dtype: str
-    requires_grad: bool
-    is_leaf: bool
-    grad: str  # "None", or the grad's shape (and "sparse" when it is a sparse tensor)
-
-    def flags(self) -> tuple[tuple[str, object], ...]:
-        return (
-            ("Parameter", self.kind == "Parameter"),
-            ("shape", self.shape),
-            ("requires_grad", self.requires_grad),
-            ("is_leaf", self.is_leaf),
-            ("grad", self.grad),
-        )
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """One lookup `layer(torch.tensor(ids))`, as torch printed and flagged it."""
-
-    parsed: ParsedIds  # the IDs, and where each was typed
-    text: str  # repr(result): exactly what print(result) shows
-    shape: tuple[int, ...]
-    dtype: str
-    requires_grad: bool
-    grad_fn: str | None
-    is_leaf: bool
-    no_grad: bool
-    weight: WeightFlags
-    positions: Mapping[int, tuple[int, ...]]  # row → the positions in `ids` that looked it up
-    renormed: tuple[int, ...] = ()  # rows this lookup changed in place (max_norm)
-
-    @property
-    def ids(self) -> tuple[int, ...]:
-        return self.parsed.ids
-
-    @functools.cached_property
-    def one_line_per_id(self) -> bool:
-        """torch printed a line per ID (neither summarised nor wrapped), so line i is ID i's row."""
-        return self.text.count("\n") + 1 == len(self.ids)
-
-    def flags(self) -> tuple[tuple[str, object], ...]:
-        return (
-            ("shape", self.shape),
-            ("dtype", self.dtype),
-            ("requires_grad", self.requires_grad),
-            ("grad_fn", f"<{self.grad_fn}>" if self.grad_fn else None),
-            ("is_leaf", self.is_leaf),
-        )
 
 
 NO_ROWS = torch.empty(0, dtype=torch.long)
@@ -120,17 +44,25 @@ def warm_optimizer() -> None:
 
 class EmbeddingSession:
     """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)` plus the two toggles; or
-    `nn.Embedding.from_pretrained(tensor)` of a weight file. Training actions (backward, step, zero_grad)
-    are kept in `history`, which undo and reset replay and copy-as-code prints.
+    `nn.Embedding.from_pretrained(tensor)` of a weight file; with a `context_length`, the positional layer
+    made right after it (`positions`), which lookups add and training trains too. Training actions
+    (backward, step, zero_grad) are kept in `history`, which undo and reset replay and copy-as-code prints.
 
     The session owns what torch says about its layer: `grad` (where the gradient is) and `version`, which
     changes whenever values of the weight or its gradient change in place."""
 
     def __init__(
-        self, spec: LayerSpec, weights: WeightFile | None = None, *, frozen: bool | None = None, no_grad: bool = False
+        self,
+        spec: LayerSpec,
+        weights: WeightFile | None = None,
+        *,
+        frozen: bool | None = None,
+        no_grad: bool = False,
+        context_length: int | None = None,
     ) -> None:
         """`weights`: the layer is `from_pretrained(weights.tensor)`, and `spec` is `weights.spec(options)`.
-        `frozen` None keeps torch's default: trainable when seeded, frozen from a file."""
+        `frozen` None keeps torch's default: trainable when seeded, frozen from a file; the positional layer
+        follows the token layer (F2 freezes both)."""
         options = spec.options.keywords()
         spec.check()
         if weights is None:
@@ -146,8 +78,8 @@ class EmbeddingSession:
                 self._random_after = torch.get_rng_state()
         self.spec = spec
         self.weights = weights
-        if frozen is not None:
-            self.set_frozen(frozen)
+        self.positions = None if context_length is None else PositionalLayer(self.positional_layer(context_length))
+        self.set_frozen(self.frozen if frozen is None else frozen)
         self.no_grad = no_grad
         self.detached = False  # the weight's file changed in place: its rows are never read again
         self.rows = TensorRows(self.layer.weight, self.readable if weights is not None and weights.watch else None)
@@ -180,18 +112,15 @@ class EmbeddingSession:
         return not self.layer.weight.requires_grad
 
     def set_frozen(self, frozen: bool) -> None:
-        self.layer.weight.requires_grad_(not frozen)
+        for weight in self.weights_trained():
+            weight.requires_grad_(not frozen)
+
+    def weights_trained(self) -> list[torch.nn.Parameter]:
+        """The weights a backward reaches and a step changes: the token layer's, then the positional one's."""
+        return [self.layer.weight] + ([] if self.positions is None else [self.positions.layer.weight])
 
     def weight_flags(self) -> WeightFlags:
-        weight, grad = self.layer.weight, self.layer.weight.grad
-        return WeightFlags(
-            kind=type(weight).__name__,
-            shape=tuple(weight.shape),
-            dtype=str(weight.dtype),
-            requires_grad=weight.requires_grad,
-            is_leaf=weight.is_leaf,
-            grad="None" if grad is None else str(tuple(grad.shape)) + (" sparse" if grad.is_sparse else ""),
-        )
+        return WeightFlags.of(self.layer.weight)
 
     def positional_layer(self, context_length: int) -> torch.nn.Embedding:
         """`pos_embedding_layer = torch.nn.Embedding(context_length, dim)`, made as if right after this layer
@@ -206,9 +135,12 @@ class EmbeddingSession:
         return repr(self.layer.weight)
 
     def check_range(self, parsed: ParsedIds) -> None:
-        """Raise `IdRangeError` for the first ID without a row, quoting what torch itself raises."""
+        """Raise `IdRangeError` for the first ID without a row, quoting what torch itself raises; with
+        positions, an `IdError` for an input longer than the context length."""
         vocab_size = self.spec.vocab_size
         if not parsed.ids or (min(parsed.ids) >= 0 and max(parsed.ids) < vocab_size):
+            if self.positions is not None:
+                self.positions.check(parsed)
             return
         for position, token_id in enumerate(parsed.ids):
             if 0 <= token_id < vocab_size:
@@ -237,12 +169,10 @@ class EmbeddingSession:
             return f"{type(error).__name__}: {error}"
         return "no error"
 
-    def _forward(self, ids: tuple[int, ...], shape: tuple[int, ...] | None = None) -> tuple[torch.Tensor, tuple[int, ...]]:
+    def _forward(self, ids: tuple[int, ...], shape: tuple[int, ...]) -> tuple[torch.Tensor, tuple[int, ...]]:
         """`layer(torch.tensor(ids))` (of `shape`: a batch is 2-D), and the rows it changed in place (only
         max_norm does that)."""
-        indices = torch.tensor(ids, dtype=torch.long)
-        if shape is not None:
-            indices = indices.reshape(shape)
+        indices = torch.tensor(ids, dtype=torch.long).reshape(shape)
         if self.layer.max_norm is None:
             return self.layer(indices), ()
         rows = indices.unique()
@@ -254,14 +184,28 @@ class EmbeddingSession:
             self.version += 1
         return result, tuple(changed.tolist())
 
+    def _result(self, ids: tuple[int, ...], shape: tuple[int, ...]) -> tuple[torch.Tensor, tuple[int, ...]]:
+        """What backward starts from: the lookup, plus the positional rows when there is a positional layer."""
+        result, renormed = self._forward(ids, shape)
+        if self.positions is not None:
+            result = result + self.positions.embeddings(shape[-1])
+        return result, renormed
+
     def lookup(self, parsed: ParsedIds) -> Lookup:
-        """`layer(torch.tensor(ids))` (under `torch.no_grad()` when that toggle is on)."""
+        """`layer(torch.tensor(ids))` (under `torch.no_grad()` when that toggle is on); with positions, the
+        input embeddings `token_embeddings + pos_embeddings` and the two steps to them."""
         self.check_range(parsed)
         self.check_file()
+        steps = None
         with torch.set_grad_enabled(not self.no_grad):
             result, renormed = self._forward(parsed.ids, parsed.shape)
+            if self.positions is not None:
+                pos = self.positions.embeddings(parsed.shape[-1])
+                places = self.positions.places(parsed.shape)
+                steps = InputSteps(repr(result), tuple(result.shape), repr(pos), tuple(pos.shape), places)
+                result = result + pos
         if renormed:
-            self.history.append(Forward(parsed.ids))
+            self.history.append(Forward(parsed.ids, parsed.rows))
         positions: dict[int, list[int]] = {}
         for position, token_id in enumerate(parsed.ids):
             positions.setdefault(token_id, []).append(position)
@@ -277,6 +221,7 @@ class EmbeddingSession:
             weight=self.weight_flags(),
             positions={row: tuple(found) for row, found in positions.items()},
             renormed=renormed,
+            steps=steps,
         )
 
     # -- training ----------------------------------------------------------------------------
@@ -286,13 +231,13 @@ class EmbeddingSession:
         self.check_range(parsed)
         self.check_file()
         with torch.set_grad_enabled(not self.no_grad):
-            result, renormed = self._forward(parsed.ids)
+            result, renormed = self._result(parsed.ids, parsed.shape)
             value = self._loss(result, loss)
         try:
             value.backward()
         except RuntimeError as error:
             if renormed:
-                self.history.append(Forward(parsed.ids))
+                self.history.append(Forward(parsed.ids, parsed.rows))
             reason = (
                 "train.frozen_no_grad" if self.frozen and self.no_grad
                 else "train.frozen" if self.frozen
@@ -300,8 +245,8 @@ class EmbeddingSession:
                 else "train.torch_refused"
             )
             raise TrainingError(Message(reason, {"torch_error": f"RuntimeError: {error}"})) from error
-        self.history.append(Backward(parsed.ids, loss))
-        self._reached(parsed.ids)
+        self.history.append(Backward(parsed.ids, loss, parsed.rows))
+        self._reached(parsed.ids, parsed.shape)
         self._grad_changed(repr(value.detach()))
         assert self.grad is not None  # backward() has just made weight.grad
         return self.grad
@@ -317,14 +262,14 @@ class EmbeddingSession:
         grad = self.layer.weight.grad
         self.version += 1
         self._grad_rows = None
-        if grad is None:
-            self.grad = None
-            return
-        rows = tuple(self._nonzero_rows(grad).tolist())
-        self.grad = GradReport(loss, rows, self.spec.vocab_size - len(rows), repr(grad), grad.is_sparse)
+        if self.positions is not None:
+            self.positions.grad_changed(loss)
+        self.grad = None if grad is None else GradReport.of(loss, grad, tuple(self._nonzero_rows(grad).tolist()))
 
-    def _reached(self, ids: tuple[int, ...]) -> None:
+    def _reached(self, ids: tuple[int, ...], shape: tuple[int, ...]) -> None:
         self._grad_ids = torch.cat((self._grad_ids, torch.tensor(ids, dtype=torch.long))).unique()
+        if self.positions is not None:
+            self.positions.reached(shape[-1])
 
     def _nonzero_rows(self, grad: torch.Tensor) -> torch.Tensor:
         """The rows of `grad` that hold a non-zero value. A dense gradient is read only at the rows
@@ -345,7 +290,8 @@ class EmbeddingSession:
         return self._grad_rows
 
     def step(self, lr: float) -> StepReport:
-        """One `torch.optim.SGD` step; the rows it changed, before and after."""
+        """One `torch.optim.SGD` step over the weights trained; the token rows it changed, before and after,
+        and the positional rows it changed."""
         learning_rate(lr, self.spec.dtype)
         self.check_file()
         grad = self.layer.weight.grad
@@ -355,20 +301,24 @@ class EmbeddingSession:
         self._originals.save(rows)
         weight = self.layer.weight.detach()
         before = weight[rows]
+        positions = self.positions
+        pos_rows = positions.save() if positions is not None else NO_ROWS
+        pos_before = positions.layer.weight.detach()[pos_rows] if positions is not None else None
         self._sgd_step(lr)
         after = weight[rows]
         changed = (after != before).any(dim=1)
+        pos_changed = () if positions is None else tuple(pos_rows[(positions.layer.weight.detach()[pos_rows] != pos_before).any(dim=1)].tolist())
         self.history.append(Step(lr))
         self.version += 1
-        return StepReport(lr, tuple(rows[changed].tolist()), repr(before[changed]), repr(after[changed]))
+        return StepReport(lr, tuple(rows[changed].tolist()), repr(before[changed]), repr(after[changed]), pos_changed)
 
     def _sgd_step(self, lr: float) -> None:
         """What the copied script's `optimizer.step()` does: SGD without momentum keeps no state between steps."""
-        torch.optim.SGD([self.layer.weight], lr=lr).step()
+        torch.optim.SGD(self.weights_trained(), lr=lr).step()
 
     def zero_grad(self) -> bool:
-        """`layer.zero_grad()`; False when there was no gradient to drop."""
-        if self.layer.weight.grad is None:
+        """`layer.zero_grad()` (and the positional layer's); False when there was no gradient to drop."""
+        if all(weight.grad is None for weight in self.weights_trained()):
             return False
         self._drop_grad()
         self.history.append(ZeroGrad())
@@ -378,6 +328,8 @@ class EmbeddingSession:
     def _drop_grad(self) -> None:
         self.layer.zero_grad()  # set_to_none: weight.grad is None
         self._grad_ids = NO_ROWS
+        if self.positions is not None:
+            self.positions.drop_grad()
 
     @property
     def steps(self) -> int:
@@ -400,6 +352,8 @@ class EmbeddingSession:
         self.check_file()
         frozen = self.frozen
         self._originals.restore()
+        if self.positions is not None:
+            self.positions.restore()
         self._drop_grad()
         self.set_frozen(False)
         loss = ""
@@ -407,13 +361,13 @@ class EmbeddingSession:
             for event in events:
                 if isinstance(event, Forward):
                     with torch.no_grad():
-                        self._forward(event.ids)
+                        self._forward(event.ids, event.shape)
                 elif isinstance(event, Backward):
                     with torch.enable_grad():
-                        value = self._loss(self._forward(event.ids)[0], event.loss)
+                        value = self._loss(self._result(event.ids, event.shape)[0], event.loss)
                         value.backward()
                     loss = repr(value.detach())
-                    self._reached(event.ids)
+                    self._reached(event.ids, event.shape)
                 elif isinstance(event, Step):
                     self._sgd_step(event.lr)
                 else:
