@@ -7,6 +7,8 @@ Run from the repository root, in the venv:
     # two versions in the same run, the apps on one core and this script on the other:
     git worktree add /tmp/before COMMIT
     python tests/benchmarks/bench_keys_terminal.py --sizes 6x3 --runs 5 --pin --also /tmp/before
+    # also the app with section 2.8's positional layer (GPT-2's 1024 positions) in the same rounds:
+    python tests/benchmarks/bench_keys_terminal.py --sizes 50257x768 --pin --context-length 1024
 
 Why a second key benchmark: bench_keys.py drives the apps with Pilot, whose press() and pause() post a
 callback to every widget of the screen and wait for each, so its CPU figure grows with the number of
@@ -66,10 +68,13 @@ def floor_height(vocab_size: int, dim: int, terminal: tuple[int, int]) -> int:
 
 
 def argv_for(variant: str, vocab_size: int, dim: int, terminal: tuple[int, int]) -> list[str]:
-    """`app`, a baseline, or the app of another checkout (a directory: its `tui` is imported, not this one)."""
+    """`app`, `positions=N` (the app with a positional layer of N rows), a baseline, or the app of another
+    checkout (a directory: its `tui` is imported, not this one)."""
     app = ["-m", "tui", "--vocab-size", str(vocab_size), "--dim", str(dim), "--lang", "en"]
     if variant == "app":
         return [sys.executable, *app]
+    if variant.startswith(POSITIONS):
+        return [sys.executable, *app, "--context-length", variant.removeprefix(POSITIONS)]
     if variant not in VARIANTS:
         return [shutil.which("env") or "/usr/bin/env", f"PYTHONPATH={variant}", sys.executable, "-P", *app]
     height = floor_height(vocab_size, dim, terminal)
@@ -110,9 +115,11 @@ def measure_argv(argv: list[str], ready: bytes, vocab_size: int, terminal: tuple
 
 
 VARIANTS = ("app", "input-only", "floor")
+POSITIONS = "positions="
 
 
 def bench(sizes: Sequence[str], runs: int, also: Sequence[str] = (), pin: bool = False) -> list[list[object]]:
+    """`also`: other variants measured in the same rounds (checkouts, `positions=N`), each against the floor."""
     rows: list[list[object]] = []
     variants = (*VARIANTS, *also)
     for size in sizes:
@@ -163,6 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--serve", nargs=4, metavar=("VARIANT", "V", "D", "HEIGHT"), help=argparse.SUPPRESS)
     parser.add_argument("--also", nargs="+", default=[], metavar="DIR", help="also the app of these checkouts")
     parser.add_argument("--pin", action="store_true", help="the apps on CPU 1, this script on CPU 0")
+    parser.add_argument("--context-length", type=int, help="also the app with a positional layer of N rows")
     args = parser.parse_args(argv)
     if args.serve:
         variant, vocab_size, dim, height = args.serve
@@ -170,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     runs = rounds(args)
     also = [str(Path(path).resolve()) for path in args.also]
+    if args.context_length:
+        also.append(f"{POSITIONS}{args.context_length}")
     if args.pin:
         os.sched_setaffinity(0, {0})
     print(machine_header("bench_keys_terminal: CPU time per typed key in a real pty (schedstat, median of rounds)"))

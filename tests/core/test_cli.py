@@ -187,9 +187,10 @@ def test_lookup_with_a_context_length_adds_positions_as_torch_does(cli) -> None:
 def test_the_books_input_embeddings_have_the_books_shapes(cli) -> None:
     batch = str([[index * 4 + position for position in range(4)] for index in range(8)])
     done = cli("--vocab-size", "50257", "--dim", "256", "lookup", "--context-length", "4", batch)
-    assert "token_embeddings = layer(input_ids)  # [8, 4, 256]\n" in done.stdout
+    assert "token_embeddings = layer(input_ids)                    # [8, 4, 256]\n" in done.stdout
     assert "pos_embeddings = pos_embedding_layer(torch.arange(4))  # [4, 256]\n" in done.stdout
-    assert "input_embeddings = token_embeddings + pos_embeddings  # [8, 4, 256] + [4, 256] → [8, 4, 256]: " in done.stdout
+    assert "input_embeddings = token_embeddings + pos_embeddings   # [8, 4, 256]\n" in done.stdout
+    assert "# [8, 4, 256] + [4, 256] → [8, 4, 256]: broadcasting adds the same 4 position rows to each of the 8 rows" in done.stdout
 
 
 def test_an_input_longer_than_the_context_is_torchs_index_error_naming_the_position(cli) -> None:
@@ -211,7 +212,7 @@ def test_the_chapter_end_to_end_text_windows_batch_token_and_position_embeddings
     ids = gpt2().encode(story.read_text(encoding="utf-8")).ids
     first = next(iter(loader(dataset(list(ids), WindowSettings()), WindowSettings())))[0]  # the book's batch: 8 × 4
     assert f"input_ids = torch.tensor({first.tolist()})" in done.stdout
-    assert "token_embeddings = layer(input_ids)  # [8, 4, 256]" in done.stdout
+    assert "token_embeddings = layer(input_ids)                    # [8, 4, 256]" in done.stdout
     assert "# [8, 4, 256] + [4, 256] → [8, 4, 256]: broadcasting" in done.stdout
     torch.manual_seed(123)
     token_layer, pos_layer = torch.nn.Embedding(50257, 256), torch.nn.Embedding(4, 256)  # the book's, in its order

@@ -103,6 +103,20 @@ class TestTrainingLab:
         assert snap_compare(app, terminal_size=(160, 50), run_before=after("f7"))
 
 
+class TestPositions:  # section 2.8: a batch of 2 × 2 IDs, a positional layer of 4 rows
+    def test_input_embeddings(self, snap_compare) -> None:
+        app = ExplorerApp(ids="[[2, 3], [5, 1]]", context_length=4, lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+    def test_the_three_steps_maximized(self, snap_compare) -> None:
+        app = ExplorerApp(ids="[[2, 3], [5, 1]]", context_length=4, lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("f10"))
+
+    def test_positional_gradient_in_spanish(self, snap_compare) -> None:
+        app = ExplorerApp(ids="[[2, 3], [5, 1]]", context_length=4, lang="es")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("f7", "ctrl+l"))
+
+
 class TestDialogs:
     """Every dialog over the book's screen at 80×24."""
 

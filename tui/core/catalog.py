@@ -360,7 +360,7 @@ ES: dict[str, str] = {
     "positions.too_long": "La entrada tiene {length} posiciones y la longitud de contexto es {context}: la posición {context} no tiene fila en pos_embedding_layer (filas 0..{last}). torch dice: {torch_error}",
     "cli.preset": "book-2.8: la sección 2.8 del libro, --vocab-size 50257 --dim 256 --context-length 4 --tokenizer gpt2 (con --text-file, su primer lote de 8 ventanas de 4)",
     "positions.none": "No hay capa posicional: empieza con --context-length N (o --preset book-2.8) para la pos_embedding_layer de la sección 2.8.",
-    "positions.shown": "La matriz muestra las incrustaciones posicionales, pos_embedding_layer.weight ({context} × {dim}): la fila t es la posición t, que se suma a cada ID en la posición t. ^L l: volver a la capa de tokens.",
+    "positions.shown": "La matriz muestra las incrustaciones posicionales (pos_embedding_layer, {context} × {dim}): la fila t se suma a cada ID en la posición t. ^L l: la capa de tokens.",
     "positions.tokens_shown": "La matriz vuelve a mostrar la capa de tokens. ^L l: la capa posicional.",
     "positions.title": "pos_embedding_layer.weight · {kind} · {shape} · {dtype} · requires_grad={requires_grad}",
     "positions.grad_title": "pos_embedding_layer.weight.grad · {shape} · denso · {rows} filas ≠ 0",
