@@ -32,7 +32,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.message import MessageScreen
 from tui.screens.options import OptionsScreen
 from tui.screens.pick import PickScreen
-from tui.screens.windows import WindowsScreen
+from tui.screens.windows import SETTINGS, WindowsScreen
 from tui.widgets.flags_view import FlagsView
 from tui.widgets.id_input import IdInput
 from tui.widgets.loading_panel import LoadingPanel
@@ -164,14 +164,25 @@ class ExplorerApp(App[None]):
         elif isinstance(dialog, Pick):
             self.push_screen(PickScreen(dialog.prompt, dialog.choices), lambda key: self.act(lambda: dialog.answer(key)))
         elif isinstance(dialog, Windows):
-            screen = WindowsScreen(dialog.title, dialog.count, dialog.page)
-            self.push_screen(screen, lambda index: None if index is None else self.act(lambda: dialog.send(index)))
+            screen = WindowsScreen(dialog.title, dialog.count, dialog.page, lambda index: self.act(lambda: dialog.copy(index)))
+            self.push_screen(screen, lambda answer: self._windows_answer(dialog, answer))
         elif isinstance(dialog, Report):
-            self.push_screen(MessageScreen(dialog.title, dialog.text, error=False))
+            script = dialog.script
+            copy = None if script is None else lambda: self.act(lambda: self.explorer.show_script(script))
+            self.push_screen(MessageScreen(dialog.title, dialog.text, error=False, copy=copy))
         elif isinstance(dialog, Code):
             self.copy_to_clipboard(dialog.script)
             screen = CodeScreen(dialog.script, dialog.shown, dialog.title, dialog.explanation)
             self.push_screen(screen, lambda answer: self.act(dialog.save) if answer == "save" else None)
+
+    def _windows_answer(self, dialog: Windows, answer: int | str | None) -> None:
+        """A batch to look up, or other settings to ask for (then the text is cut again)."""
+        explorer = self.explorer
+        if answer == SETTINGS:
+            screen = AskScreen(dialog.settings_prompt, explorer.window_settings, explorer.lang, value=dialog.settings)
+            self.push_screen(screen, lambda settings: self.act(lambda: explorer.recut(settings)) if settings else None)
+        elif isinstance(answer, int):
+            self.act(lambda: dialog.send(answer))
 
     def _check_file(self) -> None:
         """Once a second: has the weight's file changed on disk under the rows the matrix reads?"""

@@ -399,3 +399,36 @@ async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path) 
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is app.main_screen and app.explorer.lookup.shape == (2, 4, 3)
+
+
+async def test_in_the_windows_view_s_changes_the_settings_and_c_copies_the_books_loader(tmp_path) -> None:
+    from tui.core.tokenizer import gpt2
+    from tui.screens.ask import AskScreen
+    from tui.screens.windows import WindowsScreen
+
+    story = tmp_path / "story.txt"
+    story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
+    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file=str(story))
+    async with running(app, size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f11", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, AskScreen)
+        ask = app.screen.query_one(Input)
+        assert ask.value == "max_length=4 stride=4 batch_size=8 shuffle=False"
+        ask.value = "stride=0"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AskScreen) and "stride must be a whole number ≥ 1 (got '0')" in screen_text(app)
+        ask.value = "stride=1 batch_size=4"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, WindowsScreen) and app.screen.index == 0 and app.explorer.windows.batches == 21  # cut again, shown again
+        await pilot.press("right", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, CodeScreen) and app.clipboard == app.explorer.windows.script(1)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WindowsScreen) and app.screen.index == 1

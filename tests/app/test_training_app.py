@@ -8,6 +8,7 @@ from tests.app.conftest import running, screen_text
 from tui.app import ExplorerApp
 from tui.core.spec import LayerOptions
 from tui.screens.choice import ChoiceScreen
+from tui.screens.code import CodeScreen
 from tui.screens.message import MessageScreen
 from tui.screens.options import OptionsScreen
 from tui.widgets.matrix_view import MatrixView
@@ -318,3 +319,8 @@ async def test_f12_shows_the_lookup_as_one_hot_times_the_weight() -> None:
         await press(app, pilot, "f12")
         assert isinstance(app.screen, MessageScreen) and "grad_fn=<MmBackward0>" in app.screen.message
         assert "MmBackward0" in screen_text(app)
+        await press(app, pilot, "c")
+        assert isinstance(app.screen, CodeScreen) and "one_hot @ w" in app.clipboard
+        assert app.clipboard.startswith("import torch\n\ninput_ids = torch.tensor([2, 3, 1])\nvocab_size = 4\n")
+        await press(app, pilot, "escape")
+        assert isinstance(app.screen, MessageScreen)  # back to the comparison

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from safetensors.torch import save_file
 
+from tui.core import one_hot
 from tui.core.code import reproduce_script
 from tui.core.explorer import Explorer, Setup
 from tui.core.history import Backward, Step
@@ -156,6 +157,31 @@ def test_every_copied_script_prints_what_the_screen_shows(run_scripts, minilm: P
     printed = run_scripts(*(script for script, _ in scenarios))
     for (script, screen), output in zip(scenarios, printed, strict=True):
         assert output == screen, script
+
+
+def test_the_copied_one_hot_comparison_prints_what_its_panel_shows(run_scripts, minilm: Path) -> None:
+    from tui.core.view import Report
+
+    setups = [
+        (Setup.of(vocab_size=4, dim=5, ids="2, 3, 1"), ()),  # the bonus notebook's
+        (Setup.of(ids="[[2, 3], [5, 1]]", options=LayerOptions(padding_idx=2)), ()),
+        (Setup.of(ids="2, 3, 5", dtype="bfloat16", options=LayerOptions(max_norm=1.0)), ("backward", "step")),
+        (Setup.of(weights=open_weights(minilm / "model.safetensors"), ids="101, 7592, 102"), ()),
+    ]
+    reports, expected = [], []
+    for setup, actions in setups:
+        explorer = Explorer(setup)
+        explorer.settle(explorer.start())
+        for action in actions:
+            explorer.settle(getattr(explorer, action)())
+        report = explorer.settle(explorer.one_hot(confirmed=True)).dialog
+        steps = one_hot.compare(explorer.session, explorer.lookup.parsed, "sum")  # again: the same steps
+        assert isinstance(report, Report) and report.text == one_hot.report(steps)
+        reports.append(report)
+        expected.append("".join(step.printed + "\n" for step in steps if step.printed is not None))
+    printed = run_scripts(*(report.script for report in reports))
+    for report, output, shown in zip(reports, printed, expected, strict=True):
+        assert output == shown, report.script
 
 
 def test_the_script_reads_like_the_book() -> None:

@@ -459,7 +459,8 @@ def test_one_hot_times_the_weight_is_the_lookup_at_the_notebooks_setup() -> None
     assert "tensor([[0., 0., 1., 0.],\n        [0., 0., 0., 1.],\n        [0., 1., 0., 0.]])" in text
     assert "[ 0.6957, -1.8061, -1.1589,  0.3255, -0.6315]" in text and "[-2.8400, -0.7849, -1.4096, -0.4076,  0.7953]" in text
     assert "grad_fn=<MmBackward0>" in text and "grad_fn=<EmbeddingBackward0>" in text
-    assert "layer(input_ids))  # True" in text and "the same weight.grad: True; rows with gradient: [1, 2, 3]" in text
+    assert "layer(input_ids))  # True" in text and "torch.equal(grads[0], grads[1])  # True" in text
+    assert "rows_with_gradient  # [1, 2, 3]" in text
     session = explorer.session
     assert session.layer.weight.grad is None and session.history == []  # the layer itself was not touched
 
@@ -476,7 +477,7 @@ def test_one_hot_says_why_the_gradients_differ_with_a_padding_row() -> None:
 
     explorer = ready(ids="2, 3, 1", options=LayerOptions(padding_idx=2))
     text = explorer.settle(explorer.one_hot()).dialog.text
-    assert "the same weight.grad: False; rows with gradient: [1, 3]" in text
+    assert "torch.equal(grads[0], grads[1])  # False" in text and "rows_with_gradient  # [1, 3]" in text
     assert "# padding_idx=2: the lookup gives that row no gradient; one_hot @ weight does" in text
 
 
@@ -502,3 +503,22 @@ def test_windows_without_a_text_or_a_tokenizer_say_what_is_needed(tmp_path: Path
     assert "start with --text-file FILE" in ready().show_windows().status.text
     (tmp_path / "t.txt").write_text("some text here", encoding="utf-8")
     assert "needs a tokenizer" in ready(text_file=str(tmp_path / "t.txt")).view().status.text
+
+
+def test_windows_cut_again_with_settings_typed_in_their_view(tmp_path) -> None:
+    from tui.core.tokenizer import gpt2
+    from tui.core.view import Windows
+
+    story = tmp_path / "story.txt"
+    story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
+    explorer = Explorer(Setup.of(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file=str(story)))
+    explorer.settle(explorer.start())
+    assert (explorer.windows.windows, explorer.windows.batches) == (22, 2)
+    view = explorer.settle(explorer.recut(explorer.window_settings("stride=1 batch_size=4")))
+    assert isinstance(view.dialog, Windows) and view.dialog.settings == "max_length=4 stride=1 batch_size=4 shuffle=False"
+    assert (explorer.windows.windows, explorer.windows.batches) == (87, 21) and view.dialog.count == 21
+    kept = explorer.windows
+    view = explorer.settle(explorer.recut(explorer.window_settings("max_length=500")))  # longer than the text
+    assert explorer.windows is kept and view.status.error and "one window needs 501" in view.status.text
+    copied = explorer.copy_windows(3).dialog
+    assert copied.script == kept.script(3) and "stride=1, shuffle=False)" in copied.script

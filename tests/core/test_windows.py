@@ -102,3 +102,49 @@ def test_the_views_batches_are_the_loaders_batches_shuffled_or_not(tmp_path: Pat
         assert cut.batches == len(from_loader) > 2
         for index, (inputs, targets) in enumerate(from_loader):
             assert torch.equal(cut.batch(index)[0], inputs) and torch.equal(cut.batch(index)[1], targets)
+
+
+def test_settings_typed_in_the_view_change_only_what_they_name() -> None:
+    current = WindowSettings(batch_size=2)
+    assert current.changed("stride=1, shuffle=True") == WindowSettings(stride=1, batch_size=2, shuffle=True)
+    assert current.changed(current.text()) == current and current.changed("") == current
+    for typed, key in (
+        ("stride=0", "windows.setting_positive"),
+        ("max_length=x", "windows.setting_positive"),
+        ("batch_size=-2", "windows.setting_positive"),
+        ("strde=1", "windows.setting_unknown"),
+        ("4", "windows.setting_unknown"),
+        ("shuffle=yes", "windows.setting_shuffle"),
+    ):
+        with pytest.raises(WindowsError) as raised:
+            current.changed(typed)
+        assert raised.value.message.key == key, typed
+
+
+def test_the_copied_loader_prints_the_batch_on_screen(run_scripts, tmp_path: Path, minilm: Path) -> None:
+    from tui.core.tokenizer import hugging_face
+    from tui.core.windows import TextWindows
+
+    story = tmp_path / "story.txt"
+    story.write_text("The cat sat on the mat, and the dog sat on the log.\r\nIt was a good day. " * 9, encoding="utf-8")
+    cases = [
+        (gpt2(), WindowSettings(), 0),  # the book's example of batches
+        (gpt2(), WindowSettings(4, 2, 3, shuffle=True, seed=11), 2),
+        (hugging_face(minilm / "tokenizer.json"), WindowSettings(6, 1, 4), 1),
+    ]
+    cuts = [(TextWindows.cut(str(story), tokenizer, chosen), index) for tokenizer, chosen, index in cases]
+    printed = run_scripts(*(cut.script(index) for cut, index in cuts))
+    for (cut, index), output in zip(cuts, printed, strict=True):
+        inputs, targets = cut.batch(index)
+        assert output == f"{inputs!r}\n{targets!r}\n"
+        page = cut.page(index, lambda token_id: None, "en")
+        assert repr(inputs) in page and repr(targets) in page
+
+
+def test_the_books_simple_tokenizer_has_no_loader_to_copy(tmp_path: Path) -> None:
+    from tui.core.tokenizer import simple_v2
+    from tui.core.windows import TextWindows
+
+    story = tmp_path / "story.txt"
+    story.write_text("The cat sat on the mat, and the dog sat on the log. " * 3, encoding="utf-8")
+    assert TextWindows.cut(str(story), simple_v2(story), WindowSettings()).script(0) is None

@@ -16,6 +16,7 @@ from tui.core.spec import LayerSpec
 
 if TYPE_CHECKING:  # the weights module imports torch; this one must not
     from tui.core.weights import Code
+    from tui.core.windows import WindowSettings
 
 
 def tensor_literal(ids: tuple[int, ...], rows: int | None = None) -> str:
@@ -43,6 +44,34 @@ def reproduce_script(
     the toggles, the lookup and the prints, with the book's names (`input_ids`, `embedding_layer`). With a
     `context_length`, section 2.8's: `token_embedding_layer`, `pos_embedding_layer` made right after it,
     and the input embeddings, each printed with its shape."""
+    if history and isinstance(history[-1], Forward) and history[-1].ids == ids:
+        history = history[:-1]  # the final lookup below is that same lookup
+    lines, name = made_lines(spec, ids, frozen, weights, history, rows=rows, context_length=context_length)
+    if not history:
+        lines.append(f"print({name}.weight)")
+    lookup = [f"print({name}(input_ids))"] if context_length is None else _input_embeddings_lines(name, rows, ids)
+    if no_grad:
+        lines += ["with torch.no_grad():", *("    " + line for line in lookup)]
+    else:
+        lines += lookup
+    if history:
+        lines += [f"print({name}.weight)", f"print({name}.weight.grad)"]
+        if context_length is not None:
+            lines += ["print(pos_embedding_layer.weight)", "print(pos_embedding_layer.weight.grad)"]
+    return "\n".join(lines) + "\n"
+
+
+def made_lines(
+    spec: LayerSpec,
+    ids: tuple[int, ...],
+    frozen: bool,
+    weights: Code | None,
+    history: Sequence[Event],
+    *,
+    rows: int | None = None,
+    context_length: int | None = None,
+) -> tuple[list[str], str]:
+    """The script up to the layer as it is on screen (made, trained, its flag set), and the layer's name."""
     options = spec.options.code()
     name = "embedding_layer" if context_length is None else "token_embedding_layer"
     dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
@@ -58,26 +87,13 @@ def reproduce_script(
             lines += [f"context_length, output_dim = {context_length}, weight.shape[1]", f"torch.manual_seed({spec.seed})"]
     if context_length is not None:
         lines.append(f"pos_embedding_layer = torch.nn.Embedding(context_length, output_dim{dtype})")
-    if history and isinstance(history[-1], Forward) and history[-1].ids == ids:
-        history = history[:-1]  # the final lookup below is that same lookup
     trained, requires_grad = _training_lines(history, weights is None, name, context_length is not None)
     lines += trained
     if requires_grad == frozen:
         lines.append(f"{name}.weight.requires_grad_({not frozen})")
     if context_length is not None and frozen:  # made trainable, as torch makes every new layer
         lines.append("pos_embedding_layer.weight.requires_grad_(False)")
-    if not history:
-        lines.append(f"print({name}.weight)")
-    lookup = [f"print({name}(input_ids))"] if context_length is None else _input_embeddings_lines(name, rows, ids)
-    if no_grad:
-        lines += ["with torch.no_grad():", *("    " + line for line in lookup)]
-    else:
-        lines += lookup
-    if history:
-        lines += [f"print({name}.weight)", f"print({name}.weight.grad)"]
-        if context_length is not None:
-            lines += ["print(pos_embedding_layer.weight)", "print(pos_embedding_layer.weight.grad)"]
-    return "\n".join(lines) + "\n"
+    return lines, name
 
 
 def _input_embeddings_lines(name: str, rows: int | None, ids: tuple[int, ...]) -> list[str]:
@@ -89,6 +105,60 @@ def _input_embeddings_lines(name: str, rows: int | None, ids: tuple[int, ...]) -
         ("input_embeddings", "token_embeddings + pos_embeddings"),
     )
     return [line for step, made in steps for line in (f"{step} = {made}", f"print({step}.shape)", f"print({step})")]
+
+
+BOOK_DATASET = '''
+class GPTDatasetV1(Dataset):
+    def __init__(self, txt, tokenizer, max_length, stride):
+        self.input_ids = []
+        self.target_ids = []
+
+        token_ids = tokenizer.encode(txt, allowed_special={"<|endoftext|>"})
+
+        for i in range(0, len(token_ids) - max_length, stride):
+            input_chunk = token_ids[i:i + max_length]
+            target_chunk = token_ids[i + 1: i + max_length + 1]
+            self.input_ids.append(torch.tensor(input_chunk))
+            self.target_ids.append(torch.tensor(target_chunk))
+
+    def __len__(self):
+        return len(self.input_ids)
+
+    def __getitem__(self, idx):
+        return self.input_ids[idx], self.target_ids[idx]
+
+
+def create_dataloader_v1(txt, batch_size=4, max_length=256, stride=128, shuffle=True, drop_last=True, num_workers=0):
+    dataset = GPTDatasetV1(txt, tokenizer, max_length, stride)
+    generator = torch.Generator().manual_seed({seed})  # the app shuffles with a seeded generator
+    return DataLoader(
+        dataset, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, num_workers=num_workers, generator=generator
+    )
+'''
+
+
+def windows_script(path: str, tokenizer: tuple[str, ...], settings: WindowSettings, index: int) -> str:
+    """Section 2.6 as the book writes it (`GPTDatasetV1`, `create_dataloader_v1`), on the text at `path` with
+    the `tokenizer` lines, printing batch `index`'s inputs and targets."""
+    options = f"batch_size={settings.batch_size}, max_length={settings.max_length}, stride={settings.stride}, shuffle={settings.shuffle}"
+    lines = [
+        "import torch",
+        "from torch.utils.data import DataLoader, Dataset",
+        "",
+        *tokenizer,
+        "",
+        BOOK_DATASET.replace("{seed}", str(settings.seed)),
+        f"with open({str(Path(path).resolve())!r}, \"r\", encoding=\"utf-8\") as f:",
+        "    raw_text = f.read()",
+        "",
+        f"dataloader = create_dataloader_v1(raw_text, {options})",
+        "data_iter = iter(dataloader)",
+        *([f"for _ in range({index}):  # the batches before batch {index}", "    next(data_iter)"] if index else []),
+        "inputs, targets = next(data_iter)",
+        "print(inputs)",
+        "print(targets)",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def save_script(script: str, folder: Path) -> Path:

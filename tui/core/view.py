@@ -104,20 +104,26 @@ class Code:
 
 @dataclass(frozen=True)
 class Report:
-    """A computation in torch, as code and what torch printed: lines kept as they are."""
+    """A computation in torch, as code and what torch printed: lines kept as they are; the script that
+    prints it, to copy."""
 
     title: str
     text: str
+    script: str | None = None
 
 
 @dataclass(frozen=True)
 class Windows:
-    """The windows view: `count` batches, `page(i)` what batch i shows, `send(i)` its inputs to the lookup."""
+    """The windows view: `count` batches, `page(i)` what batch i shows, `send(i)` its inputs to the lookup,
+    `copy(i)` the book's code that prints it; the settings as typed to change them, and how."""
 
     title: str
     count: int
     page: Callable[[int], str]
     send: Callable[[int], View]
+    copy: Callable[[int], View]
+    settings_prompt: str
+    settings: str
 
 
 Dialog = Union[Notice, Question, Pick, Code, Report, Windows]

@@ -10,11 +10,13 @@ generator, so the same settings give the same batches.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.core.code import windows_script
 from tui.core.messages import Message, MessageError, translate
+from tui.core.parse import whole_number
 from tui.core.paths import Kind, kind_of
 from tui.core.text import printable
 
@@ -45,6 +47,34 @@ class WindowSettings:
             value = getattr(self, name)
             if value < 1:
                 raise WindowsError(Message("windows.positive", {"name": name.replace("_", "-"), "value": value}))
+
+    def text(self) -> str:
+        """As they are typed to change them: `max_length=4 stride=4 batch_size=8 shuffle=False`."""
+        return f"max_length={self.max_length} stride={self.stride} batch_size={self.batch_size} shuffle={self.shuffle}"
+
+    def changed(self, text: str) -> WindowSettings:
+        """These settings with those `text` gives (`stride=1 shuffle=True`, any of them, in any order); a
+        `WindowsError` says what is wrong and what is valid."""
+        values: dict[str, object] = {}
+        for item in text.replace(",", " ").split():
+            name, _, value = item.partition("=")
+            if name not in SETTINGS:
+                raise WindowsError(Message("windows.setting_unknown", {"item": item, "names": ", ".join(SETTINGS)}))
+            if name == "shuffle":
+                if value not in ("True", "False"):
+                    raise WindowsError(Message("windows.setting_shuffle", {"value": value}))
+                values[name] = value == "True"
+                continue
+            try:
+                values[name] = whole_number(value)
+            except ValueError:
+                values[name] = 0  # refused by check(), which names the setting
+            if values[name] < 1:
+                raise WindowsError(Message("windows.setting_positive", {"name": name, "value": value}))
+        return replace(self, **values)
+
+
+SETTINGS = ("max_length", "stride", "batch_size", "shuffle")
 
 
 def read_text(path: str | Path) -> str:
@@ -115,7 +145,7 @@ class TextWindows:
     view pages through. `starts[b]` is where batch b's first window starts in the text's tokens."""
 
     path: str
-    tokenizer: str
+    tokenizer: TextTokenizer  # the one that cut the text: a new cut and the copied script use it again
     tokens: Tokens
     settings: WindowSettings
     dataset: torch.utils.data.Dataset
@@ -131,7 +161,7 @@ class TextWindows:
         # draws the same shuffle, and only the batch on screen is made into tensors
         indices = [batch.tolist() for batch in loader(range(len(made)), settings)]
         starts = [batch[0] * settings.stride for batch in indices]
-        return cls(path, tokenizer.name, tokens, settings, made, indices, starts)
+        return cls(path, tokenizer, tokens, settings, made, indices, starts)
 
     @property
     def windows(self) -> int:
@@ -149,6 +179,13 @@ class TextWindows:
         pick(self.batches, index, self.windows, self.settings)
         return default_collate([self.dataset[window] for window in self.indices[index]])
 
+    def script(self, index: int) -> str | None:
+        """The book's code that prints batch `index`; None when the tokenizer cannot be written as code
+        (the book's SimpleTokenizerV2 built from a text)."""
+        if not self.tokenizer.code:
+            return None
+        return windows_script(self.path, self.tokenizer.code, self.settings, index)
+
     def page(self, index: int, label: Callable[[int], str | None], lang: str) -> str:
         """Batch `index` as the book shows it: how many windows and batches, the text around its first
         window (marked ⟦ ⟧), that window's context ----> target pairs (IDs, then tokens), and `inputs` and
@@ -160,7 +197,7 @@ class TextWindows:
             return translate(lang, key, **params)
 
         summary = t(
-            "windows.summary", path=self.path, tokens=len(ids), tokenizer=self.tokenizer, windows=self.windows,
+            "windows.summary", path=self.path, tokens=len(ids), tokenizer=self.tokenizer.name, windows=self.windows,
             max_length=settings.max_length, stride=settings.stride, batches=self.batches,
             batch_size=settings.batch_size, shuffle=settings.shuffle,
         )

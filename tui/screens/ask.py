@@ -29,14 +29,15 @@ class AskScreen(ModalScreen[T | None], Generic[T]):
     """
     BINDINGS = [Binding("escape", "dismiss(None)", show=False)]
 
-    def __init__(self, prompt: str, parse: Callable[[str], T], lang: str) -> None:
+    def __init__(self, prompt: str, parse: Callable[[str], T], lang: str, value: str = "") -> None:
+        """`value`: what the line holds at first (the current settings, to edit)."""
         super().__init__()
-        self._prompt, self._parse, self._lang = prompt, parse, lang
+        self._prompt, self._parse, self._lang, self._value = prompt, parse, lang, value
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(printable(self._prompt)))  # wraps: a long prompt is read whole
-            yield Input(id="ask-input", validators=[Parses(self._parse, self._lang)], validate_on=["submitted"])
+            yield Input(self._value, id="ask-input", validators=[Parses(self._parse, self._lang)], validate_on=["submitted"])
             yield Static(id="ask-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

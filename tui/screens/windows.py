@@ -12,19 +12,24 @@ from textual.widgets import Static
 
 from tui.screens.panel import PanelScreen
 
+SETTINGS = "settings"  # what the screen is dismissed with when other settings are asked for
+
 
 class WindowsScreen(PanelScreen):
-    """← → (or p n) move between batches; Enter dismisses with the batch to look up; Esc closes."""
+    """← → (or p n) move between batches; Enter dismisses with the batch to look up; s with `SETTINGS`;
+    c (F4) copies the batch's code over this screen; Esc closes."""
 
     BINDINGS = [
         Binding("right,n", "move(1)", show=False),
         Binding("left,p", "move(-1)", show=False),
         Binding("enter", "send", show=False),
+        Binding("s", f"dismiss('{SETTINGS}')", show=False),
+        Binding("c,f4", "copy", show=False),
     ]
 
-    def __init__(self, title: str, count: int, page: Callable[[int], str]) -> None:
+    def __init__(self, title: str, count: int, page: Callable[[int], str], copy: Callable[[int], None]) -> None:
         super().__init__()
-        self._title, self._count, self._page = title, count, page
+        self._title, self._count, self._page, self._copy = title, count, page, copy
         self.index = 0  # the batch on screen
         self._text = Static("")
 
@@ -45,3 +50,6 @@ class WindowsScreen(PanelScreen):
 
     def action_send(self) -> None:
         self.dismiss(self.index)
+
+    def action_copy(self) -> None:
+        self._copy(self.index)
