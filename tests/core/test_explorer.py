@@ -10,6 +10,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from safetensors.torch import save_file
 
 from tests.depth import examples
+from tui.core import presenter
 from tui.core.explorer import Explorer, Setup
 from tui.core.jobs import Failed
 from tui.core.lab import Training
@@ -337,10 +338,12 @@ class ExplorerMachine(RuleBasedStateMachine):
     toggles, training, option changes and switches between IDs and text. After each, the view tells the
     truth, and the weight is what a fresh layer becomes when its history is replayed."""
 
+    CONTEXT_LENGTH: int | None = None  # a positional layer of this many rows (section 2.8)
+
     def __init__(self) -> None:
         super().__init__()
         words = Path(__file__).with_name("eight-words.txt")  # 8 words, <|endoftext|> and <|unk|>: 10 rows
-        self.explorer = ready(vocab_size=10, dim=3, tokenizer=simple_v2(words))
+        self.explorer = ready(vocab_size=10, dim=3, tokenizer=simple_v2(words), context_length=self.CONTEXT_LENGTH)
         self.view = self.explorer.view()
 
     def act(self, view: View) -> None:
@@ -367,6 +370,10 @@ class ExplorerMachine(RuleBasedStateMachine):
     def toggle(self, name: str) -> None:
         self.act(self.explorer.toggle(name))
 
+    @rule()
+    def switch_matrix(self) -> None:
+        self.act(self.explorer.switch_matrix())
+
     @rule(action=st.sampled_from(["backward", "step", "zero_grad", "undo", "reset"]))
     def train(self, action: str) -> None:
         self.act(getattr(self.explorer, action)())
@@ -387,20 +394,24 @@ class ExplorerMachine(RuleBasedStateMachine):
         assert view.toggles == {name for name, on in (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", lab.grad_view)) if on}
         assert (session.grad is None) == (session.layer.weight.grad is None)
         assert view.status.error == explorer.error and view.input.value == explorer.text
+        positions = session.positions
+        shown, name, rows = (positions, "pos_embedding_layer", self.CONTEXT_LENGTH) if explorer.positions_shown else (session, "layer", 10)
         if lab.grad_view:
-            assert view.matrix.title.startswith("layer.weight.grad · (10, 3)")
-            assert dict(view.matrix.prefixes) == dict.fromkeys(session.grad.rows, "∇")
+            assert view.matrix.title.startswith(f"{name}.weight.grad · ({rows}, 3)")
+            assert dict(view.matrix.prefixes) == dict.fromkeys(shown.grad.rows, "∇")
         else:
-            assert view.matrix.title == f"layer.weight · Parameter · (10, 3) · torch.float32 · requires_grad={not session.frozen}"
-            assert set(view.matrix.prefixes) <= set(range(10)) and set(view.matrix.prefixes.values()) <= {"Δ"}
+            assert view.matrix.title == f"{name}.weight · Parameter · ({rows}, 3) · torch.float32 · requires_grad={not session.frozen}"
+            assert set(view.matrix.prefixes) <= set(range(rows)) and set(view.matrix.prefixes.values()) <= {"Δ"}
         if lookup is not None:
             assert all(0 <= row < session.spec.vocab_size for row in lookup.ids)
-            assert view.matrix.positions is lookup.positions
+            assert (lookup.steps is None) == (positions is None)
+            assert view.matrix.positions is (lookup.steps.rows if explorer.positions_shown else lookup.positions)
             assert lookup.weight == session.weight_flags()  # the flags say what torch says now
         if explorer.typed is not None:
             assert lookup is not None and lookup.ids == explorer.typed.ids
         if not lab.grad_view and lab.step_shown is None and lookup is not None:
-            assert view.result.text == lookup.text and view.result.stale == (explorer.problem is not None)
+            text = lookup.text if lookup.steps is None else presenter.input_embeddings_text(lookup)
+            assert view.result.text == text and view.result.stale == (explorer.problem is not None)
 
     @invariant()
     def the_weight_is_its_history_replayed(self) -> None:
@@ -409,17 +420,26 @@ class ExplorerMachine(RuleBasedStateMachine):
         if checked == getattr(self, "checked", None):  # nothing happened to the layer since the last check
             return
         self.checked = checked
-        fresh = EmbeddingSession(session.spec, frozen=session.frozen)
+        fresh = EmbeddingSession(session.spec, frozen=session.frozen, context_length=self.CONTEXT_LENGTH)
         fresh.replay(list(session.history))
-        assert torch.equal(fresh.layer.weight.detach(), session.layer.weight.detach())
-        grads = fresh.layer.weight.grad, session.layer.weight.grad
-        assert (grads[0] is None) == (grads[1] is None)
-        if grads[0] is not None:
-            assert torch.equal(grads[0].to_dense(), grads[1].to_dense())
+        for made, kept in zip(fresh.weights_trained(), session.weights_trained(), strict=True):
+            assert torch.equal(made.detach(), kept.detach())
+            assert (made.grad is None) == (kept.grad is None)
+            if made.grad is not None:
+                assert torch.equal(made.grad.to_dense(), kept.grad.to_dense())
+
+
+class PositionsMachine(ExplorerMachine):
+    """The same, with section 2.8's positional layer of 4 rows beside the token layer: inputs longer than 4
+    are refused, and training goes through both layers."""
+
+    CONTEXT_LENGTH = 4
 
 
 TestExplorerMachine = ExplorerMachine.TestCase
 TestExplorerMachine.settings = settings(max_examples=examples(60), stateful_step_count=20, deadline=None)
+TestPositionsMachine = PositionsMachine.TestCase
+TestPositionsMachine.settings = settings(max_examples=examples(40), stateful_step_count=20, deadline=None)
 
 
 def test_backward_says_what_repeats_and_that_gradients_accumulate() -> None:

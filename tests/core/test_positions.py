@@ -164,3 +164,15 @@ def test_a_context_length_below_one_is_refused() -> None:
     with pytest.raises(MessageError) as raised:
         Setup.of(context_length=0)
     assert raised.value.message.key == "positions.context_length"
+
+
+def test_a_result_with_as_many_lines_as_ids_by_chance_is_not_followed_line_by_line() -> None:
+    session = EmbeddingSession(LayerSpec(50, 200), no_grad=True)  # no grad_fn line
+    seven = session.lookup(parse_ids("1, 2, 3, 4, 5, 6, 7"))  # summarised: 3 rows, `...`, 3 rows = 7 lines
+    assert seven.text.count("\n") + 1 == 7 and not seven.one_line_per_id
+    six = session.lookup(parse_ids("1, 2, 3, 4, 5, 6"))  # the columns summarised, every row on its line
+    assert six.text.count("\n") + 1 == 6 and six.one_line_per_id
+    small = EmbeddingSession(LayerSpec(50, 3), no_grad=True)
+    assert small.lookup(parse_ids("1, 2, 3, 4, 5, 6, 7")).one_line_per_id
+    batch = small.lookup(parse_ids("[[1, 2, 3]]"))  # (1, 3, 3): three lines, three IDs
+    assert batch.text.count("\n") + 1 == 3 and not batch.one_line_per_id

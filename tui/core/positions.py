@@ -30,6 +30,7 @@ class PositionalLayer:
         self._originals = Originals(layer.weight)
         self._reached = 0  # backward() reached positions 0..reached-1 since weight.grad was None
         self._grad_rows: TensorRows | None = None
+        self._looked_up: tuple[tuple[object, ...], torch.Tensor, str] | None = None  # the last lookup's rows and text
 
     @property
     def context_length(self) -> int:
@@ -56,6 +57,15 @@ class PositionalLayer:
     def embeddings(self, length: int) -> torch.Tensor:
         """`pos_embedding_layer(torch.arange(length))`: the rows of positions 0..length-1."""
         return self.layer(torch.arange(length))
+
+    def looked_up(self, length: int, version: int) -> tuple[torch.Tensor, str]:
+        """`embeddings(length)` for a lookup, and how torch prints it: made again only when the length, the
+        values (`version`, the session's) or what autograd records change, not on every key typed."""
+        key = (length, version, torch.is_grad_enabled(), self.layer.weight.requires_grad)
+        if self._looked_up is None or self._looked_up[0] != key:
+            rows = self.embeddings(length)
+            self._looked_up = (key, rows, repr(rows))
+        return self._looked_up[1], self._looked_up[2]
 
     @staticmethod
     def places(shape: tuple[int, ...]) -> Mapping[int, tuple[int, ...]]:

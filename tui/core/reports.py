@@ -4,6 +4,7 @@ gradient went, what a step changed. The UI keeps the last good one while the use
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,6 +13,10 @@ if TYPE_CHECKING:
     import torch
 
     from tui.core.parse import ParsedIds
+
+
+THRESHOLD, EDGE_ITEMS = 1000, 3  # torch's print options, which the app leaves as they are: summarised past
+# THRESHOLD elements, showing EDGE_ITEMS rows at each end
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,12 @@ class Lookup:
 
     @functools.cached_property
     def one_line_per_id(self) -> bool:
-        """torch printed a line per ID (neither summarised nor wrapped), so line i is ID i's row."""
-        return self.text.count("\n") + 1 == len(self.ids)
+        """torch printed a line per ID (a flat input, its rows neither summarised nor wrapped), so line i is
+        ID i's row. A summarised result (`...` between torch's first and last rows) or a batch can have as
+        many lines as IDs by chance."""
+        count = len(self.ids)
+        summarised = count > 2 * EDGE_ITEMS and math.prod(self.shape) > THRESHOLD
+        return self.parsed.rows is None and not summarised and self.text.count("\n") + 1 == count
 
     def flags(self) -> tuple[tuple[str, object], ...]:
         return (

@@ -200,9 +200,9 @@ class EmbeddingSession:
         with torch.set_grad_enabled(not self.no_grad):
             result, renormed = self._forward(parsed.ids, parsed.shape)
             if self.positions is not None:
-                pos = self.positions.embeddings(parsed.shape[-1])
+                pos, pos_text = self.positions.looked_up(parsed.shape[-1], self.version)
                 places = self.positions.places(parsed.shape)
-                steps = InputSteps(repr(result), tuple(result.shape), repr(pos), tuple(pos.shape), places)
+                steps = InputSteps(repr(result), tuple(result.shape), pos_text, tuple(pos.shape), places)
                 result = result + pos
         if renormed:
             self.history.append(Forward(parsed.ids, parsed.rows))
