@@ -324,3 +324,24 @@ async def test_f12_shows_the_lookup_as_one_hot_times_the_weight() -> None:
         assert app.clipboard.startswith("import torch\n\ninput_ids = torch.tensor([2, 3, 1])\nvocab_size = 4\n")
         await press(app, pilot, "escape")
         assert isinstance(app.screen, MessageScreen)  # back to the comparison
+
+
+async def test_section_2_8_at_80x24_positions_switched_trained_and_refused() -> None:
+    app = ExplorerApp(ids="[[2, 3], [5, 1]]", context_length=4)
+    async with running(app, (80, 24)) as pilot:
+        await press(app, pilot)
+        matrix = app.query_one(MatrixView)
+        assert "input_embeddings = token_embeddings + pos_embeddings" in screen_text(app)
+        await press(app, pilot, "ctrl+l")
+        assert str(matrix.border_title).startswith("pos_embedding_layer.weight") and matrix.marked_rows == {0, 1}
+        assert "▶  0 ×2 @(0,0),(1,0)" in screen_text(app)  # position 0, in both rows of the batch
+        await press(app, pilot, "f7")
+        assert str(matrix.border_title).startswith("pos_embedding_layer.weight.grad")
+        assert row_values(app, 0) == [2.0, 2.0, 2.0] and row_values(app, 2) == [0.0, 0.0, 0.0]
+        await press(app, pilot, "f8", "ctrl+l")
+        assert str(matrix.border_title).startswith("layer.weight") and matrix.marked_rows == {1, 2, 3, 5}
+        kept = app.explorer.lookup
+        app.query_one(Input).value = "[[2, 3, 4, 5, 1], [1, 2, 3, 4, 5]]"  # five positions: one too many
+        await press(app, pilot)
+        assert app.explorer.lookup is kept
+        assert "position 4 has no row in pos_embedding_layer" in app.query_one(StatusBar).text

@@ -176,3 +176,10 @@ def test_a_result_with_as_many_lines_as_ids_by_chance_is_not_followed_line_by_li
     assert small.lookup(parse_ids("1, 2, 3, 4, 5, 6, 7")).one_line_per_id
     batch = small.lookup(parse_ids("[[1, 2, 3]]"))  # (1, 3, 3): three lines, three IDs
     assert batch.text.count("\n") + 1 == 3 and not batch.one_line_per_id
+
+
+def test_backward_on_a_flat_input_names_the_positions_without_a_batch() -> None:
+    explorer = Explorer(Setup.of(ids="2, 3, 5", context_length=4))
+    explorer.settle(explorer.start())
+    text = explorer.settle(explorer.backward()).status.text
+    assert text.endswith("pos_embedding_layer: positions 0, 1, 2 received gradient (row 0 starts tensor([1., 1., 1.])).")

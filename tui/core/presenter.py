@@ -311,8 +311,10 @@ def positions_note(session: EmbeddingSession, parsed: ParsedIds, lang: str) -> s
     if grad is None or not grad.rows:
         return ""
     first = repr(session.positions.layer.weight.grad[grad.rows[0], :3])
-    batch = parsed.shape[0] if parsed.rows is not None else 1
-    return " " + translate(lang, "train.positions_grad", rows=rows_text(grad.rows), batch=batch, row=grad.rows[0], values=first)
+    values = {"rows": rows_text(grad.rows), "row": grad.rows[0], "values": first}
+    if parsed.rows is None:
+        return " " + translate(lang, "train.positions_grad_flat", **values)
+    return " " + translate(lang, "train.positions_grad", batch=parsed.shape[0], **values)
 
 
 def padding_note(session: EmbeddingSession, lang: str) -> str:
