@@ -51,13 +51,17 @@ def book_eager(path: Path, tokenizer, settings: WindowSettings) -> int:  # type:
     return len(list(loader(GPTDatasetV1(ids, settings.max_length, settings.stride), settings)))
 
 
+def write_text(path: Path) -> None:
+    """The 1 MB text: 200,000 words drawn (seeded) from a small list, cut at 1,000,000 characters."""
+    random.seed(1)
+    path.write_text(" ".join(random.choice(WORDS) for _ in range(200_000))[:1_000_000], encoding="utf-8")
+
+
 def main() -> None:
     args = round_parser(__doc__, "rounds", sizes=False).parse_args()
-    random.seed(1)
-    text = " ".join(random.choice(WORDS) for _ in range(200_000))[:1_000_000]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "text.txt"
-        path.write_text(text, encoding="utf-8")
+        write_text(path)
         tokenizer, settings = gpt2(), WindowSettings()
         TextWindows.cut(str(path), tokenizer, settings).batch(0)  # torch's data modules imported, as in the app
         view, eager = [], []

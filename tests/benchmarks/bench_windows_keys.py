@@ -1,0 +1,115 @@
+"""CPU time per batch key in the windows view (F11, then →), in a real terminal, against a floor.
+
+Run from the repository root, in the venv:
+
+    python tests/benchmarks/bench_windows_keys.py            # 3 rounds, both terminal sizes
+    python tests/benchmarks/bench_windows_keys.py --pin      # the apps on CPU 1, this script on CPU 0
+
+The app: `python -m tui --vocab-size 50257 --dim 768 --tokenizer gpt2 --text-file TEXT` on bench_windows.py's
+1 MB text (200,000 GPT-2 tokens, 6,249 batches of 8 × 4), F11, then → every 60 ms. Each key makes the batch's
+tensors through the loader's collate, prints them, and paints the page. The floor: the same `WindowsScreen`
+over the same text, its pages made before it starts, so a key only paints a page of that size. Measured as
+bench_keys_terminal.py measures: CPU per key from /proc schedstat, idle CPU subtracted, medians of rounds.
+Target (the chapter issue): app ≤ 1.25 × floor. Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _bench_common import TERMINALS, machine_header, median, round_parser, rounds, table, verdict
+from bench_keys_terminal import IDLE, KEY_GAP, SETTLE, cpu_seconds, pinned
+from bench_startup import Terminal
+from bench_windows import write_text
+
+KEYS = 40  # batches paged through
+F11, RIGHT = b"\x1b[23~", b"\x1b[C"
+PAGE_SHOWN = b"---->"  # the page's context ----> target pairs (the terminal gets words as separate segments)
+TARGET_FLOOR_RATIO = 1.25
+
+
+def argv_for(variant: str, text: Path) -> list[str]:
+    if variant == "app":
+        return [sys.executable, "-m", "tui", "--vocab-size", "50257", "--dim", "768", "--tokenizer", "gpt2", "--text-file", str(text)]
+    return [sys.executable, str(Path(__file__)), "--serve", str(text)]
+
+
+def measure(variant: str, text: Path, terminal: tuple[int, int], pin: bool) -> float:
+    """CPU ms per → of one fresh process, idle CPU subtracted."""
+    argv = argv_for(variant, text)
+    term = Terminal(pinned(argv) if pin else argv, terminal)
+    try:
+        if variant == "app":
+            term.wait_for(b"batches")  # the status line, once the text is cut
+            term.drain(SETTLE)  # the start settles first, as before any measured key
+            os.write(term.fd, F11)
+        term.wait_for(PAGE_SHOWN)
+        term.drain(SETTLE)
+        start = cpu_seconds(term.pid)
+        term.drain(IDLE)
+        idle_rate = (cpu_seconds(term.pid) - start) / IDLE
+        start, wall = cpu_seconds(term.pid), time.perf_counter()
+        for _ in range(KEYS):
+            os.write(term.fd, RIGHT)
+            term.drain(KEY_GAP)
+        term.drain(0.5)
+        cpu, wall = cpu_seconds(term.pid) - start, time.perf_counter() - wall
+    finally:
+        term.close(b"\x1b\x11")  # Esc closes the view, Ctrl+Q quits
+    return 1000 * (cpu - idle_rate * wall) / KEYS
+
+
+def serve(text: Path) -> None:
+    """The floor (the child side of `measure`): the windows view with its pages made beforehand."""
+    from textual.app import App
+
+    from tui.core.tokenizer import gpt2
+    from tui.core.windows import TextWindows, WindowSettings
+    from tui.screens.windows import WindowsScreen
+
+    tokenizer = gpt2()
+    cut = TextWindows.cut(str(text), tokenizer, WindowSettings())
+    pages = [cut.page(index, tokenizer.vocab.label, "en") for index in range(KEYS + 1)]
+
+    class FloorApp(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(WindowsScreen("The book's windows", len(pages), pages.__getitem__, lambda index: None))
+
+    FloorApp().run()
+
+
+def main() -> int:
+    parser = round_parser(__doc__, "rounds per terminal (median)", sizes=False)
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--pin", action="store_true", help="the apps on CPU 1, this script on CPU 0")
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return 0
+    if args.pin:
+        os.sched_setaffinity(0, {0})
+    print(machine_header("bench_windows_keys: CPU time per → in the windows view, 1 MB of text (schedstat)"))
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        text = Path(folder) / "text.txt"
+        write_text(text)
+        for terminal in TERMINALS:
+            results: dict[str, list[float]] = {"app": [], "floor": []}
+            for round_ in range(rounds(args)):
+                for variant in results:
+                    results[variant].append(measure(variant, text, terminal, args.pin))
+                print(f"  {terminal[0]}×{terminal[1]} round {round_ + 1}: " + ", ".join(f"{name} {values[-1]:.2f} ms/key" for name, values in results.items()), flush=True)
+            app, floor = median(results["app"]), median(results["floor"])
+            rows.append([f"{terminal[0]}×{terminal[1]}", KEYS, f"{app:.2f}", f"{floor:.2f}", f"{app / floor:.2f}", verdict(app / floor <= TARGET_FLOOR_RATIO)])
+    print()
+    print(table(("terminal", "keys", "app ms/key", "floor ms/key", "app/floor", f"≤ {TARGET_FLOOR_RATIO}×floor"), rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
