@@ -86,6 +86,7 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool, t: Callable[..
     parser.add_argument("--no-grad", action="store_true", default=default(False), help=t("cli.no_grad"))
     parser.add_argument("--ids", dest="typed_ids", default=default(""), help=t("cli.ids"))
     parser.add_argument("--weights", default=default(None), help=t("cli.weights"))
+    parser.add_argument("--model", default=default(None), help=t("cli.model"))
     parser.add_argument("--key", default=default(None), help=t("cli.key"))
     parser.add_argument("--vocab", default=default(None), help=t("cli.vocab"))
     parser.add_argument("--tokenizer", default=default(None), help=t("cli.tokenizer"))
@@ -138,6 +139,10 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     lookup.add_argument("--backward", choices=LOSSES, help=t("cli.backward"))
     lookup.add_argument("--step", type=_number, metavar="LR", help=t("cli.step"))
     _add_window_options(lookup, t, required=False, defaults=False)
+    models = commands.add_parser("models", help=t("cli.models"), formatter_class=formatter, add_help=False)
+    models.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
+    models.add_argument("folders", nargs="*", help=t("cli.models_folders"))
+    models.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
     windows = commands.add_parser("windows", help=t("cli.windows"), formatter_class=formatter, add_help=False)
     windows.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
     windows.add_argument("--tokenizer", default="gpt2", help=t("cli.window_tokenizer"))
@@ -166,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "windows":
             return _windows(args, lang)
+        if args.command == "models":
+            return _models(args, lang)
         setup = _setup(args, lang)
         if args.command == "lookup":
             return _lookup(setup, args)
@@ -205,22 +212,32 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
     """The layer, its labels and tokenizer, the toggles and the first IDs, from the options. What can be
     checked without torch is checked first: a bad option or ID is refused before torch is imported."""
     _check_options(args)
+    model = None
+    if args.model:
+        from tui.core.models import find_model  # imports torch
+
+        model = find_model(args.model, args.key)
+    file = model.file if model is not None else Path(args.weights) if args.weights else None
     explicit = args.vocab or args.tokenizer or args.vocab_from_text  # else: what lies beside the weights
-    found_vocab, found_tokenizer = beside(Path(args.weights)) if args.weights and not explicit else (None, None)
+    found_vocab, found_tokenizer = beside(file) if file is not None and not explicit else (None, None)
     tokenizer = _tokenizer(args) or found_tokenizer
     vocab = load_vocab(args.vocab) if args.vocab else (tokenizer.vocab if tokenizer else found_vocab)
     layer = LayerSpec()
-    rows = len(tokenizer.vocab) if tokenizer and not args.weights else layer.vocab_size
+    rows = len(tokenizer.vocab) if tokenizer and file is None else layer.vocab_size
     vocab_size = rows if args.vocab_size is None else args.vocab_size
     dim, seed, dtype = (layer.dim if args.dim is None else args.dim), (layer.seed if args.seed is None else args.seed), args.dtype or layer.dtype
     options = LayerOptions(args.padding_idx, args.max_norm, args.scale_grad_by_freq, args.sparse)
-    if not args.weights:  # a file's layer is checked against the file (its rows bound padding_idx)
+    if file is None:  # a file's layer is checked against the file (its rows bound padding_idx)
         LayerSpec(vocab_size, dim, seed, dtype, options).check()
     ids = (" ".join(args.ids) or args.typed_ids) if args.command == "lookup" else args.typed_ids
     if args.command == "lookup" and args.text is None:
         parse_ids(ids)
     weights = None
-    if args.weights:
+    if model is not None:
+        from tui.core.models import open_model
+
+        weights = open_model(model)
+    elif args.weights:
         from tui.core.weights import open_weights  # imports torch
 
         weights = open_weights(args.weights, args.key)
@@ -245,17 +262,19 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
 
 def _check_options(args: argparse.Namespace) -> None:
     """Options that would be ignored or contradict each other: refused, so nothing is silently dropped."""
-    for name in ("weights", "key", "vocab", "tokenizer", "vocab_from_text", "dtype"):
+    for name in ("weights", "model", "key", "vocab", "tokenizer", "vocab_from_text", "dtype"):
         if getattr(args, name) == "":
             raise SpecError(Message("options.empty", {"option": "--" + name.replace("_", "-")}))
     if args.freeze and args.unfreeze:
         raise SpecError(Message("options.both", {"first": "--freeze", "second": "--unfreeze"}))
+    if args.weights and args.model:
+        raise SpecError(Message("options.both", {"first": "--weights", "second": "--model"}))
     if args.command == "lookup" and sum(map(bool, (args.ids, args.typed_ids, args.text_file, args.text is not None))) > 1:
         raise SpecError(Message("options.ids_twice"))
-    if args.key and not args.weights:
-        raise SpecError(Message("options.needs", {"option": "--key", "needed": "--weights"}))
+    if args.key and not (args.weights or args.model):
+        raise SpecError(Message("options.needs", {"option": "--key", "needed": "--weights or --model"}))
     decided = [f"--{name.replace('_', '-')}" for name in ("vocab_size", "dim", "seed", "dtype") if getattr(args, name) is not None]
-    if args.weights and decided:
+    if (args.weights or args.model) and decided:
         raise SpecError(Message("options.from_file", {"options": ", ".join(decided)}))
 
 
@@ -280,6 +299,26 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
     tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
     windows = TextWindows.cut(args.text_file, tokenizer, settings)
     print(windows.page(args.batch, tokenizer.vocab.label, lang))
+    sys.stdout.flush()
+    return 0
+
+
+def _models(args: argparse.Namespace, lang: str) -> int:
+    """The models in the Hugging Face cache and the folders given: each one's input embedding, from the
+    files' headers. A model that cannot be read is one line saying why; the others are listed anyway."""
+    from tui.core.models import cached_models, described, find_model, hub_cache
+
+    cache = hub_cache()
+    names = cached_models(cache) + args.folders
+    if not names:
+        print(translate(lang, "models.none", cache=str(cache)))
+        return 0
+    for name in names:
+        try:
+            line = described(find_model(name, cache=cache))
+        except MessageError as error:
+            line = "✗ " + error.message.render(lang)
+        print(printable(f"{name}: {line}"))
     sys.stdout.flush()
     return 0
 

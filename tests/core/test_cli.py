@@ -42,7 +42,7 @@ def test_options_before_and_after_lookup(cli) -> None:
         (("--tokenizer", "", "lookup", "1"), "--tokenizer needs a value"),
         (("--freeze", "lookup", "--unfreeze", "1"), "--freeze and --unfreeze contradict each other"),
         (("--ids", "1", "lookup", "2"), "The IDs are given twice"),
-        (("--key", "wte.weight", "lookup", "1"), "--key works with --weights, which is not given."),
+        (("--key", "wte.weight", "lookup", "1"), "--key works with --weights or --model, which is not given."),
         (("lookup", "٣"), "'٣' at column 1 (position 0) is not a token ID"),
         (("--lang", "fr"), "invalid choice: 'fr'"),
     ],

@@ -325,7 +325,7 @@ def test_a_job_never_raises() -> None:
     explorer = ready()
     view = explorer.open("/")
     outcome = view.job.run()
-    assert isinstance(outcome, Failed) and outcome.message.key == "weights.directory"
+    assert isinstance(outcome, Failed) and outcome.message.key == "model.no_weights"  # a folder is a model's
     job = explorer.backward().job
     job.work = lambda job: 1 / 0
     outcome = job.run()

@@ -267,13 +267,14 @@ class Explorer:
         context_length = self.setup.context_length
 
         def open_file(job: Job) -> Outcome:
+            from tui.core.models import find_model, is_model, open_model
             from tui.core.session import EmbeddingSession
             from tui.core.tokenizer import beside
             from tui.core.vocab import VocabError
             from tui.core.weights import SeveralTensors, open_weights
 
             try:
-                weights = open_weights(path, key)
+                weights = open_model(find_model(path, key)) if is_model(path) else open_weights(path, key)
             except SeveralTensors as several:
                 return SeveralFound(path, tuple((info.key, info.describe()) for info in several.candidates))
             try:

@@ -330,6 +330,8 @@ def report_lookup(explorer: Explorer, weight_text: str) -> list[str]:
     lines = []
     if weights is not None:
         lines.append(printable(f"# layer = nn.Embedding.from_pretrained({weights.key}) from {weights.path}"))
+        if weights.note is not None:  # what was found on the way: a model's shard and head, a byte order
+            lines.append(printable("# " + weights.note.render(explorer.lang)))
     lines += ["print(layer.weight)", weight_text, ""]
     tokens, ids = explorer.t("report.tokens"), explorer.t("report.ids")
     if explorer.text_mode and explorer.tokens is not None:

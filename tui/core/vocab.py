@@ -22,7 +22,7 @@ from tui.core.text import printable
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
-FILES = ("tokenizer.json", "vocab.txt", "encoder.json")  # looked for beside a weight file, in this order
+FILES = ("tokenizer.json", "vocab.txt", "encoder.json", "vocab.json")  # looked for beside a weight file, in this order
 VISIBLE = {" ": "␣", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 

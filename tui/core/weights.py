@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import torch
@@ -39,6 +40,7 @@ KNOWN_KEYS = (
     "shared.weight",
     "model.decoder.embed_tokens.weight",
     "gpt_neox.embed_in.weight",
+    "tok_embeddings.weight",
     "transformer.word_embeddings.weight",
     "word_embeddings.weight",
     "embedding.weight",
@@ -46,6 +48,7 @@ KNOWN_KEYS = (
 SAFETENSORS_DTYPES = {"F16": torch.float16, "BF16": torch.bfloat16, "F32": torch.float32, "F64": torch.float64}
 NUMPY_DTYPES = {np.dtype("float16"): torch.float16, np.dtype("float32"): torch.float32, np.dtype("float64"): torch.float64}
 LEGACY_LIMIT = MAX_ELEMENTS * 4  # bytes of a legacy torch file read whole: Llama 3's matrix in float32
+T = TypeVar("T")
 SINGLE = "array"  # the key of a file that holds one unnamed tensor (.npy, a bare torch.save(tensor))
 
 
@@ -138,11 +141,29 @@ class _Contents:
 def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
     """The embedding matrix of a weight file: `key` when given, else a known name, else the only candidate."""
     path = Path(path)
-    try:
+
+    def load() -> WeightFile:
         contents = _read(path)
         info = choose(path, contents.infos, key)
         watch = FileWatch(path) if contents.mapped else None  # the file as it is before its pages are mapped
         tensor, code = contents.load(info.key), contents.code(info.key)
+        note = Message("weights.swapped", {"name": info.key}) if info.swapped else None
+        return WeightFile(path, info.key, tensor, code, watch, note)
+
+    return _safely(path, load)
+
+
+def header(path: str | Path, key: str | None = None) -> TensorInfo:
+    """What the file says about the tensor `open_weights` would open, its values never read (a
+    safetensors header; a torch file's tensors mapped, not loaded)."""
+    path = Path(path)
+    return _safely(path, lambda: choose(path, _read(path).infos, key))
+
+
+def _safely(path: Path, read: Callable[[], T]) -> T:
+    """`read()`, whatever it raises turned into a `WeightFileError` that says what is wrong with the file."""
+    try:
+        return read()
     except WeightFileError:
         raise
     except pickle.UnpicklingError as error:  # torch's weights-only unpickler: code it would not run, or garbage
@@ -152,8 +173,6 @@ def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         raise WeightFileError(Message("weights.unreadable", {"path": path, "error": _said(error)})) from error
-    note = Message("weights.swapped", {"name": info.key}) if info.swapped else None
-    return WeightFile(path, info.key, tensor, code, watch, note)
 
 
 def choose(path: Path, infos: list[TensorInfo], key: str | None) -> TensorInfo:

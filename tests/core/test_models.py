@@ -1,0 +1,157 @@
+"""Models on disk: a model folder, a sharded checkpoint, the Hugging Face cache, offline; and what is refused."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+from huggingface_hub import save_torch_state_dict
+from safetensors.torch import load_file, save_file
+
+from tui.core.models import ModelError, find_model, open_model
+from tui.core.tokenizer import beside
+
+EMBEDDING = "embeddings.word_embeddings.weight"
+
+
+@pytest.fixture(scope="module")
+def minilm_tensors(minilm: Path) -> dict[str, torch.Tensor]:
+    return load_file(minilm / "model.safetensors")
+
+
+def sharded(folder: Path, tensors: dict[str, torch.Tensor], config: dict | None = None) -> Path:
+    """A checkpoint written by huggingface_hub in shards of at most 20 MB, with an index; the embedding
+    (45 MB) goes to a later shard than the small tensors written before it."""
+    folder.mkdir(exist_ok=True)
+    first = {name: tensor for name, tensor in tensors.items() if name != EMBEDDING}
+    save_torch_state_dict({**first, EMBEDDING: tensors[EMBEDDING]}, folder, max_shard_size="20MB")
+    (folder / "config.json").write_text(json.dumps(config or {"model_type": "bert", "vocab_size": 30522}), encoding="utf-8")
+    return folder
+
+
+def cached(cache: Path, repo: str, files: dict[str, Path], revision: str = "0123456789abcdef0123456789abcdef01234567") -> Path:
+    """A cache laid out as huggingface_hub lays it out: blobs, snapshots/<rev>/ symlinks into them, refs/main."""
+    root = cache / ("models--" + repo.replace("/", "--"))
+    snapshot = root / "snapshots" / revision
+    (root / "blobs").mkdir(parents=True)
+    snapshot.mkdir(parents=True)
+    (root / "refs").mkdir()
+    (root / "refs" / "main").write_text(revision, encoding="utf-8")
+    for index, (name, source) in enumerate(files.items()):
+        blob = root / "blobs" / f"blob{index:040d}"
+        shutil.copyfile(source, blob)
+        (snapshot / name).symlink_to(Path("../../blobs") / blob.name)
+    return snapshot
+
+
+def test_a_model_folder_gives_its_embedding_and_its_tokenizer(minilm: Path) -> None:
+    model = find_model(str(minilm))
+    assert model.file == minilm / "model.safetensors" and model.shards == 1 and model.tied
+    weights = open_model(model)
+    assert weights.key == EMBEDDING and tuple(weights.tensor.shape) == (30522, 384)
+    assert weights.note.key == "model.in_file_tied"
+    vocab, tokenizer = beside(model.file)
+    assert tokenizer is not None and tokenizer.encode("hello").ids == (101, 7592, 102)
+
+
+def test_a_sharded_checkpoint_is_read_through_its_index(tmp_path: Path, minilm_tensors) -> None:
+    folder = sharded(tmp_path, minilm_tensors, {"tie_word_embeddings": False})
+    index = json.loads((folder / "model.safetensors.index.json").read_text(encoding="utf-8"))
+    shards = sorted(set(index["weight_map"].values()))
+    model = find_model(str(folder))
+    assert model.file.name == index["weight_map"][EMBEDDING] != shards[0] and model.shards == len(shards) > 2
+    weights = open_model(model)
+    assert torch.equal(weights.tensor, minilm_tensors[EMBEDDING])  # the same rows as the single file
+    assert weights.note.key == "model.in_shard_untied" and not model.tied
+
+
+def test_a_cached_model_is_found_by_id_and_by_revision_offline(tmp_path: Path, minilm: Path, monkeypatch) -> None:
+    revision = "feedfacefeedfacefeedfacefeedfacefeedface"
+    files = {name: minilm / name for name in ("model.safetensors", "tokenizer.json", "config.json")}
+    snapshot = cached(tmp_path, "sentence-transformers/all-MiniLM-L6-v2", files, revision)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    for name in ("sentence-transformers/all-MiniLM-L6-v2", f"sentence-transformers/all-MiniLM-L6-v2@{revision}"):
+        model = find_model(name)
+        assert model.folder == snapshot and model.file == snapshot / "model.safetensors"
+    assert open_model(model).key == EMBEDDING and beside(model.file)[1] is not None
+    with pytest.raises(ModelError) as raised:
+        find_model("sentence-transformers/all-MiniLM-L6-v2@0000000000000000000000000000000000000000")
+    assert raised.value.message.key == "model.not_cached"
+
+
+def test_what_is_refused(tmp_path: Path, minilm: Path, minilm_tensors) -> None:
+    def refused(name: str, **keywords: object) -> str:
+        with pytest.raises(ModelError) as raised:
+            find_model(name, **keywords)
+        return raised.value.message.key
+
+    folder = sharded(tmp_path / "sharded", minilm_tensors)
+    index_path = folder / "model.safetensors.index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    shard = index["weight_map"][EMBEDDING]
+    index["weight_map"][EMBEDDING] = "../../x.safetensors"
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+    assert refused(str(folder)) == "model.outside"
+    index["weight_map"][EMBEDDING] = "model-99-of-99.safetensors"
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+    assert refused(str(folder)) == "model.missing_shard"
+    index_path.write_text("{not json", encoding="utf-8")
+    assert refused(str(folder)) == "model.bad_json"
+    index_path.write_text(json.dumps({"weight_map": {"encoder.weight": shard}}), encoding="utf-8")
+    assert refused(str(folder)) == "model.no_embedding"
+    assert refused(str(folder), key="lm_head.weight") == "model.no_embedding"
+    (folder / "config.json").write_text("[1, 2", encoding="utf-8")
+    assert refused(str(folder)) == "model.bad_json"
+    assert refused(str(minilm / "model.safetensors")) == "model.not_folder"
+    (tmp_path / "empty").mkdir()
+    assert refused(str(tmp_path / "empty")) == "model.no_weights"
+    assert refused("a/b/c", cache=tmp_path) == "model.bad_id"
+    assert refused("org/nothing", cache=tmp_path) == "model.not_cached"
+    outside = tmp_path / "elsewhere.safetensors"
+    save_file({EMBEDDING: torch.zeros(4, 2)}, outside)
+    snapshot = cached(tmp_path / "cache", "org/escape", {"config.json": minilm / "config.json"})
+    (snapshot / "model.safetensors").symlink_to(outside)  # a symlink leaving the cache
+    assert refused("org/escape", cache=tmp_path / "cache") == "model.symlink_out"
+
+
+def test_the_command_line_opens_a_model_and_refuses_what_contradicts(cli, minilm: Path) -> None:
+    done = cli("--model", str(minilm), "lookup", "101", "7592", "102")
+    assert done.returncode == 0, done.stderr
+    assert "tokens: [CLS] hello [SEP]" in done.stdout and "lm_head is this same matrix" in done.stdout
+    both = cli("--model", str(minilm), "--weights", str(minilm / "model.safetensors"), "lookup", "1")
+    assert both.returncode == 2 and "--weights and --model contradict each other" in both.stderr
+    sized = cli("--model", str(minilm), "--dim", "4", "lookup", "1")
+    assert sized.returncode == 2 and "cannot apply with --weights or --model" in sized.stderr
+
+
+def test_f6_opens_a_model_folder_and_a_cached_model(tmp_path: Path, minilm: Path, monkeypatch) -> None:
+    from tui.core.explorer import Explorer, Setup
+
+    snapshot = cached(tmp_path, "org/mini", {name: minilm / name for name in ("model.safetensors", "tokenizer.json")})
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    explorer = Explorer(Setup.of(lang="en"))
+    explorer.settle(explorer.start())
+    for name, folder in ((str(minilm), minilm), ("org/mini", snapshot)):
+        view = explorer.settle(explorer.open(name))
+        assert explorer.weights.key == EMBEDDING and explorer.weights.path == folder / "model.safetensors"
+        assert explorer.tokenizer is not None and view.status.text.startswith(f"{name}: {EMBEDDING} from model.safetensors")
+    kept = explorer.session
+    view = explorer.settle(explorer.open("org/absent"))
+    assert explorer.session is kept and view.status.error and "not in the local Hugging Face cache" in view.status.text
+
+
+def test_models_lists_the_cache_and_the_folders_given_from_headers(cli, tmp_path: Path, minilm: Path, minilm_tensors, monkeypatch) -> None:
+    cached(tmp_path / "cache", "org/mini", {"model.safetensors": minilm / "model.safetensors"})
+    sharded(tmp_path / "sharded", minilm_tensors, {"tie_word_embeddings": False})
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "cache"))
+    done = cli("models", str(tmp_path / "sharded"), str(tmp_path))
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0 and len(lines) == 3
+    assert lines[0] == "org/mini: embeddings.word_embeddings.weight (30522, 384) float32 46.9 MB · model.safetensors"
+    assert lines[1].startswith(f"{tmp_path / 'sharded'}: embeddings.word_embeddings.weight (30522, 384) float32 46.9 MB · model-000")
+    assert lines[1].endswith("shards) · lm_head apart")
+    assert lines[2].startswith(f"{tmp_path}: ✗ ") and "no model.safetensors" in lines[2]
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "none"))
+    assert cli("models").stdout.startswith("No models in the Hugging Face cache")

@@ -1,0 +1,184 @@
+"""Models on disk: a Hugging Face id resolved offline from the local cache, or a model folder, and the one
+file of it that holds the input embedding.
+
+The embedding is found, not guessed: through the checkpoint's index (`model.safetensors.index.json`, its
+`weight_map`) when the model is sharded, by the architectures' known names (`weights.KNOWN_KEYS`), or by
+`--key`. Only that file is opened (its header, then the tensor mapped from disk). Nothing is downloaded:
+an id is looked up with `huggingface_hub`'s own cache functions and `local_files_only=True`. Names in an
+index must stay inside the model's folder, and files in the cache inside the cache, symlinks followed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from tui.core.messages import Message, MessageError
+from tui.core.weights import FORMATS, KNOWN_KEYS, WeightFile, open_weights
+
+INDEXES = ("model.safetensors.index.json", "pytorch_model.bin.index.json")
+SINGLE_FILES = ("model.safetensors", "pytorch_model.bin")
+HUB_ID = re.compile(r"[\w.-]+/[\w.-]+(@[\w./-]+)?")  # org/name, org/name@revision
+CONFIG_KEYS = ("architectures", "model_type", "vocab_size", "hidden_size", "tie_word_embeddings", "torch_dtype")
+
+
+class ModelError(MessageError):
+    """A model that cannot be found or opened, with a catalog message saying why."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """Where a model's input embedding is: its folder, the file that holds it, and its name there."""
+
+    name: str  # as the user gave it: an id (`org/name@rev`) or a folder
+    folder: Path  # the model folder, or the cache's snapshot folder
+    file: Path  # the file (a shard of several, or the only one) that holds the embedding
+    key: str | None  # the embedding's name when the index or a known name gives it; None: the file decides
+    shards: int  # how many weight files the checkpoint has
+    config: dict[str, object]  # config.json's essentials; {} without one
+
+    @property
+    def tied(self) -> bool:
+        """`lm_head` is this matrix: config.json's `tie_word_embeddings`, true when unset (transformers' default)."""
+        return self.config.get("tie_word_embeddings", True) is not False
+
+
+def hub_cache() -> Path:
+    """`$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub`, as huggingface_hub finds it."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    home = os.environ.get("HF_HOME") or Path("~/.cache/huggingface").expanduser()
+    return Path(home).expanduser() / "hub"
+
+
+def is_model(name: str) -> bool:
+    """A model folder, or what can only be a Hugging Face id: `org/name[@revision]`, no such file, and no
+    weight file's suffix (`gpt2` alone is the tokenizer, where F6 takes both)."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return True
+    return not path.exists() and path.suffix not in (*FORMATS, ".gguf") and HUB_ID.fullmatch(name) is not None
+
+
+def find_model(name: str, key: str | None = None, cache: Path | None = None) -> Model:
+    """A folder when `name` is one; else a Hugging Face id (`gpt2`, `org/name`, `org/name@revision`) in the
+    local cache. `key`: the tensor to open instead of the known embedding names."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return _in_folder(name, path, key, inside=None)
+    if path.exists() or name.endswith((".safetensors", ".bin", ".gguf", ".pt", ".pth")):
+        raise ModelError(Message("model.not_folder", {"name": name}))
+    cache = cache or hub_cache()
+    return _in_folder(name, _snapshot(name, cache), key, inside=cache)
+
+
+def _snapshot(name: str, cache: Path) -> Path:
+    """The snapshot folder of a cached model, with no network call."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HFValidationError
+
+    repo_id, _, revision = name.partition("@")
+    try:
+        folder = snapshot_download(repo_id, revision=revision or None, cache_dir=cache, local_files_only=True)
+    except HFValidationError:
+        raise ModelError(Message("model.bad_id", {"name": name})) from None
+    except OSError:  # huggingface_hub's LocalEntryNotFoundError (a FileNotFoundError): not in this cache
+        params = {"name": name, "cache": str(cache), "revision": revision or "main"}
+        raise ModelError(Message("model.not_cached", params)) from None
+    return Path(folder)
+
+
+def _in_folder(name: str, folder: Path, key: str | None, inside: Path | None) -> Model:
+    """The model in `folder`; `inside`: where its files must lead (the cache), or None (a folder given)."""
+    config = _config(folder)
+    for index in INDEXES:
+        if (folder / index).exists():
+            file, shards, found = _from_index(folder, folder / index, key)
+            return Model(name, folder, _kept_inside(folder / file, inside, name), found, shards, config)
+    for single in SINGLE_FILES:
+        if (folder / single).exists():
+            return Model(name, folder, _kept_inside(folder / single, inside, name), key, 1, config)
+    raise ModelError(Message("model.no_weights", {"name": name, "folder": str(folder)}))
+
+
+def _from_index(folder: Path, index: Path, key: str | None) -> tuple[str, int, str]:
+    """The shard that holds the embedding (`key`, else the first known name in the index), how many shards
+    there are, and the name found."""
+    data = _json(index)
+    weight_map = data.get("weight_map") if isinstance(data, dict) else None
+    if not isinstance(weight_map, dict) or not all(isinstance(file, str) for file in weight_map.values()):
+        raise ModelError(Message("model.bad_index", {"path": str(index)}))
+    wanted = [key] if key is not None else [known for known in KNOWN_KEYS if known in weight_map]
+    found = next((name for name in wanted if name in weight_map), None)
+    if found is None:
+        embeddings = [name for name in weight_map if "embed" in name or "wte" in name][:6]
+        params = {"path": str(index), "name": key or ", ".join(KNOWN_KEYS[:4]) + ", …", "choices": ", ".join(embeddings) or "-"}
+        raise ModelError(Message("model.no_embedding", params))
+    file = weight_map[found]
+    parts = PurePosixPath(file).parts
+    if not parts or PurePosixPath(file).is_absolute() or ".." in parts or "\\" in file:
+        raise ModelError(Message("model.outside", {"path": str(index), "file": file}))
+    if not (folder / file).exists():
+        raise ModelError(Message("model.missing_shard", {"path": str(index), "file": file, "name": found}))
+    return file, len(set(weight_map.values())), found
+
+
+def _kept_inside(path: Path, inside: Path | None, name: str) -> Path:
+    """`path`, unless it leads (through symlinks) outside `inside`, the cache its blobs are in."""
+    if inside is not None and not path.resolve().is_relative_to(inside.resolve()):
+        raise ModelError(Message("model.symlink_out", {"name": name, "file": path.name, "target": str(path.resolve())}))
+    return path
+
+
+def _config(folder: Path) -> dict[str, object]:
+    """config.json's essentials (architecture, sizes, tied head, dtype); {} when there is none."""
+    path = folder / "config.json"
+    if not path.exists():
+        return {}
+    data = _json(path)
+    if not isinstance(data, dict):
+        raise ModelError(Message("model.bad_json", {"path": str(path), "error": "not a JSON object"}))
+    return {name: data[name] for name in CONFIG_KEYS if name in data}
+
+
+def _json(path: Path) -> object:
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ModelError(Message("model.bad_json", {"path": str(path), "error": str(error)})) from None
+
+
+def open_model(model: Model) -> WeightFile:
+    """The embedding of `model`, opened as a weight file is (only its file), with what was found said once
+    it is on screen: the file (which shard, through the index), and whether `lm_head` is this matrix."""
+    weights = open_weights(model.file, model.key)
+    where = "model.in_shard" if model.shards > 1 else "model.in_file"
+    key = f"{where}_{'tied' if model.tied else 'untied'}"
+    params = {"name": model.name, "tensor": weights.key, "file": model.file.name, "shards": model.shards}
+    return replace(weights, note=weights.note or Message(key, params))
+
+
+def cached_models(cache: Path) -> list[str]:
+    """The ids of the models in the cache (each at its `main`, else its newest revision), sorted."""
+    from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound
+
+    try:
+        scanned = scan_cache_dir(cache)
+    except CacheNotFound:
+        return []
+    return sorted(repo.repo_id for repo in scanned.repos if repo.repo_type == "model")
+
+
+def described(model: Model) -> str:
+    """`key (rows, cols) dtype size · file`, from the file's header alone (no values read)."""
+    from tui.core.spec import human_size
+    from tui.core.weights import header
+
+    info = header(model.file, model.key)
+    shard = f" (one of {model.shards} shards)" if model.shards > 1 else ""
+    head = "" if model.tied else " · lm_head apart"
+    return f"{info.key} {tuple(info.shape)} {info.dtype} {human_size(info.nbytes)} · {model.file.name}{shard}{head}"
