@@ -2,7 +2,7 @@
 file of it that holds the input embedding.
 
 The embedding is found, not guessed: through the checkpoint's index (`model.safetensors.index.json`, its
-`weight_map`) when the model is sharded, by the architectures' known names (`weights.KNOWN_KEYS`), or by
+`weight_map`) when the model is sharded, by the architectures' known names (`embedding_names.KNOWN_KEYS`), or by
 `--key`. Only that file is opened (its header, then the tensor mapped from disk). Nothing is downloaded:
 an id is looked up with `huggingface_hub`'s own cache functions and `local_files_only=True`. Names in an
 index must stay inside the model's folder, and files in the cache inside the cache, symlinks followed.
@@ -15,9 +15,13 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
+from tui.core.embedding_names import FORMATS, KNOWN_KEYS
 from tui.core.messages import Message, MessageError
-from tui.core.weights import FORMATS, KNOWN_KEYS, WeightFile, open_weights
+
+if TYPE_CHECKING:  # the weights module imports torch, which listing models does without
+    from tui.core.weights import WeightFile
 
 INDEXES = ("model.safetensors.index.json", "pytorch_model.bin.index.json")
 SINGLE_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -154,6 +158,8 @@ def _json(path: Path) -> object:
 def open_model(model: Model) -> WeightFile:
     """The embedding of `model`, opened as a weight file is (only its file), with what was found said once
     it is on screen: the file (which shard, through the index), and whether `lm_head` is this matrix."""
+    from tui.core.weights import open_weights
+
     weights = open_weights(model.file, model.key)
     where = "model.in_shard" if model.shards > 1 else "model.in_file"
     key = f"{where}_{'tied' if model.tied else 'untied'}"
@@ -174,11 +180,44 @@ def cached_models(cache: Path) -> list[str]:
 
 
 def described(model: Model) -> str:
-    """`key (rows, cols) dtype size · file`, from the file's header alone (no values read)."""
+    """`key (rows, cols) dtype size · file`, from the file's header alone (no values read; a safetensors
+    file with a known name, without importing torch)."""
     from tui.core.spec import human_size
+
+    key, shape, dtype, nbytes = _safetensors_header(model) or _header(model)
+    shard = f" (one of {model.shards} shards)" if model.shards > 1 else ""
+    head = "" if model.tied else " · lm_head apart"
+    return f"{key} {shape} {dtype} {human_size(nbytes)} · {model.file.name}{shard}{head}"
+
+
+SAFETENSORS_SIZES = {"F64": ("float64", 8), "F32": ("float32", 4), "F16": ("float16", 2), "BF16": ("bfloat16", 2)}
+
+
+def _safetensors_header(model: Model) -> tuple[str, tuple[int, ...], str, int] | None:
+    """The embedding's name, shape, dtype and size from a safetensors header; None when the file is of
+    another format or names no known embedding (the weights module decides then)."""
+    if model.file.suffix != ".safetensors":
+        return None
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(model.file), framework="numpy") as file:
+            names = set(file.keys())
+            key = model.key or next((known for known in KNOWN_KEYS if known in names), None)
+            if key is None or key not in names:
+                return None
+            tensor = file.get_slice(key)
+            shape, dtype = tuple(tensor.get_shape()), tensor.get_dtype()
+    except Exception:  # noqa: BLE001 - a broken header: the weights module says what is wrong with it
+        return None
+    if dtype not in SAFETENSORS_SIZES or len(shape) != 2:
+        return None
+    name, size = SAFETENSORS_SIZES[dtype]
+    return key, shape, name, shape[0] * shape[1] * size
+
+
+def _header(model: Model) -> tuple[str, tuple[int, ...], str, int]:
     from tui.core.weights import header
 
     info = header(model.file, model.key)
-    shard = f" (one of {model.shards} shards)" if model.shards > 1 else ""
-    head = "" if model.tied else " · lm_head apart"
-    return f"{info.key} {tuple(info.shape)} {info.dtype} {human_size(info.nbytes)} · {model.file.name}{shard}{head}"
+    return info.key, tuple(info.shape), info.dtype, info.nbytes

@@ -21,30 +21,12 @@ from typing import TypeVar
 import numpy as np
 import torch
 
+from tui.core.embedding_names import FORMATS, KNOWN_KEYS
 from tui.core.file_watch import FileWatch
 from tui.core.messages import Message, MessageError
 from tui.core.paths import Kind, kind_of
 from tui.core.spec import MAX_ELEMENTS, LayerOptions, LayerSpec, human_size
 
-FORMATS = (".safetensors", ".pt", ".pth", ".bin", ".npy", ".npz")
-# Where models keep their token embeddings, most specific first (the book's GPTModel: tok_emb).
-KNOWN_KEYS = (
-    "wte.weight",
-    "transformer.wte.weight",
-    "tok_emb.weight",
-    "model.embed_tokens.weight",
-    "embed_tokens.weight",
-    "embeddings.word_embeddings.weight",
-    "bert.embeddings.word_embeddings.weight",
-    "token_embedding.weight",
-    "shared.weight",
-    "model.decoder.embed_tokens.weight",
-    "gpt_neox.embed_in.weight",
-    "tok_embeddings.weight",
-    "transformer.word_embeddings.weight",
-    "word_embeddings.weight",
-    "embedding.weight",
-)
 SAFETENSORS_DTYPES = {"F16": torch.float16, "BF16": torch.bfloat16, "F32": torch.float32, "F64": torch.float64}
 NUMPY_DTYPES = {np.dtype("float16"): torch.float16, np.dtype("float32"): torch.float32, np.dtype("float64"): torch.float64}
 LEGACY_LIMIT = MAX_ELEMENTS * 4  # bytes of a legacy torch file read whole: Llama 3's matrix in float32
