@@ -279,6 +279,9 @@ class ExplorerApp(App[None]):
     def action_show_windows(self) -> None:
         self.act(self.explorer.show_windows)
 
+    def action_show_about(self) -> None:
+        self.act(self.explorer.about)
+
     def action_switch_matrix(self) -> None:
         self.act(self.explorer.switch_matrix)
 

@@ -39,6 +39,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("f12,h", "F12 h", "one_hot", "key.one_hot", "key.one_hot.long"),
     Command("f11,w", "F11 w", "show_windows", "key.windows", "key.windows.long"),
     Command("ctrl+l,l", "^L l", "switch_matrix", "key.switch_matrix", "key.switch_matrix.long"),
+    Command("ctrl+n,m", "^N m", "show_about", "key.about", "key.about.long"),
 )
 
 # Keys that belong to Textual's own widgets, listed in the help panel so it names every key.

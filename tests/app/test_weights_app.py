@@ -53,16 +53,16 @@ async def test_rows_are_labelled_with_their_tokens(minilm: Path) -> None:
         assert "Row labels from tokenizer.json: 30522 tokens." in app.query_one(StatusBar).text
 
 
-async def test_a_vocabulary_of_another_size_is_a_visible_warning(tmp_path) -> None:
+async def test_a_shorter_vocabulary_marks_the_padding_rows(tmp_path) -> None:
     (tmp_path / "vocab.txt").write_text("a\nb\n\x1b[31m\n\u202eevil\n", encoding="utf-8")
     app = ExplorerApp(vocab=load_vocab(tmp_path / "vocab.txt"))
     async with running(app):
         status = app.query_one(StatusBar)
-        assert status.has_class("-error") and "4 tokens and the matrix 6 rows" in status.text
+        assert not status.has_class("-error") and "4 tokens for 6 rows; rows 4..5 are padding" in status.text
         matrix = app.query_one(MatrixView)
         assert matrix.render_line(3).text.split()[:2] == ["2", "\\x1b[31m"]  # visible, never sent raw
         assert matrix.render_line(4).text.split()[:2] == ["3", "\\u202eevil"]  # no right-to-left override
-        assert matrix.render_line(5).text.split()[:2] == ["4", "·"]  # no token for this row
+        assert matrix.render_line(5).text.split()[:2] == ["4", "∅"]  # past the vocabulary: padding
 
 
 async def test_text_mode_tokenizes_live_and_back_to_ids(minilm: Path) -> None:

@@ -153,11 +153,14 @@ def test_ids_may_come_with_ids_before_or_after_lookup(cli, book_layer) -> None:
         assert done.returncode == 0 and expected in done.stdout, args
 
 
-def test_a_vocabulary_of_another_size_is_a_warning_on_stderr(cli, tmp_path) -> None:
-    (tmp_path / "vocab.txt").write_text("a\nb\n", encoding="utf-8")
+def test_a_vocabulary_longer_than_the_matrix_is_a_warning_on_stderr(cli, tmp_path) -> None:
+    (tmp_path / "vocab.txt").write_text("a\nb\nc\nd\ne\nf\ng\n", encoding="utf-8")
     done = cli("lookup", "--vocab", str(tmp_path / "vocab.txt"), "1")
     assert done.returncode == 0 and "tokens: b" in done.stdout
-    assert done.stderr == "embedding-explorer: The vocabulary has 2 tokens and the matrix 6 rows: rows without a token show none.\n"
+    assert done.stderr == "embedding-explorer: The vocabulary has 7 tokens and the matrix only 6 rows: tokens past row 6 have no row here.\n"
+    (tmp_path / "vocab.txt").write_text("a\nb\n", encoding="utf-8")  # shorter: the rest is padding, said in the app
+    done = cli("lookup", "--vocab", str(tmp_path / "vocab.txt"), "1", "4")
+    assert done.returncode == 0 and done.stderr == "" and "tokens: b ∅" in done.stdout
 
 
 def test_lookup_with_max_norm_says_which_rows_it_renormalised(cli) -> None:

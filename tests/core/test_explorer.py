@@ -464,7 +464,7 @@ def test_f6_given_a_vocabulary_or_tokenizer_labels_the_rows_on_screen(tmp_path: 
     view = explorer.settle(explorer.open(str(tmp_path / "vocab.txt")))
     assert view.matrix.tokens(2) == "c" and view.status.text == "Row labels from vocab.txt: 6 tokens." and not explorer.text_mode
     view = explorer.settle(explorer.open(str(minilm / "tokenizer.json")))  # 30522 tokens for 6 rows: said
-    assert explorer.tokenizer is not None and view.status.error and "30522 tokens and the matrix 6 rows" in view.status.text
+    assert explorer.tokenizer is not None and view.status.error and "30522 tokens and the matrix only 6 rows" in view.status.text
     empty = ready()
     empty.settle(empty.open("gpt2"))
     assert empty.text_mode and empty.view().input.title == "Text"  # a tokenizer and nothing typed: text

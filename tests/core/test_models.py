@@ -155,3 +155,25 @@ def test_models_lists_the_cache_and_the_folders_given_from_headers(cli, tmp_path
     assert lines[2].startswith(f"{tmp_path}: ✗ ") and "no model.safetensors" in lines[2]
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "none"))
     assert cli("models").stdout.startswith("No models in the Hugging Face cache")
+
+
+def test_the_about_panel_says_where_the_matrix_came_from(tmp_path: Path, minilm_tensors) -> None:
+    from tui.core.explorer import Explorer, Setup
+
+    folder = sharded(tmp_path, minilm_tensors, {"architectures": ["BertModel"], "tie_word_embeddings": False})
+    model = find_model(str(folder))
+    explorer = Explorer(Setup.of(weights=open_model(model), lang="en", context_length=8))
+    explorer.settle(explorer.start())
+    lines = explorer.about().dialog.text.splitlines()
+    assert lines[0].split() == ["layer", "layer", "=", "torch.nn.Embedding.from_pretrained(weight)"]
+    assert f"file          {model.file}" in lines and "__metadata__  format=pt" in lines
+    assert f"shard         {model.file.name} (of {model.shards} files, named by model.safetensors.index.json)" in lines
+    assert "config.json   architectures=['BertModel']" in lines and "config.json   tie_word_embeddings=False" in lines
+    assert any(line.startswith("found ") and "lm_head is a matrix of its own" in line for line in lines)
+    assert lines[-1] == "positions     pos_embedding_layer = torch.nn.Embedding(8, 384)"
+    seeded = Explorer(Setup.of(lang="es"))
+    seeded.settle(seeded.start())
+    assert seeded.about().dialog.text.splitlines() == [
+        "capa    torch.manual_seed(123); layer = torch.nn.Embedding(6, 3)",
+        "matriz  6 × 3 float32",
+    ]

@@ -18,7 +18,7 @@ def test_whitespace_and_control_characters_are_made_visible() -> None:
 def test_vocab_txt_is_one_token_per_line(tmp_path: Path) -> None:
     (tmp_path / "vocab.txt").write_text("[PAD]\nhello\n \n", encoding="utf-8")
     vocab = load_vocab(tmp_path / "vocab.txt")
-    assert len(vocab) == 3 and [vocab.label(i) for i in range(4)] == ["[PAD]", "hello", "␣", None]
+    assert len(vocab) == 3 and [vocab.label(i) for i in range(4)] == ["[PAD]", "hello", "␣", "∅"]
 
 
 def test_minilm_tokenizer_json_and_vocab_txt_agree(minilm: Path) -> None:

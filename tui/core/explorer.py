@@ -344,7 +344,10 @@ class Explorer:
     def _greet(self) -> None:
         """What a new layer says first: its vocabulary, or its padding row."""
         padding, vocab = self.session.layer.padding_idx, self.vocab
-        if vocab is not None and len(vocab) != self.spec.vocab_size:
+        if vocab is not None and len(vocab) < self.spec.vocab_size:  # padded to a round size: not an error
+            params = {"path": vocab.path.name, "tokens": len(vocab), "rows": self.spec.vocab_size, "last": self.spec.vocab_size - 1}
+            self._say(Message("vocab.padded", params))
+        elif vocab is not None and len(vocab) > self.spec.vocab_size:
             self._say(Message("vocab.size_mismatch", {"tokens": len(vocab), "rows": self.spec.vocab_size}), error=True)
         elif vocab is not None:
             self._say(Message("vocab.loaded", {"path": vocab.path.name, "tokens": len(vocab)}))
@@ -504,6 +507,12 @@ class Explorer:
         else:
             self._say(Message("positions.tokens_shown"))
         return self.view(follow=True)
+
+    def about(self) -> View:
+        """The about panel: what the matrix is and where it came from."""
+        if self.session is None:
+            return self.view()
+        return self.view(dialog=Report(self.t("about.title"), presenter.about_text(self)))
 
     # -- finding rows ----------------------------------------------------------------------
     def row_of_id(self, text: str) -> int:

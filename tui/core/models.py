@@ -164,7 +164,17 @@ def open_model(model: Model) -> WeightFile:
     where = "model.in_shard" if model.shards > 1 else "model.in_file"
     key = f"{where}_{'tied' if model.tied else 'untied'}"
     params = {"name": model.name, "tensor": weights.key, "file": model.file.name, "shards": model.shards}
-    return replace(weights, note=weights.note or Message(key, params))
+    about = [("about.model", model.name)]
+    if str(model.folder) != model.name:  # an id: the cache's snapshot folder it was found in
+        about.append(("about.folder", str(model.folder)))
+    if model.shards > 1:
+        about.append(("about.shard", f"{model.file.name} (of {model.shards} files, named by {_index_of(model.folder)})"))
+    about += [("about.config", f"{name}={value}") for name, value in model.config.items()]
+    return replace(weights, note=weights.note or Message(key, params), about=(*weights.about, *about))
+
+
+def _index_of(folder: Path) -> str:
+    return next(index for index in INDEXES if (folder / index).exists())
 
 
 def cached_models(cache: Path) -> list[str]:

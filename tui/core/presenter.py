@@ -76,6 +76,8 @@ def _keys(explorer: Explorer, session: EmbeddingSession | None) -> tuple[str, ..
     keys += ["backward", "toggle_freeze", "toggle_no_grad", "copy_code", "open_weights", "toggle_maximize"]
     if explorer.vocab is not None:
         keys.append("find_token")
+    if explorer.weights is not None:
+        keys.append("show_about")
     if session is not None and session.positions is not None:
         keys.insert(2, "switch_matrix")
     return tuple(dict.fromkeys([*keys, "goto_row", "training_options", "one_hot"]))
@@ -263,6 +265,30 @@ def _token_shown(explorer: Explorer, piece: str, token_id: int) -> str:
     if token is None or token == source:
         return source
     return f"{token} ({source})" if piece.strip() else token
+
+
+# -- the about panel ------------------------------------------------------------------------
+def about_text(explorer: Explorer) -> str:
+    """What the matrix on screen is and where it came from: how it was made, its file (and shard) and what
+    the file and the model's config say, the vocabulary and tokenizer, the positional layer, the windows."""
+    t, session, weights = explorer.t, explorer.session, explorer.weights
+    spec = explorer.spec
+    lines = [(t("about.layer"), made(explorer)), (t("about.tensor"), f"{spec.vocab_size} × {spec.dim} {spec.dtype}")]
+    if weights is not None:
+        lines += [(t("about.file"), str(weights.path)), (t("about.name"), weights.key), (t("about.size"), human_size(weights.nbytes))]
+        lines += [(t(label), value) for label, value in weights.about]
+        if weights.note is not None:
+            lines.append((t("about.note"), weights.note.render(explorer.lang)))
+    if explorer.vocab is not None:
+        lines.append((t("about.vocab"), f"{explorer.vocab.path} · {len(explorer.vocab)}"))
+    if explorer.tokenizer is not None:
+        lines.append((t("about.tokenizer"), explorer.tokenizer.name))
+    if session is not None and session.positions is not None:
+        lines.append((t("about.positions"), f"pos_embedding_layer = torch.nn.Embedding({session.positions.context_length}, {spec.dim})"))
+    if explorer.windows is not None:
+        lines.append((t("about.windows"), f"{explorer.windows.path} · {explorer.windows.settings.text()}"))
+    width = max(len(label) for label, _ in lines)
+    return "\n".join(printable(f"{label:<{width}}  {value}") for label, value in lines)
 
 
 # -- what training actions say ---------------------------------------------------------------

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 FILES = ("tokenizer.json", "vocab.txt", "encoder.json", "vocab.json")  # looked for beside a weight file, in this order
+PAST_END = "∅"  # the label of a row no token of the vocabulary uses: past its end
 VISIBLE = {" ": "␣", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -68,8 +69,11 @@ class Vocab:
         return index
 
     def label(self, token_id: int) -> str | None:
-        """The token of `token_id`, made visible; None when the vocabulary has none for it."""
-        if 0 <= token_id < len(self.tokens) and self.tokens[token_id] is not None:
+        """The token of `token_id`, made visible; `PAST_END` for a row past the vocabulary's end (a matrix
+        padded to a round size: Qwen's 151,665 tokens in 152,064 rows); None for an ID it skips."""
+        if token_id >= len(self.tokens):
+            return PAST_END
+        if 0 <= token_id and self.tokens[token_id] is not None:
             return visible(self.tokens[token_id])
         return None
 

@@ -91,6 +91,7 @@ class WeightFile:
     code: Code
     watch: FileWatch | None = field(default=None, compare=False)  # for a tensor over the file's pages
     note: Message | None = None  # what was done to the values on the way in, to say once opened
+    about: tuple[tuple[str, str], ...] = ()  # (catalog key of a label, value): the file's metadata, the model's config
 
     @property
     def nbytes(self) -> int:
@@ -118,6 +119,7 @@ class _Contents:
     load: Callable[[str], torch.Tensor]
     code: Callable[[str], Code]
     mapped: bool  # the loaded tensor lies over the file's pages (not a copy in memory)
+    about: tuple[tuple[str, str], ...] = ()  # what the file says of itself (safetensors' __metadata__)
 
 
 def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
@@ -130,7 +132,7 @@ def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
         watch = FileWatch(path) if contents.mapped else None  # the file as it is before its pages are mapped
         tensor, code = contents.load(info.key), contents.code(info.key)
         note = Message("weights.swapped", {"name": info.key}) if info.swapped else None
-        return WeightFile(path, info.key, tensor, code, watch, note)
+        return WeightFile(path, info.key, tensor, code, watch, note, contents.about)
 
     return _safely(path, load)
 
@@ -207,6 +209,7 @@ def _read_safetensors(path: Path) -> _Contents:
 
     infos = []
     with safe_open(str(path), framework="pt") as file:
+        metadata = file.metadata() or {}
         for key in file.keys():  # noqa: SIM118 - safe_open is no mapping
             part = file.get_slice(key)
             shape, code = tuple(part.get_shape()), part.get_dtype()
@@ -225,7 +228,8 @@ def _read_safetensors(path: Path) -> _Contents:
         opened = f'safe_open({str(path)!r}, framework="pt")'
         return Code(("from safetensors import safe_open",), f"{opened}.get_tensor({key!r})")
 
-    return _Contents(infos, load, code, mapped=True)
+    about = tuple(("about.metadata", f"{name}={value}") for name, value in sorted(metadata.items()))
+    return _Contents(infos, load, code, mapped=True, about=about)
 
 
 def _read_npy(path: Path) -> _Contents:
