@@ -64,7 +64,7 @@ def is_model(name: str) -> bool:
     path = Path(name).expanduser()
     if path.is_dir():
         return True
-    return not path.exists() and path.suffix not in (*FORMATS, ".gguf") and HUB_ID.fullmatch(name) is not None
+    return not path.exists() and path.suffix not in FORMATS and HUB_ID.fullmatch(name) is not None
 
 
 def find_model(name: str, key: str | None = None, cache: Path | None = None) -> Model:
@@ -73,7 +73,7 @@ def find_model(name: str, key: str | None = None, cache: Path | None = None) -> 
     path = Path(name).expanduser()
     if path.is_dir():
         return _in_folder(name, path, key, inside=None)
-    if path.exists() or name.endswith((".safetensors", ".bin", ".gguf", ".pt", ".pth")):
+    if path.exists() or path.suffix in FORMATS:
         raise ModelError(Message("model.not_folder", {"name": name}))
     cache = cache or hub_cache()
     return _in_folder(name, _snapshot(name, cache), key, inside=cache)

@@ -145,7 +145,15 @@ def is_labels(path: str) -> bool:
 
 
 def beside(weights: Path) -> tuple[Vocab | None, TextTokenizer | None]:
-    """The vocabulary found next to a weight file, and its tokenizer when that file is a tokenizer.json."""
+    """The vocabulary found next to a weight file, and its tokenizer when that file is a tokenizer.json; a
+    GGUF file's own token list."""
+    if weights.suffix == ".gguf":
+        try:
+            return load_vocab(weights), None
+        except VocabError as error:
+            if error.message.key == "vocab.gguf_no_tokens":
+                return None, None
+            raise
     path = find_beside(weights)
     if path is None:
         return None, None

@@ -112,12 +112,16 @@ def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
                 by_id, tokenizer = _from_tokenizer_json(path, data)
             else:
                 by_id = _from_encoder_json(data)
+        elif path.suffix == ".gguf":
+            by_id = _from_gguf(path)
         else:
             by_id = dict(enumerate(path.read_bytes().decode("utf-8").split("\n")))
             if by_id and by_id[len(by_id) - 1] == "":  # the newline that ends the last line
                 del by_id[len(by_id) - 1]
     except UnicodeDecodeError as error:
         raise VocabError(Message("vocab.not_utf8", {"path": path, "position": error.start})) from error
+    except VocabError:
+        raise
     except BaseException as error:  # noqa: BLE001 - tokenizers panics with a BaseException
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
@@ -142,6 +146,24 @@ def _from_tokenizer_json(path: Path, data: dict) -> tuple[dict[int, str], Tokeni
     if (data.get("decoder") or {}).get("type") == "ByteLevel":
         vocab = {token_id: _byte_decoded(token) for token_id, token in vocab.items()}
     return vocab, tokenizer
+
+
+def _from_gguf(path: Path) -> dict[int, str]:
+    """A GGUF file's own token list (`tokenizer.ggml.tokens`): byte-level BPE tokens (`tokenizer.ggml.model`
+    gpt2) decoded as GPT-2's are, SentencePiece's `▁` as the space it stands for."""
+    import gguf
+
+    try:
+        fields = gguf.GGUFReader(path).fields
+    except Exception as error:  # noqa: BLE001 - whatever a malformed file makes the reader raise
+        raise VocabError(Message("gguf.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}"[:200].rstrip(".")})) from error
+    if "tokenizer.ggml.tokens" not in fields:
+        raise VocabError(Message("vocab.gguf_no_tokens", {"path": path}))
+    tokens = fields["tokenizer.ggml.tokens"].contents()
+    model = fields["tokenizer.ggml.model"].contents() if "tokenizer.ggml.model" in fields else ""
+    if model == "gpt2":
+        return {token_id: _byte_decoded(token) for token_id, token in enumerate(tokens)}
+    return {token_id: token.replace("▁", " ") for token_id, token in enumerate(tokens)}
 
 
 def _from_encoder_json(data: object) -> dict[int, str]:

@@ -59,6 +59,7 @@ class TensorInfo:
     copied: bool = False  # loading reads it into memory whole (.npy, .npz), not lazily from the file
     meta: bool = False  # on torch's "meta" device: a shape, and no values at all
     swapped: bool = False  # stored big-endian: converted to this machine's byte order when loaded
+    quantized: float | None = None  # a GGUF block type: its bits per weight (`dtype` names the type)
 
     def describe(self) -> str:
         return f"{self.key} {tuple(self.shape)} {self.dtype} {human_size(self.nbytes)}"
@@ -70,6 +71,8 @@ class TensorInfo:
             return Message("weights.meta", params)
         if self.sparse:
             return Message("weights.sparse", params)
+        if self.quantized is not None:
+            return Message("gguf.quantized", {**params, "bits": f"{self.quantized:.4g}"})
         if len(self.shape) != 2:
             return Message("weights.not_2d", {**params, "ndim": len(self.shape)})
         if self.dtype not in ("float16", "bfloat16", "float32", "float64"):
@@ -172,7 +175,10 @@ def choose(path: Path, infos: list[TensorInfo], key: str | None) -> TensorInfo:
             raise WeightFileError(problem)
         return by_key[key]
     for known in KNOWN_KEYS:
-        if known in by_key and by_key[known].problem() is None:
+        if known in by_key:  # the embedding by its name: what is wrong with it is said, no other tensor taken
+            problem = by_key[known].problem()
+            if problem is not None:
+                raise WeightFileError(problem)
             return by_key[known]
     if len(usable) == 1:
         return usable[0]
@@ -201,6 +207,8 @@ def _read(path: Path) -> _Contents:
         return _read_npy(path)
     if suffix == ".npz":
         return _read_npz(path)
+    if suffix == ".gguf":
+        return _read_gguf(path)
     return _read_torch(path)
 
 
@@ -230,6 +238,58 @@ def _read_safetensors(path: Path) -> _Contents:
 
     about = tuple(("about.metadata", f"{name}={value}") for name, value in sorted(metadata.items()))
     return _Contents(infos, load, code, mapped=True, about=about)
+
+
+def _read_gguf(path: Path) -> _Contents:
+    """llama.cpp's format, through the `gguf` package's own reader: a copy-on-write memory map (training's
+    writes stay in memory), the tensors as the header lists them, in rows × columns (GGUF lists the
+    columns first). F32, F16 and BF16 tensors load as they are; quantized ones are named with their type."""
+    import gguf
+
+    try:
+        reader = gguf.GGUFReader(path, "c")
+    except Exception as error:  # noqa: BLE001 - bad counts, offsets past the end, unknown types, a cut file
+        raise WeightFileError(Message("gguf.unreadable", {"path": path, "error": _said(error).rstrip(".")})) from error
+    tensors = {tensor.name: tensor for tensor in reader.tensors}
+    infos = []
+    for tensor in reader.tensors:
+        shape = tuple(int(size) for size in reversed(tensor.shape))
+        kind = tensor.tensor_type
+        dtype = GGUF_FLOATS.get(kind.name, kind.name.lower())
+        block, block_bytes = gguf.GGML_QUANT_SIZES[kind]
+        bits = None if kind.name in GGUF_FLOATS else 8 * block_bytes / block
+        infos.append(TensorInfo(tensor.name, shape, dtype, int(tensor.n_bytes), quantized=bits))
+
+    def load(key: str) -> torch.Tensor:
+        tensor = tensors[key]
+        data = torch.from_numpy(tensor.data)
+        return data.view(torch.bfloat16) if tensor.tensor_type.name == "BF16" else data
+
+    def code(key: str) -> Code:
+        found = f"next(t for t in GGUFReader({str(path)!r}, 'c').tensors if t.name == {key!r})"
+        view = ".view(torch.bfloat16)" if tensors[key].tensor_type.name == "BF16" else ""
+        return Code(("from gguf import GGUFReader",), f"torch.from_numpy({found}.data){view}")
+
+    about = [("about.gguf", f"{name}={_field_value(reader.fields[name])}") for name in _gguf_about(reader.fields)]
+    about.append(("about.gguf_head", "output.weight" if "output.weight" in tensors else "token_embd.weight (no output.weight)"))
+    return _Contents(infos, load, code, mapped=True, about=tuple(about))
+
+
+GGUF_FLOATS = {"F32": "float32", "F16": "float16", "BF16": "bfloat16"}
+
+
+def _gguf_about(fields: Mapping[str, object]) -> list[str]:
+    """The key/values worth reading: the architecture and name, context length, embedding size, file type,
+    tokenizer model; not the token lists."""
+    architecture = _field_value(fields["general.architecture"]) if "general.architecture" in fields else ""
+    wanted = ("general.architecture", "general.name", "general.file_type", f"{architecture}.context_length",
+              f"{architecture}.embedding_length", f"{architecture}.vocab_size", "tokenizer.ggml.model")
+    return [name for name in wanted if name in fields]
+
+
+def _field_value(field: object) -> object:
+    value = field.contents()
+    return value if not isinstance(value, list) or len(value) <= 8 else f"[{len(value)} values]"
 
 
 def _read_npy(path: Path) -> _Contents:
