@@ -177,3 +177,12 @@ def test_the_about_panel_says_where_the_matrix_came_from(tmp_path: Path, minilm_
         "capa    torch.manual_seed(123); layer = torch.nn.Embedding(6, 3)",
         "matriz  6 × 3 float32",
     ]
+
+
+def test_an_untied_head_opens_by_its_name(tmp_path: Path, minilm_tensors) -> None:
+    head = torch.randn(30522, 384)
+    folder = sharded(tmp_path, {**minilm_tensors, "lm_head.weight": head}, {"tie_word_embeddings": False})
+    model = find_model(str(folder), key="lm_head.weight")
+    weights = open_model(model)
+    assert weights.key == "lm_head.weight" and torch.equal(weights.tensor, head)
+    assert find_model(str(folder)).key == EMBEDDING  # without --key: the input embedding, not the head

@@ -423,7 +423,7 @@ ES: dict[str, str] = {
     "train.step_positions": " En pos_embedding_layer también cambiaron las filas {rows}.",
     "key.switch_matrix": "Posiciones",
     "key.switch_matrix.long": "La matriz muestra la capa posicional (sección 2.8) o la capa de tokens",
-    "model.not_folder": "{name} es un archivo, no un modelo: --model toma una carpeta de modelo o un id de Hugging Face (un archivo de pesos, GGUF incluido, se abre con --weights).
+    "model.not_folder": "{name} es un archivo, no un modelo: --model toma una carpeta de modelo o un id de Hugging Face (un archivo de pesos, GGUF incluido, se abre con --weights).",
     "model.bad_id": "'{name}' no es un id de modelo de Hugging Face: escribe org/nombre, u org/nombre@revisión.",
     "model.not_cached": "{name} (revisión {revision}) no está en la caché local de Hugging Face ({cache}); no se descarga nada: descárgalo una vez con huggingface-cli download, o da su carpeta.",
     "model.no_weights": "{name}: no hay model.safetensors, pytorch_model.bin ni índice de checkpoint en {folder}.",
