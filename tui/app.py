@@ -31,6 +31,7 @@ from tui.screens.code import CodeScreen
 from tui.screens.help import HelpScreen
 from tui.screens.message import MessageScreen
 from tui.screens.options import OptionsScreen
+from tui.screens.path_suggester import PathSuggester
 from tui.screens.pick import PickScreen
 from tui.screens.windows import SETTINGS, WindowsScreen
 from tui.widgets.flags_view import FlagsView
@@ -325,7 +326,8 @@ class ExplorerApp(App[None]):
     def action_open_weights(self) -> None:
         explorer = self.explorer
         if explorer.session is not None:
-            screen = AskScreen(explorer.t("open.prompt"), explorer.path_to_open, explorer.lang)
+            suggester = PathSuggester(explorer.cached_models())
+            screen = AskScreen(explorer.t("open.prompt"), explorer.path_to_open, explorer.lang, suggester=suggester)
             self.push_screen(screen, lambda path: self.act(lambda: explorer.open(path)) if path else None)
 
     def action_goto_row(self) -> None:

@@ -1,10 +1,12 @@
-"""A 1 GB weight file: Llama 3's 128256 × 4096 embedding in bfloat16, opened with `--weights`.
+"""A 1 GB weight file: Llama 3's 128256 × 4096 embedding in bfloat16, opened with `--weights`; or (`--sharded`)
+the same matrix in the second of four shards of a model folder, opened with `--model` through its index.
 
 Run from the repository root, in the venv:
 
     python tests/benchmarks/bench_weights.py                 # 3 rounds, both terminals (~4 min)
     python tests/benchmarks/bench_weights.py --quick         # 1 round
     python tests/benchmarks/bench_weights.py --dir /tmp/x    # where the 1 GB file is written (kept)
+    python tests/benchmarks/bench_weights.py --sharded       # a model folder: 4 shards and an index
 
 The file is written once by this script (random bfloat16, key `model.embed_tokens.weight`). Each round:
 
@@ -16,7 +18,8 @@ The file is written once by this script (random bfloat16, key `model.embed_token
   floor of the same matrix size and height.
 
 Targets (issue 3): interactive − bare ≤ 1 s (opening the file once torch is imported); peak RSS ≤ bare
-+ 100 MB; app ≤ 1.25 × floor per key. Not collected by pytest (no `test_` names).
++ 100 MB; app ≤ 1.25 × floor per key. For the sharded model (the models issue): interactive − bare ≤ 0.3 s.
+Not collected by pytest (no `test_` names).
 """
 
 from __future__ import annotations
@@ -58,8 +61,32 @@ def write_file(folder: Path) -> Path:
     return path
 
 
+def write_model(folder: Path, single: Path) -> Path:
+    """A model folder as huggingface_hub's save_torch_state_dict lays one out: four shards and an index, the
+    embedding (the 1 GB file itself, linked) in the second, small tensors in the others, and a config."""
+    import json
+
+    model = folder / "sharded-llama3"
+    shards = [f"model-0000{number}-of-00004.safetensors" for number in range(1, 5)]
+    if not (model / "model.safetensors.index.json").exists():
+        model.mkdir(parents=True, exist_ok=True)
+        (model / shards[1]).unlink(missing_ok=True)
+        (model / shards[1]).hardlink_to(single)
+        weight_map = {KEY: shards[1]}
+        for number in (0, 2, 3):
+            name = f"model.layers.{number}.mlp.weight"
+            code = f"import torch; from safetensors.torch import save_file; save_file({{{name!r}: torch.zeros(1024, 1024)}}, {str(model / shards[number])!r})"
+            subprocess.run([sys.executable, "-c", code], check=True)
+            weight_map[name] = shards[number]
+        (model / "model.safetensors.index.json").write_text(json.dumps({"metadata": {}, "weight_map": weight_map}), encoding="utf-8")
+        config = {"architectures": ["LlamaForCausalLM"], "vocab_size": ROWS, "hidden_size": COLS, "tie_word_embeddings": False}
+        (model / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    return model
+
+
 def app_argv(path: Path) -> list[str]:
-    return [sys.executable, "-m", "tui", "--weights", str(path), "--lang", "en"]
+    """`--model` for a folder, `--weights` for a file."""
+    return [sys.executable, "-m", "tui", "--model" if path.is_dir() else "--weights", str(path), "--lang", "en"]
 
 
 def launch(path: Path, terminal: tuple[int, int]) -> tuple[float, float]:
@@ -117,11 +144,15 @@ HEADERS = (
 def main(argv: Sequence[str] | None = None) -> int:
     parser = round_parser(__doc__, "rounds per terminal (median)", sizes=False)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/embedding-explorer-bench"), help="where the file goes")
+    parser.add_argument("--sharded", action="store_true", help="the matrix in shard 2 of 4 of a model folder, with --model")
     args = parser.parse_args(argv)
-    print(machine_header("bench_weights: a 1 GB bfloat16 safetensors file (128256 × 4096), opened with --weights"))
+    how = "in shard 2 of 4, opened with --model" if args.sharded else "opened with --weights"
+    print(machine_header(f"bench_weights: a 1 GB bfloat16 safetensors file (128256 × 4096), {how}"))
     started = time.perf_counter()
     path = write_file(args.dir)
-    print(f"file: {path} ({path.stat().st_size / 1e9:.2f} GB)\n", flush=True)
+    if args.sharded:
+        path = write_model(args.dir, path)
+    print(f"path: {path}\n", flush=True)
     rows = bench(path, rounds(args))
     print()
     print(table(HEADERS, rows))

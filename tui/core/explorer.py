@@ -306,6 +306,12 @@ class Explorer:
         self._greet()
         return self.view(follow=True)
 
+    def cached_models(self) -> list[str]:
+        """The ids of the models in the local Hugging Face cache, for completing what F6 opens."""
+        from tui.core.models import cached_models, hub_cache
+
+        return cached_models(hub_cache())
+
     def path_to_open(self, text: str) -> str:
         """A path typed to open (F6): anything but nothing; the file itself is judged when it is opened."""
         if not text:

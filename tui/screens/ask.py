@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from tui.core.text import printable
@@ -29,15 +30,16 @@ class AskScreen(ModalScreen[T | None], Generic[T]):
     """
     BINDINGS = [Binding("escape", "dismiss(None)", show=False)]
 
-    def __init__(self, prompt: str, parse: Callable[[str], T], lang: str, value: str = "") -> None:
-        """`value`: what the line holds at first (the current settings, to edit)."""
+    def __init__(self, prompt: str, parse: Callable[[str], T], lang: str, value: str = "", suggester: Suggester | None = None) -> None:
+        """`value`: what the line holds at first (the current settings, to edit); `suggester`: completion (paths)."""
         super().__init__()
-        self._prompt, self._parse, self._lang, self._value = prompt, parse, lang, value
+        self._prompt, self._parse, self._lang, self._value, self._suggester = prompt, parse, lang, value, suggester
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(printable(self._prompt)))  # wraps: a long prompt is read whole
-            yield Input(self._value, id="ask-input", validators=[Parses(self._parse, self._lang)], validate_on=["submitted"])
+            validators = [Parses(self._parse, self._lang)]
+            yield Input(self._value, id="ask-input", validators=validators, validate_on=["submitted"], suggester=self._suggester)
             yield Static(id="ask-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -1,0 +1,46 @@
+"""The open prompt's completion: the next entry on disk, else a cached model id."""
+
+from pathlib import Path
+
+from tests.app.conftest import running
+from tui.app import ExplorerApp
+from tui.screens.ask import AskScreen
+from tui.screens.path_suggester import PathSuggester, on_disk
+
+
+def test_a_path_is_completed_to_its_first_entry_folders_with_a_slash(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "model.safetensors").write_bytes(b"x")
+    (tmp_path / ".hidden.gguf").write_bytes(b"x")
+    (tmp_path / "models" / "llama.gguf").write_bytes(b"x")
+    base = str(tmp_path)
+    assert on_disk(f"{base}/mo") == f"{base}/model.safetensors"  # sorted: model.safetensors before models
+    assert on_disk(f"{base}/models") == f"{base}/models/"
+    assert on_disk(f"{base}/models/") == f"{base}/models/llama.gguf"
+    assert on_disk(f"{base}/model.safetensors") is None  # complete already
+    assert on_disk(f"{base}/.h") == f"{base}/.hidden.gguf" and on_disk(f"{base}/") == f"{base}/model.safetensors"
+    assert on_disk(f"{base}/nothing") is None and on_disk(f"{base}/missing/x") is None
+    monkeypatch.chdir(tmp_path)
+    assert on_disk("models/l") == "models/llama.gguf"
+
+
+async def test_a_cached_model_id_is_suggested_when_no_path_matches(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    suggester = PathSuggester(["sentence-transformers/all-MiniLM-L6-v2", "meta-llama/Llama-3.2-1B"])
+    assert await suggester.get_suggestion("meta") == "meta-llama/Llama-3.2-1B"
+    assert await suggester.get_suggestion("sentence-transformers/all-MiniLM-L6-v2") is None
+    assert await suggester.get_suggestion("") is None
+
+
+async def test_f6_completes_as_one_types(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "weights.safetensors").write_bytes(b"x")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-cache"))
+    app = ExplorerApp(lang="en")
+    async with running(app, size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f6", *"wei")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, AskScreen)
+        await pilot.press("right")  # takes the suggestion
+        assert app.screen.query_one("#ask-input").value == "weights.safetensors"

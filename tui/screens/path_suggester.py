@@ -1,0 +1,45 @@
+"""Completion for the open prompt (F6): a path's next entry on disk, or a model id from the local cache."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual.suggester import Suggester
+
+SHOWN_ENTRIES = 2000  # entries of one folder looked at: a huge folder must not hold up a key
+
+
+class PathSuggester(Suggester):
+    """Suggests the typed path completed to the first entry (by name, folders ending in `/`, hidden ones only
+    when asked for with a dot) of its folder that starts with its last part; else the first cached model id
+    that starts with the text. Right arrow takes it."""
+
+    def __init__(self, model_ids: Sequence[str] = ()) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)  # the disk changes; paths are case-sensitive
+        self._model_ids = sorted(model_ids)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        return on_disk(value) or next((name for name in self._model_ids if name.startswith(value) and name != value), None)
+
+
+def on_disk(value: str) -> str | None:
+    """`value` completed to the first entry of its folder whose name starts with its last part."""
+    head, slash, start = value.rpartition("/")
+    folder = Path(head + slash or ".").expanduser()
+    try:
+        with os.scandir(folder) as scanned:
+            entries = sorted(itertools.islice(scanned, SHOWN_ENTRIES), key=lambda entry: entry.name)
+    except OSError:
+        return None
+    for entry in entries:
+        hidden = entry.name.startswith(".") and not start.startswith(".")
+        if entry.name.startswith(start) and not hidden:
+            completed = head + slash + entry.name + ("/" if entry.is_dir() else "")
+            if completed != value:
+                return completed
+    return None
