@@ -29,6 +29,15 @@ def minilm() -> dict[str, WeightFile | TextTokenizer]:
     return {"weights": open_weights(folder / "model.safetensors"), "tokenizer": hugging_face(folder / "tokenizer.json")}
 
 
+def minilm_model() -> dict[str, WeightFile | TextTokenizer]:
+    """MiniLM's folder opened as `--model` opens it: the file found, the config read, the tokenizer beside it."""
+    from tui.core.models import find_model, open_model
+    from tui.core.tokenizer import beside
+
+    model = find_model(str(minilm()["weights"].path.parent))
+    return {"weights": open_model(model), "tokenizer": beside(model.file)[1]}
+
+
 SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
     ("book-lookup-80x24", {"ids": "2, 3, 5, 1"}, (80, 24), []),
     ("book-lookup-160x50", {"ids": "2, 3, 5, 1, 3"}, (160, 50), []),
@@ -48,6 +57,7 @@ SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
     ("positions", {"ids": "[[2, 3], [5, 1]]", "context_length": 4}, (80, 24), []),
     ("positions-grad-es", {"ids": "[[2, 3], [5, 1]]", "context_length": 4, "lang": "es"}, (80, 24), ["f7", "ctrl+l"]),
     ("book-2.8", BOOK_2_8, (120, 36), ["f11", "enter", "f10"]),  # the story's first batch: [8, 4, 256]
+    ("about-minilm", minilm_model(), (100, 30), ["ctrl+n"]),
 ]
 
 
