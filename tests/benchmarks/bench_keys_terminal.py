@@ -99,18 +99,24 @@ def measure_argv(argv: list[str], ready: bytes, vocab_size: int, terminal: tuple
     term = Terminal(argv, terminal)
     try:
         term.wait_for(ready)
-        term.drain(SETTLE)
-        start = cpu_seconds(term.pid)
-        term.drain(IDLE)
-        idle_rate = (cpu_seconds(term.pid) - start) / IDLE
-        start, wall = cpu_seconds(term.pid), time.perf_counter()
-        for key in keys:
-            os.write(term.fd, KEY_BYTES.get(key, key.encode()))
-            term.drain(KEY_GAP)
-        term.drain(0.5)
-        cpu, wall = cpu_seconds(term.pid) - start, time.perf_counter() - wall
+        return cpu_per_key(term, [KEY_BYTES.get(key, key.encode()) for key in keys])
     finally:
         term.close()
+
+
+def cpu_per_key(term: Terminal, keys: Sequence[bytes]) -> float:
+    """Once the screen has settled: the idle CPU rate, then `keys` typed KEY_GAP apart; CPU ms per key, the
+    idle rate over the same time subtracted."""
+    term.drain(SETTLE)
+    start = cpu_seconds(term.pid)
+    term.drain(IDLE)
+    idle_rate = (cpu_seconds(term.pid) - start) / IDLE
+    start, wall = cpu_seconds(term.pid), time.perf_counter()
+    for key in keys:
+        os.write(term.fd, key)
+        term.drain(KEY_GAP)
+    term.drain(0.5)
+    cpu, wall = cpu_seconds(term.pid) - start, time.perf_counter() - wall
     return 1000 * (cpu - idle_rate * wall) / len(keys)
 
 

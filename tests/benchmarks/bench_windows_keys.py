@@ -19,11 +19,10 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from _bench_common import TERMINALS, machine_header, median, round_parser, rounds, table, verdict
-from bench_keys_terminal import IDLE, KEY_GAP, SETTLE, cpu_seconds, pinned
+from bench_keys_terminal import SETTLE, cpu_per_key, pinned
 from bench_startup import Terminal
 from bench_windows import write_text
 
@@ -49,19 +48,9 @@ def measure(variant: str, text: Path, terminal: tuple[int, int], pin: bool) -> f
             term.drain(SETTLE)  # the start settles first, as before any measured key
             os.write(term.fd, F11)
         term.wait_for(PAGE_SHOWN)
-        term.drain(SETTLE)
-        start = cpu_seconds(term.pid)
-        term.drain(IDLE)
-        idle_rate = (cpu_seconds(term.pid) - start) / IDLE
-        start, wall = cpu_seconds(term.pid), time.perf_counter()
-        for _ in range(KEYS):
-            os.write(term.fd, RIGHT)
-            term.drain(KEY_GAP)
-        term.drain(0.5)
-        cpu, wall = cpu_seconds(term.pid) - start, time.perf_counter() - wall
+        return cpu_per_key(term, [RIGHT] * KEYS)
     finally:
         term.close(b"\x1b\x11")  # Esc closes the view, Ctrl+Q quits
-    return 1000 * (cpu - idle_rate * wall) / KEYS
 
 
 def serve(text: Path) -> None:
