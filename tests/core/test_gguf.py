@@ -7,11 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from gguf import GGMLQuantizationType, GGUFWriter
-from gguf.quants import quantize
+from gguf import GGML_QUANT_SIZES, GGMLQuantizationType, GGUFWriter
+from gguf.quants import dequantize, quantize
 
 from tui.core.explorer import Explorer, Setup
+from tui.core.lab import Training
+from tui.core.quantized import QuantizedWeights
+from tui.core.spec import LayerOptions
 from tui.core.tokenizer import beside
+from tui.core.view import Notice
 from tui.core.weights import WeightFileError, open_weights
 
 TOKENS = ["<|endoftext|>", "Ġhello", "Ġworld", "!", "ĠÃ©", "x"]  # byte-level BPE, as GPT-2's GGUF files store them
@@ -78,14 +82,86 @@ def test_training_writes_stay_in_memory_and_the_copied_script_reads_the_same_row
     assert printed == expected
 
 
-def test_a_quantized_embedding_is_named_and_refused_not_swapped_for_another_tensor(tmp_path: Path, embedding: np.ndarray) -> None:
-    for kind, bits in ((GGMLQuantizationType.Q8_0, "8.5"), (GGMLQuantizationType.Q4_0, "4.5")):
-        path = written(tmp_path / f"{kind.name}.gguf", embedding, kind, head=True)  # output.weight is F16
-        with pytest.raises(WeightFileError) as raised:
-            open_weights(path)
-        assert raised.value.message.key == "gguf.quantized"
-        assert f"is {kind.name.lower()}, a quantized GGUF type ({bits} bits per weight)" in raised.value.message.english()
-    assert open_weights(path, "output.weight").key == "output.weight"  # asked for by name: the head opens
+SCALES = {"Q4_K": (0, 2), "Q5_K": (0, 2), "Q6_K": (208,)}  # where each block keeps its float16 scales
+
+
+def raw_blocks(kind: GGMLQuantizationType, rows: int, cols: int) -> np.ndarray:
+    """K-quant blocks gguf's Python cannot make: random quants with small finite float16 scales."""
+    block, size = GGML_QUANT_SIZES[kind]
+    data = np.random.default_rng(3).integers(0, 256, (rows, cols // block, size), dtype=np.uint8)
+    for offset in SCALES[kind.name]:
+        data[:, :, offset : offset + 2] = np.frombuffer(np.float16(0.01).tobytes(), dtype=np.uint8)
+    return data.reshape(rows, -1)
+
+
+def quantized_file(path: Path, kind: GGMLQuantizationType, rows: int = len(TOKENS), cols: int = 256) -> tuple[Path, np.ndarray]:
+    """A GGUF file whose token_embd.weight is in `kind`'s blocks; the blocks."""
+    if kind.name in SCALES:
+        blocks = raw_blocks(kind, rows, cols)
+    else:
+        blocks = quantize(np.random.default_rng(5).standard_normal((rows, cols)).astype(np.float32), kind)
+    writer = GGUFWriter(path, "llama")
+    writer.add_tokenizer_model("llama")
+    writer.add_token_list(["<s>", "▁hello", "▁world", "!", "a", "b"][:rows] + [f"t{i}" for i in range(max(0, rows - 6))])
+    writer.add_tensor("token_embd.weight", blocks, raw_shape=blocks.shape, raw_dtype=kind)
+    writer.add_tensor("output.weight", np.zeros((rows, cols), np.float16))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path, blocks
+
+
+KINDS = [GGMLQuantizationType.Q8_0, GGMLQuantizationType.Q4_0, GGMLQuantizationType.Q4_K, GGMLQuantizationType.Q5_K, GGMLQuantizationType.Q6_K]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_quantized_rows_are_dequantized_on_demand_exactly(tmp_path: Path, kind: GGMLQuantizationType) -> None:
+    path, blocks = quantized_file(tmp_path / "model.gguf", kind)
+    weights = open_weights(path)
+    assert isinstance(weights, QuantizedWeights) and weights.kind == kind.name and weights.shape == (6, 256)
+    block, size = GGML_QUANT_SIZES[kind]
+    assert weights.bits == 8 * size / block
+    explorer = Explorer(Setup.of(weights=weights, ids="[[1, 2], [5, 1]]", lang="en"))
+    view = explorer.settle(explorer.start())
+    ids = np.array([[1, 2], [5, 1]])
+    expected = torch.from_numpy(dequantize(blocks[ids.reshape(-1)], kind).reshape(2, 2, 256))
+    assert explorer.lookup.text == repr(expected) and view.result.text == repr(expected)
+    assert np.array_equal(view.matrix.rows.row(5, 0, 256), dequantize(blocks[[5]], kind)[0])
+    assert f"{kind.name.lower()} · requires_grad=False · GGUF {kind.name}, {weights.bits:.4g} bits per weight" in view.matrix.title
+    assert view.status.text.startswith(f"rows = dequantize(token_embd.weight[ids], {kind.name}), as llama.cpp's get_rows")
+    vocab, _ = beside(path)
+    assert [vocab.label(row) for row in range(3)] == ["<s>", "␣hello", "␣world"]  # SentencePiece's ▁ is a space
+
+
+def test_the_lab_is_off_for_a_quantized_matrix_and_says_why(tmp_path: Path) -> None:
+    path, _ = quantized_file(tmp_path / "model.gguf", GGMLQuantizationType.Q4_K)
+    explorer = Explorer(Setup.of(weights=open_weights(path), ids="1", lang="en"))
+    explorer.settle(explorer.start())
+    for action in (explorer.backward, explorer.step, explorer.zero_grad, explorer.undo, explorer.reset, explorer.one_hot):
+        view = action()
+        assert isinstance(view.dialog, Notice) and view.job is None, action
+        assert view.dialog.title == "The training lab is off for a quantized matrix" and "is Q4_K (4.5 bits per weight)" in view.dialog.text
+    assert isinstance(explorer.toggle("freeze").dialog, Notice) and explorer.session.frozen
+    assert explorer.apply_training(Training("sum", 0.1, LayerOptions(sparse=True))).dialog is not None
+    explorer.toggle("no_grad")  # allowed: nothing records a graph anyway
+    assert explorer.lookup.text.startswith("tensor(") and "grad_fn" not in explorer.lookup.text
+    positions = Explorer(Setup.of(weights=open_weights(path), context_length=4, lang="en"))
+    view = positions.settle(positions.start())
+    assert positions.session is None and view.status.error and "no nn.Embedding" in view.status.text
+
+
+def test_the_copied_script_reads_the_same_rows_with_gguf(tmp_path: Path, run_scripts, cli) -> None:
+    scenarios = []
+    for kind in (GGMLQuantizationType.Q8_0, GGMLQuantizationType.Q6_K):
+        path, _ = quantized_file(tmp_path / f"{kind.name}.gguf", kind)
+        explorer = Explorer(Setup.of(weights=open_weights(path), ids="[[0, 3], [4, 4]]", lang="en"))
+        explorer.settle(explorer.start())
+        scenarios.append((explorer.code_script(), explorer.lookup.text + "\n"))
+    printed = run_scripts(*(script for script, _ in scenarios))
+    assert printed == [shown for _, shown in scenarios]
+    done = cli("--weights", str(path), "lookup", "3", "4")
+    assert done.returncode == 0 and "Q6_K blocks (6.562 bits per weight)" in done.stdout and "print(rows)" in done.stdout
 
 
 def test_malformed_files_are_one_line(tmp_path: Path, embedding: np.ndarray, cli) -> None:

@@ -246,10 +246,10 @@ class Explorer:
 
         def create(job: Job) -> Outcome:
             job.stage = "weight.loading_step.import"
-            from tui.core.session import EmbeddingSession
+            from tui.core.session import make_session
 
             job.stage = "weight.loading_step.create"
-            session = EmbeddingSession(
+            session = make_session(
                 setup.spec, setup.weights, frozen=setup.frozen, no_grad=setup.no_grad, context_length=setup.context_length
             )
             return LayerMade(session, setup.vocab, setup.tokenizer)
@@ -268,7 +268,7 @@ class Explorer:
 
         def open_file(job: Job) -> Outcome:
             from tui.core.models import find_model, is_model, open_model
-            from tui.core.session import EmbeddingSession
+            from tui.core.session import make_session
             from tui.core.tokenizer import beside
             from tui.core.vocab import VocabError
             from tui.core.weights import SeveralTensors, open_weights
@@ -281,7 +281,7 @@ class Explorer:
                 vocab, tokenizer, problem = *beside(weights.path), None
             except VocabError as error:
                 vocab, tokenizer, problem = None, None, error.message
-            session = EmbeddingSession(weights.spec(), weights, context_length=context_length)
+            session = make_session(weights.spec(), weights, context_length=context_length)
             return LayerMade(session, vocab, tokenizer, problem=problem)
 
         self._say(Message("open.opening", {"path": path}))
@@ -349,7 +349,7 @@ class Explorer:
 
     def _greet(self) -> None:
         """What a new layer says first: its vocabulary, or its padding row."""
-        padding, vocab = self.session.layer.padding_idx, self.vocab
+        padding, vocab = self.session.padding_idx, self.vocab
         if vocab is not None and len(vocab) < self.spec.vocab_size:  # padded to a round size: not an error
             params = {"path": vocab.path.name, "tokens": len(vocab), "rows": self.spec.vocab_size, "last": self.spec.vocab_size - 1}
             self._say(Message("vocab.padded", params))
@@ -475,6 +475,8 @@ class Explorer:
         if name == "grad":
             return self._show_grad(on)
         if name == "freeze":
+            if not on and (refused := self._untrainable()) is not None:
+                return refused
             session.set_frozen(on)
             key = ("toggle.freeze_on" if on else "toggle.freeze_off") + ("_positions" if session.positions else "")
         else:
@@ -556,6 +558,8 @@ class Explorer:
         session, lookup = self.session, self.lookup
         if session is None or lookup is None:
             return None
+        if not session.trainable:  # a quantized matrix: gguf reads the same rows
+            return session.weights.script(lookup.ids, lookup.parsed.rows)
         code = session.weights.code if session.weights else None
         context_length = None if session.positions is None else session.positions.context_length
         return reproduce_script(
@@ -613,6 +617,15 @@ class Explorer:
             return self.view()
         return None
 
+    def _untrainable(self) -> View | None:
+        """A quantized matrix has no nn.Embedding to train (or compare as one-hot): the lab says why, in a panel."""
+        session = self.session
+        if session is None or session.trainable:
+            return None
+        message = session.untrainable().message
+        self._say(message, error=True)
+        return self.view(dialog=Notice(self.t("gguf.lab_off"), message.render(self.lang)))
+
     def _wait_turn(self, action: str) -> View | None:
         """While a job has the layer, a training action waits its turn: said, and shown while the job runs."""
         if self.session is None or not self.busy:
@@ -623,7 +636,7 @@ class Explorer:
 
     def _train(self, action: str, work: Work) -> View:
         """A training action on the layer on screen, as a job; refused while there is none or a job has it."""
-        if (refused := self._refusal()) is not None:
+        if (refused := self._refusal() or self._untrainable()) is not None:
             return refused
         session = self.session
         return self._start(action, lambda job: work(session), session=session, replaces_layer=False)
@@ -633,7 +646,7 @@ class Explorer:
         it was answered: allocate it)."""
         if (waiting := self._wait_turn("backward")) is not None:
             return waiting
-        if (refused := self._refusal()) is not None:
+        if (refused := self._refusal() or self._untrainable()) is not None:
             return refused
         if not dense and self.lab.asks_first(self.session):
             spec = self.spec
@@ -675,7 +688,7 @@ class Explorer:
         gradients included. Over `BYTES_WITHOUT_ASKING`, a question first (`confirmed`: answered yes)."""
         from tui.core import one_hot
 
-        if (refused := self._refusal()) is not None:
+        if (refused := self._refusal() or self._untrainable()) is not None:
             return refused
         session, loss = self.session, self.lab.training.loss
         parsed = self.lookup.parsed if self.lookup else NO_IDS
@@ -777,7 +790,7 @@ class Explorer:
             return refused
         self.lab.set_training(chosen.loss, chosen.lr)
         if chosen.options != self.spec.options:
-            return self._rebuild(chosen.options)
+            return self._untrainable() or self._rebuild(chosen.options)
         self._say(Message("train.options_applied", {"loss": LOSSES[chosen.loss], "lr": chosen.lr}))
         return self.view()
 
@@ -788,11 +801,11 @@ class Explorer:
         vocab, tokenizer, lang = self.vocab, self.tokenizer, self.lang
 
         def rebuild(job: Job) -> Outcome:
-            from tui.core.session import EmbeddingSession
+            from tui.core.session import make_session
 
             old.reset()  # from_pretrained shares the file's tensor, which steps changed in place
             context_length = None if old.positions is None else old.positions.context_length
-            new = EmbeddingSession(spec, old.weights, frozen=old.frozen, no_grad=old.no_grad, context_length=context_length)
+            new = make_session(spec, old.weights, frozen=old.frozen, no_grad=old.no_grad, context_length=context_length)
             message = Message("train.rebuilt", {"options": described, "note": presenter.padding_note(new, lang)})
             return LayerMade(new, vocab, tokenizer, message=message, then=then)
 

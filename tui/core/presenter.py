@@ -180,7 +180,7 @@ def _result(explorer: Explorer, session: EmbeddingSession | None, position: int 
     if step is not None:
         title = t("result.title_step", lr=step.lr, rows=rows_text(step.rows))
         return ResultPane(title, f"{step.before}\n↓\n{step.after}", False, None)
-    title = t("result.title_no_grad" if session.no_grad else "result.title")
+    title = t("result.title_no_grad" if session.no_grad else "result.title" if session.trainable else "result.title_quantized")
     if lookup is None:
         return ResultPane(title, "", explorer.problem is not None, None)
     follow = position if lookup.one_line_per_id else None
@@ -243,6 +243,8 @@ def input_message(explorer: Explorer) -> Message:
         return Message("status.tokens", {"count": len(lookup.ids), "pieces": pieces, "ids": list(lookup.ids)})
     if lookup.steps is not None:
         return Message("status.ok_positions", {"sum": broadcast_sentence(explorer, lookup)})
+    if not explorer.session.trainable:
+        return Message("status.ok_quantized", {"made": made(explorer), "shape": lookup.shape})
     if lookup.parsed.rows is not None:  # a batch: the input's shape, then the embedding's size
         return Message("status.ok_batch", {"made": made(explorer), "shape": lookup.parsed.shape, "dim": explorer.spec.dim, "result": lookup.shape})
     return Message("status.ok", {"made": made(explorer)})  # the same words on every key: no repaint
@@ -252,7 +254,7 @@ def made(explorer: Explorer) -> str:
     """How the layer on screen was made, as the book writes it."""
     spec = explorer.spec
     if explorer.weights is not None:
-        return "layer = torch.nn.Embedding.from_pretrained(weight)"
+        return explorer.weights.made
     dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
     return f"torch.manual_seed({spec.seed}); layer = torch.nn.Embedding({spec.vocab_size}, {spec.dim}{dtype}{spec.options.code()})"
 
@@ -311,8 +313,8 @@ def backward_message(report: GradReport, loss: str, notes: str, lang: str) -> Me
 def backward_notes(explorer: Explorer, parsed: ParsedIds) -> str:
     """What the layer's options do to a backward over `parsed`: the padding row, repeated IDs scaled."""
     session, notes = explorer.session, ""
-    if session.layer.padding_idx in parsed.ids:
-        notes += " " + explorer.t("train.padding_row", row=session.layer.padding_idx)
+    if session.padding_idx in parsed.ids:
+        notes += " " + explorer.t("train.padding_row", row=session.padding_idx)
     repeated = sorted((row, count) for row, count in Counter(parsed.ids).items() if count > 1)
     counted = ", ".join(f"{row} (×{count})" for row, count in repeated)
     if session.spec.options.scale_grad_by_freq and repeated:
@@ -345,7 +347,7 @@ def positions_note(session: EmbeddingSession, parsed: ParsedIds, lang: str) -> s
 
 def padding_note(session: EmbeddingSession, lang: str) -> str:
     """What padding_idx means for this layer, to follow what the status line says."""
-    row = session.layer.padding_idx
+    row = session.padding_idx
     return "" if row is None else " " + translate(lang, "train.padding_init", row=row)
 
 
@@ -353,12 +355,14 @@ def padding_note(session: EmbeddingSession, lang: str) -> str:
 def report_lookup(explorer: Explorer, weight_text: str) -> list[str]:
     """The weight as created, the IDs (and the tokens they stand for), the result and its flags."""
     lookup, weights = explorer.lookup, explorer.weights
+    quantized = not explorer.session.trainable  # rows dequantized from GGUF blocks: no layer.weight to print
     lines = []
     if weights is not None:
-        lines.append(printable(f"# layer = nn.Embedding.from_pretrained({weights.key}) from {weights.path}"))
+        made_of = f"# {weights.made}" if quantized else f"# layer = nn.Embedding.from_pretrained({weights.key})"
+        lines.append(printable(f"{made_of} from {weights.path}"))
         if weights.note is not None:  # what was found on the way: a model's shard and head, a byte order
             lines.append(printable("# " + weights.note.render(explorer.lang)))
-    lines += ["print(layer.weight)", weight_text, ""]
+    lines += [weight_text, ""] if quantized else ["print(layer.weight)", weight_text, ""]
     tokens, ids = explorer.t("report.tokens"), explorer.t("report.ids")
     if explorer.text_mode and explorer.tokens is not None:
         pieces = zip(explorer.tokens.pieces, explorer.tokens.ids, strict=True)
@@ -372,7 +376,7 @@ def report_lookup(explorer: Explorer, weight_text: str) -> list[str]:
         lines += ["print(pos_embedding_layer.weight)", repr(positions.layer.weight), ""]
         lines += [f"input_ids = {literal}", input_embeddings_text(lookup), "# " + broadcast_sentence(explorer, lookup), ""]
     else:
-        lines += [f"print(layer({literal}))", lookup.text, ""]
+        lines += [f"print(rows)  # input_ids = {literal}" if quantized else f"print(layer({literal}))", lookup.text, ""]
     if lookup.renormed:  # the weight printed above is as created: say what the lookup changed
         renormed = Message("report.renormed", {"max_norm": explorer.spec.options.max_norm, "rows": rows_text(lookup.renormed)})
         lines += ["# " + renormed.render(explorer.lang), ""]

@@ -18,9 +18,10 @@ from tui.core.messages import Message, MessageError
 from tui.core.originals import Originals
 from tui.core.parse import IdError, ParsedIds
 from tui.core.positions import PositionalLayer
+from tui.core.quantized import QuantizedSession, QuantizedWeights
 from tui.core.reports import GradReport, InputSteps, Lookup, StepReport, WeightFlags
 from tui.core.rows import SparseRows, TensorRows
-from tui.core.spec import LayerSpec, human_size, learning_rate
+from tui.core.spec import LayerOptions, LayerSpec, human_size, learning_rate
 from tui.core.weights import WeightFile
 
 
@@ -33,6 +34,25 @@ class TrainingError(MessageError):
 
 
 NO_ROWS = torch.empty(0, dtype=torch.long)
+
+
+def make_session(
+    spec: LayerSpec,
+    weights: WeightFile | QuantizedWeights | None = None,
+    *,
+    frozen: bool | None = None,
+    no_grad: bool = False,
+    context_length: int | None = None,
+) -> EmbeddingSession | QuantizedSession:
+    """The session a layer needs: a quantized GGUF matrix's own (no nn.Embedding: rows dequantized as read),
+    else an `EmbeddingSession`."""
+    if not isinstance(weights, QuantizedWeights):
+        return EmbeddingSession(spec, weights, frozen=frozen, no_grad=no_grad, context_length=context_length)
+    session = QuantizedSession(weights)
+    if context_length is not None or spec.options != LayerOptions():  # both need an nn.Embedding
+        raise session.untrainable()
+    session.no_grad = no_grad
+    return session
 
 
 @functools.cache
@@ -50,6 +70,8 @@ class EmbeddingSession:
 
     The session owns what torch says about its layer: `grad` (where the gradient is) and `version`, which
     changes whenever values of the weight or its gradient change in place."""
+
+    trainable = True  # an nn.Embedding: the training lab works on it
 
     def __init__(
         self,
@@ -110,6 +132,11 @@ class EmbeddingSession:
     @property
     def frozen(self) -> bool:
         return not self.layer.weight.requires_grad
+
+    @property
+    def padding_idx(self) -> int | None:
+        """The padding row as torch keeps it (a negative padding_idx counted from the end)."""
+        return self.layer.padding_idx
 
     def set_frozen(self, frozen: bool) -> None:
         for weight in self.weights_trained():

@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import torch
@@ -30,6 +30,9 @@ from tui.core.spec import MAX_ELEMENTS, LayerOptions, LayerSpec, human_size
 SAFETENSORS_DTYPES = {"F16": torch.float16, "BF16": torch.bfloat16, "F32": torch.float32, "F64": torch.float64}
 NUMPY_DTYPES = {np.dtype("float16"): torch.float16, np.dtype("float32"): torch.float32, np.dtype("float64"): torch.float64}
 LEGACY_LIMIT = MAX_ELEMENTS * 4  # bytes of a legacy torch file read whole: Llama 3's matrix in float32
+if TYPE_CHECKING:
+    from tui.core.quantized import QuantizedWeights
+
 T = TypeVar("T")
 SINGLE = "array"  # the key of a file that holds one unnamed tensor (.npy, a bare torch.save(tensor))
 
@@ -71,11 +74,9 @@ class TensorInfo:
             return Message("weights.meta", params)
         if self.sparse:
             return Message("weights.sparse", params)
-        if self.quantized is not None:
-            return Message("gguf.quantized", {**params, "bits": f"{self.quantized:.4g}"})
         if len(self.shape) != 2:
             return Message("weights.not_2d", {**params, "ndim": len(self.shape)})
-        if self.dtype not in ("float16", "bfloat16", "float32", "float64"):
+        if self.dtype not in ("float16", "bfloat16", "float32", "float64") and self.quantized is None:
             return Message("weights.not_float", params)
         if 0 in self.shape:
             return Message("weights.empty_tensor", params)
@@ -100,6 +101,11 @@ class WeightFile:
     def nbytes(self) -> int:
         return self.tensor.numel() * self.tensor.element_size()
 
+    @property
+    def made(self) -> str:
+        """How the layer is made of it, as the status line says."""
+        return "layer = torch.nn.Embedding.from_pretrained(weight)"
+
     def spec(self, options: LayerOptions = LayerOptions()) -> LayerSpec:
         """The layer `nn.Embedding.from_pretrained(tensor, **options)` makes of it."""
         rows, cols = self.tensor.shape
@@ -123,15 +129,19 @@ class _Contents:
     code: Callable[[str], Code]
     mapped: bool  # the loaded tensor lies over the file's pages (not a copy in memory)
     about: tuple[tuple[str, str], ...] = ()  # what the file says of itself (safetensors' __metadata__)
+    blocks: Callable[[str], QuantizedWeights] | None = None  # a quantized tensor, left in its blocks (GGUF)
 
 
-def open_weights(path: str | Path, key: str | None = None) -> WeightFile:
-    """The embedding matrix of a weight file: `key` when given, else a known name, else the only candidate."""
+def open_weights(path: str | Path, key: str | None = None) -> WeightFile | QuantizedWeights:
+    """The embedding matrix of a weight file: `key` when given, else a known name, else the only candidate.
+    A quantized GGUF tensor stays in its blocks (`QuantizedWeights`)."""
     path = Path(path)
 
-    def load() -> WeightFile:
+    def load() -> WeightFile | QuantizedWeights:
         contents = _read(path)
         info = choose(path, contents.infos, key)
+        if info.quantized is not None and contents.blocks is not None:
+            return contents.blocks(info.key)
         watch = FileWatch(path) if contents.mapped else None  # the file as it is before its pages are mapped
         tensor, code = contents.load(info.key), contents.code(info.key)
         note = Message("weights.swapped", {"name": info.key}) if info.swapped else None
@@ -272,7 +282,15 @@ def _read_gguf(path: Path) -> _Contents:
 
     about = [("about.gguf", f"{name}={_field_value(reader.fields[name])}") for name in _gguf_about(reader.fields)]
     about.append(("about.gguf_head", "output.weight" if "output.weight" in tensors else "token_embd.weight (no output.weight)"))
-    return _Contents(infos, load, code, mapped=True, about=tuple(about))
+    by_key = {info.key: info for info in infos}
+
+    def blocks(key: str) -> QuantizedWeights:
+        from tui.core.quantized import QuantizedWeights
+
+        tensor, info = tensors[key], by_key[key]
+        return QuantizedWeights(path, key, tensor.data, tensor.tensor_type.name, info.shape, info.quantized, FileWatch(path), about=tuple(about))
+
+    return _Contents(infos, load, code, mapped=True, about=tuple(about), blocks=blocks)
 
 
 GGUF_FLOATS = {"F32": "float32", "F16": "float16", "BF16": "bfloat16"}

@@ -1,0 +1,197 @@
+"""A quantized GGUF embedding (Q8_0, Q4_K, Q6_K, …): its blocks stay in the file's memory map, and only the
+rows on screen or looked up are dequantized, with `gguf.quants.dequantize`, as llama.cpp's `get_rows` does.
+
+There is no `nn.Embedding` here (torch has no such dtype): a lookup is the dequantized rows as a float32
+tensor, and the training lab is off, with the reason said. Every other part of the app reads this session as
+it reads an `EmbeddingSession`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from tui.core.file_watch import Change, FileWatch, WeightFileChanged
+from tui.core.messages import Message, MessageError
+from tui.core.parse import ParsedIds
+from tui.core.reports import Lookup, WeightFlags
+from tui.core.spec import LayerOptions, LayerSpec, human_size
+
+ROWS_KEPT = 512  # dequantized rows kept for the matrix view: a screen's worth several times over
+
+
+class Untrainable(MessageError):
+    """An action a quantized matrix cannot take (training, one-hot, other layer options)."""
+
+
+@dataclass(frozen=True)
+class QuantizedWeights:
+    """A GGUF tensor in a block type: its blocks (rows × bytes per row, over the file's pages), its type."""
+
+    path: Path
+    key: str
+    blocks: np.ndarray  # uint8, one row of blocks per token
+    kind: str  # gguf.GGMLQuantizationType's name: "Q4_K"
+    shape: tuple[int, int]
+    bits: float  # per weight
+    watch: FileWatch | None = field(default=None, compare=False)
+    note: Message | None = None
+    about: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.blocks.nbytes)
+
+    @property
+    def made(self) -> str:
+        """How rows come out of it, as the status line says."""
+        return f"rows = dequantize({self.key}[ids], {self.kind}), as llama.cpp's get_rows: no nn.Embedding"
+
+    def spec(self, options: LayerOptions = LayerOptions()) -> LayerSpec:
+        """The layer as its rows come out: float32 (what `dequantize` gives)."""
+        return LayerSpec(self.shape[0], self.shape[1], dtype="float32", options=options)
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        """Rows `ids`, dequantized: float32, ids.shape + (dim,)."""
+        from gguf import GGMLQuantizationType
+        from gguf.quants import dequantize
+
+        flat = ids.reshape(-1)
+        values = dequantize(self.blocks[flat], GGMLQuantizationType[self.kind])
+        return values.reshape(*ids.shape, self.shape[1]).astype(np.float32, copy=False)
+
+    def script(self, ids: tuple[int, ...], rows: int | None) -> str:
+        """A script that reads the same rows with gguf and prints them as the result panel does."""
+        from tui.core.code import tensor_literal
+
+        return "\n".join([
+            "import torch",
+            "from gguf import GGUFReader",
+            "from gguf.quants import dequantize",
+            "",
+            f"input_ids = {tensor_literal(ids, rows)}",
+            f"tensor = next(t for t in GGUFReader({str(self.path)!r}).tensors if t.name == {self.key!r})  # {self.kind}",
+            "rows = dequantize(tensor.data[input_ids.reshape(-1).numpy()], tensor.tensor_type)  # as llama.cpp's get_rows",
+            "print(torch.from_numpy(rows).reshape(*input_ids.shape, -1))",
+        ]) + "\n"
+
+
+class QuantizedRows:
+    """The matrix view's rows, dequantized as they are asked for and kept (the last ROWS_KEPT)."""
+
+    def __init__(self, weights: QuantizedWeights, readable: Callable[[], bool]) -> None:
+        self._weights, self._readable = weights, readable
+        self._kept: OrderedDict[int, np.ndarray] = OrderedDict()
+        self.rows, self.cols = weights.shape
+
+    def row(self, row: int, start: int, stop: int) -> np.ndarray:
+        if not self._readable():
+            return np.empty(0, dtype=np.float32)
+        values = self._kept.get(row)
+        if values is None:
+            values = self._weights.rows(np.array([row]))[0]
+            self._kept[row] = values
+            if len(self._kept) > ROWS_KEPT:
+                self._kept.popitem(last=False)
+        else:
+            self._kept.move_to_end(row)
+        return values[start:stop]
+
+
+class QuantizedSession:
+    """What the app reads of a session, for a quantized matrix: lookups of dequantized rows, flags, the file's
+    safety; no gradient, no history. Training actions raise `Untrainable`, saying why."""
+
+    trainable = False
+    padding_idx = None
+    positions = None
+    grad = None
+    grad_rows = None
+    no_grad = False
+    frozen = True  # nothing here can be trained
+
+    def __init__(self, weights: QuantizedWeights) -> None:
+        self.weights = weights
+        self.spec = weights.spec()
+        self.history: list[object] = []
+        self.version = 0
+        self.detached = False
+        self.rows = QuantizedRows(weights, self.readable)
+
+    @property
+    def steps(self) -> int:
+        return 0
+
+    def readable(self) -> bool:
+        """As `EmbeddingSession.readable`: not once the file changed in place under the map."""
+        watch = self.weights.watch
+        if watch is not None and not self.detached and watch.check() is Change.WRITTEN:
+            self.detached = True
+        return not self.detached
+
+    def check_file(self) -> None:
+        if not self.readable():
+            watch = self.weights.watch
+            before, after = watch.opened.size, watch.now.size if watch.now else 0
+            key = "weights.cut" if after != before else "weights.written"
+            params = {"file": self.weights.path.name, "before": human_size(before), "after": human_size(after)}
+            raise WeightFileChanged(Message(key, params))
+
+    def untrainable(self) -> Untrainable:
+        """Why the lab is off, to raise."""
+        params = {"name": self.weights.key, "kind": self.weights.kind, "bits": f"{self.weights.bits:.4g}"}
+        return Untrainable(Message("gguf.no_training", params))
+
+    def set_frozen(self, frozen: bool) -> None:
+        if not frozen:
+            raise self.untrainable()
+
+    def weight_flags(self) -> WeightFlags:
+        rows, cols = self.weights.shape
+        kind = f"GGUF {self.weights.kind}, {self.weights.bits:.4g} bits per weight"
+        return WeightFlags(kind, (rows, cols), self.weights.kind.lower(), False, True, "None")
+
+    def weight_text(self) -> str:
+        """Not a torch print (there is no such tensor): what the matrix is, and how rows come out of it."""
+        weights = self.weights
+        rows, cols = weights.shape
+        return f"# {weights.key}: {weights.kind} blocks ({weights.bits:.4g} bits per weight), {rows} × {cols}, {human_size(weights.nbytes)}; rows are dequantized as they are read"
+
+    def check_range(self, parsed: ParsedIds) -> None:
+        from tui.core.session import IdRangeError
+
+        last = self.spec.vocab_size - 1
+        for position, token_id in enumerate(parsed.ids):
+            if not 0 <= token_id <= last:
+                key = "range.negative" if token_id < 0 else "range.too_big"
+                column = parsed.spans[position][0] + 1
+                torch_error = "IndexError: index out of range in self"  # what get_rows and torch both refuse
+                params = {"id": token_id, "position": position, "column": column, "last": last, "torch_error": torch_error}
+                raise IdRangeError(Message(key, params), column)
+
+    def lookup(self, parsed: ParsedIds) -> Lookup:
+        """The rows of `parsed`, dequantized into a float32 tensor of the input's shape + (dim,)."""
+        self.check_range(parsed)
+        self.check_file()
+        ids = np.array(parsed.ids, dtype=np.int64).reshape(parsed.shape)
+        result = torch.from_numpy(self.weights.rows(ids))
+        positions: dict[int, list[int]] = {}
+        for position, token_id in enumerate(parsed.ids):
+            positions.setdefault(token_id, []).append(position)
+        return Lookup(
+            parsed=parsed,
+            text=repr(result),
+            shape=tuple(result.shape),
+            dtype=str(result.dtype),
+            requires_grad=False,
+            grad_fn=None,
+            is_leaf=True,
+            no_grad=self.no_grad,
+            weight=self.weight_flags(),
+            positions={row: tuple(found) for row, found in positions.items()},
+        )
