@@ -7,6 +7,7 @@ Run from the repository root, in the venv:
     python tests/benchmarks/bench_weights.py --quick         # 1 round
     python tests/benchmarks/bench_weights.py --dir /tmp/x    # where the 1 GB file is written (kept)
     python tests/benchmarks/bench_weights.py --sharded       # a model folder: 4 shards and an index
+    python tests/benchmarks/bench_weights.py --gguf          # the same size in Q4_K blocks (≈ 290 MB GGUF)
 
 The file is written once by this script (random bfloat16, key `model.embed_tokens.weight`). Each round:
 
@@ -18,7 +19,8 @@ The file is written once by this script (random bfloat16, key `model.embed_token
   floor of the same matrix size and height.
 
 Targets (issue 3): interactive − bare ≤ 1 s (opening the file once torch is imported); peak RSS ≤ bare
-+ 100 MB; app ≤ 1.25 × floor per key. For the sharded model (the models issue): interactive − bare ≤ 0.3 s.
++ 100 MB; app ≤ 1.25 × floor per key. For the sharded model and the Q4_K GGUF (the models issue):
+interactive − bare ≤ 0.3 s.
 Not collected by pytest (no `test_` names).
 """
 
@@ -36,7 +38,7 @@ from bench_startup import Terminal, run_bare
 
 ROWS, COLS, KEY = 128256, 4096, "model.embed_tokens.weight"
 BROWSE = b"\t" + b"\x1b[6~" * 10 + b"\x1b[F" + b"\x1b[H"  # Tab, PgDn × 10, End, Home
-READY = b"Parameter"  # in the matrix title, once the layer exists
+READY = b"requires_grad="  # in the matrix title, once the layer exists (a file's or a GGUF's)
 
 
 WRITE = """
@@ -82,6 +84,28 @@ def write_model(folder: Path, single: Path) -> Path:
         config = {"architectures": ["LlamaForCausalLM"], "vocab_size": ROWS, "hidden_size": COLS, "tie_word_embeddings": False}
         (model / "config.json").write_text(json.dumps(config), encoding="utf-8")
     return model
+
+
+GGUF = """
+import sys
+import numpy as np
+from gguf import GGUFWriter, GGMLQuantizationType
+blocks = np.random.default_rng(0).integers(0, 256, ({rows}, {cols} // 256, 144), dtype=np.uint8)
+blocks[:, :, 0:4] = np.frombuffer(np.array([0.01, 0.001], dtype=np.float16).tobytes(), dtype=np.uint8)  # d, dmin
+blocks = blocks.reshape({rows}, -1)
+writer = GGUFWriter(sys.argv[1], "llama")
+writer.add_tensor("token_embd.weight", blocks, raw_shape=blocks.shape, raw_dtype=GGMLQuantizationType.Q4_K)
+writer.write_header_to_file(); writer.write_kv_data_to_file(); writer.write_tensors_to_file(); writer.close()
+"""
+
+
+def write_gguf(folder: Path) -> Path:
+    """The matrix in Q4_K blocks (random quants, small finite scales), written by a child process."""
+    path = folder / "llama3-embedding-q4_k.gguf"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-c", GGUF.format(rows=ROWS, cols=COLS), str(path)], check=True)
+    return path
 
 
 def app_argv(path: Path) -> list[str]:
@@ -145,11 +169,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = round_parser(__doc__, "rounds per terminal (median)", sizes=False)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/embedding-explorer-bench"), help="where the file goes")
     parser.add_argument("--sharded", action="store_true", help="the matrix in shard 2 of 4 of a model folder, with --model")
+    parser.add_argument("--gguf", action="store_true", help="the matrix in Q4_K blocks in a GGUF file")
     args = parser.parse_args(argv)
     how = "in shard 2 of 4, opened with --model" if args.sharded else "opened with --weights"
-    print(machine_header(f"bench_weights: a 1 GB bfloat16 safetensors file (128256 × 4096), {how}"))
+    what = "a Q4_K GGUF file" if args.gguf else "a 1 GB bfloat16 safetensors file"
+    print(machine_header(f"bench_weights: {what} (128256 × 4096), {how}"))
     started = time.perf_counter()
-    path = write_file(args.dir)
+    path = write_gguf(args.dir) if args.gguf else write_file(args.dir)
     if args.sharded:
         path = write_model(args.dir, path)
     print(f"path: {path}\n", flush=True)

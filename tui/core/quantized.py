@@ -62,6 +62,8 @@ class QuantizedWeights:
         from gguf.quants import dequantize
 
         flat = ids.reshape(-1)
+        if not flat.size:  # gguf's dequantize cannot shape nothing
+            return np.zeros((*ids.shape, self.shape[1]), dtype=np.float32)
         values = dequantize(self.blocks[flat], GGMLQuantizationType[self.kind])
         return values.reshape(*ids.shape, self.shape[1]).astype(np.float32, copy=False)
 
