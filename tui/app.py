@@ -134,7 +134,10 @@ class ExplorerApp(App[None]):
         except Exception as error:  # noqa: BLE001 - the boundary that keeps the app alive
             message = self.explorer.t("error.unexpected", error=f"{type(error).__name__}: {error}")
             self.notify(printable(message), severity="error", markup=False)
-            return
+            try:  # the action may have changed state before it failed: the panels show what there is now
+                view = self.explorer.view()
+            except Exception:  # noqa: BLE001 - the state cannot be shown either: the panels keep the last view
+                return
         self.show(view)
 
     def show(self, view: View) -> None:

@@ -189,6 +189,33 @@ async def test_an_unexpected_error_becomes_a_notice_and_the_app_lives_on(monkeyp
         assert app.explorer.lookup.ids == (2,)
 
 
+async def test_a_layer_whose_first_lookup_fails_is_still_shown(monkeypatch) -> None:
+    from tui.core.explorer import Explorer
+    from tui.widgets.loading_panel import LoadingPanel
+
+    looked_up = Explorer._look_up
+    failed = []
+
+    def fails_once(explorer: Explorer) -> None:
+        if not failed:
+            failed.append(True)
+            raise ValueError("a reader that cannot shape nothing")
+        looked_up(explorer)
+
+    monkeypatch.setattr(Explorer, "_look_up", fails_once)
+    app = ExplorerApp(ids="2, 3")
+    notices: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: notices.append(message))
+    async with running(app) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert failed and "ValueError: a reader that cannot shape nothing" in notices[0]
+        assert not app.query(LoadingPanel) or not app.query_one(LoadingPanel).display  # not left loading
+        assert "layer.weight" in str(app.query_one(MatrixView).border_title)
+        await pilot.press("backspace", "5")  # 2, 5: the layer works on
+        assert app.explorer.lookup.ids == (2, 5)
+
+
 async def test_spanish_interface() -> None:
     app = ExplorerApp(lang="es", ids="2, 9")
     async with running(app):
