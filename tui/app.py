@@ -9,6 +9,7 @@ layer, so the first frame (and typing) comes before it has loaded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from textual import events, work
@@ -30,8 +31,8 @@ from tui.screens.choice import ChoiceScreen
 from tui.screens.code import CodeScreen
 from tui.screens.help import HelpScreen
 from tui.screens.message import MessageScreen
+from tui.screens.open import OpenScreen
 from tui.screens.options import OptionsScreen
-from tui.screens.path_suggester import PathSuggester
 from tui.screens.pick import PickScreen
 from tui.screens.windows import SETTINGS, WindowsScreen
 from tui.widgets.flags_view import FlagsView
@@ -329,8 +330,8 @@ class ExplorerApp(App[None]):
     def action_open_weights(self) -> None:
         explorer = self.explorer
         if explorer.session is not None:
-            suggester = PathSuggester(explorer.cached_models())
-            screen = AskScreen(explorer.t("open.prompt"), explorer.path_to_open, explorer.lang, suggester=suggester)
+            none_cached = explorer.t("open.none_cached")
+            screen = OpenScreen(explorer.t("open.prompt"), explorer.path_to_open, explorer.lang, Path.cwd(), explorer.cached_models(), none_cached)
             self.push_screen(screen, lambda path: self.act(lambda: explorer.open(path)) if path else None)
 
     def action_goto_row(self) -> None:

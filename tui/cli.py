@@ -212,6 +212,8 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
     """The layer, its labels and tokenizer, the toggles and the first IDs, from the options. What can be
     checked without torch is checked first: a bad option or ID is refused before torch is imported."""
     _check_options(args)
+    if args.model and Path(args.model).suffix == ".gguf":  # a GGUF file is a whole model: its own tokens, its config
+        args.weights, args.model = args.model, None
     model = None
     if args.model:
         from tui.core.models import find_model  # imports torch

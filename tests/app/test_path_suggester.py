@@ -44,3 +44,46 @@ async def test_f6_completes_as_one_types(tmp_path: Path, monkeypatch) -> None:
         assert isinstance(app.screen, AskScreen)
         await pilot.press("right")  # takes the suggestion
         assert app.screen.query_one("#ask-input").value == "weights.safetensors"
+
+
+async def until(pilot, condition, seconds: float = 10) -> None:
+    """Pause until `condition()` holds (a file opens in a worker; the tree's own workers end with its screen)."""
+    for _ in range(int(seconds / 0.1)):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("never happened")
+
+
+async def test_f6_opens_a_file_or_a_model_folder_picked_in_the_tree_or_a_cached_model(tmp_path: Path, minilm: Path, monkeypatch) -> None:
+    import shutil
+
+    from textual.widgets import DirectoryTree, OptionList
+
+    from tests.core.test_models import cached
+    from tui.screens.open import OpenScreen
+
+    shutil.copytree(minilm, tmp_path / "minilm", ignore=shutil.ignore_patterns("1_Pooling"))
+    (tmp_path / "notes.md").write_text("not shown", encoding="utf-8")
+    cached(tmp_path / "cache", "org/mini", {"model.safetensors": minilm / "model.safetensors"})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "cache"))
+    app = ExplorerApp(lang="en")
+    async with running(app, size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f6")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, OpenScreen)
+        tree = app.screen.query_one(DirectoryTree)
+        shown = [str(node.label) for node in tree.root.children]
+        assert "minilm" in shown and "notes.md" not in shown  # folders and openable files only
+        assert list(app.screen.query_one(OptionList).options)[0].prompt == "org/mini"
+        tree.post_message(DirectoryTree.DirectorySelected(tree.root.children[shown.index("minilm")], tmp_path / "minilm"))
+        await until(pilot, lambda: app.explorer.weights is not None)
+        assert app.screen is app.main_screen and app.explorer.weights.path == tmp_path / "minilm" / "model.safetensors"
+        await pilot.press("f6")
+        await pilot.pause(0.5)
+        app.screen.query_one(OptionList).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: app.explorer.weights.path.parent.name != "minilm")
+        assert app.explorer.weights.path.parent.name == "0123456789abcdef0123456789abcdef01234567"  # the cached snapshot

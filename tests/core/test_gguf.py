@@ -162,7 +162,7 @@ def test_the_copied_script_reads_the_same_rows_with_gguf(tmp_path: Path, run_scr
         scenarios.append((explorer.code_script(), explorer.lookup.text + "\n"))
     printed = run_scripts(*(script for script, _ in scenarios))
     assert printed == [shown for _, shown in scenarios]
-    done = cli("--weights", str(path), "lookup", "3", "4")
+    done = cli("--model", str(path), "lookup", "3", "4")  # a GGUF file is a model too
     assert done.returncode == 0 and "Q6_K blocks (6.562 bits per weight)" in done.stdout and "print(rows)" in done.stdout
 
 

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from tui.core.messages import MessageError
 from tui.core.text import printable
 from tui.screens.parses import Parses
 
@@ -41,10 +42,20 @@ class AskScreen(ModalScreen[T | None], Generic[T]):
             validators = [Parses(self._parse, self._lang)]
             yield Input(self._value, id="ask-input", validators=validators, validate_on=["submitted"], suggester=self._suggester)
             yield Static(id="ask-error")
+            yield from self.below()
+
+    def below(self) -> ComposeResult:
+        """What a kind of question shows under the line (the open screen: files and cached models)."""
+        yield from ()
+
+    def answer(self, text: str) -> None:
+        """Answer with `text` when it parses; else say why under the line."""
+        try:
+            answer = self._parse(text)
+        except MessageError as error:
+            self.query_one("#ask-error", Static).update(Text("✗ " + printable(error.message.render(self._lang))))
+            return
+        self.dismiss(answer)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        result = event.validation_result
-        if result is None or result.is_valid:
-            self.dismiss(self._parse(event.value.strip()))
-        else:
-            self.query_one("#ask-error", Static).update(Text("✗ " + printable(result.failure_descriptions[0])))
+        self.answer(event.value.strip())
