@@ -186,3 +186,42 @@ def test_an_untied_head_opens_by_its_name(tmp_path: Path, minilm_tensors) -> Non
     weights = open_model(model)
     assert weights.key == "lm_head.weight" and torch.equal(weights.tensor, head)
     assert find_model(str(folder)).key == EMBEDDING  # without --key: the input embedding, not the head
+
+
+def test_gpt2s_vocab_json_and_merges_txt_give_text_mode(tmp_path: Path, gpt2_files: Path) -> None:
+    from tui.core.tokenizer import gpt2
+
+    shutil.copyfile(gpt2_files / "encoder.json", tmp_path / "vocab.json")  # the same files, as Hugging Face names them
+    shutil.copyfile(gpt2_files / "vocab.bpe", tmp_path / "merges.txt")
+    save_file({"transformer.wte.weight": torch.zeros(50257, 4)}, tmp_path / "model.safetensors")
+    model = find_model(str(tmp_path))
+    vocab, tokenizer = beside(model.file)
+    text = "Hello, do you like tea? <|endoftext|> In the sunlit terraces"
+    assert tokenizer is not None and tokenizer.encode(text).ids == gpt2().encode(text).ids
+    assert len(vocab) == 50257 and vocab.label(15496) == "Hello"
+    (tmp_path / "merges.txt").write_text("#version: 0.2\nno such merge\n", encoding="utf-8")
+    with pytest.raises(Exception) as raised:
+        beside(model.file)
+    assert "merges.txt" in str(raised.value)
+
+
+def test_a_checkpoint_without_a_known_name_asks_which_tensor(tmp_path: Path) -> None:
+    from tui.core.explorer import Explorer, Setup
+    from tui.core.view import Pick
+    from tui.core.weights import SeveralTensors
+
+    tensors = {"encoder.tokens": torch.randn(100, 8), "encoder.norm": torch.ones(8), "decoder.rows": torch.randn(50, 8)}
+    save_torch_state_dict(tensors, tmp_path, max_shard_size="2KB")
+    with pytest.raises(SeveralTensors) as raised:
+        find_model(str(tmp_path))
+    assert [info.key for info in raised.value.candidates] == ["encoder.tokens", "decoder.rows"]  # largest first
+    explorer = Explorer(Setup.of(lang="en"))
+    explorer.settle(explorer.start())
+    view = explorer.settle(explorer.open(str(tmp_path)))
+    assert isinstance(view.dialog, Pick) and [key for key, _ in view.dialog.choices] == ["encoder.tokens", "decoder.rows"]
+    explorer.settle(view.dialog.answer("decoder.rows"))
+    assert explorer.weights.key == "decoder.rows" and torch.equal(explorer.weights.tensor, tensors["decoder.rows"])
+    one = tmp_path / "one"
+    one.mkdir()
+    save_torch_state_dict({"encoder.tokens": tensors["encoder.tokens"], "encoder.norm": tensors["encoder.norm"]}, one, max_shard_size="2KB")
+    assert find_model(str(one)).key == "encoder.tokens"  # the only 2-D floating tensor

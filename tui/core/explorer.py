@@ -366,7 +366,7 @@ class Explorer:
         there is nothing new to say."""
         session = self.session
         watch = session.weights.watch if session is not None and session.weights is not None else None
-        if watch is None or session.detached:
+        if watch is None or session.mapped.detached:
             return None
         change = watch.check()
         if change in (Change.NONE, self._file_change):

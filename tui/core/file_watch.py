@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from tui.core.messages import MessageError
+from tui.core.messages import Message, MessageError
 
 
 class WeightFileChanged(MessageError):
@@ -59,3 +59,28 @@ class FileWatch:
         if now is None or opened is None or (now.inode, now.device) != (opened.inode, opened.device):
             return Change.REPLACED
         return Change.WRITTEN
+
+
+class MappedRows:
+    """Whether rows mapped from a file may still be read: not once the file changed in place (checked on each
+    call, one `stat`; a file cut short would kill the process when a page past its end is read)."""
+
+    def __init__(self, watch: FileWatch | None) -> None:
+        self.watch = watch
+        self.detached = False  # the file changed in place: its rows are never read again
+
+    def readable(self) -> bool:
+        if self.watch is not None and not self.detached and self.watch.check() is Change.WRITTEN:
+            self.detached = True
+        return not self.detached
+
+    def check(self) -> None:
+        """Raise `WeightFileChanged` before anything reads or writes the rows, if they are unsafe."""
+        if self.readable():
+            return
+        from tui.core.spec import human_size
+
+        before, after = self.watch.opened.size, self.watch.now.size if self.watch.now else 0
+        key = "weights.cut" if after != before else "weights.written"
+        params = {"file": self.watch.path.name, "before": human_size(before), "after": human_size(after)}
+        raise WeightFileChanged(Message(key, params))

@@ -117,6 +117,8 @@ def _from_index(folder: Path, index: Path, key: str | None) -> tuple[str, int, s
         raise ModelError(Message("model.bad_index", {"path": str(index)}))
     wanted = [key] if key is not None else [known for known in KNOWN_KEYS if known in weight_map]
     found = next((name for name in wanted if name in weight_map), None)
+    if found is None and key is None:
+        found = _only_candidate(folder, index, weight_map)
     if found is None:
         embeddings = [name for name in weight_map if "embed" in name or "wte" in name][:6]
         params = {"path": str(index), "name": key or ", ".join(KNOWN_KEYS[:4]) + ", …", "choices": ", ".join(embeddings) or "-"}
@@ -128,6 +130,34 @@ def _from_index(folder: Path, index: Path, key: str | None) -> tuple[str, int, s
     if not (folder / file).exists():
         raise ModelError(Message("model.missing_shard", {"path": str(index), "file": file, "name": found}))
     return file, len(set(weight_map.values())), found
+
+
+def _only_candidate(folder: Path, index: Path, weight_map: dict[str, str]) -> str | None:
+    """No known name: the 2-D floating tensors of the safetensors shards, read from their headers. The only
+    one is the embedding; several are for someone to choose (`SeveralTensors`, the picker); none, None."""
+    from safetensors import safe_open
+
+    from tui.core.weights import SAFETENSORS_DTYPES, SeveralTensors, TensorInfo
+
+    candidates = []
+    for file in sorted(set(weight_map.values())):
+        path = folder / file
+        if path.suffix != ".safetensors" or not path.is_file() or ".." in PurePosixPath(file).parts:
+            continue
+        try:
+            with safe_open(str(path), framework="numpy") as opened:
+                for name in opened.keys():  # noqa: SIM118 - safe_open is no mapping
+                    part = opened.get_slice(name)
+                    shape, dtype = tuple(part.get_shape()), SAFETENSORS_DTYPES.get(part.get_dtype())
+                    if dtype is not None and len(shape) == 2 and weight_map.get(name) == file:
+                        candidates.append(TensorInfo(name, shape, str(dtype).removeprefix("torch."), shape[0] * shape[1] * dtype.itemsize))
+        except Exception:  # noqa: BLE001 - a broken shard: the index's own message says what is missing
+            continue
+    if len(candidates) == 1:
+        return candidates[0].key
+    if candidates:
+        raise SeveralTensors(index, sorted(candidates, key=lambda info: -info.nbytes))
+    return None
 
 
 def _kept_inside(path: Path, inside: Path | None, name: str) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tui.core.file_watch import Change, FileWatch, WeightFileChanged
+from tui.core.file_watch import FileWatch, MappedRows
 from tui.core.messages import Message, MessageError
 from tui.core.parse import ParsedIds
 from tui.core.reports import Lookup, WeightFlags
@@ -122,7 +122,7 @@ class QuantizedSession:
         self.spec = weights.spec()
         self.history: list[object] = []
         self.version = 0
-        self.detached = False
+        self.mapped = MappedRows(weights.watch)
         self.rows = QuantizedRows(weights, self.readable)
 
     @property
@@ -130,19 +130,10 @@ class QuantizedSession:
         return 0
 
     def readable(self) -> bool:
-        """As `EmbeddingSession.readable`: not once the file changed in place under the map."""
-        watch = self.weights.watch
-        if watch is not None and not self.detached and watch.check() is Change.WRITTEN:
-            self.detached = True
-        return not self.detached
+        return self.mapped.readable()
 
     def check_file(self) -> None:
-        if not self.readable():
-            watch = self.weights.watch
-            before, after = watch.opened.size, watch.now.size if watch.now else 0
-            key = "weights.cut" if after != before else "weights.written"
-            params = {"file": self.weights.path.name, "before": human_size(before), "after": human_size(after)}
-            raise WeightFileChanged(Message(key, params))
+        self.mapped.check()
 
     def untrainable(self) -> Untrainable:
         """Why the lab is off, to raise."""
@@ -181,19 +172,4 @@ class QuantizedSession:
         self.check_range(parsed)
         self.check_file()
         ids = np.array(parsed.ids, dtype=np.int64).reshape(parsed.shape)
-        result = torch.from_numpy(self.weights.rows(ids))
-        positions: dict[int, list[int]] = {}
-        for position, token_id in enumerate(parsed.ids):
-            positions.setdefault(token_id, []).append(position)
-        return Lookup(
-            parsed=parsed,
-            text=repr(result),
-            shape=tuple(result.shape),
-            dtype=str(result.dtype),
-            requires_grad=False,
-            grad_fn=None,
-            is_leaf=True,
-            no_grad=self.no_grad,
-            weight=self.weight_flags(),
-            positions={row: tuple(found) for row, found in positions.items()},
-        )
+        return Lookup.of(parsed, torch.from_numpy(self.weights.rows(ids)), self.no_grad, self.weight_flags())

@@ -110,6 +110,35 @@ class Lookup:
     renormed: tuple[int, ...] = ()  # rows this lookup changed in place (max_norm)
     steps: InputSteps | None = None  # with a positional layer: the token and positional embeddings
 
+    @classmethod
+    def of(
+        cls,
+        parsed: ParsedIds,
+        result: torch.Tensor,
+        no_grad: bool,
+        weight: WeightFlags,
+        renormed: tuple[int, ...] = (),
+        steps: InputSteps | None = None,
+    ) -> Lookup:
+        """What torch printed and flagged of `result`, the lookup of `parsed`; which positions found each row."""
+        positions: dict[int, list[int]] = {}
+        for position, token_id in enumerate(parsed.ids):
+            positions.setdefault(token_id, []).append(position)
+        return cls(
+            parsed=parsed,
+            text=repr(result),
+            shape=tuple(result.shape),
+            dtype=str(result.dtype),
+            requires_grad=result.requires_grad,
+            grad_fn=None if result.grad_fn is None else type(result.grad_fn).__name__,
+            is_leaf=result.is_leaf,
+            no_grad=no_grad,
+            weight=weight,
+            positions={row: tuple(found) for row, found in positions.items()},
+            renormed=renormed,
+            steps=steps,
+        )
+
     @property
     def ids(self) -> tuple[int, ...]:
         return self.parsed.ids

