@@ -107,7 +107,8 @@ class QuantizedRows:
 
 class QuantizedSession:
     """What the app reads of a session, for a quantized matrix: lookups of dequantized rows, flags, the file's
-    safety; no gradient, no history. Training actions raise `Untrainable`, saying why."""
+    safety; no gradient, no history. `trainable` is False: the explorer offers no training, one-hot, other
+    options or positions, and says why (`untrainable`); unfreezing raises that same `Untrainable`."""
 
     trainable = False
     padding_idx = None
