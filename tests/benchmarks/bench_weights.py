@@ -94,14 +94,17 @@ blocks = np.random.default_rng(0).integers(0, 256, ({rows}, {cols} // 256, 144),
 blocks[:, :, 0:4] = np.frombuffer(np.array([0.01, 0.001], dtype=np.float16).tobytes(), dtype=np.uint8)  # d, dmin
 blocks = blocks.reshape({rows}, -1)
 writer = GGUFWriter(sys.argv[1], "llama")
+writer.add_tokenizer_model("gpt2")
+writer.add_token_list([f"t{{i}}" for i in range({rows})])  # a token per row, as a real model's file has
 writer.add_tensor("token_embd.weight", blocks, raw_shape=blocks.shape, raw_dtype=GGMLQuantizationType.Q4_K)
 writer.write_header_to_file(); writer.write_kv_data_to_file(); writer.write_tensors_to_file(); writer.close()
 """
 
 
 def write_gguf(folder: Path) -> Path:
-    """The matrix in Q4_K blocks (random quants, small finite scales), written by a child process."""
-    path = folder / "llama3-embedding-q4_k.gguf"
+    """The matrix in Q4_K blocks (random quants, small finite scales) and a token per row, written by a child
+    process."""
+    path = folder / "llama3-embedding-q4_k-tokens.gguf"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-c", GGUF.format(rows=ROWS, cols=COLS), str(path)], check=True)

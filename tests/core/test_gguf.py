@@ -132,6 +132,8 @@ def test_quantized_rows_are_dequantized_on_demand_exactly(tmp_path: Path, kind: 
     assert view.status.text.startswith(f"rows = dequantize(token_embd.weight[ids], {kind.name}), as llama.cpp's get_rows")
     vocab, _ = beside(path)
     assert [vocab.label(row) for row in range(3)] == ["<s>", "␣hello", "␣world"]  # SentencePiece's ▁ is a space
+    view = explorer.edit("1, 6", 4)  # no row 6: torch's own words for it
+    assert view.status.error and view.status.text.endswith("valid IDs are 0..5. torch says: IndexError: index out of range in self")
     view = explorer.edit("", 0)  # no IDs: an empty result, as torch gives one
     assert explorer.lookup.shape == (0, 256) and view.result.text == repr(torch.empty(0, 256))
 

@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from tui.core.parse import parse_ids
-from tui.core.session import EmbeddingSession, IdRangeError
+from tui.core.parse import IdRangeError, parse_ids
+from tui.core.session import EmbeddingSession
 from tui.core.spec import LayerOptions, LayerSpec
 
 BOOK_WEIGHT = [

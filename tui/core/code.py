@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.history import LOSSES, Backward, Event, Forward, Step, ZeroGrad
+from tui.core.parse import shape_of
 from tui.core.spec import LayerSpec
 
 if TYPE_CHECKING:  # the weights module imports torch; this one must not
@@ -24,7 +25,7 @@ def tensor_literal(ids: tuple[int, ...], rows: int | None = None) -> str:
     (no IDs at all need a dtype)."""
     if rows is None:
         return f"torch.tensor({list(ids)})" if ids else "torch.tensor([], dtype=torch.long)"
-    length = len(ids) // rows if rows else 0
+    length = shape_of(ids, rows)[-1]
     nested = [list(ids[row * length : (row + 1) * length]) for row in range(rows)]
     return f"torch.tensor({nested})" if ids else f"torch.tensor({nested}, dtype=torch.long)"
 
@@ -98,7 +99,7 @@ def made_lines(
 
 def _input_embeddings_lines(name: str, rows: int | None, ids: tuple[int, ...]) -> list[str]:
     """Section 2.8's three steps, each printed with its shape."""
-    length = len(ids) // rows if rows else len(ids)
+    length = shape_of(ids, rows)[-1]
     steps = (
         ("token_embeddings", f"{name}(input_ids)"),
         ("pos_embeddings", f"pos_embedding_layer(torch.arange({length}))"),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core import presenter
-from tui.core.code import made_lines, reproduce_script, save_script
+from tui.core.code import made_lines, save_script
 from tui.core.file_watch import Change, WeightFileChanged
 from tui.core.history import LOSSES
 from tui.core.jobs import (
@@ -558,20 +558,7 @@ class Explorer:
         session, lookup = self.session, self.lookup
         if session is None or lookup is None:
             return None
-        if not session.trainable:  # a quantized matrix: gguf reads the same rows
-            return session.weights.script(lookup.ids, lookup.parsed.rows)
-        code = session.weights.code if session.weights else None
-        context_length = None if session.positions is None else session.positions.context_length
-        return reproduce_script(
-            session.spec,
-            lookup.ids,
-            session.frozen,
-            session.no_grad,
-            code,
-            session.history,
-            rows=lookup.parsed.rows,
-            context_length=context_length,
-        )
+        return session.script(lookup.parsed)
 
     def copy_code(self) -> View:
         """The script, to copy and to show (not while a job has the layer: it would describe a layer in flux)."""

@@ -11,6 +11,7 @@ index must stay inside the model's folder, and files in the cache inside the cac
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, replace
@@ -43,6 +44,7 @@ class Model:
     key: str | None  # the embedding's name when the index or a known name gives it; None: the file decides
     shards: int  # how many weight files the checkpoint has
     config: dict[str, object]  # config.json's essentials; {} without one
+    index: str | None = None  # the checkpoint index that named the file, when sharded
 
     @property
     def tied(self) -> bool:
@@ -101,7 +103,7 @@ def _in_folder(name: str, folder: Path, key: str | None, inside: Path | None) ->
     for index in INDEXES:
         if (folder / index).exists():
             file, shards, found = _from_index(folder, folder / index, key)
-            return Model(name, folder, _kept_inside(folder / file, inside, name), found, shards, config)
+            return Model(name, folder, _kept_inside(folder / file, inside, name), found, shards, config, index)
     for single in SINGLE_FILES:
         if (folder / single).exists():
             return Model(name, folder, _kept_inside(folder / single, inside, name), key, 1, config)
@@ -135,28 +137,20 @@ def _from_index(folder: Path, index: Path, key: str | None) -> tuple[str, int, s
 def _only_candidate(folder: Path, index: Path, weight_map: dict[str, str]) -> str | None:
     """No known name: the 2-D floating tensors of the safetensors shards, read from their headers. The only
     one is the embedding; several are for someone to choose (`SeveralTensors`, the picker); none, None."""
-    from safetensors import safe_open
-
-    from tui.core.weights import SAFETENSORS_DTYPES, SeveralTensors, TensorInfo
-
-    candidates = []
-    for file in sorted(set(weight_map.values())):
-        path = folder / file
-        if path.suffix != ".safetensors" or not path.is_file() or ".." in PurePosixPath(file).parts:
-            continue
-        try:
-            with safe_open(str(path), framework="numpy") as opened:
-                for name in opened.keys():  # noqa: SIM118 - safe_open is no mapping
-                    part = opened.get_slice(name)
-                    shape, dtype = tuple(part.get_shape()), SAFETENSORS_DTYPES.get(part.get_dtype())
-                    if dtype is not None and len(shape) == 2 and weight_map.get(name) == file:
-                        candidates.append(TensorInfo(name, shape, str(dtype).removeprefix("torch."), shape[0] * shape[1] * dtype.itemsize))
-        except Exception:  # noqa: BLE001 - a broken shard: the index's own message says what is missing
-            continue
+    candidates = [
+        (name, shape, dtype, nbytes)
+        for file in sorted(set(weight_map.values()))
+        if PurePosixPath(file).suffix == ".safetensors" and ".." not in PurePosixPath(file).parts
+        for name, shape, dtype, nbytes in _header_tensors(folder / file)
+        if len(shape) == 2 and weight_map.get(name) == file
+    ]
     if len(candidates) == 1:
-        return candidates[0].key
+        return candidates[0][0]
     if candidates:
-        raise SeveralTensors(index, sorted(candidates, key=lambda info: -info.nbytes))
+        from tui.core.weights import SeveralTensors, TensorInfo
+
+        infos = [TensorInfo(*candidate) for candidate in sorted(candidates, key=lambda candidate: -candidate[3])]
+        raise SeveralTensors(index, infos)
     return None
 
 
@@ -198,13 +192,9 @@ def open_model(model: Model) -> WeightFile:
     if str(model.folder) != model.name:  # an id: the cache's snapshot folder it was found in
         about.append(("about.folder", str(model.folder)))
     if model.shards > 1:
-        about.append(("about.shard", f"{model.file.name} (of {model.shards} files, named by {_index_of(model.folder)})"))
+        about.append(("about.shard", f"{model.file.name} (of {model.shards} files, named by {model.index})"))
     about += [("about.config", f"{name}={value}") for name, value in model.config.items()]
     return replace(weights, note=weights.note or Message(key, params), about=(*weights.about, *about))
-
-
-def _index_of(folder: Path) -> str:
-    return next(index for index in INDEXES if (folder / index).exists())
 
 
 def cached_models(cache: Path) -> list[str]:
@@ -233,27 +223,35 @@ def described(model: Model) -> str:
 SAFETENSORS_SIZES = {"F64": ("float64", 8), "F32": ("float32", 4), "F16": ("float16", 2), "BF16": ("bfloat16", 2)}
 
 
-def _safetensors_header(model: Model) -> tuple[str, tuple[int, ...], str, int] | None:
-    """The embedding's name, shape, dtype and size from a safetensors header; None when the file is of
-    another format or names no known embedding (the weights module decides then)."""
-    if model.file.suffix != ".safetensors":
-        return None
+def _header_tensors(path: Path) -> list[tuple[str, tuple[int, ...], str, int]]:
+    """The floating tensors a safetensors file's header lists (name, shape, dtype, bytes), read with the numpy
+    framework: no torch, no values. A file that cannot be read lists none (opening it says why)."""
     from safetensors import safe_open
 
+    tensors = []
     try:
-        with safe_open(str(model.file), framework="numpy") as file:
-            names = set(file.keys())
-            key = model.key or next((known for known in KNOWN_KEYS if known in names), None)
-            if key is None or key not in names:
-                return None
-            tensor = file.get_slice(key)
-            shape, dtype = tuple(tensor.get_shape()), tensor.get_dtype()
-    except Exception:  # noqa: BLE001 - a broken header: the weights module says what is wrong with it
+        with safe_open(str(path), framework="numpy") as file:
+            for name in file.keys():  # noqa: SIM118 - safe_open is no mapping
+                part = file.get_slice(name)
+                if part.get_dtype() in SAFETENSORS_SIZES:
+                    dtype, size = SAFETENSORS_SIZES[part.get_dtype()]
+                    shape = tuple(part.get_shape())
+                    tensors.append((name, shape, dtype, math.prod(shape) * size))
+    except Exception:  # noqa: BLE001 - a missing or broken file: the weights module says what is wrong with it
+        return []
+    return tensors
+
+
+def _safetensors_header(model: Model) -> tuple[str, tuple[int, ...], str, int] | None:
+    """The embedding's name, shape, dtype and size from a safetensors header; None when the file is of
+    another format or names no known 2-D embedding (the weights module decides then)."""
+    if model.file.suffix != ".safetensors":
         return None
-    if dtype not in SAFETENSORS_SIZES or len(shape) != 2:
+    tensors = {tensor[0]: tensor for tensor in _header_tensors(model.file)}
+    key = model.key or next((known for known in KNOWN_KEYS if known in tensors), None)
+    if key not in tensors or len(tensors[key][1]) != 2:
         return None
-    name, size = SAFETENSORS_SIZES[dtype]
-    return key, shape, name, shape[0] * shape[1] * size
+    return tensors[key]
 
 
 def _header(model: Model) -> tuple[str, tuple[int, ...], str, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.core.messages import Message, MessageError
@@ -38,6 +39,10 @@ class IdParseError(IdError):
     """The input is not a list of integers."""
 
 
+class IdRangeError(IdError):
+    """An ID the layer has no row for: negative, or ≥ the vocabulary size."""
+
+
 @dataclass(frozen=True)
 class ParsedIds:
     """The IDs in order, and where each one was typed (start, end) in the input text."""
@@ -62,6 +67,17 @@ def shape_of(ids: tuple[int, ...], rows: int | None) -> tuple[int, ...]:
     if rows is None:
         return (len(ids),)
     return (rows, len(ids) // rows if rows else 0)
+
+
+def check_range(parsed: ParsedIds, vocab_size: int, quote: Callable[[int], str]) -> None:
+    """Raise `IdRangeError` for the first ID with no row among `vocab_size`, with `quote(id)`: what torch
+    itself raises when asked for it."""
+    if not parsed.ids or (min(parsed.ids) >= 0 and max(parsed.ids) < vocab_size):
+        return
+    position, token_id = next((position, token_id) for position, token_id in enumerate(parsed.ids) if not 0 <= token_id < vocab_size)
+    column = parsed.spans[position][0] + 1
+    params = {"id": token_id, "position": position, "column": column, "last": vocab_size - 1, "torch_error": quote(token_id)}
+    raise IdRangeError(Message("range.negative" if token_id < 0 else "range.too_big", params), column)
 
 
 def whole_number(text: str) -> int:

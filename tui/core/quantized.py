@@ -18,7 +18,7 @@ import torch
 
 from tui.core.file_watch import FileWatch, MappedRows
 from tui.core.messages import Message, MessageError
-from tui.core.parse import ParsedIds
+from tui.core.parse import ParsedIds, check_range
 from tui.core.reports import Lookup, WeightFlags
 from tui.core.spec import LayerOptions, LayerSpec, human_size
 
@@ -66,21 +66,6 @@ class QuantizedWeights:
             return np.zeros((*ids.shape, self.shape[1]), dtype=np.float32)
         values = dequantize(self.blocks[flat], GGMLQuantizationType[self.kind])
         return values.reshape(*ids.shape, self.shape[1]).astype(np.float32, copy=False)
-
-    def script(self, ids: tuple[int, ...], rows: int | None) -> str:
-        """A script that reads the same rows with gguf and prints them as the result panel does."""
-        from tui.core.code import tensor_literal
-
-        return "\n".join([
-            "import torch",
-            "from gguf import GGUFReader",
-            "from gguf.quants import dequantize",
-            "",
-            f"input_ids = {tensor_literal(ids, rows)}",
-            f"tensor = next(t for t in GGUFReader({str(self.path)!r}).tensors if t.name == {self.key!r})  # {self.kind}",
-            "rows = dequantize(tensor.data[input_ids.reshape(-1).numpy()], tensor.tensor_type)  # as llama.cpp's get_rows",
-            "print(torch.from_numpy(rows).reshape(*input_ids.shape, -1))",
-        ]) + "\n"
 
 
 class QuantizedRows:
@@ -156,17 +141,34 @@ class QuantizedSession:
         rows, cols = weights.shape
         return f"# {weights.key}: {weights.kind} blocks ({weights.bits:.4g} bits per weight), {rows} × {cols}, {human_size(weights.nbytes)}; rows are dequantized as they are read"
 
-    def check_range(self, parsed: ParsedIds) -> None:
-        from tui.core.session import IdRangeError
+    def script(self, parsed: ParsedIds) -> str:
+        """Copy as code: gguf reads the same rows (there is no layer to make) and prints them as the result
+        panel does."""
+        from tui.core.code import tensor_literal
 
-        last = self.spec.vocab_size - 1
-        for position, token_id in enumerate(parsed.ids):
-            if not 0 <= token_id <= last:
-                key = "range.negative" if token_id < 0 else "range.too_big"
-                column = parsed.spans[position][0] + 1
-                torch_error = "IndexError: index out of range in self"  # what get_rows and torch both refuse
-                params = {"id": token_id, "position": position, "column": column, "last": last, "torch_error": torch_error}
-                raise IdRangeError(Message(key, params), column)
+        weights = self.weights
+        return "\n".join([
+            "import torch",
+            "from gguf import GGUFReader",
+            "from gguf.quants import dequantize",
+            "",
+            f"input_ids = {tensor_literal(parsed.ids, parsed.rows)}",
+            f"tensor = next(t for t in GGUFReader({str(weights.path)!r}).tensors if t.name == {weights.key!r})  # {weights.kind}",
+            "rows = dequantize(tensor.data[input_ids.reshape(-1).numpy()], tensor.tensor_type)  # as llama.cpp's get_rows",
+            "print(torch.from_numpy(rows).reshape(*input_ids.shape, -1))",
+        ]) + "\n"
+
+    def check_range(self, parsed: ParsedIds) -> None:
+        check_range(parsed, self.spec.vocab_size, self._torch_error)
+
+    def _torch_error(self, token_id: int) -> str:
+        """What torch raises for `token_id` in a matrix of this many rows (one value seen as a column of them,
+        so nothing is allocated): get_rows refuses the same IDs."""
+        try:
+            torch.nn.functional.embedding(torch.tensor([token_id]), torch.empty(1, 1).expand(self.spec.vocab_size, 1))
+        except Exception as error:  # noqa: BLE001 - we quote whatever torch says
+            return f"{type(error).__name__}: {error}"
+        return "no error"
 
     def lookup(self, parsed: ParsedIds) -> Lookup:
         """The rows of `parsed`, dequantized into a float32 tensor of the input's shape + (dim,)."""

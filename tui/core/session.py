@@ -12,21 +12,18 @@ import functools
 
 import torch
 
+from tui.core.code import reproduce_script
 from tui.core.file_watch import MappedRows
 from tui.core.history import LOSSES, Backward, Event, Forward, Step, ZeroGrad
 from tui.core.messages import Message, MessageError
 from tui.core.originals import Originals
-from tui.core.parse import IdError, ParsedIds
+from tui.core.parse import ParsedIds, check_range
 from tui.core.positions import PositionalLayer
 from tui.core.quantized import QuantizedSession, QuantizedWeights
 from tui.core.reports import GradReport, InputSteps, Lookup, StepReport, WeightFlags
 from tui.core.rows import SparseRows, TensorRows
 from tui.core.spec import LayerOptions, LayerSpec, learning_rate
 from tui.core.weights import WeightFile
-
-
-class IdRangeError(IdError):
-    """An ID the layer has no row for: negative, or ≥ the vocabulary size."""
 
 
 class TrainingError(MessageError):
@@ -140,6 +137,14 @@ class EmbeddingSession:
     def weight_flags(self) -> WeightFlags:
         return WeightFlags.of(self.layer.weight)
 
+    def script(self, parsed: ParsedIds) -> str:
+        """Copy as code: the script that makes this layer, trains it as it was, and prints the lookup of `parsed`."""
+        code = self.weights.code if self.weights else None
+        context_length = None if self.positions is None else self.positions.context_length
+        return reproduce_script(
+            self.spec, parsed.ids, self.frozen, self.no_grad, code, self.history, rows=parsed.rows, context_length=context_length
+        )
+
     def positional_layer(self, context_length: int) -> torch.nn.Embedding:
         """`pos_embedding_layer = torch.nn.Embedding(context_length, dim)`, made as if right after this layer
         (`torch.manual_seed(seed)` first, for a file's): the numbers a script making both in turn gets."""
@@ -155,27 +160,9 @@ class EmbeddingSession:
     def check_range(self, parsed: ParsedIds) -> None:
         """Raise `IdRangeError` for the first ID without a row, quoting what torch itself raises; with
         positions, an `IdError` for an input longer than the context length."""
-        vocab_size = self.spec.vocab_size
-        if not parsed.ids or (min(parsed.ids) >= 0 and max(parsed.ids) < vocab_size):
-            if self.positions is not None:
-                self.positions.check(parsed)
-            return
-        for position, token_id in enumerate(parsed.ids):
-            if 0 <= token_id < vocab_size:
-                continue
-            key = "range.negative" if token_id < 0 else "range.too_big"
-            column = parsed.spans[position][0] + 1
-            message = Message(
-                key,
-                {
-                    "id": token_id,
-                    "position": position,
-                    "column": column,
-                    "last": vocab_size - 1,
-                    "torch_error": self._torch_error(token_id),
-                },
-            )
-            raise IdRangeError(message, column)
+        check_range(parsed, self.spec.vocab_size, self._torch_error)
+        if self.positions is not None:
+            self.positions.check(parsed)
 
     def _torch_error(self, token_id: int) -> str:
         """What torch raises when asked to look up `token_id`. Without max_norm: its renorm runs first and

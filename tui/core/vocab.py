@@ -151,10 +151,10 @@ def _from_tokenizer_json(path: Path, data: dict) -> tuple[dict[int, str], Tokeni
 def _from_gguf(path: Path) -> dict[int, str]:
     """A GGUF file's own token list (`tokenizer.ggml.tokens`): byte-level BPE tokens (`tokenizer.ggml.model`
     gpt2) decoded as GPT-2's are, SentencePiece's `▁` as the space it stands for."""
-    import gguf
+    from tui.core import gguf_files
 
     try:
-        fields = gguf.GGUFReader(path).fields
+        fields = gguf_files.reader(path).fields
     except Exception as error:  # noqa: BLE001 - whatever a malformed file makes the reader raise
         raise VocabError(Message("gguf.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}"[:200].rstrip(".")})) from error
     if "tokenizer.ggml.tokens" not in fields:

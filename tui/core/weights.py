@@ -256,8 +256,10 @@ def _read_gguf(path: Path) -> _Contents:
     columns first). F32, F16 and BF16 tensors load as they are; quantized ones are named with their type."""
     import gguf
 
+    from tui.core import gguf_files
+
     try:
-        reader = gguf.GGUFReader(path, "c")
+        reader = gguf_files.reader(path)
     except Exception as error:  # noqa: BLE001 - bad counts, offsets past the end, unknown types, a cut file
         raise WeightFileError(Message("gguf.unreadable", {"path": path, "error": _said(error).rstrip(".")})) from error
     tensors = {tensor.name: tensor for tensor in reader.tensors}
