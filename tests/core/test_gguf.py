@@ -1,5 +1,6 @@
-"""GGUF files written by llama.cpp's own `gguf` package: the token embedding, the file's tokens, what the file
-says of itself; quantized types named and refused for now; malformed files refused in one line."""
+"""GGUF files written by llama.cpp's own `gguf` package: the header as llama.cpp's reader reads it, the token
+embedding, the file's tokens, what the file says of itself; quantized rows dequantized on demand; malformed
+files refused in one line."""
 
 import struct
 from pathlib import Path
@@ -7,9 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from gguf import GGML_QUANT_SIZES, GGMLQuantizationType, GGUFWriter
+from gguf import (
+    GGML_QUANT_SIZES,
+    GGMLQuantizationType,
+    GGUFEndian,
+    GGUFReader,
+    GGUFValueType,
+    GGUFWriter,
+)
 from gguf.quants import dequantize, quantize
 
+from tui.core import gguf_files
 from tui.core.explorer import Explorer, Setup
 from tui.core.lab import Training
 from tui.core.quantized import QuantizedWeights
@@ -43,6 +52,42 @@ def written(path: Path, embedding: np.ndarray, kind: GGMLQuantizationType, token
     writer.write_tensors_to_file()
     writer.close()
     return path
+
+
+@pytest.mark.parametrize("endian", [GGUFEndian.LITTLE, GGUFEndian.BIG], ids=lambda endian: endian.name)
+def test_the_header_reads_as_llama_cpps_reader_reads_it(tmp_path: Path, endian: GGUFEndian) -> None:
+    path = tmp_path / "model.gguf"
+    writer = GGUFWriter(path, "llama", endianess=endian)
+    writer.add_custom_alignment(64)
+    writer.add_bool("test.flag", True)
+    writer.add_float64("test.scale", 0.1)
+    writer.add_int8("test.small", -3)
+    writer.add_array("test.scores", [0.5, -1.25, 3.0])
+    writer.add_array("test.nested", [[1, 2], [3]])
+    writer.add_token_list(["<s>", "▁hé", "", "x" * 300])
+    writer.add_token_types([1, 2, 3, 1])
+    values = np.random.default_rng(1).standard_normal((4, 64)).astype(np.float32)
+    writer.add_tensor("token_embd.weight", quantize(values, GGMLQuantizationType.Q8_0), raw_shape=(4, 68), raw_dtype=GGMLQuantizationType.Q8_0)
+    writer.add_tensor("output.weight", values.astype(np.float16))  # the writer swaps the bytes for a big-endian file
+    writer.add_tensor("norm.weight", values[0])
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    theirs, ours = GGUFReader(path), gguf_files.reader(path)
+    wanted = {name: field for name, field in theirs.fields.items() if not name.startswith("GGUF.")}
+    assert list(ours.fields) == list(wanted)
+    for name, field in wanted.items():
+        value = ours.fields[name]
+        if field.types[:2] == [GGUFValueType.ARRAY, GGUFValueType.ARRAY]:  # gguf's reader flattens nested arrays
+            assert [item for inner in value for item in inner.tolist()] == field.contents(), name
+        else:
+            assert (value.tolist() if isinstance(value, np.ndarray) else value) == field.contents(), name
+    assert list(ours.tensors) == [tensor.name for tensor in theirs.tensors]
+    for tensor in theirs.tensors:
+        mine = ours.tensors[tensor.name]
+        assert mine.kind == tensor.tensor_type and mine.shape == tuple(reversed(tensor.shape.tolist()))
+        assert mine.n_bytes == tensor.n_bytes and mine.data.shape == tensor.data.shape and np.array_equal(mine.data, tensor.data)
 
 
 @pytest.fixture

@@ -1,26 +1,177 @@
-"""GGUF files read with llama.cpp's own `gguf.GGUFReader`, one reader per file: it parses every key/value
-up front (a 128k-token list takes seconds), so the weights and the tokens of a file share one."""
+"""GGUF files, parsed once each: the key/values and tensor infos of the header, the tensors as numpy views over
+a copy-on-write memory map (training's writes never reach the file).
+
+The header is read here rather than by llama.cpp's `gguf.GGUFReader`, which makes several numpy views for
+every element of every array: seconds for a 128k-token list. This reader follows the same format (versions
+2 and 3, either byte order) and takes the tensor types, their block sizes and byte shapes from the `gguf`
+package; tests compare what it reads with `GGUFReader`.
+"""
 
 from __future__ import annotations
 
 import functools
 import os
+import struct
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
-    from gguf import GGUFReader
+    from gguf import GGMLQuantizationType
+
+MAGIC = b"GGUF"
+VERSIONS = (2, 3)
+MAX_DIMS = 4  # ggml's GGML_MAX_DIMS
+SCALARS = {0: "u1", 1: "i1", 2: "u2", 3: "i2", 4: "u4", 5: "i4", 6: "f4", 7: "?", 10: "u8", 11: "i8", 12: "f8"}
+STRING, ARRAY = 8, 9
+ELEMENTS = {"F32": "f4", "F16": "f2", "F64": "f8", "I8": "i1", "I16": "i2", "I32": "i4", "I64": "i8"}  # as GGUFReader
 
 
-def reader(path: Path) -> GGUFReader:
-    """The file's reader, copy-on-write (training's writes never reach the file); parsed again only when the
-    file has changed (its size or modification time)."""
+@dataclass(frozen=True)
+class GGUFTensor:
+    """One tensor: its name and type, its shape in rows × columns (GGUF lists the columns first), and its
+    data: typed for the float and integer types, bytes (rows × bytes per row) for the others, as
+    `GGUFReader` gives them."""
+
+    name: str
+    kind: GGMLQuantizationType
+    shape: tuple[int, ...]
+    n_bytes: int
+    data: np.ndarray
+
+
+@dataclass(frozen=True)
+class GGUFFile:
+    """The header's key/values (a scalar array as numpy, a string array as a list of str) and the tensors."""
+
+    fields: dict[str, object]
+    tensors: dict[str, GGUFTensor]
+
+
+def reader(path: Path) -> GGUFFile:
+    """The file, parsed; parsed again only when it has changed (its size or modification time)."""
     stat = os.stat(path)
     return _parsed(Path(path).resolve(), stat.st_size, stat.st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=2)
-def _parsed(path: Path, size: int, modified: int) -> GGUFReader:
-    import gguf
+def _parsed(path: Path, size: int, modified: int) -> GGUFFile:
+    return parse(np.memmap(path, mode="c"))
 
-    return gguf.GGUFReader(path, "c")
+
+def parse(data: np.ndarray) -> GGUFFile:
+    """The GGUF file whose bytes are `data`; a ValueError that says what is wrong when they are not one."""
+    from gguf import GGML_QUANT_SIZES, GGMLQuantizationType
+    from gguf.quants import quant_shape_to_byte_shape
+
+    header = _Header(memoryview(data).cast("B"))
+    fields: dict[str, object] = {}
+    for _ in range(header.count(header.kv_count, 12, "key/values")):
+        key = header.text()
+        if key in fields:
+            raise ValueError(f"duplicate key {key!r}")
+        fields[key] = header.value(header.scalar("u4"))
+    infos = [header.tensor_info() for _ in range(header.count(header.tensor_count, 24, "tensors"))]
+    alignment = fields.get("general.alignment", 32)
+    if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
+        raise ValueError(f"general.alignment {alignment!r} is not a power of two")
+    start = -(-header.offset // alignment) * alignment
+    tensors: dict[str, GGUFTensor] = {}
+    for name, dims, raw_kind, offset in infos:
+        if name in tensors:
+            raise ValueError(f"duplicate tensor {name!r}")
+        try:
+            kind = GGMLQuantizationType(raw_kind)
+        except ValueError:
+            raise ValueError(f"tensor {name!r} has an unknown type {raw_kind}") from None
+        block, block_bytes = GGML_QUANT_SIZES[kind]
+        elements = int(np.prod(dims, dtype=object))
+        n_bytes = elements * block_bytes // block
+        if start + offset + n_bytes > len(data):
+            raise ValueError(f"tensor {name!r} ends past the end of the file ({start + offset + n_bytes} > {len(data)} bytes)")
+        shape = tuple(reversed(dims))
+        if kind.name in ELEMENTS:
+            dtype, stored = np.dtype(ELEMENTS[kind.name]).newbyteorder(header.order), shape
+        else:
+            dtype, stored = np.dtype(np.uint8), quant_shape_to_byte_shape(shape, kind)
+        view = data[start + offset:start + offset + n_bytes].view(dtype).reshape(stored)
+        tensors[name] = GGUFTensor(name, kind, shape, n_bytes, view)
+    return GGUFFile(fields, tensors)
+
+
+class _Header:
+    """A cursor over the header's bytes, in the file's byte order; every read is checked against the end."""
+
+    def __init__(self, buffer: memoryview) -> None:
+        self.buffer, self.offset = buffer, 0
+        if bytes(self._take(4)) != MAGIC:
+            raise ValueError("not a GGUF file (its first bytes are not GGUF)")
+        version = int.from_bytes(self._take(4), "little")
+        self.order = "<" if version & 0xFFFF else ">"  # a file written on a machine of the other byte order
+        version = version if self.order == "<" else int.from_bytes(version.to_bytes(4, "little"), "big")
+        if version not in VERSIONS:
+            raise ValueError(f"GGUF version {version} is not one of {VERSIONS}")
+        self.tensor_count, self.kv_count = self.scalar("u8"), self.scalar("u8")
+
+    def _take(self, size: int) -> memoryview:
+        end = self.offset + size
+        if end > len(self.buffer):
+            raise ValueError(f"the file ends inside its header (at byte {len(self.buffer)}, {end} needed)")
+        taken, self.offset = self.buffer[self.offset:end], end
+        return taken
+
+    def count(self, count: int, least_bytes: int, what: str) -> int:
+        """`count` items of at least `least_bytes` each, when the rest of the file can hold them."""
+        if count * least_bytes > len(self.buffer) - self.offset:
+            raise ValueError(f"{count} {what} cannot fit in the {len(self.buffer) - self.offset} bytes left")
+        return count
+
+    def scalar(self, code: str) -> int | float | bool:
+        dtype = np.dtype(code).newbyteorder(self.order)
+        return np.frombuffer(self._take(dtype.itemsize), dtype)[0].item()
+
+    def text(self) -> str:
+        size = self.scalar("u8")
+        return str(self._take(self.count(size, 1, "bytes of text")), "utf-8", errors="replace")
+
+    def value(self, kind: int) -> object:
+        if kind in SCALARS:
+            return self.scalar(SCALARS[kind])
+        if kind == STRING:
+            return self.text()
+        if kind != ARRAY:
+            raise ValueError(f"unknown value type {kind}")
+        item, length = self.scalar("u4"), self.scalar("u8")
+        if item in SCALARS:
+            dtype = np.dtype(SCALARS[item]).newbyteorder(self.order)
+            return np.frombuffer(self._take(self.count(length, dtype.itemsize, "values") * dtype.itemsize), dtype)
+        if item == STRING:
+            return self._texts(self.count(length, 8, "strings"))
+        return [self.value(item) for _ in range(self.count(length, 12, "arrays"))]
+
+    def _texts(self, count: int) -> list[str]:
+        """A string array (a 128k-token list) in one loop over the bytes."""
+        buffer, offset, end = self.buffer, self.offset, len(self.buffer)
+        size_of = struct.Struct(f"{self.order}Q").unpack_from
+        texts = []
+        for _ in range(count):
+            if offset + 8 > end:
+                raise ValueError("the file ends inside a string array")
+            (size,) = size_of(buffer, offset)
+            offset += 8
+            if offset + size > end:
+                raise ValueError("the file ends inside a string array")
+            texts.append(str(buffer[offset:offset + size], "utf-8", errors="replace"))
+            offset += size
+        self.offset = offset
+        return texts
+
+    def tensor_info(self) -> tuple[str, tuple[int, ...], int, int]:
+        name = self.text()
+        dims = self.scalar("u4")
+        if not 1 <= dims <= MAX_DIMS:
+            raise ValueError(f"tensor {name!r} has {dims} dimensions (1 to {MAX_DIMS})")
+        shape = tuple(self.scalar("u8") for _ in range(dims))
+        return name, shape, self.scalar("u4"), self.scalar("u8")

@@ -155,12 +155,14 @@ def _from_gguf(path: Path) -> dict[int, str]:
 
     try:
         fields = gguf_files.reader(path).fields
-    except Exception as error:  # noqa: BLE001 - whatever a malformed file makes the reader raise
+    except (OSError, ValueError) as error:  # a malformed file: the reader says what is wrong
         raise VocabError(Message("gguf.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}"[:200].rstrip(".")})) from error
     if "tokenizer.ggml.tokens" not in fields:
         raise VocabError(Message("vocab.gguf_no_tokens", {"path": path}))
-    tokens = fields["tokenizer.ggml.tokens"].contents()
-    model = fields["tokenizer.ggml.model"].contents() if "tokenizer.ggml.model" in fields else ""
+    tokens = fields["tokenizer.ggml.tokens"]
+    model = fields.get("tokenizer.ggml.model", "")
+    if not isinstance(tokens, list) or not all(isinstance(token, str) for token in tokens):
+        raise VocabError(Message("vocab.gguf_no_tokens", {"path": path}))
     if model == "gpt2":
         return {token_id: _byte_decoded(token) for token_id, token in enumerate(tokens)}
     return {token_id: token.replace("▁", " ") for token_id, token in enumerate(tokens)}
@@ -173,21 +175,22 @@ def _from_encoder_json(data: object) -> dict[int, str]:
 
 
 @cache
-def _byte_decoder() -> dict[str, int]:
-    """GPT-2's printable stand-ins for the 256 byte values (`Ġ` is the space), reversed."""
+def _byte_table() -> dict[int, int | str]:
+    """GPT-2's printable stand-ins for the 256 byte values (`Ġ` is the space), as a `str.translate` table to
+    those bytes (as latin-1 characters); any other character below 256 maps to one that latin-1 cannot encode,
+    so a token holding one (a special token) is kept as it is."""
     printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
-    codes, extra = list(printable), 0
-    for byte in range(256):
-        if byte not in printable:
-            printable.append(byte)
-            codes.append(256 + extra)
-            extra += 1
-    return {chr(code): byte for byte, code in zip(printable, codes, strict=True)}
+    table: dict[int, int | str] = {code: "\uffff" for code in range(256)}
+    table.update({code: code for code in printable})
+    others = (byte for byte in range(256) if byte not in printable)
+    table.update({256 + extra: byte for extra, byte in enumerate(others)})
+    return table
 
 
 def _byte_decoded(token: str) -> str:
     """`Ġhello` → ` hello`; a token that is part of a UTF-8 sequence shows its bytes as `\\xNN`."""
-    decoder = _byte_decoder()
-    if not all(char in decoder for char in token):
-        return token  # a special token such as <|endoftext|>
-    return bytes(decoder[char] for char in token).decode("utf-8", errors="backslashreplace")
+    try:
+        raw = token.translate(_byte_table()).encode("latin-1")
+    except UnicodeEncodeError:
+        return token  # a special token such as <|endoftext|> with a character no byte stands for
+    return raw.decode("utf-8", errors="backslashreplace")

@@ -251,38 +251,38 @@ def _read_safetensors(path: Path) -> _Contents:
 
 
 def _read_gguf(path: Path) -> _Contents:
-    """llama.cpp's format, through the `gguf` package's own reader: a copy-on-write memory map (training's
-    writes stay in memory), the tensors as the header lists them, in rows × columns (GGUF lists the
-    columns first). F32, F16 and BF16 tensors load as they are; quantized ones are named with their type."""
+    """llama.cpp's format (`tui.core.gguf_files`): a copy-on-write memory map (training's writes stay in
+    memory), the tensors as the header lists them, in rows × columns. F32, F16 and BF16 tensors load as they
+    are; quantized ones are named with their type and bits per weight."""
     import gguf
 
     from tui.core import gguf_files
 
     try:
-        reader = gguf_files.reader(path)
-    except Exception as error:  # noqa: BLE001 - bad counts, offsets past the end, unknown types, a cut file
+        parsed = gguf_files.reader(path)
+    except (OSError, ValueError) as error:  # bad counts, offsets past the end, unknown types, a cut file
         raise WeightFileError(Message("gguf.unreadable", {"path": path, "error": _said(error).rstrip(".")})) from error
-    tensors = {tensor.name: tensor for tensor in reader.tensors}
+    tensors = parsed.tensors
     infos = []
-    for tensor in reader.tensors:
-        shape = tuple(int(size) for size in reversed(tensor.shape))
-        kind = tensor.tensor_type
+    for tensor in tensors.values():
+        kind = tensor.kind
         dtype = GGUF_FLOATS.get(kind.name, kind.name.lower())
         block, block_bytes = gguf.GGML_QUANT_SIZES[kind]
         bits = None if kind.name in GGUF_FLOATS else 8 * block_bytes / block
-        infos.append(TensorInfo(tensor.name, shape, dtype, int(tensor.n_bytes), quantized=bits))
+        infos.append(TensorInfo(tensor.name, tensor.shape, dtype, tensor.n_bytes, quantized=bits))
 
     def load(key: str) -> torch.Tensor:
         tensor = tensors[key]
-        data = torch.from_numpy(tensor.data)
-        return data.view(torch.bfloat16) if tensor.tensor_type.name == "BF16" else data
+        native = tensor.data if tensor.data.dtype.isnative else tensor.data.astype(tensor.data.dtype.newbyteorder("="))
+        data = torch.from_numpy(native)  # a big-endian file's values are copied into this machine's order
+        return data.view(torch.bfloat16) if tensor.kind.name == "BF16" else data
 
     def code(key: str) -> Code:
         found = f"next(t for t in GGUFReader({str(path)!r}, 'c').tensors if t.name == {key!r})"
-        view = ".view(torch.bfloat16)" if tensors[key].tensor_type.name == "BF16" else ""
+        view = ".view(torch.bfloat16)" if tensors[key].kind.name == "BF16" else ""
         return Code(("from gguf import GGUFReader",), f"torch.from_numpy({found}.data){view}")
 
-    about = [("about.gguf", f"{name}={_field_value(reader.fields[name])}") for name in _gguf_about(reader.fields)]
+    about = [("about.gguf", f"{name}={_field_value(parsed.fields[name])}") for name in _gguf_about(parsed.fields)]
     about.append(("about.gguf_head", "output.weight" if "output.weight" in tensors else "token_embd.weight (no output.weight)"))
     by_key = {info.key: info for info in infos}
 
@@ -290,7 +290,7 @@ def _read_gguf(path: Path) -> _Contents:
         from tui.core.quantized import QuantizedWeights
 
         tensor, info = tensors[key], by_key[key]
-        return QuantizedWeights(path, key, tensor.data, tensor.tensor_type.name, info.shape, info.quantized, FileWatch(path), about=tuple(about))
+        return QuantizedWeights(path, key, tensor.data, tensor.kind.name, info.shape, info.quantized, FileWatch(path), about=tuple(about))
 
     return _Contents(infos, load, code, mapped=True, about=tuple(about), blocks=blocks)
 
@@ -301,15 +301,17 @@ GGUF_FLOATS = {"F32": "float32", "F16": "float16", "BF16": "bfloat16"}
 def _gguf_about(fields: Mapping[str, object]) -> list[str]:
     """The key/values worth reading: the architecture and name, context length, embedding size, file type,
     tokenizer model; not the token lists."""
-    architecture = _field_value(fields["general.architecture"]) if "general.architecture" in fields else ""
+    architecture = fields.get("general.architecture", "")
     wanted = ("general.architecture", "general.name", "general.file_type", f"{architecture}.context_length",
               f"{architecture}.embedding_length", f"{architecture}.vocab_size", "tokenizer.ggml.model")
     return [name for name in wanted if name in fields]
 
 
-def _field_value(field: object) -> object:
-    value = field.contents()
-    return value if not isinstance(value, list) or len(value) <= 8 else f"[{len(value)} values]"
+def _field_value(value: object) -> object:
+    """A key/value as the about panel shows it: a short array in full, a long one by its length."""
+    if isinstance(value, np.ndarray | list):
+        return f"[{len(value)} values]" if len(value) > 8 else list(value.tolist() if isinstance(value, np.ndarray) else value)
+    return value
 
 
 def _read_npy(path: Path) -> _Contents:
