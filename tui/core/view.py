@@ -126,7 +126,26 @@ class Windows:
     settings: str
 
 
-Dialog = Union[Notice, Question, Pick, Code, Report, Windows]
+@dataclass(frozen=True)
+class MapPoint:
+    x: float
+    y: float
+    label: str  # the row's token (made visible) or its ID
+    looked_up: bool  # a row of the input: marked with its own symbol, not only a colour
+
+
+@dataclass(frozen=True)
+class VectorMap:
+    """Rows projected on their first two principal axes: the axes say how much variance each explains."""
+
+    title: str
+    x_title: str
+    y_title: str
+    points: tuple[MapPoint, ...]
+    note: str  # what the set is, and how the looked-up rows are marked
+
+
+Dialog = Union[Notice, Question, Pick, Code, Report, Windows, VectorMap]
 
 
 @dataclass(frozen=True)
