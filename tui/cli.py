@@ -7,6 +7,7 @@ imported before the options are known to be good.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import sys
 from collections.abc import Callable
@@ -114,6 +115,8 @@ def _add_window_options(parser: argparse.ArgumentParser, t: Callable[..., str], 
     parser.add_argument("--shuffle", action="store_true", default=default(False), help=t("cli.shuffle"))
 
 
+FORMATS = ("table", "tsv", "csv")  # neighbours' output (a projector export would be one more, from tui.core.export)
+
 # The book's setups, as the options they stand for (given options win).
 PRESETS = {"book-2.8": {"vocab_size": 50257, "dim": 256, "context_length": 4, "tokenizer": "gpt2"}}
 
@@ -139,6 +142,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     lookup.add_argument("--backward", choices=LOSSES, help=t("cli.backward"))
     lookup.add_argument("--step", type=_number, metavar="LR", help=t("cli.step"))
     _add_window_options(lookup, t, required=False, defaults=False)
+    neighbours = commands.add_parser("neighbours", help=t("neighbours.cli"), formatter_class=formatter, add_help=False)
+    _add_options(neighbours, defaults=False, t=t)
+    neighbours.add_argument("query", nargs="?", help=t("neighbours.cli_query"))
+    neighbours.add_argument("--expr", help=t("neighbours.cli_expr"))
+    neighbours.add_argument("--k", type=_whole_number, default=10, help=t("neighbours.cli_k"))
+    neighbours.add_argument("--metric", choices=("cosine", "euclidean"), default="cosine", help=t("neighbours.cli_metric"))
+    neighbours.add_argument("--format", choices=FORMATS, default="table", help=t("neighbours.cli_format"))
     models = commands.add_parser("models", help=t("cli.models"), formatter_class=formatter, add_help=False)
     models.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
     models.add_argument("folders", nargs="*", help=t("cli.models_folders"))
@@ -176,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         setup = _setup(args, lang)
         if args.command == "lookup":
             return _lookup(setup, args)
+        if args.command == "neighbours":
+            return _neighbours(setup, args, lang)
     except MessageError as error:
         return _fail(error.message.render(lang))
     except BrokenPipeError:  # `lookup … | head`: the reader has what it wanted
@@ -273,6 +285,8 @@ def _check_options(args: argparse.Namespace) -> None:
         raise SpecError(Message("options.both", {"first": "--weights", "second": "--model"}))
     if args.command == "lookup" and sum(map(bool, (args.ids, args.typed_ids, args.text_file, args.text is not None))) > 1:
         raise SpecError(Message("options.ids_twice"))
+    if args.command == "neighbours" and (args.query is None) == (args.expr is None):
+        raise SpecError(Message("neighbours.query_needed"))
     if args.key and not (args.weights or args.model):
         raise SpecError(Message("options.needs", {"option": "--key", "needed": "--weights or --model"}))
     decided = [f"--{name.replace('_', '-')}" for name in ("vocab_size", "dim", "seed", "dtype") if getattr(args, name) is not None]
@@ -388,4 +402,53 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
             lines += report(explorer)
     print("\n".join(lines))
     sys.stdout.flush()  # a full disk says so here, not in Python's flush at exit
+    return 0
+
+
+def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
+    """The rows nearest a token, an ID or an expression (`king - man + woman`), as a table for people or as
+    TSV / CSV for programs; what was skipped (NaN or all-zero rows) is said after the table, or on stderr."""
+    from tui.core.neighbours import RowIndex
+    from tui.core.word_arithmetic import parse_expression, resolve, resolve_word
+
+    explorer = Explorer(setup)
+    explorer.settle(explorer.start())
+    session = explorer.session
+    if session is None:
+        return _fail(explorer.view().status.text)
+    session.check_file()
+    vocab, rows = explorer.vocab, session.spec.vocab_size
+    find = vocab.find if vocab is not None else None
+
+    def label(token_id: int) -> str:
+        return (vocab.label(token_id) if vocab is not None else None) or ""
+
+    index = RowIndex(session.read_rows, (rows, session.spec.dim))
+    metric = translate(lang, f"neighbours.{args.metric}")
+    if args.expr is None:
+        token_id = resolve_word(args.query, rows, find, explorer.tokenizer)
+        found = index.nearest_to_row(token_id, args.k, args.metric)
+        title = translate(lang, "neighbours.title_row", k=args.k, label=label(token_id), id=token_id, metric=metric)
+    else:
+        resolved = resolve(parse_expression(args.expr), rows, find, explorer.tokenizer)
+        found = index.nearest(resolved.vector(session.read_rows), args.k, args.metric, resolved.ids)
+        terms = " ".join(
+            f"{'−' if term.sign < 0 else '+'} {label(token_id)} ({token_id})" for term, token_id in zip(resolved.terms, resolved.ids, strict=True)
+        )
+        title = translate(lang, "neighbours.title_expr", k=args.k, terms=terms.removeprefix("+ "), metric=metric)
+    table = [(rank, n.token_id, label(n.token_id), n.score) for rank, n in enumerate(found.found, 1)]
+    notes = [note.render(lang) for note in found.notes()]
+    if args.format == "table":
+        header = (translate(lang, "neighbours.rank"), "ID", "token", metric)
+        cells = [header, *((str(rank), str(token_id), token, f"{score:.4f}") for rank, token_id, token, score in table)]
+        widths = [max(len(row[column]) for row in cells) for column in range(len(header))]
+        lines = [title, *("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells)]
+        print("\n".join(printable(line) for line in [*lines, *notes]))
+    else:
+        writer = csv.writer(sys.stdout, delimiter="\t" if args.format == "tsv" else ",", lineterminator="\n")
+        writer.writerow(("rank", "id", "token", args.metric))
+        writer.writerows((rank, token_id, token, repr(score)) for rank, token_id, token, score in table)
+        for note in notes:
+            print(f"{PROG}: {printable(note)}", file=sys.stderr)
+    sys.stdout.flush()
     return 0

@@ -135,6 +135,10 @@ class QuantizedSession:
         kind = f"GGUF {self.weights.kind}, {self.weights.bits:.4g} bits per weight"
         return WeightFlags(kind, (rows, cols), self.weights.kind.lower(), False, True, "None")
 
+    def read_rows(self, start: int, stop: int) -> torch.Tensor:
+        """Rows [start, stop), dequantized to float32 (a `neighbours.RowReader`)."""
+        return torch.from_numpy(self.weights.rows(np.arange(start, stop)))
+
     def weight_text(self) -> str:
         """Not a torch print (there is no such tensor): what the matrix is, and how rows come out of it."""
         weights = self.weights

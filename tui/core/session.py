@@ -152,6 +152,10 @@ class EmbeddingSession:
             torch.set_rng_state(self._random_after)
             return torch.nn.Embedding(context_length, self.spec.dim, dtype=self.layer.weight.dtype)
 
+    def read_rows(self, start: int, stop: int) -> torch.Tensor:
+        """Rows [start, stop) of the weight as stored: a view, no copy (a `neighbours.RowReader`)."""
+        return self.layer.weight.detach()[start:stop]
+
     def weight_text(self) -> str:
         """`print(layer.weight)`, as torch prints it."""
         self.check_file()
