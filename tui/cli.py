@@ -408,8 +408,7 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
 def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     """The rows nearest a token, an ID or an expression (`king - man + woman`), as a table for people or as
     TSV / CSV for programs; what was skipped (NaN or all-zero rows) is said after the table, or on stderr."""
-    from tui.core.neighbours import RowIndex
-    from tui.core.word_arithmetic import parse_expression, resolve, resolve_word
+    from tui.core.neighbourhood import Neighbourhood
 
     explorer = Explorer(setup)
     explorer.settle(explorer.start())
@@ -417,25 +416,16 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     if session is None:
         return _fail(explorer.view().status.text)
     session.check_file()
-    vocab, rows = explorer.vocab, session.spec.vocab_size
-    find = vocab.find if vocab is not None else None
+    vocab = explorer.vocab
 
     def label(token_id: int) -> str:
         return (vocab.label(token_id) if vocab is not None else None) or ""
 
-    index = RowIndex(session.read_rows, (rows, session.spec.dim))
+    neighbourhood = Neighbourhood()
+    neighbourhood.metric, neighbourhood.k = args.metric, args.k
+    answer = neighbourhood.ask(session, args.query if args.expr is None else args.expr, vocab, explorer.tokenizer)
+    found, title = answer.neighbours, answer.title(label, explorer.t)
     metric = translate(lang, f"neighbours.{args.metric}")
-    if args.expr is None:
-        token_id = resolve_word(args.query, rows, find, explorer.tokenizer)
-        found = index.nearest_to_row(token_id, args.k, args.metric)
-        title = translate(lang, "neighbours.title_row", k=args.k, label=label(token_id), id=token_id, metric=metric)
-    else:
-        resolved = resolve(parse_expression(args.expr), rows, find, explorer.tokenizer)
-        found = index.nearest(resolved.vector(session.read_rows), args.k, args.metric, resolved.ids)
-        terms = " ".join(
-            f"{'−' if term.sign < 0 else '+'} {label(token_id)} ({token_id})" for term, token_id in zip(resolved.terms, resolved.ids, strict=True)
-        )
-        title = translate(lang, "neighbours.title_expr", k=args.k, terms=terms.removeprefix("+ "), metric=metric)
     table = [(rank, n.token_id, label(n.token_id), n.score) for rank, n in enumerate(found.found, 1)]
     notes = [note.render(lang) for note in found.notes()]
     if args.format == "table":

@@ -145,7 +145,38 @@ class VectorMap:
     note: str  # what the set is, and how the looked-up rows are marked
 
 
-Dialog = Union[Notice, Question, Pick, Code, Report, Windows, VectorMap]
+@dataclass(frozen=True)
+class NeighboursPage:
+    """One answer of the neighbours panel, as it reads: a line per row found (rank, ID, token, score, first
+    values), best first."""
+
+    title: str
+    header: str
+    lines: tuple[str, ...]
+    ids: tuple[int, ...]
+    notes: str  # rows skipped (NaN, all zeros), or ""
+    answer: object  # the search's own answer (`tui.core.neighbourhood.Answer`): the map and the export use it
+
+
+@dataclass(frozen=True)
+class NeighboursPanel:
+    """The neighbours panel: `asked` is asked first. `ask(text, metric, k, progress, cancelled)` runs in a
+    worker and returns a page (a `MessageError` says what cannot be asked; `Cancelled` when `cancelled()`);
+    `parse_k` checks a typed k; `export(page, path)` writes the page's rows and says what it did (or raises
+    a `MessageError`); `map(page)` is the map of the page's rows and the looked-up ones."""
+
+    asked: str
+    metric: str
+    metrics: tuple[str, ...]
+    k: int
+    texts: Mapping[str, str]  # the panel's words: placeholder, keys, k and export prompts, appended, reading
+    ask: Callable[..., NeighboursPage]
+    parse_k: Callable[[str], int]
+    export: Callable[[NeighboursPage, str], str]
+    map: Callable[[NeighboursPage], VectorMap]
+
+
+Dialog = Union[Notice, Question, Pick, Code, Report, Windows, VectorMap, NeighboursPanel]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,109 @@
+"""The neighbour searches of the layer on screen: what is asked (a token, an ID, or `king - man + woman`),
+with which metric and k, and the `RowIndex` that answers, kept while the layer's values stay the same (its
+row norms, computed by the first search, serve the next ones).
+
+`ask` runs in a worker: it reads the layer and returns an `Answer`, touching nothing but the index it keeps.
+The app's neighbours panel and `embedding-explorer neighbours` both ask through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+import torch
+
+from tui.core.messages import Message
+from tui.core.neighbours import DEFAULT_K, Neighbours, NeighboursError, RowIndex
+from tui.core.word_arithmetic import parse_expression, resolve, resolve_word
+
+if TYPE_CHECKING:
+    from tui.core.spec import LayerSpec
+    from tui.core.tokenizer import TextTokenizer
+    from tui.core.vocab import Vocab
+
+
+class ReadableLayer(Protocol):
+    """What a search reads of a session (an `EmbeddingSession` or a `QuantizedSession`)."""
+
+    spec: LayerSpec
+    version: int
+
+    def read_rows(self, start: int, stop: int) -> torch.Tensor: ...
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The rows nearest what was asked: `asked` as typed, `terms` the IDs it stands for (excluded from the
+    answer) with their signs, and what the search found."""
+
+    asked: str
+    terms: tuple[tuple[int, int], ...]  # (sign, token ID): one (+1, id) for a single token
+    neighbours: Neighbours
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(neighbour.token_id for neighbour in self.neighbours.found)
+
+    def title(self, label: Callable[[int], str], t: Callable[..., str]) -> str:
+        """What was asked and how, as a heading: `label(id)` names a row, `t` translates (`Explorer.t`)."""
+        neighbours = self.neighbours
+        metric = t(f"neighbours.{neighbours.metric}")
+        if len(self.terms) == 1 and self.terms[0][0] > 0:
+            token_id = self.terms[0][1]
+            return t("neighbours.title_row", k=neighbours.k, label=label(token_id), id=token_id, metric=metric)
+        terms = " ".join(f"{'−' if sign < 0 else '+'} {label(token_id)} ({token_id})" for sign, token_id in self.terms)
+        return t("neighbours.title_expr", k=neighbours.k, terms=terms.removeprefix("+ "), metric=metric)
+
+
+class Neighbourhood:
+    """The metric and k the user chose last, and the index of the layer last searched."""
+
+    def __init__(self) -> None:
+        self.metric = "cosine"
+        self.k = DEFAULT_K
+        self._index: tuple[ReadableLayer, int, RowIndex] | None = None
+
+    def index(self, layer: ReadableLayer) -> RowIndex:
+        """The layer's index: the same one while its values are the same (`version`)."""
+        kept = self._index
+        if kept is None or kept[0] is not layer or kept[1] != layer.version:
+            kept = (layer, layer.version, RowIndex(layer.read_rows, (layer.spec.vocab_size, layer.spec.dim)))
+            self._index = kept
+        return kept[2]
+
+    def ask(
+        self,
+        layer: ReadableLayer,
+        asked: str,
+        vocab: Vocab | None,
+        tokenizer: TextTokenizer | None = None,
+        progress: Callable[[float], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Answer:
+        """The `k` rows nearest `asked` by `metric`: a token or an ID (itself excluded), else an expression
+        of them joined by + and − (its terms excluded). A `NeighboursError` says what cannot be asked."""
+        asked = asked.strip()
+        if not asked:
+            raise NeighboursError(Message("neighbours.query_needed"))
+        index, rows = self.index(layer), layer.spec.vocab_size
+        find = vocab.find if vocab is not None else None
+        single = None if " " in asked else _single(asked, rows, find, tokenizer)
+        if single is not None:
+            found = index.nearest_to_row(single, self.k, self.metric, progress, cancelled)
+            return Answer(asked, ((1, single),), found)
+        resolved = resolve(parse_expression(asked), rows, find, tokenizer)
+        vector = resolved.vector(layer.read_rows)
+        found = index.nearest(vector, self.k, self.metric, resolved.ids, progress, cancelled)
+        return Answer(asked, tuple((term.sign, token_id) for term, token_id in zip(resolved.terms, resolved.ids, strict=True)), found)
+
+
+def _single(asked: str, rows: int, find: Callable[[str], int | None] | None, tokenizer: TextTokenizer | None) -> int | None:
+    """The row of one token or ID typed alone (a token such as `-` or `+` too); None for an expression."""
+    try:
+        return resolve_word(asked, rows, find, tokenizer)
+    except NeighboursError:
+        if asked[0] in "+-−":
+            return None  # `-man`: an expression of one term
+        raise
