@@ -98,10 +98,10 @@ class _Lines:
         spans = [self.spans.get(code, (0, 0)) for code in needle]
         rarest = min(range(len(needle)), key=lambda offset: spans[offset][1] - spans[offset][0])
         positions = self.by_code[slice(*spans[rarest])] - rarest  # where the query would start, ascending
-        positions = positions[(positions > 0) & (positions + len(needle) <= len(self.chars))]
+        (positions,) = _where((positions > 0) & (positions + len(needle) <= len(self.chars)), positions)  # inside it
         for offset, code in enumerate(needle):
             if offset != rarest:
-                positions = positions[self.chars[positions + offset] == code]
+                (positions,) = _where(self.chars[positions + offset] == code, positions)
         # The query holds no newline, so each position lies inside one label.
         lines = self.line_of[positions]
         if query.at_start:
@@ -115,11 +115,14 @@ class _Lines:
         after_space = (positions == starts + 1) & (self.chars[starts] == ord(SPACE))
         at_start = (positions == starts) | after_space
         exact = at_start & (positions + len(needle) == self.ends[lines])
-        return lines, (INSIDE - at_start - exact).astype(np.int8)
+        return lines, INSIDE - at_start.view(np.int8) - exact.view(np.int8)
 
 
 def _where(keep: np.ndarray, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    return tuple(array[keep] for array in arrays)
+    """The arrays where `keep` is true: through the indices, which numpy gathers several times faster than it
+    applies a boolean mask that is true at random."""
+    indices = np.flatnonzero(keep)
+    return tuple(array[indices] for array in arrays)
 
 
 class VocabIndex:
