@@ -403,6 +403,20 @@ EN: dict[str, str] = {
     "neighbours.cli_k": "how many neighbours (10)",
     "neighbours.cli_metric": "cosine (similarity of the normalised rows) or euclidean (distance)",
     "neighbours.cli_format": "table (for people), tsv or csv (for programs)",
+    # search and export (issue 15)
+    "search.prompt": "Find a token: the (contains it) · ^the (starts with it) · the$ (ends with it) · ^the$ (exactly). A space or ␣ is a token's leading space; case counts only when you type a capital letter.",
+    "search.case": "match case",
+    "search.count": "{shown} of {total} tokens",
+    "search.none": "No token matches '{query}'.",
+    "search.anchors_only": "'{query}' has no text to find: ^ and $ only mark the start and the end (^^ finds the tokens that start with ^).",
+    "search.went_to": "Row {id}: the token {token}.",
+    "export.no_folder": "There is no folder {folder}.",
+    "export.not_folder": "{folder} is not a folder.",
+    "export.is_folder": "{path} is a folder: give a file name inside it.",
+    "export.exists": "{path} already exists: choose another name, or write over it.",
+    "export.failed": "{path} could not be written: {error}.",
+    "export.done": "{count} rows written to {path}.",
+    "export.projector_done": "{count} rows written to {tensor} and {metadata}: load both in the Embedding Projector (https://projector.tensorflow.org, Load).",
 }
 
 ES: dict[str, str] = {
@@ -790,4 +804,18 @@ ES: dict[str, str] = {
     "neighbours.cli_k": "cuántos vecinos (10)",
     "neighbours.cli_metric": "cosine (similitud de las filas normalizadas) o euclidean (distancia)",
     "neighbours.cli_format": "table (para leer), tsv o csv (para programas)",
+    # search and export (issue 15)
+    "search.prompt": "Localizar un token: the (lo contiene) · ^the (empieza por él) · the$ (termina en él) · ^the$ (exactamente). Un espacio o ␣ es el espacio inicial de un token; las mayúsculas solo cuentan si escribes alguna.",
+    "search.case": "distinguir mayúsculas",
+    "search.count": "{shown} de {total} tokens",
+    "search.none": "Ningún token coincide con '{query}'.",
+    "search.anchors_only": "'{query}' no tiene texto que localizar: ^ y $ solo marcan el principio y el final (^^ localiza los tokens que empiezan por ^).",
+    "search.went_to": "Fila {id}: el token {token}.",
+    "export.no_folder": "No existe la carpeta {folder}.",
+    "export.not_folder": "{folder} no es una carpeta.",
+    "export.is_folder": "{path} es una carpeta: indica un nombre de archivo dentro de ella.",
+    "export.exists": "{path} ya existe: elige otro nombre o sobrescríbelo.",
+    "export.failed": "No se pudo escribir {path}: {error}.",
+    "export.done": "{count} filas escritas en {path}.",
+    "export.projector_done": "{count} filas escritas en {tensor} y {metadata}: cárgalos en el Embedding Projector (https://projector.tensorflow.org, Load).",
 }
