@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from safetensors import safe_open
 
+from tui.core.chunks import Cancelled
 from tui.core.matrix_statistics import (
-    Cancelled,
     MatrixStatistics,
     RowNorm,
     matrix_statistics,

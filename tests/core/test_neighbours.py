@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from safetensors import safe_open
 
-from tui.core.neighbours import Cancelled, Neighbours, NeighboursError, RowIndex
+from tui.core.chunks import Cancelled
+from tui.core.neighbours import Neighbours, NeighboursError, RowIndex
 from tui.core.quantized import QuantizedSession
 from tui.core.session import EmbeddingSession
 from tui.core.spec import LayerSpec

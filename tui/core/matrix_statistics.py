@@ -14,12 +14,10 @@ from typing import NamedTuple
 
 import torch
 
+from tui.core.chunks import RowReader, chunks
+
 MAD_TO_SIGMA = 0.6745  # the MAD of a normal distribution, in standard deviations (Iglewicz & Hoaglin)
 MEAN_AD_TO_SIGMA = 0.7979  # the mean absolute deviation of a normal distribution, in standard deviations
-
-
-class Cancelled(Exception):
-    """The caller asked to stop (its `cancelled()` said True between two chunks)."""
 
 
 class RowNorm(NamedTuple):
@@ -54,7 +52,7 @@ class MatrixStatistics:
 
 
 def matrix_statistics(
-    read: Callable[[int, int], torch.Tensor],
+    read: RowReader,
     shape: tuple[int, int],
     *,
     chunk_rows: int = 1024,
@@ -74,25 +72,15 @@ def matrix_statistics(
     exact where sums of squares would cancel. Outlying dimensions: see `robust_z`.
     """
     rows, dim = shape
-    if chunk_rows < 1:
-        raise ValueError(f"chunk_rows must be at least 1, not {chunk_rows}")
     norms = torch.empty(rows, dtype=torch.float32)
     moments = _Moments(dim)
-    for start in range(0, rows, chunk_rows):
-        if cancelled is not None and cancelled():
-            raise Cancelled
-        stop = min(start + chunk_rows, rows)
-        chunk = read(start, stop).float()
+    for start, stop, chunk in chunks(read, rows, chunk_rows, progress, cancelled):
         if chunk.shape != (stop - start, dim):
             raise ValueError(f"read({start}, {stop}) gave {tuple(chunk.shape)}, not {(stop - start, dim)}")
         chunk_norms = torch.linalg.vector_norm(chunk, dim=1)
         norms[start:stop] = chunk_norms
         finite = torch.isfinite(chunk_norms)
         moments.add(chunk if bool(finite.all()) else chunk[finite])
-        if progress is not None:
-            progress(stop / rows)
-    if rows == 0 and progress is not None:
-        progress(1.0)
     return _summary(norms, moments, bins, extremes, threshold)
 
 

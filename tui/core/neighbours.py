@@ -14,20 +14,15 @@ from dataclasses import dataclass
 
 import torch
 
+from tui.core.chunks import RowReader, chunks, rows_per_chunk
 from tui.core.messages import Message, MessageError
 
-RowReader = Callable[[int, int], torch.Tensor]  # rows [start, stop), as stored (any floating dtype)
 METRICS = ("cosine", "euclidean")
 DEFAULT_K = 10
-CHUNK_VALUES = 1 << 22  # values per chunk: 16 MB once in float32, whatever the row width
 
 
 class NeighboursError(MessageError):
     """A neighbour search that cannot be made as asked, with a catalog message saying why."""
-
-
-class Cancelled(Exception):
-    """The search was given up between two chunks: a newer request wants the answer instead."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +60,7 @@ class RowIndex:
     def __init__(self, read: RowReader, shape: tuple[int, int], chunk_rows: int | None = None) -> None:
         self._read = read
         self.rows, self.dim = shape
-        self.chunk_rows = chunk_rows or max(1, CHUNK_VALUES // max(1, self.dim))
+        self.chunk_rows = chunk_rows or rows_per_chunk(self.dim)
         self._norms: torch.Tensor | None = None  # float32, one per row, once a whole pass has run
 
     def row(self, token_id: int) -> torch.Tensor:
@@ -112,19 +107,13 @@ class RowIndex:
         query_norm = torch.linalg.vector_norm(query)
         norms = self._norms if self._norms is not None else torch.empty(self.rows)
         best_ids, best_keys = torch.empty(0, dtype=torch.long), torch.empty(0)
-        for start in range(0, self.rows, self.chunk_rows):
-            if cancelled is not None and cancelled():
-                raise Cancelled
-            stop = min(start + self.chunk_rows, self.rows)
-            chunk = self._read(start, stop).float()
+        for start, stop, chunk in chunks(self._read, self.rows, self.chunk_rows, progress, cancelled):
             if self._norms is None:
                 norms[start:stop] = torch.linalg.vector_norm(chunk, dim=1)
             keys = _keys(chunk @ query, norms[start:stop], query_norm, metric)
             _drop(keys, norms[start:stop], metric, [token_id - start for token_id in excluded if start <= token_id < stop])
             ids = torch.arange(start, stop)
             best_ids, best_keys = _best(torch.cat((best_ids, ids)), torch.cat((best_keys, keys)), k)
-            if progress is not None:
-                progress(stop / self.rows)
         self._norms = norms
         scores = best_keys if metric == "cosine" else (-best_keys).sqrt()
         found = tuple(Neighbour(token_id, score) for token_id, score in zip(best_ids.tolist(), scores.tolist(), strict=True))

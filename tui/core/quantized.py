@@ -136,7 +136,7 @@ class QuantizedSession:
         return WeightFlags(kind, (rows, cols), self.weights.kind.lower(), False, True, "None")
 
     def read_rows(self, start: int, stop: int) -> torch.Tensor:
-        """Rows [start, stop), dequantized to float32 (a `neighbours.RowReader`)."""
+        """Rows [start, stop), dequantized to float32 (a `chunks.RowReader`)."""
         return torch.from_numpy(self.weights.rows(np.arange(start, stop)))
 
     def weight_text(self) -> str:

@@ -153,7 +153,7 @@ class EmbeddingSession:
             return torch.nn.Embedding(context_length, self.spec.dim, dtype=self.layer.weight.dtype)
 
     def read_rows(self, start: int, stop: int) -> torch.Tensor:
-        """Rows [start, stop) of the weight as stored: a view, no copy (a `neighbours.RowReader`)."""
+        """Rows [start, stop) of the weight as stored: a view, no copy (a `chunks.RowReader`)."""
         return self.layer.weight.detach()[start:stop]
 
     def weight_text(self) -> str:

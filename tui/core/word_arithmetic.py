@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from tui.core.chunks import RowReader
 from tui.core.messages import Message
-from tui.core.neighbours import NeighboursError, RowReader
+from tui.core.neighbours import NeighboursError
 
 if TYPE_CHECKING:
     from tui.core.tokenizer import TextTokenizer

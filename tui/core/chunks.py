@@ -1,0 +1,42 @@
+"""A matrix read a chunk of rows at a time, for work over every row (neighbours, statistics): a memory-mapped
+128256 × 4096 bfloat16 file is never copied whole to float32. Before each chunk the work asks whether to go
+on (a newer request cancels it); after each it says how far it got."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import torch
+
+RowReader = Callable[[int, int], torch.Tensor]  # rows [start, stop), as stored (any floating dtype)
+CHUNK_VALUES = 1 << 22  # values per chunk: 16 MB once in float32, whatever the row width
+
+
+class Cancelled(Exception):
+    """The work was given up between two chunks: a newer request wants the answer instead."""
+
+
+def rows_per_chunk(dim: int) -> int:
+    return max(1, CHUNK_VALUES // max(1, dim))
+
+
+def chunks(
+    read: RowReader,
+    rows: int,
+    chunk_rows: int,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Iterator[tuple[int, int, torch.Tensor]]:
+    """(start, stop, rows start..stop as float32) for every chunk; `cancelled()` True before a chunk raises
+    `Cancelled`, `progress(fraction)` follows each chunk and ends at 1.0 (at once for no rows)."""
+    if chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be at least 1, not {chunk_rows}")
+    for start in range(0, rows, chunk_rows):
+        if cancelled is not None and cancelled():
+            raise Cancelled
+        stop = min(start + chunk_rows, rows)
+        yield start, stop, read(start, stop).float()
+        if progress is not None:
+            progress(stop / rows)
+    if rows == 0 and progress is not None:
+        progress(1.0)
