@@ -24,13 +24,26 @@ from tui.core.explorer import MAX_INPUT, Explorer, Setup
 from tui.core.jobs import Job, Outcome, Trained
 from tui.core.lab import Training
 from tui.core.text import printable
-from tui.core.view import Code, Dialog, Notice, Pick, Question, Report, View, Windows
+from tui.core.view import (
+    Code,
+    Dialog,
+    NeighboursPanel,
+    Notice,
+    Pick,
+    Question,
+    Report,
+    VectorMap,
+    View,
+    Windows,
+)
 from tui.look_alikes import use_look_alikes
 from tui.screens.ask import AskScreen
 from tui.screens.choice import ChoiceScreen
 from tui.screens.code import CodeScreen
 from tui.screens.help import HelpScreen
+from tui.screens.map import MapScreen
 from tui.screens.message import MessageScreen
+from tui.screens.neighbours import NeighboursScreen
 from tui.screens.open import OpenScreen
 from tui.screens.options import OptionsScreen
 from tui.screens.pick import PickScreen
@@ -175,6 +188,11 @@ class ExplorerApp(App[None]):
             script = dialog.script
             copy = None if script is None else lambda: self.act(lambda: self.explorer.show_script(script))
             self.push_screen(MessageScreen(dialog.title, dialog.text, error=False, copy=copy))
+        elif isinstance(dialog, NeighboursPanel):
+            append = lambda row: self.act(lambda: self.explorer.append_id(row))  # noqa: E731 - the panel stays open
+            self.push_screen(NeighboursScreen(dialog, append), self._go_to_row)
+        elif isinstance(dialog, VectorMap):
+            self.push_screen(MapScreen(dialog))
         elif isinstance(dialog, Code):
             self.copy_to_clipboard(dialog.script)
             screen = CodeScreen(dialog.script, dialog.shown, dialog.title, dialog.explanation)
@@ -283,6 +301,11 @@ class ExplorerApp(App[None]):
 
     def action_show_windows(self) -> None:
         self.act(self.explorer.show_windows)
+
+    def action_neighbours(self) -> None:
+        """Of the row under the matrix's cursor when the matrix has the focus, else of the input's ID."""
+        row = self.matrix.cursor_row if self.focused is self.matrix else None
+        self.act(lambda: self.explorer.neighbours(row))
 
     def action_show_about(self) -> None:
         self.act(self.explorer.about)

@@ -21,7 +21,7 @@ from tui.core.lab import Training
 from tui.core.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
 from tui.core.parse import number, parse_ids, whole_number
 from tui.core.spec import DTYPES, LayerOptions, LayerSpec, SpecError, learning_rate
-from tui.core.text import printable
+from tui.core.text import columns, printable
 from tui.core.tokenizer import beside
 from tui.core.vocab import load_vocab
 from tui.core.windows import TextWindows, WindowSettings
@@ -431,8 +431,7 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     if args.format == "table":
         header = (translate(lang, "neighbours.rank"), "ID", "token", metric)
         cells = [header, *((str(rank), str(token_id), token, f"{score:.4f}") for rank, token_id, token, score in table)]
-        widths = [max(len(row[column]) for row in cells) for column in range(len(header))]
-        lines = [title, *("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells)]
+        lines = [title, *columns(cells)]
         print("\n".join(printable(line) for line in [*lines, *notes]))
     else:
         writer = csv.writer(sys.stdout, delimiter="\t" if args.format == "tsv" else ",", lineterminator="\n")

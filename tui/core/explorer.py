@@ -38,6 +38,7 @@ from tui.core.view import Code, Dialog, Notice, Pick, Question, Report, View, Wi
 from tui.core.windows import TextWindows, WindowSettings
 
 if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
+    from tui.core.neighbourhood import Neighbourhood
     from tui.core.reports import Lookup
     from tui.core.session import EmbeddingSession
     from tui.core.tokenizer import TextTokenizer, Tokens
@@ -124,6 +125,7 @@ class Explorer:
         self.lab = TrainingLab(setup.spec.options)
         self.windows: TextWindows | None = None  # the text cut into windows, once a job has cut it
         self.positions_shown = False  # the matrix shows the positional layer (section 2.8), not the token layer
+        self._neighbourhood: Neighbourhood | None = None  # the neighbour searches' metric, k and index
         # the status line and the jobs
         self.message: Message | None = None  # the last thing said
         self.error = False
@@ -542,7 +544,9 @@ class Explorer:
         return found
 
     def go_to(self, row: int) -> View:
-        self._say(Message("status.row", {"row": row}))
+        """The matrix's cursor went to `row`: the status names its token, when there is a vocabulary."""
+        token = self.vocab.label(row) if self.vocab is not None else None
+        self._say(Message("status.row", {"row": row}) if token is None else Message("search.went_to", {"id": row, "token": token}))
         return self.view()
 
     def find_refused(self) -> View | None:
@@ -551,6 +555,31 @@ class Explorer:
             return None
         self._say(Message("find.no_vocab"), error=True)
         return self.view()
+
+    # -- what the vectors mean ------------------------------------------------------------
+    @property
+    def neighbourhood(self) -> Neighbourhood:
+        """The neighbour searches' state, made at the first (torch is loaded by then)."""
+        if self._neighbourhood is None:
+            from tui.core.neighbourhood import Neighbourhood
+
+            self._neighbourhood = Neighbourhood()
+        return self._neighbourhood
+
+    def neighbours(self, row: int | None = None) -> View:
+        """The neighbours panel: of `row` (the matrix cursor's), else of the ID under the input's cursor, else
+        of row 0. Not while a job has the layer (its values are changing)."""
+        if self.session is None:
+            return self.view()
+        if self.busy:
+            self._say(Message("train.busy"), error=True)
+            return self.view()
+        if row is None or self.positions_shown:  # the positional matrix's rows are positions, not tokens
+            position = self.typed.index_at(self.cursor) if self.typed is not None else None
+            row = self.typed.ids[position] if position is not None else 0
+        from tui.core.neighbours_panel import panel
+
+        return self.view(dialog=panel(self, str(row)))
 
     # -- copy as code ----------------------------------------------------------------------
     def code_script(self) -> str | None:

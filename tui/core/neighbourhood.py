@@ -52,6 +52,8 @@ class Answer:
         metric = t(f"neighbours.{neighbours.metric}")
         if len(self.terms) == 1 and self.terms[0][0] > 0:
             token_id = self.terms[0][1]
+            if not label(token_id):
+                return t("neighbours.title_id", k=neighbours.k, id=token_id, metric=metric)
             return t("neighbours.title_row", k=neighbours.k, label=label(token_id), id=token_id, metric=metric)
         terms = " ".join(f"{'−' if sign < 0 else '+'} {label(token_id)} ({token_id})" for sign, token_id in self.terms)
         return t("neighbours.title_expr", k=neighbours.k, terms=terms.removeprefix("+ "), metric=metric)

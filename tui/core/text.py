@@ -29,3 +29,9 @@ def printable(text: str) -> str:
 def single_line(text: str) -> str:
     """What the ID input keeps of pasted text: line breaks and tabs become spaces, other hidden characters go."""
     return _HIDDEN.sub(lambda match: " " if match.group() in "\t\n\r" else "", text)
+
+
+def columns(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows of cells as lines, each column as wide as its widest cell, two spaces apart."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))] if rows else []
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]

@@ -162,17 +162,18 @@ class NeighboursPage:
 class NeighboursPanel:
     """The neighbours panel: `asked` is asked first. `ask(text, metric, k, progress, cancelled)` runs in a
     worker and returns a page (a `MessageError` says what cannot be asked; `Cancelled` when `cancelled()`);
-    `parse_k` checks a typed k; `export(page, path)` writes the page's rows and says what it did (or raises
-    a `MessageError`); `map(page)` is the map of the page's rows and the looked-up ones."""
+    `parse_k` checks a typed k; `export(page, path, overwrite)` writes the page's rows and says what it did
+    (an `ExportError` says why not; `ExportExists`: ask, then again with `overwrite`); `map(page)` is the map
+    of the page's rows and the looked-up ones."""
 
     asked: str
     metric: str
     metrics: tuple[str, ...]
     k: int
-    texts: Mapping[str, str]  # the panel's words: placeholder, keys, k and export prompts, appended, reading
+    lang: str  # the panel's words are the catalog's `neighbours.panel.*`, in this language
     ask: Callable[..., NeighboursPage]
     parse_k: Callable[[str], int]
-    export: Callable[[NeighboursPage, str], str]
+    export: Callable[..., str]
     map: Callable[[NeighboursPage], VectorMap]
 
 

@@ -10,6 +10,7 @@ from tui.core.view import VectorMap
 
 LOOKED_UP = "▶"  # the matrix marks looked-up rows with it too
 POINT = "•"
+LABEL_ROOM = 0.25  # of the x range, added on the right: the rightmost points' labels are drawn there
 
 
 class VectorMapPlot(PlotextPlot):
@@ -26,7 +27,11 @@ class VectorMapPlot(PlotextPlot):
         plot.theme("clear")
         plot.xlabel(pane.x_title)
         plot.ylabel(pane.y_title)
-        plot.scatter([point.x for point in pane.points], [point.y for point in pane.points], marker="braille")
+        xs = [point.x for point in pane.points]
+        plot.scatter(xs, [point.y for point in pane.points], marker="braille")
+        if xs:
+            low, high = min(xs), max(xs)
+            plot.xlim(low, high + LABEL_ROOM * ((high - low) or 1.0))
         for point in pane.points:
             if point.label:
                 mark = LOOKED_UP if point.looked_up else POINT
