@@ -47,6 +47,7 @@ from tui.screens.neighbours import NeighboursScreen
 from tui.screens.open import OpenScreen
 from tui.screens.options import OptionsScreen
 from tui.screens.pick import PickScreen
+from tui.screens.search import SearchScreen
 from tui.screens.windows import SETTINGS, WindowsScreen
 from tui.widgets.flags_view import FlagsView
 from tui.widgets.id_input import IdInput
@@ -371,7 +372,7 @@ class ExplorerApp(App[None]):
         if refused is not None:
             self.show(refused)
             return
-        self.push_screen(AskScreen(explorer.t("find.prompt"), explorer.row_of_token, explorer.lang), self._go_to_row)
+        self.push_screen(SearchScreen(explorer.vocab, explorer.lang), self._go_to_row)
 
     def _go_to_row(self, row: int | None) -> None:
         if row is not None:

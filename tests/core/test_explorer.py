@@ -149,20 +149,18 @@ def test_the_copied_script_saves_to_a_new_file_and_says_where(tmp_path: Path, mo
     assert view.status.error and "could not be saved" in view.status.text and "No such file or directory" in view.status.text
 
 
-def test_rows_are_found_by_id_and_by_token_or_refused_with_what_is_valid(tmp_path: Path) -> None:
+def test_rows_are_found_by_id_or_refused_with_what_is_valid_and_a_row_gone_to_names_its_token(tmp_path: Path) -> None:
     (tmp_path / "vocab.txt").write_text("a\nb\nc\nd\ne\nf\n", encoding="utf-8")
     from tui.core.vocab import load_vocab
 
     explorer = ready(vocab=load_vocab(tmp_path / "vocab.txt"))
-    assert explorer.row_of_id("5") == 5 and explorer.row_of_id("-0") == 0 and explorer.row_of_token("d") == 3
-    for find, text, expected in (
-        (explorer.row_of_id, "6", "'6' is not a row: type a whole number from 0 to 5."),
-        (explorer.row_of_id, "３", "'３' is not a row: type a whole number from 0 to 5."),  # as the input refuses it
-        (explorer.row_of_token, "zz", "No token 'zz' in the vocabulary."),
-    ):
+    assert explorer.row_of_id("5") == 5 and explorer.row_of_id("-0") == 0
+    for text in ("6", "３"):  # ３ as the input refuses it
         with pytest.raises(Exception) as refused:
-            find(text)
-        assert refused.value.message.render("en") == expected
+            explorer.row_of_id(text)
+        assert refused.value.message.render("en") == f"'{text}' is not a row: type a whole number from 0 to 5."
+    assert explorer.go_to(3).status.text == "Row 3: the token d."
+    assert ready().go_to(3).status.text == "Row 3: the embedding vector of token ID 3."  # no vocabulary: no token
     assert ready().find_refused().status.text.startswith("Finding a token needs a vocabulary")
 
 

@@ -276,8 +276,6 @@ EN: dict[str, str] = {
     "palette.screenshot": "Screenshot",
     "palette.screenshot.long": "Save the screen as an SVG file in the current folder",
     "key.maximize.long": "Give the whole screen to the matrix or the result (the one with focus; the result from the input), and back (or Esc)",
-    "find.prompt": "Token to find (as written, as shown with ␣, or ignoring case):",
-    "find.none": "No token '{text}' in the vocabulary.",
     "find.no_vocab": "Finding a token needs a vocabulary: --vocab, --tokenizer, or a weight file with one beside it.",
     "key.open": "Open",
     "open.none_cached": "No models in the Hugging Face cache.",
@@ -427,6 +425,7 @@ EN: dict[str, str] = {
     # search and export (issue 15)
     "search.prompt": "Find a token: the (contains it) · ^the (starts with it) · the$ (ends with it) · ^the$ (exactly). A space or ␣ is a token's leading space; case counts only when you type a capital letter.",
     "search.case": "match case",
+    "search.reading": "Reading the vocabulary…",
     "search.count": "{shown} of {total} tokens",
     "search.none": "No token matches '{query}'.",
     "search.anchors_only": "'{query}' has no text to find: ^ and $ only mark the start and the end (^^ finds the tokens that start with ^).",
@@ -721,8 +720,6 @@ ES: dict[str, str] = {
     "palette.screenshot": "Captura",
     "palette.screenshot.long": "Guardar la pantalla como archivo SVG en la carpeta actual",
     "key.maximize.long": "Dar toda la pantalla a la matriz o al resultado (el que tiene el foco; el resultado desde la entrada), y volver (o Esc)",
-    "find.prompt": "Token que localizar (tal cual, como se muestra con ␣, o sin distinguir mayúsculas):",
-    "find.none": "No hay ningún token '{text}' en el vocabulario.",
     "find.no_vocab": "Localizar un token requiere un vocabulario: --vocab, --tokenizer, o un archivo de pesos con uno al lado.",
     "key.open": "Abrir",
     "open.none_cached": "No hay modelos en la caché de Hugging Face.",
@@ -868,6 +865,7 @@ ES: dict[str, str] = {
     # search and export (issue 15)
     "search.prompt": "Localizar un token: the (lo contiene) · ^the (empieza por él) · the$ (termina en él) · ^the$ (exactamente). Un espacio o ␣ es el espacio inicial de un token; las mayúsculas solo cuentan si escribes alguna.",
     "search.case": "distinguir mayúsculas",
+    "search.reading": "Leyendo el vocabulario…",
     "search.count": "{shown} de {total} tokens",
     "search.none": "Ningún token coincide con '{query}'.",
     "search.anchors_only": "'{query}' no tiene texto que localizar: ^ y $ solo marcan el principio y el final (^^ localiza los tokens que empiezan por ^).",

@@ -536,13 +536,6 @@ class Explorer:
             return row
         raise MessageError(Message("goto.invalid", {"text": text, "last": last}))
 
-    def row_of_token(self, text: str) -> int:
-        """The row of a token typed as text (see `Vocab.find`); a `MessageError` when there is none."""
-        found = self.vocab.find(text) if self.vocab and text else None
-        if found is None:
-            raise MessageError(Message("find.none", {"text": text}))
-        return found
-
     def go_to(self, row: int) -> View:
         """The matrix's cursor went to `row`: the status names its token, when there is a vocabulary."""
         token = self.vocab.label(row) if self.vocab is not None else None

@@ -20,6 +20,7 @@ from tui.core.paths import Kind, kind_of
 from tui.core.text import printable
 
 if TYPE_CHECKING:
+    from tui.core.vocab_search import VocabIndex
     from tokenizers import Tokenizer
 
 FILES = ("tokenizer.json", "vocab.txt", "encoder.json", "vocab.json")  # looked for beside a weight file, in this order
@@ -67,6 +68,13 @@ class Vocab:
             if token is not None:
                 index.setdefault(key(token), token_id)
         return index
+
+    @cached_property
+    def search_index(self) -> VocabIndex:
+        """The vocabulary made searchable as typed (`tui.core.vocab_search`), built once."""
+        from tui.core.vocab_search import VocabIndex  # it reads this module
+
+        return VocabIndex(self)
 
     def label(self, token_id: int) -> str | None:
         """The token of `token_id`, made visible; `PAST_END` for a row past the vocabulary's end (a matrix

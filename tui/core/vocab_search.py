@@ -142,6 +142,11 @@ class VocabIndex:
     def _folded(self) -> _Lines:
         return _Lines.of([label.casefold() for label in self._labels])
 
+    def built(self) -> VocabIndex:
+        """Itself, with both its label arrays built (a second at 128k tokens: a worker's job)."""
+        self._shown, self._folded  # noqa: B018 - cached on first use
+        return self
+
     def search(self, typed: str, limit: int = 100, case_sensitive: bool = False) -> Matches:
         """The tokens `typed` matches (see the module's docstring for the syntax and the order)."""
         if not typed:
