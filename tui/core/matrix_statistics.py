@@ -3,7 +3,7 @@ rows with the smallest and largest norms, each dimension's mean and spread, and 
 magnitude stands out from the others (LLMs' "massive activations" or "rogue dimensions").
 
 Rows come from a reader, `read(start, stop)` → rows [start, stop) as float32, so a 128256 × 4096 bf16
-matrix mapped from a file is never copied whole: at most one chunk is held in float32 and in float64.
+matrix mapped from a file is never copied whole: one chunk at a time is held in float32.
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def matrix_statistics(
     told after each one, ending at 1.0.
 
     A row is left out when its norm is not finite: it holds NaN or ±inf (or values so large that the sum of
-    their squares passes float32's range). Means and spreads are accumulated in float64, each chunk's own
-    mean and sum of squared deviations merged into the running ones (Chan, Golub & LeVeque), which stays
+    their squares passes float32's range). Means and spreads are accumulated across chunks in float64, each
+    chunk's own mean and sum of squared deviations (see `_Moments`) merged into the running ones (Chan, Golub & LeVeque), which stays
     sound where sums of squares would cancel. Outlying dimensions: see `robust_z`.
     """
     rows, dim = shape
