@@ -3,7 +3,7 @@ rows with the smallest and largest norms, each dimension's mean and spread, and 
 magnitude stands out from the others (LLMs' "massive activations" or "rogue dimensions").
 
 Rows come from a reader, `read(start, stop)` → rows [start, stop) as float32, so a 128256 × 4096 bf16
-matrix mapped from a file is never copied whole: at most one chunk is held in float32 and in float64.
+matrix mapped from a file is never copied whole: one chunk at a time is held in float32.
 """
 
 from __future__ import annotations
@@ -67,9 +67,9 @@ def matrix_statistics(
     told after each one, ending at 1.0.
 
     A row is left out when its norm is not finite: it holds NaN or ±inf (or values so large that the sum of
-    their squares passes float32's range). Means and spreads are accumulated in float64, each chunk's own
-    mean and sum of squared deviations merged into the running ones (Chan, Golub & LeVeque), which stays
-    exact where sums of squares would cancel. Outlying dimensions: see `robust_z`.
+    their squares passes float32's range). Means and spreads are accumulated across chunks in float64, each
+    chunk's own mean and sum of squared deviations (see `_Moments`) merged into the running ones (Chan, Golub & LeVeque), which stays
+    sound where sums of squares would cancel. Outlying dimensions: see `robust_z`.
     """
     rows, dim = shape
     norms = torch.empty(rows, dtype=torch.float32)
@@ -105,7 +105,10 @@ def robust_z(values: torch.Tensor) -> torch.Tensor:
 
 
 class _Moments:
-    """Running count, mean and sum of squared deviations of each dimension, in float64."""
+    """Running count, mean and sum of squared deviations of each dimension, in float64. A chunk's own are
+    found in float32 (a float64 copy of each chunk would cost more than reading it) about its float32 mean
+    `center`, two passes, then corrected for that center's rounding in float64:
+    Σ(x − mean)² = Σ(x − center)² − (Σ(x − center))² / n."""
 
     def __init__(self, dim: int) -> None:
         self.count = 0
@@ -116,9 +119,11 @@ class _Moments:
         added = chunk.shape[0]
         if added == 0:
             return
-        values = chunk.double()
-        mean = values.mean(0)
-        squares = values.sub_(mean).square_().sum(0)
+        center = chunk.mean(0)
+        deviations = chunk - center
+        offset = deviations.sum(0).double()
+        squares = deviations.square_().sum(0).double() - offset.square() / added
+        mean = center.double() + offset / added
         total = self.count + added
         delta = mean - self.mean
         self.mean += delta * (added / total)
