@@ -20,8 +20,9 @@ from tui.core.paths import Kind, kind_of
 from tui.core.text import printable
 
 if TYPE_CHECKING:
-    from tui.core.vocab_search import VocabIndex
     from tokenizers import Tokenizer
+
+    from tui.core.vocab_search import VocabIndex
 
 FILES = ("tokenizer.json", "vocab.txt", "encoder.json", "vocab.json")  # looked for beside a weight file, in this order
 PAST_END = "∅"  # the label of a row no token of the vocabulary uses: past its end
