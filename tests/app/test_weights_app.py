@@ -4,6 +4,7 @@ from pathlib import Path
 
 import torch
 from safetensors.torch import save_file
+from textual.widgets import OptionList
 
 from tests.app.conftest import running, screen_text
 from tests.core.test_weights import Payload
@@ -13,6 +14,7 @@ from tui.core.vocab import find_beside, load_vocab
 from tui.core.weights import open_weights
 from tui.screens.message import MessageScreen
 from tui.screens.pick import PickScreen
+from tui.screens.search import SearchScreen
 from tui.widgets.matrix_view import MatrixView
 from tui.widgets.result_view import ResultView
 from tui.widgets.status_bar import StatusBar
@@ -134,18 +136,32 @@ async def test_f6_lets_you_pick_among_several_tensors(tmp_path: Path) -> None:
         assert app.explorer.weights.key == "a" and app.explorer.session.spec.vocab_size == 4
 
 
-async def test_find_goes_to_the_row_of_a_token(minilm: Path) -> None:
+async def test_find_searches_the_vocabulary_as_typed_and_goes_to_the_row_it_names(minilm: Path) -> None:
     weights = open_weights(minilm / "model.safetensors")
     app = ExplorerApp(weights=weights, vocab=load_vocab(find_beside(weights.path)))
     async with running(app) as pilot:
         await pilot.press("ctrl+f")
-        app.screen.query_one("#ask-input").value = "tea"
-        await pilot.press("enter")
-        assert app.query_one(MatrixView).cursor_row == 5572 and app.focused is app.query_one(MatrixView)
+        await app.workers.wait_for_complete()  # the vocabulary's index, built off the event loop
+        await pilot.press(*"^tea")
+        await pilot.pause()
+        listed = [str(option.prompt) for option in app.screen.query_one(OptionList).options]
+        assert listed[0].split() == ["5572", "tea"] and all(line.split()[1].startswith("tea") for line in listed)
+        assert f"{len(listed)} of {len(listed)} tokens" in screen_text(app)
+        await pilot.press("down", "enter")  # the second match, from the list
+        second = int(listed[1].split()[0])
+        assert app.query_one(MatrixView).cursor_row == second and app.focused is app.query_one(MatrixView)
+        assert app.explorer.view().status.text == f"Row {second}: the token {listed[1].split()[1]}."
         await pilot.press("ctrl+f")
-        app.screen.query_one("#ask-input").value = "no-such-token-here"
-        await pilot.press("enter")
-        assert "No token 'no-such-token-here'" in screen_text(app)
+        await app.workers.wait_for_complete()
+        await pilot.press(*"tea", "enter")  # Enter in the line: the first match, the token itself
+        assert app.query_one(MatrixView).cursor_row == 5572
+        await pilot.press("ctrl+f")
+        await app.workers.wait_for_complete()
+        await pilot.press(*"no-such-token-here")
+        await pilot.pause()
+        assert "No token matches 'no-such-token-here'." in screen_text(app)
+        await pilot.press("enter")  # nothing to go to: the screen stays, saying so
+        assert isinstance(app.screen, SearchScreen)
 
 
 async def test_training_a_files_layer_changes_memory_not_the_file_and_reset_restores_it(minilm: Path) -> None:

@@ -75,12 +75,12 @@ def _keys(explorer: Explorer, session: EmbeddingSession | None) -> tuple[str, ..
     ]
     keys += ["backward", "toggle_freeze", "toggle_no_grad", "copy_code", "open_weights", "toggle_maximize"]
     if explorer.vocab is not None:
-        keys.append("find_token")
+        keys += ["find_token", "neighbours"]
     if explorer.weights is not None:
         keys.append("show_about")
     if session is not None and session.positions is not None:
         keys.insert(2, "switch_matrix")
-    return tuple(dict.fromkeys([*keys, "goto_row", "training_options", "one_hot"]))
+    return tuple(dict.fromkeys([*keys, "goto_row", "training_options", "one_hot", "neighbours"]))
 
 
 def _loading(explorer: Explorer) -> str:

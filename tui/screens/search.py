@@ -8,6 +8,7 @@ from collections.abc import Callable
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Checkbox, Input, OptionList, Static
 
 from tui.core.messages import Message, MessageError, translate
@@ -20,6 +21,9 @@ SHOWN = 200  # matches listed; the count says how many there are
 
 
 class SearchScreen(AskScreen[int]):
+    """↑ ↓ move through the matches while the line keeps the focus; Enter goes to the highlighted one."""
+
+    BINDINGS = [Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False)]
     DEFAULT_CSS = """
     SearchScreen > Vertical { max-width: 100; }
     SearchScreen #search-count { height: 1; color: $text-muted; }
@@ -48,6 +52,10 @@ class SearchScreen(AskScreen[int]):
     def _ready(self, index: VocabIndex) -> None:
         self._index = index
         self._search()
+
+    def action_move(self, step: int) -> None:
+        matches = self.query_one(OptionList)
+        matches.action_cursor_down() if step > 0 else matches.action_cursor_up()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._search()
