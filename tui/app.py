@@ -32,6 +32,7 @@ from tui.core.view import (
     Pick,
     Question,
     Report,
+    StatisticsPanel,
     VectorMap,
     View,
     Windows,
@@ -48,6 +49,7 @@ from tui.screens.open import OpenScreen
 from tui.screens.options import OptionsScreen
 from tui.screens.pick import PickScreen
 from tui.screens.search import SearchScreen
+from tui.screens.statistics import StatisticsScreen
 from tui.screens.windows import SETTINGS, WindowsScreen
 from tui.widgets.flags_view import FlagsView
 from tui.widgets.id_input import IdInput
@@ -192,6 +194,8 @@ class ExplorerApp(App[None]):
         elif isinstance(dialog, NeighboursPanel):
             append = lambda row: self.act(lambda: self.explorer.append_id(row))  # noqa: E731 - the panel stays open
             self.push_screen(NeighboursScreen(dialog, append), self._go_to_row)
+        elif isinstance(dialog, StatisticsPanel):
+            self.push_screen(StatisticsScreen(dialog))
         elif isinstance(dialog, VectorMap):
             self.push_screen(MapScreen(dialog))
         elif isinstance(dialog, Code):
@@ -307,6 +311,9 @@ class ExplorerApp(App[None]):
         """Of the row under the matrix's cursor when the matrix has the focus, else of the input's ID."""
         row = self.matrix.cursor_row if self.focused is self.matrix else None
         self.act(lambda: self.explorer.neighbours(row))
+
+    def action_statistics(self) -> None:
+        self.act(self.explorer.statistics)
 
     def action_show_about(self) -> None:
         self.act(self.explorer.about)

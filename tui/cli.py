@@ -408,7 +408,7 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
 def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     """The rows nearest a token, an ID or an expression (`king - man + woman`), as a table for people or as
     TSV / CSV for programs; what was skipped (NaN or all-zero rows) is said after the table, or on stderr."""
-    from tui.core.neighbourhood import Neighbourhood
+    from tui.core.meaning import Meaning
 
     explorer = Explorer(setup)
     explorer.settle(explorer.start())
@@ -421,9 +421,9 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     def label(token_id: int) -> str:
         return (vocab.label(token_id) if vocab is not None else None) or ""
 
-    neighbourhood = Neighbourhood()
-    neighbourhood.metric, neighbourhood.k = args.metric, args.k
-    answer = neighbourhood.ask(session, args.query if args.expr is None else args.expr, vocab, explorer.tokenizer)
+    meaning = Meaning()
+    meaning.metric, meaning.k = args.metric, args.k
+    answer = meaning.ask(session, args.query if args.expr is None else args.expr, vocab, explorer.tokenizer)
     found, title = answer.neighbours, answer.title(label, explorer.t)
     metric = translate(lang, f"neighbours.{args.metric}")
     table = [(rank, n.token_id, label(n.token_id), n.score) for rank, n in enumerate(found.found, 1)]

@@ -38,7 +38,7 @@ from tui.core.view import Code, Dialog, Notice, Pick, Question, Report, View, Wi
 from tui.core.windows import TextWindows, WindowSettings
 
 if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
-    from tui.core.neighbourhood import Neighbourhood
+    from tui.core.meaning import Meaning
     from tui.core.reports import Lookup
     from tui.core.session import EmbeddingSession
     from tui.core.tokenizer import TextTokenizer, Tokens
@@ -125,7 +125,7 @@ class Explorer:
         self.lab = TrainingLab(setup.spec.options)
         self.windows: TextWindows | None = None  # the text cut into windows, once a job has cut it
         self.positions_shown = False  # the matrix shows the positional layer (section 2.8), not the token layer
-        self._neighbourhood: Neighbourhood | None = None  # the neighbour searches' metric, k and index
+        self._meaning: Meaning | None = None  # the neighbour searches' metric, k and index
         # the status line and the jobs
         self.message: Message | None = None  # the last thing said
         self.error = False
@@ -551,28 +551,33 @@ class Explorer:
 
     # -- what the vectors mean ------------------------------------------------------------
     @property
-    def neighbourhood(self) -> Neighbourhood:
+    def meaning(self) -> Meaning:
         """The neighbour searches' state, made at the first (torch is loaded by then)."""
-        if self._neighbourhood is None:
-            from tui.core.neighbourhood import Neighbourhood
+        if self._meaning is None:
+            from tui.core.meaning import Meaning
 
-            self._neighbourhood = Neighbourhood()
-        return self._neighbourhood
+            self._meaning = Meaning()
+        return self._meaning
 
     def neighbours(self, row: int | None = None) -> View:
         """The neighbours panel: of `row` (the matrix cursor's), else of the ID under the input's cursor, else
         of row 0. Not while a job has the layer (its values are changing)."""
-        if self.session is None:
-            return self.view()
-        if self.busy:
-            self._say(Message("train.busy"), error=True)
-            return self.view()
+        if (refused := self._refusal()) is not None:
+            return refused
         if row is None or self.positions_shown:  # the positional matrix's rows are positions, not tokens
             position = self.typed.index_at(self.cursor) if self.typed is not None else None
             row = self.typed.ids[position] if position is not None else 0
         from tui.core.neighbours_panel import panel
 
         return self.view(dialog=panel(self, str(row)))
+
+    def statistics(self) -> View:
+        """The statistics panel over the layer on screen (not while a job has it)."""
+        if (refused := self._refusal()) is not None:
+            return refused
+        from tui.core.statistics_panel import panel
+
+        return self.view(dialog=panel(self))
 
     # -- copy as code ----------------------------------------------------------------------
     def code_script(self) -> str | None:
@@ -618,7 +623,8 @@ class Explorer:
 
     # -- the training lab ------------------------------------------------------------------
     def _refusal(self) -> View | None:
-        """Why a training action cannot start now; None when it can."""
+        """Why an action that reads or trains the layer cannot start now (none yet, or a job has it); None
+        when it can."""
         if self.session is None:
             return self.view()
         if self.busy:

@@ -1,38 +1,33 @@
 """The neighbours panel (`Explorer.neighbours`): each answer as a page of lines, its rows exported (TSV, CSV,
 the Embedding Projector's pair), and the map of its rows beside the looked-up ones. Reads the explorer's
-public state; the search itself is `Neighbourhood.ask`, run in the panel's worker."""
+public state; the search itself is `Meaning.ask`, run in the panel's worker."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import torch
-
-from tui.core.export import ExportRows, write_projector, write_table
+from tui.core.meaning import Answer, ReadableLayer
 from tui.core.messages import Message, MessageError
-from tui.core.neighbourhood import Answer, ReadableLayer
 from tui.core.neighbours import METRICS
-from tui.core.projection import project
+from tui.core.row_sets import export_rows, label_of, vector_map, write_rows
 from tui.core.text import columns, printable
-from tui.core.view import MapPoint, NeighboursPage, NeighboursPanel, VectorMap
+from tui.core.view import NeighboursPage, NeighboursPanel, VectorMap
 
 if TYPE_CHECKING:
     from tui.core.explorer import Explorer
 
 VALUES_SHOWN = 4  # of each row found: its first values, as a reminder that a neighbour is a vector
-LOOKED_UP_ON_MAP = 64  # the input's rows drawn beside the neighbours, at most
 
 
 def panel(explorer: Explorer, asked: str) -> NeighboursPanel:
     """The panel over the layer on screen, asking `asked` first."""
-    session, neighbourhood, t = explorer.session, explorer.neighbourhood, explorer.t
+    session, meaning, t = explorer.session, explorer.meaning, explorer.t
     vocab, tokenizer = explorer.vocab, explorer.tokenizer
 
     def ask(text: str, metric: str, k: int, progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None) -> NeighboursPage:
-        neighbourhood.metric, neighbourhood.k = metric, k
-        return page(explorer, session, neighbourhood.ask(session, text, vocab, tokenizer, progress, cancelled))
+        meaning.metric, meaning.k = metric, k
+        return page(explorer, session, meaning.ask(session, text, vocab, tokenizer, progress, cancelled))
 
     def export(shown: NeighboursPage, path: str, overwrite: bool = False) -> str:
         return export_answer(explorer, session, shown.answer, path, overwrite)
@@ -43,7 +38,7 @@ def panel(explorer: Explorer, asked: str) -> NeighboursPanel:
         note = t("map.neighbours", k=len(answer.ids), metric=t(f"neighbours.{answer.neighbours.metric}"))
         return vector_map(explorer, session, [*asked_ids, *answer.ids], set(asked_ids), note)
 
-    return NeighboursPanel(asked, neighbourhood.metric, METRICS, neighbourhood.k, explorer.lang, ask, lambda text: parse_k(explorer, text), export, drawn)
+    return NeighboursPanel(asked, meaning.metric, METRICS, meaning.k, explorer.lang, ask, lambda text: parse_k(explorer, text), export, drawn)
 
 
 def parse_k(explorer: Explorer, text: str) -> int:
@@ -53,12 +48,6 @@ def parse_k(explorer: Explorer, text: str) -> int:
     if not 1 <= k <= most:
         raise MessageError(Message("neighbours.k", {"k": text, "most": most, "rows": explorer.spec.vocab_size, "excluded": 1}))
     return k
-
-
-def label_of(explorer: Explorer) -> Callable[[int], str]:
-    """A row's token as shown (`␣the`), or "" without one."""
-    vocab = explorer.vocab
-    return lambda token_id: (vocab.label(token_id) if vocab is not None else None) or ""
 
 
 def page(explorer: Explorer, layer: ReadableLayer, answer: Answer) -> NeighboursPage:
@@ -82,14 +71,6 @@ def _values(layer: ReadableLayer, token_id: int) -> str:
     return f"[{shown}, …]" if row.shape[0] > VALUES_SHOWN else f"[{shown}]"
 
 
-def export_rows(explorer: Explorer, layer: ReadableLayer, ids: Sequence[int], extra: dict[str, Sequence[float | int | str]] | None = None) -> ExportRows:
-    """Rows `ids` of the layer, with their tokens as the vocabulary holds them."""
-    vocab = explorer.vocab
-    tokens = [vocab.tokens[token_id] if vocab is not None and token_id < len(vocab) else None for token_id in ids]
-    vectors = torch.cat([layer.read_rows(token_id, token_id + 1).float() for token_id in ids]) if ids else torch.empty(0, explorer.spec.dim)
-    return ExportRows(list(ids), tokens, vectors, extra or {})
-
-
 def export_answer(explorer: Explorer, layer: ReadableLayer, answer: Answer, path: str, overwrite: bool = False) -> str:
     """The rows found, with their rank and score, written to `path`: a folder gets the Embedding Projector's
     tensor.tsv + metadata.tsv, a file a table (CSV when it ends in .csv, else TSV). Says what it wrote; an
@@ -99,31 +80,3 @@ def export_answer(explorer: Explorer, layer: ReadableLayer, answer: Answer, path
     return write_rows(explorer, export_rows(explorer, layer, answer.ids, extra), path, overwrite)
 
 
-def write_rows(explorer: Explorer, rows: ExportRows, path: str, overwrite: bool = False) -> str:
-    """`rows` to `path` (see `export_answer`); what was written, in the explorer's language."""
-    target = Path(path).expanduser()
-    if path.endswith(("/", "\\")) or target.is_dir():
-        tensor, metadata = write_projector(rows, target, overwrite)
-        return explorer.t("export.projector_done", count=len(rows.ids), tensor=tensor, metadata=metadata)
-    return explorer.t("export.done", count=len(rows.ids), path=write_table(rows, target, overwrite))
-
-
-def vector_map(explorer: Explorer, layer: ReadableLayer, ids: Sequence[int], asked: set[int], note: str) -> VectorMap:
-    """Rows `ids` and the input's (up to LOOKED_UP_ON_MAP), once each, on their first two principal axes;
-    the input's rows and `asked` are marked ▶."""
-    t, label = explorer.t, label_of(explorer)
-    looked_up = list(dict.fromkeys(explorer.lookup.parsed.ids))[:LOOKED_UP_ON_MAP] if explorer.lookup is not None else []
-    shown = list(dict.fromkeys([*looked_up, *ids]))
-    marked = asked | set(looked_up)
-    projection = project(torch.cat([layer.read_rows(token_id, token_id + 1).float() for token_id in shown]))
-    points = tuple(
-        MapPoint(x, y, label(token_id) or str(token_id), token_id in marked)
-        for token_id, (x, y) in zip(shown, projection.coordinates.tolist(), strict=True)
-    )
-    first, second = (100 * share for share in projection.explained)
-    notes = [note, t("map.marks")]
-    if projection.spread < 2:
-        notes.append(t("map.flat" if projection.spread == 0 else "map.one_axis"))
-    return VectorMap(
-        t("map.title", count=len(shown)), t("map.axis", axis=1, percent=first), t("map.axis", axis=2, percent=second), points, " ".join(notes)
-    )

@@ -155,7 +155,7 @@ class NeighboursPage:
     lines: tuple[str, ...]
     ids: tuple[int, ...]
     notes: str  # rows skipped (NaN, all zeros), or ""
-    answer: object  # the search's own answer (`tui.core.neighbourhood.Answer`): the map and the export use it
+    answer: object  # the search's own answer (`tui.core.meaning.Answer`): the map and the export use it
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,20 @@ class NeighboursPanel:
     map: Callable[[NeighboursPage], VectorMap]
 
 
-Dialog = Union[Notice, Question, Pick, Code, Report, Windows, VectorMap, NeighboursPanel]
+@dataclass(frozen=True)
+class StatisticsPanel:
+    """The statistics panel: `compute(progress, cancelled)` runs in a worker and returns the page's text;
+    `map()` is a sample of rows with the looked-up ones; `export(path, overwrite)` writes the looked-up rows
+    (as `NeighboursPanel.export`)."""
+
+    title: str
+    lang: str
+    compute: Callable[..., str]
+    map: Callable[[], VectorMap]
+    export: Callable[..., str]
+
+
+Dialog = Union[Notice, Question, Pick, Code, Report, Windows, VectorMap, NeighboursPanel, StatisticsPanel]
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,12 @@ from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from tui.core.chunks import Cancelled
-from tui.core.export import ExportExists
 from tui.core.messages import MessageError, translate
 from tui.core.text import printable
 from tui.core.view import NeighboursPage, NeighboursPanel
 from tui.screens.ask import AskScreen
-from tui.screens.choice import ChoiceScreen
+from tui.screens.export_rows import export_rows
 from tui.screens.map import MapScreen
-from tui.screens.path_suggester import PathSuggester
 
 
 class NeighboursScreen(ModalScreen[int | None]):
@@ -151,21 +149,10 @@ class NeighboursScreen(ModalScreen[int | None]):
             self.ask()
 
     def action_export(self) -> None:
-        if self.page is not None:
-            screen = AskScreen(self.t("neighbours.panel.export_prompt"), str, self._panel.lang, suggester=PathSuggester(()))
-            self.app.push_screen(screen, self._export)
-
-    def _export(self, path: str | None, overwrite: bool = False) -> None:
-        if not path or self.page is None:
-            return
-        try:
-            self._say(self._panel.export(self.page, path, overwrite))
-        except ExportExists as error:
-            keys = {"y": "yes", "n": "no"}
-            screen = ChoiceScreen(self.t("neighbours.panel.overwrite"), error.message.render(self._panel.lang), self.t("neighbours.overwrite_choices"), keys)
-            self.app.push_screen(screen, lambda answer: self._export(path, overwrite=True) if answer == "yes" else None)
-        except MessageError as error:
-            self._say(error.message.render(self._panel.lang), error=True)
+        page = self.page
+        if page is not None:
+            export = lambda path, overwrite: self._panel.export(page, path, overwrite)  # noqa: E731 - the page shown now
+            export_rows(self.app, self._panel.lang, self.t("neighbours.panel.export_prompt"), export, self._say)
 
     def action_map(self) -> None:
         if self.page is not None:

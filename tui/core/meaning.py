@@ -1,9 +1,10 @@
-"""The neighbour searches of the layer on screen: what is asked (a token, an ID, or `king - man + woman`),
-with which metric and k, and the `RowIndex` that answers, kept while the layer's values stay the same (its
-row norms, computed by the first search, serve the next ones).
+"""What the vectors of the layer on screen mean: neighbour searches (a token, an ID, or `king - man +
+woman`, with the metric and k chosen last) and the whole matrix's statistics. Each pass over the matrix is
+kept while the layer's values stay the same: the `RowIndex` (its row norms, computed by the first search,
+serve the next ones) and the statistics.
 
-`ask` runs in a worker: it reads the layer and returns an `Answer`, touching nothing but the index it keeps.
-The app's neighbours panel and `embedding-explorer neighbours` both ask through it.
+`ask` and `statistics` run in a worker: they read the layer and return their answer, touching nothing but
+what they keep. The app's panels and `embedding-explorer neighbours` both ask through here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import torch
 
+from tui.core.chunks import rows_per_chunk
+from tui.core.matrix_statistics import MatrixStatistics, matrix_statistics
 from tui.core.messages import Message
 from tui.core.neighbours import DEFAULT_K, Neighbours, NeighboursError, RowIndex
 from tui.core.word_arithmetic import parse_expression, resolve, resolve_word
@@ -59,13 +62,14 @@ class Answer:
         return t("neighbours.title_expr", k=neighbours.k, terms=terms.removeprefix("+ "), metric=metric)
 
 
-class Neighbourhood:
-    """The metric and k the user chose last, and the index of the layer last searched."""
+class Meaning:
+    """The metric and k the user chose last; the index and the statistics of the layer last read."""
 
     def __init__(self) -> None:
         self.metric = "cosine"
         self.k = DEFAULT_K
         self._index: tuple[ReadableLayer, int, RowIndex] | None = None
+        self._statistics: tuple[ReadableLayer, int, MatrixStatistics] | None = None
 
     def index(self, layer: ReadableLayer) -> RowIndex:
         """The layer's index: the same one while its values are the same (`version`)."""
@@ -73,6 +77,21 @@ class Neighbourhood:
         if kept is None or kept[0] is not layer or kept[1] != layer.version:
             kept = (layer, layer.version, RowIndex(layer.read_rows, (layer.spec.vocab_size, layer.spec.dim)))
             self._index = kept
+        return kept[2]
+
+    def statistics(
+        self, layer: ReadableLayer, progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> MatrixStatistics:
+        """The whole matrix's statistics, computed once while its values are the same."""
+        kept = self._statistics
+        if kept is None or kept[0] is not layer or kept[1] != layer.version:
+            version = layer.version  # as the pass starts: a change meanwhile makes the next call read again
+            shape = (layer.spec.vocab_size, layer.spec.dim)
+            found = matrix_statistics(layer.read_rows, shape, chunk_rows=rows_per_chunk(layer.spec.dim), progress=progress, cancelled=cancelled)
+            kept = (layer, version, found)
+            self._statistics = kept
+        elif progress is not None:
+            progress(1.0)
         return kept[2]
 
     def ask(
