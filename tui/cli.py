@@ -115,7 +115,7 @@ def _add_window_options(parser: argparse.ArgumentParser, t: Callable[..., str], 
     parser.add_argument("--shuffle", action="store_true", default=default(False), help=t("cli.shuffle"))
 
 
-FORMATS = ("table", "tsv", "csv")  # neighbours' output (a projector export would be one more, from tui.core.export)
+FORMATS = ("table", "tsv", "csv", "projector")  # neighbours' output: projector writes tensor.tsv + metadata.tsv into --out
 
 # The book's setups, as the options they stand for (given options win).
 PRESETS = {"book-2.8": {"vocab_size": 50257, "dim": 256, "context_length": 4, "tokenizer": "gpt2"}}
@@ -149,6 +149,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     neighbours.add_argument("--k", type=_whole_number, default=10, help=t("neighbours.cli_k"))
     neighbours.add_argument("--metric", choices=("cosine", "euclidean"), default="cosine", help=t("neighbours.cli_metric"))
     neighbours.add_argument("--format", choices=FORMATS, default="table", help=t("neighbours.cli_format"))
+    neighbours.add_argument("--out", default=".", metavar="FOLDER", help=t("neighbours.cli_out"))
     models = commands.add_parser("models", help=t("cli.models"), formatter_class=formatter, add_help=False)
     models.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
     models.add_argument("folders", nargs="*", help=t("cli.models_folders"))
@@ -428,7 +429,13 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     metric = translate(lang, f"neighbours.{args.metric}")
     table = [(rank, n.token_id, label(n.token_id), n.score) for rank, n in enumerate(found.found, 1)]
     notes = [note.render(lang) for note in found.notes()]
-    if args.format == "table":
+    if args.format == "projector":
+        from tui.core.neighbours_panel import export_answer
+
+        print(printable(export_answer(explorer, session, answer, str(Path(args.out)) + os.sep)))
+        for note in notes:
+            print(f"{PROG}: {printable(note)}", file=sys.stderr)
+    elif args.format == "table":
         header = (translate(lang, "neighbours.rank"), "ID", "token", metric)
         cells = [header, *((str(rank), str(token_id), token, f"{score:.4f}") for rank, token_id, token, score in table)]
         lines = [title, *columns(cells)]

@@ -1,0 +1,182 @@
+"""The neighbours and statistics panels as the explorer offers them (no terminal): what each asks first, its
+pages against torch's own full computation, the export read back, the map, the passes kept while the layer's
+values stay and made again when a training step changes them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from gguf import GGMLQuantizationType
+from gguf.quants import dequantize
+
+from tui.core.explorer import Explorer, Setup
+from tui.core.export import ExportExists
+from tui.core.messages import MessageError
+from tui.core.projection import project
+from tui.core.view import NeighboursPanel, StatisticsPanel
+from tui.core.vocab import load_vocab
+from tui.core.weights import open_weights
+
+from .test_gguf import quantized_file
+
+
+def ready(**settings: object) -> Explorer:
+    explorer = Explorer(Setup.of(**{"lang": "en", **settings}))
+    explorer.settle(explorer.start())
+    return explorer
+
+
+def neighbours_panel(explorer: Explorer, row: int | None = None) -> NeighboursPanel:
+    panel = explorer.neighbours(row).dialog
+    assert isinstance(panel, NeighboursPanel)
+    return panel
+
+
+def torch_top(weight: torch.Tensor, row: int, k: int) -> list[int]:
+    """The k rows most cosine-similar to `row`, itself left out, by torch over the whole matrix."""
+    scores = torch.nn.functional.cosine_similarity(weight, weight[row][None], dim=1)
+    scores[row] = -torch.inf
+    return scores.topk(k).indices.tolist()
+
+
+def test_the_panel_asks_about_the_id_under_the_input_cursor_or_the_matrix_row() -> None:
+    explorer = ready(ids="2, 3, 5", vocab_size=40, dim=8)
+    explorer.edit("2, 3, 5", 1)  # the cursor on the 2
+    assert neighbours_panel(explorer).asked == "2"
+    assert neighbours_panel(explorer, row=17).asked == "17"
+    explorer.edit("2, 3, 5", 7)
+    assert neighbours_panel(explorer).asked == "5"
+    positions = ready(ids="2, 3", context_length=4, vocab_size=40, dim=8)
+    positions.switch_matrix()  # the matrix shows positions: its cursor row is not a token
+    assert neighbours_panel(positions, row=3).asked == "3" and neighbours_panel(positions, row=0).asked == "3"
+
+
+def test_a_page_is_torchs_nearest_rows_with_their_values_and_the_metric_said() -> None:
+    explorer = ready(ids="7", vocab_size=200, dim=16)
+    weight = explorer.session.layer.weight.detach()
+    panel = neighbours_panel(explorer)
+    page = panel.ask("7", "cosine", 5)
+    assert list(page.ids) == torch_top(weight, 7, 5)
+    first = page.lines[0].split()
+    assert first[:2] == ["1", str(page.ids[0])] and first[2] == f"{page.answer.neighbours.found[0].score:.4f}"
+    assert f"[{weight[page.ids[0], 0].item():.4f}," in page.lines[0]  # its first values, as the layer holds them
+    assert page.title == "The 5 nearest neighbours of row 7 by cosine similarity, itself excluded"
+    assert "normalised" in page.notes
+    page = panel.ask("7", "euclidean", 3)
+    distances = torch.cdist(weight[7][None], weight)[0]
+    distances[7] = torch.inf
+    assert list(page.ids) == distances.topk(3, largest=False).indices.tolist() and "not normalised" in page.notes
+    assert (explorer.meaning.metric, explorer.meaning.k) == ("euclidean", 3)  # the next panel starts with them
+    assert neighbours_panel(explorer).k == 3
+
+
+def test_words_and_expressions_are_asked_with_the_vocabulary(minilm: Path) -> None:
+    explorer = ready(weights=open_weights(minilm / "model.safetensors"), vocab=load_vocab(minilm / "vocab.txt"), ids="2332")
+    panel = neighbours_panel(explorer)
+    page = panel.ask("king - man + woman", "cosine", 10)
+    labels = [explorer.vocab.label(token_id) for token_id in page.ids]
+    assert labels[0] == "queen" and "princess" in labels
+    assert page.title.startswith("The 10 nearest neighbours of king (2332) − man (2158) + woman (2450)")
+    assert not {2332, 2158, 2450} & set(page.ids)  # the terms are left out of the answer
+    assert explorer.vocab.label(panel.ask("dog", "cosine", 3).ids[0]) == "dogs"
+    for asked, said in (("qwertyuiopzz", "'qwertyuiopzz' is not in the vocabulary."), ("king -", "ends with an operator"), ("", "Give a token")):
+        with pytest.raises(MessageError) as refused:
+            panel.ask(asked, "cosine", 10)
+        assert said in refused.value.message.english()
+    assert panel.parse_k("25") == 25
+    for typed in ("0", "30522", "x", "-3"):
+        with pytest.raises(MessageError):
+            panel.parse_k(typed)
+
+
+def test_the_export_reads_back_and_asks_before_writing_over(tmp_path: Path) -> None:
+    explorer = ready(ids="1", vocab_size=30, dim=4)
+    weight = explorer.session.layer.weight.detach()
+    panel = neighbours_panel(explorer)
+    page = panel.ask("1", "cosine", 4)
+    said = panel.export(page, str(tmp_path / "near.csv"))
+    assert said == f"4 rows written to {tmp_path / 'near.csv'}."
+    with open(tmp_path / "near.csv", newline="", encoding="utf-8") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == ["id", "token", "rank", "cosine", "d0", "d1", "d2", "d3"]
+    assert [int(row[0]) for row in rows[1:]] == list(page.ids)
+    for row in rows[1:]:
+        assert torch.equal(torch.tensor([float(value) for value in row[4:]]), weight[int(row[0])])
+    with pytest.raises(ExportExists):
+        panel.export(page, str(tmp_path / "near.csv"))
+    assert panel.export(page, str(tmp_path / "near.csv"), True).startswith("4 rows written")
+    said = panel.export(page, str(tmp_path) + "/")
+    assert "tensor.tsv" in said and (tmp_path / "metadata.tsv").read_text(encoding="utf-8").splitlines()[0] == "token\tid\trank\tcosine"
+    values = np.loadtxt(tmp_path / "tensor.tsv", delimiter="\t", dtype=np.float32)
+    assert np.array_equal(values, weight[list(page.ids)].numpy())
+
+
+def test_the_map_projects_the_answer_and_the_looked_up_rows_by_pca() -> None:
+    explorer = ready(ids="2, 3", vocab_size=50, dim=8)
+    weight = explorer.session.layer.weight.detach()
+    panel = neighbours_panel(explorer, row=9)
+    page = panel.ask("9", "cosine", 6)
+    drawn = panel.map(page)
+    shown = [2, 3, 9, *page.ids]
+    assert [point.label for point in drawn.points] == [str(token_id) for token_id in shown]  # no vocabulary: IDs
+    assert [point.looked_up for point in drawn.points] == [True, True, True, *[False] * 6]
+    projection = project(weight[shown])
+    assert [[point.x, point.y] for point in drawn.points] == projection.coordinates.tolist()
+    singular = torch.linalg.svdvals(weight[shown].double() - weight[shown].double().mean(0)) ** 2
+    share = (singular / singular.sum())[:2]
+    assert drawn.x_title == f"PC1 · {100 * share[0]:.1f}% of variance" and drawn.y_title == f"PC2 · {100 * share[1]:.1f}% of variance"
+    assert drawn.title == "Map: 9 rows projected by PCA"
+
+
+def test_a_quantized_matrix_answers_from_its_dequantized_rows(tmp_path: Path) -> None:
+    path, blocks = quantized_file(tmp_path / "model.gguf", GGMLQuantizationType.Q8_0, rows=40, cols=64)
+    explorer = ready(weights=open_weights(path), ids="5")
+    page = neighbours_panel(explorer).ask("5", "cosine", 4)
+    weight = torch.from_numpy(dequantize(blocks, GGMLQuantizationType.Q8_0))
+    assert list(page.ids) == torch_top(weight, 5, 4)
+
+
+def test_the_passes_are_kept_until_a_step_changes_the_values() -> None:
+    explorer = ready(ids="1, 2", vocab_size=64, dim=8, freeze=False)
+    session = explorer.session
+    reads = []
+    read_rows = session.read_rows
+    session.read_rows = lambda start, stop: reads.append((start, stop)) or read_rows(start, stop)
+    statistics = explorer.statistics().dialog
+    assert isinstance(statistics, StatisticsPanel) and statistics.title == "Statistics of the weight matrix (64 × 8)"
+    first = statistics.compute()
+    whole = [read for read in reads if read == (0, 64)]
+    assert len(whole) == 1
+    assert statistics.compute() == first and len([read for read in reads if read == (0, 64)]) == 1  # kept
+    explorer.settle(explorer.backward())
+    explorer.settle(explorer.step())
+    again = explorer.statistics().dialog.compute()
+    assert len([read for read in reads if read == (0, 64)]) == 2 and again != first  # read again: the values moved
+
+
+def test_the_statistics_page_draws_the_norms_and_compares_the_looked_up_rows(minilm: Path, tmp_path: Path) -> None:
+    explorer = ready(weights=open_weights(minilm / "model.safetensors"), vocab=load_vocab(minilm / "vocab.txt"), ids="7592, 2088")
+    panel = explorer.statistics().dialog
+    text = panel.compute()
+    assert "Smallest norms: [MASK] (103) 0.2449" in text and "[CLS] (101)" in text.split("Largest norms:")[1]
+    assert "Dimensions with outlying magnitude (robust z-score above 6): 267 (z 26.5), 303 (z 18." in text
+    weight = open_weights(minilm / "model.safetensors").tensor
+    cosine = torch.nn.functional.cosine_similarity(weight[7592], weight[2088], dim=0).item()
+    assert f"\nhello {weight[7592].norm().item():.4g}  1.00 {cosine:5.2f}\n" in text
+    drawn = panel.map()
+    assert len(drawn.points) == 302 and sum(point.looked_up for point in drawn.points) == 2
+    assert panel.export(str(tmp_path / "rows.tsv")) == f"2 rows written to {tmp_path / 'rows.tsv'}."
+    assert (tmp_path / "rows.tsv").read_text(encoding="utf-8").splitlines()[1].startswith("7592\thello\t")
+
+
+def test_panels_wait_while_a_job_has_the_layer() -> None:
+    explorer = ready(ids="1", freeze=False)
+    view = explorer.backward()  # its job not run yet: the layer is in flux
+    assert view.job is not None
+    for action in (explorer.neighbours, explorer.statistics):
+        refused = action()
+        assert refused.dialog is None and refused.status.error and "Still working" in refused.status.text
