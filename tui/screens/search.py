@@ -71,7 +71,7 @@ class SearchScreen(AskScreen[int]):
         label: Callable[[int], str | None] = self._vocab.label
         matches = self.query_one(OptionList)
         matches.clear_options()
-        matches.add_options([Text(f"{token_id:>7}  {printable(label(token_id) or '')}") for token_id in self.matches.ids])
+        matches.add_options([Text(f"{token_id:<8}{printable(label(token_id) or '')}") for token_id in self.matches.ids])
         matches.highlighted = 0 if self.matches.ids else None
         self.query_one("#search-count", Static).update(self._count(typed, self.matches))
 
