@@ -58,6 +58,10 @@ SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
     ("positions-grad-es", {"ids": "[[2, 3], [5, 1]]", "context_length": 4, "lang": "es"}, (80, 24), ["f7", "ctrl+l"]),
     ("book-2.8", BOOK_2_8, (120, 36), ["f11", "enter", "f10"]),  # the story's first batch: [8, 4, 256]
     ("about-minilm", minilm_model(), (100, 30), ["ctrl+n"]),
+    ("neighbours-king", {**minilm_model(), "ids": "2332"}, (100, 30), ["ctrl+y"]),
+    ("map-king-man-woman", {**minilm_model(), "ids": "2332"}, (100, 30), ["ctrl+y", "shift+tab", "ctrl+u", *"king - man + woman", "enter", "p"]),
+    ("statistics-minilm", {**minilm_model(), "ids": "7592, 2088, 2332, 3035"}, (100, 40), ["ctrl+b"]),
+    ("search-tea", {**minilm_model(), "ids": "7592"}, (80, 24), ["ctrl+f", *"^tea"]),
 ]
 
 
@@ -71,6 +75,8 @@ async def shoot(name: str, options: dict, size: tuple[int, int], keys: list[str]
         for key in keys:
             await pilot.press(key)
             await app.workers.wait_for_complete()  # a training key works in a thread
+        for widget in app.screen.query(Input):  # a dialog's line too
+            widget.cursor_blink = False
         await pilot.pause(0.2)
         app.save_screenshot(f"{name}.svg", str(SCREENSHOTS))
         print(SCREENSHOTS / f"{name}.svg")
