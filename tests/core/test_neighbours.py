@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from safetensors import safe_open
 
+from tests.depth import examples
 from tui.core.chunks import Cancelled
 from tui.core.neighbours import Neighbours, NeighboursError, RowIndex
 from tui.core.quantized import QuantizedSession
@@ -283,3 +284,34 @@ def test_both_sessions_read_rows_as_stored(tmp_path: Path) -> None:
     assert torch.equal(quantized.read_rows(1, 4), expected[1:4]) and quantized.read_rows(1, 4).dtype == torch.float32
     found = RowIndex(quantized.read_rows, quantized.weights.shape, 2).nearest_to_row(0, 5, "euclidean")
     assert_matches_torch(found, expected, expected[0], (0,))
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+@pytest.mark.parametrize("rows, dim", [(1000, 16), (50257, 768)])
+def test_a_later_query_over_bfloat16_rows_gives_the_first_passs_exact_answer(metric: str, rows: int, dim: int) -> None:
+    torch.manual_seed(7)
+    weight = torch.randn(rows, dim).bfloat16()
+    reader = CountingReader(weight)
+    index = RowIndex(reader, (rows, dim))
+    index.nearest_to_row(0, 3, metric)  # the first pass: the norms
+    for row in (1, rows // 2, rows - 1):
+        reader.calls.clear()
+        later = index.nearest_to_row(row, 10, metric)
+        assert later == index_of(weight).nearest_to_row(row, 10, metric)  # a fresh index: the float32 pass
+        chunked = [call for call in reader.calls if call[1] - call[0] > 1]
+        rescored = [call for call in reader.calls if call[1] - call[0] == 1][1:]  # after the query's own row
+        assert len(chunked) == -(-rows // index.chunk_rows) and 10 <= len(rescored) < rows // 10
+        assert_matches_torch(later, weight, weight[row], (row,))
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(chunk_rows=st.integers(1, 40), k=st.integers(1, 30), row=st.integers(0, 39), metric=st.sampled_from(["cosine", "euclidean"]))
+def test_the_bounded_pass_keeps_ties_and_any_chunk_size(chunk_rows: int, k: int, row: int, metric: str) -> None:
+    torch.manual_seed(3)
+    weight = torch.randn(20, 6).bfloat16().repeat(2, 1)  # every row twice: ties everywhere
+    weight[5] = 0  # a zero row: skipped by cosine
+    index = index_of(weight, chunk_rows)
+    index.nearest_to_row(39 - row, 1, metric)
+    if metric == "cosine" and row == 5:
+        return  # its cosine is undefined: refused, as tested above
+    assert index.nearest_to_row(row, k, metric) == index_of(weight).nearest_to_row(row, k, metric)

@@ -26,16 +26,18 @@ def chunks(
     chunk_rows: int,
     progress: Callable[[float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    as_stored: bool = False,
 ) -> Iterator[tuple[int, int, torch.Tensor]]:
-    """(start, stop, rows start..stop as float32) for every chunk; `cancelled()` True before a chunk raises
-    `Cancelled`, `progress(fraction)` follows each chunk and ends at 1.0 (at once for no rows)."""
+    """(start, stop, rows start..stop as float32, or `as_stored`) for every chunk; `cancelled()` True before a
+    chunk raises `Cancelled`, `progress(fraction)` follows each chunk and ends at 1.0 (at once for no rows)."""
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be at least 1, not {chunk_rows}")
     for start in range(0, rows, chunk_rows):
         if cancelled is not None and cancelled():
             raise Cancelled
         stop = min(start + chunk_rows, rows)
-        yield start, stop, read(start, stop).float()
+        chunk = read(start, stop)
+        yield start, stop, chunk if as_stored else chunk.float()
         if progress is not None:
             progress(stop / rows)
     if rows == 0 and progress is not None:

@@ -9,6 +9,7 @@ are kept. Row norms are computed during the first pass and kept on the `RowIndex
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from tui.core.chunks import RowReader, chunks, rows_per_chunk
 from tui.core.messages import Message, MessageError
 
 METRICS = ("cosine", "euclidean")
+BF16_UNIT = 2.0**-8  # bfloat16's unit roundoff: 8 significant bits
+FLOAT32_UNIT = 2.0**-24
 DEFAULT_K = 10
 
 
@@ -62,6 +65,7 @@ class RowIndex:
         self.rows, self.dim = shape
         self.chunk_rows = chunk_rows or rows_per_chunk(self.dim)
         self._norms: torch.Tensor | None = None  # float32, one per row, once a whole pass has run
+        self._stored: torch.dtype | None = None  # the rows' dtype, as the first pass read them
 
     def row(self, token_id: int) -> torch.Tensor:
         """Row `token_id` as float32."""
@@ -105,25 +109,83 @@ class RowIndex:
         _check_query(query, metric)
         query = query.float()
         query_norm = torch.linalg.vector_norm(query)
-        norms = self._norms if self._norms is not None else torch.empty(self.rows)
-        best_ids, best_keys = torch.empty(0, dtype=torch.long), torch.empty(0)
-        for start, stop, chunk in chunks(self._read, self.rows, self.chunk_rows, progress, cancelled):
-            if self._norms is None:
-                norms[start:stop] = torch.linalg.vector_norm(chunk, dim=1)
-            keys = _keys(chunk @ query, norms[start:stop], query_norm, metric)
-            _drop(keys, norms[start:stop], metric, [token_id - start for token_id in excluded if start <= token_id < stop])
-            ids = torch.arange(start, stop)
-            best_ids, best_keys = _best(torch.cat((best_ids, ids)), torch.cat((best_keys, keys)), k)
-        self._norms = norms
+        if self._norms is not None and self._stored == torch.bfloat16 and _bfloat16_sums_in_float32():
+            best_ids, best_keys = self._bounded(query, query_norm, k, metric, excluded, progress, cancelled)
+        else:
+            best_ids, best_keys = self._scored(query, query_norm, k, metric, excluded, progress, cancelled)
+        norms = self._norms
         scores = best_keys if metric == "cosine" else (-best_keys).sqrt()
         found = tuple(Neighbour(token_id, score) for token_id, score in zip(best_ids.tolist(), scores.tolist(), strict=True))
         nonfinite = int((~norms.isfinite()).sum())
         zero = int((norms == 0).sum()) if metric == "cosine" else 0
         return Neighbours(metric, k, found, nonfinite, zero)
 
+    def _scored(self, query, query_norm, k, metric, excluded, progress, cancelled) -> tuple[torch.Tensor, torch.Tensor]:
+        """Every chunk converted to float32 and scored: the first pass, which also finds the row norms."""
+        norms = self._norms if self._norms is not None else torch.empty(self.rows)
+        best_ids, best_keys = torch.empty(0, dtype=torch.long), torch.empty(0)
+        for start, stop, stored in chunks(self._read, self.rows, self.chunk_rows, progress, cancelled, as_stored=True):
+            self._stored, chunk = stored.dtype, stored.float()
+            if self._norms is None:
+                norms[start:stop] = torch.linalg.vector_norm(chunk, dim=1)
+            keys = _keys(chunk @ query, norms[start:stop], query_norm, metric)
+            _drop(keys, norms[start:stop], metric, _inside(excluded, start, stop))
+            best_ids, best_keys = _best(torch.cat((best_ids, torch.arange(start, stop))), torch.cat((best_keys, keys)), k)
+        self._norms = norms
+        return best_ids, best_keys
+
+    def _bounded(self, query, query_norm, k, metric, excluded, progress, cancelled) -> tuple[torch.Tensor, torch.Tensor]:
+        """A later query over bfloat16 rows, without converting them: each chunk's dot products in bfloat16,
+        each known to within `_dot_error` of the exact one, give every row a lowest and a highest key. A row
+        whose highest key is below the k-th best lowest cannot be among the k nearest; the few others are
+        scored again in float32, as the first pass scores them. The answer is the exact one."""
+        norms, query16 = self._norms, query.bfloat16()
+        lowest = torch.empty(0)  # the k best lowest keys so far
+        kept_ids, kept_highest = [], []
+        for start, stop, chunk in chunks(self._read, self.rows, self.chunk_rows, progress, cancelled, as_stored=True):
+            dots = torch.mv(chunk, query16).float()
+            error = _dot_error(dots, norms[start:stop], query_norm, self.dim)
+            low, high = (_keys(dots + sign * error, norms[start:stop], query_norm, metric) for sign in (-1, 1))
+            for keys in (low, high):
+                _drop(keys, norms[start:stop], metric, _inside(excluded, start, stop))
+            lowest = torch.cat((lowest, low)).topk(min(k, len(lowest) + len(low))).values
+            threshold = lowest[-1] if len(lowest) == k else -torch.inf
+            kept = (high >= threshold) & (high > -torch.inf)
+            kept_ids.append(torch.arange(start, stop)[kept])
+            kept_highest.append(high[kept])
+        ids, highest = torch.cat(kept_ids), torch.cat(kept_highest)
+        ids = ids[highest >= (lowest[-1] if len(lowest) == k else -torch.inf)]
+        rows = torch.cat([self._read(token_id, token_id + 1) for token_id in ids.tolist()]) if len(ids) else torch.empty(0, self.dim)
+        keys = _keys(rows.float() @ query, norms[ids], query_norm, metric)
+        return _best(ids, keys, k)
+
     def _check_id(self, token_id: int) -> None:
         if not 0 <= token_id < self.rows:
             raise NeighboursError(Message("neighbours.id_range", {"id": token_id, "last": self.rows - 1}))
+
+
+def _inside(excluded: list[int], start: int, stop: int) -> list[int]:
+    """The excluded rows within start..stop, counted from start."""
+    return [token_id - start for token_id in excluded if start <= token_id < stop]
+
+
+def _dot_error(dots: torch.Tensor, norms: torch.Tensor, query_norm: torch.Tensor, dim: int) -> torch.Tensor:
+    """Twice the worst difference between a dot product computed in bfloat16 (the query rounded to it, the
+    products summed in float32, the sum rounded to bfloat16) and the exact one: the query's rounding
+    (BF16_UNIT · ‖row‖‖query‖, by Cauchy–Schwarz), the float32 sum's (γ_dim · ‖row‖‖query‖) and the result's
+    (BF16_UNIT · |dot|)."""
+    gamma = dim * FLOAT32_UNIT / (1 - dim * FLOAT32_UNIT)
+    return 2 * (BF16_UNIT / (1 - BF16_UNIT) * dots.abs() + (BF16_UNIT + gamma * (1 + BF16_UNIT)) * norms * query_norm)
+
+
+@functools.cache
+def _bfloat16_sums_in_float32() -> bool:
+    """Whether torch sums bfloat16 products in float32 here, as its CPU kernels do (their "opmath" type; the
+    bound of `_dot_error` rests on it). A probe: 256 and 255 ones sum to 511, which a running sum kept in
+    bfloat16 would lose (256 + 1 is 256 there). Where it fails, later queries take the float32 pass."""
+    values = torch.ones(1, 256, dtype=torch.bfloat16)
+    values[0, 0] = 256
+    return torch.mv(values, torch.ones(256, dtype=torch.bfloat16)).item() == 512  # 511, rounded to bfloat16
 
 
 def _check_query(query: torch.Tensor, metric: str, token_id: int | None = None) -> None:
