@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 import torch
 
-from tui.core.chunks import RowReader, chunks, rows_per_chunk
+from tui.core.chunks import Float32, RowReader, chunks, rows_per_chunk
 from tui.core.messages import Message, MessageError
 
 METRICS = ("cosine", "euclidean")
 BF16_UNIT = 2.0**-8  # bfloat16's unit roundoff: 8 significant bits
 FLOAT32_UNIT = 2.0**-24
+BOUNDED_CHUNKS = 8  # chunks read at once by a later query over bfloat16 rows, which converts none of them
 DEFAULT_K = 10
 
 
@@ -124,8 +125,9 @@ class RowIndex:
         """Every chunk converted to float32 and scored: the first pass, which also finds the row norms."""
         norms = self._norms if self._norms is not None else torch.empty(self.rows)
         best_ids, best_keys = torch.empty(0, dtype=torch.long), torch.empty(0)
+        converted = Float32()
         for start, stop, stored in chunks(self._read, self.rows, self.chunk_rows, progress, cancelled, as_stored=True):
-            self._stored, chunk = stored.dtype, stored.float()
+            self._stored, chunk = stored.dtype, converted(stored)
             if self._norms is None:
                 norms[start:stop] = torch.linalg.vector_norm(chunk, dim=1)
             keys = _keys(chunk @ query, norms[start:stop], query_norm, metric)
@@ -142,7 +144,8 @@ class RowIndex:
         norms, query16 = self._norms, query.bfloat16()
         lowest = torch.empty(0)  # the k best lowest keys so far
         kept_ids, kept_highest = [], []
-        for start, stop, chunk in chunks(self._read, self.rows, self.chunk_rows, progress, cancelled, as_stored=True):
+        rows_read = BOUNDED_CHUNKS * self.chunk_rows  # no float32 copy is made of them: a few at once
+        for start, stop, chunk in chunks(self._read, self.rows, rows_read, progress, cancelled, as_stored=True):
             dots = torch.mv(chunk, query16).float()
             error = _dot_error(dots, norms[start:stop], query_norm, self.dim)
             low, high = (_keys(dots + sign * error, norms[start:stop], query_norm, metric) for sign in (-1, 1))
