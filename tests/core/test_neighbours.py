@@ -15,7 +15,7 @@ from safetensors import safe_open
 
 from tests.depth import examples
 from tui.core.chunks import Cancelled
-from tui.core.neighbours import Neighbours, NeighboursError, RowIndex
+from tui.core.neighbours import BOUNDED_CHUNKS, Neighbours, NeighboursError, RowIndex
 from tui.core.quantized import QuantizedSession
 from tui.core.session import EmbeddingSession
 from tui.core.spec import LayerSpec
@@ -300,7 +300,7 @@ def test_a_later_query_over_bfloat16_rows_gives_the_first_passs_exact_answer(met
         assert later == index_of(weight).nearest_to_row(row, 10, metric)  # a fresh index: the float32 pass
         chunked = [call for call in reader.calls if call[1] - call[0] > 1]
         rescored = [call for call in reader.calls if call[1] - call[0] == 1][1:]  # after the query's own row
-        assert len(chunked) == -(-rows // index.chunk_rows) and 10 <= len(rescored) < rows // 10
+        assert len(chunked) == -(-rows // (BOUNDED_CHUNKS * index.chunk_rows)) and 10 <= len(rescored) < rows // 10
         assert_matches_torch(later, weight, weight[row], (row,))
 
 
