@@ -234,7 +234,8 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
         model = find_model(args.model, args.key)
     file = model.file if model is not None else Path(args.weights) if args.weights else None
     explicit = args.vocab or args.tokenizer or args.vocab_from_text  # else: what lies beside the weights
-    found_vocab, found_tokenizer = beside(file) if file is not None and not explicit else (None, None)
+    later = file is not None and file.suffix == ".gguf" and not explicit  # its token list: once the matrix is shown
+    found_vocab, found_tokenizer = beside(file) if file is not None and not explicit and not later else (None, None)
     tokenizer = _tokenizer(args) or found_tokenizer
     vocab = load_vocab(args.vocab) if args.vocab else (tokenizer.vocab if tokenizer else found_vocab)
     layer = LayerSpec()
@@ -272,6 +273,7 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
         text_file=args.text_file if args.command is None else None,  # the app's windows view; lookup's batch is its own
         windows=WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, seed),
         context_length=args.context_length,
+        labels_later=file if later else None,
     )
 
 

@@ -82,7 +82,7 @@ def test_the_header_reads_as_llama_cpps_reader_reads_it(tmp_path: Path, endian: 
         if field.types[:2] == [GGUFValueType.ARRAY, GGUFValueType.ARRAY]:  # gguf's reader flattens nested arrays
             assert [item for inner in value for item in inner.tolist()] == field.contents(), name
         else:
-            assert (value.tolist() if isinstance(value, np.ndarray) else value) == field.contents(), name
+            assert (value.tolist() if isinstance(value, np.ndarray) else list(value) if isinstance(value, gguf_files.Texts) else value) == field.contents(), name
     assert list(ours.tensors) == [tensor.name for tensor in theirs.tensors]
     for tensor in theirs.tensors:
         mine = ours.tensors[tensor.name]
@@ -239,3 +239,19 @@ def test_a_gguf_without_tokens_opens_unlabelled(tmp_path: Path, embedding: np.nd
     assert beside(path) == (None, None)
     done = cli("--weights", str(path), "lookup", "1")
     assert done.returncode == 0 and repr(torch.from_numpy(embedding[[1]])) in done.stdout
+
+
+def test_the_files_tokens_label_the_rows_once_the_matrix_is_on_screen(tmp_path: Path, embedding: np.ndarray) -> None:
+    path = written(tmp_path / "model.gguf", embedding, GGMLQuantizationType.F32)
+    explorer = Explorer(Setup.of(weights=open_weights(path), labels_later=path, lang="en"))
+    made = explorer.start().job
+    view = explorer.finish(made, made.run())
+    assert explorer.session is not None and explorer.vocab is None  # the matrix first, unlabelled
+    assert view.job is not None and view.job.action == "labels" and explorer.busy is None  # typing goes on
+    view = explorer.settle(view)
+    assert [explorer.vocab.label(row) for row in range(3)] == ["<|endoftext|>", "␣hello", "␣world"]
+    assert view.status.text == "Row labels from model.gguf: 6 tokens."
+    bare = written(tmp_path / "bare.gguf", embedding, GGMLQuantizationType.F32, tokens=None)
+    unlabelled = Explorer(Setup.of(weights=open_weights(bare), labels_later=bare, lang="en"))
+    view = unlabelled.settle(unlabelled.start())
+    assert unlabelled.vocab is None and not view.status.error

@@ -67,6 +67,7 @@ class Setup:
     text_file: str | None = None  # a text to cut into the book's windows (section 2.6)
     windows: WindowSettings = WindowSettings()
     context_length: int | None = None  # a positional layer of this many rows, added to every lookup
+    labels_later: Path | None = None  # a GGUF file whose token list labels the rows once the matrix is on screen
 
     @classmethod
     def of(
@@ -86,6 +87,7 @@ class Setup:
         text_file: str | None = None,
         windows: WindowSettings | None = None,
         context_length: int | None = None,
+        labels_later: Path | None = None,
     ) -> Setup:
         """From keywords (the app's and the CLI's); raises `SpecError` for a layer torch would refuse.
         With `weights`, the size and dtype are the file's. `vocab` defaults to the tokenizer's."""
@@ -101,7 +103,7 @@ class Setup:
         windows.check()
         if context_length is not None and context_length < 1:
             raise MessageError(Message("positions.context_length", {"value": context_length}))
-        return cls(spec, weights, freeze, no_grad, single_line(ids), lang, vocab, tokenizer, text_file, windows, context_length)
+        return cls(spec, weights, freeze, no_grad, single_line(ids), lang, vocab, tokenizer, text_file, windows, context_length, labels_later)
 
 
 class Explorer:
@@ -188,10 +190,14 @@ class Explorer:
             view = self._several(outcome)
         elif isinstance(outcome, LayerMade):
             view = self._install(outcome)
-            if job.action == "create" and self.setup.text_file is not None and view.job is None:
+            if job.action == "create" and view.job is None and self.setup.labels_later is not None:
+                view = self._first_labels()
+            elif job.action == "create" and view.job is None and self.setup.text_file is not None:
                 view = self._cut_text()  # the text given at start, once its tokenizer is there
         elif isinstance(outcome, LabelsLoaded):
             view = self._labels(outcome)
+            if job.action == "labels" and view.job is None and self.setup.text_file is not None:
+                view = self._cut_text()
         elif isinstance(outcome, Report):  # a comparison worked out on the layer (one-hot)
             view = self.view(dialog=outcome)
         elif isinstance(outcome, WindowsCut):
@@ -298,8 +304,23 @@ class Explorer:
         self._say(Message("open.opening", {"path": path}))
         return self._start("open", load, session=None, replaces_layer=False)
 
+    def _first_labels(self) -> View:
+        """The first layer's labels, read once its matrix is on screen: a GGUF file's token list (128k tokens
+        take a few tenths of a second to decode)."""
+        path = self.setup.labels_later
+
+        def load(job: Job) -> Outcome:
+            from tui.core.tokenizer import beside
+
+            return LabelsLoaded(*beside(path))
+
+        return self._start("labels", load, session=None, replaces_layer=False)
+
     def _labels(self, loaded: LabelsLoaded) -> View:
-        """New row labels, and a tokenizer to type text with (in text mode at once, if the input is empty)."""
+        """New row labels, and a tokenizer to type text with (in text mode at once, if the input is empty).
+        None: the file had none; the rows keep their IDs."""
+        if loaded.vocab is None:
+            return self.view()
         self.vocab = loaded.vocab
         if loaded.tokenizer is not None:
             self.tokenizer = loaded.tokenizer

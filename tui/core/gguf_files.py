@@ -9,9 +9,11 @@ package; tests compare what it reads with `GGUFReader`.
 
 from __future__ import annotations
 
+import array
 import functools
 import os
 import struct
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +46,7 @@ class GGUFTensor:
 
 @dataclass(frozen=True)
 class GGUFFile:
-    """The header's key/values (a scalar array as numpy, a string array as a list of str) and the tensors."""
+    """The header's key/values (a scalar array as numpy, a string array as `Texts`) and the tensors."""
 
     fields: dict[str, object]
     tensors: dict[str, GGUFTensor]
@@ -101,6 +103,26 @@ def parse(data: np.ndarray) -> GGUFFile:
     return GGUFFile(fields, tensors)
 
 
+class Texts(Sequence[str]):
+    """A string array of the file, decoded as it is read (UTF-8; a malformed byte shows as �)."""
+
+    def __init__(self, buffer: memoryview, starts: array.array, end: int) -> None:
+        self._buffer, self._starts, self._end = buffer, starts, end  # each string's first byte; the array's end
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override] - no slices: read them one by one
+        start = self._starts[index]
+        stop = self._starts[index + 1] - 8 if index + 1 < len(self._starts) else self._end
+        return str(self._buffer[start:stop], "utf-8", errors="replace")
+
+    def __iter__(self) -> Iterator[str]:
+        buffer, starts = self._buffer, self._starts
+        for start, stop in zip(starts, [*(start - 8 for start in starts[1:]), self._end], strict=True):
+            yield str(buffer[start:stop], "utf-8", errors="replace")
+
+
 class _Header:
     """A cursor over the header's bytes, in the file's byte order; every read is checked against the end."""
 
@@ -151,22 +173,22 @@ class _Header:
             return self._texts(self.count(length, 8, "strings"))
         return [self.value(item) for _ in range(self.count(length, 12, "arrays"))]
 
-    def _texts(self, count: int) -> list[str]:
-        """A string array (a 128k-token list) in one loop over the bytes."""
+    def _texts(self, count: int) -> Texts:
+        """A string array (a 128k-token list, 280k merges) walked for where each string lies; each is decoded
+        when it is read."""
         buffer, offset, end = self.buffer, self.offset, len(self.buffer)
         size_of = struct.Struct(f"{self.order}Q").unpack_from
-        texts = []
-        for _ in range(count):
+        starts = array.array("q", bytes(8 * count))
+        for index in range(count):
             if offset + 8 > end:
                 raise ValueError("the file ends inside a string array")
             (size,) = size_of(buffer, offset)
-            offset += 8
-            if offset + size > end:
-                raise ValueError("the file ends inside a string array")
-            texts.append(str(buffer[offset:offset + size], "utf-8", errors="replace"))
+            starts[index] = offset = offset + 8
             offset += size
+            if offset > end:
+                raise ValueError("the file ends inside a string array")
         self.offset = offset
-        return texts
+        return Texts(buffer, starts, offset)
 
     def tensor_info(self) -> tuple[str, tuple[int, ...], int, int]:
         name = self.text()

@@ -39,9 +39,10 @@ class LayerMade:
 
 @dataclass(frozen=True)
 class LabelsLoaded:
-    """A vocabulary (and the tokenizer it came with, if any) for the layer on screen."""
+    """A vocabulary (and the tokenizer it came with, if any) for the layer on screen; None when the file read
+    had none."""
 
-    vocab: Vocab
+    vocab: Vocab | None
     tokenizer: TextTokenizer | None
 
 

@@ -124,9 +124,9 @@ def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
         elif path.suffix == ".gguf":
             by_id = _from_gguf(path)
         else:
-            by_id = dict(enumerate(path.read_bytes().decode("utf-8").split("\n")))
-            if by_id and by_id[len(by_id) - 1] == "":  # the newline that ends the last line
-                del by_id[len(by_id) - 1]
+            by_id = path.read_bytes().decode("utf-8").split("\n")
+            if by_id and by_id[-1] == "":  # the newline that ends the last line
+                by_id.pop()
     except UnicodeDecodeError as error:
         raise VocabError(Message("vocab.not_utf8", {"path": path, "position": error.start})) from error
     except VocabError:
@@ -137,6 +137,8 @@ def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
         raise VocabError(Message("vocab.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}"[:200]})) from error
     if not by_id:
         raise VocabError(Message("vocab.empty", {"path": path}))
+    if isinstance(by_id, list):  # a token per line, or a GGUF's list: IDs in order
+        return Vocab(path, tuple(by_id)), tokenizer
     outside = [token_id for token_id in by_id if not 0 <= token_id < len(by_id)]
     if outside:  # an ID of 10**12 would make a tuple of 10**12 rows
         token_id = min(outside, key=abs)
@@ -157,7 +159,7 @@ def _from_tokenizer_json(path: Path, data: dict) -> tuple[dict[int, str], Tokeni
     return vocab, tokenizer
 
 
-def _from_gguf(path: Path) -> dict[int, str]:
+def _from_gguf(path: Path) -> list[str]:
     """A GGUF file's own token list (`tokenizer.ggml.tokens`): byte-level BPE tokens (`tokenizer.ggml.model`
     gpt2) decoded as GPT-2's are, SentencePiece's `▁` as the space it stands for."""
     from tui.core import gguf_files
@@ -170,11 +172,11 @@ def _from_gguf(path: Path) -> dict[int, str]:
         raise VocabError(Message("vocab.gguf_no_tokens", {"path": path}))
     tokens = fields["tokenizer.ggml.tokens"]
     model = fields.get("tokenizer.ggml.model", "")
-    if not isinstance(tokens, list) or not all(isinstance(token, str) for token in tokens):
+    if not isinstance(tokens, gguf_files.Texts):
         raise VocabError(Message("vocab.gguf_no_tokens", {"path": path}))
     if model == "gpt2":
-        return {token_id: _byte_decoded(token) for token_id, token in enumerate(tokens)}
-    return {token_id: token.replace("▁", " ") for token_id, token in enumerate(tokens)}
+        return [_byte_decoded(token) for token in tokens]
+    return [token.replace("▁", " ") for token in tokens]
 
 
 def _from_encoder_json(data: object) -> dict[int, str]:

@@ -13,7 +13,7 @@ import math
 import pickle
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -309,7 +309,7 @@ def _gguf_about(fields: Mapping[str, object]) -> list[str]:
 
 def _field_value(value: object) -> object:
     """A key/value as the about panel shows it: a short array in full, a long one by its length."""
-    if isinstance(value, np.ndarray | list):
+    if isinstance(value, np.ndarray | Sequence) and not isinstance(value, str):
         return f"[{len(value)} values]" if len(value) > 8 else list(value.tolist() if isinstance(value, np.ndarray) else value)
     return value
 
