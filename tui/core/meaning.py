@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import torch
 
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from tui.core.spec import LayerSpec
     from tui.core.tokenizer import TextTokenizer
     from tui.core.vocab import Vocab
+
+
+T = TypeVar("T")
 
 
 class ReadableLayer(Protocol):
@@ -68,30 +71,27 @@ class Meaning:
     def __init__(self) -> None:
         self.metric = "cosine"
         self.k = DEFAULT_K
-        self._index: tuple[ReadableLayer, int, RowIndex] | None = None
-        self._statistics: tuple[ReadableLayer, int, MatrixStatistics] | None = None
+        self._kept: dict[str, tuple[ReadableLayer, int, object]] = {}  # what a pass made, by the layer and version
 
     def index(self, layer: ReadableLayer) -> RowIndex:
         """The layer's index: the same one while its values are the same (`version`)."""
-        kept = self._index
-        if kept is None or kept[0] is not layer or kept[1] != layer.version:
-            kept = (layer, layer.version, RowIndex(layer.read_rows, (layer.spec.vocab_size, layer.spec.dim)))
-            self._index = kept
-        return kept[2]
+        return self._kept_for("index", layer, lambda: RowIndex(layer.read_rows, (layer.spec.vocab_size, layer.spec.dim)))
 
     def statistics(
         self, layer: ReadableLayer, progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None
     ) -> MatrixStatistics:
         """The whole matrix's statistics, computed once while its values are the same."""
-        kept = self._statistics
+        shape, chunk_rows = (layer.spec.vocab_size, layer.spec.dim), rows_per_chunk(layer.spec.dim)
+        return self._kept_for("statistics", layer, lambda: matrix_statistics(layer.read_rows, shape, chunk_rows=chunk_rows, progress=progress, cancelled=cancelled))
+
+    def _kept_for(self, name: str, layer: ReadableLayer, make: Callable[[], T]) -> T:
+        """What `make` made for this layer at this version, or a new one (the version as the pass starts: a
+        change meanwhile makes the next call read again)."""
+        kept = self._kept.get(name)
         if kept is None or kept[0] is not layer or kept[1] != layer.version:
-            version = layer.version  # as the pass starts: a change meanwhile makes the next call read again
-            shape = (layer.spec.vocab_size, layer.spec.dim)
-            found = matrix_statistics(layer.read_rows, shape, chunk_rows=rows_per_chunk(layer.spec.dim), progress=progress, cancelled=cancelled)
-            kept = (layer, version, found)
-            self._statistics = kept
-        elif progress is not None:
-            progress(1.0)
+            version = layer.version
+            kept = (layer, version, make())
+            self._kept[name] = kept
         return kept[2]
 
     def ask(
