@@ -156,13 +156,14 @@ def test_the_passes_are_kept_until_a_step_changes_the_values() -> None:
     explorer.settle(explorer.step())
     again = explorer.statistics().dialog.compute()
     assert len([read for read in reads if read == (0, 64)]) == 2 and again != first  # read again: the values moved
+    assert "Smallest norms: ID " in again  # no vocabulary: rows are named by their IDs
 
 
 def test_the_statistics_page_draws_the_norms_and_compares_the_looked_up_rows(minilm: Path, tmp_path: Path) -> None:
     explorer = ready(weights=open_weights(minilm / "model.safetensors"), vocab=load_vocab(minilm / "vocab.txt"), ids="7592, 2088")
     panel = explorer.statistics().dialog
     text = panel.compute()
-    assert "Smallest norms: [MASK] (103) 0.2449" in text and "[CLS] (101)" in text.split("Largest norms:")[1]
+    assert "Smallest norms: [MASK] (103): 0.2449" in text and "[CLS] (101)" in text.split("Largest norms:")[1]
     assert "Dimensions with outlying magnitude (robust z-score above 6): 267 (z 26.5), 303 (z 18." in text
     weight = open_weights(minilm / "model.safetensors").tensor
     cosine = torch.nn.functional.cosine_similarity(weight[7592], weight[2088], dim=0).item()

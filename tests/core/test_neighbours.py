@@ -297,7 +297,9 @@ def test_a_later_query_over_bfloat16_rows_gives_the_first_passs_exact_answer(met
     for row in (1, rows // 2, rows - 1):
         reader.calls.clear()
         later = index.nearest_to_row(row, 10, metric)
-        assert later == index_of(weight).nearest_to_row(row, 10, metric)  # a fresh index: the float32 pass
+        first = index_of(weight).nearest_to_row(row, 10, metric)  # a fresh index: the float32 pass
+        assert [n.token_id for n in later.found] == [n.token_id for n in first.found]
+        assert [n.score for n in later.found] == pytest.approx([n.score for n in first.found], rel=1e-6)
         chunked = [call for call in reader.calls if call[1] - call[0] > 1]
         rescored = [call for call in reader.calls if call[1] - call[0] == 1][1:]  # after the query's own row
         assert len(chunked) == -(-rows // (BOUNDED_CHUNKS * index.chunk_rows)) and 10 <= len(rescored) < rows // 10
@@ -314,4 +316,4 @@ def test_the_bounded_pass_keeps_ties_and_any_chunk_size(chunk_rows: int, k: int,
     index.nearest(torch.ones(6), 1, metric)  # the first pass: the norms
     if metric == "cosine" and row == 5:
         return  # its cosine is undefined: refused, as tested above
-    assert index.nearest_to_row(row, k, metric) == index_of(weight).nearest_to_row(row, k, metric)
+    assert index.nearest_to_row(row, k, metric) == index_of(weight, 1).nearest_to_row(row, k, metric)  # row by row: the same sums

@@ -140,7 +140,8 @@ class RowIndex:
         """A later query over bfloat16 rows, without converting them: each chunk's dot products in bfloat16,
         each known to within `_dot_error` of the exact one, give every row a lowest and a highest key. A row
         whose highest key is below the k-th best lowest cannot be among the k nearest; the few others are
-        scored again in float32, as the first pass scores them. The answer is the exact one."""
+        scored again in float32, one by one (equal rows score equally: ties go to the lower ID). The answer
+        is the first pass's, but for the last bit of a score where float32 sums in another order."""
         norms, query16 = self._norms, query.bfloat16()
         lowest = torch.empty(0)  # the k best lowest keys so far
         kept_ids, kept_highest = [], []
@@ -158,9 +159,8 @@ class RowIndex:
             kept_highest.append(high[kept])
         ids, highest = torch.cat(kept_ids), torch.cat(kept_highest)
         ids = ids[highest >= (lowest[-1] if len(lowest) == k else -torch.inf)]
-        rows = torch.cat([self._read(token_id, token_id + 1) for token_id in ids.tolist()]) if len(ids) else torch.empty(0, self.dim)
-        keys = _keys(rows.float() @ query, norms[ids], query_norm, metric)
-        return _best(ids, keys, k)
+        dots = torch.tensor([float(self._read(token_id, token_id + 1).float() @ query) for token_id in ids.tolist()])
+        return _best(ids, _keys(dots, norms[ids], query_norm, metric), k)
 
     def _check_id(self, token_id: int) -> None:
         if not 0 <= token_id < self.rows:

@@ -76,7 +76,7 @@ def _norms(t: Callable[..., str], label: Callable[[int], str], statistics: Matri
     ends = f"{low:.4g}".ljust(len(counts) - len(f"{high:.4g}")) + f"{high:.4g}"
 
     def named(norms: tuple[RowNorm, ...]) -> str:
-        return " · ".join(f"{label(row.id) or row.id} ({row.id}) {row.norm:.4g}" for row in norms)
+        return " · ".join(f"{label(row.id)} ({row.id}): {row.norm:.4g}" if label(row.id) else f"ID {row.id}: {row.norm:.4g}" for row in norms)
 
     return [
         t("stats.norms", bins=len(statistics.counts), low=low, high=high), *chart, ends,

@@ -41,7 +41,9 @@ class ReadingScreen(ModalScreen[Any]):
         return translate(self.lang, key, **params)
 
     def read(self, answer: Pass[T], show: Callable[[T], None]) -> None:
-        """`answer(progress, cancelled)` in a worker, then `show(answer)` here; the pass still reading is cancelled."""
+        """`answer(progress, cancelled)` in a worker, then `show(answer)` here; the pass still reading is
+        cancelled. The bar is shown while a pass reads."""
+        self.query_one(ProgressBar).display = True
         self._progress(0.0)
         self._reading(answer, show)
 
@@ -53,10 +55,15 @@ class ReadingScreen(ModalScreen[Any]):
         except Cancelled:
             return
         except MessageError as error:
-            self.app.call_from_thread(self.say, error.message.render(self.lang), True)
+            said = error.message.render(self.lang)
+            self.app.call_from_thread(self._done, lambda: self.say(said, True))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(show, found)
+            self.app.call_from_thread(self._done, lambda: show(found))
+
+    def _done(self, then: Callable[[], None]) -> None:
+        self.query_one(ProgressBar).display = False
+        then()
 
     def _progress(self, fraction: float) -> None:
         self.query_one(ProgressBar).update(progress=100 * fraction)

@@ -50,7 +50,6 @@ class StatisticsScreen(ReadingScreen):
 
     def _show(self, text: str) -> None:
         self.query_one("#statistics-page", Static).update(Text(text))  # printable already
-        self.query_one(ProgressBar).display = False
         self.say("")
         self.query_one(VerticalScroll).focus()
 
