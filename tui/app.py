@@ -362,7 +362,7 @@ class ExplorerApp(App[None]):
         explorer = self.explorer
         if explorer.session is not None:
             none_cached = explorer.t("open.none_cached")
-            screen = OpenScreen(explorer.t("open.prompt"), explorer.path_to_open, explorer.lang, Path.cwd(), explorer.cached_models(), none_cached)
+            screen = OpenScreen(explorer.t("open.prompt"), explorer.path_to_open, explorer.lang, Path.cwd(), explorer.cached_models, none_cached)
             self.push_screen(screen, lambda path: self.act(lambda: explorer.open(path)) if path else None)
 
     def action_goto_row(self) -> None:

@@ -87,3 +87,22 @@ async def test_f6_opens_a_file_or_a_model_folder_picked_in_the_tree_or_a_cached_
         await pilot.press("enter")
         await until(pilot, lambda: app.explorer.weights.path.parent.name != "minilm")
         assert app.explorer.weights.path.parent.name == "0123456789abcdef0123456789abcdef01234567"  # the cached snapshot
+
+
+async def test_f6_scans_the_cache_off_the_event_loop_and_says_when_it_is_empty(tmp_path: Path, monkeypatch) -> None:
+    import threading
+
+    from textual.widgets import OptionList
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty"))
+    app = ExplorerApp(lang="en")
+    scanned_in: list[threading.Thread] = []
+    scan = app.explorer.cached_models
+    monkeypatch.setattr(app.explorer, "cached_models", lambda: scanned_in.append(threading.current_thread()) or scan())
+    async with running(app) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: app.screen.query_one(OptionList).option_count > 0)  # the tree's loader never ends
+        assert scanned_in and scanned_in[0] is not threading.main_thread()
+        cached = app.screen.query_one(OptionList)
+        assert [str(option.prompt) for option in cached.options] == ["No models in the Hugging Face cache."]
+        assert cached.options[0].disabled

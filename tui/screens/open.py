@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DirectoryTree, OptionList, Static
+from textual.widgets import DirectoryTree, OptionList
+from textual.widgets.option_list import Option
 
 from tui.core.embedding_names import FORMATS
 from tui.screens.ask import AskScreen
@@ -30,7 +33,8 @@ class WeightTree(DirectoryTree):
 
 class OpenScreen(AskScreen[str]):
     """The path line (Enter opens it), then the tree (Enter on a file or a model folder opens it, on another
-    folder opens or closes it) and the cached models (Enter opens one)."""
+    folder opens or closes it) and the cached models (Enter opens one), listed once a worker has scanned the
+    cache (a second for dozens of models: never on the event loop)."""
 
     DEFAULT_CSS = """
     OpenScreen > Vertical { max-width: 120; }
@@ -39,17 +43,31 @@ class OpenScreen(AskScreen[str]):
     OpenScreen #open-cached { width: 1fr; }
     """
 
-    def __init__(self, prompt: str, parse: Callable[[str], str], lang: str, folder: Path, model_ids: Sequence[str], none_cached: str) -> None:
-        super().__init__(prompt, parse, lang, suggester=PathSuggester(model_ids))
-        self._folder, self._model_ids, self._none_cached = folder, list(model_ids), none_cached
+    def __init__(self, prompt: str, parse: Callable[[str], str], lang: str, folder: Path, cached_models: Callable[[], Sequence[str]], none_cached: str) -> None:
+        self._suggester = PathSuggester()
+        super().__init__(prompt, parse, lang, suggester=self._suggester)
+        self._folder, self._cached_models, self._none_cached = folder, cached_models, none_cached
+        self._model_ids: list[str] = []
 
     def below(self) -> ComposeResult:
         with Horizontal():
             yield WeightTree(self._folder, id="open-tree")
-            if self._model_ids:
-                yield OptionList(*self._model_ids, id="open-cached")
-            else:
-                yield Static(self._none_cached, id="open-cached", markup=False)
+            yield OptionList(id="open-cached")
+
+    def on_mount(self) -> None:
+        self._scan()
+
+    @work(thread=True, exit_on_error=False)
+    def _scan(self) -> None:
+        model_ids = list(self._cached_models())
+        self.app.call_from_thread(self._scanned, model_ids)
+
+    def _scanned(self, model_ids: list[str]) -> None:
+        self._model_ids = model_ids
+        self._suggester.model_ids = sorted(model_ids)
+        cached = self.query_one("#open-cached", OptionList)
+        cached.add_options(model_ids or [Option(Text(self._none_cached), disabled=True)])
+        cached.highlighted = 0 if model_ids else None
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
         self.answer(str(event.path))
@@ -59,4 +77,5 @@ class OpenScreen(AskScreen[str]):
             self.answer(str(event.path))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.answer(self._model_ids[event.option_index])
+        if self._model_ids:
+            self.answer(self._model_ids[event.option_index])

@@ -19,12 +19,12 @@ class PathSuggester(Suggester):
 
     def __init__(self, model_ids: Sequence[str] = ()) -> None:
         super().__init__(use_cache=False, case_sensitive=True)  # the disk changes; paths are case-sensitive
-        self._model_ids = sorted(model_ids)
+        self.model_ids = sorted(model_ids)  # set again once the cache has been scanned
 
     async def get_suggestion(self, value: str) -> str | None:
         if not value:
             return None
-        return on_disk(value) or next((name for name in self._model_ids if name.startswith(value) and name != value), None)
+        return on_disk(value) or next((name for name in self.model_ids if name.startswith(value) and name != value), None)
 
 
 def on_disk(value: str) -> str | None:
