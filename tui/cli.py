@@ -325,7 +325,7 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
 def _models(args: argparse.Namespace, lang: str) -> int:
     """The models in the Hugging Face cache and the folders given: each one's input embedding, from the
     files' headers. A model that cannot be read is one line saying why; the others are listed anyway."""
-    from tui.core.models import cached_models, described, find_model, hub_cache
+    from tui.core.models import cached_models, hub_cache, listing
 
     cache = hub_cache()
     names = cached_models(cache) + args.folders
@@ -333,11 +333,8 @@ def _models(args: argparse.Namespace, lang: str) -> int:
         print(translate(lang, "models.none", cache=str(cache)))
         return 0
     for name in names:
-        try:
-            line = described(find_model(name, cache=cache))
-        except MessageError as error:
-            line = "✗ " + error.message.render(lang)
-        print(printable(f"{name}: {line}"))
+        for shown, line in listing(name, cache):
+            print(printable(f"{shown}: {line if isinstance(line, str) else '✗ ' + line.render(lang)}"))
     sys.stdout.flush()
     return 0
 

@@ -4,6 +4,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from huggingface_hub import save_torch_state_dict
@@ -155,6 +156,29 @@ def test_models_lists_the_cache_and_the_folders_given_from_headers(cli, tmp_path
     assert lines[2].startswith(f"{tmp_path}: ✗ ") and "no model.safetensors" in lines[2]
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "none"))
     assert cli("models").stdout.startswith("No models in the Hugging Face cache")
+
+
+def test_models_lists_gguf_files_given_or_in_a_folder_given_without_torch(cli, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from gguf import GGMLQuantizationType
+
+    from tests.core.test_gguf import quantized_file, written
+
+    folder = tmp_path / "ggufs"
+    folder.mkdir()
+    quantized_file(folder / "b-q4.gguf", GGMLQuantizationType.Q4_K, rows=8)
+    written(folder / "a-f16.gguf", np.ones((6, 64), np.float32), GGMLQuantizationType.F16)
+    (tmp_path / "cut.gguf").write_bytes((folder / "a-f16.gguf").read_bytes()[:40])
+    done = cli("models", str(folder), str(tmp_path / "cut.gguf"))
+    assert done.returncode == 0 and done.stdout.splitlines() == [
+        f"{folder / 'a-f16.gguf'}: token_embd.weight (6, 64) F16 768 B · a-f16.gguf",
+        f"{folder / 'b-q4.gguf'}: token_embd.weight (8, 256) Q4_K 4.5 bits 1.2 KB · b-q4.gguf · lm_head apart",
+        f"{tmp_path / 'cut.gguf'}: ✗ {tmp_path / 'cut.gguf'} is not a GGUF file that can be read: ValueError: 5 key/values cannot fit in the 16 bytes left.",
+    ]
+    listed = subprocess.run([sys.executable, "-c", f"import sys; from tui.cli import main; main(['models', {str(folder)!r}]); print('torch' in sys.modules)"], capture_output=True, text=True, check=True)
+    assert listed.stdout.splitlines()[-1] == "False"  # headers only
 
 
 def test_the_about_panel_says_where_the_matrix_came_from(tmp_path: Path, minilm_tensors) -> None:

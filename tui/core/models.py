@@ -209,6 +209,51 @@ def cached_models(cache: Path) -> list[str]:
     return sorted(repo.repo_id for repo in scanned.repos if repo.repo_type == "model")
 
 
+def listing(name: str, cache: Path) -> list[tuple[str, str | Message]]:
+    """What `models` says of `name`: its embedding described, or why it cannot be (a Message). A GGUF file,
+    or a folder of them with no other weights, has a line per file."""
+    path = Path(name).expanduser()
+    holds_weights = path.is_dir() and any((path / file).exists() for file in (*INDEXES, *SINGLE_FILES))
+    files = [path] if path.suffix == ".gguf" else ggufs_in(path) if path.is_dir() and not holds_weights else []
+    lines: list[tuple[str, str | Message]] = []
+    for shown, file in [(str(file), file) for file in files] or [(name, None)]:
+        try:
+            lines.append((shown, described_gguf(file) if file is not None else described(find_model(name, cache=cache))))
+        except MessageError as error:
+            lines.append((shown, error.message))
+    return lines
+
+
+def ggufs_in(folder: Path) -> list[Path]:
+    """The GGUF files directly in `folder` (llama.cpp's, LM Studio's downloads), sorted by name."""
+    try:
+        return sorted(path for path in folder.iterdir() if path.suffix == ".gguf" and path.is_file())
+    except OSError:
+        return []
+
+
+def described_gguf(path: Path) -> str:
+    """`token_embd.weight (rows, cols) Q4_K 4.5 bits size · file`, from the GGUF header alone (no torch);
+    `· lm_head apart` when the file has an `output.weight` of its own."""
+    from gguf import GGML_QUANT_SIZES
+
+    from tui.core import gguf_files
+    from tui.core.spec import human_size
+
+    try:
+        tensors = gguf_files.reader(path).tensors
+    except (OSError, ValueError) as error:
+        raise ModelError(Message("gguf.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}".rstrip(".")})) from error
+    tensor = tensors.get(GGUF_EMBEDDING)
+    if tensor is None:
+        choices = ", ".join(name for name in tensors if "embd" in name or "embed" in name) or "none"
+        raise ModelError(Message("model.no_embedding", {"path": path, "name": GGUF_EMBEDDING, "choices": choices}))
+    block, block_bytes = GGML_QUANT_SIZES[tensor.kind]
+    kind = tensor.kind.name if tensor.data.dtype.kind == "f" else f"{tensor.kind.name} {8 * block_bytes / block:.4g} bits"
+    head = " · lm_head apart" if "output.weight" in tensors else ""
+    return f"{GGUF_EMBEDDING} {tensor.shape} {kind} {human_size(tensor.n_bytes)} · {path.name}{head}"
+
+
 def described(model: Model) -> str:
     """`key (rows, cols) dtype size · file`, from the file's header alone (no values read; a safetensors
     file with a known name, without importing torch)."""
@@ -220,6 +265,7 @@ def described(model: Model) -> str:
     return f"{key} {shape} {dtype} {human_size(nbytes)} · {model.file.name}{shard}{head}"
 
 
+GGUF_EMBEDDING = "token_embd.weight"  # llama.cpp's name for the input embedding
 SAFETENSORS_SIZES = {"F64": ("float64", 8), "F32": ("float32", 4), "F16": ("float16", 2), "BF16": ("bfloat16", 2)}
 
 
