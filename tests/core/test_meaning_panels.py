@@ -5,6 +5,7 @@ values stay and made again when a training step changes them."""
 from __future__ import annotations
 
 import csv
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,10 @@ import pytest
 import torch
 from gguf import GGMLQuantizationType
 from gguf.quants import dequantize
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tests.depth import examples
 from tui.core.explorer import Explorer, Setup
 from tui.core.export import ExportExists
 from tui.core.messages import MessageError
@@ -28,6 +32,16 @@ def ready(**settings: object) -> Explorer:
     explorer = Explorer(Setup.of(**{"lang": "en", **settings}))
     explorer.settle(explorer.start())
     return explorer
+
+
+@functools.cache
+def words_explorer() -> Explorer:
+    """A layer of 9 rows labelled with words and signs, as an expression's parts could be (made once: the
+    property test asks it many times)."""
+    from tui.core.vocab import Vocab
+
+    vocab = Vocab(Path("words.txt"), ("king", "man", "woman", "+", "-", "−", "a b", "queen", "7"))
+    return ready(vocab_size=9, dim=4, vocab=vocab)
 
 
 def neighbours_panel(explorer: Explorer, row: int | None = None) -> NeighboursPanel:
@@ -181,3 +195,17 @@ def test_panels_wait_while_a_job_has_the_layer() -> None:
     for action in (explorer.neighbours, explorer.statistics):
         refused = action()
         assert refused.dialog is None and refused.status.error and "Still working" in refused.status.text
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(asked=st.text(max_size=30), metric=st.sampled_from(["cosine", "euclidean"]), k=st.integers(-2, 8))
+def test_anything_asked_is_an_answer_or_a_message(asked: str, metric: str, k: int) -> None:
+    explorer = words_explorer()
+    explorer.meaning.metric, explorer.meaning.k = metric, k
+    try:
+        answer = explorer.meaning.ask(explorer.session, asked, explorer.vocab)
+    except MessageError as refused:
+        assert refused.message.english()  # our one line, in both languages
+        refused.message.render("es")
+    else:
+        assert 1 <= len(answer.ids) <= k and not {token_id for _, token_id in answer.terms} & set(answer.ids)
