@@ -57,6 +57,12 @@ def torch_top(weight: torch.Tensor, row: int, k: int) -> list[int]:
     return scores.topk(k).indices.tolist()
 
 
+def test_a_small_matrix_asks_for_as_many_neighbours_as_it_has() -> None:
+    explorer = ready(ids="2, 3, 5, 1")  # the book's 6 × 3
+    panel = neighbours_panel(explorer)
+    assert panel.k == 5 and len(panel.ask(panel.asked, panel.metric, panel.k).ids) == 5
+
+
 def test_the_panel_asks_about_the_id_under_the_input_cursor_or_the_matrix_row() -> None:
     explorer = ready(ids="2, 3, 5", vocab_size=40, dim=8)
     explorer.edit("2, 3, 5", 1)  # the cursor on the 2

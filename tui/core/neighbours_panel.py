@@ -38,7 +38,8 @@ def panel(explorer: Explorer, asked: str) -> NeighboursPanel:
         note = t("map.neighbours", k=len(answer.ids), metric=t(f"neighbours.{answer.neighbours.metric}"))
         return vector_map(explorer, session, [*asked_ids, *answer.ids], set(asked_ids), note)
 
-    return NeighboursPanel(asked, meaning.metric, METRICS, meaning.k, explorer.lang, ask, lambda text: parse_k(explorer, text), export, drawn)
+    k = max(1, min(meaning.k, explorer.spec.vocab_size - 1))  # the book's 6 rows have 5 neighbours, not 10
+    return NeighboursPanel(asked, meaning.metric, METRICS, k, explorer.lang, ask, lambda text: parse_k(explorer, text), export, drawn)
 
 
 def parse_k(explorer: Explorer, text: str) -> int:
