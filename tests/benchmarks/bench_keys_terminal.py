@@ -35,7 +35,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from _bench_common import SIZES, TERMINALS, machine_header, round_parser, rounds, median, table, verdict
@@ -118,6 +118,21 @@ def cpu_per_key(term: Terminal, keys: Sequence[bytes]) -> float:
     term.drain(0.5)
     cpu, wall = cpu_seconds(term.pid) - start, time.perf_counter() - wall
     return 1000 * (cpu - idle_rate * wall) / len(keys)
+
+
+def app_against_floor(measure: Callable[[str, tuple[int, int]], float], runs: int, keys: int) -> str:
+    """The app and its floor at each terminal size, `measure(variant, terminal)` ms per key, `runs` rounds each
+    (printed as they go): the table of medians against the target."""
+    rows = []
+    for terminal in TERMINALS:
+        results: dict[str, list[float]] = {"app": [], "floor": []}
+        for round_ in range(runs):
+            for variant in results:
+                results[variant].append(measure(variant, terminal))
+            print(f"  {terminal[0]}×{terminal[1]} round {round_ + 1}: " + ", ".join(f"{name} {values[-1]:.2f} ms/key" for name, values in results.items()), flush=True)
+        app, floor = median(results["app"]), median(results["floor"])
+        rows.append([f"{terminal[0]}×{terminal[1]}", keys, f"{app:.2f}", f"{floor:.2f}", f"{app / floor:.2f}", verdict(app / floor <= TARGET_FLOOR_RATIO)])
+    return table(("terminal", "keys", "app ms/key", "floor ms/key", "app/floor", f"≤ {TARGET_FLOOR_RATIO}×floor"), rows)
 
 
 VARIANTS = ("app", "input-only", "floor")

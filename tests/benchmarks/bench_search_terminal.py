@@ -21,15 +21,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _bench_common import TERMINALS, machine_header, median, round_parser, rounds, table, verdict
-from bench_keys_terminal import SETTLE, cpu_per_key, pinned
+from _bench_common import machine_header, round_parser, rounds
+from bench_keys_terminal import SETTLE, app_against_floor, cpu_per_key, pinned
 from bench_search_keys import vocabulary
 from bench_startup import Terminal
 
 QUERIES = ("the", "^emb", "ing$", "The", "e", "␣of")
 BACKSPACE, CTRL_F = b"\x7f", b"\x06"
 PROMPT = b"Find a token"
-TARGET_FLOOR_RATIO = 1.25
 
 
 def typed() -> list[str]:
@@ -107,20 +106,10 @@ def main() -> int:
     if args.pin:
         os.sched_setaffinity(0, {0})
     print(machine_header("bench_search_terminal: CPU time per key in Ctrl+F's search over 128,256 tokens (schedstat)"))
-    rows = []
     with tempfile.TemporaryDirectory() as folder:
         vocab = Path(folder) / "vocab.txt"
         vocab.write_text("".join(token.replace("\n", " ") + "\n" for token in vocabulary().tokens), encoding="utf-8")
-        for terminal in TERMINALS:
-            results: dict[str, list[float]] = {"app": [], "floor": []}
-            for round_ in range(rounds(args)):
-                for variant in results:
-                    results[variant].append(measure(variant, vocab, terminal, args.pin))
-                print(f"  {terminal[0]}×{terminal[1]} round {round_ + 1}: " + ", ".join(f"{name} {values[-1]:.2f} ms/key" for name, values in results.items()), flush=True)
-            app, floor = median(results["app"]), median(results["floor"])
-            rows.append([f"{terminal[0]}×{terminal[1]}", len(typed()), f"{app:.2f}", f"{floor:.2f}", f"{app / floor:.2f}", verdict(app / floor <= TARGET_FLOOR_RATIO)])
-    print()
-    print(table(("terminal", "keys", "app ms/key", "floor ms/key", "app/floor", f"≤ {TARGET_FLOOR_RATIO}×floor"), rows))
+        print("\n" + app_against_floor(lambda variant, terminal: measure(variant, vocab, terminal, args.pin), rounds(args), len(typed())))
     return 0
 
 

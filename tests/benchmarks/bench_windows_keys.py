@@ -21,15 +21,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _bench_common import TERMINALS, machine_header, median, round_parser, rounds, table, verdict
-from bench_keys_terminal import SETTLE, cpu_per_key, pinned
+from _bench_common import machine_header, round_parser, rounds
+from bench_keys_terminal import SETTLE, app_against_floor, cpu_per_key, pinned
 from bench_startup import Terminal
 from bench_windows import write_text
 
 KEYS = 40  # batches paged through
 F11, RIGHT = b"\x1b[23~", b"\x1b[C"
 PAGE_SHOWN = b"---->"  # the page's context ----> target pairs (the terminal gets words as separate segments)
-TARGET_FLOOR_RATIO = 1.25
 
 
 def argv_for(variant: str, text: Path) -> list[str]:
@@ -83,20 +82,10 @@ def main() -> int:
     if args.pin:
         os.sched_setaffinity(0, {0})
     print(machine_header("bench_windows_keys: CPU time per → in the windows view, 1 MB of text (schedstat)"))
-    rows = []
     with tempfile.TemporaryDirectory() as folder:
         text = Path(folder) / "text.txt"
         write_text(text)
-        for terminal in TERMINALS:
-            results: dict[str, list[float]] = {"app": [], "floor": []}
-            for round_ in range(rounds(args)):
-                for variant in results:
-                    results[variant].append(measure(variant, text, terminal, args.pin))
-                print(f"  {terminal[0]}×{terminal[1]} round {round_ + 1}: " + ", ".join(f"{name} {values[-1]:.2f} ms/key" for name, values in results.items()), flush=True)
-            app, floor = median(results["app"]), median(results["floor"])
-            rows.append([f"{terminal[0]}×{terminal[1]}", KEYS, f"{app:.2f}", f"{floor:.2f}", f"{app / floor:.2f}", verdict(app / floor <= TARGET_FLOOR_RATIO)])
-    print()
-    print(table(("terminal", "keys", "app ms/key", "floor ms/key", "app/floor", f"≤ {TARGET_FLOOR_RATIO}×floor"), rows))
+        print("\n" + app_against_floor(lambda variant, terminal: measure(variant, text, terminal, args.pin), rounds(args), KEYS))
     return 0
 
 
