@@ -21,3 +21,11 @@ def test_parser_and_cli_options_need_no_torch() -> None:
     code = "import sys, tui.cli, tui.core.parse, tui.core.spec; print('torch' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "False"
+
+
+def test_the_app_starts_without_torch_or_plotext() -> None:
+    """The first frame comes before torch has loaded (the job that makes the layer imports it), and the map's
+    plotting library loads with the first map."""
+    code = "import sys, tui.app; print(sorted({name.split('.')[0] for name in sys.modules} & {'torch', 'plotext', 'textual_plotext'}))"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[]"

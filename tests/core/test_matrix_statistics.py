@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from safetensors import safe_open
 
-from tui.core.chunks import Cancelled
+from tui.core.jobs import Cancelled
 from tui.core.matrix_statistics import (
     MatrixStatistics,
     RowNorm,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from safetensors import safe_open
 
 from tests.depth import examples
-from tui.core.chunks import Cancelled
+from tui.core.jobs import Cancelled
 from tui.core.neighbours import BOUNDED_CHUNKS, Neighbours, NeighboursError, RowIndex
 from tui.core.quantized import QuantizedSession
 from tui.core.session import EmbeddingSession

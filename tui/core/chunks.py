@@ -8,12 +8,10 @@ from collections.abc import Callable, Iterator
 
 import torch
 
+from tui.core.jobs import Cancelled
+
 RowReader = Callable[[int, int], torch.Tensor]  # rows [start, stop), as stored (any floating dtype)
 CHUNK_VALUES = 1 << 22  # values per chunk: 16 MB once in float32, whatever the row width
-
-
-class Cancelled(Exception):
-    """The work was given up between two chunks: a newer request wants the answer instead."""
 
 
 def rows_per_chunk(dim: int) -> int:

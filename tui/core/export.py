@@ -15,13 +15,15 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import torch
+from typing import TYPE_CHECKING
 
 from tui.core.messages import Message, MessageError
 from tui.core.paths import Kind, kind_of
 from tui.core.text import printable
 from tui.core.vocab import visible
+
+if TYPE_CHECKING:  # the app's screens import this module: its first frame must not wait for torch
+    import torch
 
 PROJECTOR_FILES = ("tensor.tsv", "metadata.tsv")
 CSV: dict[str, object] = {}  # the csv module's own (RFC 4180): commas, quotes where a cell needs them, \r\n
@@ -58,7 +60,7 @@ class ExportRows:
     def cells(self) -> Iterator[tuple[int, str | None, list[str], list[str]]]:
         """Each row's ID, token, extra cells and values, as text."""
         extra = [[_number(value) for value in column] for column in self.extra.values()]
-        values = self.vectors.detach().to(device="cpu", dtype=torch.float32).tolist()
+        values = self.vectors.detach().cpu().float().tolist()
         for row, (token_id, token) in enumerate(zip(self.ids, self.tokens, strict=True)):
             yield token_id, token, [column[row] for column in extra], [format(value, ".9g") for value in values[row]]
 

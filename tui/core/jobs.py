@@ -81,6 +81,10 @@ class Failed:
 Outcome = Union[LayerMade, LabelsLoaded, Report, WindowsCut, SeveralFound, Trained, Failed]  # a Report: shown as it is
 
 
+class Cancelled(Exception):
+    """Work over the whole matrix given up between two chunks: a newer request wants the answer instead."""
+
+
 @dataclass(eq=False)
 class Job:
     action: str  # what is done: "create", "open", "options", "backward", "step", …

@@ -29,12 +29,17 @@ def label_of(explorer: Explorer) -> Callable[[int], str]:
     return lambda token_id: (vocab.label(token_id) if vocab is not None else None) or ""
 
 
+def rows_of(layer: ReadableLayer, ids: Sequence[int]) -> torch.Tensor:
+    """Rows `ids` of the layer, in float32 (len(ids) × dim)."""
+    rows = [layer.read_rows(token_id, token_id + 1).float() for token_id in ids]
+    return torch.cat(rows) if rows else torch.empty(0, layer.spec.dim)
+
+
 def export_rows(explorer: Explorer, layer: ReadableLayer, ids: Sequence[int], extra: dict[str, Sequence[float | int | str]] | None = None) -> ExportRows:
     """Rows `ids` of the layer, with their tokens as the vocabulary holds them."""
     vocab = explorer.vocab
     tokens = [vocab.tokens[token_id] if vocab is not None and token_id < len(vocab) else None for token_id in ids]
-    vectors = torch.cat([layer.read_rows(token_id, token_id + 1).float() for token_id in ids]) if ids else torch.empty(0, explorer.spec.dim)
-    return ExportRows(list(ids), tokens, vectors, extra or {})
+    return ExportRows(list(ids), tokens, rows_of(layer, ids), extra or {})
 
 
 def write_rows(explorer: Explorer, rows: ExportRows, path: str, overwrite: bool = False) -> str:
@@ -54,7 +59,7 @@ def vector_map(explorer: Explorer, layer: ReadableLayer, ids: Sequence[int], ask
     looked_up = list(dict.fromkeys(explorer.lookup.parsed.ids))[:LOOKED_UP_ON_MAP] if explorer.lookup is not None else []
     shown = list(dict.fromkeys([*looked_up, *ids]))
     marked = asked | set(looked_up)
-    projection = project(torch.cat([layer.read_rows(token_id, token_id + 1).float() for token_id in shown]))
+    projection = project(rows_of(layer, shown))
     coordinates = projection.coordinates
     others = [position for position, token_id in enumerate(shown) if token_id not in marked]
     farthest = sorted(others, key=lambda position: -float(coordinates[position].norm()))

@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import torch
-
 from tui.core.bars import bar_chart, squeeze
 from tui.core.lookup_statistics import cosine_table, lookup_statistics
 from tui.core.matrix_statistics import MatrixStatistics, RowNorm
 from tui.core.meaning import ReadableLayer
 from tui.core.projection import sample_rows
-from tui.core.row_sets import export_rows, label_of, vector_map, write_rows
+from tui.core.row_sets import export_rows, label_of, rows_of, vector_map, write_rows
 from tui.core.text import printable
 from tui.core.view import StatisticsPanel, VectorMap
 
@@ -61,7 +59,7 @@ def page(explorer: Explorer, layer: ReadableLayer, statistics: MatrixStatistics)
         lines += ["", t("stats.left_out", count=statistics.left_out)]
     looked_up = _looked_up(explorer)[:LOOKED_UP_SHOWN]
     if looked_up:
-        compared = lookup_statistics(torch.cat([layer.read_rows(token_id, token_id + 1).float() for token_id in looked_up]), looked_up)
+        compared = lookup_statistics(rows_of(layer, looked_up), looked_up)
         lines += ["", t("stats.lookup_title"), *cosine_table(compared, [label(token_id) or str(token_id) for token_id in looked_up])]
         if compared.zero_rows:
             zero = ", ".join(str(looked_up[position]) for position in compared.zero_rows)

@@ -11,7 +11,6 @@ from textual.widgets import Static
 
 from tui.core.text import printable
 from tui.core.view import VectorMap
-from tui.widgets.vector_map_plot import VectorMapPlot
 
 
 class MapScreen(ModalScreen[None]):
@@ -28,10 +27,14 @@ class MapScreen(ModalScreen[None]):
         self._pane = pane
 
     def compose(self) -> ComposeResult:
+        from tui.widgets.vector_map_plot import (
+            VectorMapPlot,  # plotext: loaded when a map is first drawn
+        )
+
         with Vertical() as frame:
             frame.border_title = printable(self._pane.title)
             yield VectorMapPlot(id="map-plot")
             yield Static(Text(printable(self._pane.note)), id="map-note")
 
     def on_mount(self) -> None:
-        self.query_one(VectorMapPlot).show(self._pane)
+        self.query_one("#map-plot").show(self._pane)

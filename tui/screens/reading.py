@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
-from tui.core.chunks import Cancelled
+from tui.core.jobs import Cancelled
 from tui.core.messages import MessageError, translate
 from tui.core.text import printable
 
