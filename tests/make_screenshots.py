@@ -13,9 +13,9 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tui.app import ExplorerApp
-from tui.core.spec import LayerOptions
-from tui.core.tokenizer import TextTokenizer, gpt2, hugging_face
-from tui.core.weights import WeightFile, open_weights
+from tui.core.chapter.spec import LayerOptions
+from tui.core.files.weights import WeightFile, open_weights
+from tui.core.tokens.tokenizer import TextTokenizer, gpt2, hugging_face
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 STORY = "screenshots/story.txt"  # a short text of our own for the windows view (the project ships no book text)
@@ -31,8 +31,8 @@ def minilm() -> dict[str, WeightFile | TextTokenizer]:
 
 def minilm_model() -> dict[str, WeightFile | TextTokenizer]:
     """MiniLM's folder opened as `--model` opens it: the file found, the config read, the tokenizer beside it."""
-    from tui.core.models import find_model, open_model
-    from tui.core.tokenizer import beside
+    from tui.core.files.models import find_model, open_model
+    from tui.core.tokens.tokenizer import beside
 
     model = find_model(str(minilm()["weights"].path.parent))
     return {"weights": open_model(model), "tokenizer": beside(model.file)[1]}

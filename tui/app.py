@@ -20,11 +20,9 @@ from textual.widgets import Static
 
 from tui.bursts import Burst, gathering
 from tui.commands import COMMANDS, bindings, help_keys, key_bar
-from tui.core.explorer import MAX_INPUT, Explorer, Setup
-from tui.core.jobs import Job, Outcome, Trained
-from tui.core.lab import Training
-from tui.core.text import printable
-from tui.core.view import (
+from tui.core.explorer.explorer import MAX_INPUT, Explorer, Setup
+from tui.core.explorer.training import Training
+from tui.core.explorer.view import (
     Code,
     Dialog,
     NeighboursPanel,
@@ -37,6 +35,8 @@ from tui.core.view import (
     View,
     Windows,
 )
+from tui.core.jobs import Job, Outcome, Trained
+from tui.core.texts.shown import printable
 from tui.look_alikes import use_look_alikes
 from tui.screens.ask import AskScreen
 from tui.screens.choice import ChoiceScreen
@@ -238,7 +238,7 @@ class ExplorerApp(App[None]):
 
     @work(thread=True, group="warm", exit_on_error=False)
     def _warm_optimizer(self) -> None:
-        from tui.core.session import warm_optimizer
+        from tui.core.chapter.session import warm_optimizer
 
         warm_optimizer()
 

@@ -14,20 +14,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from tui.core import presenter
-from tui.core.explorer import Explorer, Setup
-from tui.core.history import LOSSES
-from tui.core.lab import Training
-from tui.core.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
-from tui.core.parse import number, parse_ids, whole_number
-from tui.core.spec import DTYPES, LayerOptions, LayerSpec, SpecError, learning_rate
-from tui.core.text import columns, printable
-from tui.core.tokenizer import beside
-from tui.core.vocab import load_vocab
-from tui.core.windows import TextWindows, WindowSettings
+from tui.core.chapter.history import LOSSES
+from tui.core.chapter.spec import DTYPES, LayerOptions, LayerSpec, SpecError, learning_rate
+from tui.core.chapter.windows import TextWindows, WindowSettings
+from tui.core.explorer import presenter
+from tui.core.explorer.explorer import Explorer, Setup
+from tui.core.explorer.training import Training
+from tui.core.texts.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
+from tui.core.texts.shown import columns, printable
+from tui.core.tokens.parse import number, parse_ids, whole_number
+from tui.core.tokens.tokenizer import beside
+from tui.core.tokens.vocab import load_vocab
 
 if TYPE_CHECKING:
-    from tui.core.tokenizer import TextTokenizer
+    from tui.core.tokens.tokenizer import TextTokenizer
 
 PROG = "embedding-explorer"
 
@@ -229,7 +229,7 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
         args.weights, args.model = args.model, None
     model = None
     if args.model:
-        from tui.core.models import find_model  # imports torch
+        from tui.core.files.models import find_model  # imports torch
 
         model = find_model(args.model, args.key)
     file = model.file if model is not None else Path(args.weights) if args.weights else None
@@ -250,11 +250,11 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
         parse_ids(ids)
     weights = None
     if model is not None:
-        from tui.core.models import open_model
+        from tui.core.files.models import open_model
 
         weights = open_model(model)
     elif args.weights:
-        from tui.core.weights import open_weights  # imports torch
+        from tui.core.files.weights import open_weights  # imports torch
 
         weights = open_weights(args.weights, args.key)
     return Setup.of(
@@ -299,7 +299,7 @@ def _check_options(args: argparse.Namespace) -> None:
 
 def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
     """`--tokenizer` or `--vocab-from-text` (a tokenizer.json beside the weight file is `beside`'s to find)."""
-    from tui.core import tokenizer
+    from tui.core.tokens import tokenizer
 
     if args.tokenizer == "gpt2":
         return tokenizer.gpt2()
@@ -312,7 +312,7 @@ def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
 
 def _windows(args: argparse.Namespace, lang: str) -> int:
     """Section 2.6 without a screen: the windows and batches `create_dataloader_v1` makes of a text."""
-    from tui.core import tokenizer as tokenizers
+    from tui.core.tokens import tokenizer as tokenizers
 
     settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, args.seed)
     tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
@@ -325,7 +325,7 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
 def _models(args: argparse.Namespace, lang: str) -> int:
     """The models in the Hugging Face cache and the folders given: each one's input embedding, from the
     files' headers. A model that cannot be read is one line saying why; the others are listed anyway."""
-    from tui.core.models import cached_models, hub_cache, listing
+    from tui.core.files.models import cached_models, hub_cache, listing
 
     cache = hub_cache()
     names = cached_models(cache) + args.folders
@@ -408,7 +408,7 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
 def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     """The rows nearest a token, an ID or an expression (`king - man + woman`), as a table for people or as
     TSV / CSV for programs; what was skipped (NaN or all-zero rows) is said after the table, or on stderr."""
-    from tui.core.meaning import Meaning
+    from tui.core.meaning.passes import Meaning
 
     explorer = Explorer(setup)
     explorer.settle(explorer.start())
@@ -429,7 +429,7 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     table = [(rank, n.token_id, label(n.token_id), n.score) for rank, n in enumerate(found.found, 1)]
     notes = [note.render(lang) for note in found.notes()]
     if args.format == "projector":
-        from tui.core.neighbours_panel import export_answer
+        from tui.core.explorer.neighbours_page import export_answer
 
         print(printable(export_answer(explorer, session, answer, str(Path(args.out)) + os.sep)))
         for note in notes:

@@ -7,7 +7,7 @@ from textual import events
 from tests.app.conftest import running
 from tui.app import ExplorerApp
 from tui.bursts import Burst, Gatherer
-from tui.core.explorer import MAX_INPUT
+from tui.core.explorer.explorer import MAX_INPUT
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.textual_internals import send_keys_at_once
 

@@ -190,7 +190,7 @@ async def test_an_unexpected_error_becomes_a_notice_and_the_app_lives_on(monkeyp
 
 
 async def test_a_layer_whose_first_lookup_fails_is_still_shown(monkeypatch) -> None:
-    from tui.core.explorer import Explorer
+    from tui.core.explorer.explorer import Explorer
     from tui.widgets.loading_panel import LoadingPanel
 
     looked_up = Explorer._look_up
@@ -229,17 +229,17 @@ async def test_spanish_interface() -> None:
 async def test_typing_while_the_layer_is_created_is_looked_up_when_it_is_ready(monkeypatch) -> None:
     import threading
 
-    import tui.core.session
+    import tui.core.chapter.session
 
     release = threading.Event()
-    real = tui.core.session.EmbeddingSession
+    real = tui.core.chapter.session.EmbeddingSession
 
     class SlowSession(real):
         def __init__(self, *args, **kwargs) -> None:
             release.wait(10)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(tui.core.session, "EmbeddingSession", SlowSession)
+    monkeypatch.setattr(tui.core.chapter.session, "EmbeddingSession", SlowSession)
     app = ExplorerApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"2, 3", "f2")
@@ -409,8 +409,8 @@ async def test_a_batch_marks_each_row_with_its_batch_row_and_position() -> None:
 
 
 async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path) -> None:
-    from tui.core.tokenizer import gpt2
-    from tui.core.windows import WindowSettings
+    from tui.core.chapter.windows import WindowSettings
+    from tui.core.tokens.tokenizer import gpt2
     from tui.screens.windows import WindowsScreen
 
     story = tmp_path / "story.txt"
@@ -429,7 +429,7 @@ async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path) 
 
 
 async def test_in_the_windows_view_s_changes_the_settings_and_c_copies_the_books_loader(tmp_path) -> None:
-    from tui.core.tokenizer import gpt2
+    from tui.core.tokens.tokenizer import gpt2
     from tui.screens.ask import AskScreen
     from tui.screens.windows import WindowsScreen
 

@@ -17,20 +17,20 @@ async def test_a_rebuild_that_ends_after_a_file_was_opened_does_not_replace_the_
 ) -> None:
     """Ctrl+O asks for padding_idx=1 (a rebuild, held back here); F6 opens a file before it ends. The file's
     layer is what stays on screen, whichever job ends last."""
-    import tui.core.session
+    import tui.core.chapter.session
 
     torch.manual_seed(5)
     weight = torch.randn(8, 4)
     save_file({"wte.weight": weight}, tmp_path / "tiny.safetensors")
     release = threading.Event()
-    make = tui.core.session.EmbeddingSession.__init__
+    make = tui.core.chapter.session.EmbeddingSession.__init__
 
     def held_back(self, spec, *args, **kwargs) -> None:
         if spec.options.padding_idx == 1:  # the rebuild, not the file's layer
             release.wait(10)
         make(self, spec, *args, **kwargs)
 
-    monkeypatch.setattr(tui.core.session.EmbeddingSession, "__init__", held_back)
+    monkeypatch.setattr(tui.core.chapter.session.EmbeddingSession, "__init__", held_back)
     app = ExplorerApp(ids="2, 3")
     async with running(app) as pilot:
         await pilot.press("ctrl+o")

@@ -9,8 +9,8 @@ from textual.widgets import Input, OptionList
 
 from tests.app.conftest import running, screen_text
 from tui.app import ExplorerApp
-from tui.core.vocab import load_vocab
-from tui.core.weights import open_weights
+from tui.core.files.weights import open_weights
+from tui.core.tokens.vocab import load_vocab
 from tui.screens.map import MapScreen
 from tui.screens.neighbours import NeighboursScreen
 from tui.screens.statistics import StatisticsScreen

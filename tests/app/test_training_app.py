@@ -6,7 +6,7 @@ from textual.widgets import Input, OptionList, Select
 
 from tests.app.conftest import running, screen_text
 from tui.app import ExplorerApp
-from tui.core.spec import LayerOptions
+from tui.core.chapter.spec import LayerOptions
 from tui.screens.choice import ChoiceScreen
 from tui.screens.code import CodeScreen
 from tui.screens.message import MessageScreen
@@ -269,7 +269,7 @@ async def test_a_burst_of_step_keys_takes_every_step(monkeypatch, book_layer) ->
     """Five F8s while the first step still runs: five steps, none dropped."""
     import time
 
-    from tui.core.session import EmbeddingSession
+    from tui.core.chapter.session import EmbeddingSession
 
     sgd_step = EmbeddingSession._sgd_step
     monkeypatch.setattr(EmbeddingSession, "_sgd_step", lambda self, lr: time.sleep(0.15) or sgd_step(self, lr))

@@ -9,9 +9,9 @@ from textual.widgets import OptionList
 from tests.app.conftest import running, screen_text
 from tests.core.test_weights import Payload
 from tui.app import ExplorerApp
-from tui.core.tokenizer import hugging_face
-from tui.core.vocab import find_beside, load_vocab
-from tui.core.weights import open_weights
+from tui.core.files.weights import open_weights
+from tui.core.tokens.tokenizer import hugging_face
+from tui.core.tokens.vocab import find_beside, load_vocab
 from tui.screens.message import MessageScreen
 from tui.screens.pick import PickScreen
 from tui.screens.search import SearchScreen

@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from _bench_common import SIZES, TERMINALS, machine_header, round_parser, rounds, median, table, verdict
+from _bench_common import SIZES, TERMINALS, machine_header, median, round_parser, rounds, table, verdict
 from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.geometry import Size

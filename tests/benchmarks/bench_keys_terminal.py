@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from _bench_common import SIZES, TERMINALS, machine_header, round_parser, rounds, median, table, verdict
+from _bench_common import SIZES, TERMINALS, machine_header, median, round_parser, rounds, table, verdict
 from bench_keys import TARGET_FLOOR_RATIO, FloorApp, InputOnlyApp, key_script, matrix_width
 from bench_startup import Terminal
 

@@ -51,8 +51,8 @@ def rss_anon():
 import torch
 out = {}
 if sys.argv[1] != "bare":
-    from tui.core.neighbours import RowIndex
-    from tui.core.weights import open_weights
+    from tui.core.meaning.neighbours import RowIndex
+    from tui.core.files.weights import open_weights
     weight = open_weights(sys.argv[2]).tensor
     rows, dim = weight.shape
     index = RowIndex(lambda start, stop: weight[start:stop], (rows, dim))

@@ -21,9 +21,10 @@ import time
 
 from _bench_common import machine_header, median, round_parser, rounds, table, verdict
 
-from tui.core.tokenizer import gpt2_data
-from tui.core.vocab import Vocab, load_vocab, visible
-from tui.core.vocab_search import VocabIndex, parse_query
+from tui.core.texts.shown import visible
+from tui.core.tokens.tokenizer import gpt2_data
+from tui.core.tokens.vocab import Vocab, load_vocab
+from tui.core.tokens.vocab_search import VocabIndex, parse_query
 
 SIZE = 128_256
 SUFFIXES = ("", "s", "ed")
@@ -71,7 +72,7 @@ def main() -> None:
     folded = [label.casefold() for label in labels]
     for _ in range(rounds(args)):
         started = time.process_time()
-        index = VocabIndex(vocab)
+        index = VocabIndex(vocab.tokens)
         index.search("a")  # builds the folded labels
         index.search("A")  # and the shown ones
         builds.append(time.process_time() - started)

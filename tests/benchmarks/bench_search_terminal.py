@@ -73,7 +73,7 @@ def serve(vocab_path: Path) -> None:
     """The floor (the child side of `measure`): the search screen, every answer found beforehand."""
     from textual.app import App
 
-    from tui.core.vocab import load_vocab
+    from tui.core.tokens.vocab import load_vocab
     from tui.screens.search import SHOWN, SearchScreen
 
     vocab = load_vocab(vocab_path)

@@ -38,7 +38,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from _bench_common import REPO, SIZES, TERMINALS, machine_header, round_parser, rounds, median, table, verdict
+from _bench_common import REPO, SIZES, TERMINALS, machine_header, median, round_parser, rounds, table, verdict
 
 FIRST_FRAME = b"Token IDs"
 INTERACTIVE = b"layer.weight"

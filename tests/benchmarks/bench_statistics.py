@@ -31,7 +31,7 @@ import resource, sys, time
 sys.path.insert(0, {repo!r})
 import torch
 from safetensors import safe_open
-from tui.core.matrix_statistics import matrix_statistics
+from tui.core.meaning.matrix_statistics import matrix_statistics
 
 with safe_open({path!r}, "pt") as file:
     weight = file.get_tensor({key!r})

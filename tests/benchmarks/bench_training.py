@@ -40,13 +40,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from _bench_common import SIZES, machine_header, round_parser, rounds, median, table  # puts the repository root on sys.path
-
 import torch
+from _bench_common import SIZES, machine_header, median, round_parser, rounds, table  # puts the repository root on sys.path
 
-from tui.core.parse import parse_ids
-from tui.core.session import EmbeddingSession
-from tui.core.spec import LayerOptions, LayerSpec
+from tui.core.chapter.session import EmbeddingSession
+from tui.core.chapter.spec import LayerOptions, LayerSpec
+from tui.core.tokens.parse import parse_ids
 
 IDS_TEXT = "2, 3, 5, 1, 3"
 IDS = [2, 3, 5, 1, 3]

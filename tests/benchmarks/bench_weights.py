@@ -32,7 +32,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from _bench_common import TERMINALS, machine_header, round_parser, rounds, median, table, verdict
+from _bench_common import TERMINALS, machine_header, median, round_parser, rounds, table, verdict
 from bench_keys_terminal import TARGET_FLOOR_RATIO, measure, measure_argv
 from bench_startup import Terminal, run_bare
 

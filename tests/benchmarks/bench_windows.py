@@ -22,8 +22,8 @@ from pathlib import Path
 
 from _bench_common import machine_header, median, round_parser, rounds, table, verdict
 
-from tui.core.tokenizer import gpt2
-from tui.core.windows import TextWindows, WindowSettings, loader, read_text
+from tui.core.chapter.windows import TextWindows, WindowSettings, loader, read_text
+from tui.core.tokens.tokenizer import gpt2
 
 WORDS = "the cat sat on a mat and dog log ran far away into trees while birds sang softly".split()
 TARGET = 1.0  # seconds

@@ -56,8 +56,8 @@ def serve(text: Path) -> None:
     """The floor (the child side of `measure`): the windows view with its pages made beforehand."""
     from textual.app import App
 
-    from tui.core.tokenizer import gpt2
-    from tui.core.windows import TextWindows, WindowSettings
+    from tui.core.chapter.windows import TextWindows, WindowSettings
+    from tui.core.tokens.tokenizer import gpt2
     from tui.screens.windows import WindowsScreen
 
     tokenizer = gpt2()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.bars import bar_chart, squeeze
+from tui.core.explorer.bars import bar_chart, squeeze
 
 
 def test_one_line_in_eighths_of_the_largest_value() -> None:

@@ -205,8 +205,8 @@ def test_an_input_longer_than_the_context_is_torchs_index_error_naming_the_posit
 
 
 def test_the_chapter_end_to_end_text_windows_batch_token_and_position_embeddings(cli, tmp_path) -> None:
-    from tui.core.tokenizer import gpt2
-    from tui.core.windows import WindowSettings, dataset, loader
+    from tui.core.chapter.windows import WindowSettings, dataset, loader
+    from tui.core.tokens.tokenizer import gpt2
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")

@@ -11,16 +11,16 @@ import numpy as np
 import torch
 from safetensors.torch import save_file
 
-from tui.core import one_hot
-from tui.core.code import reproduce_script
-from tui.core.explorer import Explorer, Setup
-from tui.core.history import Backward, Step
-from tui.core.lab import Training
-from tui.core.parse import parse_ids
-from tui.core.reports import Lookup
-from tui.core.session import EmbeddingSession
-from tui.core.spec import LayerOptions, LayerSpec
-from tui.core.weights import open_weights
+from tui.core.chapter import one_hot
+from tui.core.chapter.code import reproduce_script
+from tui.core.chapter.history import Backward, Step
+from tui.core.chapter.reports import Lookup
+from tui.core.chapter.session import EmbeddingSession
+from tui.core.chapter.spec import LayerOptions, LayerSpec
+from tui.core.explorer.explorer import Explorer, Setup
+from tui.core.explorer.training import Training
+from tui.core.files.weights import open_weights
+from tui.core.tokens.parse import parse_ids
 
 Scenario = tuple[str, str]  # the copied script, and what the screen shows
 
@@ -146,7 +146,7 @@ def weight_files(folder: Path) -> list[Scenario]:
     scenarios = []
     for name, (frozen, no_grad) in zip(("m.safetensors", "m.pt", "m.npy", "m.npz"), toggles, strict=True):
         weights = open_weights(folder / name)
-        session = EmbeddingSession(weights.spec(), weights, frozen=frozen, no_grad=no_grad)
+        session = EmbeddingSession(LayerSpec.of_file(weights), weights, frozen=frozen, no_grad=no_grad)
         lookup = session.lookup(parse_ids("3, 1"))
         scenarios.append((reproduce_script(session.spec, lookup.ids, frozen, no_grad, weights.code), shown(session, lookup)))
     return scenarios
@@ -160,7 +160,7 @@ def test_every_copied_script_prints_what_the_screen_shows(run_scripts, minilm: P
 
 
 def test_the_copied_one_hot_comparison_prints_what_its_panel_shows(run_scripts, minilm: Path) -> None:
-    from tui.core.view import Report
+    from tui.core.explorer.view import Report
 
     setups = [
         (Setup.of(vocab_size=4, dim=5, ids="2, 3, 1"), ()),  # the bonus notebook's

@@ -10,14 +10,14 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from safetensors.torch import save_file
 
 from tests.depth import examples
-from tui.core import presenter
-from tui.core.explorer import Explorer, Setup
+from tui.core.chapter.session import EmbeddingSession
+from tui.core.chapter.spec import LayerOptions
+from tui.core.explorer import presenter
+from tui.core.explorer.explorer import Explorer, Setup
+from tui.core.explorer.training import Training
+from tui.core.explorer.view import Code, Notice, Pick, Question, View
 from tui.core.jobs import Failed
-from tui.core.lab import Training
-from tui.core.session import EmbeddingSession
-from tui.core.spec import LayerOptions
-from tui.core.tokenizer import simple_v2
-from tui.core.view import Code, Notice, Pick, Question, View
+from tui.core.tokens.tokenizer import simple_v2
 
 
 def ready(**settings: object) -> Explorer:
@@ -151,7 +151,7 @@ def test_the_copied_script_saves_to_a_new_file_and_says_where(tmp_path: Path, mo
 
 def test_rows_are_found_by_id_or_refused_with_what_is_valid_and_a_row_gone_to_names_its_token(tmp_path: Path) -> None:
     (tmp_path / "vocab.txt").write_text("a\nb\nc\nd\ne\nf\n", encoding="utf-8")
-    from tui.core.vocab import load_vocab
+    from tui.core.tokens.vocab import load_vocab
 
     explorer = ready(vocab=load_vocab(tmp_path / "vocab.txt"))
     assert explorer.row_of_id("5") == 5 and explorer.row_of_id("-0") == 0
@@ -491,7 +491,7 @@ def test_one_hot_asks_before_a_big_one() -> None:
 
 
 def test_one_hot_says_why_the_gradients_differ_with_a_padding_row() -> None:
-    from tui.core.spec import LayerOptions
+    from tui.core.chapter.spec import LayerOptions
 
     explorer = ready(ids="2, 3, 1", options=LayerOptions(padding_idx=2))
     text = explorer.settle(explorer.one_hot()).dialog.text
@@ -500,8 +500,8 @@ def test_one_hot_says_why_the_gradients_differ_with_a_padding_row() -> None:
 
 
 def test_a_text_given_at_start_is_cut_into_windows_paged_and_sent_to_the_lookup(tmp_path: Path) -> None:
-    from tui.core.tokenizer import gpt2
-    from tui.core.windows import WindowSettings
+    from tui.core.chapter.windows import WindowSettings
+    from tui.core.tokens.tokenizer import gpt2
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
@@ -524,8 +524,8 @@ def test_windows_without_a_text_or_a_tokenizer_say_what_is_needed(tmp_path: Path
 
 
 def test_windows_cut_again_with_settings_typed_in_their_view(tmp_path) -> None:
-    from tui.core.tokenizer import gpt2
-    from tui.core.view import Windows
+    from tui.core.explorer.view import Windows
+    from tui.core.tokens.tokenizer import gpt2
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.depth import examples
-from tui.core.export import (
+from tui.core.files.export import (
     ExportError,
     ExportExists,
     ExportRows,
@@ -24,7 +24,7 @@ from tui.core.export import (
     write_projector,
     write_table,
 )
-from tui.core.vocab import visible
+from tui.core.texts.shown import visible
 
 TOKENS = (" the", "a\tb", 'say "hi", ok', "line\nbreak", None, "\r\x1b[31m")
 VALUES = [0.1, -0.0, 1e-45, 3.4028235e38, float("inf"), -1.5, 2.0 / 3.0]  # tiny, huge, infinite, inexact

@@ -8,10 +8,10 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from tui.core.explorer import Explorer, Setup
-from tui.core.file_watch import Change, FileWatch
-from tui.core.view import Notice
-from tui.core.weights import open_weights
+from tui.core.explorer.explorer import Explorer, Setup
+from tui.core.explorer.view import Notice
+from tui.core.files.file_watch import Change, FileWatch
+from tui.core.files.weights import open_weights
 
 
 @pytest.fixture

@@ -18,14 +18,14 @@ from gguf import (
 )
 from gguf.quants import dequantize, quantize
 
-from tui.core import gguf_files
-from tui.core.explorer import Explorer, Setup
-from tui.core.lab import Training
-from tui.core.quantized import QuantizedWeights
-from tui.core.spec import LayerOptions
-from tui.core.tokenizer import beside
-from tui.core.view import Notice
-from tui.core.weights import WeightFileError, open_weights
+from tui.core.chapter.spec import LayerOptions
+from tui.core.explorer.explorer import Explorer, Setup
+from tui.core.explorer.training import Training
+from tui.core.explorer.view import Notice
+from tui.core.files import gguf_files
+from tui.core.files.quantized import QuantizedWeights
+from tui.core.files.weights import WeightFileError, open_weights
+from tui.core.tokens.tokenizer import beside
 
 TOKENS = ["<|endoftext|>", "Ġhello", "Ġworld", "!", "ĠÃ©", "x"]  # byte-level BPE, as GPT-2's GGUF files store them
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tui.core.lookup_statistics import UNDEFINED, cosine_table, lookup_statistics
+from tui.core.meaning.lookup_statistics import UNDEFINED, cosine_table, lookup_statistics
 
 
 def rows(count: int, dim: int, seed: int = 0) -> torch.Tensor:

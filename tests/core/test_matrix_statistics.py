@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from safetensors import safe_open
 
 from tui.core.jobs import Cancelled
-from tui.core.matrix_statistics import (
+from tui.core.meaning.matrix_statistics import (
     MatrixStatistics,
     RowNorm,
     matrix_statistics,

@@ -17,13 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.depth import examples
-from tui.core.explorer import Explorer, Setup
-from tui.core.export import ExportExists
-from tui.core.messages import MessageError
-from tui.core.projection import project
-from tui.core.view import NeighboursPanel, StatisticsPanel
-from tui.core.vocab import load_vocab
-from tui.core.weights import open_weights
+from tui.core.explorer.explorer import Explorer, Setup
+from tui.core.explorer.view import NeighboursPanel, StatisticsPanel
+from tui.core.files.export import ExportExists
+from tui.core.files.weights import open_weights
+from tui.core.meaning.projection import project
+from tui.core.texts.messages import MessageError
+from tui.core.tokens.vocab import load_vocab
 
 from .test_gguf import quantized_file
 
@@ -38,7 +38,7 @@ def ready(**settings: object) -> Explorer:
 def words_explorer() -> Explorer:
     """A layer of 9 rows labelled with words and signs, as an expression's parts could be (made once: the
     property test asks it many times)."""
-    from tui.core.vocab import Vocab
+    from tui.core.tokens.vocab import Vocab
 
     vocab = Vocab(Path("words.txt"), ("king", "man", "woman", "+", "-", "−", "a b", "queen", "7"))
     return ready(vocab_size=9, dim=4, vocab=vocab)

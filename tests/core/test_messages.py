@@ -5,7 +5,7 @@ import string
 
 import pytest
 
-from tui.core.messages import CATALOGS, EN, ES, Message, resolve_lang
+from tui.core.texts.messages import CATALOGS, EN, ES, Message, resolve_lang
 
 
 def test_spanish_has_every_english_key() -> None:

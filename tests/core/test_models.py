@@ -10,8 +10,8 @@ import torch
 from huggingface_hub import save_torch_state_dict
 from safetensors.torch import load_file, save_file
 
-from tui.core.models import ModelError, find_model, open_model
-from tui.core.tokenizer import beside
+from tui.core.files.models import ModelError, find_model, open_model
+from tui.core.tokens.tokenizer import beside
 
 EMBEDDING = "embeddings.word_embeddings.weight"
 
@@ -128,7 +128,7 @@ def test_the_command_line_opens_a_model_and_refuses_what_contradicts(cli, minilm
 
 
 def test_f6_opens_a_model_folder_and_a_cached_model(tmp_path: Path, minilm: Path, monkeypatch) -> None:
-    from tui.core.explorer import Explorer, Setup
+    from tui.core.explorer.explorer import Explorer, Setup
 
     snapshot = cached(tmp_path, "org/mini", {name: minilm / name for name in ("model.safetensors", "tokenizer.json")})
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
@@ -182,7 +182,7 @@ def test_models_lists_gguf_files_given_or_in_a_folder_given_without_torch(cli, t
 
 
 def test_the_about_panel_says_where_the_matrix_came_from(tmp_path: Path, minilm_tensors) -> None:
-    from tui.core.explorer import Explorer, Setup
+    from tui.core.explorer.explorer import Explorer, Setup
 
     folder = sharded(tmp_path, minilm_tensors, {"architectures": ["BertModel"], "tie_word_embeddings": False})
     model = find_model(str(folder))
@@ -213,7 +213,7 @@ def test_an_untied_head_opens_by_its_name(tmp_path: Path, minilm_tensors) -> Non
 
 
 def test_gpt2s_vocab_json_and_merges_txt_give_text_mode(tmp_path: Path, gpt2_files: Path) -> None:
-    from tui.core.tokenizer import gpt2
+    from tui.core.tokens.tokenizer import gpt2
 
     shutil.copyfile(gpt2_files / "encoder.json", tmp_path / "vocab.json")  # the same files, as Hugging Face names them
     shutil.copyfile(gpt2_files / "vocab.bpe", tmp_path / "merges.txt")
@@ -230,9 +230,9 @@ def test_gpt2s_vocab_json_and_merges_txt_give_text_mode(tmp_path: Path, gpt2_fil
 
 
 def test_a_checkpoint_without_a_known_name_asks_which_tensor(tmp_path: Path) -> None:
-    from tui.core.explorer import Explorer, Setup
-    from tui.core.view import Pick
-    from tui.core.weights import SeveralTensors
+    from tui.core.explorer.explorer import Explorer, Setup
+    from tui.core.explorer.view import Pick
+    from tui.core.files.weights import SeveralTensors
 
     tensors = {"encoder.tokens": torch.randn(100, 8), "encoder.norm": torch.ones(8), "decoder.rows": torch.randn(50, 8)}
     save_torch_state_dict(tensors, tmp_path, max_shard_size="2KB")

@@ -14,14 +14,14 @@ from hypothesis import strategies as st
 from safetensors import safe_open
 
 from tests.depth import examples
+from tui.core.chapter.quantized_session import QuantizedSession
+from tui.core.chapter.session import EmbeddingSession
+from tui.core.chapter.spec import LayerSpec
+from tui.core.files.weights import open_weights
 from tui.core.jobs import Cancelled
-from tui.core.neighbours import BOUNDED_CHUNKS, Neighbours, NeighboursError, RowIndex
-from tui.core.quantized import QuantizedSession
-from tui.core.session import EmbeddingSession
-from tui.core.spec import LayerSpec
-from tui.core.tokenizer import hugging_face
-from tui.core.weights import open_weights
-from tui.core.word_arithmetic import Term, parse_expression, resolve, resolve_word
+from tui.core.meaning.neighbours import BOUNDED_CHUNKS, Neighbours, NeighboursError, RowIndex
+from tui.core.meaning.word_arithmetic import Term, parse_expression, resolve, resolve_word
+from tui.core.tokens.tokenizer import hugging_face
 
 from .test_gguf import quantized_file
 

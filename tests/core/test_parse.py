@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.depth import examples
-from tui.core.parse import IdParseError, append_id, parse_ids
+from tui.core.tokens.parse import IdParseError, append_id, parse_ids
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,12 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.explorer import Explorer, Setup
-from tui.core.lab import Training
-from tui.core.parse import IdError, parse_ids
-from tui.core.session import EmbeddingSession
-from tui.core.spec import LayerOptions, LayerSpec
-from tui.core.weights import open_weights
+from tui.core.chapter.session import EmbeddingSession
+from tui.core.chapter.spec import LayerOptions, LayerSpec
+from tui.core.explorer.explorer import Explorer, Setup
+from tui.core.explorer.training import Training
+from tui.core.files.weights import open_weights
+from tui.core.tokens.parse import IdError, parse_ids
 
 
 def book_layers(vocab_size: int = 6, dim: int = 3, context_length: int = 4) -> tuple[torch.nn.Embedding, torch.nn.Embedding]:
@@ -97,9 +97,9 @@ def test_freezing_freezes_both_layers_and_a_files_are_frozen_as_from_pretrained_
     session.set_frozen(True)
     assert not session.positions.layer.weight.requires_grad
     weights = open_weights(minilm / "model.safetensors")
-    from_file = EmbeddingSession(weights.spec(), weights, context_length=3)
+    from_file = EmbeddingSession(LayerSpec.of_file(weights), weights, context_length=3)
     assert from_file.frozen and not from_file.positions.layer.weight.requires_grad
-    torch.manual_seed(weights.spec().seed)  # a file's positional layer: the seed, then the layer
+    torch.manual_seed(LayerSpec.of_file(weights).seed)  # a file's positional layer: the seed, then the layer
     assert torch.equal(from_file.positions.layer.weight.detach(), torch.nn.Embedding(3, 384).weight.detach())
 
 
@@ -159,7 +159,7 @@ def test_a_rebuild_keeps_the_positional_layer() -> None:
 
 
 def test_a_context_length_below_one_is_refused() -> None:
-    from tui.core.messages import MessageError
+    from tui.core.texts.messages import MessageError
 
     with pytest.raises(MessageError) as raised:
         Setup.of(context_length=0)

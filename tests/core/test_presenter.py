@@ -1,7 +1,7 @@
 """What the views say beyond the panels: the keys that matter after each action."""
 
 from tui.commands import COMMANDS
-from tui.core.explorer import Explorer, Setup
+from tui.core.explorer.explorer import Explorer, Setup
 
 
 def explorer(**settings: object) -> Explorer:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tui.core.projection import project, sample_rows
+from tui.core.meaning.projection import project, sample_rows
 
 
 def rows(count: int, dim: int, seed: int = 0) -> torch.Tensor:

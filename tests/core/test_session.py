@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from tui.core.parse import IdRangeError, parse_ids
-from tui.core.session import EmbeddingSession
-from tui.core.spec import LayerOptions, LayerSpec
+from tui.core.chapter.session import EmbeddingSession
+from tui.core.chapter.spec import LayerOptions, LayerSpec
+from tui.core.tokens.parse import IdRangeError, parse_ids
 
 BOOK_WEIGHT = [
     [0.3374, -0.1778, -0.1690],

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tui.core.spec import LayerSpec, SpecError, human_size
+from tui.core.chapter.spec import LayerSpec, SpecError
+from tui.core.texts.shown import human_size
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,7 @@
 import sys
 import unicodedata
 
-from tui.core.text import printable, single_line
-from tui.core.vocab import visible
+from tui.core.texts.shown import printable, single_line, visible
 
 HIDDEN = ("Cc", "Cf", "Zl", "Zp")
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tui.core.tokenizer import gpt2, hugging_face, simple_v2
+from tui.core.tokens.tokenizer import gpt2, hugging_face, simple_v2
 
 GPT2_TEXT = "Hello, do you like tea? <|endoftext|> In the sunlit terraces of someunknownPlace."
 GPT2_IDS = (15496, 11, 466, 345, 588, 8887, 30, 220, 50256, 554, 262, 4252, 18250, 8812, 2114, 286, 617, 34680, 27271, 13)

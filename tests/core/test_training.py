@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.depth import examples
-from tui.core.history import Backward, Forward, ZeroGrad
-from tui.core.parse import ParsedIds, parse_ids
-from tui.core.session import EmbeddingSession, TrainingError
-from tui.core.spec import LayerOptions, LayerSpec, SpecError, option_field
+from tui.core.chapter.history import Backward, Forward, ZeroGrad
+from tui.core.chapter.session import EmbeddingSession, TrainingError
+from tui.core.chapter.spec import LayerOptions, LayerSpec, SpecError, option_field
+from tui.core.tokens.parse import ParsedIds, parse_ids
 
 BOOK_IDS = parse_ids("2, 3, 5, 1, 3")
 

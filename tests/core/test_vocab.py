@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.vocab import VocabError, find_beside, load_vocab, visible
+from tui.core.texts.shown import visible
+from tui.core.tokens.vocab import VocabError, find_beside, load_vocab
 
 
 def test_whitespace_and_control_characters_are_made_visible() -> None:

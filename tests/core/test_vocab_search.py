@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.depth import examples
-from tui.core.vocab import Vocab, load_vocab, visible
-from tui.core.vocab_search import NOTHING, VocabIndex, parse_query
+from tui.core.texts.shown import visible
+from tui.core.tokens.vocab import load_vocab
+from tui.core.tokens.vocab_search import NOTHING, VocabIndex, parse_query
 
 TOKENS = (
     "the",  # 0
@@ -37,7 +38,7 @@ TOKENS = (
 
 @pytest.fixture(scope="module")
 def index() -> VocabIndex:
-    return VocabIndex(Vocab(Path("hand-made"), TOKENS))
+    return VocabIndex(TOKENS)
 
 
 def ids(index: VocabIndex, typed: str, **options: object) -> tuple[int, ...]:
@@ -111,13 +112,13 @@ def test_the_limit_keeps_the_best_and_the_total_counts_all(index: VocabIndex) ->
 
 
 def test_a_vocabulary_of_skipped_ids_matches_nothing() -> None:
-    index = VocabIndex(Vocab(Path("gaps"), (None, None)))
+    index = VocabIndex((None, None))
     assert index.search("a").total == 0 and index.search("^a$").ids == ()
 
 
 def test_gpt2(gpt2_files: Path) -> None:
     vocab = load_vocab(gpt2_files / "encoder.json")
-    index = VocabIndex(vocab)
+    index = VocabIndex(vocab.tokens)
     the = index.search("the", limit=6)
     assert the.ids == (262, 383, 464, 1169, 3336, 10970)  # ␣the ␣The The the ␣THE THE: the query itself first
     assert [vocab.label(token_id) for token_id in the.ids[:2]] == ["␣the", "␣The"]
@@ -131,7 +132,7 @@ def test_gpt2(gpt2_files: Path) -> None:
 
 
 def test_minilm(minilm: Path) -> None:
-    index = VocabIndex(load_vocab(minilm / "vocab.txt"))
+    index = VocabIndex(load_vocab(minilm / "vocab.txt").tokens)
     assert index.search("^the$").ids == (1996,)
     assert index.search("hello").ids == (7592,)
     assert index.search("HELLO").total == 0  # an upper-case query in a lower-case vocabulary
@@ -171,7 +172,7 @@ def by_the_rule(tokens: tuple[str | None, ...], typed: str, case_sensitive: bool
 @given(tokens=VOCABS, typed=TYPED, case_sensitive=st.booleans())
 def test_any_query_gives_what_the_rule_gives(tokens: list[str | None], typed: str, case_sensitive: bool) -> None:
     tokens_ = tuple(tokens)
-    matches = VocabIndex(Vocab(Path("any"), tokens_)).search(typed, limit=len(tokens_), case_sensitive=case_sensitive)
+    matches = VocabIndex(tokens_).search(typed, limit=len(tokens_), case_sensitive=case_sensitive)
     expected = by_the_rule(tokens_, typed, case_sensitive)
     assert list(matches.ids) == expected and matches.total == len(expected)
     assert (matches.problem is not None) == (typed in ("^", "$", "^$"))

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from safetensors.torch import save_file
 
 from tests.depth import examples
-from tui.core.rows import TensorRows
-from tui.core.weights import SeveralTensors, WeightFileError, open_weights
+from tui.core.chapter.rows import TensorRows
+from tui.core.files.weights import SeveralTensors, WeightFileError, open_weights
 
 
 def matrix(rows: int = 6, cols: int = 3, dtype: torch.dtype = torch.float32) -> torch.Tensor:

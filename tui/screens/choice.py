@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.core.text import printable
+from tui.core.texts.shown import printable
 from tui.screens.panel import PanelScreen
 
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from textual.app import App
 
-from tui.core.export import ExportExists
-from tui.core.messages import MessageError, translate
+from tui.core.files.export import ExportExists
+from tui.core.texts.messages import MessageError, translate
 from tui.screens.ask import AskScreen
 from tui.screens.choice import ChoiceScreen
 from tui.screens.path_suggester import PathSuggester

@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.core.text import printable
-from tui.core.view import VectorMap
+from tui.core.explorer.view import VectorMap
+from tui.core.texts.shown import printable
 
 
 class MapScreen(ModalScreen[None]):

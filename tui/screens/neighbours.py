@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList, ProgressBar, Static
 
-from tui.core.text import printable
-from tui.core.view import NeighboursPage, NeighboursPanel
+from tui.core.explorer.view import NeighboursPage, NeighboursPanel
+from tui.core.texts.shown import printable
 from tui.screens.ask import AskScreen
 from tui.screens.export_rows import export_rows
 from tui.screens.map import MapScreen

@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import DirectoryTree, OptionList
 from textual.widgets.option_list import Option
 
-from tui.core.embedding_names import FORMATS
+from tui.core.files.embedding_names import FORMATS
 from tui.screens.ask import AskScreen
 from tui.screens.path_suggester import PathSuggester
 

@@ -13,11 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui.core.history import LOSSES
-from tui.core.lab import Training
-from tui.core.messages import translate
-from tui.core.spec import LayerOptions, LayerSpec, option_field
-from tui.core.text import printable
+from tui.core.chapter.history import LOSSES
+from tui.core.chapter.spec import LayerOptions, LayerSpec, option_field
+from tui.core.explorer.training import Training
+from tui.core.texts.messages import translate
+from tui.core.texts.shown import printable
 from tui.screens.parses import Parses
 from tui.widgets.toggle_bar import Toggle, ToggleBar
 

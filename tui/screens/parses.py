@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from textual.validation import ValidationResult, Validator
 
-from tui.core.messages import MessageError
+from tui.core.texts.messages import MessageError
 
 
 class Parses(Validator):

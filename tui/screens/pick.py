@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.text import printable
+from tui.core.texts.shown import printable
 
 
 class PickScreen(ModalScreen[str | None]):

@@ -14,8 +14,8 @@ from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from tui.core.jobs import Cancelled
-from tui.core.messages import MessageError, translate
-from tui.core.text import printable
+from tui.core.texts.messages import MessageError, translate
+from tui.core.texts.shown import printable
 
 T = TypeVar("T")
 Pass = Callable[[Callable[[float], None], Callable[[], bool]], T]  # (progress, cancelled) → the answer

@@ -1,4 +1,4 @@
-"""Ctrl+F: the vocabulary searched as typed (`tui.core.vocab_search`), the matches listed with their IDs;
+"""Ctrl+F: the vocabulary searched as typed (`tui.core.tokens.vocab_search`), the matches listed with their IDs;
 Enter goes to the highlighted match's row (the first, from the line)."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Checkbox, Input, OptionList, Static
 
-from tui.core.messages import Message, MessageError, translate
-from tui.core.text import printable
-from tui.core.vocab import Vocab
-from tui.core.vocab_search import NOTHING, Matches, VocabIndex
+from tui.core.texts.messages import Message, MessageError, translate
+from tui.core.texts.shown import printable
+from tui.core.tokens.vocab import Vocab
+from tui.core.tokens.vocab_search import NOTHING, Matches, VocabIndex
 from tui.screens.ask import AskScreen
 
 SHOWN = 200  # matches listed; the count says how many there are

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ProgressBar, Static
 
-from tui.core.text import printable
-from tui.core.view import StatisticsPanel
+from tui.core.explorer.view import StatisticsPanel
+from tui.core.texts.shown import printable
 from tui.screens.export_rows import export_rows
 from tui.screens.map import MapScreen
 from tui.screens.reading import ReadingScreen

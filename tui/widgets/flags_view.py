@@ -7,7 +7,7 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.core.view import Flags
+from tui.core.explorer.view import Flags
 from tui.widgets.paint_style import PaintStyle
 from tui.widgets.wrap import Piece, strip, wrap
 

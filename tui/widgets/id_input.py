@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from textual.binding import Binding
 
-from tui.core.view import InputPane
+from tui.core.explorer.view import InputPane
 from tui.widgets.textual_internals import TextLineInput
 
 

@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.view import MatrixPane, RowSource
+from tui.core.explorer.view import MatrixPane, RowSource
 from tui.widgets.paint_style import PaintStyle
 from tui.widgets.scrolling import scroll_top
 

@@ -18,7 +18,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.view import ResultPane
+from tui.core.explorer.view import ResultPane
 from tui.widgets.paint_style import PaintStyle
 from tui.widgets.scrolling import scroll_top, thumb
 from tui.widgets.textual_internals import FixedExtent

@@ -1,0 +1,139 @@
+"""The session over a quantized GGUF matrix (`tui.core.files.quantized`): there is no `nn.Embedding` here (torch
+has no such dtype): a lookup is the dequantized rows as a float32 tensor, and the training lab is off, with the
+reason said. Every other part of the app reads this session as it reads an `EmbeddingSession`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+from tui.core.chapter.code import tensor_literal
+from tui.core.chapter.reports import Lookup, WeightFlags
+from tui.core.chapter.spec import LayerSpec
+from tui.core.files.file_watch import MappedRows
+from tui.core.files.quantized import QuantizedWeights
+from tui.core.texts.messages import Message, MessageError
+from tui.core.texts.shown import human_size
+from tui.core.tokens.parse import ParsedIds, check_range
+
+ROWS_KEPT = 512  # dequantized rows kept for the matrix view: a screen's worth several times over
+
+
+class Untrainable(MessageError):
+    """An action a quantized matrix cannot take (training, one-hot, other layer options)."""
+
+
+class QuantizedRows:
+    """The matrix view's rows, dequantized as they are asked for and kept (the last ROWS_KEPT)."""
+
+    def __init__(self, weights: QuantizedWeights, readable: Callable[[], bool]) -> None:
+        self._weights, self._readable = weights, readable
+        self._kept: OrderedDict[int, np.ndarray] = OrderedDict()
+        self.rows, self.cols = weights.shape
+
+    def row(self, row: int, start: int, stop: int) -> np.ndarray:
+        if not self._readable():
+            return np.empty(0, dtype=np.float32)
+        values = self._kept.get(row)
+        if values is None:
+            values = self._weights.rows(np.array([row]))[0]
+            self._kept[row] = values
+            if len(self._kept) > ROWS_KEPT:
+                self._kept.popitem(last=False)
+        else:
+            self._kept.move_to_end(row)
+        return values[start:stop]
+
+
+class QuantizedSession:
+    """What the app reads of a session, for a quantized matrix: lookups of dequantized rows, flags, the file's
+    safety; no gradient, no history. `trainable` is False: the explorer offers no training, one-hot, other
+    options or positions, and says why (`untrainable`); unfreezing raises that same `Untrainable`."""
+
+    trainable = False
+    padding_idx = None
+    positions = None
+    grad = None
+    grad_rows = None
+    no_grad = False
+    frozen = True  # nothing here can be trained
+
+    def __init__(self, weights: QuantizedWeights) -> None:
+        self.weights = weights
+        self.spec = LayerSpec.of_file(weights)
+        self.history: list[object] = []
+        self.version = 0
+        self.mapped = MappedRows(weights.watch)
+        self.rows = QuantizedRows(weights, self.readable)
+
+    @property
+    def steps(self) -> int:
+        return 0
+
+    def readable(self) -> bool:
+        return self.mapped.readable()
+
+    def check_file(self) -> None:
+        self.mapped.check()
+
+    def untrainable(self) -> Untrainable:
+        """Why the lab is off, to raise."""
+        params = {"name": self.weights.key, "kind": self.weights.kind, "bits": f"{self.weights.bits:.4g}"}
+        return Untrainable(Message("gguf.no_training", params))
+
+    def set_frozen(self, frozen: bool) -> None:
+        if not frozen:
+            raise self.untrainable()
+
+    def weight_flags(self) -> WeightFlags:
+        rows, cols = self.weights.shape
+        kind = f"GGUF {self.weights.kind}, {self.weights.bits:.4g} bits per weight"
+        return WeightFlags(kind, (rows, cols), self.weights.kind.lower(), False, True, "None")
+
+    def read_rows(self, start: int, stop: int) -> torch.Tensor:
+        """Rows [start, stop), dequantized to float32 (a `chunks.RowReader`)."""
+        return torch.from_numpy(self.weights.rows(np.arange(start, stop)))
+
+    def weight_text(self) -> str:
+        """Not a torch print (there is no such tensor): what the matrix is, and how rows come out of it."""
+        weights = self.weights
+        rows, cols = weights.shape
+        return f"# {weights.key}: {weights.kind} blocks ({weights.bits:.4g} bits per weight), {rows} × {cols}, {human_size(weights.nbytes)}; rows are dequantized as they are read"
+
+    def script(self, parsed: ParsedIds) -> str:
+        """Copy as code: gguf reads the same rows (there is no layer to make) and prints them as the result
+        panel does."""
+        weights = self.weights
+        return "\n".join([
+            "import torch",
+            "from gguf import GGUFReader",
+            "from gguf.quants import dequantize",
+            "",
+            f"input_ids = {tensor_literal(parsed.ids, parsed.rows)}",
+            f"tensor = next(t for t in GGUFReader({str(weights.path)!r}).tensors if t.name == {weights.key!r})  # {weights.kind}",
+            "rows = dequantize(tensor.data[input_ids.reshape(-1).numpy()], tensor.tensor_type)  # as llama.cpp's get_rows",
+            "print(torch.from_numpy(rows).reshape(*input_ids.shape, -1))",
+        ]) + "\n"
+
+    def check_range(self, parsed: ParsedIds) -> None:
+        check_range(parsed, self.spec.vocab_size, self._torch_error)
+
+    def _torch_error(self, token_id: int) -> str:
+        """What torch raises for `token_id` in a matrix of this many rows (one value seen as a column of them,
+        so nothing is allocated): get_rows refuses the same IDs."""
+        try:
+            torch.nn.functional.embedding(torch.tensor([token_id]), torch.empty(1, 1).expand(self.spec.vocab_size, 1))
+        except Exception as error:  # noqa: BLE001 - we quote whatever torch says
+            return f"{type(error).__name__}: {error}"
+        return "no error"
+
+    def lookup(self, parsed: ParsedIds) -> Lookup:
+        """The rows of `parsed`, dequantized into a float32 tensor of the input's shape + (dim,)."""
+        self.check_range(parsed)
+        self.check_file()
+        ids = np.array(parsed.ids, dtype=np.int64).reshape(parsed.shape)
+        return Lookup.of(parsed, torch.from_numpy(self.weights.rows(ids)), self.no_grad, self.weight_flags())

@@ -1,0 +1,233 @@
+"""Section 2.6: a text cut into input → target windows by the book's sliding-window `Dataset`, batched by a
+real `DataLoader`.
+
+`GPTDatasetV1` is the book's class with the tokenizer's IDs given to it: the same loop
+(`for i in range(0, len(token_ids) - max_length, stride)`), the same chunks, the same order.
+`create_dataloader_v1`'s `DataLoader` keeps `drop_last=True`; a shuffle draws from its own seeded
+generator, so the same settings give the same batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.core.chapter.code import windows_script
+from tui.core.files.paths import Kind, kind_of
+from tui.core.texts.messages import Message, MessageError, translate
+from tui.core.texts.shown import printable
+from tui.core.tokens.parse import whole_number
+
+if TYPE_CHECKING:
+    import torch
+
+    from tui.core.tokens.tokenizer import TextTokenizer, Tokens
+
+EXCERPT = 12  # tokens of the text shown on each side of a batch's first window
+
+
+class WindowsError(MessageError):
+    """A text or a setting the windows cannot be made from."""
+
+
+@dataclass(frozen=True)
+class WindowSettings:
+    """`create_dataloader_v1`'s settings (the book's example of batches: 8, 4, 4, no shuffle)."""
+
+    max_length: int = 4
+    stride: int = 4
+    batch_size: int = 8
+    shuffle: bool = False
+    seed: int = 123  # the shuffle's generator
+
+    def check(self) -> None:
+        for name in ("max_length", "stride", "batch_size"):
+            value = getattr(self, name)
+            if value < 1:
+                raise WindowsError(Message("windows.positive", {"name": name.replace("_", "-"), "value": value}))
+
+    def code(self) -> str:
+        """As `create_dataloader_v1` takes them: `batch_size=8, max_length=4, stride=4, shuffle=False`."""
+        return f"batch_size={self.batch_size}, max_length={self.max_length}, stride={self.stride}, shuffle={self.shuffle}"
+
+    def text(self) -> str:
+        """As they are typed to change them: `max_length=4 stride=4 batch_size=8 shuffle=False`."""
+        return f"max_length={self.max_length} stride={self.stride} batch_size={self.batch_size} shuffle={self.shuffle}"
+
+    def changed(self, text: str) -> WindowSettings:
+        """These settings with those `text` gives (`stride=1 shuffle=True`, any of them, in any order); a
+        `WindowsError` says what is wrong and what is valid."""
+        values: dict[str, object] = {}
+        for item in text.replace(",", " ").split():
+            name, _, value = item.partition("=")
+            if name not in SETTINGS:
+                raise WindowsError(Message("windows.setting_unknown", {"item": item, "names": ", ".join(SETTINGS)}))
+            if name == "shuffle":
+                if value not in ("True", "False"):
+                    raise WindowsError(Message("windows.setting_shuffle", {"value": value}))
+                values[name] = value == "True"
+                continue
+            try:
+                values[name] = whole_number(value)
+            except ValueError:
+                values[name] = 0  # refused by check(), which names the setting
+            if values[name] < 1:
+                raise WindowsError(Message("windows.setting_positive", {"name": name, "value": value}))
+        return replace(self, **values)
+
+
+SETTINGS = ("max_length", "stride", "batch_size", "shuffle")
+
+
+def read_text(path: str | Path) -> str:
+    """A UTF-8 text file, whole; what else lies at the path is said, not read."""
+    path = Path(path)
+    kind, error = kind_of(path)
+    if kind is not Kind.FILE:
+        raise WindowsError(Message(f"windows.{kind.value}", {"path": str(path), "error": error}))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise WindowsError(Message("windows.not_utf8", {"path": str(path), "byte": error.start})) from None
+    if not text.strip():
+        raise WindowsError(Message("windows.empty", {"path": str(path)}))
+    return text
+
+
+def dataset(token_ids: list[int], settings: WindowSettings) -> torch.utils.data.Dataset:
+    """The book's `GPTDatasetV1` over these IDs; at least `max_length + 1` of them (one window and its target)."""
+    from torch.utils.data import Dataset
+
+    settings.check()
+    if len(token_ids) < settings.max_length + 1:
+        raise WindowsError(Message("windows.too_short", {"tokens": len(token_ids), "needed": settings.max_length + 1}))
+
+    class GPTDatasetV1(Dataset):
+        """The book's class, its loop unchanged; each window becomes its pair of tensors when it is read
+        (the same tensors: a 1 MB text has 50,000 windows, and a batch reads 8)."""
+
+        def __init__(self, token_ids: list[int], max_length: int, stride: int) -> None:
+            self.token_ids, self.max_length = token_ids, max_length
+            self.starts = [i for i in range(0, len(token_ids) - max_length, stride)]
+
+        def __len__(self) -> int:
+            return len(self.starts)
+
+        def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+            import torch
+
+            i = self.starts[index]
+            return torch.tensor(self.token_ids[i : i + self.max_length]), torch.tensor(self.token_ids[i + 1 : i + self.max_length + 1])
+
+    return GPTDatasetV1(token_ids, settings.max_length, settings.stride)
+
+
+def loader(windows: torch.utils.data.Dataset | range, settings: WindowSettings) -> torch.utils.data.DataLoader:
+    """`create_dataloader_v1`'s `DataLoader`: `drop_last=True`, no worker processes."""
+    import torch
+    from torch.utils.data import DataLoader
+
+    generator = torch.Generator().manual_seed(settings.seed)
+    return DataLoader(
+        windows, batch_size=settings.batch_size, shuffle=settings.shuffle, drop_last=True, num_workers=0, generator=generator
+    )
+
+
+def pick(batches: int, index: int, windows: int, settings: WindowSettings) -> None:
+    """Refuse a batch `index` that the `batches` of the loader do not have, or any at all (drop_last)."""
+    if not batches:
+        raise WindowsError(Message("windows.no_batches", {"windows": windows, "batch_size": settings.batch_size}))
+    if index >= batches:
+        raise WindowsError(Message("windows.no_batch", {"index": index, "batches": batches, "last": batches - 1}))
+
+
+@dataclass(frozen=True)
+class TextWindows:
+    """A text cut into the book's windows and the DataLoader's batches: what `windows` prints and the windows
+    view pages through. `starts[b]` is where batch b's first window starts in the text's tokens."""
+
+    path: str
+    tokenizer: TextTokenizer  # the one that cut the text: a new cut and the copied script use it again
+    tokens: Tokens
+    settings: WindowSettings
+    dataset: torch.utils.data.Dataset
+    indices: list[list[int]]  # each batch's windows, in the loader's order
+    starts: list[int]
+
+    @classmethod
+    def cut(cls, path: str, tokenizer: TextTokenizer, settings: WindowSettings) -> TextWindows:
+        settings.check()
+        tokens = tokenizer.encode(read_text(path))
+        made = dataset(list(tokens.ids), settings)
+        # the loader's own order, read off the same loader over the windows' indices: the same generator
+        # draws the same shuffle, and only the batch on screen is made into tensors
+        indices = [batch.tolist() for batch in loader(range(len(made)), settings)]
+        starts = [batch[0] * settings.stride for batch in indices]
+        return cls(path, tokenizer, tokens, settings, made, indices, starts)
+
+    @property
+    def windows(self) -> int:
+        return len(self.dataset)
+
+    @property
+    def batches(self) -> int:
+        return len(self.indices)
+
+    def batch(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Batch `index` as the loader gives it: its sampler's windows through torch's default collate,
+        what a `DataLoader` without worker processes does for each batch."""
+        from torch.utils.data import default_collate
+
+        pick(self.batches, index, self.windows, self.settings)
+        return default_collate([self.dataset[window] for window in self.indices[index]])
+
+    def script(self, index: int) -> str | None:
+        """The book's code that prints batch `index`; None when the tokenizer cannot be written as code
+        (the book's SimpleTokenizerV2 built from a text)."""
+        if not self.tokenizer.code:
+            return None
+        return windows_script(self.path, self.tokenizer.code, self.settings.code(), self.settings.seed, index)
+
+    def page(self, index: int, label: Callable[[int], str | None], lang: str) -> str:
+        """Batch `index` as the book shows it: how many windows and batches, the text around its first
+        window (marked ⟦ ⟧), that window's context ----> target pairs (IDs, then tokens), and `inputs` and
+        `targets` as torch prints them."""
+        inputs, targets = self.batch(index)
+        settings, ids = self.settings, self.tokens.ids
+
+        def t(key: str, **params: object) -> str:
+            return translate(lang, key, **params)
+
+        summary = t(
+            "windows.summary", path=self.path, tokens=len(ids), tokenizer=self.tokenizer.name, windows=self.windows,
+            max_length=settings.max_length, stride=settings.stride, batches=self.batches,
+            batch_size=settings.batch_size, shuffle=settings.shuffle,
+        )
+        start = self.starts[index]
+        end = start + settings.max_length
+        pieces = self.tokens.pieces
+        excerpt = "".join(pieces[max(0, start - EXCERPT) : start]) + "⟦" + "".join(pieces[start:end]) + "⟧"
+        excerpt += "".join(pieces[end : end + EXCERPT])
+        window = ids[start : end + 1]
+        pairs = [f"{list(window[:cut])} ----> {window[cut]}" for cut in range(1, len(window))]
+        shown = [label(token_id) or "·" for token_id in window]
+        pairs += [f"{''.join(shown[:cut])} ----> {shown[cut]}" for cut in range(1, len(window))]
+        return "\n".join(
+            [
+                printable(summary),
+                "",
+                printable("…" + excerpt.replace("\n", " ⏎ ") + "…"),
+                "",
+                t("windows.pairs"),
+                *pairs,
+                "",
+                t("windows.batch", index=index, batches=self.batches, last=self.batches - 1),
+                "inputs:",
+                repr(inputs),
+                "",
+                "targets:",
+                repr(targets),
+            ]
+        )

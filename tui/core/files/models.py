@@ -1,0 +1,307 @@
+"""Models on disk: a Hugging Face id resolved offline from the local cache, or a model folder, and the one
+file of it that holds the input embedding.
+
+The embedding is found, not guessed: through the checkpoint's index (`model.safetensors.index.json`, its
+`weight_map`) when the model is sharded, by the architectures' known names (`embedding_names.KNOWN_KEYS`), or by
+`--key`. Only that file is opened (its header, then the tensor mapped from disk). Nothing is downloaded:
+an id is looked up with `huggingface_hub`'s own cache functions and `local_files_only=True`. Names in an
+index must stay inside the model's folder, and files in the cache inside the cache, symlinks followed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from tui.core.files.embedding_names import FORMATS, KNOWN_KEYS
+from tui.core.texts.messages import Message, MessageError
+
+if TYPE_CHECKING:  # the weights module imports torch, which listing models does without
+    from tui.core.files.weights import WeightFile
+
+INDEXES = ("model.safetensors.index.json", "pytorch_model.bin.index.json")
+SINGLE_FILES = ("model.safetensors", "pytorch_model.bin")
+HUB_ID = re.compile(r"[\w.-]+/[\w.-]+(@[\w./-]+)?")  # org/name, org/name@revision
+CONFIG_KEYS = ("architectures", "model_type", "vocab_size", "hidden_size", "tie_word_embeddings", "torch_dtype")
+
+
+class ModelError(MessageError):
+    """A model that cannot be found or opened, with a catalog message saying why."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """Where a model's input embedding is: its folder, the file that holds it, and its name there."""
+
+    name: str  # as the user gave it: an id (`org/name@rev`) or a folder
+    folder: Path  # the model folder, or the cache's snapshot folder
+    file: Path  # the file (a shard of several, or the only one) that holds the embedding
+    key: str | None  # the embedding's name when the index or a known name gives it; None: the file decides
+    shards: int  # how many weight files the checkpoint has
+    config: dict[str, object]  # config.json's essentials; {} without one
+    index: str | None = None  # the checkpoint index that named the file, when sharded
+
+    @property
+    def tied(self) -> bool:
+        """`lm_head` is this matrix: config.json's `tie_word_embeddings`, true when unset (transformers' default)."""
+        return self.config.get("tie_word_embeddings", True) is not False
+
+
+def hub_cache() -> Path:
+    """`$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub`, as huggingface_hub finds it."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    home = os.environ.get("HF_HOME") or Path("~/.cache/huggingface").expanduser()
+    return Path(home).expanduser() / "hub"
+
+
+def is_model(name: str) -> bool:
+    """A model folder, or what can only be a Hugging Face id: `org/name[@revision]`, no such file, and no
+    weight file's suffix (`gpt2` alone is the tokenizer, where F6 takes both)."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return True
+    return not path.exists() and path.suffix not in FORMATS and HUB_ID.fullmatch(name) is not None
+
+
+def find_model(name: str, key: str | None = None, cache: Path | None = None) -> Model:
+    """A folder when `name` is one; else a Hugging Face id (`gpt2`, `org/name`, `org/name@revision`) in the
+    local cache. `key`: the tensor to open instead of the known embedding names."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return _in_folder(name, path, key, inside=None)
+    if path.exists() or path.suffix in FORMATS:
+        raise ModelError(Message("model.not_folder", {"name": name}))
+    cache = cache or hub_cache()
+    return _in_folder(name, _snapshot(name, cache), key, inside=cache)
+
+
+def _snapshot(name: str, cache: Path) -> Path:
+    """The snapshot folder of a cached model, with no network call."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HFValidationError
+
+    repo_id, _, revision = name.partition("@")
+    try:
+        folder = snapshot_download(repo_id, revision=revision or None, cache_dir=cache, local_files_only=True)
+    except HFValidationError:
+        raise ModelError(Message("model.bad_id", {"name": name})) from None
+    except OSError:  # huggingface_hub's LocalEntryNotFoundError (a FileNotFoundError): not in this cache
+        params = {"name": name, "cache": str(cache), "revision": revision or "main"}
+        raise ModelError(Message("model.not_cached", params)) from None
+    return Path(folder)
+
+
+def _in_folder(name: str, folder: Path, key: str | None, inside: Path | None) -> Model:
+    """The model in `folder`; `inside`: where its files must lead (the cache), or None (a folder given)."""
+    config = _config(folder)
+    for index in INDEXES:
+        if (folder / index).exists():
+            file, shards, found = _from_index(folder, folder / index, key)
+            return Model(name, folder, _kept_inside(folder / file, inside, name), found, shards, config, index)
+    for single in SINGLE_FILES:
+        if (folder / single).exists():
+            return Model(name, folder, _kept_inside(folder / single, inside, name), key, 1, config)
+    raise ModelError(Message("model.no_weights", {"name": name, "folder": str(folder)}))
+
+
+def _from_index(folder: Path, index: Path, key: str | None) -> tuple[str, int, str]:
+    """The shard that holds the embedding (`key`, else the first known name in the index), how many shards
+    there are, and the name found."""
+    data = _json(index)
+    weight_map = data.get("weight_map") if isinstance(data, dict) else None
+    if not isinstance(weight_map, dict) or not all(isinstance(file, str) for file in weight_map.values()):
+        raise ModelError(Message("model.bad_index", {"path": str(index)}))
+    wanted = [key] if key is not None else [known for known in KNOWN_KEYS if known in weight_map]
+    found = next((name for name in wanted if name in weight_map), None)
+    if found is None and key is None:
+        found = _only_candidate(folder, index, weight_map)
+    if found is None:
+        embeddings = [name for name in weight_map if "embed" in name or "wte" in name][:6]
+        params = {"path": str(index), "name": key or ", ".join(KNOWN_KEYS[:4]) + ", …", "choices": ", ".join(embeddings) or "-"}
+        raise ModelError(Message("model.no_embedding", params))
+    file = weight_map[found]
+    parts = PurePosixPath(file).parts
+    if not parts or PurePosixPath(file).is_absolute() or ".." in parts or "\\" in file:
+        raise ModelError(Message("model.outside", {"path": str(index), "file": file}))
+    if not (folder / file).exists():
+        raise ModelError(Message("model.missing_shard", {"path": str(index), "file": file, "name": found}))
+    return file, len(set(weight_map.values())), found
+
+
+def _only_candidate(folder: Path, index: Path, weight_map: dict[str, str]) -> str | None:
+    """No known name: the 2-D floating tensors of the safetensors shards, read from their headers. The only
+    one is the embedding; several are for someone to choose (`SeveralTensors`, the picker); none, None."""
+    candidates = [
+        (name, shape, dtype, nbytes)
+        for file in sorted(set(weight_map.values()))
+        if PurePosixPath(file).suffix == ".safetensors" and ".." not in PurePosixPath(file).parts
+        for name, shape, dtype, nbytes in _header_tensors(folder / file)
+        if len(shape) == 2 and weight_map.get(name) == file
+    ]
+    if len(candidates) == 1:
+        return candidates[0][0]
+    if candidates:
+        from tui.core.files.weights import SeveralTensors, TensorInfo
+
+        infos = [TensorInfo(*candidate) for candidate in sorted(candidates, key=lambda candidate: -candidate[3])]
+        raise SeveralTensors(index, infos)
+    return None
+
+
+def _kept_inside(path: Path, inside: Path | None, name: str) -> Path:
+    """`path`, unless it leads (through symlinks) outside `inside`, the cache its blobs are in."""
+    if inside is not None and not path.resolve().is_relative_to(inside.resolve()):
+        raise ModelError(Message("model.symlink_out", {"name": name, "file": path.name, "target": str(path.resolve())}))
+    return path
+
+
+def _config(folder: Path) -> dict[str, object]:
+    """config.json's essentials (architecture, sizes, tied head, dtype); {} when there is none."""
+    path = folder / "config.json"
+    if not path.exists():
+        return {}
+    data = _json(path)
+    if not isinstance(data, dict):
+        raise ModelError(Message("model.bad_json", {"path": str(path), "error": "not a JSON object"}))
+    return {name: data[name] for name in CONFIG_KEYS if name in data}
+
+
+def _json(path: Path) -> object:
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ModelError(Message("model.bad_json", {"path": str(path), "error": str(error)})) from None
+
+
+def open_model(model: Model) -> WeightFile:
+    """The embedding of `model`, opened as a weight file is (only its file), with what was found said once
+    it is on screen: the file (which shard, through the index), and whether `lm_head` is this matrix."""
+    from tui.core.files.weights import open_weights
+
+    weights = open_weights(model.file, model.key)
+    where = "model.in_shard" if model.shards > 1 else "model.in_file"
+    key = f"{where}_{'tied' if model.tied else 'untied'}"
+    params = {"name": model.name, "tensor": weights.key, "file": model.file.name, "shards": model.shards}
+    about = [("about.model", model.name)]
+    if str(model.folder) != model.name:  # an id: the cache's snapshot folder it was found in
+        about.append(("about.folder", str(model.folder)))
+    if model.shards > 1:
+        about.append(("about.shard", f"{model.file.name} (of {model.shards} files, named by {model.index})"))
+    about += [("about.config", f"{name}={value}") for name, value in model.config.items()]
+    return replace(weights, note=weights.note or Message(key, params), about=(*weights.about, *about))
+
+
+def cached_models(cache: Path) -> list[str]:
+    """The ids of the models in the cache (each at its `main`, else its newest revision), sorted."""
+    from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound
+
+    try:
+        scanned = scan_cache_dir(cache)
+    except CacheNotFound:
+        return []
+    return sorted(repo.repo_id for repo in scanned.repos if repo.repo_type == "model")
+
+
+def listing(name: str, cache: Path) -> list[tuple[str, str | Message]]:
+    """What `models` says of `name`: its embedding described, or why it cannot be (a Message). A GGUF file,
+    or a folder of them with no other weights, has a line per file."""
+    path = Path(name).expanduser()
+    holds_weights = path.is_dir() and any((path / file).exists() for file in (*INDEXES, *SINGLE_FILES))
+    files = [path] if path.suffix == ".gguf" else ggufs_in(path) if path.is_dir() and not holds_weights else []
+    lines: list[tuple[str, str | Message]] = []
+    for shown, file in [(str(file), file) for file in files] or [(name, None)]:
+        try:
+            lines.append((shown, described_gguf(file) if file is not None else described(find_model(name, cache=cache))))
+        except MessageError as error:
+            lines.append((shown, error.message))
+    return lines
+
+
+def ggufs_in(folder: Path) -> list[Path]:
+    """The GGUF files directly in `folder` (llama.cpp's, LM Studio's downloads), sorted by name."""
+    try:
+        return sorted(path for path in folder.iterdir() if path.suffix == ".gguf" and path.is_file())
+    except OSError:
+        return []
+
+
+def described_gguf(path: Path) -> str:
+    """`token_embd.weight (rows, cols) Q4_K 4.5 bits size · file`, from the GGUF header alone (no torch);
+    `· lm_head apart` when the file has an `output.weight` of its own."""
+    from gguf import GGML_QUANT_SIZES
+
+    from tui.core.files import gguf_files
+    from tui.core.texts.shown import human_size
+
+    try:
+        tensors = gguf_files.reader(path).tensors
+    except (OSError, ValueError) as error:
+        raise ModelError(Message("gguf.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}".rstrip(".")})) from error
+    tensor = tensors.get(GGUF_EMBEDDING)
+    if tensor is None:
+        choices = ", ".join(name for name in tensors if "embd" in name or "embed" in name) or "none"
+        raise ModelError(Message("model.no_embedding", {"path": path, "name": GGUF_EMBEDDING, "choices": choices}))
+    block, block_bytes = GGML_QUANT_SIZES[tensor.kind]
+    kind = tensor.kind.name if tensor.data.dtype.kind == "f" else f"{tensor.kind.name} {8 * block_bytes / block:.4g} bits"
+    head = " · lm_head apart" if "output.weight" in tensors else ""
+    return f"{GGUF_EMBEDDING} {tensor.shape} {kind} {human_size(tensor.n_bytes)} · {path.name}{head}"
+
+
+def described(model: Model) -> str:
+    """`key (rows, cols) dtype size · file`, from the file's header alone (no values read; a safetensors
+    file with a known name, without importing torch)."""
+    from tui.core.texts.shown import human_size
+
+    key, shape, dtype, nbytes = _safetensors_header(model) or _header(model)
+    shard = f" (one of {model.shards} shards)" if model.shards > 1 else ""
+    head = "" if model.tied else " · lm_head apart"
+    return f"{key} {shape} {dtype} {human_size(nbytes)} · {model.file.name}{shard}{head}"
+
+
+GGUF_EMBEDDING = "token_embd.weight"  # llama.cpp's name for the input embedding
+SAFETENSORS_SIZES = {"F64": ("float64", 8), "F32": ("float32", 4), "F16": ("float16", 2), "BF16": ("bfloat16", 2)}
+
+
+def _header_tensors(path: Path) -> list[tuple[str, tuple[int, ...], str, int]]:
+    """The floating tensors a safetensors file's header lists (name, shape, dtype, bytes), read with the numpy
+    framework: no torch, no values. A file that cannot be read lists none (opening it says why)."""
+    from safetensors import safe_open
+
+    tensors = []
+    try:
+        with safe_open(str(path), framework="numpy") as file:
+            for name in file.keys():  # noqa: SIM118 - safe_open is no mapping
+                part = file.get_slice(name)
+                if part.get_dtype() in SAFETENSORS_SIZES:
+                    dtype, size = SAFETENSORS_SIZES[part.get_dtype()]
+                    shape = tuple(part.get_shape())
+                    tensors.append((name, shape, dtype, math.prod(shape) * size))
+    except Exception:  # noqa: BLE001 - a missing or broken file: the weights module says what is wrong with it
+        return []
+    return tensors
+
+
+def _safetensors_header(model: Model) -> tuple[str, tuple[int, ...], str, int] | None:
+    """The embedding's name, shape, dtype and size from a safetensors header; None when the file is of
+    another format or names no known 2-D embedding (the weights module decides then)."""
+    if model.file.suffix != ".safetensors":
+        return None
+    tensors = {tensor[0]: tensor for tensor in _header_tensors(model.file)}
+    key = model.key or next((known for known in KNOWN_KEYS if known in tensors), None)
+    if key not in tensors or len(tensors[key][1]) != 2:
+        return None
+    return tensors[key]
+
+
+def _header(model: Model) -> tuple[str, tuple[int, ...], str, int]:
+    from tui.core.files.weights import header
+
+    info = header(model.file, model.key)
+    return info.key, tuple(info.shape), info.dtype, info.nbytes

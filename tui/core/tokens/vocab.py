@@ -1,0 +1,200 @@
+"""Vocabularies: which token each row of the matrix stands for, shown next to its ID.
+
+`vocab.txt` (one token per line, the line number is the ID), a Hugging Face `tokenizer.json` (through the
+`tokenizers` package) and GPT-2's `encoder.json` (token → ID). Byte-level BPE tokens (GPT-2's `Ġ` for a
+space) are decoded to the text they stand for. Labels are made for a terminal: whitespace, control and
+format characters become visible (`␣`, `\\n`, `\\x1b`, `\\u202e`), never raw.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.core.files.paths import Kind, kind_of
+from tui.core.texts.messages import Message, MessageError
+from tui.core.texts.shown import visible
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+    from tui.core.tokens.vocab_search import VocabIndex
+
+FILES = ("tokenizer.json", "vocab.txt", "encoder.json", "vocab.json")  # looked for beside a weight file, in this order
+PAST_END = "∅"  # the label of a row no token of the vocabulary uses: past its end
+
+
+class VocabError(MessageError):
+    """A vocabulary file that cannot be read, with a catalog message saying why."""
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """Token text by ID, as the tokenizer means it (GPT-2's `Ġhello` is ` hello`)."""
+
+    path: Path
+    tokens: tuple[str | None, ...]  # None: an ID the vocabulary skips
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def find(self, text: str) -> int | None:
+        """The ID of a token typed as text: exactly, as shown (`␣hello`), with GPT-2's leading space
+        (`hello` finds ` hello` when there is no `hello`), or ignoring case; None when there is none."""
+        for index, key in ((self._exact, text), (self._shown, text), (self._exact, " " + text), (self._folded, text.casefold())):
+            if key in index:
+                return index[key]
+        return None
+
+    @cached_property
+    def _exact(self) -> dict[str, int]:
+        return self._index(lambda token: token)
+
+    @cached_property
+    def _shown(self) -> dict[str, int]:
+        return self._index(visible)
+
+    @cached_property
+    def _folded(self) -> dict[str, int]:
+        return self._index(str.casefold)
+
+    def _index(self, key: Callable[[str], str]) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for token_id, token in enumerate(self.tokens):
+            if token is not None:
+                index.setdefault(key(token), token_id)
+        return index
+
+    @cached_property
+    def search_index(self) -> VocabIndex:
+        """The vocabulary made searchable as typed (`tui.core.tokens.vocab_search`), built once."""
+        from tui.core.tokens.vocab_search import VocabIndex
+
+        return VocabIndex(self.tokens)
+
+    def label(self, token_id: int) -> str | None:
+        """The token of `token_id`, made visible; `PAST_END` for a row past the vocabulary's end (a matrix
+        padded to a round size: Qwen's 151,665 tokens in 152,064 rows); None for an ID it skips."""
+        if token_id >= len(self.tokens):
+            return PAST_END
+        if 0 <= token_id and self.tokens[token_id] is not None:
+            return visible(self.tokens[token_id])
+        return None
+
+
+def find_beside(weights: Path) -> Path | None:
+    """A vocabulary file in the folder of a weight file, if there is one."""
+    for name in FILES:
+        if (weights.parent / name).is_file():
+            return weights.parent / name
+    return None
+
+
+def load_vocab(path: str | Path) -> Vocab:
+    """Read a vocabulary; any failure (including a panic in `tokenizers`) is a `VocabError`."""
+    return read_vocab(path)[0]
+
+
+def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
+    """The vocabulary, and the `tokenizers.Tokenizer` when the file is a tokenizer.json (read once, for both)."""
+    path = Path(path)
+    kind, error = kind_of(path)
+    if kind is not Kind.FILE:
+        key = {Kind.MISSING: "vocab.missing", Kind.FOLDER: "vocab.directory", Kind.SPECIAL: "vocab.special"}
+        raise VocabError(Message(key.get(kind, "vocab.unreadable"), {"path": path, "error": error}))
+    tokenizer = None
+    try:
+        if path.name.endswith(".json"):
+            data = json.loads(path.read_bytes().decode("utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("model"), dict):  # encoder.json has a "model" token
+                by_id, tokenizer = _from_tokenizer_json(path, data)
+            else:
+                by_id = _from_encoder_json(data)
+        elif path.suffix == ".gguf":
+            by_id = _from_gguf(path)
+        else:
+            by_id = path.read_bytes().decode("utf-8").split("\n")
+            if by_id and by_id[-1] == "":  # the newline that ends the last line
+                by_id.pop()
+    except UnicodeDecodeError as error:
+        raise VocabError(Message("vocab.not_utf8", {"path": path, "position": error.start})) from error
+    except VocabError:
+        raise
+    except BaseException as error:  # noqa: BLE001 - tokenizers panics with a BaseException
+        if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise VocabError(Message("vocab.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}"[:200]})) from error
+    if not by_id:
+        raise VocabError(Message("vocab.empty", {"path": path}))
+    if isinstance(by_id, list):  # a token per line, or a GGUF's list: IDs in order
+        return Vocab(path, tuple(by_id)), tokenizer
+    outside = [token_id for token_id in by_id if not 0 <= token_id < len(by_id)]
+    if outside:  # an ID of 10**12 would make a tuple of 10**12 rows
+        token_id = min(outside, key=abs)
+        params = {"path": path, "token": visible(by_id[token_id]), "id": token_id, "count": len(by_id), "last": len(by_id) - 1}
+        raise VocabError(Message("vocab.id_range", params))
+    return Vocab(path, tuple(by_id.get(token_id) for token_id in range(len(by_id)))), tokenizer
+
+
+def _from_tokenizer_json(path: Path, data: dict) -> tuple[dict[int, str], Tokenizer]:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    vocab = {token_id: token for token, token_id in tokenizer.get_vocab(with_added_tokens=True).items()}
+    if (data.get("decoder") or {}).get("type") == "ByteLevel":
+        vocab = {token_id: _byte_decoded(token) for token_id, token in vocab.items()}
+    return vocab, tokenizer
+
+
+def _from_gguf(path: Path) -> list[str]:
+    """A GGUF file's own token list (`tokenizer.ggml.tokens`): byte-level BPE tokens (`tokenizer.ggml.model`
+    gpt2) decoded as GPT-2's are, SentencePiece's `▁` as the space it stands for."""
+    from tui.core.files import gguf_files
+
+    try:
+        fields = gguf_files.reader(path).fields
+    except (OSError, ValueError) as error:  # a malformed file: the reader says what is wrong
+        raise VocabError(Message("gguf.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}"[:200].rstrip(".")})) from error
+    if "tokenizer.ggml.tokens" not in fields:
+        raise VocabError(Message("vocab.gguf_no_tokens", {"path": path}))
+    tokens = fields["tokenizer.ggml.tokens"]
+    model = fields.get("tokenizer.ggml.model", "")
+    if not isinstance(tokens, gguf_files.Texts):
+        raise VocabError(Message("vocab.gguf_no_tokens", {"path": path}))
+    if model == "gpt2":
+        return [_byte_decoded(token) for token in tokens]
+    return [token.replace("▁", " ") for token in tokens]
+
+
+def _from_encoder_json(data: object) -> dict[int, str]:
+    if not isinstance(data, dict) or not all(isinstance(value, int) for value in data.values()):
+        raise ValueError("expected an object of token: ID")
+    return {token_id: _byte_decoded(token) for token, token_id in data.items()}
+
+
+@cache
+def _byte_table() -> dict[int, int | str]:
+    """GPT-2's printable stand-ins for the 256 byte values (`Ġ` is the space), as a `str.translate` table to
+    those bytes (as latin-1 characters); any other character below 256 maps to one that latin-1 cannot encode,
+    so a token holding one (a special token) is kept as it is."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    table: dict[int, int | str] = {code: "\uffff" for code in range(256)}
+    table.update({code: code for code in printable})
+    others = (byte for byte in range(256) if byte not in printable)
+    table.update({256 + extra: byte for extra, byte in enumerate(others)})
+    return table
+
+
+def _byte_decoded(token: str) -> str:
+    """`Ġhello` → ` hello`; a token that is part of a UTF-8 sequence shows its bytes as `\\xNN`."""
+    try:
+        raw = token.translate(_byte_table()).encode("latin-1")
+    except UnicodeEncodeError:
+        return token  # a special token such as <|endoftext|> with a character no byte stands for
+    return raw.decode("utf-8", errors="backslashreplace")
