@@ -11,15 +11,18 @@ import csv
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tui.core.chapter.history import LOSSES
 from tui.core.chapter.spec import DTYPES, LayerOptions, LayerSpec, SpecError, learning_rate
 from tui.core.chapter.windows import TextWindows, WindowSettings
-from tui.core.explorer import presenter
+from tui.core.explorer import printed
+from tui.core.explorer.dialogs import Report, TrainingChoice
 from tui.core.explorer.explorer import Explorer, Setup
-from tui.core.explorer.training import Training
+from tui.core.explorer.presenter import stale
+from tui.core.explorer.windows_page import page
 from tui.core.texts.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
 from tui.core.texts.shown import columns, printable
 from tui.core.tokens.parse import number, parse_ids, whole_number
@@ -317,7 +320,7 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
     settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, args.seed)
     tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
     windows = TextWindows.cut(args.text_file, tokenizer, settings)
-    print(windows.page(args.batch, tokenizer.vocab.label, lang))
+    print(page(windows, args.batch, tokenizer.vocab.label, partial(translate, lang)))
     sys.stdout.flush()
     return 0
 
@@ -363,41 +366,41 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
     explorer.settle(explorer.start())
     if explorer.session is None:
         return _fail(explorer.view().status.text)
-    warning = explorer.view().status.text if explorer.error and explorer.problem is None else None
+    warning = explorer.view().status.text if explorer.said is not None and explorer.said[1] else None
     weight = explorer.session.weight_text()  # as created: a max_norm lookup changes it
     if args.text_file is not None:  # the chapter's path: text → IDs → a batch of windows → the lookup
         if explorer.tokenizer is None:
             return _fail(explorer.t("tokenizer.needed"))
         settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, explorer.spec.seed)
         inputs, _ = TextWindows.cut(args.text_file, explorer.tokenizer, settings).batch(args.batch)
-        if explorer.text_mode:
+        if explorer.input.text_mode:
             explorer.toggle_text()
         typed = str(inputs.tolist())
         explorer.edit(typed, len(typed))
     if args.text is not None:
         if explorer.tokenizer is None:
             return _fail(explorer.t("tokenizer.needed"))
-        if not explorer.text_mode:  # it starts in text mode without --ids
+        if not explorer.input.text_mode:  # it starts in text mode without --ids
             explorer.toggle_text()
         explorer.edit(args.text, len(args.text))
-    if explorer.problem is not None:
+    if stale(explorer):
         return _fail(explorer.view().status.text)
     if warning is not None:  # the layer is there, with a warning (a vocabulary of another size): not fatal
         print(f"{PROG}: {printable(warning)}", file=sys.stderr)
-    lines = presenter.report_lookup(explorer, weight)
+    lines = printed.lookup_lines(explorer, weight)
     if args.one_hot:  # before any training: the comparison is of the lookup printed above
         view = explorer.settle(explorer.one_hot(confirmed=True))
-        if explorer.error:
+        if not isinstance(view.dialog, Report):
             return _fail(view.status.text)
         lines += ["", view.dialog.text]
     if args.backward:
-        explorer.apply_training(Training(args.backward, 0.1 if args.step is None else args.step, setup.spec.options))
-        actions = [(lambda: explorer.backward(dense=True), presenter.report_backward)]
+        explorer.apply_training(TrainingChoice(args.backward, 0.1 if args.step is None else args.step, setup.spec.options))
+        actions = [(lambda: explorer.backward(dense=True), printed.backward_lines)]
         if args.step is not None:
-            actions.append((explorer.step, presenter.report_step))
+            actions.append((explorer.step, printed.step_lines))
         for action, report in actions:
             view = explorer.settle(action())
-            if explorer.error:
+            if view.status.error:
                 return _fail(view.status.text)
             lines += report(explorer)
     print("\n".join(lines))
@@ -408,6 +411,7 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
 def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     """The rows nearest a token, an ID or an expression (`king - man + woman`), as a table for people or as
     TSV / CSV for programs; what was skipped (NaN or all-zero rows) is said after the table, or on stderr."""
+    from tui.core.explorer.neighbours_page import heading
     from tui.core.meaning.passes import Meaning
 
     explorer = Explorer(setup)
@@ -421,17 +425,16 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     def label(token_id: int) -> str:
         return (vocab.label(token_id) if vocab is not None else None) or ""
 
-    meaning = Meaning()
-    meaning.metric, meaning.k = args.metric, args.k
-    answer = meaning.ask(session, args.query if args.expr is None else args.expr, vocab, explorer.tokenizer)
-    found, title = answer.neighbours, answer.title(label, explorer.t)
+    asked = args.query if args.expr is None else args.expr
+    answer = Meaning().ask(session, asked, vocab, explorer.tokenizer, args.metric, args.k)
+    found, title = answer.neighbours, heading(answer, label, explorer.t)
     metric = translate(lang, f"neighbours.{args.metric}")
     table = [(rank, n.token_id, label(n.token_id), n.score) for rank, n in enumerate(found.found, 1)]
     notes = [note.render(lang) for note in found.notes()]
     if args.format == "projector":
         from tui.core.explorer.neighbours_page import export_answer
 
-        print(printable(export_answer(explorer, session, answer, str(Path(args.out)) + os.sep)))
+        print(printable(export_answer(explorer.source, answer, str(Path(args.out)) + os.sep).render(lang)))
         for note in notes:
             print(f"{PROG}: {printable(note)}", file=sys.stderr)
     elif args.format == "table":

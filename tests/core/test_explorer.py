@@ -1,5 +1,7 @@
 """The explorer without a screen: its actions, the views they return, and its jobs."""
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,9 +15,14 @@ from tests.depth import examples
 from tui.core.chapter.session import EmbeddingSession
 from tui.core.chapter.spec import LayerOptions
 from tui.core.explorer import presenter
+from tui.core.explorer.dialogs import Act, Choice, Code, Move, Notice, Pick, Question, TrainingChoice, WindowsPane
 from tui.core.explorer.explorer import Explorer, Setup
+from tui.core.explorer.input_line import read
+from tui.core.explorer.sources import LabelsLoaded
+from tui.core.explorer.tasks import Task
 from tui.core.explorer.training import Training
-from tui.core.explorer.view import Code, Notice, Pick, Question, View
+from tui.core.explorer.view import View
+from tui.core.files.weights import open_weights
 from tui.core.jobs import Failed
 from tui.core.tokens.tokenizer import simple_v2
 
@@ -47,7 +54,7 @@ def test_while_the_layer_is_made_the_input_is_parsed_and_the_panels_say_so() -> 
     assert view.matrix is None and not view.toggles_enabled
     assert view.result.text == "The result appears here once the layer exists."
     view = explorer.start()
-    assert view.job is not None and view.job.action == "create" and view.loading
+    assert view.jobs[0].task is Task.CREATE and view.loading
     view = explorer.settle(view)
     assert view.loading is None and view.toggles_enabled
     assert view.matrix.title == "layer.weight · Parameter · (6, 3) · torch.float32 · requires_grad=True"
@@ -139,8 +146,8 @@ def test_the_copied_script_saves_to_a_new_file_and_says_where(tmp_path: Path, mo
     monkeypatch.chdir(tmp_path)
     explorer = ready(ids="2, 3")
     script = explorer.code_script()
-    explorer.copy_code().dialog.save()  # in the current folder
-    view = explorer.copy_code().dialog.save()  # never over the first
+    explorer.answer(explorer.copy_code().dialog, Choice.SAVE)  # in the current folder
+    view = explorer.answer(explorer.copy_code().dialog, Choice.SAVE)  # never over the first
     assert (tmp_path / "embedding_layer.py").read_text(encoding="utf-8") == script
     assert (tmp_path / "embedding_layer-2.py").read_text(encoding="utf-8") == script
     saved = tmp_path / "embedding_layer-2.py"
@@ -161,16 +168,17 @@ def test_rows_are_found_by_id_or_refused_with_what_is_valid_and_a_row_gone_to_na
         assert refused.value.message.render("en") == f"'{text}' is not a row: type a whole number from 0 to 5."
     assert explorer.go_to(3).status.text == "Row 3: the token d."
     assert ready().go_to(3).status.text == "Row 3: the embedding vector of token ID 3."  # no vocabulary: no token
-    assert ready().find_refused().status.text.startswith("Finding a token needs a vocabulary")
+    assert ready().find().status.text.startswith("Finding a token needs a vocabulary")
 
 
 # -- the training lab ------------------------------------------------------------------------
 def test_backward_is_a_job_whose_outcome_shows_the_gradient(book_layer) -> None:
     explorer = ready(ids="2, 3, 5, 1, 3")
     view = explorer.backward()
-    assert view.job.action == "backward" and view.job.session is explorer.session
-    assert explorer.busy is view.job and not view.toggles_enabled
-    view = explorer.finish(view.job, view.job.run())
+    (job,) = view.jobs
+    assert job.task is Task.BACKWARD and job.layer is explorer.session
+    assert explorer.busy is job and not view.toggles_enabled
+    view = explorer.finish(job, job.run())
     layer = book_layer()
     layer(torch.tensor([2, 3, 5, 1, 3])).sum().backward()
     assert view.result.title == "print(layer.weight.grad)" and view.result.text == repr(layer.weight.grad)
@@ -181,15 +189,15 @@ def test_backward_is_a_job_whose_outcome_shows_the_gradient(book_layer) -> None:
 
 def test_while_a_job_has_the_layer_typing_waits_and_is_looked_up_after() -> None:
     explorer = ready(ids="2")
-    job = explorer.backward().job
+    (job,) = explorer.backward().jobs
     view = typed(explorer, "2, 4")
     assert explorer.lookup.ids == (2,) and not view.status.error
-    assert explorer.apply_training(Training(options=LayerOptions(sparse=True))).status.text == (
+    assert explorer.apply_training(TrainingChoice("sum", 0.1, LayerOptions(sparse=True))).status.text == (
         "Still working on the last training action; try again when it is done."
     )
-    assert explorer.progress().status.text.startswith("Backward… ")
+    assert explorer.tick().status.text.startswith("Backward… ")
     view = explorer.finish(job, job.run())
-    assert explorer.lookup.ids == (2, 4) and view.job is None
+    assert explorer.lookup.ids == (2, 4) and view.jobs == ()
 
 
 def test_training_keys_pressed_while_a_job_runs_wait_their_turn(book_layer) -> None:
@@ -198,8 +206,8 @@ def test_training_keys_pressed_while_a_job_runs_wait_their_turn(book_layer) -> N
     first = explorer.step()
     for count in range(1, 5):
         view = explorer.step()
-        assert view.job is None and view.status.text.startswith(f"Step waits its turn: {count} waiting")
-    assert explorer.progress().status.text.endswith("· then: Step, Step, Step, Step")
+        assert view.jobs == () and view.status.text.startswith(f"Step waits its turn: {count} waiting")
+    assert explorer.tick().status.text.endswith("· then: Step, Step, Step, Step")
     explorer.settle(first)  # each finished step starts the next
     layer = book_layer()
     layer(torch.tensor([2, 3])).sum().backward()
@@ -213,7 +221,7 @@ def test_a_refused_action_drops_what_waited_for_it() -> None:
     first = explorer.backward()
     explorer.step()
     view = explorer.settle(first)
-    assert isinstance(view.dialog, Notice) and explorer.queued == [] and explorer.session.steps == 0
+    assert isinstance(view.dialog, Notice) and explorer.jobs.queued == [] and explorer.session.steps == 0
 
 
 def test_a_step_shows_its_rows_before_and_after_until_the_input_changes() -> None:
@@ -250,12 +258,13 @@ def test_torchs_refusal_is_a_lesson_in_a_panel() -> None:
 def test_a_big_dense_gradient_is_a_question_and_sparse_rebuilds_then_runs_backward() -> None:
     explorer = ready(vocab_size=50257, dim=768, ids="2, 3")  # GPT-2's size: from here on, it asks
     view = explorer.backward()
-    assert isinstance(view.dialog, Question) and dict(view.dialog.keys) == {"enter": "dense", "s": "sparse"}
-    assert view.job is None and explorer.session.grad is None
-    view = view.dialog.answer("sparse")
-    assert view.job.action == "options" and view.job.replaces_layer
-    view = explorer.finish(view.job, view.job.run())  # the layer, rebuilt sparse, then backward
-    assert view.job.action == "backward"
+    assert isinstance(view.dialog, Question) and dict(view.dialog.keys) == {"enter": Choice.DENSE, "s": Choice.SPARSE}
+    assert view.jobs == () and explorer.session.grad is None
+    view = explorer.answer(view.dialog, Choice.SPARSE)
+    (job,) = view.jobs
+    assert job.task is Task.OPTIONS and job.generation == explorer.jobs.generation
+    view = explorer.finish(job, job.run())  # the layer, rebuilt sparse, then backward
+    assert view.jobs[0].task is Task.BACKWARD
     view = explorer.settle(view)
     assert explorer.session.layer.sparse and explorer.session.grad.sparse
     assert view.result.text.startswith("tensor(indices=tensor([[2, 3]]),")
@@ -263,10 +272,11 @@ def test_a_big_dense_gradient_is_a_question_and_sparse_rebuilds_then_runs_backwa
 
 def test_options_set_the_loss_and_lr_or_rebuild_the_layer() -> None:
     explorer = ready(ids="3")
-    view = explorer.apply_training(Training("sqmean", 0.5, LayerOptions()))
-    assert view.job is None and view.status.text == "Loss (result ** 2).mean(), lr=0.5."
-    view = explorer.settle(explorer.apply_training(Training("sqmean", 0.5, LayerOptions(padding_idx=3))))
-    assert explorer.session.layer.padding_idx == 3 and explorer.lab.training == Training("sqmean", 0.5, LayerOptions(padding_idx=3))
+    view = explorer.apply_training(TrainingChoice("sqmean", 0.5, LayerOptions()))
+    assert view.jobs == () and view.status.text == "Loss (result ** 2).mean(), lr=0.5."
+    view = explorer.settle(explorer.apply_training(TrainingChoice("sqmean", 0.5, LayerOptions(padding_idx=3))))
+    assert explorer.session.layer.padding_idx == 3 and explorer.lab.training == Training("sqmean", 0.5)
+    assert explorer.spec.options == LayerOptions(padding_idx=3)
     assert "built again with padding_idx=3" in view.status.text and "Row 3 is padding_idx" in view.status.text
 
 
@@ -288,7 +298,7 @@ def test_several_tensors_are_a_pick_whose_answer_opens_one(tmp_path: Path) -> No
     explorer = ready()
     view = explorer.settle(explorer.open(str(tmp_path / "two.safetensors")))
     assert isinstance(view.dialog, Pick) and [key for key, _ in view.dialog.choices] == ["b", "a"]
-    explorer.settle(view.dialog.answer("a"))
+    explorer.settle(explorer.answer(view.dialog, "a"))
     assert explorer.session.weights.key == "a" and explorer.spec.vocab_size == 4
 
 
@@ -297,13 +307,13 @@ def test_the_newest_layer_asked_for_wins_whichever_job_ends_last(tiny_file, rebu
     """A rebuild, then a file opened before it ends: the file's layer stays, in either order of ending."""
     path, weight = tiny_file
     explorer = ready(ids="2, 3")
-    rebuild = explorer.apply_training(Training(options=LayerOptions(padding_idx=1))).job
-    opening = explorer.open(str(path)).job
+    (rebuild,) = explorer.apply_training(TrainingChoice("sum", 0.1, LayerOptions(padding_idx=1))).jobs
+    (opening,) = explorer.open(str(path)).jobs
     jobs = [rebuild, opening] if rebuild_ends_first else [opening, rebuild]
     for job in jobs:
         explorer.finish(job, job.run())
     assert explorer.session.weights is not None and explorer.session.weights.path == path
-    assert explorer.session.layer.padding_idx is None and explorer.busy is None and explorer.jobs == []
+    assert explorer.session.layer.padding_idx is None and explorer.busy is None and explorer.jobs.running == []
     view = explorer.view()
     assert view.matrix.title.startswith("wte.weight · (8, 4) · torch.float32") and view.matrix.title.endswith("tiny.safetensors")
     assert view.result.text == repr(torch.nn.Embedding.from_pretrained(weight)(torch.tensor([2, 3])))
@@ -312,37 +322,50 @@ def test_the_newest_layer_asked_for_wins_whichever_job_ends_last(tiny_file, rebu
 def test_a_training_job_on_a_layer_replaced_meanwhile_is_dropped(tiny_file) -> None:
     path, _ = tiny_file
     explorer = ready(ids="2")
-    backward = explorer.backward().job
+    (backward,) = explorer.backward().jobs
     explorer.settle(explorer.open(str(path)))
     view = explorer.finish(backward, backward.run())
     assert explorer.session.weights is not None and explorer.session.grad is None
     assert "grad" not in view.toggles and view.matrix.title.endswith("tiny.safetensors")
 
 
-def test_a_job_never_raises() -> None:
-    explorer = ready()
-    view = explorer.open("/")
-    outcome = view.job.run()
+def test_a_refused_job_is_a_failure_and_an_unexpected_error_is_said_with_the_layer_kept() -> None:
+    explorer = ready(ids="2")
+    (opening,) = explorer.open("/").jobs
+    outcome = opening.run()
     assert isinstance(outcome, Failed) and outcome.message.key == "model.no_weights"  # a folder is a model's
-    job = explorer.backward().job
+    assert isinstance(explorer.finish(opening, outcome).dialog, Notice)
+    (job,) = explorer.backward().jobs
     job.work = lambda job: 1 / 0
-    outcome = job.run()
-    assert isinstance(outcome, Failed) and "ZeroDivisionError" in outcome.message.render("en")
+    view = explorer.settle(explorer.view(job))
+    assert view.status.error and "ZeroDivisionError: division by zero" in view.status.text
+    assert explorer.busy is None and explorer.jobs.running == [] and explorer.session.grad is None
+    assert not typed(explorer, "2, 3").status.error and explorer.lookup.ids == (2, 3)  # the layer is free again
 
 
 # -- any sequence of actions -----------------------------------------------------------------
 class ExplorerMachine(RuleBasedStateMachine):
     """Random actions through the explorer, each job run to its end: typing (good and bad), cursor moves,
-    toggles, training, option changes and switches between IDs and text. After each, the view tells the
-    truth, and the weight is what a fresh layer becomes when its history is replayed."""
+    toggles, training, option changes, switches between IDs and text, and new labels and layers opened
+    mid-way. After each, the view tells the truth: what the input reads as is what its text reads as now,
+    the marks are the looked-up IDs, the flags are what torch says; and the weight is what a fresh layer
+    becomes when its history is replayed."""
 
     CONTEXT_LENGTH: int | None = None  # a positional layer of this many rows (section 2.8)
 
     def __init__(self) -> None:
         super().__init__()
         words = Path(__file__).with_name("eight-words.txt")  # 8 words, <|endoftext|> and <|unk|>: 10 rows
-        self.explorer = ready(vocab_size=10, dim=3, tokenizer=simple_v2(words), context_length=self.CONTEXT_LENGTH)
+        self.folder = Path(tempfile.mkdtemp())
+        (self.folder / "reversed.txt").write_text("h g f e d c b a z", encoding="utf-8")  # other IDs for the same words
+        self.tokenizers = (simple_v2(words), simple_v2(self.folder / "reversed.txt"))
+        torch.manual_seed(7)
+        save_file({"wte.weight": torch.randn(11, 3)}, self.folder / "eleven.safetensors")
+        self.explorer = ready(vocab_size=10, dim=3, tokenizer=self.tokenizers[0], context_length=self.CONTEXT_LENGTH)
         self.view = self.explorer.view()
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.folder)
 
     def act(self, view: View) -> None:
         self.view = self.explorer.settle(view)
@@ -351,9 +374,9 @@ class ExplorerMachine(RuleBasedStateMachine):
     def type_ids(self, text: str) -> None:
         self.act(typed(self.explorer, text))
 
-    @rule(words=st.lists(st.sampled_from(["a", "b", "c", "h", "zz", ",", " "]), max_size=6))
+    @rule(words=st.lists(st.sampled_from(["a", "b", "c", "h", "z", "zz", ",", " "]), max_size=6))
     def type_text(self, words: list[str]) -> None:
-        if self.explorer.text_mode:
+        if self.explorer.input.text_mode:
             self.act(typed(self.explorer, " ".join(words)))
 
     @rule()
@@ -362,7 +385,7 @@ class ExplorerMachine(RuleBasedStateMachine):
 
     @rule(cursor=st.integers(0, 12))
     def move(self, cursor: int) -> None:
-        self.act(self.explorer.edit(self.explorer.text, cursor))
+        self.act(self.explorer.edit(self.explorer.input.text, cursor))
 
     @rule(name=st.sampled_from(["freeze", "no_grad", "grad"]))
     def toggle(self, name: str) -> None:
@@ -382,34 +405,54 @@ class ExplorerMachine(RuleBasedStateMachine):
         options=st.sampled_from([LayerOptions(), LayerOptions(padding_idx=2), LayerOptions(max_norm=1.0), LayerOptions(sparse=True)]),
     )
     def set_options(self, loss: str, lr: float, options: LayerOptions) -> None:
-        self.act(self.explorer.apply_training(Training(loss, lr, options)))
+        self.act(self.explorer.apply_training(TrainingChoice(loss, lr, options)))
+
+    @rule(which=st.sampled_from([0, 1]))
+    def open_tokenizer(self, which: int) -> None:
+        """F6 with a tokenizer: its labels and tokenizer on the layer on screen (the outcome of the job made here)."""
+        tokenizer = self.tokenizers[which]
+        (job,) = self.explorer.open("tokenizer.json").jobs
+        self.act(self.explorer.finish(job, LabelsLoaded(tokenizer.vocab, tokenizer)))
+
+    @rule()
+    def open_layer(self) -> None:
+        """F6 with a weight file: 11 rows, no labels beside it, frozen as a file's layer is."""
+        self.act(self.explorer.open(str(self.folder / "eleven.safetensors")))
 
     @invariant()
     def the_view_tells_the_truth(self) -> None:
         explorer, view = self.explorer, self.view
-        session, lookup, lab = explorer.session, explorer.lookup, explorer.lab
-        assert explorer.jobs == [] and explorer.queued == [] and view.toggles_enabled
-        assert view.toggles == {name for name, on in (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", lab.grad_view)) if on}
+        session, lookup, lab, line = explorer.session, explorer.lookup, explorer.lab, explorer.input
+        rows = session.spec.vocab_size
+        assert explorer.jobs.running == [] and explorer.jobs.queued == [] and view.toggles_enabled
+        assert view.toggles == {name for name, on in (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", lab.grad_view(session))) if on}
         assert (session.grad is None) == (session.layer.weight.grad is None)
-        assert view.status.error == explorer.error and view.input.value == explorer.text
+        assert view.input.value == line.text and line.text_mode <= (explorer.tokenizer is not None)
+        reading = explorer.reading  # derived: the text read now, with the tokenizer and the layer on screen
+        assert reading == read(line.text, explorer.tokenizer if line.text_mode else None, session)
+        said_error = explorer.said[1] if explorer.said is not None else reading.problem is not None or explorer.lookup_failed is not None
+        assert view.status.error == said_error
         positions = session.positions
-        shown, name, rows = (positions, "pos_embedding_layer", self.CONTEXT_LENGTH) if explorer.positions_shown else (session, "layer", 10)
-        if lab.grad_view:
-            assert view.matrix.title.startswith(f"{name}.weight.grad · ({rows}, 3)")
+        shown, name, shown_rows = (positions, "pos_embedding_layer", self.CONTEXT_LENGTH) if explorer.positions_shown else (session, "layer", rows)
+        if lab.grad_view(session):
+            assert view.matrix.title.startswith(f"{name}.weight.grad · ({shown_rows}, 3)")
             assert dict(view.matrix.prefixes) == dict.fromkeys(shown.grad.rows, "∇")
         else:
-            assert view.matrix.title == f"{name}.weight · Parameter · ({rows}, 3) · torch.float32 · requires_grad={not session.frozen}"
-            assert set(view.matrix.prefixes) <= set(range(rows)) and set(view.matrix.prefixes.values()) <= {"Δ"}
+            assert f"({shown_rows}, 3) · torch.float32 · requires_grad={not session.frozen}" in view.matrix.title
+            assert set(view.matrix.prefixes) <= set(range(shown_rows)) and set(view.matrix.prefixes.values()) <= {"Δ"}
+        if reading.parsed is not None:  # the lookup is of what the input reads as: the marks are its IDs
+            assert lookup is not None and (lookup.ids, lookup.parsed.rows) == (reading.parsed.ids, reading.parsed.rows)
         if lookup is not None:
-            assert all(0 <= row < session.spec.vocab_size for row in lookup.ids)
+            assert all(0 <= row < rows for row in lookup.ids)
             assert (lookup.steps is None) == (positions is None)
-            assert view.matrix.positions is (lookup.steps.rows if explorer.positions_shown else lookup.positions)
+            marks = lookup.steps.rows if explorer.positions_shown else lookup.positions
+            assert view.matrix.positions is marks
+            assert explorer.positions_shown or set(marks) == set(lookup.ids)
             assert lookup.weight == session.weight_flags()  # the flags say what torch says now
-        if explorer.typed is not None:
-            assert lookup is not None and lookup.ids == explorer.typed.ids
-        if not lab.grad_view and lab.step_shown is None and lookup is not None:
+            assert (lookup.no_grad, lookup.requires_grad) == (session.no_grad, not session.no_grad and not session.frozen)
+        if not lab.grad_view(session) and lab.step_shown is None and lookup is not None:
             text = lookup.text if lookup.steps is None else presenter.input_embeddings_text(lookup)
-            assert view.result.text == text and view.result.stale == (explorer.problem is not None)
+            assert view.result.text == text and view.result.stale == presenter.stale(explorer)
 
     @invariant()
     def the_weight_is_its_history_replayed(self) -> None:
@@ -418,7 +461,8 @@ class ExplorerMachine(RuleBasedStateMachine):
         if checked == getattr(self, "checked", None):  # nothing happened to the layer since the last check
             return
         self.checked = checked
-        fresh = EmbeddingSession(session.spec, frozen=session.frozen, context_length=self.CONTEXT_LENGTH)
+        weights = open_weights(session.weights.path) if session.weights is not None else None  # its own map of the file
+        fresh = EmbeddingSession(session.spec, weights, frozen=session.frozen, context_length=self.CONTEXT_LENGTH)
         fresh.replay(list(session.history))
         for made, kept in zip(fresh.weights_trained(), session.weights_trained(), strict=True):
             assert torch.equal(made.detach(), kept.detach())
@@ -460,12 +504,12 @@ def test_f6_given_a_vocabulary_or_tokenizer_labels_the_rows_on_screen(tmp_path: 
     (tmp_path / "vocab.txt").write_text("a\nb\nc\nd\ne\nf\n", encoding="utf-8")
     explorer = ready(ids="2, 3")
     view = explorer.settle(explorer.open(str(tmp_path / "vocab.txt")))
-    assert view.matrix.tokens(2) == "c" and view.status.text == "Row labels from vocab.txt: 6 tokens." and not explorer.text_mode
+    assert view.matrix.tokens(2) == "c" and view.status.text == "Row labels from vocab.txt: 6 tokens." and not explorer.input.text_mode
     view = explorer.settle(explorer.open(str(minilm / "tokenizer.json")))  # 30522 tokens for 6 rows: said
     assert explorer.tokenizer is not None and view.status.error and "30522 tokens and the matrix only 6 rows" in view.status.text
     empty = ready()
     empty.settle(empty.open("gpt2"))
-    assert empty.text_mode and empty.view().input.title == "Text"  # a tokenizer and nothing typed: text
+    assert empty.input.text_mode and empty.view().input.title == "Text"  # a tokenizer and nothing typed: text
     view = empty.settle(empty.open(str(tmp_path / "missing.json")))
     assert view.status.error and explorer.vocab is not None
 
@@ -487,7 +531,7 @@ def test_one_hot_asks_before_a_big_one() -> None:
     explorer = ready(vocab_size=50257, dim=768, ids="2, 3")
     question = explorer.one_hot().dialog
     assert isinstance(question, Question) and "50257" in question.text and "MB" in question.text
-    assert question.answer(None).job is None  # Escape: nothing made
+    assert explorer.answer(question, None).jobs == ()  # Escape: nothing made
 
 
 def test_one_hot_says_why_the_gradients_differ_with_a_padding_row() -> None:
@@ -507,13 +551,15 @@ def test_a_text_given_at_start_is_cut_into_windows_paged_and_sent_to_the_lookup(
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
     tokenizer = gpt2()
     explorer = ready(vocab_size=50257, tokenizer=tokenizer, text_file=str(story), windows=WindowSettings(batch_size=2))
-    assert explorer.windows is not None and explorer.view().keys[2] == "show_windows"
+    assert explorer.windows is not None and explorer.view().keys[2][0] == "show_windows"
     assert explorer.view().status.text.startswith(f"{story}: 22 windows in 11 batches of 2. F11 shows them")
-    dialog = explorer.show_windows().dialog
-    assert dialog.count == 11 and "batch 1 of 11 (0 … 10):" in dialog.page(1) and "inputs:\ntensor([[" in dialog.page(1)
-    view = explorer.settle(dialog.send(1))
+    pane = explorer.show_windows().panel
+    assert isinstance(pane, WindowsPane) and pane.count == 11 and pane.index == 0
+    pane = explorer.answer(pane, Move(1)).panel
+    assert "batch 1 of 11 (0 … 10):" in pane.page and "inputs:\ntensor([[" in pane.page
+    view = explorer.settle(explorer.answer(pane, Act.SEND))
     inputs = explorer.windows.batch(1)[0]
-    assert not explorer.text_mode and explorer.lookup.ids == tuple(inputs.flatten().tolist())
+    assert view.panel is None and not explorer.input.text_mode and explorer.lookup.ids == tuple(inputs.flatten().tolist())
     assert explorer.lookup.shape == (2, 4, 3) and view.input.value == str(inputs.tolist())
 
 
@@ -524,7 +570,6 @@ def test_windows_without_a_text_or_a_tokenizer_say_what_is_needed(tmp_path: Path
 
 
 def test_windows_cut_again_with_settings_typed_in_their_view(tmp_path) -> None:
-    from tui.core.explorer.view import Windows
     from tui.core.tokens.tokenizer import gpt2
 
     story = tmp_path / "story.txt"
@@ -532,11 +577,30 @@ def test_windows_cut_again_with_settings_typed_in_their_view(tmp_path) -> None:
     explorer = Explorer(Setup.of(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file=str(story)))
     explorer.settle(explorer.start())
     assert (explorer.windows.windows, explorer.windows.batches) == (22, 2)
-    view = explorer.settle(explorer.recut(explorer.window_settings("stride=1 batch_size=4")))
-    assert isinstance(view.dialog, Windows) and view.dialog.settings == "max_length=4 stride=1 batch_size=4 shuffle=False"
-    assert (explorer.windows.windows, explorer.windows.batches) == (87, 21) and view.dialog.count == 21
+    pane = explorer.show_windows().panel
+    prompt = explorer.answer(pane, Act.SETTINGS).dialog
+    assert prompt.value == "max_length=4 stride=1 batch_size=8 shuffle=False".replace("stride=1", "stride=4")
+    view = explorer.settle(explorer.answer(prompt, prompt.parse("stride=1 batch_size=4")))
+    assert isinstance(view.panel, WindowsPane) and view.panel.count == 21 and view.panel.index == 0
+    assert (explorer.windows.windows, explorer.windows.batches) == (87, 21)
+    assert explorer.windows.settings.text() == "max_length=4 stride=1 batch_size=4 shuffle=False"
     kept = explorer.windows
-    view = explorer.settle(explorer.recut(explorer.window_settings("max_length=500")))  # longer than the text
+    prompt = explorer.answer(view.panel, Act.SETTINGS).dialog
+    view = explorer.settle(explorer.answer(prompt, prompt.parse("max_length=500")))  # longer than the text
     assert explorer.windows is kept and view.status.error and "one window needs 501" in view.status.text
-    copied = explorer.copy_windows(3).dialog
-    assert copied.script == kept.script(3) and "stride=1, shuffle=False)" in copied.script
+    pane = explorer.answer(view.panel, Move(3)).panel
+    copied = explorer.answer(pane, Act.COPY).dialog
+    assert isinstance(copied, Code) and copied.script == kept.script(3) and "stride=1, shuffle=False)" in copied.script
+
+
+def test_a_tokenizer_opened_reads_the_text_again_with_it(minilm: Path) -> None:
+    """The text typed is read again by the new tokenizer: its IDs are looked up, and labelled by its vocabulary."""
+    from tui.core.tokens.tokenizer import gpt2
+
+    explorer = ready(vocab_size=50257, tokenizer=gpt2())  # given a tokenizer: text mode
+    typed(explorer, "hello world")
+    assert explorer.lookup.ids == (31373, 995)
+    explorer.settle(explorer.open(str(minilm / "tokenizer.json")))
+    assert explorer.reading.tokens.ids == explorer.lookup.ids == (101, 7592, 2088, 102)
+    said, _ = presenter.input_status(explorer)
+    assert said.render("en") == "4 tokens: [CLS] | hello | world | [SEP] → IDs [101, 7592, 2088, 102]"

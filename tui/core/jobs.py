@@ -1,74 +1,26 @@
-"""Long work as jobs: creating a layer, opening a file, rebuilding the layer, a training action.
+"""Long work as jobs: making or opening a layer, a training action, a pass over the whole matrix.
 
-A job runs off the event loop (a worker thread in the TUI, inline in `lookup`). It touches only what it
-was given, never the explorer, and returns an `Outcome` that `Explorer.finish` installs on the main
-thread. Each job carries the layer generation it was started in: a job that replaces the layer starts a
-new generation, so whatever an older job made is dropped when it finishes, never installed.
+A job runs off the event loop (a worker thread in the TUI, inline in the CLI). Its work touches only what
+it was given, never the explorer, and returns an outcome that the explorer installs on the main thread. It
+tells how far it got (`tell`, which the app turns into a message posted from the thread) and is asked
+between chunks whether to go on (`cancelled`). Each job carries the layer generation it was started in: a
+job that replaces the layer starts a new generation, so whatever an older job made is dropped, never shown.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from enum import Enum
+from typing import Any
 
-from tui.core.explorer.view import Report
 from tui.core.texts.messages import Message, MessageError
 
-if TYPE_CHECKING:  # the session imports torch; this module must not
-    from tui.core.chapter.reports import StepReport
-    from tui.core.chapter.session import EmbeddingSession
-    from tui.core.chapter.windows import TextWindows
-    from tui.core.tokens.tokenizer import TextTokenizer
-    from tui.core.tokens.vocab import Vocab
 
-
-@dataclass(frozen=True)
-class LayerMade:
-    """A new layer: the first one, a weight file's (with the vocabulary and tokenizer beside it), or the
-    current one built again with other options."""
-
-    session: EmbeddingSession
-    vocab: Vocab | None
-    tokenizer: TextTokenizer | None
-    message: Message | None = None  # what to say; None: the layer's own greeting (padding row, vocabulary)
-    problem: Message | None = None  # the vocabulary beside the file could not be read
-    then: str | None = None  # the training action to run next ("backward" after going sparse)
-
-
-@dataclass(frozen=True)
-class LabelsLoaded:
-    """A vocabulary (and the tokenizer it came with, if any) for the layer on screen; None when the file read
-    had none."""
-
-    vocab: Vocab | None
-    tokenizer: TextTokenizer | None
-
-
-@dataclass(frozen=True)
-class WindowsCut:
-    """A text cut into the book's windows and batches."""
-
-    windows: TextWindows
-
-
-@dataclass(frozen=True)
-class SeveralFound:
-    """A weight file with several candidate tensors and no known name: someone has to choose."""
-
-    path: str
-    candidates: tuple[tuple[str, str], ...]  # (key, how it is described), largest first
-
-
-@dataclass(frozen=True)
-class Trained:
-    """What a training action did to the layer, and what the screen shows next."""
-
-    message: Message
-    step: StepReport | None = None  # a step's rows before and after, shown until the input changes
-    grad_view: bool | None = None  # True: show weight.grad; False: the weight; None: keep the view
-    changed: tuple[int, ...] = ()  # rows whose values the action changed (marked Δ)
+class Cancelled(Exception):
+    """Work given up between two chunks: a newer request wants the answer instead, or nobody does any more."""
 
 
 @dataclass(frozen=True)
@@ -78,31 +30,48 @@ class Failed:
     message: Message
 
 
-Outcome = Union[LayerMade, LabelsLoaded, Report, WindowsCut, SeveralFound, Trained, Failed]  # a Report: shown as it is
+@dataclass(frozen=True)
+class GivenUp:
+    """The outcome of a job cancelled between chunks: dropped, never shown."""
 
 
-class Cancelled(Exception):
-    """Work over the whole matrix given up between two chunks: a newer request wants the answer instead."""
+GIVEN_UP = GivenUp()
 
 
 @dataclass(eq=False)
 class Job:
-    action: str  # what is done: "create", "open", "options", "backward", "step", …
-    generation: int  # the layer generation it belongs to
-    work: Callable[[Job], Outcome]
-    session: EmbeddingSession | None  # the layer it uses, which nothing else may touch meanwhile
-    replaces_layer: bool  # its outcome is a new layer
+    """Work to run off the event loop: `task` says what it is (its value is the catalog key that names it),
+    `layer` the layer it uses, which nothing else may touch while it runs."""
+
+    task: Enum
+    work: Callable[[Job], Any]
+    layer: object | None
+    generation: int
     stage: str = ""  # what it is doing now (a catalog key), set by `work` as it goes
     started: float = field(default_factory=time.perf_counter)
+    listener: Callable[[float], None] | None = None  # told each fraction done (the app posts a message)
+    _cancel: threading.Event = field(default_factory=threading.Event)
 
-    def run(self) -> Outcome:
-        """`work`, with every failure turned into an outcome: a job never raises."""
+    def run(self) -> Any:
+        """`work`'s outcome; a `Failed` for what it refuses (a `MessageError`), `GIVEN_UP` when cancelled.
+        Anything else it raises is unexpected, and left to whoever runs it to say."""
         try:
             return self.work(self)
         except MessageError as error:
             return Failed(error.message)
-        except Exception as error:  # noqa: BLE001 - the app keeps its last good state
-            return Failed(Message("error.unexpected", {"error": f"{type(error).__name__}: {error}"}))
+        except Cancelled:
+            return GIVEN_UP
+
+    def tell(self, fraction: float) -> None:
+        """How far the work got (0 to 1), for a progress bar."""
+        if self.listener is not None:
+            self.listener(fraction)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
 
     @property
     def seconds(self) -> float:

@@ -1,4 +1,5 @@
-"""Shows the copied script, so people see what went to the clipboard (and can copy it by hand)."""
+"""The copied script, shown: people see what went to the clipboard (and can copy it by hand); `s` saves it
+to a file."""
 
 from __future__ import annotations
 
@@ -9,28 +10,25 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.screens.panel import PanelScreen
+from tui.core.explorer.dialogs import Choice, Code
+from tui.screens.dialog import DialogScreen
 
 
-class CodeScreen(PanelScreen):
-    """Dismissed with "save" when `s` asks for the script in a file."""
-
-    BINDINGS = [Binding("enter", "dismiss", show=False), Binding("s", "save", show=False)]
-
-    def __init__(self, script: str, shown: str, title: str, explanation: str) -> None:
-        """`script` went to the clipboard; `shown` is what the panel shows of it (all, or its start)."""
-        super().__init__()
-        self.script = script
-        self._shown, self._title, self._explanation = shown, title, explanation
+class CodeScreen(DialogScreen[Code]):
+    BINDINGS = [Binding("enter,escape,q", "close", show=False), Binding("s", "save", show=False)]
 
     def compose(self) -> ComposeResult:
+        code = self.dialog
         with VerticalScroll() as scroll:
-            scroll.border_title = self._title
-            yield Static(Text(self._explanation))
-            if self._shown == self.script:
-                yield Static(Syntax(self.script, "python", theme="ansi_dark", word_wrap=True))
+            scroll.border_title = code.title
+            yield Static(Text(code.explanation))
+            if code.shown == code.script:
+                yield Static(Syntax(code.script, "python", theme="ansi_dark", word_wrap=True))
             else:  # the start of a huge script, not highlighted
-                yield Static(Text(self._shown))
+                yield Static(Text(code.shown))
+
+    def on_mount(self) -> None:
+        self.app.copy_to_clipboard(self.dialog.script)
 
     def action_save(self) -> None:
-        self.dismiss("save")
+        self.answer(Choice.SAVE)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,25 +9,21 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.screens.panel import PanelScreen
+from tui.core.explorer.dialogs import Help
+from tui.screens.dialog import DialogScreen
 
 
-class HelpScreen(PanelScreen):
-    BINDINGS = [Binding("f1,question_mark", "dismiss", show=False)]
-
-    def __init__(self, title: str, close: str, keys: Sequence[tuple[str, str]], note: str) -> None:
-        """`keys`: (the keys, what they do); `close` says how to close the panel, `note` ends it."""
-        super().__init__()
-        self._title, self._close, self._keys, self._note = title, close, keys, note
+class HelpScreen(DialogScreen[Help]):
+    BINDINGS = [Binding("f1,question_mark,escape,q", "close", show=False)]
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for keys, text in self._keys:
+        for keys, text in self.dialog.keys:
             table.add_row(keys, text)
         with VerticalScroll() as scroll:
-            scroll.border_title = self._title
-            scroll.border_subtitle = self._close
+            scroll.border_title = self.dialog.title
+            scroll.border_subtitle = self.dialog.close
             yield Static(table)
-            yield Static(Text(self._note, style="italic"))
+            yield Static(Text(self.dialog.note, style="italic"))

@@ -1,9 +1,8 @@
 """Something that needs reading, over the app, which stays as it was: a refusal (a file that could not be
-opened, torch's own words as a lesson), or a computation's report (code and what torch printed)."""
+opened, torch's own words as a lesson), or a computation's report (code and what torch printed), whose
+script `c` (F4) copies over it."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,30 +10,24 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.core.explorer.dialogs import Choice, Notice, Report
 from tui.core.texts.shown import printable
-from tui.screens.panel import PanelScreen
+from tui.screens.dialog import DialogScreen
 
 
-class MessageScreen(PanelScreen):
-    BINDINGS = [Binding("enter", "dismiss", show=False), Binding("c,f4", "copy", show=False)]
-
-    def __init__(self, title: str, message: str, *, error: bool = True, copy: Callable[[], None] | None = None) -> None:
-        """`error`: one paragraph marked ✗; else lines kept as they are (a report). `copy`: what c (F4) does,
-        a report's script copied over this screen; without it, c does nothing here."""
-        super().__init__()
-        self._title, self._error, self._copy = title, error, copy
-        self.message = message
+class MessageScreen(DialogScreen[Notice | Report]):
+    BINDINGS = [Binding("enter,escape,q", "close", show=False), Binding("c,f4", "copy", show=False)]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self._copy is not None if action == "copy" else True
+        return isinstance(self.dialog, Report) and self.dialog.script is not None if action == "copy" else True
 
     def action_copy(self) -> None:
-        self._copy()
+        self.answer(Choice.COPY, close=False)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
-            scroll.border_title = self._title
-            if self._error:
-                yield Static(Text("✗ " + printable(self.message)))
-            else:
-                yield Static(Text("\n".join(printable(line) for line in self.message.splitlines())))
+            scroll.border_title = self.dialog.title
+            if isinstance(self.dialog, Notice):  # one paragraph, marked ✗
+                yield Static(Text("✗ " + printable(self.dialog.text)))
+            else:  # lines kept as they are
+                yield Static(Text("\n".join(printable(line) for line in self.dialog.text.splitlines())))

@@ -1,20 +1,22 @@
 """F6: open a weight file, a model folder, a cached model, or a tokenizer — typed (and completed as it is
-typed), picked in a tree of the folder the app was started in, or picked among the cached models."""
+typed), picked in a tree of the folder the app was started in, or picked among the cached models (listed
+once a job has scanned the cache)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import DirectoryTree, OptionList
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DirectoryTree, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.core.explorer.dialogs import OpenPane
 from tui.core.files.embedding_names import FORMATS
-from tui.screens.ask import AskScreen
+from tui.core.texts.shown import printable
+from tui.screens.dialog import PanelScreen
 from tui.screens.path_suggester import PathSuggester
 
 LABEL_FILES = (".json", ".txt")  # tokenizers and vocabularies, which F6 opens for the rows on screen
@@ -31,51 +33,46 @@ class WeightTree(DirectoryTree):
         ]
 
 
-class OpenScreen(AskScreen[str]):
+class OpenScreen(PanelScreen[OpenPane]):
     """The path line (Enter opens it), then the tree (Enter on a file or a model folder opens it, on another
-    folder opens or closes it) and the cached models (Enter opens one), listed once a worker has scanned the
-    cache (a second for dozens of models: never on the event loop)."""
+    folder opens or closes it) and the cached models (Enter opens one)."""
 
-    DEFAULT_CSS = """
-    OpenScreen > Vertical { max-width: 120; }
-    OpenScreen Horizontal { height: 16; }
-    OpenScreen WeightTree { width: 2fr; }
-    OpenScreen #open-cached { width: 1fr; }
-    """
-
-    def __init__(self, prompt: str, parse: Callable[[str], str], lang: str, folder: Path, cached_models: Callable[[], Sequence[str]], none_cached: str) -> None:
+    def __init__(self, pane: OpenPane) -> None:
+        super().__init__(pane)
         self._suggester = PathSuggester()
-        super().__init__(prompt, parse, lang, suggester=self._suggester)
-        self._folder, self._cached_models, self._none_cached = folder, cached_models, none_cached
-        self._model_ids: list[str] = []
 
-    def below(self) -> ComposeResult:
-        with Horizontal():
-            yield WeightTree(self._folder, id="open-tree")
-            yield OptionList(id="open-cached")
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(printable(self.dialog.prompt)))
+            yield Input(id="ask-input", suggester=self._suggester)
+            yield Static(id="ask-error")
+            with Horizontal():
+                yield WeightTree(self.dialog.folder, id="open-tree")
+                yield OptionList(id="open-cached")
 
-    def on_mount(self) -> None:
-        self._scan()
-
-    @work(thread=True, exit_on_error=False)
-    def _scan(self) -> None:
-        model_ids = list(self._cached_models())
-        self.app.call_from_thread(self._scanned, model_ids)
-
-    def _scanned(self, model_ids: list[str]) -> None:
-        self._model_ids = model_ids
-        self._suggester.model_ids = sorted(model_ids)
+    def shown(self, before: OpenPane | None, pane: OpenPane) -> None:
+        """The cached models, once scanned."""
+        if pane.cached is None or (before is not None and before.cached is not None):
+            return
+        self._suggester.model_ids = sorted(pane.cached)
         cached = self.query_one("#open-cached", OptionList)
-        cached.add_options(model_ids or [Option(Text(self._none_cached), disabled=True)])
-        cached.highlighted = 0 if model_ids else None
+        cached.add_options(list(pane.cached) or [Option(Text(pane.none_cached), disabled=True)])
+        cached.highlighted = 0 if pane.cached else None
+
+    def submit(self, text: str) -> None:
+        self.answer_parsed(self.dialog.parse, text)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit(event.value.strip())
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
-        self.answer(str(event.path))
+        self.submit(str(event.path))
 
     def on_directory_tree_directory_selected(self, event: DirectoryTree.DirectorySelected) -> None:
         if any((event.path / name).exists() for name in MODEL_FILES):  # a model folder: opened, not browsed
-            self.answer(str(event.path))
+            self.submit(str(event.path))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if self._model_ids:
-            self.answer(self._model_ids[event.option_index])
+        if self.dialog.cached:
+            self.submit(self.dialog.cached[event.option_index])

@@ -1,86 +1,74 @@
-"""The training options: the loss backward() starts from, SGD's learning rate, and the layer's own
-options (padding_idx, max_norm, scale_grad_by_freq, sparse). Nothing is applied until every field is
-valid; a wrong field says what is valid."""
+"""The training options: the loss backward() starts from, SGD's learning rate, and the layer's own options
+(padding_idx, max_norm, scale_grad_by_freq, sparse). Nothing is applied until every field is valid; a
+wrong field says what is valid. Enter in a field applies, as the Apply button does."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui.core.chapter.history import LOSSES
-from tui.core.chapter.spec import LayerOptions, LayerSpec, option_field
-from tui.core.explorer.training import Training
-from tui.core.texts.messages import translate
+from tui.core.chapter.spec import LayerOptions
+from tui.core.explorer.dialogs import Options, Refused, TrainingChoice
 from tui.core.texts.shown import printable
-from tui.screens.parses import Parses
+from tui.screens.dialog import DialogScreen
 from tui.widgets.toggle_bar import Toggle, ToggleBar
 
 FIELDS = ("lr", "padding_idx", "max_norm")
 
 
-class OptionsScreen(ModalScreen[Training | None]):
-    DEFAULT_CSS = """
-    OptionsScreen { align: center middle; }
-    OptionsScreen > Vertical {
-        width: 100%; max-width: 84; height: auto; max-height: 100%;
-        border: round $accent; background: $panel; padding: 0 1;
-    }
-    OptionsScreen Horizontal { height: auto; margin-bottom: 1; }
-    OptionsScreen .label { width: 26; }
-    OptionsScreen Input, OptionsScreen Select { width: 1fr; }
-    OptionsScreen Select { height: 1; }
-    OptionsScreen ToggleBar { margin-bottom: 1; padding: 0; }
-    OptionsScreen #options-error { color: $error; height: auto; }
-    OptionsScreen Button { margin-right: 2; }
-    """
-    BINDINGS = [Binding("escape", "dismiss(None)", show=False)]
+class Checked(Validator):
+    """Valid when the dialog's check takes the field's text; else the failure says why."""
 
-    def __init__(self, current: Training, spec: LayerSpec, lang: str) -> None:
-        """`spec`: the layer's, whose rows padding_idx must index and whose dtype must hold lr."""
+    def __init__(self, options: Options, name: str) -> None:
         super().__init__()
-        self._current, self._spec, self._lang = current, spec, lang
-        self.t = partial(translate, lang)
+        self._options, self._name = options, name
 
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self._options.check(self._name, value)
+        except Refused as refused:
+            return self.failure(refused.text)
+        return self.success()
+
+
+class OptionsScreen(DialogScreen[Options]):
     def compose(self) -> ComposeResult:
-        current, options = self._current, self._current.options
+        options, words = self.dialog, self.dialog.words
+        current = options.current
         with Vertical() as box:
-            box.border_title = self.t("options.title")
-            box.border_subtitle = self.t("options.keys")
+            box.border_title = words["title"]
+            box.border_subtitle = words["keys"]
             with Horizontal():
-                yield Label(self.t("options.loss"), classes="label")
-                choices = [(Text(code), loss) for loss, code in LOSSES.items()]  # the choice shows as text, not colour
+                yield Label(words["loss"], classes="label")
+                choices = [(Text(code), loss) for loss, code in options.losses]  # the choice shows as text, not colour
                 yield Select(choices, value=current.loss, allow_blank=False, compact=True, id="loss")
-            for name, value in zip(FIELDS, (current.lr, options.padding_idx, options.max_norm), strict=True):
+            for name, value in zip(FIELDS, (current.lr, current.options.padding_idx, current.options.max_norm), strict=True):
                 with Horizontal():
-                    yield Label(self.t(f"options.{name}"), classes="label")
-                    check = Parses(partial(option_field, name, spec=self._spec), self._lang)
-                    yield Input("" if value is None else str(value), id=name, compact=True, validators=[check], validate_on=["submitted"])
+                    yield Label(words[name], classes="label")
+                    yield Input("" if value is None else str(value), id=name, compact=True, validators=[Checked(options, name)], validate_on=["submitted"])
             flags = ("scale_grad_by_freq", "sparse")
-            on = {name for name in flags if getattr(options, name)}
+            on = {name for name in flags if getattr(current.options, name)}
             yield ToggleBar(tuple(Toggle(name, name) for name in flags), on, id="flags")
-            yield Static(Text(self.t("options.note"), style="italic"))
+            yield Static(Text(words["note"], style="italic"))
             yield Static(id="options-error")
             with Horizontal():
-                yield Button(self.t("options.apply"), id="apply", variant="primary", compact=True)
-                yield Button(self.t("options.cancel"), id="cancel", compact=True)
+                yield Button(words["apply"], id="apply", variant="primary", compact=True)
+                yield Button(words["cancel"], id="cancel", compact=True)
 
     def on_input_submitted(self) -> None:
         self._apply()
 
     def on_toggle_bar_changed(self, event: ToggleBar.Changed) -> None:
-        event.stop()  # read when applied; the app's own toggles are another bar
+        event.stop()  # read when applied; the main screen's toggles are another bar
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "apply":
             self._apply()
         else:
-            self.dismiss(None)
+            self.answer(None)
 
     def _apply(self) -> None:
         """Apply when every field is valid; else say what is wrong with the first one that is not."""
@@ -90,7 +78,7 @@ class OptionsScreen(ModalScreen[Training | None]):
             if result is not None and not result.is_valid:
                 self.query_one("#options-error", Static).update(Text("✗ " + printable(result.failure_descriptions[0])))
                 return
-        lr, padding_idx, max_norm = (option_field(field.id, field.value, self._spec) for field in inputs)
+        lr, padding_idx, max_norm = (self.dialog.check(field.id, field.value) for field in inputs)
         flags = self.query_one("#flags", ToggleBar)
         options = LayerOptions(padding_idx, max_norm, flags.value("scale_grad_by_freq"), flags.value("sparse"))
-        self.dismiss(Training(self.query_one("#loss", Select).value, lr, options))
+        self.answer(TrainingChoice(self.query_one("#loss", Select).value, lr, options))

@@ -1,57 +1,46 @@
-"""Ctrl+F: the vocabulary searched as typed (`tui.core.tokens.vocab_search`), the matches listed with their IDs;
-Enter goes to the highlighted match's row (the first, from the line)."""
+"""Ctrl+F: the vocabulary searched as typed (`tui.core.tokens.vocab_search`), the matches listed with their
+IDs; Enter goes to the highlighted match's row (the first, from the line). The search is the vocabulary
+index's, a few milliseconds a key, so it runs here as the line changes; the index arrives with a view once
+a job has built it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, OptionList, Static
 
-from tui.core.texts.messages import Message, MessageError, translate
+from tui.core.explorer.dialogs import GoTo, SearchPane
+from tui.core.texts.messages import Message
 from tui.core.texts.shown import printable
-from tui.core.tokens.vocab import Vocab
-from tui.core.tokens.vocab_search import NOTHING, Matches, VocabIndex
-from tui.screens.ask import AskScreen
+from tui.core.tokens.vocab_search import NOTHING, Matches
+from tui.screens.dialog import PanelScreen
 
 SHOWN = 200  # matches listed; the count says how many there are
 
 
-class SearchScreen(AskScreen[int]):
+class SearchScreen(PanelScreen[SearchPane]):
     """↑ ↓ move through the matches while the line keeps the focus; Enter goes to the highlighted one."""
 
     BINDINGS = [Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False)]
-    DEFAULT_CSS = """
-    SearchScreen > Vertical { max-width: 100; }
-    SearchScreen #search-count { height: 1; color: $text-muted; }
-    SearchScreen OptionList { height: 12; }
-    """
 
-    def __init__(self, vocab: Vocab, lang: str) -> None:
-        super().__init__(translate(lang, "search.prompt"), self._first, lang)
-        self._vocab, self._index, self.matches = vocab, None, NOTHING
+    def __init__(self, pane: SearchPane) -> None:
+        super().__init__(pane)
+        self.matches = NOTHING
 
-    def below(self) -> ComposeResult:
-        yield Checkbox(translate(self._lang, "search.case"), id="search-case")
-        yield Static(id="search-count", markup=False)
-        yield OptionList(id="search-matches")
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(printable(self.dialog.prompt)))
+            yield Input(id="ask-input")
+            yield Static(id="ask-error")
+            yield Checkbox(self.dialog.case, id="search-case")
+            yield Static(self.dialog.reading, id="search-count", markup=False)
+            yield OptionList(id="search-matches")
 
-    def on_mount(self) -> None:
-        self.query_one("#search-count", Static).update(translate(self._lang, "search.reading"))
-        self._build()
-
-    @work(thread=True, exit_on_error=False)
-    def _build(self) -> None:
-        """The vocabulary's index, built once (a second at 128k tokens), off the event loop."""
-        index = self._vocab.search_index.built()
-        self.app.call_from_thread(self._ready, index)
-
-    def _ready(self, index: VocabIndex) -> None:
-        self._index = index
-        self._search()
+    def shown(self, before: SearchPane | None, pane: SearchPane) -> None:
+        if before is None or before.index is None:
+            self._search()
 
     def action_move(self, step: int) -> None:
         matches = self.query_one(OptionList)
@@ -64,11 +53,12 @@ class SearchScreen(AskScreen[int]):
         self._search()
 
     def _search(self) -> None:
-        if self._index is None:
+        index = self.dialog.index
+        if index is None:
             return
         typed = self.query_one("#ask-input", Input).value
-        self.matches = self._index.search(typed, SHOWN, self.query_one(Checkbox).value)
-        label: Callable[[int], str | None] = self._vocab.label
+        self.matches = index.search(typed, SHOWN, self.query_one(Checkbox).value)
+        label = self.dialog.label
         matches = self.query_one(OptionList)
         matches.clear_options()
         matches.add_options([Text(f"{token_id:<8}{printable(label(token_id) or '')}") for token_id in self.matches.ids])
@@ -76,18 +66,22 @@ class SearchScreen(AskScreen[int]):
         self.query_one("#search-count", Static).update(self._count(typed, self.matches))
 
     def _count(self, typed: str, matches: Matches) -> str:
+        render = self.dialog.render
         if matches.problem is not None:
-            return printable(matches.problem.render(self._lang))
+            return printable(render(matches.problem))
         if typed and not matches.total:
-            return printable(translate(self._lang, "search.none", query=typed))
-        return translate(self._lang, "search.count", shown=len(matches.ids), total=matches.total) if typed else ""
+            return printable(render(Message("search.none", {"query": typed})))
+        return render(Message("search.count", {"shown": len(matches.ids), "total": matches.total})) if typed else ""
 
-    def _first(self, typed: str) -> int:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the line: the highlighted match (the first, unless the list moved)."""
+        event.stop()
         highlighted = self.query_one(OptionList).highlighted
         if not self.matches.ids or highlighted is None:
-            raise MessageError(Message("search.none", {"query": typed}))
-        return self.matches.ids[highlighted]
+            query = event.value.strip()
+            self.query_one("#ask-error", Static).update(Text("✗ " + printable(self.dialog.render(Message("search.none", {"query": query})))))
+            return
+        self.answer(GoTo(self.matches.ids[highlighted]))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.matches.ids[event.option_index])
+        self.answer(GoTo(self.matches.ids[event.option_index]))

@@ -2,54 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.screens.panel import PanelScreen
+from tui.core.explorer.dialogs import Act, Move, WindowsPane
+from tui.screens.dialog import PanelScreen
 
-SETTINGS = "settings"  # what the screen is dismissed with when other settings are asked for
 
-
-class WindowsScreen(PanelScreen):
-    """← → (or p n) move between batches; Enter dismisses with the batch to look up; s with `SETTINGS`;
+class WindowsScreen(PanelScreen[WindowsPane]):
+    """← → (or p n) move between batches; Enter sends the batch to the lookup; s asks for other settings;
     c (F4) copies the batch's code over this screen; Esc closes."""
 
     BINDINGS = [
+        Binding("escape,q", "close", show=False),
         Binding("right,n", "move(1)", show=False),
         Binding("left,p", "move(-1)", show=False),
-        Binding("enter", "send", show=False),
-        Binding("s", f"dismiss('{SETTINGS}')", show=False),
-        Binding("c,f4", "copy", show=False),
+        Binding("enter", "act('send')", show=False),
+        Binding("s", "act('settings')", show=False),
+        Binding("c,f4", "act('copy')", show=False),
     ]
-
-    def __init__(self, title: str, count: int, page: Callable[[int], str], copy: Callable[[int], None]) -> None:
-        super().__init__()
-        self._title, self._count, self._page, self._copy = title, count, page, copy
-        self.index = 0  # the batch on screen
-        self._text = Static("")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
-            scroll.border_title = self._title
-            yield self._text
+            scroll.border_title = self.dialog.title
+            yield Static(Text(self.dialog.page), id="windows-page")  # printable already
 
-    def on_mount(self) -> None:
-        self._show()
-
-    def _show(self) -> None:
-        self._text.update(Text(self._page(self.index)))  # printable already: the page is made so
+    def shown(self, before: WindowsPane | None, pane: WindowsPane) -> None:
+        if before is not None and pane.page != before.page:
+            self.query_one("#windows-page", Static).update(Text(pane.page))
 
     def action_move(self, step: int) -> None:
-        self.index = max(0, min(self._count - 1, self.index + step))
-        self._show()
+        self.answer(Move(step), close=False)
 
-    def action_send(self) -> None:
-        self.dismiss(self.index)
-
-    def action_copy(self) -> None:
-        self._copy(self.index)
+    def action_act(self, act: str) -> None:
+        self.answer(Act(act), close=Act(act) is Act.SEND)

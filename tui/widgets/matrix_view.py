@@ -99,8 +99,8 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
 
         row: int
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self._source: RowSource | None = None
         self._labels: dict[int, str] = {}
         self._positions: Mapping[int, tuple[int, ...]] = {}

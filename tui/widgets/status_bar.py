@@ -6,8 +6,6 @@ text and never re-lays out the screen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -15,6 +13,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.core.explorer.view import Keys
 from tui.widgets.paint_style import PaintStyle
 from tui.widgets.wrap import Piece, strip, words, wrap
 
@@ -31,22 +30,20 @@ class StatusBar(PaintStyle, Widget):
     StatusBar > .status-bar--key { text-style: bold reverse; }
     """
 
-    def __init__(self, commands: Mapping[str, tuple[str, str]], *, id: str | None = None) -> None:
-        """`commands`: action → (key, label). `show_keys` says which, in what order."""
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = ""
         self._error = False
         self._wrapped: tuple[str, int, list[list[Piece]]] = ("", -1, [])
-        self._commands = {action: (f" {key} ", f" {label} ") for action, (key, label) in commands.items()}
-        self._shown: Sequence[str] = ()
+        self._shown: Keys = ()
         self._keys = [(" ^P ", " …")]
 
-    def show_keys(self, actions: Sequence[str]) -> None:
-        """The keys of these commands, in this order, cropped on the right when the terminal is narrow;
-        always `^P …` last (the palette has every command)."""
-        if tuple(actions) != self._shown:
-            self._shown = tuple(actions)
-            self._keys = [*(self._commands[action] for action in actions), (" ^P ", " …")]
+    def show_keys(self, keys: Keys) -> None:
+        """These commands' keys and short names, in this order, cropped on the right when the terminal is
+        narrow; always `^P …` last (the palette has every command)."""
+        if keys != self._shown:
+            self._shown = keys
+            self._keys = [*((f" {key} ", f" {label} ") for _, key, label in keys), (" ^P ", " …")]
             self.refresh(Region(0, MESSAGE_LINES, self.size.width, 1))
 
     def show(self, message: str, error: bool = False) -> None:

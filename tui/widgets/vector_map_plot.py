@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from tui.core.explorer.view import VectorMap
+from tui.core.explorer.dialogs import VectorMap
 
 LOOKED_UP = "▶"  # the matrix marks looked-up rows with it too
 POINT = "•"

@@ -9,24 +9,19 @@ generator, so the same settings give the same batches.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.chapter.code import windows_script
 from tui.core.files.paths import Kind, kind_of
-from tui.core.texts.messages import Message, MessageError, translate
-from tui.core.texts.shown import printable
+from tui.core.texts.messages import Message, MessageError
 from tui.core.tokens.parse import whole_number
 
 if TYPE_CHECKING:
     import torch
 
     from tui.core.tokens.tokenizer import TextTokenizer, Tokens
-
-EXCERPT = 12  # tokens of the text shown on each side of a batch's first window
-
 
 class WindowsError(MessageError):
     """A text or a setting the windows cannot be made from."""
@@ -189,45 +184,3 @@ class TextWindows:
         if not self.tokenizer.code:
             return None
         return windows_script(self.path, self.tokenizer.code, self.settings.code(), self.settings.seed, index)
-
-    def page(self, index: int, label: Callable[[int], str | None], lang: str) -> str:
-        """Batch `index` as the book shows it: how many windows and batches, the text around its first
-        window (marked ⟦ ⟧), that window's context ----> target pairs (IDs, then tokens), and `inputs` and
-        `targets` as torch prints them."""
-        inputs, targets = self.batch(index)
-        settings, ids = self.settings, self.tokens.ids
-
-        def t(key: str, **params: object) -> str:
-            return translate(lang, key, **params)
-
-        summary = t(
-            "windows.summary", path=self.path, tokens=len(ids), tokenizer=self.tokenizer.name, windows=self.windows,
-            max_length=settings.max_length, stride=settings.stride, batches=self.batches,
-            batch_size=settings.batch_size, shuffle=settings.shuffle,
-        )
-        start = self.starts[index]
-        end = start + settings.max_length
-        pieces = self.tokens.pieces
-        excerpt = "".join(pieces[max(0, start - EXCERPT) : start]) + "⟦" + "".join(pieces[start:end]) + "⟧"
-        excerpt += "".join(pieces[end : end + EXCERPT])
-        window = ids[start : end + 1]
-        pairs = [f"{list(window[:cut])} ----> {window[cut]}" for cut in range(1, len(window))]
-        shown = [label(token_id) or "·" for token_id in window]
-        pairs += [f"{''.join(shown[:cut])} ----> {shown[cut]}" for cut in range(1, len(window))]
-        return "\n".join(
-            [
-                printable(summary),
-                "",
-                printable("…" + excerpt.replace("\n", " ⏎ ") + "…"),
-                "",
-                t("windows.pairs"),
-                *pairs,
-                "",
-                t("windows.batch", index=index, batches=self.batches, last=self.batches - 1),
-                "inputs:",
-                repr(inputs),
-                "",
-                "targets:",
-                repr(targets),
-            ]
-        )

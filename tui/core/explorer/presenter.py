@@ -1,70 +1,118 @@
-"""The explorer's state as people read it: panel titles, the result, the flags, the status line, the
-sentences training actions end with, and the report `embedding-explorer lookup` prints.
-
-Shared by the TUI (through `present`, which makes each `View`) and the CLI (`report_*`). Reads the
-explorer's public state and never changes it. Text from users and files is made printable here.
-"""
+"""The explorer's state as people read it, in their language: panel titles, the result, the flags, the status
+line, the key bar, the dialogs and the open panel. It reads the state (`State`, which the explorer is) and
+never changes it; it is where sentences are rendered for the screen. Text from users and files is made
+printable here."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable, Mapping
+from functools import partial
+from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from tui.core.chapter.code import tensor_literal
 from tui.core.chapter.history import LOSSES
-from tui.core.explorer.view import Flags, InputPane, MatrixPane, ResultPane, Status, View
+from tui.core.explorer import neighbours_page, statistics_page, windows_page
+from tui.core.explorer.commands import COMMANDS, OTHER_KEYS
+from tui.core.explorer.dialogs import (
+    Help,
+    NeighboursPane,
+    OpenPane,
+    Options,
+    Said,
+    SearchPane,
+    StatisticsPane,
+    TrainingChoice,
+    WindowsPane,
+    checked,
+)
+from tui.core.explorer.panels import NeighboursOpen, OpenOpen, Pass, SearchOpen, StatisticsOpen, WindowsOpen
+from tui.core.explorer.training import rows_text
+from tui.core.explorer.view import Flags, InputPane, Keys, MatrixPane, ResultPane, Status, View
 from tui.core.texts.messages import Message, translate
 from tui.core.texts.shown import human_size, printable, visible
 
 if TYPE_CHECKING:
     from tui.core.chapter.positions import PositionalLayer
     from tui.core.chapter.reports import GradReport, Lookup
-    from tui.core.chapter.session import EmbeddingSession
-    from tui.core.explorer.explorer import Explorer
-    from tui.core.explorer.view import Dialog
+    from tui.core.chapter.windows import TextWindows
+    from tui.core.explorer.dialogs import Dialog, Pane
+    from tui.core.explorer.input_line import InputLine, Reading
+    from tui.core.explorer.panels import Panel
+    from tui.core.explorer.setup import Setup
+    from tui.core.explorer.sources import Layer, Source
+    from tui.core.explorer.training import TrainingLab
     from tui.core.jobs import Job
-    from tui.core.tokens.parse import ParsedIds
+    from tui.core.meaning.passes import Meaning
 
-ROWS_SHOWN = 12  # row numbers named in a message; more are counted
-NOTHING: MappingProxyType[int, tuple[int, ...]] = MappingProxyType({})  # one empty mapping: unchanged marks stay the same object
+NOTHING: Mapping[int, tuple[int, ...]] = MappingProxyType({})  # one empty mapping: unchanged marks stay the same object
+KEY_BAR = {command.action: command for command in COMMANDS}
 
 
-def rows_text(rows: tuple[int, ...]) -> str:
-    """`1, 2, 3, 5`, or `1, 2, … (4000)` when there are too many to read."""
-    shown = ", ".join(map(str, rows[:ROWS_SHOWN]))
-    return shown if len(rows) <= ROWS_SHOWN else f"{shown}, … ({len(rows)})"
+class State(Protocol):
+    """What the presenter reads: the explorer's state (`Explorer` is one)."""
+
+    lang: str
+    setup: Setup
+    source: Source | None
+    input: InputLine
+    lab: TrainingLab
+    windows: TextWindows | None
+    positions_shown: bool
+    panel: Panel | None
+    said: tuple[Message, bool] | None
+
+    @property
+    def reading(self) -> Reading: ...
+    @property
+    def lookup(self) -> Lookup | None: ...
+    @property
+    def lookup_failed(self) -> Message | None: ...
+    @property
+    def busy(self) -> Job | None: ...
+    @property
+    def creating(self) -> Job | None: ...
+    @property
+    def loading(self) -> bool: ...
+    @property
+    def meaning(self) -> Meaning: ...
+
+    def t(self, key: str, **params: object) -> str: ...
 
 
 # -- the view --------------------------------------------------------------------------------
-def present(explorer: Explorer, job: Job | None = None, dialog: Dialog | None = None, follow: bool = False) -> View:
-    """The view of the explorer now; `follow`: the panels bring the ID under the input's cursor into view."""
-    session = explorer.session
-    position = _position(explorer) if follow else None
+def present(state: State, jobs: tuple[Job, ...] = (), dialog: Dialog | None = None, follow: bool = False, go_to: int | None = None) -> View:
+    """The view of the state now; `follow`: the panels bring the ID under the input's cursor into view."""
+    source = state.source
+    layer = source.session if source is not None else None
+    position = _position(state) if follow else None
     return View(
-        loading=_loading(explorer) if explorer.loading else None,
-        matrix=_matrix(explorer, session, position) if session else None,
-        input=_input(explorer),
-        toggles=_toggles(explorer, session),
-        toggles_enabled=session is not None and explorer.busy is None,
-        result=_result(explorer, session, position),
-        flags=_flags(explorer, explorer.lookup),
-        status=_status(explorer),
-        keys=_keys(explorer, session),
-        job=job,
+        loading=_loading(state) if state.loading else None,
+        matrix=_matrix(state, source, position) if source is not None else None,
+        input=_input(state),
+        toggles=_toggles(state, layer),
+        toggles_enabled=layer is not None and state.busy is None,
+        result=_result(state, layer, position),
+        flags=flags(state),
+        status=status(state),
+        keys=_keys(state, layer),
+        jobs=jobs,
         dialog=dialog,
+        panel=pane(state),
+        go_to=go_to,
     )
 
 
-def _keys(explorer: Explorer, session: EmbeddingSession | None) -> tuple[str, ...]:
+def _keys(state: State, layer: Layer | None) -> Keys:
     """The commands that matter now, most needed first: after backward() the step and what goes with it,
     after a step its undo, text mode where there is a tokenizer; then the lesson's usual ones."""
+    source = state.source
     keys = ["help", "quit"]
-    if explorer.windows is not None:
+    if state.windows is not None:
         keys.append("show_windows")
-    if explorer.tokenizer is not None:
+    if source is not None and source.tokenizer is not None:
         keys.append("toggle_text")
-    grad, steps = session is not None and session.grad is not None, session is not None and session.steps > 0
+    grad, steps = layer is not None and layer.grad is not None, layer is not None and layer.steps > 0
     keys += [
         *(["step"] if grad else []),
         *(["undo_step"] if steps else []),
@@ -72,121 +120,140 @@ def _keys(explorer: Explorer, session: EmbeddingSession | None) -> tuple[str, ..
         *(["reset_weights"] if steps else []),
     ]
     keys += ["backward", "toggle_freeze", "toggle_no_grad", "copy_code", "open_weights", "toggle_maximize"]
-    if explorer.vocab is not None:
+    if source is not None and source.vocab is not None:
         keys += ["find_token", "neighbours"]
-    if explorer.weights is not None:
+    if layer is not None and layer.weights is not None:
         keys.append("show_about")
-    if session is not None and session.positions is not None:
+    if layer is not None and layer.positions is not None:
         keys.insert(2, "switch_matrix")
-    return tuple(dict.fromkeys([*keys, "goto_row", "training_options", "one_hot", "neighbours", "statistics"]))
+    actions = dict.fromkeys([*keys, "goto_row", "training_options", "one_hot", "neighbours", "statistics"])
+    return tuple((action, KEY_BAR[action].display.split()[0], state.t(KEY_BAR[action].label)) for action in actions)
 
 
-def _loading(explorer: Explorer) -> str:
-    spec, weights = explorer.spec, explorer.weights
+def _loading(state: State) -> str:
+    spec, weights = state.setup.spec, state.setup.weights
     if weights is None:
-        return explorer.t("weight.loading", vocab_size=spec.vocab_size, dim=spec.dim, dtype=spec.dtype)
-    return printable(explorer.t("weight.loading_file", name=weights.key, file=weights.path.name))
+        return state.t("weight.loading", vocab_size=spec.vocab_size, dim=spec.dim, dtype=spec.dtype)
+    return printable(state.t("weight.loading_file", name=weights.key, file=weights.path.name))
 
 
-def _position(explorer: Explorer) -> int | None:
+def loading_line(state: State) -> str:
+    """While the first layer is made: the step it is at, and the seconds so far."""
+    job = state.creating
+    if job is None or not job.stage:
+        return ""
+    step = state.t(job.stage, size=human_size(state.setup.spec.nbytes))
+    return state.t("weight.loading_elapsed", step=step, seconds=job.seconds)
+
+
+def _position(state: State) -> int | None:
     """The position of the ID under the input's cursor, while the input can be looked up."""
-    typed = explorer.typed
-    return None if typed is None else typed.index_at(explorer.cursor)
+    parsed = state.reading.parsed
+    return None if parsed is None else parsed.index_at(state.input.cursor)
 
 
-def _matrix(explorer: Explorer, session: EmbeddingSession, position: int | None) -> MatrixPane:
-    if explorer.positions_shown and session.positions is not None:
-        return _positions_matrix(explorer, session.positions, position)
-    lookup, vocab, grad = explorer.lookup, explorer.vocab, session.grad
-    grad_view = explorer.lab.grad_view and grad is not None
+def _matrix(state: State, source: Source, position: int | None) -> MatrixPane:
+    layer = source.session
+    marks, position_marks = state.lab.marks(layer)
+    grad_view = state.lab.grad_view(layer)
+    if state.positions_shown and layer.positions is not None:
+        return _positions_matrix(state, layer.positions, position, position_marks, grad_view)
+    lookup, vocab = state.lookup, source.vocab
+    parsed = state.reading.parsed
     return MatrixPane(
-        title=_grad_title(explorer, grad) if grad_view else _weight_title(explorer, session),
-        rows=session.grad_rows if grad_view else session.rows,
-        version=session.version,
+        title=_grad_title(state, layer.grad) if grad_view else _weight_title(state, layer),
+        rows=layer.grad_rows if grad_view else layer.rows,
+        version=layer.version,
         tokens=vocab.label if vocab is not None else None,
         positions=lookup.positions if lookup is not None else NOTHING,
-        prefixes=explorer.lab.marked,
-        follow=None if position is None else explorer.typed.ids[position],
+        prefixes=marks,
+        follow=None if position is None or parsed is None else parsed.ids[position],
         row_length=lookup.parsed.shape[1] if lookup is not None and lookup.parsed.rows else None,
     )
 
 
-def _positions_matrix(explorer: Explorer, positions: PositionalLayer, position: int | None) -> MatrixPane:
+def _positions_matrix(state: State, positions: PositionalLayer, position: int | None, marks: Mapping[int, str], grad_view: bool) -> MatrixPane:
     """The positional layer: rows 0..T-1 marked with the places that add them, in every row of a batch."""
-    lookup, grad = explorer.lookup, positions.grad
+    lookup, grad, dim = state.lookup, positions.grad, state.source.session.spec.dim
     steps = lookup.steps if lookup is not None else None
     length = lookup.parsed.shape[-1] if lookup is not None else 0
-    grad_view = explorer.lab.grad_view and grad is not None
-    if grad_view:
-        shape = (positions.context_length, explorer.spec.dim)
-        title = explorer.t("positions.grad_title", shape=shape, rows=len(grad.rows))
+    shows_grad = grad_view and grad is not None
+    if shows_grad:
+        title = state.t("positions.grad_title", shape=(positions.context_length, dim), rows=len(grad.rows))
     else:
         flags = positions.flags()
-        title = explorer.t("positions.title", kind=flags.kind, shape=flags.shape, dtype=flags.dtype, requires_grad=flags.requires_grad)
+        title = state.t("positions.title", kind=flags.kind, shape=flags.shape, dtype=flags.dtype, requires_grad=flags.requires_grad)
     return MatrixPane(
         title=title,
-        rows=positions.grad_rows if grad_view else positions.rows,
-        version=explorer.session.version,
+        rows=positions.grad_rows if shows_grad else positions.rows,
+        version=state.source.session.version,
         tokens=None,
         positions=steps.rows if steps is not None else NOTHING,
-        prefixes=explorer.lab.marked_positions,
+        prefixes=marks,
         follow=None if position is None or not length else position % length,
         row_length=length if lookup is not None and lookup.parsed.rows else None,
     )
 
 
-def _weight_title(explorer: Explorer, session: EmbeddingSession) -> str:
-    weight, weights = session.weight_flags(), session.weights
+def _weight_title(state: State, layer: Layer) -> str:
+    weight, weights = layer.weight_flags(), layer.weights
     flags = {"kind": weight.kind, "shape": weight.shape, "dtype": weight.dtype, "requires_grad": weight.requires_grad}
     if weights is None:
-        return explorer.t("weight.title", **flags)
+        return state.t("weight.title", **flags)
     size = human_size(weights.nbytes)
-    return printable(explorer.t("weight.title_file", file=weights.path.name, name=weights.key, size=size, **flags))
+    return printable(state.t("weight.title_file", file=weights.path.name, name=weights.key, size=size, **flags))
 
 
-def _grad_title(explorer: Explorer, grad: GradReport) -> str:
-    spec = explorer.spec
+def _grad_title(state: State, grad: GradReport) -> str:
+    spec = state.source.session.spec
     layout = "sparse" if grad.sparse else "dense"
-    return explorer.t("grad.title", shape=(spec.vocab_size, spec.dim), layout=layout, rows=len(grad.rows))
+    return state.t("grad.title", shape=(spec.vocab_size, spec.dim), layout=layout, rows=len(grad.rows))
 
 
-def _input(explorer: Explorer) -> InputPane:
-    mode = "text" if explorer.text_mode else "ids"
-    placeholder = explorer.t(f"input.placeholder_{mode}") + (explorer.t("input.placeholder_f5") if explorer.tokenizer else "")
-    return InputPane(explorer.text, explorer.cursor, explorer.t(f"input.label_{mode}"), placeholder)
+def _input(state: State) -> InputPane:
+    line, source = state.input, state.source
+    mode = "text" if line.text_mode else "ids"
+    tokenizer = source.tokenizer if source is not None else state.setup.tokenizer
+    placeholder = state.t(f"input.placeholder_{mode}") + (state.t("input.placeholder_f5") if tokenizer else "")
+    return InputPane(line.text, line.cursor, state.t(f"input.label_{mode}"), placeholder)
 
 
-def _toggles(explorer: Explorer, session: EmbeddingSession | None) -> frozenset[str]:
-    if session is None:  # as the layer will be made
-        setup = explorer.setup
+def _toggles(state: State, layer: Layer | None) -> frozenset[str]:
+    if layer is None:  # as the layer will be made
+        setup = state.setup
         frozen = setup.weights is not None if setup.frozen is None else setup.frozen
         return frozenset(name for name, on in (("freeze", frozen), ("no_grad", setup.no_grad)) if on)
-    on = (("freeze", session.frozen), ("no_grad", session.no_grad), ("grad", explorer.lab.grad_view))
+    on = (("freeze", layer.frozen), ("no_grad", layer.no_grad), ("grad", state.lab.grad_view(layer)))
     return frozenset(name for name, value in on if value)
 
 
-def _result(explorer: Explorer, session: EmbeddingSession | None, position: int | None) -> ResultPane:
+def stale(state: State) -> bool:
+    """The input cannot be looked up now: what is shown is the last good result."""
+    return state.reading.problem is not None or state.lookup_failed is not None
+
+
+def _result(state: State, layer: Layer | None, position: int | None) -> ResultPane:
     """The gradient in the grad view, a step's rows right after it, else the lookup's result."""
-    t, lookup = explorer.t, explorer.lookup
-    if session is None:
+    t, lookup = state.t, state.lookup
+    if layer is None:
         return ResultPane(t("result.title"), t("result.waiting"), False, None)
-    if explorer.lab.grad_view and session.grad is not None:
-        if explorer.positions_shown and session.positions is not None and session.positions.grad is not None:
-            return ResultPane(t("positions.result_grad"), session.positions.grad.text, False, None)
-        return ResultPane(t("result.title_grad"), session.grad.text, False, None)
-    step = explorer.lab.step_shown
+    if state.lab.grad_view(layer):
+        if state.positions_shown and layer.positions is not None and layer.positions.grad is not None:
+            return ResultPane(t("positions.result_grad"), layer.positions.grad.text, False, None)
+        return ResultPane(t("result.title_grad"), layer.grad.text, False, None)
+    step = state.lab.step_shown
     if step is not None:
         title = t("result.title_step", lr=step.lr, rows=rows_text(step.rows))
         return ResultPane(title, f"{step.before}\n↓\n{step.after}", False, None)
-    title = t("result.title_no_grad" if session.no_grad else "result.title" if session.trainable else "result.title_quantized")
+    title = t("result.title_no_grad" if layer.no_grad else "result.title" if layer.trainable else "result.title_quantized")
     if lookup is None:
-        return ResultPane(title, "", explorer.problem is not None, None)
+        return ResultPane(title, "", stale(state), None)
     follow = position if lookup.one_line_per_id else None
     if lookup.steps is not None:
         text = input_embeddings_text(lookup)
         follow = None if follow is None else follow + text.count("\n") - lookup.text.count("\n")
-        return ResultPane(t("positions.result_title"), text, explorer.problem is not None, follow)
-    return ResultPane(title, lookup.text, explorer.problem is not None, follow)
+        return ResultPane(t("positions.result_title"), text, stale(state), follow)
+    return ResultPane(title, lookup.text, stale(state), follow)
 
 
 def input_embeddings_text(lookup: Lookup) -> str:
@@ -203,202 +270,178 @@ def input_embeddings_text(lookup: Lookup) -> str:
     return "\n\n".join(blocks)
 
 
-def broadcast_sentence(explorer: Explorer, lookup: Lookup) -> str:
+def broadcast_sentence(lookup: Lookup) -> Message:
     """`[2, 2, 3] + [2, 3] → [2, 2, 3]`, and what the sum does with each position's row."""
     steps, shape = lookup.steps, lookup.parsed.shape
-    if lookup.parsed.rows is not None:
-        added = explorer.t("positions.broadcast", length=shape[-1], batch=shape[0])
-    else:
-        added = explorer.t("positions.added")
-    return f"{list(steps.token_shape)} + {list(steps.pos_shape)} → {list(lookup.shape)}: {added}"
+    added = Message("positions.broadcast", {"length": shape[-1], "batch": shape[0]}) if lookup.parsed.rows is not None else Message("positions.added")
+    return Message("positions.sum", {"shapes": f"{list(steps.token_shape)} + {list(steps.pos_shape)} → {list(lookup.shape)}", "added": added})
 
 
-def _flags(explorer: Explorer, lookup: Lookup | None) -> Flags:
-    if lookup is None:
+def flags(state: State) -> Flags:
+    lookup, source = state.lookup, state.source
+    if lookup is None or source is None:
         return ()
-    session = explorer.session
-    if explorer.positions_shown and session is not None and session.positions is not None:
-        weight = ("positions.flags", session.positions.flags().flags())
+    layer = source.session
+    if state.positions_shown and layer.positions is not None:
+        weight = ("positions.flags", layer.positions.flags().flags())
     else:
         weight = ("flags.weight", lookup.weight.flags())
     groups = (("flags.result", lookup.flags()), weight)
-    return tuple((explorer.t(title), tuple((name, str(value)) for name, value in flags)) for title, flags in groups)
+    return tuple((state.t(title), tuple((name, str(value)) for name, value in flags)) for title, flags in groups)
 
 
-def _status(explorer: Explorer) -> Status:
-    """The last thing said: what the last action did, or what is wrong with the input just typed."""
-    message = explorer.message
-    return Status("" if message is None else printable(message.render(explorer.lang)), explorer.error)
+def status(state: State) -> Status:
+    """The last thing said: what the last action did, else what the input is (what is wrong with it, or what
+    its lookup means)."""
+    message, error = state.said if state.said is not None else input_status(state)
+    return Status("" if message is None else printable(message.render(state.lang)), error)
 
 
-def input_message(explorer: Explorer) -> Message:
-    """What the status line says about a good lookup: the tokens the text gave, or what a lookup is."""
-    lookup = explorer.lookup
+def input_status(state: State) -> tuple[Message | None, bool]:
+    """What the status line says about the input: what is wrong with it, or what a lookup is."""
+    reading, lookup, source = state.reading, state.lookup, state.source
+    if reading.problem is not None:
+        return reading.problem, True
+    if state.lookup_failed is not None:
+        return state.lookup_failed, True
+    if source is None or lookup is None or reading.parsed is None or lookup.ids != reading.parsed.ids:
+        return None, False  # the IDs are looked up once the layer is there (or free)
+    layer = source.session
+    if lookup.renormed:
+        return Message("train.renormed", {"max_norm": layer.spec.options.max_norm, "rows": rows_text(lookup.renormed)}), False
     if not lookup.ids:
-        return Message("status.empty", {"dim": explorer.spec.dim})
-    if explorer.text_mode and explorer.tokens is not None:
-        pieces = " | ".join(_token_shown(explorer, piece, token_id) for piece, token_id in zip(explorer.tokens.pieces, explorer.tokens.ids, strict=True))
-        return Message("status.tokens", {"count": len(lookup.ids), "pieces": pieces, "ids": list(lookup.ids)})
+        return Message("status.empty", {"dim": layer.spec.dim}), False
+    if state.input.text_mode and reading.tokens is not None:
+        pieces = " | ".join(token_shown(source, piece, token_id) for piece, token_id in zip(reading.tokens.pieces, reading.tokens.ids, strict=True))
+        return Message("status.tokens", {"count": len(lookup.ids), "pieces": pieces, "ids": list(lookup.ids)}), False
     if lookup.steps is not None:
-        return Message("status.ok_positions", {"sum": broadcast_sentence(explorer, lookup)})
-    if not explorer.session.trainable:
-        return Message("status.ok_quantized", {"made": made(explorer), "shape": lookup.shape})
+        return Message("status.ok_positions", {"sum": broadcast_sentence(lookup)}), False
+    if not layer.trainable:
+        return Message("status.ok_quantized", {"made": made(layer), "shape": lookup.shape}), False
     if lookup.parsed.rows is not None:  # a batch: the input's shape, then the embedding's size
-        return Message("status.ok_batch", {"made": made(explorer), "shape": lookup.parsed.shape, "dim": explorer.spec.dim, "result": lookup.shape})
-    return Message("status.ok", {"made": made(explorer)})  # the same words on every key: no repaint
+        return Message("status.ok_batch", {"made": made(layer), "shape": lookup.parsed.shape, "dim": layer.spec.dim, "result": lookup.shape}), False
+    return Message("status.ok", {"made": made(layer)}), False  # the same words on every key: no repaint
 
 
-def made(explorer: Explorer) -> str:
+def made(layer: Layer) -> str:
     """How the layer on screen was made, as the book writes it."""
-    spec = explorer.spec
-    if explorer.weights is not None:
-        return explorer.weights.made
+    spec = layer.spec
+    if layer.weights is not None:
+        return layer.weights.made
     dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
     return f"torch.manual_seed({spec.seed}); layer = torch.nn.Embedding({spec.vocab_size}, {spec.dim}{dtype}{spec.options.code()})"
 
 
-def _token_shown(explorer: Explorer, piece: str, token_id: int) -> str:
+def token_shown(source: Source, piece: str, token_id: int) -> str:
     """The vocabulary's token for an ID, then the text it came from when that differs: what the tokenizer
     did (`hello (Hello)` for an uncased model, `<|unk|> (Gisburn)` for an unknown word)."""
-    source = visible(piece)
-    token = explorer.vocab.label(token_id) if explorer.vocab is not None else None
-    if token is None or token == source:
-        return source
-    return f"{token} ({source})" if piece.strip() else token
+    shown = visible(piece)
+    token = source.vocab.label(token_id) if source.vocab is not None else None
+    if token is None or token == shown:
+        return shown
+    return f"{token} ({shown})" if piece.strip() else token
 
 
-# -- the about panel ------------------------------------------------------------------------
-def about_text(explorer: Explorer) -> str:
+# -- dialogs ----------------------------------------------------------------------------------
+def about_text(state: State) -> str:
     """What the matrix on screen is and where it came from: how it was made, its file (and shard) and what
     the file and the model's config say, the vocabulary and tokenizer, the positional layer, the windows."""
-    t, session, weights = explorer.t, explorer.session, explorer.weights
-    spec = explorer.spec
-    lines = [(t("about.layer"), made(explorer)), (t("about.tensor"), f"{spec.vocab_size} × {spec.dim} {spec.dtype}")]
+    t, source = state.t, state.source
+    layer = source.session
+    spec, weights = layer.spec, layer.weights
+    lines = [(t("about.layer"), made(layer)), (t("about.tensor"), f"{spec.vocab_size} × {spec.dim} {spec.dtype}")]
     if weights is not None:
         lines += [(t("about.file"), str(weights.path)), (t("about.name"), weights.key), (t("about.size"), human_size(weights.nbytes))]
         lines += [(t(label), value) for label, value in weights.about]
         if weights.note is not None:
-            lines.append((t("about.note"), weights.note.render(explorer.lang)))
-    if explorer.vocab is not None:
-        lines.append((t("about.vocab"), f"{explorer.vocab.path} · {len(explorer.vocab)}"))
-    if explorer.tokenizer is not None:
-        lines.append((t("about.tokenizer"), explorer.tokenizer.name))
-    if session is not None and session.positions is not None:
-        lines.append((t("about.positions"), f"pos_embedding_layer = torch.nn.Embedding({session.positions.context_length}, {spec.dim})"))
-    if explorer.windows is not None:
-        lines.append((t("about.windows"), f"{explorer.windows.path} · {explorer.windows.settings.text()}"))
+            lines.append((t("about.note"), weights.note.render(state.lang)))
+    if source.vocab is not None:
+        lines.append((t("about.vocab"), f"{source.vocab.path} · {len(source.vocab)}"))
+    if source.tokenizer is not None:
+        lines.append((t("about.tokenizer"), source.tokenizer.name))
+    if layer.positions is not None:
+        lines.append((t("about.positions"), f"pos_embedding_layer = torch.nn.Embedding({layer.positions.context_length}, {spec.dim})"))
+    if state.windows is not None:
+        lines.append((t("about.windows"), f"{state.windows.path} · {state.windows.settings.text()}"))
     width = max(len(label) for label, _ in lines)
     return "\n".join(printable(f"{label:<{width}}  {value}") for label, value in lines)
 
 
-# -- what training actions say ---------------------------------------------------------------
-def backward_message(report: GradReport, loss: str, notes: str, lang: str) -> Message:
-    """Where the gradient went: the rows that received it, and those that stayed exactly 0."""
-    values = {"loss": LOSSES[loss], "value": report.loss, "rows": rows_text(report.rows), "note": notes}
-    if not report.rows:
-        return Message("train.backward_none", {**values, "zero": report.zero_rows})
-    if not report.zero_rows:
-        values["zero"] = translate(lang, "train.zero_none")
-    elif report.zero_rows <= ROWS_SHOWN:  # name them: the lesson is which rows got nothing
-        reached = set(report.rows)
-        zero = tuple(row for row in range(len(reached) + report.zero_rows) if row not in reached)
-        values["zero"] = translate(lang, "train.zero_named", rows=rows_text(zero))
-    else:
-        values["zero"] = translate(lang, "train.zero_count", count=report.zero_rows)
-    return Message("train.backward", values)
+def help_dialog(t: Callable[..., str]) -> Help:
+    """Every key, from the same list that makes the bindings, then the widgets' own keys."""
+    keys = [(command.display, t(command.help)) for command in COMMANDS] + [(keys, t(help_key)) for keys, help_key in OTHER_KEYS]
+    return Help(t("help.title"), t("help.close"), tuple(keys), t("help.letters"))
 
 
-def backward_notes(explorer: Explorer, parsed: ParsedIds) -> str:
-    """What the layer's options do to a backward over `parsed`: the padding row, repeated IDs scaled."""
-    session, notes = explorer.session, ""
-    if session.padding_idx in parsed.ids:
-        notes += " " + explorer.t("train.padding_row", row=session.padding_idx)
-    repeated = sorted((row, count) for row, count in Counter(parsed.ids).items() if count > 1)
-    counted = ", ".join(f"{row} (×{count})" for row, count in repeated)
-    if session.spec.options.scale_grad_by_freq and repeated:
-        notes += " " + explorer.t("train.scaled", rows=counted)
-    elif repeated:
-        notes += " " + explorer.t("train.repeated", rows=counted)
-    return notes
+def options_dialog(state: State, current: TrainingChoice) -> Options:
+    """The training options as they are, each field checked against the layer on screen as it is typed."""
+    from tui.core.chapter.spec import option_field
+
+    words = ("title", "keys", "loss", "lr", "padding_idx", "max_norm", "note", "apply", "cancel")
+    spec = state.source.session.spec
+    check = checked(lambda name, text: option_field(name, text, spec), state.lang)
+    return Options(current, check, tuple(LOSSES.items()), {word: state.t(f"options.{word}") for word in words})
 
 
-def accumulated_note(session: EmbeddingSession, report: GradReport, lang: str) -> str:
-    """A backward() over a gradient not zeroed adds to it: say so, with a row as torch prints it now."""
-    if report.sparse or not report.rows:
-        return " " + translate(lang, "train.accumulated")
-    row = report.rows[0]
-    return " " + translate(lang, "train.accumulated_row", row=row, values=repr(session.layer.weight.grad[row]))
+# -- the open panel ---------------------------------------------------------------------------
+def pane(state: State) -> Pane | None:
+    """The open panel, as it is to be shown now."""
+    panel, t = state.panel, state.t
+    if isinstance(panel, NeighboursOpen):
+        return _neighbours_pane(state, panel)
+    if isinstance(panel, StatisticsOpen):
+        text = "" if panel.statistics is None else statistics_page.page(state.source, looked_up(state), panel.statistics, t)
+        spec = state.source.session.spec
+        return StatisticsPane(printable(t("stats.title", rows=spec.vocab_size, dim=spec.dim)), text, _said(state, panel.reading, "stats.working"), t("stats.keys"))
+    if isinstance(panel, WindowsOpen):
+        windows = state.windows
+        label = state.source.vocab.label if state.source.vocab is not None else (lambda token_id: None)
+        page = windows_page.page(windows, panel.index, label, t)
+        return WindowsPane(t("windows.title"), panel.index, windows.batches, page)
+    if isinstance(panel, SearchOpen):
+        vocab = state.source.vocab
+        index = vocab.search_index if vocab.search_ready else None
+        render = partial(Message.render, lang=state.lang)
+        return SearchPane(t("search.prompt"), t("search.case"), t("search.reading"), index, vocab.label, render)
+    if isinstance(panel, OpenOpen):
+        return OpenPane(t("open.prompt"), str(state.setup.folder or Path.cwd()), panel.cached, t("open.none_cached"), checked(path_to_open, state.lang))
+    return None
 
 
-def positions_note(session: EmbeddingSession, parsed: ParsedIds, lang: str) -> str:
-    """Where a backward's gradient went in the positional layer: positions 0..T-1, from every row of a
-    batch, with the first values of position 0's row as torch prints them."""
-    grad = session.positions.grad
-    if grad is None or not grad.rows:
-        return ""
-    first = repr(session.positions.layer.weight.grad[grad.rows[0], :3])
-    values = {"rows": rows_text(grad.rows), "row": grad.rows[0], "values": first}
-    if parsed.rows is None:
-        return " " + translate(lang, "train.positions_grad_flat", **values)
-    return " " + translate(lang, "train.positions_grad", batch=parsed.shape[0], **values)
+def _neighbours_pane(state: State, panel: NeighboursOpen) -> NeighboursPane:
+    t, answer = state.t, panel.answer
+    heading, header, lines, notes = ("", "", (), "") if answer is None else neighbours_page.page(answer, state.source, t)
+    said = _said(state, panel.reading, "neighbours.panel.reading")
+    if said.text == "" and answer is not None:
+        said = Said(notes)
+    return NeighboursPane(
+        t("neighbours.panel.title"), t("neighbours.panel.placeholder"), panel.asked, heading, header, lines,
+        answer.ids if answer is not None else (), said, t("neighbours.panel.keys"),
+    )
 
 
-def padding_note(session: EmbeddingSession, lang: str) -> str:
-    """What padding_idx means for this layer, to follow what the status line says."""
-    row = session.padding_idx
-    return "" if row is None else " " + translate(lang, "train.padding_init", row=row)
+def _said(state: State, reading: Pass, progress_key: str) -> Said:
+    """What a panel's line says: how far its pass got while it reads, else what was said last."""
+    if reading.progress is not None:
+        return Said(state.t(progress_key, percent=100 * reading.progress), False, reading.progress)
+    return Said("" if reading.said is None else printable(reading.said.render(state.lang)), reading.error)
 
 
-# -- `embedding-explorer lookup` -------------------------------------------------------------
-def report_lookup(explorer: Explorer, weight_text: str) -> list[str]:
-    """The weight as created, the IDs (and the tokens they stand for), the result and its flags."""
-    lookup, weights = explorer.lookup, explorer.weights
-    quantized = not explorer.session.trainable  # rows dequantized from GGUF blocks: no layer.weight to print
-    lines = []
-    if weights is not None:
-        made_of = f"# {weights.made}" if quantized else f"# layer = nn.Embedding.from_pretrained({weights.key})"
-        lines.append(printable(f"{made_of} from {weights.path}"))
-        if weights.note is not None:  # what was found on the way: a model's shard and head, a byte order
-            lines.append(printable("# " + weights.note.render(explorer.lang)))
-    lines += [weight_text, ""] if quantized else ["print(layer.weight)", weight_text, ""]
-    tokens, ids = explorer.t("report.tokens"), explorer.t("report.ids")
-    if explorer.text_mode and explorer.tokens is not None:
-        pieces = zip(explorer.tokens.pieces, explorer.tokens.ids, strict=True)
-        lines.append(f"{tokens}: " + " | ".join(_token_shown(explorer, piece, token_id) for piece, token_id in pieces))
-        lines.append(f"{ids}: {list(lookup.ids)}")
-    elif explorer.vocab is not None:
-        lines.append(f"{tokens}: " + " ".join(explorer.vocab.label(token_id) or "·" for token_id in lookup.ids))
-    literal = tensor_literal(lookup.ids, lookup.parsed.rows)
-    if lookup.steps is not None:  # section 2.8: the positional layer, then the three steps
-        positions = explorer.session.positions
-        lines += ["print(pos_embedding_layer.weight)", repr(positions.layer.weight), ""]
-        lines += [f"input_ids = {literal}", input_embeddings_text(lookup), "# " + broadcast_sentence(explorer, lookup), ""]
-    else:
-        lines += [f"print(rows)  # input_ids = {literal}" if quantized else f"print(layer({literal}))", lookup.text, ""]
-    if lookup.renormed:  # the weight printed above is as created: say what the lookup changed
-        renormed = Message("report.renormed", {"max_norm": explorer.spec.options.max_norm, "rows": rows_text(lookup.renormed)})
-        lines += ["# " + renormed.render(explorer.lang), ""]
-    for title, flags in _flags(explorer, lookup):
-        lines.append(title + ": " + "  ".join(f"{name}={value}" for name, value in flags))
-    return lines
+def looked_up(state: State) -> list[int]:
+    """The input's rows, once each, in order."""
+    lookup = state.lookup
+    return list(dict.fromkeys(lookup.parsed.ids)) if lookup is not None else []
 
 
-def report_backward(explorer: Explorer) -> list[str]:
-    session = explorer.session
-    grad, positions = session.grad, session.positions
-    lines = ["", f"{LOSSES[explorer.lab.training.loss]}.backward()  # loss = {grad.loss}", "print(layer.weight.grad)", grad.text]
-    lines.append(f"rows with gradient: {list(grad.rows)}; rows exactly 0: {grad.zero_rows}")
-    if positions is not None and positions.grad is not None:
-        lines += ["print(pos_embedding_layer.weight.grad)", positions.grad.text]
-        lines.append(f"rows with gradient: {list(positions.grad.rows)}; rows exactly 0: {positions.grad.zero_rows}")
-    return lines
+def path_to_open(text: str) -> str:
+    """A path typed to open (F6): anything but nothing; the file itself is judged when it is opened."""
+    from tui.core.texts.messages import MessageError
+
+    if not text:
+        raise MessageError(Message("open.empty"))
+    return text
 
 
-def report_step(explorer: Explorer) -> list[str]:
-    lr, rows, session = explorer.lab.training.lr, explorer.lab.changed, explorer.session
-    if session.positions is None:
-        code = f"torch.optim.SGD(layer.parameters(), lr={lr!r}).step()  # rows changed: {list(rows)}"
-        return ["", code, "print(layer.weight)", session.weight_text()]
-    changed = list(explorer.lab.changed_positions)
-    code = f"torch.optim.SGD([layer.weight, pos_embedding_layer.weight], lr={lr!r}).step()  # rows changed: {list(rows)}; positions: {changed}"
-    return ["", code, "print(layer.weight)", session.weight_text(), "print(pos_embedding_layer.weight)", repr(session.positions.layer.weight)]
+def renderer(lang: str) -> Callable[..., str]:
+    """The catalog's text for a key and its parameters, in `lang`."""
+    return partial(translate, lang)

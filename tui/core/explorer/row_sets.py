@@ -1,6 +1,6 @@
-"""Sets of rows picked out of the layer (a neighbours answer, the looked-up rows, a sample): their labels,
-their vectors written to files (TSV, CSV, the Embedding Projector's pair), and their map on the first two
-principal axes, the input's rows marked."""
+"""Sets of rows picked out of a matrix on screen (a neighbours answer, the looked-up rows, a sample): their
+labels, their vectors written to files (TSV, CSV, the Embedding Projector's pair), and their map on the first
+two principal axes, the input's rows marked."""
 
 from __future__ import annotations
 
@@ -9,57 +9,68 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import torch
-
-from tui.core.explorer.view import MapPoint, VectorMap
-from tui.core.files.export import ExportRows, write_projector, write_table
-from tui.core.meaning.passes import ReadableLayer
-from tui.core.meaning.projection import project
+from tui.core.explorer.dialogs import MapPoint, VectorMap
+from tui.core.texts.messages import Message
 
 if TYPE_CHECKING:
-    from tui.core.explorer.explorer import Explorer
+    import torch
+
+    from tui.core.explorer.sources import Source
+    from tui.core.files.export import ExportRows
+    from tui.core.meaning.passes import ReadableLayer
 
 LOOKED_UP_ON_MAP = 64  # the input's rows drawn beside the rows asked for, at most
 LABELLED = 24  # points with their token written beside them
 
 
-def label_of(explorer: Explorer) -> Callable[[int], str]:
+def label_of(source: Source) -> Callable[[int], str]:
     """A row's token as shown (`␣the`), or "" without one."""
-    vocab = explorer.vocab
+    vocab = source.vocab
     return lambda token_id: (vocab.label(token_id) if vocab is not None else None) or ""
 
 
 def rows_of(layer: ReadableLayer, ids: Sequence[int]) -> torch.Tensor:
     """Rows `ids` of the layer, in float32 (len(ids) × dim)."""
+    import torch
+
     rows = [layer.read_rows(token_id, token_id + 1).float() for token_id in ids]
     return torch.cat(rows) if rows else torch.empty(0, layer.spec.dim)
 
 
-def export_rows(explorer: Explorer, layer: ReadableLayer, ids: Sequence[int], extra: dict[str, Sequence[float | int | str]] | None = None) -> ExportRows:
-    """Rows `ids` of the layer, with their tokens as the vocabulary holds them."""
-    vocab = explorer.vocab
+def export_rows(source: Source, ids: Sequence[int], extra: dict[str, Sequence[float | int | str]] | None = None) -> ExportRows:
+    """Rows `ids` of the matrix, with their tokens as the vocabulary holds them."""
+    from tui.core.files.export import ExportRows
+
+    vocab = source.vocab
     tokens = [vocab.tokens[token_id] if vocab is not None and token_id < len(vocab) else None for token_id in ids]
-    return ExportRows(list(ids), tokens, rows_of(layer, ids), extra or {})
+    return ExportRows(list(ids), tokens, rows_of(source.session, ids), extra or {})
 
 
-def write_rows(explorer: Explorer, rows: ExportRows, path: str, overwrite: bool = False) -> str:
-    """`rows` to `path` (see `export_answer`); what was written, in the explorer's language."""
+def write_rows(rows: ExportRows, path: str, overwrite: bool = False) -> Message:
+    """`rows` to `path`: a folder gets the Embedding Projector's tensor.tsv + metadata.tsv, a file a table
+    (CSV when it ends in .csv, else TSV). Says what it wrote; an `ExportError` says why it could not
+    (`ExportExists`: ask, then again with `overwrite`)."""
+    from tui.core.files.export import write_projector, write_table
+
     target = Path(path).expanduser()
     if path.endswith(("/", "\\")) or target.is_dir():
         tensor, metadata = write_projector(rows, target, overwrite)
-        return explorer.t("export.projector_done", count=len(rows.ids), tensor=tensor, metadata=metadata)
-    return explorer.t("export.done", count=len(rows.ids), path=write_table(rows, target, overwrite))
+        return Message("export.projector_done", {"count": len(rows.ids), "tensor": str(tensor), "metadata": str(metadata)})
+    return Message("export.done", {"count": len(rows.ids), "path": str(write_table(rows, target, overwrite))})
 
 
-def vector_map(explorer: Explorer, layer: ReadableLayer, ids: Sequence[int], asked: set[int], note: str) -> VectorMap:
-    """Rows `ids` and the input's (up to LOOKED_UP_ON_MAP), once each, on their first two principal axes;
-    the input's rows and `asked` are marked ▶. Every marked row is labelled, and of the others those
-    farthest from the centre (rare tokens often are), up to LABELLED in all: more would cover each other."""
-    t, label = explorer.t, label_of(explorer)
-    looked_up = list(dict.fromkeys(explorer.lookup.parsed.ids))[:LOOKED_UP_ON_MAP] if explorer.lookup is not None else []
+def vector_map(source: Source, looked_up: Sequence[int], ids: Sequence[int], asked: set[int], note: str, t: Callable[..., str]) -> VectorMap:
+    """Rows `ids` and the input's (`looked_up`, up to LOOKED_UP_ON_MAP), once each, on their first two
+    principal axes; the input's rows and `asked` are marked ▶. Every marked row is labelled, and of the
+    others those farthest from the centre (rare tokens often are), up to LABELLED in all: more would cover
+    each other. `t` renders the map's words in the reader's language."""
+    from tui.core.meaning.projection import project
+
+    label = label_of(source)
+    looked_up = list(dict.fromkeys(looked_up))[:LOOKED_UP_ON_MAP]
     shown = list(dict.fromkeys([*looked_up, *ids]))
     marked = asked | set(looked_up)
-    projection = project(rows_of(layer, shown))
+    projection = project(rows_of(source.session, shown))
     coordinates = projection.coordinates
     others = [position for position, token_id in enumerate(shown) if token_id not in marked]
     farthest = sorted(others, key=lambda position: -float(coordinates[position].norm()))

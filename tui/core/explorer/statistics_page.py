@@ -1,23 +1,20 @@
-"""The statistics panel (`Explorer.statistics`): the whole matrix's row norms and dimensions, drawn with block
-characters (`tui.core.explorer.bars`), and the looked-up rows compared with each other; a sample of rows on the map,
-and the looked-up rows exported. The pass over the matrix is `Meaning.statistics`, run in the panel's worker."""
+"""The statistics panel as it reads: the whole matrix's row norms and dimensions, drawn with block characters
+(`bars`), and the looked-up rows compared with each other; a sample of rows on the map. The pass over the
+matrix is `Meaning.statistics`, run in a job."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from tui.core.explorer.bars import bar_chart, squeeze
-from tui.core.explorer.row_sets import export_rows, label_of, rows_of, vector_map, write_rows
-from tui.core.explorer.view import StatisticsPanel, VectorMap
-from tui.core.meaning.lookup_statistics import cosine_table, lookup_statistics
-from tui.core.meaning.matrix_statistics import MatrixStatistics, RowNorm
-from tui.core.meaning.passes import ReadableLayer
-from tui.core.meaning.projection import sample_rows
+from tui.core.explorer.row_sets import label_of, rows_of, vector_map
 from tui.core.texts.shown import printable
 
 if TYPE_CHECKING:
-    from tui.core.explorer.explorer import Explorer
+    from tui.core.explorer.dialogs import VectorMap
+    from tui.core.explorer.sources import Source
+    from tui.core.meaning.matrix_statistics import MatrixStatistics, RowNorm
 
 WIDTH = 60  # columns of a chart: it fits the panel at 80 columns
 HISTOGRAM_LINES = 6
@@ -26,45 +23,33 @@ SAMPLE = 300  # rows drawn on the map of the matrix, with the looked-up ones
 LOOKED_UP_SHOWN = 8  # looked-up rows compared in the cosine table: a wider one would not fit
 
 
-def panel(explorer: Explorer) -> StatisticsPanel:
-    """The panel over the layer on screen."""
-    session, t = explorer.session, explorer.t
-    rows, dim = explorer.spec.vocab_size, explorer.spec.dim
-
-    def compute(progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None) -> str:
-        return page(explorer, session, explorer.meaning.statistics(session, progress, cancelled))
-
-    def drawn() -> VectorMap:
-        seed = explorer.spec.seed
-        sample = sample_rows(rows, SAMPLE, seed)
-        return vector_map(explorer, session, sample, set(), t("map.sample", count=len(sample), rows=rows, seed=seed))
-
-    def export(path: str, overwrite: bool = False) -> str:
-        return write_rows(explorer, export_rows(explorer, session, _looked_up(explorer)), path, overwrite)
-
-    return StatisticsPanel(t("stats.title", rows=rows, dim=dim), explorer.lang, compute, drawn, export)
-
-
-def _looked_up(explorer: Explorer) -> list[int]:
-    """The input's rows, once each, in order."""
-    return list(dict.fromkeys(explorer.lookup.parsed.ids)) if explorer.lookup is not None else []
-
-
-def page(explorer: Explorer, layer: ReadableLayer, statistics: MatrixStatistics) -> str:
+def page(source: Source, looked_up: Sequence[int], statistics: MatrixStatistics, t: Callable[..., str]) -> str:
     """The statistics as the panel shows them: charts, the extremes named, the outlying dimensions, and the
-    looked-up rows' table."""
-    t, label = explorer.t, label_of(explorer)
+    looked-up rows' table (`looked_up`: the input's rows, once each); `t` renders in the reader's language."""
+    label = label_of(source)
     lines = [*_norms(t, label, statistics), "", *_dimensions(t, statistics)]
     if statistics.left_out:
         lines += ["", t("stats.left_out", count=statistics.left_out)]
-    looked_up = _looked_up(explorer)[:LOOKED_UP_SHOWN]
-    if looked_up:
-        compared = lookup_statistics(rows_of(layer, looked_up), looked_up)
-        lines += ["", t("stats.lookup_title"), *cosine_table(compared, [label(token_id) or str(token_id) for token_id in looked_up])]
+    shown = list(looked_up)[:LOOKED_UP_SHOWN]
+    if shown:
+        from tui.core.meaning.lookup_statistics import cosine_table, lookup_statistics
+
+        compared = lookup_statistics(rows_of(source.session, shown), shown)
+        lines += ["", t("stats.lookup_title"), *cosine_table(compared, [label(token_id) or str(token_id) for token_id in shown])]
         if compared.zero_rows:
-            zero = ", ".join(str(looked_up[position]) for position in compared.zero_rows)
+            zero = ", ".join(str(shown[position]) for position in compared.zero_rows)
             lines.append(t("stats.zero_rows", ids=zero))
     return "\n".join(printable(line) for line in lines)
+
+
+def sample_map(source: Source, looked_up: Sequence[int], t: Callable[..., str]) -> VectorMap:
+    """A sample of the matrix's rows (seeded by the layer's seed) with the looked-up ones, on the map."""
+    from tui.core.meaning.projection import sample_rows
+
+    spec = source.session.spec
+    sample = sample_rows(spec.vocab_size, SAMPLE, spec.seed)
+    note = t("map.sample", count=len(sample), rows=spec.vocab_size, seed=spec.seed)
+    return vector_map(source, looked_up, sample, set(), note, t)
 
 
 def _norms(t: Callable[..., str], label: Callable[[int], str], statistics: MatrixStatistics) -> list[str]:

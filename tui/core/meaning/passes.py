@@ -52,21 +52,10 @@ class Answer:
     def ids(self) -> tuple[int, ...]:
         return tuple(neighbour.token_id for neighbour in self.neighbours.found)
 
-    def title(self, label: Callable[[int], str], t: Callable[..., str]) -> str:
-        """What was asked and how, as a heading: `label(id)` names a row, `t` translates (`Explorer.t`)."""
-        neighbours = self.neighbours
-        metric = t(f"neighbours.{neighbours.metric}")
-        if len(self.terms) == 1 and self.terms[0][0] > 0:
-            token_id = self.terms[0][1]
-            if not label(token_id):
-                return t("neighbours.title_id", k=neighbours.k, id=token_id, metric=metric)
-            return t("neighbours.title_row", k=neighbours.k, label=label(token_id), id=token_id, metric=metric)
-        terms = " ".join(f"{'−' if sign < 0 else '+'} {label(token_id)} ({token_id})" for sign, token_id in self.terms)
-        return t("neighbours.title_expr", k=neighbours.k, terms=terms.removeprefix("+ "), metric=metric)
-
 
 class Meaning:
-    """The metric and k the user chose last; the index and the statistics of the layer last read."""
+    """The metric and k the user chose last (kept for the next panel); the index and the statistics of the
+    layer last read."""
 
     def __init__(self) -> None:
         self.metric = "cosine"
@@ -99,7 +88,9 @@ class Meaning:
         layer: ReadableLayer,
         asked: str,
         vocab: Vocab | None,
-        tokenizer: TextTokenizer | None = None,
+        tokenizer: TextTokenizer | None,
+        metric: str,
+        k: int,
         progress: Callable[[float], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> Answer:
@@ -112,11 +103,11 @@ class Meaning:
         find = vocab.find if vocab is not None else None
         single = None if " " in asked else _single(asked, rows, find, tokenizer)
         if single is not None:
-            found = index.nearest_to_row(single, self.k, self.metric, progress, cancelled)
+            found = index.nearest_to_row(single, k, metric, progress, cancelled)
             return Answer(asked, ((1, single),), found)
         resolved = resolve(parse_expression(asked), rows, find, tokenizer)
         vector = resolved.vector(layer.read_rows)
-        found = index.nearest(vector, self.k, self.metric, resolved.ids, progress, cancelled)
+        found = index.nearest(vector, k, metric, resolved.ids, progress, cancelled)
         return Answer(asked, tuple((term.sign, token_id) for term, token_id in zip(resolved.terms, resolved.ids, strict=True)), found)
 
 

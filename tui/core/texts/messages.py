@@ -36,8 +36,17 @@ class MessageError(Exception):
 
 
 def translate(lang: str, key: str, **params: object) -> str:
-    """The catalog text for `key` in `lang`, with `params` filled in."""
-    return CATALOGS[lang][key].format(**params)
+    """The catalog text for `key` in `lang`, with `params` filled in: a parameter that is a `Message` is
+    rendered in `lang` too, and a tuple of them (notes that follow a sentence) each after a space."""
+    return CATALOGS[lang][key].format(**{name: _rendered(value, lang) for name, value in params.items()})
+
+
+def _rendered(value: object, lang: str) -> object:
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, tuple) and all(isinstance(item, Message) for item in value):
+        return "".join(" " + item.render(lang) for item in value)
+    return value
 
 
 def resolve_lang(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:

@@ -69,6 +69,11 @@ class Vocab:
                 index.setdefault(key(token), token_id)
         return index
 
+    @property
+    def search_ready(self) -> bool:
+        """Whether the search index has been built (`search_index.built()`, a job's work)."""
+        return "search_index" in self.__dict__ and self.search_index.ready
+
     @cached_property
     def search_index(self) -> VocabIndex:
         """The vocabulary made searchable as typed (`tui.core.tokens.vocab_search`), built once."""

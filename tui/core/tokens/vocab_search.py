@@ -144,6 +144,11 @@ class VocabIndex:
     def _folded(self) -> _Lines:
         return _Lines.of([label.casefold() for label in self._labels])
 
+    @property
+    def ready(self) -> bool:
+        """Both label arrays are built: a search is a few milliseconds now."""
+        return "_shown" in self.__dict__ and "_folded" in self.__dict__
+
     def built(self) -> VocabIndex:
         """Itself, with both its label arrays built (a second at 128k tokens: a worker's job)."""
         self._shown, self._folded  # noqa: B018 - cached on first use

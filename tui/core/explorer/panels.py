@@ -1,0 +1,65 @@
+"""What the open panel holds, one kind at a time: the neighbours asked and found, the statistics read, the
+batch of windows shown, the search's index, the cached models listed to open. The explorer owns the one
+open panel; the presenter shows it (`dialogs.*Pane`) with every view, and a pass that ends after its panel
+was closed finds nothing to show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from tui.core.jobs import Job
+    from tui.core.meaning.matrix_statistics import MatrixStatistics
+    from tui.core.meaning.passes import Answer
+    from tui.core.texts.messages import Message
+
+
+@dataclass
+class Pass:
+    """A pass over the whole matrix for a panel: the job reading it, how far it got, what the panel says."""
+
+    job: Job | None = None
+    progress: float | None = None
+    said: Message | None = None
+    error: bool = False
+
+    def started(self, job: Job) -> None:
+        self.job, self.progress, self.said, self.error = job, 0.0, None, False
+
+    def ended(self, said: Message | None = None, error: bool = False) -> None:
+        self.job, self.progress, self.said, self.error = None, None, said, error
+
+    def say(self, said: Message, error: bool = False) -> None:
+        self.said, self.error = said, error
+
+
+@dataclass
+class NeighboursOpen:
+    asked: str
+    answer: Answer | None = None
+    reading: Pass = field(default_factory=Pass)
+
+
+@dataclass
+class StatisticsOpen:
+    statistics: MatrixStatistics | None = None
+    reading: Pass = field(default_factory=Pass)
+
+
+@dataclass
+class WindowsOpen:
+    index: int = 0  # the batch shown
+
+
+@dataclass
+class SearchOpen:
+    """The vocabulary searched as typed; its index is the vocabulary's own, built by a job once."""
+
+
+@dataclass
+class OpenOpen:
+    cached: tuple[str, ...] | None = None  # the models in the local Hugging Face cache, once scanned
+
+
+Panel = Union[NeighboursOpen, StatisticsOpen, WindowsOpen, SearchOpen, OpenOpen]

@@ -1,0 +1,145 @@
+"""Where a matrix on screen comes from: the first layer made from the setup, a weight file or model opened,
+labels (a vocabulary, a tokenizer) read for its rows, the layer built again with other options. Each is
+work for a job, touching only what it is given; its outcome makes a new `Source`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.core.texts.messages import Message
+
+if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
+    from tui.core.chapter.quantized_session import QuantizedSession
+    from tui.core.chapter.session import EmbeddingSession
+    from tui.core.chapter.spec import LayerOptions
+    from tui.core.explorer.setup import Setup
+    from tui.core.jobs import Job
+    from tui.core.tokens.tokenizer import TextTokenizer
+    from tui.core.tokens.vocab import Vocab
+
+    Layer = EmbeddingSession | QuantizedSession
+
+
+@dataclass(frozen=True)
+class Source:
+    """A matrix on screen and its labels: the session (an `nn.Embedding`, or a quantized file's rows), the
+    vocabulary that names its rows, and the tokenizer that turns text into its IDs."""
+
+    session: Layer
+    vocab: Vocab | None
+    tokenizer: TextTokenizer | None
+
+
+@dataclass(frozen=True)
+class LayerMade:
+    """A new layer and its labels; what to say of it (None: its own greeting), or what went wrong with the
+    labels beside its file."""
+
+    source: Source
+    said: Message | None = None
+    problem: Message | None = None
+
+
+@dataclass(frozen=True)
+class LabelsLoaded:
+    """A vocabulary (and the tokenizer it came with, if any) for the layer on screen; None when the file
+    read had none."""
+
+    vocab: Vocab | None
+    tokenizer: TextTokenizer | None
+
+
+@dataclass(frozen=True)
+class SeveralFound:
+    """A weight file with several candidate tensors and no known name: someone has to choose."""
+
+    path: str
+    candidates: tuple[tuple[str, str], ...]  # (key, how it is described), largest first
+
+
+def create(setup: Setup) -> Callable[[Job], LayerMade]:
+    """The first layer, as the setup says (torch is imported here, off the first frame's way)."""
+
+    def create(job: Job) -> LayerMade:
+        job.stage = "weight.loading_step.import"
+        from tui.core.chapter.session import make_session
+
+        job.stage = "weight.loading_step.create"
+        session = make_session(setup.spec, setup.weights, frozen=setup.frozen, no_grad=setup.no_grad, context_length=setup.context_length)
+        return LayerMade(Source(session, setup.vocab, setup.tokenizer))
+
+    return create
+
+
+def open_weights(path: str, key: str | None, context_length: int | None) -> Callable[[Job], LayerMade | SeveralFound]:
+    """A weight file, a model folder or a cached model, with the vocabulary and tokenizer beside it."""
+
+    def open_file(job: Job) -> LayerMade | SeveralFound:
+        from tui.core.chapter.session import make_session
+        from tui.core.chapter.spec import LayerSpec
+        from tui.core.files.models import find_model, is_model, open_model
+        from tui.core.files.weights import SeveralTensors
+        from tui.core.files.weights import open_weights as open_file
+        from tui.core.tokens.tokenizer import beside
+        from tui.core.tokens.vocab import VocabError
+
+        try:
+            weights = open_model(find_model(path, key)) if is_model(path) else open_file(path, key)
+        except SeveralTensors as several:
+            return SeveralFound(path, tuple((info.key, info.describe()) for info in several.candidates))
+        try:
+            vocab, tokenizer, problem = *beside(weights.path), None
+        except VocabError as error:
+            vocab, tokenizer, problem = None, None, error.message
+        session = make_session(LayerSpec.of_file(weights), weights, context_length=context_length)
+        return LayerMade(Source(session, vocab, tokenizer), problem=problem)
+
+    return open_file
+
+
+def open_labels(path: str) -> Callable[[Job], LabelsLoaded]:
+    """`gpt2`, a tokenizer.json (a tokenizer and its vocabulary), or a vocabulary file (row labels only)."""
+
+    def load(job: Job) -> LabelsLoaded:
+        from tui.core.tokens.tokenizer import labels_of
+
+        return LabelsLoaded(*labels_of(path))
+
+    return load
+
+
+def labels_beside(path: Path) -> Callable[[Job], LabelsLoaded]:
+    """The labels a file has with it: a GGUF file's own token list (128k tokens take a few tenths of a
+    second to decode, so this comes after its matrix is on screen)."""
+
+    def load(job: Job) -> LabelsLoaded:
+        from tui.core.tokens.tokenizer import beside
+
+        return LabelsLoaded(*beside(path))
+
+    return load
+
+
+def rebuild(source: Source, options: LayerOptions) -> Callable[[Job], LayerMade]:
+    """The layer built again with other options, as at launch (a file's values restored first: training
+    wrote them), keeping its labels."""
+    old = source.session
+
+    def rebuild(job: Job) -> LayerMade:
+        from dataclasses import replace
+
+        from tui.core.chapter.session import make_session
+        from tui.core.explorer.training import padding_note
+
+        old.reset()  # from_pretrained shares the file's tensor, which steps changed in place
+        context_length = None if old.positions is None else old.positions.context_length
+        spec = replace(old.spec, options=options)
+        new = make_session(spec, old.weights, frozen=old.frozen, no_grad=old.no_grad, context_length=context_length)
+        described = options.code().removeprefix(", ") or Message("train.defaults")
+        said = Message("train.rebuilt", {"options": described, "note": padding_note(new)})
+        return LayerMade(Source(new, source.vocab, source.tokenizer), said=said)
+
+    return rebuild

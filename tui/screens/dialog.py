@@ -1,0 +1,65 @@
+"""The one road for dialogs: every screen over the main view shows one dialog (or panel) of the explorer's
+and answers it with `answer`, which hands `(dialog, answer)` to the app as an `Answered` message; the app
+gives it to `Explorer.answer`. The frame they share is `dialog.tcss`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.core.explorer.dialogs import Answer, Dialog, Pane, Refused
+from tui.core.texts.shown import printable
+from tui.messages import Answered
+
+D = TypeVar("D", bound=Dialog | Pane)
+
+
+class DialogScreen(ModalScreen[None], Generic[D]):
+    """A dialog over the main view: Esc answers None (closed)."""
+
+    CSS_PATH = "dialog.tcss"
+    BINDINGS = [Binding("escape", "close", show=False)]
+
+    def __init__(self, dialog: D) -> None:
+        super().__init__()
+        self.dialog = dialog
+
+    def answer(self, answer: Answer, close: bool = True) -> None:
+        """Hand the answer to the app; `close`: the dialog goes (a panel's key may leave it open)."""
+        self.app.post_message(Answered(self.dialog, answer))
+        if close:
+            self.dismiss()
+
+    def action_close(self) -> None:
+        self.answer(None)
+
+    def answer_parsed(self, parse: Callable[[str], Answer], text: str) -> None:
+        """Answer with what `parse` makes of `text`; what it refuses is said under the line (`#ask-error`)."""
+        try:
+            answer = parse(text)
+        except Refused as refused:
+            self.query_one("#ask-error", Static).update(Text("✗ " + printable(refused.text)))
+            return
+        self.answer(answer)
+
+
+class PanelScreen(DialogScreen[D]):
+    """A panel: open until closed, shown again with each view of the explorer (`show`); subclasses repaint
+    what changed in `shown`."""
+
+    def on_mount(self) -> None:
+        self.shown(None, self.dialog)
+
+    def show(self, pane: D) -> None:
+        """The panel as the explorer has it now."""
+        before, self.dialog = self.dialog, pane
+        if self.is_mounted:
+            self.shown(before, pane)
+
+    def shown(self, before: D | None, pane: D) -> None:
+        """Repaint what differs between `before` (None: nothing shown yet) and `pane`."""
