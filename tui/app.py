@@ -38,6 +38,8 @@ from tui.screens.main import MainScreen
 class ExplorerApp(App[None]):
     """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)`, looked up live."""
 
+    CSS_PATH = ["screens/main.tcss", "screens/dialog.tcss"]  # the main view's layout; the dialogs' frame and theirs
+
     def __init__(self, setup: Setup | None = None, **settings: Any) -> None:
         """`setup`, or its keywords: `ExplorerApp(vocab_size=6, dim=3, seed=123, dtype="float32", ids="",
         lang="en", freeze=None, no_grad=False, weights=None, vocab=None, tokenizer=None, options=None)`
@@ -51,8 +53,10 @@ class ExplorerApp(App[None]):
     def on_load(self) -> None:
         use_look_alikes()  # a terminal without UTF-8 gets `#` and `>`, not `\u2588` and `\u25b6`
 
+    def get_default_screen(self) -> Screen:
+        return self.main
+
     def on_mount(self) -> None:
-        self.push_screen(self.main)  # pushed, not the default screen: a pushed screen's CSS_PATH is loaded
         self._ticking = self.set_interval(0.25, lambda: self.show(self.explorer.tick()), pause=True)
         self.set_interval(1.0, self._check_file)
 

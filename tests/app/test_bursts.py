@@ -47,10 +47,10 @@ async def test_a_paste_without_bracketed_paste_is_looked_up_once_per_burst_and_l
         await asyncio.to_thread(send_keys_at_once, app, text)  # from a thread, as the terminal's driver
         for _ in range(200):  # until every key has been handled
             await pilot.pause(0.05)
-            if app.explorer.text == text:
+            if app.explorer.input.text == text:
                 break
         await pilot.pause(0.1)
-        assert app.explorer.text == text and app.explorer.lookup.ids == tuple(i * 7 % 1000 for i in range(600))
+        assert app.explorer.input.text == text and app.explorer.lookup.ids == tuple(i * 7 % 1000 for i in range(600))
         assert len(lengths) < len(text) / 10  # not a lookup of the whole input on every key
         assert lengths[-1] == len(text)
 
@@ -58,26 +58,26 @@ async def test_a_paste_without_bracketed_paste_is_looked_up_once_per_burst_and_l
 async def test_a_paste_past_the_limit_is_refused_with_a_message() -> None:
     app = ExplorerApp(ids="1, 2")
     async with running(app) as pilot:
-        app.ids_input.post_message(events.Paste("3, " * (MAX_INPUT // 3 + 1)))
+        app.main.ids_input.post_message(events.Paste("3, " * (MAX_INPUT // 3 + 1)))
         await pilot.pause()
-        assert app.ids_input.value == "1, 2" and app.explorer.lookup.ids == (1, 2)
+        assert app.main.ids_input.value == "1, 2" and app.explorer.lookup.ids == (1, 2)
         assert "The input holds up to 1000000 characters" in app.query_one(StatusBar).text
 
 
 async def test_a_burst_typed_outside_the_input_is_handled_key_by_key() -> None:
     app = ExplorerApp(ids="1")
     async with running(app) as pilot:
-        app.matrix.focus()
+        app.main.matrix.focus()
         await pilot.pause()
         send_keys_at_once(app, "g")  # the matrix's key for "go to row"
         await pilot.pause(0.2)
-        assert app.screen is not app.main_screen and app.ids_input.value == "1"
+        assert app.screen is not app.main and app.main.ids_input.value == "1"
 
 
 async def test_a_burst_types_over_the_selection_as_keys_would() -> None:
     app = ExplorerApp(ids="2, 3")
     async with running(app) as pilot:
-        app.ids_input.select_all()
+        app.main.ids_input.select_all()
         send_keys_at_once(app, "5, 1")
         await pilot.pause(0.1)
-        assert app.ids_input.value == "5, 1" and app.explorer.lookup.ids == (5, 1)
+        assert app.main.ids_input.value == "5, 1" and app.explorer.lookup.ids == (5, 1)

@@ -151,7 +151,7 @@ async def test_copy_as_code_copies_the_script_and_shows_it() -> None:
     async with running(app) as pilot:
         await pilot.press("f3", "f4")
         assert isinstance(app.screen, CodeScreen)
-        assert app.clipboard == app.screen.script == app.explorer.code_script()
+        assert app.clipboard == app.screen.dialog.script == app.explorer.code_script()
         assert "with torch.no_grad():\n    print(embedding_layer(input_ids))" in app.clipboard
         assert "layer.weight.requires_grad_(False)" in screen_text(app)
 
@@ -162,7 +162,7 @@ async def test_s_in_the_copied_code_saves_it_to_a_file(tmp_path, monkeypatch) ->
     async with running(app) as pilot:
         await pilot.press("f4", "s")
         await pilot.pause()
-        assert app.screen is app.main_screen
+        assert app.screen is app.main
         assert (tmp_path / "embedding_layer.py").read_text(encoding="utf-8") == app.explorer.code_script()
         assert "The script is saved in" in app.query_one(StatusBar).text
 
@@ -177,39 +177,36 @@ async def test_a_pasted_flood_of_ids_is_summarised_and_marks_every_row() -> None
         assert app.query_one(MatrixView).marked_rows == set(range(6))
 
 
-async def test_an_unexpected_error_becomes_a_notice_and_the_app_lives_on(monkeypatch) -> None:
+async def test_an_unexpected_error_is_said_and_the_app_lives_on(monkeypatch) -> None:
     app = ExplorerApp(ids="2, ")
-    notices: list[str] = []
     async with running(app) as pilot:
-        monkeypatch.setattr(app, "notify", lambda message, **kw: notices.append(message))
         monkeypatch.setattr(app.explorer.session, "lookup", lambda parsed: 1 / 0)
         await pilot.press("3")
-        assert notices and "ZeroDivisionError" in notices[0]
+        status = app.query_one(StatusBar)
+        assert status.text.startswith("✗ ") and "ZeroDivisionError: division by zero" in status.text
         assert app.is_running
         assert app.explorer.lookup.ids == (2,)
 
 
 async def test_a_layer_whose_first_lookup_fails_is_still_shown(monkeypatch) -> None:
-    from tui.core.explorer.explorer import Explorer
+    from tui.core.chapter.session import EmbeddingSession
     from tui.widgets.loading_panel import LoadingPanel
 
-    looked_up = Explorer._look_up
+    looked_up = EmbeddingSession.lookup
     failed = []
 
-    def fails_once(explorer: Explorer) -> None:
+    def fails_once(session: EmbeddingSession, parsed: object) -> object:
         if not failed:
             failed.append(True)
             raise ValueError("a reader that cannot shape nothing")
-        looked_up(explorer)
+        return looked_up(session, parsed)
 
-    monkeypatch.setattr(Explorer, "_look_up", fails_once)
+    monkeypatch.setattr(EmbeddingSession, "lookup", fails_once)
     app = ExplorerApp(ids="2, 3")
-    notices: list[str] = []
-    monkeypatch.setattr(app, "notify", lambda message, **kw: notices.append(message))
     async with running(app) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert failed and "ValueError: a reader that cannot shape nothing" in notices[0]
+        assert failed and "ValueError: a reader that cannot shape nothing" in app.query_one(StatusBar).text
         assert not app.query(LoadingPanel) or not app.query_one(LoadingPanel).display  # not left loading
         assert "layer.weight" in str(app.query_one(MatrixView).border_title)
         await pilot.press("backspace", "5")  # 2, 5: the layer works on
@@ -348,64 +345,64 @@ async def test_tab_goes_input_matrix_result_toggles_and_back() -> None:
         for _ in range(4):
             await pilot.press("tab")
             seen.append(app.focused)
-        assert seen == [app.ids_input, app.matrix, app.result, app.toggles, app.ids_input]
+        assert seen == [app.main.ids_input, app.main.matrix, app.main.result, app.main.toggles, app.main.ids_input]
         await pilot.press("shift+tab")
-        assert app.focused is app.toggles
+        assert app.focused is app.main.toggles
 
 
 async def test_esc_clears_the_input_as_one_edit() -> None:
     app = ExplorerApp(ids="2, 3, 5, 1")
     async with running(app) as pilot:
         await pilot.press("escape")
-        assert app.ids_input.value == "" and app.explorer.lookup.ids == ()
+        assert app.main.ids_input.value == "" and app.explorer.lookup.ids == ()
 
 
 async def test_a_maximized_panel_has_the_screen_and_gives_it_back() -> None:
     app = ExplorerApp(ids="2, 3, 5, 1", vocab_size=40, dim=3)
     async with running(app, size=(80, 24)) as pilot:
         await pilot.press("f10")  # from the input: the result
-        assert app.main_screen.maximized is app.result and app.result.outer_size.height == 24 - 3
+        assert app.main.maximized is app.main.result and app.main.result.outer_size.height == 24 - 3
         await pilot.press("escape")
         await pilot.press("shift+tab", "f10")  # from the result back to the matrix: every row it can show
-        assert app.main_screen.maximized is app.matrix and app.matrix.outer_size.height == 24 - 3
+        assert app.main.maximized is app.main.matrix and app.main.matrix.outer_size.height == 24 - 3
         await pilot.press("f10")
         await pilot.pause()
-        assert app.main_screen.maximized is None and app.matrix.size.height < 12 and app.ids_input.region.height == 3
+        assert app.main.maximized is None and app.main.matrix.size.height < 12 and app.main.ids_input.region.height == 3
 
 
 async def test_short_terminals_give_the_result_its_lines_and_fold_the_flags() -> None:
     app = ExplorerApp(ids="2, 3, 5, 1")
     async with running(app, size=(80, 20)) as pilot:
-        assert app.result.size.height >= 4 and app.flags.size.height == 1
+        assert app.main.result.size.height >= 4 and app.main.flags.size.height == 1
         await pilot.resize_terminal(80, 30)
         await pilot.pause()
-        assert app.flags.size.height == 4
+        assert app.main.flags.size.height == 4
         await pilot.resize_terminal(40, 15)
         await pilot.pause()
-        assert app.too_small.display and not app.ids_input.display and not app.matrix.display
-        assert "needs at least 50×15" in str(app.too_small.render())
+        assert app.main.too_small.display and not app.main.ids_input.display and not app.main.matrix.display
+        assert "needs at least 50×15" in str(app.main.too_small.render())
 
 
 async def test_the_matrix_header_says_with_arrows_where_more_columns_lie() -> None:
     app = ExplorerApp(vocab_size=50, dim=20)
     async with running(app, size=(80, 24)) as pilot:
-        header = lambda: app.matrix.render_line(0).text  # noqa: E731
+        header = lambda: app.main.matrix.render_line(0).text  # noqa: E731
         assert header().rstrip().endswith("→") and not header().startswith("←")
-        app.matrix.focus()
+        app.main.matrix.focus()
         await pilot.press("end", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right", "right")
         await pilot.pause()
-        assert app.matrix.scroll_offset.x > 0 and header().startswith("←") and header().rstrip().endswith("19")
+        assert app.main.matrix.scroll_offset.x > 0 and header().startswith("←") and header().rstrip().endswith("19")
 
 
 async def test_a_batch_marks_each_row_with_its_batch_row_and_position() -> None:
     app = ExplorerApp(ids="[[2, 3], [5, 2]]")
     async with running(app, size=(80, 24)) as pilot:
         assert app.explorer.lookup.shape == (2, 2, 3)
-        lines = [app.matrix.render_line(y).text for y in range(1, 7)]
+        lines = [app.main.matrix.render_line(y).text for y in range(1, 7)]
         assert "@(1,0)" in lines[5] and "×2 @(0,0),(1,1)" in lines[2]
         assert "shape=(2, 2, 3)" in screen_text(app)
         await pilot.press("backspace", "backspace", "backspace")  # [[2, 3], [5 — unclosed: the last good result stays
-        assert app.explorer.lookup.shape == (2, 2, 3) and app.explorer.problem is not None
+        assert app.explorer.lookup.shape == (2, 2, 3) and app.explorer.reading.problem is not None
 
 
 async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path) -> None:
@@ -422,10 +419,10 @@ async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path) 
         await pilot.press("f11")
         assert isinstance(app.screen, WindowsScreen)
         await pilot.press("right", "right", "left")
-        assert app.screen.index == 1
+        assert app.screen.dialog.index == 1
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is app.main_screen and app.explorer.lookup.shape == (2, 4, 3)
+        assert app.screen is app.main and app.explorer.lookup.shape == (2, 4, 3)
 
 
 async def test_in_the_windows_view_s_changes_the_settings_and_c_copies_the_books_loader(tmp_path) -> None:
@@ -452,10 +449,10 @@ async def test_in_the_windows_view_s_changes_the_settings_and_c_copies_the_books
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, WindowsScreen) and app.screen.index == 0 and app.explorer.windows.batches == 21  # cut again, shown again
+        assert isinstance(app.screen, WindowsScreen) and app.screen.dialog.index == 0 and app.explorer.windows.batches == 21  # cut again, shown again
         await pilot.press("right", "c")
         await pilot.pause()
         assert isinstance(app.screen, CodeScreen) and app.clipboard == app.explorer.windows.script(1)
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, WindowsScreen) and app.screen.index == 1
+        assert isinstance(app.screen, WindowsScreen) and app.screen.dialog.index == 1

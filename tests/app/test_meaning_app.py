@@ -34,26 +34,26 @@ async def test_neighbours_of_the_input_id_then_an_expression_go_to_a_row_and_add
         await pressed(pilot, "ctrl+y")
         screen = app.screen
         assert isinstance(screen, NeighboursScreen) and screen.query_one(Input).value == "2332"
-        assert screen.page is not None and "of 'king' (ID 2332) by cosine similarity" in screen.page.title
+        assert "of 'king' (ID 2332) by cosine similarity" in screen.dialog.heading
         assert app.focused is screen.query_one(OptionList) and screen.query_one(OptionList).option_count == 10
         await pilot.press("shift+tab")
         screen.query_one(Input).value = "king - man + woman"
         await pressed(pilot, "enter")
-        queen = screen.page.ids[0]
+        queen = screen.dialog.ids[0]
         assert app.explorer.vocab.label(queen) == "queen"
         await pilot.press("a")  # queen's ID to the input; the panel stays open
         await pilot.pause()
-        assert app.explorer.text == f"2332, {queen}" and app.screen is screen and f"ID {queen} added" in screen_text(app)
+        assert app.explorer.input.text == f"2332, {queen}" and app.screen is screen and f"ID {queen} added" in screen_text(app)
         await pressed(pilot, "m")  # Euclidean now
-        assert "by Euclidean distance" in screen.page.title and screen.page.answer.neighbours.metric == "euclidean"
+        assert "by Euclidean distance" in screen.dialog.heading and app.explorer.meaning.metric == "euclidean"
         await pilot.press("k")
         app.screen.query_one(Input).value = "3"
         await pressed(pilot, "enter")
-        assert len(screen.page.ids) == 3
-        second = screen.page.ids[1]
+        assert len(screen.dialog.ids) == 3
+        second = screen.dialog.ids[1]
         await pilot.press("down", "enter")  # go to the second row found
         await pilot.pause()
-        assert app.query_one(MatrixView).cursor_row == second and app.screen is app.main_screen
+        assert app.query_one(MatrixView).cursor_row == second and app.screen is app.main
         assert app.explorer.view().status.text.startswith(f"Row {second}: the token ")
 
 
@@ -62,11 +62,11 @@ async def test_a_word_not_in_the_vocabulary_is_said_and_the_last_answer_kept(min
     async with running(app) as pilot:
         await pressed(pilot, "ctrl+y")
         screen = app.screen
-        before = screen.page
+        before = screen.dialog.ids
         await pilot.press("shift+tab")
         screen.query_one(Input).value = "zzqqxx"
         await pressed(pilot, "enter")
-        assert screen.page is before and "'zzqqxx' is not in the vocabulary." in screen_text(app)
+        assert screen.dialog.ids == before and "'zzqqxx' is not in the vocabulary." in screen_text(app)
 
 
 async def test_the_map_and_the_statistics_open_from_their_keys(minilm: Path, tmp_path: Path) -> None:
@@ -96,5 +96,5 @@ async def test_the_panels_speak_spanish(minilm: Path) -> None:
     app = minilm_app(minilm, ids="2332", lang="es")
     async with running(app) as pilot:
         await pressed(pilot, "ctrl+y")
-        assert "Los 10 vecinos más cercanos de 'king' (ID 2332) según similitud coseno" in app.screen.page.title
+        assert "Los 10 vecinos más cercanos de 'king' (ID 2332) según similitud coseno" in app.screen.dialog.heading
         assert "Vecinos más cercanos" in screen_text(app)

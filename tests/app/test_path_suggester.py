@@ -4,7 +4,7 @@ from pathlib import Path
 
 from tests.app.conftest import running
 from tui.app import ExplorerApp
-from tui.screens.ask import AskScreen
+from tui.screens.open import OpenScreen
 from tui.screens.path_suggester import PathSuggester, on_disk
 
 
@@ -41,7 +41,7 @@ async def test_f6_completes_as_one_types(tmp_path: Path, monkeypatch) -> None:
         await app.workers.wait_for_complete()
         await pilot.press("f6", *"wei")
         await pilot.pause(0.3)
-        assert isinstance(app.screen, AskScreen)
+        assert isinstance(app.screen, OpenScreen)
         await pilot.press("right")  # takes the suggestion
         assert app.screen.query_one("#ask-input").value == "weights.safetensors"
 
@@ -79,14 +79,14 @@ async def test_f6_opens_a_file_or_a_model_folder_picked_in_the_tree_or_a_cached_
         assert "minilm" in shown and "notes.md" not in shown  # folders and openable files only
         assert list(app.screen.query_one(OptionList).options)[0].prompt == "org/mini"
         tree.post_message(DirectoryTree.DirectorySelected(tree.root.children[shown.index("minilm")], tmp_path / "minilm"))
-        await until(pilot, lambda: app.explorer.weights is not None)
-        assert app.screen is app.main_screen and app.explorer.weights.path == tmp_path / "minilm" / "model.safetensors"
+        await until(pilot, lambda: app.explorer.session.weights is not None)
+        assert app.screen is app.main and app.explorer.session.weights.path == tmp_path / "minilm" / "model.safetensors"
         await pilot.press("f6")
         await pilot.pause(0.5)
         app.screen.query_one(OptionList).focus()
         await pilot.press("enter")
-        await until(pilot, lambda: app.explorer.weights.path.parent.name != "minilm")
-        assert app.explorer.weights.path.parent.name == "0123456789abcdef0123456789abcdef01234567"  # the cached snapshot
+        await until(pilot, lambda: app.explorer.session.weights.path.parent.name != "minilm")
+        assert app.explorer.session.weights.path.parent.name == "0123456789abcdef0123456789abcdef01234567"  # the cached snapshot
 
 
 async def test_f6_scans_the_cache_off_the_event_loop_and_says_when_it_is_empty(tmp_path: Path, monkeypatch) -> None:
@@ -95,10 +95,12 @@ async def test_f6_scans_the_cache_off_the_event_loop_and_says_when_it_is_empty(t
     from textual.widgets import OptionList
 
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty"))
+    import tui.core.files.models
+
     app = ExplorerApp(lang="en")
     scanned_in: list[threading.Thread] = []
-    scan = app.explorer.cached_models
-    monkeypatch.setattr(app.explorer, "cached_models", lambda: scanned_in.append(threading.current_thread()) or scan())
+    scan = tui.core.files.models.cached_models
+    monkeypatch.setattr(tui.core.files.models, "cached_models", lambda cache: scanned_in.append(threading.current_thread()) or scan(cache))
     async with running(app) as pilot:
         await pilot.press("f6")
         await until(pilot, lambda: app.screen.query_one(OptionList).option_count > 0)  # the tree's loader never ends

@@ -74,7 +74,7 @@ async def test_frozen_weight_and_no_grad_give_torchs_error_as_a_lesson() -> None
             status = app.query_one(StatusBar)
             assert status.has_class("-error") and torch_says in status.text
             assert isinstance(app.screen, MessageScreen)  # the whole lesson, which the status line would cut
-            assert torch_says in app.screen.message and "torch refused backward()" in screen_text(app)
+            assert torch_says in app.screen.dialog.text and "torch refused backward()" in screen_text(app)
             assert app.explorer.session.layer.weight.grad is None
             await press(app, pilot, "escape", toggle)
         await press(app, pilot, "f7")  # trainable again, autograd on: it works
@@ -317,7 +317,7 @@ async def test_f12_shows_the_lookup_as_one_hot_times_the_weight() -> None:
     app = ExplorerApp(ids="2, 3, 1", vocab_size=4, dim=5)
     async with running(app, (100, 40)) as pilot:
         await press(app, pilot, "f12")
-        assert isinstance(app.screen, MessageScreen) and "grad_fn=<MmBackward0>" in app.screen.message
+        assert isinstance(app.screen, MessageScreen) and "grad_fn=<MmBackward0>" in app.screen.dialog.text
         assert "MmBackward0" in screen_text(app)
         await press(app, pilot, "c")
         assert isinstance(app.screen, CodeScreen) and "one_hot @ w" in app.clipboard

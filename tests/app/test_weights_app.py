@@ -104,7 +104,7 @@ async def test_f6_opens_a_weight_file_and_keeps_the_ids(tmp_path: Path) -> None:
     app = ExplorerApp(ids="2, 7")
     async with running(app) as pilot:
         await open_file(app, pilot, tmp_path / "tiny.safetensors")
-        assert app.explorer.weights.key == "wte.weight" and app.explorer.session.spec.vocab_size == 8
+        assert app.explorer.session.weights.key == "wte.weight" and app.explorer.session.spec.vocab_size == 8
         assert "wte.weight · (8, 4) · torch.float32" in screen_text(app)
         assert app.query_one(ResultView).text == repr(torch.nn.Embedding.from_pretrained(weight)(torch.tensor([2, 7])))
         assert app.query_one(ToggleBar).value("freeze")
@@ -117,7 +117,7 @@ async def test_f6_with_a_bad_file_says_why_and_keeps_the_matrix(tmp_path: Path) 
     async with running(app) as pilot:
         session, text = app.explorer.session, app.query_one(ResultView).text
         await open_file(app, pilot, tmp_path / "evil.pt")
-        assert isinstance(app.screen, MessageScreen) and "weights_only=True" in app.screen.message
+        assert isinstance(app.screen, MessageScreen) and "weights_only=True" in app.screen.dialog.text
         await pilot.press("escape")
         assert app.explorer.session is session and app.query_one(ResultView).text == text
         assert "layer.weight · Parameter · (6, 3)" in screen_text(app)
@@ -133,7 +133,7 @@ async def test_f6_lets_you_pick_among_several_tensors(tmp_path: Path) -> None:
         await pilot.press("down", "enter")  # b (9 rows) is listed first, then a
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.explorer.weights.key == "a" and app.explorer.session.spec.vocab_size == 4
+        assert app.explorer.session.weights.key == "a" and app.explorer.session.spec.vocab_size == 4
 
 
 async def test_find_searches_the_vocabulary_as_typed_and_goes_to_the_row_it_names(minilm: Path) -> None:
@@ -197,7 +197,7 @@ async def test_a_file_cut_short_under_the_app_is_said_and_never_read_again(tmp_p
     async with running(app) as pilot:
         (tmp_path / "m.safetensors").write_bytes(b"")  # cut to nothing, in place
         await pilot.pause(1.2)  # the app looks at the file once a second
-        assert isinstance(app.screen, MessageScreen) and "was cut on disk" in app.screen.message
+        assert isinstance(app.screen, MessageScreen) and "was cut on disk" in app.screen.dialog.text
         await pilot.press("escape", *", 900")
         assert app.explorer.lookup.ids == (2,) and "was cut on disk" in app.query_one(StatusBar).text
         await pilot.press("ctrl+g", *"500", "enter", "pagedown", "end")  # rows never seen: nothing read

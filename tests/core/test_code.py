@@ -17,8 +17,8 @@ from tui.core.chapter.history import Backward, Step
 from tui.core.chapter.reports import Lookup
 from tui.core.chapter.session import EmbeddingSession
 from tui.core.chapter.spec import LayerOptions, LayerSpec
+from tui.core.explorer.dialogs import TrainingChoice
 from tui.core.explorer.explorer import Explorer, Setup
-from tui.core.explorer.training import Training
 from tui.core.files.weights import open_weights
 from tui.core.tokens.parse import parse_ids
 
@@ -79,7 +79,7 @@ def in_the_explorer(minilm: Path) -> list[Scenario]:
         explored(
             Setup.of(ids="2", options=LayerOptions(max_norm=1.0)),  # lookups that change the weight
             typing("1, 5"),
-            lambda e: e.apply_training(Training("sqmean", 2.0, LayerOptions(max_norm=1.0))),
+            lambda e: e.apply_training(TrainingChoice("sqmean", 2.0, LayerOptions(max_norm=1.0))),
             lambda e: e.backward(),
             lambda e: e.step(),
         ),
@@ -89,7 +89,7 @@ def in_the_explorer(minilm: Path) -> list[Scenario]:
         explored(
             Setup.of(ids="2, 3, 5", context_length=3, options=LayerOptions(max_norm=1.0)),
             lambda e: e.backward(), lambda e: e.step(), typing("[[1, 2], [3, 4]]"),
-            lambda e: e.apply_training(Training("sqmean", 0.5, LayerOptions(max_norm=1.0))),
+            lambda e: e.apply_training(TrainingChoice("sqmean", 0.5, LayerOptions(max_norm=1.0))),
             lambda e: e.backward(), lambda e: e.step(), lambda e: e.undo(),
         ),
         explored(
@@ -160,7 +160,7 @@ def test_every_copied_script_prints_what_the_screen_shows(run_scripts, minilm: P
 
 
 def test_the_copied_one_hot_comparison_prints_what_its_panel_shows(run_scripts, minilm: Path) -> None:
-    from tui.core.explorer.view import Report
+    from tui.core.explorer.dialogs import Report
 
     setups = [
         (Setup.of(vocab_size=4, dim=5, ids="2, 3, 1"), ()),  # the bonus notebook's

@@ -8,8 +8,8 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
+from tui.core.explorer.dialogs import Notice
 from tui.core.explorer.explorer import Explorer, Setup
-from tui.core.explorer.view import Notice
 from tui.core.files.file_watch import Change, FileWatch
 from tui.core.files.weights import open_weights
 

@@ -19,9 +19,9 @@ from gguf import (
 from gguf.quants import dequantize, quantize
 
 from tui.core.chapter.spec import LayerOptions
+from tui.core.explorer.dialogs import Notice, TrainingChoice
 from tui.core.explorer.explorer import Explorer, Setup
-from tui.core.explorer.training import Training
-from tui.core.explorer.view import Notice
+from tui.core.explorer.tasks import Task
 from tui.core.files import gguf_files
 from tui.core.files.quantized import QuantizedWeights
 from tui.core.files.weights import WeightFileError, open_weights
@@ -189,10 +189,10 @@ def test_the_lab_is_off_for_a_quantized_matrix_and_says_why(tmp_path: Path) -> N
     explorer.settle(explorer.start())
     for action in (explorer.backward, explorer.step, explorer.zero_grad, explorer.undo, explorer.reset, explorer.one_hot):
         view = action()
-        assert isinstance(view.dialog, Notice) and view.job is None, action
+        assert isinstance(view.dialog, Notice) and view.jobs == (), action
         assert view.dialog.title == "The training lab is off for a quantized matrix" and "is Q4_K (4.5 bits per weight)" in view.dialog.text
     assert isinstance(explorer.toggle("freeze").dialog, Notice) and explorer.session.frozen
-    assert explorer.apply_training(Training("sum", 0.1, LayerOptions(sparse=True))).dialog is not None
+    assert explorer.apply_training(TrainingChoice("sum", 0.1, LayerOptions(sparse=True))).dialog is not None
     explorer.toggle("no_grad")  # allowed: nothing records a graph anyway
     assert explorer.lookup.text.startswith("tensor(") and "grad_fn" not in explorer.lookup.text
     positions = Explorer(Setup.of(weights=open_weights(path), context_length=4, lang="en"))
@@ -244,10 +244,10 @@ def test_a_gguf_without_tokens_opens_unlabelled(tmp_path: Path, embedding: np.nd
 def test_the_files_tokens_label_the_rows_once_the_matrix_is_on_screen(tmp_path: Path, embedding: np.ndarray) -> None:
     path = written(tmp_path / "model.gguf", embedding, GGMLQuantizationType.F32)
     explorer = Explorer(Setup.of(weights=open_weights(path), labels_later=path, lang="en"))
-    made = explorer.start().job
+    (made,) = explorer.start().jobs
     view = explorer.finish(made, made.run())
     assert explorer.session is not None and explorer.vocab is None  # the matrix first, unlabelled
-    assert view.job is not None and view.job.action == "labels" and explorer.busy is None  # typing goes on
+    assert view.jobs[0].task is Task.LABELS and explorer.busy is None  # typing goes on
     view = explorer.settle(view)
     assert [explorer.vocab.label(row) for row in range(3)] == ["<|endoftext|>", "␣hello", "␣world"]
     assert view.status.text == "Row labels from model.gguf: 6 tokens."

@@ -136,7 +136,7 @@ def test_f6_opens_a_model_folder_and_a_cached_model(tmp_path: Path, minilm: Path
     explorer.settle(explorer.start())
     for name, folder in ((str(minilm), minilm), ("org/mini", snapshot)):
         view = explorer.settle(explorer.open(name))
-        assert explorer.weights.key == EMBEDDING and explorer.weights.path == folder / "model.safetensors"
+        assert explorer.session.weights.key == EMBEDDING and explorer.session.weights.path == folder / "model.safetensors"
         assert explorer.tokenizer is not None and view.status.text.startswith(f"{name}: {EMBEDDING} from model.safetensors")
     kept = explorer.session
     view = explorer.settle(explorer.open("org/absent"))
@@ -230,8 +230,8 @@ def test_gpt2s_vocab_json_and_merges_txt_give_text_mode(tmp_path: Path, gpt2_fil
 
 
 def test_a_checkpoint_without_a_known_name_asks_which_tensor(tmp_path: Path) -> None:
+    from tui.core.explorer.dialogs import Pick
     from tui.core.explorer.explorer import Explorer, Setup
-    from tui.core.explorer.view import Pick
     from tui.core.files.weights import SeveralTensors
 
     tensors = {"encoder.tokens": torch.randn(100, 8), "encoder.norm": torch.ones(8), "decoder.rows": torch.randn(50, 8)}
@@ -243,8 +243,8 @@ def test_a_checkpoint_without_a_known_name_asks_which_tensor(tmp_path: Path) -> 
     explorer.settle(explorer.start())
     view = explorer.settle(explorer.open(str(tmp_path)))
     assert isinstance(view.dialog, Pick) and [key for key, _ in view.dialog.choices] == ["encoder.tokens", "decoder.rows"]
-    explorer.settle(view.dialog.answer("decoder.rows"))
-    assert explorer.weights.key == "decoder.rows" and torch.equal(explorer.weights.tensor, tensors["decoder.rows"])
+    explorer.settle(explorer.answer(view.dialog, "decoder.rows"))
+    assert explorer.session.weights.key == "decoder.rows" and torch.equal(explorer.session.weights.tensor, tensors["decoder.rows"])
     one = tmp_path / "one"
     one.mkdir()
     save_torch_state_dict({"encoder.tokens": tensors["encoder.tokens"], "encoder.norm": tensors["encoder.norm"]}, one, max_shard_size="2KB")

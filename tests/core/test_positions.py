@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from tui.core.chapter.session import EmbeddingSession
 from tui.core.chapter.spec import LayerOptions, LayerSpec
+from tui.core.explorer.dialogs import TrainingChoice
 from tui.core.explorer.explorer import Explorer, Setup
-from tui.core.explorer.training import Training
 from tui.core.files.weights import open_weights
 from tui.core.tokens.parse import IdError, parse_ids
 
@@ -154,7 +154,7 @@ def test_without_positions_the_switch_says_how_to_get_them() -> None:
 def test_a_rebuild_keeps_the_positional_layer() -> None:
     explorer = Explorer(Setup.of(ids="1, 2", context_length=3))
     explorer.settle(explorer.start())
-    explorer.settle(explorer.apply_training(Training(options=LayerOptions(sparse=True))))
+    explorer.settle(explorer.apply_training(TrainingChoice("sum", 0.1, LayerOptions(sparse=True))))
     assert explorer.session.positions.context_length == 3 and explorer.lookup.steps is not None
 
 

@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.chapter.windows import WindowsError, WindowSettings, dataset, loader, read_text
+from tui.core.explorer import windows_page
+from tui.core.explorer.presenter import renderer
 from tui.core.tokens.tokenizer import gpt2
 
 
@@ -137,7 +139,7 @@ def test_the_copied_loader_prints_the_batch_on_screen(run_scripts, tmp_path: Pat
     for (cut, index), output in zip(cuts, printed, strict=True):
         inputs, targets = cut.batch(index)
         assert output == f"{inputs!r}\n{targets!r}\n"
-        page = cut.page(index, lambda token_id: None, "en")
+        page = windows_page.page(cut, index, lambda token_id: None, renderer("en"))
         assert repr(inputs) in page and repr(targets) in page
 
 

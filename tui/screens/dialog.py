@@ -1,6 +1,6 @@
 """The one road for dialogs: every screen over the main view shows one dialog (or panel) of the explorer's
 and answers it with `answer`, which hands `(dialog, answer)` to the app as an `Answered` message; the app
-gives it to `Explorer.answer`. The frame they share is `dialog.tcss`."""
+gives it to `Explorer.answer`. The frame they share, and each one's layout, are in `dialog.tcss`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Generic, TypeVar
 from rich.text import Text
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tui.core.explorer.dialogs import Answer, Dialog, Pane, Refused
 from tui.core.texts.shown import printable
@@ -22,7 +22,6 @@ D = TypeVar("D", bound=Dialog | Pane)
 class DialogScreen(ModalScreen[None], Generic[D]):
     """A dialog over the main view: Esc answers None (closed)."""
 
-    CSS_PATH = "dialog.tcss"
     BINDINGS = [Binding("escape", "close", show=False)]
 
     def __init__(self, dialog: D) -> None:
@@ -39,10 +38,12 @@ class DialogScreen(ModalScreen[None], Generic[D]):
         self.answer(None)
 
     def answer_parsed(self, parse: Callable[[str], Answer], text: str) -> None:
-        """Answer with what `parse` makes of `text`; what it refuses is said under the line (`#ask-error`)."""
+        """Answer with what `parse` makes of `text`; what it refuses is said under the line (`#ask-error`),
+        the line marked invalid (Input's own `-invalid` look)."""
         try:
             answer = parse(text)
         except Refused as refused:
+            self.query_one("#ask-input", Input).add_class("-invalid")
             self.query_one("#ask-error", Static).update(Text("✗ " + printable(refused.text)))
             return
         self.answer(answer)

@@ -1,6 +1,6 @@
 """The main view: the weight matrix, the input, the toggles, the result and its flags, the status with its
-keys. The screen owns their layout (`main.tcss`, and the rows given by priority on every resize), the
-commands' bindings and the focus order; each key becomes one explorer action through `act`."""
+keys. The screen owns their layout (`main.tcss` beside it, and the rows given by priority on every resize),
+the commands' bindings and the focus order; each key becomes one explorer action through `act`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -38,8 +39,7 @@ Act = Callable[[Callable[[], View]], None]
 class MainScreen(Screen[None]):
     """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)`, looked up live."""
 
-    CSS_PATH = "main.tcss"
-    BINDINGS = bindings()
+    BINDINGS = [*bindings(), Binding("tab", "focus_next", show=False), Binding("shift+tab", "focus_previous", show=False)]
     ALLOW_IN_MAXIMIZED_VIEW = "#status"  # the keys stay in sight
 
     def __init__(self, explorer: Explorer, act: Act) -> None:

@@ -42,10 +42,13 @@ class Lookups:
         key = (layer, self._good.ids, self._good.rows, layer.version, layer.no_grad, layer.frozen)
         if self._key is not None and self._key[0] is key[0] and self._key[1:] == key[1:]:
             return None
+        if self._key is None or self._key[0] is not layer:
+            self.lookup = None  # nothing of another layer's stays on screen
+        self._key = key  # tried once: a lookup that raises is not tried again until something changes
         try:
             self.lookup = layer.lookup(self._good)
         except WeightFileChanged as error:  # nothing is read from the file any more: say why
-            self.failed, self._key = error.message, key
+            self.failed = error.message
             return None
         self.failed = None
         self._key = (layer, self._good.ids, self._good.rows, layer.version, layer.no_grad, layer.frozen)  # after max_norm's changes
