@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from tui.core.chapter.history import LOSSES
 from tui.core.chapter.spec import DTYPES, LayerOptions, LayerSpec, SpecError, learning_rate
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tui.core.tokens.tokenizer import TextTokenizer
 
 PROG = "embedding-explorer"
+T = TypeVar("T")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,18 +41,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{PROG}: {message}\n")
 
 
-def _whole_number(text: str) -> int:
-    try:
-        return whole_number(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+def _typed(convert: Callable[[str], T], key: str, t: Callable[..., str]) -> Callable[[str], T]:
+    """An argparse type: `convert`, whose refusal is the catalog's `key` in the help's language."""
+
+    def typed(text: str) -> T:
+        try:
+            return convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(t(key, text=text.strip())) from None
+
+    return typed
 
 
-def _number(text: str) -> float:
-    try:
-        return number(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+def _whole_number(t: Callable[..., str]) -> Callable[[str], int]:
+    return _typed(whole_number, "cli.not_whole_number", t)
+
+
+def _number(t: Callable[..., str]) -> Callable[[str], float]:
+    return _typed(number, "cli.not_number", t)
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -80,9 +87,9 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool, t: Callable[..
         return value if defaults else argparse.SUPPRESS
 
     parser.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
-    parser.add_argument("--vocab-size", type=_whole_number, default=default(None), help=t("cli.vocab_size"))
-    parser.add_argument("--dim", type=_whole_number, default=default(None), help=t("cli.dim"))
-    parser.add_argument("--seed", type=_whole_number, default=default(None), help=t("cli.seed"))
+    parser.add_argument("--vocab-size", type=_whole_number(t), default=default(None), help=t("cli.vocab_size"))
+    parser.add_argument("--dim", type=_whole_number(t), default=default(None), help=t("cli.dim"))
+    parser.add_argument("--seed", type=_whole_number(t), default=default(None), help=t("cli.seed"))
     parser.add_argument("--dtype", default=default(None), help=t("cli.dtype", dtypes=", ".join(DTYPES)))
     parser.add_argument("--lang", choices=LANGUAGES, default=default(None), help=t("cli.lang"))
     parser.add_argument("--freeze", action="store_true", default=default(False), help=t("cli.freeze"))
@@ -95,11 +102,11 @@ def _add_options(parser: argparse.ArgumentParser, defaults: bool, t: Callable[..
     parser.add_argument("--vocab", default=default(None), help=t("cli.vocab"))
     parser.add_argument("--tokenizer", default=default(None), help=t("cli.tokenizer"))
     parser.add_argument("--vocab-from-text", default=default(None), help=t("cli.vocab_from_text"))
-    parser.add_argument("--padding-idx", type=_whole_number, default=default(None), help=t("cli.padding_idx"))
-    parser.add_argument("--max-norm", type=_number, default=default(None), help=t("cli.max_norm"))
+    parser.add_argument("--padding-idx", type=_whole_number(t), default=default(None), help=t("cli.padding_idx"))
+    parser.add_argument("--max-norm", type=_number(t), default=default(None), help=t("cli.max_norm"))
     parser.add_argument("--scale-grad-by-freq", action="store_true", default=default(False), help=t("cli.scale_grad_by_freq"))
     parser.add_argument("--sparse", action="store_true", default=default(False), help=t("cli.sparse"))
-    parser.add_argument("--context-length", type=_whole_number, metavar="N", default=default(None), help=t("cli.context_length"))
+    parser.add_argument("--context-length", type=_whole_number(t), metavar="N", default=default(None), help=t("cli.context_length"))
     parser.add_argument("--preset", choices=PRESETS, default=default(None), help=t("cli.preset"))
 
 
@@ -111,10 +118,10 @@ def _add_window_options(parser: argparse.ArgumentParser, t: Callable[..., str], 
         return value if defaults else argparse.SUPPRESS
 
     parser.add_argument("--text-file", required=required, default=default(None), help=t("cli.text_file"))
-    parser.add_argument("--max-length", type=_whole_number, default=default(4), help=t("cli.max_length"))
-    parser.add_argument("--stride", type=_whole_number, default=default(4), help=t("cli.stride"))
-    parser.add_argument("--batch-size", type=_whole_number, default=default(8), help=t("cli.batch_size"))
-    parser.add_argument("--batch", type=_whole_number, default=default(0), help=t("cli.batch"))
+    parser.add_argument("--max-length", type=_whole_number(t), default=default(4), help=t("cli.max_length"))
+    parser.add_argument("--stride", type=_whole_number(t), default=default(4), help=t("cli.stride"))
+    parser.add_argument("--batch-size", type=_whole_number(t), default=default(8), help=t("cli.batch_size"))
+    parser.add_argument("--batch", type=_whole_number(t), default=default(0), help=t("cli.batch"))
     parser.add_argument("--shuffle", action="store_true", default=default(False), help=t("cli.shuffle"))
 
 
@@ -143,13 +150,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     lookup.add_argument("--text", help=t("cli.text"))
     lookup.add_argument("--one-hot", action="store_true", help=t("cli.one_hot"))
     lookup.add_argument("--backward", choices=LOSSES, help=t("cli.backward"))
-    lookup.add_argument("--step", type=_number, metavar="LR", help=t("cli.step"))
+    lookup.add_argument("--step", type=_number(t), metavar="LR", help=t("cli.step"))
     _add_window_options(lookup, t, required=False, defaults=False)
     neighbours = commands.add_parser("neighbours", help=t("neighbours.cli"), formatter_class=formatter, add_help=False)
     _add_options(neighbours, defaults=False, t=t)
     neighbours.add_argument("query", nargs="?", help=t("neighbours.cli_query"))
     neighbours.add_argument("--expr", help=t("neighbours.cli_expr"))
-    neighbours.add_argument("--k", type=_whole_number, default=10, help=t("neighbours.cli_k"))
+    neighbours.add_argument("--k", type=_whole_number(t), default=10, help=t("neighbours.cli_k"))
     neighbours.add_argument("--metric", choices=("cosine", "euclidean"), default="cosine", help=t("neighbours.cli_metric"))
     neighbours.add_argument("--format", choices=FORMATS, default="table", help=t("neighbours.cli_format"))
     neighbours.add_argument("--out", default=".", metavar="FOLDER", help=t("neighbours.cli_out"))
@@ -161,7 +168,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     windows.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
     windows.add_argument("--tokenizer", default="gpt2", help=t("cli.window_tokenizer"))
     _add_window_options(windows, t, required=True, defaults=False)
-    windows.add_argument("--seed", type=_whole_number, default=123, help=t("cli.seed"))
+    windows.add_argument("--seed", type=_whole_number(t), default=123, help=t("cli.seed"))
     windows.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
     return parser
 
@@ -176,9 +183,9 @@ def _lang_of(argv: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser(_lang_of(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
-    if getattr(args, "step", None) is not None and args.backward is None:
-        parser.error("--step needs --backward: a step follows the gradient")
     lang = resolve_lang(args.lang)
+    if getattr(args, "step", None) is not None and args.backward is None:
+        parser.error(translate(lang, "cli.step_needs_backward"))
     for name, value in PRESETS.get(args.preset or "", {}).items():
         if getattr(args, name) is None:
             setattr(args, name, value)
@@ -294,7 +301,7 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.command == "neighbours" and (args.query is None) == (args.expr is None):
         raise SpecError(Message("neighbours.query_needed"))
     if args.key and not (args.weights or args.model):
-        raise SpecError(Message("options.needs", {"option": "--key", "needed": "--weights or --model"}))
+        raise SpecError(Message("options.needs", {"option": "--key", "needed": Message("options.either", {"first": "--weights", "second": "--model"})}))
     decided = [f"--{name.replace('_', '-')}" for name in ("vocab_size", "dim", "seed", "dtype") if getattr(args, name) is not None]
     if (args.weights or args.model) and decided:
         raise SpecError(Message("options.from_file", {"options": ", ".join(decided)}))
@@ -336,8 +343,8 @@ def _models(args: argparse.Namespace, lang: str) -> int:
         print(translate(lang, "models.none", cache=str(cache)))
         return 0
     for name in names:
-        for shown, line in listing(name, cache):
-            print(printable(f"{shown}: {line if isinstance(line, str) else '✗ ' + line.render(lang)}"))
+        for shown, said, refused in listing(name, cache):
+            print(printable(f"{shown}: {'✗ ' if refused else ''}{said.render(lang)}"))
     sys.stdout.flush()
     return 0
 
@@ -438,7 +445,7 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
         for note in notes:
             print(f"{PROG}: {printable(note)}", file=sys.stderr)
     elif args.format == "table":
-        header = (translate(lang, "neighbours.rank"), "ID", "token", metric)
+        header = (translate(lang, "neighbours.rank"), "ID", translate(lang, "neighbours.token"), metric)
         cells = [header, *((str(rank), str(token_id), token, f"{score:.4f}") for rank, token_id, token, score in table)]
         lines = [title, *columns(cells)]
         print("\n".join(printable(line) for line in [*lines, *notes]))

@@ -51,8 +51,8 @@ def test_skipped_rows_are_said(cli, tmp_path: Path) -> None:
     done = cli("neighbours", "--weights", str(tmp_path / "w.safetensors"), "0", "--k", "1")
     assert done.returncode == 0
     assert done.stdout.splitlines()[-2:] == [
-        "1 rows hold NaN or infinite values: skipped, they are never neighbours.",
-        "1 rows are all zeros: skipped, their cosine similarity is undefined (0/0).",
+        "1 row holds NaN or infinite values: skipped, it is never a neighbour.",
+        "1 row is all zeros: skipped, its cosine similarity is undefined (0/0).",
     ]
 
 

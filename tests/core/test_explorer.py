@@ -206,7 +206,7 @@ def test_training_keys_pressed_while_a_job_runs_wait_their_turn(book_layer) -> N
     first = explorer.step()
     for count in range(1, 5):
         view = explorer.step()
-        assert view.jobs == () and view.status.text.startswith(f"Step waits its turn: {count} waiting")
+        assert view.jobs == () and view.status.text.startswith(f"Step waits its turn: {count} {'action' if count == 1 else 'actions'} waiting")
     assert explorer.tick().status.text.endswith("· then: Step, Step, Step, Step")
     explorer.settle(first)  # each finished step starts the next
     layer = book_layer()

@@ -106,7 +106,7 @@ def test_float_embeddings_open_as_they_are_with_the_files_tokens(tmp_path: Path,
     }[kind]
     assert weights.key == "token_embd.weight" and torch.equal(weights.tensor, expected)
     assert ("about.gguf", "general.architecture=gpt2") in weights.about and ("about.gguf", "gpt2.context_length=1024") in weights.about
-    assert ("about.gguf_head", "token_embd.weight (no output.weight)") in weights.about  # tied: no head of its own
+    assert ("about.gguf_head", "token_embd.weight (tie_word_embeddings)") in weights.about  # tied: no head of its own
     vocab, tokenizer = beside(path)
     assert tokenizer is None and [vocab.label(row) for row in range(6)] == ["<|endoftext|>", "␣hello", "␣world", "!", "␣é", "x"]
 

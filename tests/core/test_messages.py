@@ -1,31 +1,108 @@
-"""The catalog is complete in both languages and every message renders."""
+"""The catalogs are complete in both languages, in the same sections, and every message renders, its plural
+forms included."""
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 
-from tui.core.texts.messages import CATALOGS, EN, ES, Message, resolve_lang
+from tui.core.texts import en, es
+from tui.core.texts.messages import CATALOGS, EN, ES, LANGUAGES, ONE_OTHER, PLURAL_RULES, Message, PluralFormatter, resolve_lang, translate
 
 
-def test_spanish_has_every_english_key() -> None:
-    assert EN.keys() == ES.keys()
+def fields(template: str) -> list[tuple[str, str]]:
+    """Every replacement field of a template as (name, spec), the fields inside a plural field's forms too."""
+    found = []
+    for _, name, spec, _ in string.Formatter().parse(template):
+        if name is not None:
+            found += [(name, spec or ""), *fields(spec or "")]
+    return found
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
-def test_every_message_renders_with_its_parameters(lang: str) -> None:
-    for key, template in CATALOGS[lang].items():
-        fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(template) if name]
-        params = {name: 1.25 if spec else f"<{name}>" for name, spec in fields}  # `{seconds:.1f}` needs a number
-        text = Message(key, params).render(lang)
-        assert "{" not in text and "}" not in text, key
-        assert all((f"<{name}>" if not spec else "1.2") in text for name, spec in fields), key
+def plural_names(template: str) -> set[str]:
+    return {name for name, spec in fields(template) if "|" in spec}
 
 
-@pytest.mark.parametrize("key", sorted(EN))
-def test_both_languages_take_the_same_parameters(key: str) -> None:
-    fields = [{name for _, name, _, _ in string.Formatter().parse(catalog[key]) if name} for catalog in (EN, ES)]
-    assert fields[0] == fields[1]
+def sample_params(key: str) -> dict[str, object]:
+    """Parameters for both templates of `key`: 2 for a count (a plural field's), 1.25 for a number with a
+    spec (`{seconds:.1f}`), `<name>` otherwise."""
+    params: dict[str, object] = {}
+    for lang in LANGUAGES:
+        for name, spec in fields(CATALOGS[lang][key]):
+            if "|" in spec:
+                params[name] = 2
+            elif spec:
+                params.setdefault(name, 1.25)
+            else:
+                params.setdefault(name, f"<{name}>")
+    return params
+
+
+def sections(catalog_file: str) -> list[tuple[str, list[str]]]:
+    """A catalog's sections as its file writes them: each one-line comment, and the keys under it."""
+    found: list[tuple[str, list[str]]] = []
+    for line in Path(catalog_file).read_text(encoding="utf-8").splitlines():
+        if line.startswith("    # "):
+            found.append((line.strip(), []))
+        elif match := re.match(r'    "([^"]+)": ', line):
+            found[-1][1].append(match.group(1))
+    return found
+
+
+def test_both_languages_have_the_same_keys_in_the_same_sections() -> None:
+    english, spanish = sections(en.__file__), sections(es.__file__)
+    assert english == spanish
+    assert [key for _, keys in english for key in keys] == list(EN) == list(ES)
+    features = [{key.split(".")[0] for key in keys} for _, keys in english]
+    assert all(len(feature) == 1 for feature in features), "a section holds the keys of one feature"
+    assert len(features) == len(set.union(*features)), "a feature is in one section"
+
+
+def test_both_templates_of_a_key_take_the_same_parameters() -> None:
+    different = [key for key in EN if {name for name, _ in fields(EN[key])} != {name for name, _ in fields(ES[key])}]
+    assert different == []
+
+
+def test_every_message_renders_in_both_languages() -> None:
+    for key in EN:
+        params = sample_params(key)
+        for lang in LANGUAGES:
+            text = Message(key, params).render(lang)
+            assert "{" not in text and "}" not in text, (lang, key)
+            assert all(value in text for value in params.values() if isinstance(value, str)), (lang, key)
+
+
+def test_every_plural_field_gives_each_form() -> None:
+    counted = 0
+    for key in EN:
+        params = sample_params(key)
+        for lang in LANGUAGES:
+            template = CATALOGS[lang][key]
+            for _, spec in fields(template):
+                forms = spec.split("|")
+                assert "|" not in spec or len(set(forms)) == len(forms) == PLURAL_RULES[lang].forms, (lang, key, spec)
+            for name in plural_names(template):
+                one, two = (translate(lang, key, **{**params, name: count}) for count in (1, 2))
+                assert one != two and not re.search("[{}]", one + two), (lang, key, name)
+                counted += 1
+    assert counted > 100  # the counts in both catalogs: rows, IDs, tokens, windows, batches…
+
+
+def test_the_plural_formatter() -> None:
+    formatter = PluralFormatter(ONE_OTHER)
+    assert [formatter.format("{n} {n:row|rows}", n=n) for n in (0, 1, 2)] == ["0 rows", "1 row", "2 rows"]
+    assert formatter.format("{k:the nearest row|the {k} nearest rows}", k=3) == "the 3 nearest rows"
+    assert formatter.format("{seconds:.1f} s · {name}", seconds=1.25, name="x") == "1.2 s · x"
+    with pytest.raises(TypeError):
+        formatter.format("{n:row|rows}", n=1.5)  # a number of rows is whole
+    with pytest.raises(ValueError):
+        formatter.format("{n:row|rows|rowz}", n=1)  # English has two forms
+
+
+def test_a_message_among_the_parameters_is_said_in_the_same_language() -> None:
+    either = Message("options.either", {"first": "--weights", "second": "--model"})
+    assert Message("options.needs", {"option": "--key", "needed": either}).render("es") == "--key funciona con --weights o --model, que no se ha indicado."
 
 
 def test_spanish_uses_the_books_words() -> None:

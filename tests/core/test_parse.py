@@ -82,7 +82,7 @@ def test_a_batch_is_rows_of_ids(text: str) -> None:
 def test_a_ragged_batch_names_the_row_and_its_length() -> None:
     with pytest.raises(IdParseError) as caught:
         parse_ids("[[2, 3], [5, 1], [4]]")
-    assert str(caught.value).startswith("Row 2 of the batch (column 18) has 1 IDs and row 0 has 2")
+    assert str(caught.value).startswith("Row 2 of the batch (column 18) has 1 ID and row 0 has 2")
 
 
 def test_absurdly_long_numbers_are_refused_not_crashed() -> None:

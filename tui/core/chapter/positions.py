@@ -48,7 +48,7 @@ class PositionalLayer:
         try:
             with torch.no_grad():
                 self.embeddings(length)
-            torch_error = "no error"
+            torch_error = Message("range.torch_accepted")
         except IndexError as error:
             torch_error = f"IndexError: {error}"
         params = {"length": length, "context": context, "last": context - 1, "torch_error": torch_error}

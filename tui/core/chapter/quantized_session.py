@@ -91,7 +91,7 @@ class QuantizedSession:
 
     def weight_flags(self) -> WeightFlags:
         rows, cols = self.weights.shape
-        kind = f"GGUF {self.weights.kind}, {self.weights.bits:.4g} bits per weight"
+        kind = Message("gguf.kind", {"kind": self.weights.kind, "bits": f"{self.weights.bits:.4g}"})
         return WeightFlags(kind, (rows, cols), self.weights.kind.lower(), False, True, "None")
 
     def read_rows(self, start: int, stop: int) -> torch.Tensor:
@@ -122,14 +122,14 @@ class QuantizedSession:
     def check_range(self, parsed: ParsedIds) -> None:
         check_range(parsed, self.spec.vocab_size, self._torch_error)
 
-    def _torch_error(self, token_id: int) -> str:
+    def _torch_error(self, token_id: int) -> str | Message:
         """What torch raises for `token_id` in a matrix of this many rows (one value seen as a column of them,
         so nothing is allocated): get_rows refuses the same IDs."""
         try:
             torch.nn.functional.embedding(torch.tensor([token_id]), torch.empty(1, 1).expand(self.spec.vocab_size, 1))
         except Exception as error:  # noqa: BLE001 - we quote whatever torch says
             return f"{type(error).__name__}: {error}"
-        return "no error"
+        return Message("range.torch_accepted")
 
     def lookup(self, parsed: ParsedIds) -> Lookup:
         """The rows of `parsed`, dequantized into a float32 tensor of the input's shape + (dim,)."""

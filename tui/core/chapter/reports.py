@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import torch
 
+    from tui.core.texts.messages import Message
     from tui.core.tokens.parse import ParsedIds
 
 
@@ -51,7 +52,7 @@ class StepReport:
 class WeightFlags:
     """What torch says about `layer.weight` right now."""
 
-    kind: str  # "Parameter" or "Tensor"
+    kind: str | Message  # "Parameter" or "Tensor"; a quantized matrix's GGUF type, said in the reader's language
     shape: tuple[int, ...]
     dtype: str
     requires_grad: bool

@@ -169,7 +169,7 @@ class EmbeddingSession:
         if self.positions is not None:
             self.positions.check(parsed)
 
-    def _torch_error(self, token_id: int) -> str:
+    def _torch_error(self, token_id: int) -> str | Message:
         """What torch raises when asked to look up `token_id`. Without max_norm: its renorm runs first and
         would change a row in place (-2 is row V-2 to it) before the lookup fails."""
         try:
@@ -177,7 +177,7 @@ class EmbeddingSession:
                 torch.nn.functional.embedding(torch.tensor([token_id]), self.layer.weight, self.layer.padding_idx)
         except Exception as error:  # noqa: BLE001 - we quote whatever torch says
             return f"{type(error).__name__}: {error}"
-        return "no error"
+        return Message("range.torch_accepted")
 
     def _forward(self, ids: tuple[int, ...], shape: tuple[int, ...]) -> tuple[torch.Tensor, tuple[int, ...]]:
         """`layer(torch.tensor(ids))` (of `shape`: a batch is 2-D), and the rows it changed in place (only

@@ -38,7 +38,7 @@ def page(source: Source, looked_up: Sequence[int], statistics: MatrixStatistics,
         lines += ["", t("stats.lookup_title"), *cosine_table(compared, [label(token_id) or str(token_id) for token_id in shown])]
         if compared.zero_rows:
             zero = ", ".join(str(shown[position]) for position in compared.zero_rows)
-            lines.append(t("stats.zero_rows", ids=zero))
+            lines.append(t("stats.zero_rows", ids=zero, count=len(compared.zero_rows)))
     return "\n".join(printable(line) for line in lines)
 
 

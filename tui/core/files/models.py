@@ -16,7 +16,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tui.core.files.embedding_names import FORMATS, KNOWN_KEYS
 from tui.core.texts.messages import Message, MessageError
@@ -168,7 +168,7 @@ def _config(folder: Path) -> dict[str, object]:
         return {}
     data = _json(path)
     if not isinstance(data, dict):
-        raise ModelError(Message("model.bad_json", {"path": str(path), "error": "not a JSON object"}))
+        raise ModelError(Message("model.bad_json", {"path": str(path), "error": Message("model.not_object")}))
     return {name: data[name] for name in CONFIG_KEYS if name in data}
 
 
@@ -192,7 +192,7 @@ def open_model(model: Model) -> WeightFile:
     if str(model.folder) != model.name:  # an id: the cache's snapshot folder it was found in
         about.append(("about.folder", str(model.folder)))
     if model.shards > 1:
-        about.append(("about.shard", f"{model.file.name} (of {model.shards} files, named by {model.index})"))
+        about += [("about.shard", model.file.name), ("about.shards", str(model.shards)), ("about.index", str(model.index))]
     about += [("about.config", f"{name}={value}") for name, value in model.config.items()]
     return replace(weights, note=weights.note or Message(key, params), about=(*weights.about, *about))
 
@@ -209,18 +209,26 @@ def cached_models(cache: Path) -> list[str]:
     return sorted(repo.repo_id for repo in scanned.repos if repo.repo_type == "model")
 
 
-def listing(name: str, cache: Path) -> list[tuple[str, str | Message]]:
-    """What `models` says of `name`: its embedding described, or why it cannot be (a Message). A GGUF file,
-    or a folder of them with no other weights, has a line per file."""
+class Listed(NamedTuple):
+    """A line of `models`: the model or file as given, and its embedding described, or why it cannot be."""
+
+    shown: str
+    said: Message
+    refused: bool
+
+
+def listing(name: str, cache: Path) -> list[Listed]:
+    """What `models` says of `name`: a line, or a line per file for a GGUF file or a folder of them with no
+    other weights."""
     path = Path(name).expanduser()
     holds_weights = path.is_dir() and any((path / file).exists() for file in (*INDEXES, *SINGLE_FILES))
     files = [path] if path.suffix == ".gguf" else ggufs_in(path) if path.is_dir() and not holds_weights else []
-    lines: list[tuple[str, str | Message]] = []
+    lines = []
     for shown, file in [(str(file), file) for file in files] or [(name, None)]:
         try:
-            lines.append((shown, described_gguf(file) if file is not None else described(find_model(name, cache=cache))))
+            lines.append(Listed(shown, described_gguf(file) if file is not None else described(find_model(name, cache=cache)), False))
         except MessageError as error:
-            lines.append((shown, error.message))
+            lines.append(Listed(shown, error.message, True))
     return lines
 
 
@@ -232,7 +240,7 @@ def ggufs_in(folder: Path) -> list[Path]:
         return []
 
 
-def described_gguf(path: Path) -> str:
+def described_gguf(path: Path) -> Message:
     """`token_embd.weight (rows, cols) Q4_K 4.5 bits size · file`, from the GGUF header alone (no torch);
     `· lm_head apart` when the file has an `output.weight` of its own."""
     from gguf import GGML_QUANT_SIZES
@@ -246,23 +254,25 @@ def described_gguf(path: Path) -> str:
         raise ModelError(Message("gguf.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}".rstrip(".")})) from error
     tensor = tensors.get(GGUF_EMBEDDING)
     if tensor is None:
-        choices = ", ".join(name for name in tensors if "embd" in name or "embed" in name) or "none"
+        choices = ", ".join(name for name in tensors if "embd" in name or "embed" in name) or "-"
         raise ModelError(Message("model.no_embedding", {"path": path, "name": GGUF_EMBEDDING, "choices": choices}))
     block, block_bytes = GGML_QUANT_SIZES[tensor.kind]
     kind = tensor.kind.name if tensor.data.dtype.kind == "f" else f"{tensor.kind.name} {8 * block_bytes / block:.4g} bits"
-    head = " · lm_head apart" if "output.weight" in tensors else ""
-    return f"{GGUF_EMBEDDING} {tensor.shape} {kind} {human_size(tensor.n_bytes)} · {path.name}{head}"
+    head = Message("models.head_apart") if "output.weight" in tensors else ""
+    params = {"tensor": GGUF_EMBEDDING, "shape": tensor.shape, "dtype": kind, "size": human_size(tensor.n_bytes), "file": path.name}
+    return Message("models.embedding", {**params, "shards": "", "head": head})
 
 
-def described(model: Model) -> str:
+def described(model: Model) -> Message:
     """`key (rows, cols) dtype size · file`, from the file's header alone (no values read; a safetensors
     file with a known name, without importing torch)."""
     from tui.core.texts.shown import human_size
 
     key, shape, dtype, nbytes = _safetensors_header(model) or _header(model)
-    shard = f" (one of {model.shards} shards)" if model.shards > 1 else ""
-    head = "" if model.tied else " · lm_head apart"
-    return f"{key} {shape} {dtype} {human_size(nbytes)} · {model.file.name}{shard}{head}"
+    shards = Message("models.shards", {"shards": model.shards}) if model.shards > 1 else ""
+    head = "" if model.tied else Message("models.head_apart")
+    params = {"tensor": key, "shape": shape, "dtype": dtype, "size": human_size(nbytes), "file": model.file.name}
+    return Message("models.embedding", {**params, "shards": shards, "head": head})
 
 
 GGUF_EMBEDDING = "token_embd.weight"  # llama.cpp's name for the input embedding

@@ -287,7 +287,7 @@ def _read_gguf(path: Path) -> _Contents:
         return Code(("from gguf import GGUFReader",), f"torch.from_numpy({found}.data){view}")
 
     about = [("about.gguf", f"{name}={_field_value(parsed.fields[name])}") for name in _gguf_about(parsed.fields)]
-    about.append(("about.gguf_head", "output.weight" if "output.weight" in tensors else "token_embd.weight (no output.weight)"))
+    about.append(("about.gguf_head", "output.weight" if "output.weight" in tensors else "token_embd.weight (tie_word_embeddings)"))
     by_key = {info.key: info for info in infos}
 
     def blocks(key: str) -> QuantizedWeights:
@@ -312,9 +312,10 @@ def _gguf_about(fields: Mapping[str, object]) -> list[str]:
 
 
 def _field_value(value: object) -> object:
-    """A key/value as the about panel shows it: a short array in full, a long one by its length."""
+    """A key/value as the about panel shows it: a short array in full, a long one by its length (Python's
+    words, the same in every language)."""
     if isinstance(value, np.ndarray | Sequence) and not isinstance(value, str):
-        return f"[{len(value)} values]" if len(value) > 8 else list(value.tolist() if isinstance(value, np.ndarray) else value)
+        return f"[…] (len {len(value)})" if len(value) > 8 else list(value.tolist() if isinstance(value, np.ndarray) else value)
     return value
 
 
@@ -414,12 +415,11 @@ def _tensors(value: object, parts: tuple[str, ...] = ()) -> Iterator[tuple[tuple
             yield from _tensors(item, (*parts, str(key)))
 
 
-def _listing(items: list[str], separator: str, shown: int = 6) -> str:
+def _listing(items: list[str], separator: str, shown: int = 6) -> str | Message:
     """The first few, and how many more there are: `a; b; c; … (4994 more)`."""
-    if not items:
-        return "-"
-    more = f"{separator}… ({len(items) - shown} more)" if len(items) > shown else ""
-    return separator.join(items[:shown]) + more
+    if len(items) <= shown:
+        return separator.join(items) or "-"
+    return Message("weights.more", {"shown": separator.join(items[:shown]), "separator": separator, "count": len(items) - shown})
 
 
 def _said(error: BaseException) -> str:

@@ -1,16 +1,56 @@
 """Messages in the reader's language: a catalog key and its parameters, rendered on demand from the
-one catalog (`tui.core.texts.catalog`), and the choice of language (`--lang`, or LANG / LC_ALL)."""
+language's catalog (`tui.core.texts.en`, `tui.core.texts.es`), and the choice of language (`--lang`, or
+LANG / LC_ALL).
+
+A template is `str.format`'s, plus plural fields: `{rows:row|rows}` is the word form that the language's
+plural rule picks for the whole number `rows` (English "1 row", "3 rows"; Spanish `{rows:fila|filas}`).
+A parameter that is itself a `Message` is rendered in the same language.
+"""
 
 from __future__ import annotations
 
+import operator
 import os
-from collections.abc import Mapping
+import string
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from tui.core.texts.catalog import EN, ES
+from tui.core.texts.en import EN
+from tui.core.texts.es import ES
 
 LANGUAGES = ("en", "es")
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "es": ES}
+
+
+@dataclass(frozen=True)
+class PluralRule:
+    """How many word forms a language's plural fields give, and which of them (0-based) a count takes."""
+
+    forms: int
+    form: Callable[[int], int]
+
+
+ONE_OTHER = PluralRule(2, lambda count: 0 if count == 1 else 1)  # "1 row", "0 rows", "2 rows"
+PLURAL_RULES: dict[str, PluralRule] = {"en": ONE_OTHER, "es": ONE_OTHER}  # a new language adds its own rule
+
+
+class PluralFormatter(string.Formatter):
+    """`str.format`, where a format spec holding `|` lists the word forms of a plural field and the
+    language's rule picks one by the (whole number) value; any other spec (`{seconds:.1f}`) is format's own."""
+
+    def __init__(self, rule: PluralRule) -> None:
+        self.rule = rule
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        forms = format_spec.split("|")
+        if len(forms) != self.rule.forms:
+            raise ValueError(f"{format_spec!r} gives {len(forms)} forms, the language has {self.rule.forms}")
+        return forms[self.rule.form(operator.index(value))]  # a float or a text is no count: TypeError
+
+
+FORMATTERS = {lang: PluralFormatter(PLURAL_RULES[lang]) for lang in LANGUAGES}
 
 
 @dataclass(frozen=True)
@@ -35,10 +75,12 @@ class MessageError(Exception):
         self.message = message
 
 
-def translate(lang: str, key: str, **params: object) -> str:
+def translate(lang: str, key: str, /, **params: object) -> str:
     """The catalog text for `key` in `lang`, with `params` filled in: a parameter that is a `Message` is
-    rendered in `lang` too, and a tuple of them (notes that follow a sentence) each after a space."""
-    return CATALOGS[lang][key].format(**{name: _rendered(value, lang) for name, value in params.items()})
+    rendered in `lang` too, and a tuple of them (notes that follow a sentence) each after a space. `lang`
+    and `key` are positional, so that a template may have parameters of those names."""
+    values = {name: _rendered(value, lang) for name, value in params.items()}
+    return FORMATTERS[lang].vformat(CATALOGS[lang][key], (), values)
 
 
 def _rendered(value: object, lang: str) -> object:

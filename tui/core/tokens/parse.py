@@ -69,7 +69,7 @@ def shape_of(ids: tuple[int, ...], rows: int | None) -> tuple[int, ...]:
     return (rows, len(ids) // rows if rows else 0)
 
 
-def check_range(parsed: ParsedIds, vocab_size: int, quote: Callable[[int], str]) -> None:
+def check_range(parsed: ParsedIds, vocab_size: int, quote: Callable[[int], str | Message]) -> None:
     """Raise `IdRangeError` for the first ID with no row among `vocab_size`, with `quote(id)`: what torch
     itself raises when asked for it."""
     if not parsed.ids or (min(parsed.ids) >= 0 and max(parsed.ids) < vocab_size):

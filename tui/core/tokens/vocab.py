@@ -118,7 +118,7 @@ def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
             if isinstance(data, dict) and isinstance(data.get("model"), dict):  # encoder.json has a "model" token
                 by_id, tokenizer = _from_tokenizer_json(path, data)
             else:
-                by_id = _from_encoder_json(data)
+                by_id = _from_encoder_json(path, data)
         elif path.suffix == ".gguf":
             by_id = _from_gguf(path)
         else:
@@ -177,9 +177,9 @@ def _from_gguf(path: Path) -> list[str]:
     return [token.replace("▁", " ") for token in tokens]
 
 
-def _from_encoder_json(data: object) -> dict[int, str]:
+def _from_encoder_json(path: Path, data: object) -> dict[int, str]:
     if not isinstance(data, dict) or not all(isinstance(value, int) for value in data.values()):
-        raise ValueError("expected an object of token: ID")
+        raise VocabError(Message("vocab.unreadable", {"path": path, "error": Message("vocab.not_encoder")}))
     return {token_id: _byte_decoded(token) for token, token_id in data.items()}
 
 
