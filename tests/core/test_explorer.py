@@ -15,6 +15,7 @@ from tests.depth import examples
 from tui.core.chapter.session import EmbeddingSession
 from tui.core.chapter.spec import LayerOptions
 from tui.core.explorer import presenter
+from tui.core.explorer.copied_code import save
 from tui.core.explorer.dialogs import Act, Choice, Code, Move, Notice, Pick, Question, TrainingChoice, WindowsPane
 from tui.core.explorer.explorer import Explorer, Setup
 from tui.core.explorer.input_line import read
@@ -152,7 +153,7 @@ def test_the_copied_script_saves_to_a_new_file_and_says_where(tmp_path: Path, mo
     assert (tmp_path / "embedding_layer-2.py").read_text(encoding="utf-8") == script
     saved = tmp_path / "embedding_layer-2.py"
     assert view.status.text == f"The script is saved in {saved}: python {saved} prints what the screen shows."
-    view = explorer.save_code(script, tmp_path / "no-such-folder")
+    view = explorer.apply(save(script, tmp_path / "no-such-folder"))
     assert view.status.error and "could not be saved" in view.status.text and "No such file or directory" in view.status.text
 
 

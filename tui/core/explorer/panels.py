@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
-    from tui.core.jobs import Job
     from tui.core.meaning.matrix_statistics import MatrixStatistics
     from tui.core.meaning.passes import Answer
     from tui.core.texts.messages import Message
@@ -17,18 +16,18 @@ if TYPE_CHECKING:
 
 @dataclass
 class Pass:
-    """A pass over the whole matrix for a panel: the job reading it, how far it got, what the panel says."""
+    """A panel's pass over the whole matrix: how far it got while it reads (None: not reading), and what the
+    panel says."""
 
-    job: Job | None = None
     progress: float | None = None
     said: Message | None = None
     error: bool = False
 
-    def started(self, job: Job) -> None:
-        self.job, self.progress, self.said, self.error = job, 0.0, None, False
+    def started(self) -> None:
+        self.progress, self.said, self.error = 0.0, None, False
 
     def ended(self, said: Message | None = None, error: bool = False) -> None:
-        self.job, self.progress, self.said, self.error = None, None, said, error
+        self.progress, self.said, self.error = None, said, error
 
     def say(self, said: Message, error: bool = False) -> None:
         self.said, self.error = said, error

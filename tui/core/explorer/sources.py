@@ -1,14 +1,16 @@
 """Where a matrix on screen comes from: the first layer made from the setup, a weight file or model opened,
 labels (a vocabulary, a tokenizer) read for its rows, the layer built again with other options. Each is
-work for a job, touching only what it is given; its outcome makes a new `Source`."""
+work for a job, touching only what it is given; its outcome makes a new `Source`, which `Sources` holds."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.core.explorer.changes import Change
+from tui.core.files.file_watch import Change as FileChange
 from tui.core.texts.messages import Message
 
 if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
@@ -143,3 +145,66 @@ def rebuild(source: Source, options: LayerOptions) -> Callable[[Job], LayerMade]
         return LayerMade(Source(new, source.vocab, source.tokenizer), said=said)
 
     return rebuild
+
+
+class Sources:
+    """The matrix on screen and where it came from (the setup, a file, a model), its labels, and what became
+    of its file on disk since it was opened."""
+
+    def __init__(self, setup: Setup) -> None:
+        self.setup = setup  # what the first layer is made from
+        self.source: Source | None = None
+        self._file_seen = FileChange.NONE  # what became of the file, as last said
+
+    def installed(self, made: LayerMade) -> Change:
+        """A new source on screen, and what it says first."""
+        self.source, self._file_seen = made.source, FileChange.NONE
+        weights = made.source.session.weights
+        if made.said is not None:
+            return Change(made.said)
+        if made.problem is not None:
+            return Change(made.problem, error=True)
+        if weights is not None and weights.note is not None:
+            return Change(weights.note)
+        return self.greeting()
+
+    def labelled(self, loaded: LabelsLoaded) -> Change | None:
+        """New row labels for the matrix on screen, and the tokenizer that came with them (else the one there
+        was); None when the file had none."""
+        if loaded.vocab is None or self.source is None:
+            return None
+        self.source = replace(self.source, vocab=loaded.vocab, tokenizer=loaded.tokenizer or self.source.tokenizer)
+        return self.greeting()
+
+    def greeting(self) -> Change:
+        """What a new layer says first: its vocabulary, or its padding row; else nothing (the input speaks)."""
+        spec, vocab, padding = self.source.session.spec, self.source.vocab, self.source.session.padding_idx
+        if vocab is not None and len(vocab) < spec.vocab_size:  # padded to a round size: not an error
+            return Change(Message("vocab.padded", {"path": vocab.path.name, "tokens": len(vocab), "rows": spec.vocab_size, "last": spec.vocab_size - 1}))
+        if vocab is not None and len(vocab) > spec.vocab_size:
+            return Change(Message("vocab.size_mismatch", {"tokens": len(vocab), "rows": spec.vocab_size}), error=True)
+        if vocab is not None:
+            return Change(Message("vocab.loaded", {"path": vocab.path.name, "tokens": len(vocab)}))
+        if padding is not None:
+            return Change(Message("train.padding_init", {"row": padding}))
+        return Change(quiet=True)
+
+    def check_file(self) -> tuple[Message, bool] | None:
+        """What became of the weight's file on disk since it was opened, the first time it is seen: a file
+        replaced is only said; one changed in place is not read any more (True: a panel says why). None when
+        there is nothing new to say."""
+        from tui.core.files.file_watch import WeightFileChanged
+
+        session = self.source.session if self.source is not None else None
+        watch = session.weights.watch if session is not None and session.weights is not None else None
+        if watch is None or session.mapped.detached:
+            return None
+        change = watch.check()
+        if change in (FileChange.NONE, self._file_seen):
+            return None
+        self._file_seen = change
+        try:
+            session.check_file()
+        except WeightFileChanged as error:
+            return error.message, True
+        return Message("weights.replaced", {"file": session.weights.path.name}), False

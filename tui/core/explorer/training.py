@@ -14,12 +14,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.core.chapter.history import LOSSES
+from tui.core.explorer.changes import Change, Start
+from tui.core.explorer.dialogs import Choice, Question, Report, Topic
+from tui.core.explorer.tasks import Task
 from tui.core.texts.messages import Message
+from tui.core.texts.shown import human_size
 
 if TYPE_CHECKING:  # the session imports torch
     from tui.core.chapter.quantized_session import QuantizedSession
     from tui.core.chapter.reports import GradReport, StepReport
     from tui.core.chapter.session import EmbeddingSession
+    from tui.core.chapter.spec import LayerSpec
+    from tui.core.jobs import Job
     from tui.core.tokens.parse import ParsedIds
 
 DENSE_WARNING = 50257 * 768  # from GPT-2's size on, a dense weight.grad is worth a question first
@@ -209,3 +215,33 @@ def padding_note(session: EmbeddingSession) -> tuple[Message, ...]:
     """What padding_idx means for this layer, to follow what the status line says."""
     row = session.padding_idx
     return () if row is None else (Message("train.padding_init", {"row": row}),)
+
+
+# -- what the lab asks first --------------------------------------------------------------------
+def dense_question(spec: LayerSpec, t: Callable[..., str]) -> Question:
+    """Before a dense gradient as big as a big matrix: allocate it, go sparse, or cancel."""
+    size = {"size": human_size(spec.nbytes), "rows": spec.vocab_size, "cols": spec.dim, "dtype": spec.dtype}
+    keys = {"enter": Choice.DENSE, "s": Choice.SPARSE}
+    return Question(Topic.DENSE_GRADIENT, t("train.dense_title"), t("train.dense_cost", **size), t("train.dense_choices"), keys)
+
+
+def one_hot(session: EmbeddingSession, parsed: ParsedIds, loss: str, confirmed: bool, t: Callable[..., str]) -> Change:
+    """The bonus notebook: the lookup again as one-hot × weight, both worked out in torch (in a job holding
+    the layer) and compared, gradients included. Over `BYTES_WITHOUT_ASKING`, a question first
+    (`confirmed`: answered yes)."""
+    from tui.core.chapter import one_hot
+    from tui.core.chapter.code import made_lines
+
+    size = one_hot.cost(session, parsed)
+    if not confirmed and size > one_hot.BYTES_WITHOUT_ASKING:
+        text = t("one_hot.cost", size=human_size(size), ids=len(parsed.ids), rows=session.spec.vocab_size)
+        return Change(dialog=Question(Topic.BIG_ONE_HOT, t("one_hot.title"), text, t("one_hot.choices"), {"enter": Choice.YES}))
+    title = t("one_hot.title")
+    code = session.weights.code if session.weights else None
+    made, name = made_lines(session.spec, parsed.ids, session.frozen, code, session.history, rows=parsed.rows)
+
+    def compare(job: Job) -> Report:
+        steps = one_hot.compare(session, parsed, loss)
+        return Report(title, one_hot.report(steps), one_hot.script(made, name, steps))
+
+    return Change(start=(Start(Task.ONE_HOT, compare, lambda report: Change(dialog=report), layer=session),))
