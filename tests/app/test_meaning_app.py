@@ -98,3 +98,49 @@ async def test_the_panels_speak_spanish(minilm: Path) -> None:
         await pressed(pilot, "ctrl+y")
         assert "Los 10 vecinos más cercanos de 'king' (ID 2332) según similitud coseno" in app.screen.dialog.heading
         assert "Vecinos más cercanos" in screen_text(app)
+
+
+async def test_a_row_added_while_a_pass_reads_the_matrix_is_looked_up_after_it() -> None:
+    """`a` in the neighbours panel while a pass reads the matrix: with max_norm, the lookup renormalises rows
+    in place, so it waits until the pass is done; nothing writes to the matrix under a pass."""
+    import threading
+
+    import torch
+
+    from tui.core.chapter.spec import LayerOptions
+
+    app = ExplorerApp(vocab_size=30, dim=4, ids="1", options=LayerOptions(max_norm=1.0), lang="en")
+    async with running(app) as pilot:
+        session = app.explorer.session
+        hold, entered, release = threading.Event(), threading.Event(), threading.Event()
+        read_rows = session.read_rows
+
+        def held(start: int, stop: int) -> torch.Tensor:
+            """Rows as the layer gives them; a pass (not the screen) waits here while `hold` is set."""
+            if hold.is_set() and threading.current_thread() is not threading.main_thread():
+                entered.set()
+                release.wait(10)
+            return read_rows(start, stop)
+
+        session.read_rows = held
+        await pressed(pilot, "ctrl+y")
+        screen = app.screen
+        assert isinstance(screen, NeighboursScreen) and screen.query_one(OptionList).option_count == 10
+        hold.set()
+        await pilot.press("m")  # another metric: a new pass, which waits inside its reading
+        for _ in range(100):
+            if entered.is_set():
+                break
+            await pilot.pause(0.05)
+        assert entered.is_set(), "the pass never started reading"
+        before = session.layer.weight.detach().clone()
+        await pilot.press("a")  # the highlighted row to the input, while the pass reads
+        await pilot.pause()
+        added = int(app.query_one("#ids").value.split(", ")[-1])
+        assert added != 1 and before[added].norm() > 1.0  # a row max_norm would change
+        assert torch.equal(session.layer.weight.detach(), before)  # nothing wrote to the matrix under the pass
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.explorer.lookup.ids == (1, added)  # looked up once the pass was done
+        assert session.layer.weight.detach()[added].norm() <= 1.0 + 1e-6

@@ -204,3 +204,25 @@ async def test_a_file_cut_short_under_the_app_is_said_and_never_read_again(tmp_p
         matrix = app.query_one(MatrixView)
         assert app.is_running and matrix.cursor_row == 999
         assert matrix.render_line(matrix.scrollable_content_region.height - 1).text.split() == ["999"]
+
+
+async def test_a_tokenizer_opened_with_f6_reads_the_typed_text_again(minilm: Path) -> None:
+    """Text typed with GPT-2's tokenizer, then MiniLM's tokenizer.json opened: the same text, its new IDs
+    looked up, labelled by the new vocabulary."""
+    from tui.core.tokens.tokenizer import gpt2
+
+    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), lang="en")
+    async with running(app, size=(100, 30)) as pilot:
+        await pilot.press(*"hello world")
+        assert app.explorer.lookup.ids == (31373, 995)
+        await pilot.press("f6")
+        await pilot.pause()
+        app.screen.query_one("#ask-input").value = str(minilm / "tokenizer.json")
+        await pilot.press("enter")
+        for _ in range(100):  # the tokenizer is read in a worker
+            if app.explorer.vocab is not None and len(app.explorer.vocab) == 30522:
+                break
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.explorer.lookup.ids == (101, 7592, 2088, 102) and app.explorer.vocab.label(101) == "[CLS]"
