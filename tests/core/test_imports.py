@@ -118,3 +118,17 @@ def test_the_app_starts_without_torch_or_plotext() -> None:
     code = "import sys, tui.app; print(sorted({name.split('.')[0] for name in sys.modules} & {'torch', 'plotext', 'textual_plotext'}))"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
+
+
+def test_the_parts_below_the_explorer_say_messages_and_render_none() -> None:
+    """A sentence stays a `Message` until the edge: nothing under files/, tokens/, chapter/ or meaning/
+    renders one in a language."""
+    rendering = []
+    for part in ("files", "tokens", "chapter", "meaning"):
+        for path in (PACKAGE / "core" / part).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module == "tui.core.texts.messages" and any(alias.name == "translate" for alias in node.names):
+                    rendering.append(str(path.relative_to(PACKAGE)))
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "render":
+                    rendering.append(str(path.relative_to(PACKAGE)))
+    assert rendering == []
