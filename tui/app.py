@@ -31,7 +31,7 @@ from tui.core.jobs import Job
 from tui.look_alikes import use_look_alikes
 from tui.messages import Answered, Progressed
 from tui.screens.dialog import PanelScreen
-from tui.screens.dialogs import PANELS, screen_for
+from tui.screens.dialogs import screen_class, screen_for
 from tui.screens.main import MainScreen
 
 
@@ -85,7 +85,7 @@ class ExplorerApp(App[None]):
         the explorer closed it."""
         shown = next((screen for screen in self.screen_stack if isinstance(screen, PanelScreen)), None)
         pane = view.panel
-        if shown is not None and (pane is None or not isinstance(shown, PANELS[type(pane)])):
+        if shown is not None and (pane is None or not isinstance(shown, screen_class(type(pane)))):
             if shown is self.screen:
                 shown.dismiss()
             shown = None

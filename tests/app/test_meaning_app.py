@@ -144,3 +144,42 @@ async def test_a_row_added_while_a_pass_reads_the_matrix_is_looked_up_after_it()
         await pilot.pause()
         assert app.explorer.lookup.ids == (1, added)  # looked up once the pass was done
         assert session.layer.weight.detach()[added].norm() <= 1.0 + 1e-6
+
+
+async def test_an_unexpected_error_in_a_pass_is_said_in_its_panel_and_logged(monkeypatch) -> None:
+    """A pass that raises what nobody expected: the panel's bar goes, its line and the status line say the
+    error in the reader's language, the traceback goes to the log, and the app lives on."""
+    from textual.widgets import ProgressBar
+
+    from tui.core.meaning.passes import Meaning
+
+    logged: list[str] = []
+    textual_log = ExplorerApp.log
+
+    class Log:
+        """Textual's logger, its errors kept here too."""
+
+        def __init__(self, app: ExplorerApp) -> None:
+            self._log = textual_log.fget(app)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._log, name)
+
+        def __call__(self, *args: object, **kwargs: object) -> None:
+            self._log(*args, **kwargs)
+
+        def error(self, text: str) -> None:
+            logged.append(text)
+
+    monkeypatch.setattr(ExplorerApp, "log", property(Log))
+    monkeypatch.setattr(Meaning, "ask", lambda *args, **kwargs: 1 / 0)
+    app = ExplorerApp(ids="2", lang="es")
+    async with running(app) as pilot:
+        await pressed(pilot, "ctrl+y")
+        screen = app.screen
+        assert isinstance(screen, NeighboursScreen) and not screen.query_one(ProgressBar).display
+        assert "Algo salió mal (ZeroDivisionError: division by zero)" in screen_text(app)
+        assert logged and "ZeroDivisionError" in logged[0] and "Traceback" in logged[0]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "ZeroDivisionError" in app.explorer.view().status.text and app.is_running

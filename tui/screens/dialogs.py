@@ -1,6 +1,9 @@
-"""Which screen shows which dialog or panel of the explorer."""
+"""Which screen shows which dialog or panel of the explorer. Each screen's module is imported when it is
+first shown: the first frame does not wait for the widgets only dialogs use (a directory tree, a select)."""
 
 from __future__ import annotations
+
+import importlib
 
 from tui.core.explorer.dialogs import (
     Code,
@@ -20,41 +23,32 @@ from tui.core.explorer.dialogs import (
     VectorMap,
     WindowsPane,
 )
-from tui.screens.ask import AskScreen
-from tui.screens.choice import ChoiceScreen
-from tui.screens.code import CodeScreen
-from tui.screens.dialog import DialogScreen, PanelScreen
-from tui.screens.help import HelpScreen
-from tui.screens.map import MapScreen
-from tui.screens.message import MessageScreen
-from tui.screens.neighbours import NeighboursScreen
-from tui.screens.open import OpenScreen
-from tui.screens.options import OptionsScreen
-from tui.screens.pick import PickScreen
-from tui.screens.search import SearchScreen
-from tui.screens.statistics import StatisticsScreen
-from tui.screens.windows import WindowsScreen
+from tui.screens.dialog import DialogScreen
 
-SCREENS: dict[type, type[DialogScreen]] = {
-    Notice: MessageScreen,
-    Report: MessageScreen,
-    Question: ChoiceScreen,
-    Prompt: AskScreen,
-    Pick: PickScreen,
-    Code: CodeScreen,
-    Help: HelpScreen,
-    Options: OptionsScreen,
-    VectorMap: MapScreen,
+SCREENS: dict[type, str] = {  # the dialog's type → the module and class of its screen
+    Notice: "message.MessageScreen",
+    Report: "message.MessageScreen",
+    Question: "choice.ChoiceScreen",
+    Prompt: "ask.AskScreen",
+    Pick: "pick.PickScreen",
+    Code: "code.CodeScreen",
+    Help: "help.HelpScreen",
+    Options: "options.OptionsScreen",
+    VectorMap: "map.MapScreen",
+    NeighboursPane: "neighbours.NeighboursScreen",
+    StatisticsPane: "statistics.StatisticsScreen",
+    WindowsPane: "windows.WindowsScreen",
+    SearchPane: "search.SearchScreen",
+    OpenPane: "open.OpenScreen",
 }
-PANELS: dict[type, type[PanelScreen]] = {
-    NeighboursPane: NeighboursScreen,
-    StatisticsPane: StatisticsScreen,
-    WindowsPane: WindowsScreen,
-    SearchPane: SearchScreen,
-    OpenPane: OpenScreen,
-}
+
+
+def screen_class(kind: type) -> type[DialogScreen]:
+    """The screen that shows dialogs (or panels) of type `kind`."""
+    module, name = SCREENS[kind].rsplit(".", 1)
+    return getattr(importlib.import_module(f"tui.screens.{module}"), name)
 
 
 def screen_for(dialog: Dialog | Pane) -> DialogScreen:
     """A new screen showing `dialog`."""
-    return {**SCREENS, **PANELS}[type(dialog)](dialog)
+    return screen_class(type(dialog))(dialog)

@@ -66,7 +66,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self, "maximized", lambda: self._fit(*self.app.size), init=False)  # also Esc
         self.ids_input.focus()
-        self.act(self.explorer.start)
+        self.call_after_refresh(self.act, self.explorer.start)  # torch imports in its job once the first frame is out
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(*event.size)
