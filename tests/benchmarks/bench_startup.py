@@ -23,7 +23,8 @@ Each round, for each layer size, runs one after the other:
   with Ctrl+Q and also takes ru_maxrss from `os.wait4`; peak RSS = the larger of the two.
 
 Times run from just before the fork/spawn. Before measuring, one unmeasured bare run and one app run
-warm the page cache. Medians over rounds are reported. Targets: first frame ≤ 1.5 × bare Textual's (and
+warm the page cache and write the app's bytecode (the apps run without PYTHONDONTWRITEBYTECODE, as an
+installed app does: with it, every start compiles the app's hundred modules again). Medians over rounds are reported. Targets: first frame ≤ 1.5 × bare Textual's (and
 ≤ 0.5 s); interactive ≤ 1.2 × bare (its whole run, as `time python -c ...` would report it); peak RSS ≤
 bare + 50 MB.
 This file is not collected by pytest (no `test_` names).
@@ -108,6 +109,7 @@ class Terminal:
     def __init__(self, argv: Sequence[str], size: tuple[int, int], folder: str = str(REPO)) -> None:
         """`folder`: where the command runs, and where Python finds the app (another checkout's)."""
         env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor", PYTHONPATH=folder)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # modules compiled once (the warm-up run), as an installed app's are
         self.started = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # child: size the terminal, then become the app
@@ -278,8 +280,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(machine_header("bench_startup: launch time and peak RSS in a pseudo-terminal (median of rounds)"))
     print(f"rounds: {runs} · bare: python -c \"{bare_code(6, 3)}\" (sizes vary)\n", flush=True)
     started = time.perf_counter()
-    run_bare(bare_code(*SIZES["6x3"]))  # warm the page cache: torch, textual, the app
-    run_app(*SIZES["6x3"], TERMINALS[0])
+    run_bare(bare_code(*SIZES["6x3"]))  # warm the page cache: torch, textual, the apps (and their bytecode)
+    for folder in (str(REPO), *args.also):
+        run_app(*SIZES["6x3"], TERMINALS[0], folder)
     time_rows, memory_rows, frame_rows = bench(args.sizes, runs, args.also)
     print()
     print(table(FRAME_HEADERS, frame_rows))
@@ -287,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(TIME_HEADERS, time_rows))
     print()
     print(table(MEMORY_HEADERS, memory_rows))
-    print(f"\ntargets: first frame ≤ {TARGET_FIRST_FRAME} s · interactive ≤ {TARGET_INTERACTIVE_RATIO} × bare (exit)"
+    print(f"\ntargets: first frame ≤ {TARGET_FRAME_RATIO} × bare Textual and ≤ {TARGET_FIRST_FRAME} s · interactive ≤ {TARGET_INTERACTIVE_RATIO} × bare (exit)"
           f" · peak RSS ≤ bare + {TARGET_EXTRA_MB:.0f} MB · total {time.perf_counter() - started:.0f} s")
     return 0
 

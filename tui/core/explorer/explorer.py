@@ -572,14 +572,7 @@ class Explorer:
         session = self.session
         if task is Task.BACKWARD and not dense and self.lab.asks_first(session):
             return self.view(dialog=dense_question(session.spec, self.t))
-        lab = self.lab
-        work = {
-            Task.BACKWARD: lambda: lab.backward(self.lookup.parsed if self.lookup is not None else NO_IDS),
-            Task.STEP: lab.step,
-            Task.ZERO_GRAD: lambda: lab.zero_grad,
-            Task.UNDO: lambda: lab.undo,
-            Task.RESET: lambda: lab.reset,
-        }[task]()
+        work = self.lab.work(task, self.lookup.parsed if self.lookup is not None else NO_IDS)
         return self.apply(Change(start=(Start(task, lambda job: work(session), self._trained, layer=session),)))
 
     def backward(self, dense: bool = False) -> View:
@@ -638,7 +631,7 @@ class Explorer:
             if not then_backward:
                 return change
             session, parsed = self.session, self.lookup.parsed if self.lookup is not None else NO_IDS
-            work = self.lab.backward(parsed)
+            work = self.lab.work(Task.BACKWARD, parsed)
             return replace(change, start=(Start(Task.BACKWARD, lambda job: work(session), self._trained, layer=session),))
 
         start = Start(Task.OPTIONS, rebuild(self.source, options), rebuilt, layer=self.session, replaces_layer=True)

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from tui.core.explorer.sources import Layer, Source
     from tui.core.explorer.training import TrainingLab
     from tui.core.jobs import Job
-    from tui.core.meaning.passes import Meaning
 
 NOTHING: Mapping[int, tuple[int, ...]] = MappingProxyType({})  # one empty mapping: unchanged marks stay the same object
 KEY_BAR = {command.action: command for command in COMMANDS}
@@ -74,9 +73,6 @@ class State(Protocol):
     def creating(self) -> Job | None: ...
     @property
     def loading(self) -> bool: ...
-    @property
-    def meaning(self) -> Meaning: ...
-
     def t(self, key: str, **params: object) -> str: ...
 
 

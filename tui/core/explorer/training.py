@@ -111,6 +111,14 @@ class TrainingLab:
         return allocates and spec.vocab_size * spec.dim >= DENSE_WARNING
 
     # -- the work, for jobs: each touches only the session it is given ---------------------
+    def work(self, task: Task, parsed: ParsedIds) -> Work:
+        """What a training action does to the session it is given (backward over `parsed`)."""
+        if task is Task.BACKWARD:
+            return self.backward(parsed)
+        if task is Task.STEP:
+            return self.step()
+        return {Task.ZERO_GRAD: self.zero_grad, Task.UNDO: self.undo, Task.RESET: self.reset}[task]
+
     def backward(self, parsed: ParsedIds) -> Work:
         loss = self.training.loss
 
