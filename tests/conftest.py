@@ -6,15 +6,17 @@ import importlib.util
 import json
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
-import torch
 
 from tui.cli import main
 from tui.core.tokens.tokenizer import TextTokenizer, gpt2
+
+if TYPE_CHECKING:  # imported where used: xdist's controller loads this file too, and runs no test
+    import torch
 
 # Reads a JSON list of scripts per line of stdin; runs each in a fresh namespace of its own fork of this Python,
 # which did once what every script's Python would do first (import torch; the first optimizer imports
@@ -49,6 +51,22 @@ for line in sys.stdin:
 """
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> Generator[None, int, int]:
+    """`-n auto`: one worker more than xdist counts CPUs. The app tests spend much of their time in Pilot's
+    pauses, which the extra worker fills."""
+    return (yield) + 1
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that run copied scripts share a worker (`--dist loadgroup`): one run_scripts Python imports
+    torch, not one per worker."""
+    for item in items:
+        if "run_scripts" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("run_scripts"))
+
+
 def package_folder(package: str, *parts: str) -> Path:
     """A folder inside an installed test data package (tests/data-packages.txt)."""
     spec = importlib.util.find_spec(package)
@@ -77,6 +95,8 @@ def gpt2_tokenizer() -> TextTokenizer:
 @pytest.fixture
 def book_layer() -> Callable[..., torch.nn.Embedding]:
     """The book's layer made by torch alone: `torch.manual_seed(123); torch.nn.Embedding(6, 3, **options)`."""
+
+    import torch
 
     def make(**options: object) -> torch.nn.Embedding:
         torch.manual_seed(123)
