@@ -4,7 +4,7 @@ import asyncio
 
 from textual import events
 
-from tests.app.conftest import running
+from tests.app.conftest import running, until
 from tui.app import ExplorerApp
 from tui.bursts import Burst, Gatherer
 from tui.core.explorer.explorer import MAX_INPUT
@@ -45,12 +45,8 @@ async def test_a_paste_without_bracketed_paste_is_looked_up_once_per_burst_and_l
         monkeypatch.setattr(app.explorer, "edit", lambda value, cursor: lengths.append(len(value)) or edit(value, cursor))
         text = ", ".join(str(i * 7 % 1000) for i in range(600))  # 2,984 keys
         await asyncio.to_thread(send_keys_at_once, app, text)  # from a thread, as the terminal's driver
-        for _ in range(200):  # until every key has been handled
-            await pilot.pause(0.05)
-            if app.explorer.input.text == text:
-                break
-        await pilot.pause(0.1)
-        assert app.explorer.input.text == text and app.explorer.lookup.ids == tuple(i * 7 % 1000 for i in range(600))
+        await until(pilot, lambda: app.explorer.input.text == text)  # every key handled
+        assert app.explorer.lookup.ids == tuple(i * 7 % 1000 for i in range(600))
         assert len(lengths) < len(text) / 10  # not a lookup of the whole input on every key
         assert lengths[-1] == len(text)
 
@@ -70,8 +66,8 @@ async def test_a_burst_typed_outside_the_input_is_handled_key_by_key() -> None:
         app.main.matrix.focus()
         await pilot.pause()
         send_keys_at_once(app, "g")  # the matrix's key for "go to row"
-        await pilot.pause(0.2)
-        assert app.screen is not app.main and app.main.ids_input.value == "1"
+        await until(pilot, lambda: app.screen is not app.main)
+        assert app.main.ids_input.value == "1"
 
 
 async def test_a_burst_types_over_the_selection_as_keys_would() -> None:
@@ -79,5 +75,5 @@ async def test_a_burst_types_over_the_selection_as_keys_would() -> None:
     async with running(app) as pilot:
         app.main.ids_input.select_all()
         send_keys_at_once(app, "5, 1")
-        await pilot.pause(0.1)
-        assert app.main.ids_input.value == "5, 1" and app.explorer.lookup.ids == (5, 1)
+        await until(pilot, lambda: app.main.ids_input.value == "5, 1")  # not "2, 35, 1": the selection went
+        assert app.explorer.lookup.ids == (5, 1)

@@ -5,7 +5,7 @@ import torch
 from textual import events
 from textual.widgets import Input
 
-from tests.app.conftest import running, screen_text
+from tests.app.conftest import running, screen_text, settled, until
 from tui.app import ExplorerApp
 from tui.screens.code import CodeScreen
 from tui.screens.help import HelpScreen
@@ -204,8 +204,7 @@ async def test_a_layer_whose_first_lookup_fails_is_still_shown(monkeypatch) -> N
     monkeypatch.setattr(EmbeddingSession, "lookup", fails_once)
     app = ExplorerApp(ids="2, 3")
     async with running(app) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
         assert failed and "ValueError: a reader that cannot shape nothing" in app.query_one(StatusBar).text
         assert not app.query(LoadingPanel) or not app.query_one(LoadingPanel).display  # not left loading
         assert "layer.weight" in str(app.query_one(MatrixView).border_title)
@@ -240,14 +239,12 @@ async def test_typing_while_the_layer_is_created_is_looked_up_when_it_is_ready(m
     app = ExplorerApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"2, 3", "f2")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "creating the layer" in screen_text(app))  # the job's step, shown as it goes
         assert app.explorer.session is None
         assert not app.query_one(ToggleBar).value("freeze")  # nothing to freeze yet
         assert app.query_one("#loading").display and not app.query_one(MatrixView).display
-        assert "creating the layer" in screen_text(app)
         release.set()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
         assert app.explorer.lookup.ids == (2, 3)
         assert app.query_one(MatrixView).marked_rows == {2, 3}
 
@@ -333,8 +330,9 @@ async def test_a_narrower_terminal_puts_the_flags_below_the_result_again() -> No
         result = app.query_one(ResultView)
         assert result.max_scroll_y == 0 and result.size.width < 120  # all seven lines fit, beside the flags
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
-        assert result.size.width == 80 and app.query_one(FlagsView).region.y > result.region.y
+        await until(pilot, lambda: result.size.width == 80)  # laid out again (Textual resizes on a timer)
+        await pilot.pause()  # the result's own Resize: it scrolls to its cursor line
+        assert app.query_one(FlagsView).region.y > result.region.y
         assert result.scroll_offset.y == result.max_scroll_y > 0  # and the line of the ID at the cursor stays in view
 
 
@@ -405,17 +403,15 @@ async def test_a_batch_marks_each_row_with_its_batch_row_and_position() -> None:
         assert app.explorer.lookup.shape == (2, 2, 3) and app.explorer.reading.problem is not None
 
 
-async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path) -> None:
+async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path, gpt2_tokenizer) -> None:
     from tui.core.chapter.windows import WindowSettings
-    from tui.core.tokens.tokenizer import gpt2
     from tui.screens.windows import WindowsScreen
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
-    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file=str(story), windows=WindowSettings(batch_size=2))
+    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2_tokenizer, text_file=str(story), windows=WindowSettings(batch_size=2))
     async with running(app, size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("f11")
         assert isinstance(app.screen, WindowsScreen)
         await pilot.press("right", "right", "left")
@@ -425,17 +421,15 @@ async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path) 
         assert app.screen is app.main and app.explorer.lookup.shape == (2, 4, 3)
 
 
-async def test_in_the_windows_view_s_changes_the_settings_and_c_copies_the_books_loader(tmp_path) -> None:
-    from tui.core.tokens.tokenizer import gpt2
+async def test_in_the_windows_view_s_changes_the_settings_and_c_copies_the_books_loader(tmp_path, gpt2_tokenizer) -> None:
     from tui.screens.ask import AskScreen
     from tui.screens.windows import WindowsScreen
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
-    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file=str(story))
+    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2_tokenizer, text_file=str(story))
     async with running(app, size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("f11", "s")
         await pilot.pause()
         assert isinstance(app.screen, AskScreen)
@@ -447,9 +441,8 @@ async def test_in_the_windows_view_s_changes_the_settings_and_c_copies_the_books
         assert isinstance(app.screen, AskScreen) and "stride must be a whole number ≥ 1 (got '0')" in screen_text(app)
         ask.value = "stride=1 batch_size=4"
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert isinstance(app.screen, WindowsScreen) and app.screen.dialog.index == 0 and app.explorer.windows.batches == 21  # cut again, shown again
+        await until(pilot, lambda: isinstance(app.screen, WindowsScreen) and app.screen.dialog.count == 21)  # cut again in a job, shown again
+        assert app.screen.dialog.index == 0 and app.explorer.windows.batches == 21
         await pilot.press("right", "c")
         await pilot.pause()
         assert isinstance(app.screen, CodeScreen) and app.clipboard == app.explorer.windows.script(1)

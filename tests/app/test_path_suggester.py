@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tests.app.conftest import running
+from tests.app.conftest import running, screen_text, settled, until
 from tui.app import ExplorerApp
 from tui.screens.open import OpenScreen
 from tui.screens.path_suggester import PathSuggester, on_disk
@@ -38,21 +38,12 @@ async def test_f6_completes_as_one_types(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-cache"))
     app = ExplorerApp(lang="en")
     async with running(app, size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.press("f6", *"wei")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "weights.safetensors" in screen_text(app))  # the suggestion, found off the event loop
         assert isinstance(app.screen, OpenScreen)
         await pilot.press("right")  # takes the suggestion
         assert app.screen.query_one("#ask-input").value == "weights.safetensors"
-
-
-async def until(pilot, condition, seconds: float = 10) -> None:
-    """Pause until `condition()` holds (a file opens in a worker; the tree's own workers end with its screen)."""
-    for _ in range(int(seconds / 0.1)):
-        if condition():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError("never happened")
 
 
 async def test_f6_opens_a_file_or_a_model_folder_picked_in_the_tree_or_a_cached_model(tmp_path: Path, minilm: Path, monkeypatch) -> None:
@@ -70,10 +61,9 @@ async def test_f6_opens_a_file_or_a_model_folder_picked_in_the_tree_or_a_cached_
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "cache"))
     app = ExplorerApp(lang="en")
     async with running(app, size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         await pilot.press("f6")
-        await pilot.pause(0.5)
-        assert isinstance(app.screen, OpenScreen)
+        await until(pilot, lambda: isinstance(app.screen, OpenScreen) and bool(app.screen.query_one(DirectoryTree).root.children))  # read off the event loop
         tree = app.screen.query_one(DirectoryTree)
         shown = [str(node.label) for node in tree.root.children]
         assert "minilm" in shown and "notes.md" not in shown  # folders and openable files only
@@ -82,7 +72,7 @@ async def test_f6_opens_a_file_or_a_model_folder_picked_in_the_tree_or_a_cached_
         await until(pilot, lambda: app.explorer.session.weights is not None)
         assert app.screen is app.main and app.explorer.session.weights.path == tmp_path / "minilm" / "model.safetensors"
         await pilot.press("f6")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: isinstance(app.screen, OpenScreen) and app.screen.query_one(OptionList).option_count > 0)  # the cache, scanned
         app.screen.query_one(OptionList).focus()
         await pilot.press("enter")
         await until(pilot, lambda: app.explorer.session.weights.path.parent.name != "minilm")
@@ -94,6 +84,8 @@ async def test_f6_scans_the_cache_off_the_event_loop_and_says_when_it_is_empty(t
 
     from textual.widgets import OptionList
 
+    from tui.screens.open import OpenScreen
+
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty"))
     import tui.core.files.models
 
@@ -103,7 +95,7 @@ async def test_f6_scans_the_cache_off_the_event_loop_and_says_when_it_is_empty(t
     monkeypatch.setattr(tui.core.files.models, "cached_models", lambda cache: scanned_in.append(threading.current_thread()) or scan(cache))
     async with running(app) as pilot:
         await pilot.press("f6")
-        await until(pilot, lambda: app.screen.query_one(OptionList).option_count > 0)  # the tree's loader never ends
+        await until(pilot, lambda: isinstance(app.screen, OpenScreen) and app.screen.query_one(OptionList).option_count > 0)  # the tree's loader never ends
         assert scanned_in and scanned_in[0] is not threading.main_thread()
         cached = app.screen.query_one(OptionList)
         assert [str(option.prompt) for option in cached.options] == ["No models in the Hugging Face cache."]

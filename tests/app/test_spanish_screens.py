@@ -9,7 +9,7 @@ import torch
 from safetensors.torch import save_file
 from textual.pilot import Pilot
 
-from tests.app.conftest import running, screen_text
+from tests.app.conftest import running, screen_text, settled
 from tests.core.test_spanish import ENGLISH, collapsed
 from tui.app import ExplorerApp
 from tui.core.files.weights import open_weights
@@ -24,11 +24,7 @@ async def shown(pilot: Pilot, *keys: str, typed: str | None = None) -> str:
     if typed is not None:
         pilot.app.screen.query_one("#ask-input").value = typed
         await pilot.press("enter")
-    for _ in range(200):  # the explorer's jobs done (F6's tree has a loader of its own that never ends)
-        await pilot.pause(0.05)
-        if not pilot.app.explorer.jobs.running:
-            break
-    await pilot.pause()
+    await settled(pilot)  # the explorer's jobs (F6's tree has a loader of its own that never ends)
     return screen_text(pilot.app)
 
 
@@ -52,7 +48,7 @@ async def test_every_screen_speaks_spanish(minilm: Path, tmp_path: Path) -> None
     app = ExplorerApp(weights=open_weights(minilm / "model.safetensors"), tokenizer=tokenizer, text_file=str(story), ids="7592, 2088", lang="es")
     texts: list[str] = []
     async with running(app, size=(100, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         texts.append(screen_text(app))  # the main view
         for keys in (("f1",), ("ctrl+o",), ("f6",), ("ctrl+n",), ("f4",), ("f7",), ("f12",), ("f11",), ("ctrl+b",), ("ctrl+b", "p")):
             texts.append(await shown(pilot, *keys))

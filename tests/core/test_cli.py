@@ -204,15 +204,14 @@ def test_an_input_longer_than_the_context_is_torchs_index_error_naming_the_posit
     )
 
 
-def test_the_chapter_end_to_end_text_windows_batch_token_and_position_embeddings(cli, tmp_path) -> None:
+def test_the_chapter_end_to_end_text_windows_batch_token_and_position_embeddings(cli, tmp_path, gpt2_tokenizer) -> None:
     from tui.core.chapter.windows import WindowSettings, dataset, loader
-    from tui.core.tokens.tokenizer import gpt2
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
     done = cli("lookup", "--preset", "book-2.8", "--text-file", str(story))
     assert done.returncode == 0, done.stderr
-    ids = gpt2().encode(story.read_text(encoding="utf-8")).ids
+    ids = gpt2_tokenizer.encode(story.read_text(encoding="utf-8")).ids
     first = next(iter(loader(dataset(list(ids), WindowSettings()), WindowSettings())))[0]  # the book's batch: 8 × 4
     assert f"input_ids = torch.tensor({first.tolist()})" in done.stdout
     assert "token_embeddings = layer(input_ids)                    # [8, 4, 256]" in done.stdout

@@ -91,7 +91,8 @@ def test_each_part_of_the_core_imports_only_the_parts_below_it() -> None:
     assert upward == []
 
 
-def test_the_core_never_imports_textual_or_the_app() -> None:
+def test_the_core_never_imports_textual_or_the_app(run_scripts) -> None:
+    """Every module of the core, imported in a Python that has imported only torch (run_scripts' Python)."""
     core = {module: targets for module, targets in imports().items() if module.startswith("tui.core")}
     assert not [module for module, targets in core.items() for target in targets if not target.startswith("tui.core")]
     code = (
@@ -101,8 +102,7 @@ def test_the_core_never_imports_textual_or_the_app() -> None:
         "assert 'tui.core.chapter.session' in sys.modules\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in ('textual', 'rich')))\n"
     )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert output.strip() == "[]"
+    assert run_scripts(code) == ["[]\n"]
 
 
 def test_parser_and_cli_options_need_no_torch() -> None:

@@ -8,14 +8,14 @@ from safetensors.torch import save_file
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from tests.app.conftest import settled
 from tui.app import ExplorerApp
 from tui.core.chapter.spec import LayerOptions
 
 
 async def ready(pilot: Pilot) -> None:
     """Wait for the layer, and stop the cursor blinking so every run draws the same frame."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled(pilot)
     for widget in pilot.app.query(Input):
         widget.cursor_blink = False
     await pilot.pause()
@@ -70,8 +70,7 @@ def answering(key: str, answer: str):
         await pilot.press(key)
         pilot.app.screen.query_one(Input).value = answer
         await pilot.press("enter")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
 
     return run
 
@@ -83,8 +82,7 @@ def after(*keys: str):
         await ready(pilot)
         for key in keys:
             await pilot.press(key)
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await settled(pilot)
 
     return run
 
@@ -127,14 +125,13 @@ class TestDialogs:
         app = ExplorerApp(ids="2, 3, 1", vocab_size=4, dim=5, lang="en")
         assert snap_compare(app, terminal_size=(80, 24), run_before=after("f12"))
 
-    def test_the_books_windows(self, snap_compare, tmp_path, monkeypatch) -> None:  # section 2.6, batch 1
+    def test_the_books_windows(self, snap_compare, tmp_path, monkeypatch, gpt2_tokenizer) -> None:  # section 2.6, batch 1
         from tui.core.chapter.windows import WindowSettings
-        from tui.core.tokens.tokenizer import gpt2
 
         monkeypatch.chdir(tmp_path)  # the path on screen is the same in every run
         (tmp_path / "story.txt").write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
         settings = WindowSettings(batch_size=2)
-        app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file="story.txt", windows=settings, lang="en")
+        app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2_tokenizer, text_file="story.txt", windows=settings, lang="en")
         assert snap_compare(app, terminal_size=(80, 24), run_before=after("f11", "right"))
 
     def test_copy_as_code(self, snap_compare) -> None:
