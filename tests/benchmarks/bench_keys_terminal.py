@@ -42,7 +42,7 @@ from _bench_common import SIZES, TERMINALS, machine_header, median, round_parser
 from bench_keys import TARGET_FLOOR_RATIO, FloorApp, InputOnlyApp, key_script, matrix_width
 from bench_startup import Terminal
 
-from tui.app import BELOW_MATRIX, TITLE
+from tui.screens.main import BELOW_MATRIX, TITLE
 
 KEY_GAP = 0.06  # seconds between keys
 SETTLE = 1.5  # seconds after the ready marker, before measuring
@@ -60,7 +60,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def floor_height(vocab_size: int, dim: int, terminal: tuple[int, int]) -> int:
-    """The app matrix's outer height at this terminal size (app.py's on_resize: its title bar, then the
+    """The app matrix's outer height at this terminal size (MainScreen.on_resize: its title bar, then the
     header and rows, + a horizontal scrollbar)."""
     width, height = terminal
     scrollbar = 1 if matrix_width(vocab_size, dim) > width else 0

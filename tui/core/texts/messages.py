@@ -9,6 +9,7 @@ A parameter that is itself a `Message` is rendered in the same language.
 
 from __future__ import annotations
 
+import functools
 import operator
 import os
 import string
@@ -79,8 +80,17 @@ def translate(lang: str, key: str, /, **params: object) -> str:
     """The catalog text for `key` in `lang`, with `params` filled in: a parameter that is a `Message` is
     rendered in `lang` too, and a tuple of them (notes that follow a sentence) each after a space. `lang`
     and `key` are positional, so that a template may have parameters of those names."""
+    if not params:
+        return _fixed(lang, key)
     values = {name: _rendered(value, lang) for name, value in params.items()}
     return FORMATTERS[lang].vformat(CATALOGS[lang][key], (), values)
+
+
+@functools.cache
+def _fixed(lang: str, key: str) -> str:
+    """A text without parameters (key labels, titles), formatted once: the presenter asks for dozens at
+    each key typed."""
+    return FORMATTERS[lang].vformat(CATALOGS[lang][key], (), {})
 
 
 def _rendered(value: object, lang: str) -> object:
