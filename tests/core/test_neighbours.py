@@ -52,8 +52,10 @@ def assert_matches_torch(found: Neighbours, weight: torch.Tensor, query: torch.T
     assert torch.allclose(ours, scores[ids], rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
-@pytest.mark.parametrize("rows, dim, chunk_rows", [(6, 3, 4), (1000, 16, 64), (50257, 768, None)])
+@pytest.mark.parametrize(
+    "rows, dim, chunk_rows, metric",
+    [(6, 3, 4, "cosine"), (6, 3, 4, "euclidean"), (1000, 16, 64, "cosine"), (1000, 16, 64, "euclidean"), (50257, 768, None, "cosine")],
+)  # GPT-2's size once, with the default chunks: the metrics' code does not depend on the size
 def test_seeded_layers_match_torch_over_the_whole_matrix(metric: str, rows: int, dim: int, chunk_rows: int | None) -> None:
     torch.manual_seed(123)
     weight = torch.nn.Embedding(rows, dim).weight.detach()
@@ -286,8 +288,7 @@ def test_both_sessions_read_rows_as_stored(tmp_path: Path) -> None:
     assert_matches_torch(found, expected, expected[0], (0,))
 
 
-@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
-@pytest.mark.parametrize("rows, dim", [(1000, 16), (50257, 768)])
+@pytest.mark.parametrize("rows, dim, metric", [(1000, 16, "cosine"), (1000, 16, "euclidean"), (50257, 768, "cosine")])
 def test_a_later_query_over_bfloat16_rows_gives_the_first_passs_exact_answer(metric: str, rows: int, dim: int) -> None:
     torch.manual_seed(7)
     weight = torch.randn(rows, dim).bfloat16()
