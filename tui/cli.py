@@ -208,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         character = printable(error.object[error.start : error.end])
         return _fail(translate(lang, "output.encoding", encoding=error.encoding, character=character), code=1)
-    except OSError as error:  # a full disk, a closed file
-        _silence_stdout()
+    except OSError as error:
+        if error.filename is not None:  # a path the command reads, met before the files' boundary names it
+            return _fail(translate(lang, "file.unreadable", path=error.filename, error=error.strerror or error))
+        _silence_stdout()  # writing the output: a full disk, a closed file
         return _fail(translate(lang, "output.failed", error=error.strerror or error), code=1)
     from tui.app import ExplorerApp
 
@@ -289,7 +291,7 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
 
 def _check_options(args: argparse.Namespace) -> None:
     """Options that would be ignored or contradict each other: refused, so nothing is silently dropped."""
-    for name in ("weights", "model", "key", "vocab", "tokenizer", "vocab_from_text", "dtype"):
+    for name in ("weights", "model", "key", "vocab", "tokenizer", "vocab_from_text", "text_file", "dtype"):
         if getattr(args, name) == "":
             raise SpecError(Message("options.empty", {"option": "--" + name.replace("_", "-")}))
     if args.freeze and args.unfreeze:
@@ -324,6 +326,9 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
     """Section 2.6 without a screen: the windows and batches `create_dataloader_v1` makes of a text."""
     from tui.core.tokens import tokenizer as tokenizers
 
+    for option in ("tokenizer", "text_file"):
+        if getattr(args, option) == "":  # Path("") is the current folder
+            raise SpecError(Message("options.empty", {"option": "--" + option.replace("_", "-")}))
     settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, args.seed)
     tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
     windows = TextWindows.cut(args.text_file, tokenizer, settings)
@@ -338,7 +343,10 @@ def _models(args: argparse.Namespace, lang: str) -> int:
     from tui.core.files.models import cached_models, hub_cache, listing
 
     cache = hub_cache()
-    names = cached_models(cache) + args.folders
+    cached = cached_models(cache)
+    for skipped in cached.skipped:  # a broken entry of the cache: said, and the others listed
+        print(f"{PROG}: {printable(skipped.render(lang))}", file=sys.stderr)
+    names = [*cached.ids, *args.folders]
     if not names:
         print(translate(lang, "models.none", cache=str(cache)))
         return 0

@@ -99,12 +99,12 @@ def test_what_is_refused(tmp_path: Path, minilm: Path, minilm_tensors) -> None:
     index_path.write_text(json.dumps(index), encoding="utf-8")
     assert refused(str(folder)) == "model.missing_shard"
     index_path.write_text("{not json", encoding="utf-8")
-    assert refused(str(folder)) == "model.bad_json"
+    assert refused(str(folder)) == "file.json_bad"
     index_path.write_text(json.dumps({"weight_map": {"encoder.weight": shard}}), encoding="utf-8")
     assert refused(str(folder)) == "model.no_embedding"
     assert refused(str(folder), key="lm_head.weight") == "model.no_embedding"
     (folder / "config.json").write_text("[1, 2", encoding="utf-8")
-    assert refused(str(folder)) == "model.bad_json"
+    assert refused(str(folder)) == "file.json_bad"
     assert refused(str(minilm / "model.safetensors")) == "model.not_folder"
     (tmp_path / "empty").mkdir()
     assert refused(str(tmp_path / "empty")) == "model.no_weights"

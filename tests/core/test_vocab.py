@@ -54,7 +54,7 @@ def test_a_byte_level_tokenizer_json_is_byte_decoded(tmp_path: Path) -> None:
     [
         ("vocab.txt", b"ok\n\xff\xfe bad\n", "vocab.not_utf8"),
         ("tokenizer.json", json.dumps({"model": {"type": "NoSuchModel"}}).encode(), "vocab.unreadable"),
-        ("tokenizer.json", b'{"model": {', "vocab.unreadable"),
+        ("tokenizer.json", b'{"model": {', "file.json_bad"),
         ("encoder.json", json.dumps({"hello": "zero"}).encode(), "vocab.unreadable"),
         ("encoder.json", b"[1, 2, 3]", "vocab.unreadable"),
         ("encoder.json", json.dumps({"a": 0, "b": 10**12}).encode(), "vocab.id_range"),  # 30 bytes, not a hang
@@ -93,7 +93,7 @@ def test_a_tokenizer_json_with_an_id_beyond_its_tokens_says_so(tmp_path: Path) -
 
 def test_a_folder_or_a_pipe_given_as_a_vocabulary_is_named_for_what_it_is(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "vocab.txt")
-    for path, key in ((tmp_path, "vocab.directory"), (tmp_path / "vocab.txt", "vocab.special")):
+    for path, key in ((tmp_path, "file.folder"), (tmp_path / "vocab.txt", "file.special")):
         with pytest.raises(VocabError) as raised:
             load_vocab(path)
         assert raised.value.message.key == key

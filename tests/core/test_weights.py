@@ -126,8 +126,8 @@ def test_a_sparse_tensor_is_refused(tmp_path: Path) -> None:
 
 # -- bad files ---------------------------------------------------------------------------------
 def test_missing_folder_empty_and_unknown_files(tmp_path: Path) -> None:
-    assert error_key(tmp_path / "nope.safetensors") == "weights.missing"
-    assert error_key(tmp_path) == "weights.directory"
+    assert error_key(tmp_path / "nope.safetensors") == "file.missing"
+    assert error_key(tmp_path) == "file.folder"
     (tmp_path / "empty.pt").write_bytes(b"")
     assert error_key(tmp_path / "empty.pt") == "weights.empty_file"
     (tmp_path / "model.txt").write_text("hello")
@@ -212,19 +212,15 @@ def test_minilm_opens_on_its_word_embeddings_by_itself(minilm: Path) -> None:
 @pytest.mark.parametrize("suffix", [".safetensors", ".pt", ".npy"])
 def test_an_unreadable_file(tmp_path: Path, suffix: str, monkeypatch) -> None:
     path = write(tmp_path / f"m{suffix}", {"wte.weight": matrix()})
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self: Path, *args, **kwargs):  # as chmod 000 does for anyone but root (tests may run as root)
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def refuse(file, *args, **kwargs):  # as chmod 000 does for anyone but root (tests may run as root)
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refuse)
-    monkeypatch.setattr("builtins.open", lambda file, *a, **k: refuse(Path(file), *a, **k))
-    import safetensors
-
-    monkeypatch.setattr(safetensors, "safe_open", lambda *a, **k: refuse(path))
-    assert error_key(path) == "weights.unreadable"
+    monkeypatch.setattr(os, "open", refuse)  # every reader opens through tui.core.files.paths
+    assert error_key(path) == "file.unreadable"
     with pytest.raises(WeightFileError) as raised:
         open_weights(path)
     assert "Permission denied" in str(raised.value)
@@ -252,12 +248,12 @@ def test_a_huge_npy_is_refused_before_it_is_copied_into_memory(tmp_path: Path) -
 
 def test_what_is_not_a_file_on_disk_is_named_for_what_it_is(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.safetensors")
-    assert error_key(tmp_path / "pipe.safetensors") == "weights.special"  # not "empty (0 bytes)"
-    assert error_key(Path("/dev/zero")) == "weights.special"
+    assert error_key(tmp_path / "pipe.safetensors") == "file.special"  # not "empty (0 bytes)"
+    assert error_key(Path("/dev/zero")) == "file.special"
     (tmp_path / "loop.pt").symlink_to(tmp_path / "loop.pt")
     with pytest.raises(WeightFileError) as loop:
         open_weights(tmp_path / "loop.pt")
-    assert loop.value.message.key == "weights.unreadable" and "symbolic links" in loop.value.message.english()
+    assert loop.value.message.key == "file.loop" and "loops" in loop.value.message.english()
 
 
 def test_a_long_list_of_candidates_says_how_many_more(tmp_path: Path) -> None:

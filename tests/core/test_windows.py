@@ -63,7 +63,7 @@ def test_settings_below_one_are_refused_naming_the_option(name: str, value: int)
 def test_texts_that_give_no_windows_are_refused(tmp_path: Path) -> None:
     (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
     (tmp_path / "blank.txt").write_text("  \n", encoding="utf-8")
-    for name, words in (("latin1.txt", "is not UTF-8 text (byte 3"), ("blank.txt", "holds no text"), ("gone.txt", "No such text file")):
+    for name, words in (("latin1.txt", "is not UTF-8 text (byte 3"), ("blank.txt", "holds no text"), ("gone.txt", "no such file")):
         with pytest.raises(WindowsError) as caught:
             read_text(tmp_path / name)
         assert words in str(caught.value)

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.chapter.code import windows_script
-from tui.core.files.paths import Kind, kind_of
+from tui.core.files import paths as files
+from tui.core.files.paths import FileProblem
 from tui.core.texts.messages import Message, MessageError
 from tui.core.tokens.parse import whole_number
 
@@ -78,12 +79,10 @@ SETTINGS = ("max_length", "stride", "batch_size", "shuffle")
 
 def read_text(path: str | Path) -> str:
     """A UTF-8 text file, whole; what else lies at the path is said, not read."""
-    path = Path(path)
-    kind, error = kind_of(path)
-    if kind is not Kind.FILE:
-        raise WindowsError(Message(f"windows.{kind.value}", {"path": str(path), "error": error}))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = files.read_text(path)
+    except FileProblem as error:
+        raise WindowsError(error.message) from None
     except UnicodeDecodeError as error:
         raise WindowsError(Message("windows.not_utf8", {"path": str(path), "byte": error.start})) from None
     if not text.strip():

@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
     from tui.core.explorer.input_line import Reading
     from tui.core.explorer.sources import Layer, Source
     from tui.core.explorer.view import View
+    from tui.core.files.models import Cached
     from tui.core.meaning.passes import Meaning
     from tui.core.tokens.tokenizer import TextTokenizer
     from tui.core.tokens.vocab import Vocab
@@ -442,14 +443,16 @@ class Explorer:
             return self.view()
         panel = OpenOpen()
 
-        def scan(job: Job) -> tuple[str, ...]:
+        def scan(job: Job) -> Cached:
             from tui.core.files.models import cached_models, hub_cache
 
-            return tuple(cached_models(hub_cache()))
+            return cached_models(hub_cache())
 
-        def scanned(cached: tuple[str, ...]) -> Change:
-            panel.cached = cached
-            return NOTHING
+        def scanned(cached: Cached) -> Change:
+            panel.cached = cached.ids
+            if not cached.skipped:
+                return NOTHING
+            return Change(said=Message("cache.skipped_notes", {"count": len(cached.skipped), "notes": cached.skipped}), error=True)
 
         return self.apply(Change(panel=panel, start=(Start(Task.CACHED_MODELS, scan, scanned),)))
 

@@ -20,12 +20,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tui.core.files.paths import checked, open_regular
+
 if TYPE_CHECKING:
     from gguf import GGMLQuantizationType
 
 MAGIC = b"GGUF"
 VERSIONS = (2, 3)
 MAX_DIMS = 4  # ggml's GGML_MAX_DIMS
+MAX_NESTING = 8  # arrays of arrays: llama.cpp writes none; deeper ones are refused before Python's stack runs out
 SCALARS = {0: "u1", 1: "i1", 2: "u2", 3: "i2", 4: "u4", 5: "i4", 6: "f4", 7: "?", 10: "u8", 11: "i8", 12: "f8"}
 STRING, ARRAY = 8, 9
 ELEMENTS = {"F32": "f4", "F16": "f2", "F64": "f8", "I8": "i1", "I16": "i2", "I32": "i4", "I64": "i8"}  # as GGUFReader
@@ -54,13 +57,14 @@ class GGUFFile:
 
 def reader(path: Path) -> GGUFFile:
     """The file, parsed; parsed again only when it has changed (its size or modification time)."""
-    stat = os.stat(path)
+    stat = os.stat(checked(path))
     return _parsed(Path(path).resolve(), stat.st_size, stat.st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=2)
 def _parsed(path: Path, size: int, modified: int) -> GGUFFile:
-    return parse(np.memmap(path, mode="c"))
+    with open_regular(path) as file:
+        return parse(np.memmap(file, mode="c"))
 
 
 def parse(data: np.ndarray) -> GGUFFile:
@@ -119,7 +123,8 @@ class Texts(Sequence[str]):
 
     def __iter__(self) -> Iterator[str]:
         buffer, starts = self._buffer, self._starts
-        for start, stop in zip(starts, [*(start - 8 for start in starts[1:]), self._end], strict=True):
+        stops = [*(start - 8 for start in starts[1:]), self._end] if starts else []
+        for start, stop in zip(starts, stops, strict=True):
             yield str(buffer[start:stop], "utf-8", errors="replace")
 
 
@@ -158,7 +163,7 @@ class _Header:
         size = self.scalar("u8")
         return str(self._take(self.count(size, 1, "bytes of text")), "utf-8", errors="replace")
 
-    def value(self, kind: int) -> object:
+    def value(self, kind: int, depth: int = 0) -> object:
         if kind in SCALARS:
             return self.scalar(SCALARS[kind])
         if kind == STRING:
@@ -171,7 +176,9 @@ class _Header:
             return np.frombuffer(self._take(self.count(length, dtype.itemsize, "values") * dtype.itemsize), dtype)
         if item == STRING:
             return self._texts(self.count(length, 8, "strings"))
-        return [self.value(item) for _ in range(self.count(length, 12, "arrays"))]
+        if depth >= MAX_NESTING:
+            raise ValueError(f"arrays nested more than {MAX_NESTING} deep")
+        return [self.value(item, depth + 1) for _ in range(self.count(length, 12, "arrays"))]
 
     def _texts(self, count: int) -> Texts:
         """A string array (a 128k-token list, 280k merges) walked for where each string lies; each is decoded

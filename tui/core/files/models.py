@@ -10,7 +10,6 @@ index must stay inside the model's folder, and files in the cache inside the cac
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -19,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
 from tui.core.files.embedding_names import FORMATS, KNOWN_KEYS
+from tui.core.files.paths import FileProblem, Kind, held, kind_of, problem, read_json, read_text
 from tui.core.texts.messages import Message, MessageError
 
 if TYPE_CHECKING:  # the weights module imports torch, which listing models does without
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the weights module imports torch, which listing models does
 INDEXES = ("model.safetensors.index.json", "pytorch_model.bin.index.json")
 SINGLE_FILES = ("model.safetensors", "pytorch_model.bin")
 HUB_ID = re.compile(r"[\w.-]+/[\w.-]+(@[\w./-]+)?")  # org/name, org/name@revision
+COMMIT = re.compile(r"[0-9a-f]{40}")  # a snapshot's folder name: the commit a ref holds
 CONFIG_KEYS = ("architectures", "model_type", "vocab_size", "hidden_size", "tie_word_embeddings", "torch_dtype")
 
 
@@ -63,54 +64,87 @@ def hub_cache() -> Path:
 def is_model(name: str) -> bool:
     """A model folder, or what can only be a Hugging Face id: `org/name[@revision]`, no such file, and no
     weight file's suffix (`gpt2` alone is the tokenizer, where F6 takes both)."""
-    path = Path(name).expanduser()
-    if path.is_dir():
+    kind = kind_of(Path(name).expanduser())[0]
+    if kind is Kind.FOLDER:
         return True
-    return not path.exists() and path.suffix not in FORMATS and HUB_ID.fullmatch(name) is not None
+    return kind is Kind.MISSING and Path(name).suffix not in FORMATS and HUB_ID.fullmatch(name) is not None
 
 
 def find_model(name: str, key: str | None = None, cache: Path | None = None) -> Model:
     """A folder when `name` is one; else a Hugging Face id (`gpt2`, `org/name`, `org/name@revision`) in the
     local cache. `key`: the tensor to open instead of the known embedding names."""
     path = Path(name).expanduser()
-    if path.is_dir():
+    kind, error = kind_of(path)
+    if kind is Kind.FOLDER:
         return _in_folder(name, path, key, inside=None)
-    if path.exists() or path.suffix in FORMATS:
+    if kind is Kind.FILE or path.suffix in FORMATS:
         raise ModelError(Message("model.not_folder", {"name": name}))
+    if kind is not Kind.MISSING:
+        raise ModelError(problem(path, kind, error).message)
     cache = cache or hub_cache()
     return _in_folder(name, _snapshot(name, cache), key, inside=cache)
 
 
 def _snapshot(name: str, cache: Path) -> Path:
-    """The snapshot folder of a cached model, with no network call."""
-    from huggingface_hub import snapshot_download
+    """The snapshot folder of a cached model, found as `huggingface_hub` lays the cache out
+    (`models--org--name/refs/<revision>` holds a commit, `snapshots/<commit>` its files); never the network."""
     from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id
 
     repo_id, _, revision = name.partition("@")
     try:
-        folder = snapshot_download(repo_id, revision=revision or None, cache_dir=cache, local_files_only=True)
+        validate_repo_id(repo_id)
     except HFValidationError:
         raise ModelError(Message("model.bad_id", {"name": name})) from None
-    except OSError:  # huggingface_hub's LocalEntryNotFoundError (a FileNotFoundError): not in this cache
-        params = {"name": name, "cache": str(cache), "revision": revision or "main"}
-        raise ModelError(Message("model.not_cached", params)) from None
-    return Path(folder)
+    revision = revision or "main"
+    if ".." in PurePosixPath(revision).parts:
+        raise ModelError(Message("model.bad_id", {"name": name}))
+    _check_cache(cache)
+    repo = cache / f"models--{repo_id.replace('/', '--')}"
+    commit = revision if COMMIT.fullmatch(revision) else _ref(repo / "refs" / revision)
+    if commit is None or kind_of(repo / "snapshots" / commit)[0] is not Kind.FOLDER:
+        raise ModelError(Message("model.not_cached", {"name": name, "cache": str(cache), "revision": revision}))
+    return repo / "snapshots" / commit
+
+
+def _check_cache(cache: Path) -> None:
+    """Nothing, when the cache is a folder or not there yet; else a refusal that says what lies there."""
+    kind, error = kind_of(cache)
+    if kind is Kind.FILE:
+        raise ModelError(Message("cache.not_folder", {"cache": str(cache)}))
+    if kind not in (Kind.FOLDER, Kind.MISSING):
+        raise ModelError(problem(cache, kind, error).message)
+
+
+def _ref(path: Path) -> str | None:
+    """The commit a cache ref names; None when there is no such ref."""
+    if kind_of(path)[0] is Kind.MISSING:
+        return None
+    try:
+        commit = read_text(path).strip()
+    except FileProblem as error:
+        raise ModelError(error.message) from None
+    except UnicodeDecodeError:
+        commit = ""
+    if not COMMIT.fullmatch(commit):
+        raise ModelError(Message("cache.bad_ref", {"path": str(path)}))
+    return commit
 
 
 def _in_folder(name: str, folder: Path, key: str | None, inside: Path | None) -> Model:
     """The model in `folder`; `inside`: where its files must lead (the cache), or None (a folder given)."""
-    config = _config(folder)
+    config = _config(folder, inside, name)
     for index in INDEXES:
-        if (folder / index).exists():
-            file, shards, found = _from_index(folder, folder / index, key)
+        if _present(folder / index):
+            file, shards, found = _from_index(folder, _kept_inside(folder / index, inside, name), key, inside)
             return Model(name, folder, _kept_inside(folder / file, inside, name), found, shards, config, index)
     for single in SINGLE_FILES:
-        if (folder / single).exists():
+        if _present(folder / single):
             return Model(name, folder, _kept_inside(folder / single, inside, name), key, 1, config)
     raise ModelError(Message("model.no_weights", {"name": name, "folder": str(folder)}))
 
 
-def _from_index(folder: Path, index: Path, key: str | None) -> tuple[str, int, str]:
+def _from_index(folder: Path, index: Path, key: str | None, inside: Path | None) -> tuple[str, int, str]:
     """The shard that holds the embedding (`key`, else the first known name in the index), how many shards
     there are, and the name found."""
     data = _json(index)
@@ -120,7 +154,7 @@ def _from_index(folder: Path, index: Path, key: str | None) -> tuple[str, int, s
     wanted = [key] if key is not None else [known for known in KNOWN_KEYS if known in weight_map]
     found = next((name for name in wanted if name in weight_map), None)
     if found is None and key is None:
-        found = _only_candidate(folder, index, weight_map)
+        found = _only_candidate(folder, index, weight_map, inside)
     if found is None:
         embeddings = [name for name in weight_map if "embed" in name or "wte" in name][:6]
         params = {"path": str(index), "name": key or ", ".join(KNOWN_KEYS[:4]) + ", …", "choices": ", ".join(embeddings) or "-"}
@@ -129,18 +163,21 @@ def _from_index(folder: Path, index: Path, key: str | None) -> tuple[str, int, s
     parts = PurePosixPath(file).parts
     if not parts or PurePosixPath(file).is_absolute() or ".." in parts or "\\" in file:
         raise ModelError(Message("model.outside", {"path": str(index), "file": file}))
-    if not (folder / file).exists():
+    kind, error = kind_of(folder / file)
+    if kind is Kind.MISSING:
         raise ModelError(Message("model.missing_shard", {"path": str(index), "file": file, "name": found}))
+    if kind is not Kind.FILE:  # a link that loops or leads nowhere, a folder, a pipe: named as what it is
+        raise ModelError(problem(folder / file, kind, error).message)
     return file, len(set(weight_map.values())), found
 
 
-def _only_candidate(folder: Path, index: Path, weight_map: dict[str, str]) -> str | None:
+def _only_candidate(folder: Path, index: Path, weight_map: dict[str, str], inside: Path | None) -> str | None:
     """No known name: the 2-D floating tensors of the safetensors shards, read from their headers. The only
     one is the embedding; several are for someone to choose (`SeveralTensors`, the picker); none, None."""
     candidates = [
         (name, shape, dtype, nbytes)
         for file in sorted(set(weight_map.values()))
-        if PurePosixPath(file).suffix == ".safetensors" and ".." not in PurePosixPath(file).parts
+        if PurePosixPath(file).suffix == ".safetensors" and ".." not in PurePosixPath(file).parts and _inside(folder / file, inside)
         for name, shape, dtype, nbytes in _header_tensors(folder / file)
         if len(shape) == 2 and weight_map.get(name) == file
     ]
@@ -155,28 +192,41 @@ def _only_candidate(folder: Path, index: Path, weight_map: dict[str, str]) -> st
 
 
 def _kept_inside(path: Path, inside: Path | None, name: str) -> Path:
-    """`path`, unless it leads (through symlinks) outside `inside`, the cache its blobs are in."""
-    if inside is not None and not path.resolve().is_relative_to(inside.resolve()):
+    """`path`, unless it leads (through symlinks) outside `inside`, the cache its blobs are in: the one rule for
+    every file of a cached model (weights, index, config.json) before it is read."""
+    if not _inside(path, inside):
         raise ModelError(Message("model.symlink_out", {"name": name, "file": path.name, "target": str(path.resolve())}))
     return path
 
 
-def _config(folder: Path) -> dict[str, object]:
+def _inside(path: Path, inside: Path | None) -> bool:
+    try:
+        return inside is None or path.resolve().is_relative_to(inside.resolve())
+    except (OSError, RuntimeError):  # a link that loops, on Pythons whose resolve() raises for it
+        return False
+
+
+def _present(path: Path) -> bool:
+    """Whether anything lies at `path`: a file, or what reading it will name (a broken link, a folder, a pipe)."""
+    return kind_of(path)[0] is not Kind.MISSING
+
+
+def _config(folder: Path, inside: Path | None, name: str) -> dict[str, object]:
     """config.json's essentials (architecture, sizes, tied head, dtype); {} when there is none."""
     path = folder / "config.json"
-    if not path.exists():
+    if not _present(path):
         return {}
-    data = _json(path)
+    data = _json(_kept_inside(path, inside, name))
     if not isinstance(data, dict):
-        raise ModelError(Message("model.bad_json", {"path": str(path), "error": Message("model.not_object")}))
+        raise ModelError(Message("file.json_bad", {"path": str(path), "error": Message("model.not_object")}))
     return {name: data[name] for name in CONFIG_KEYS if name in data}
 
 
 def _json(path: Path) -> object:
     try:
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise ModelError(Message("model.bad_json", {"path": str(path), "error": str(error)})) from None
+        return read_json(path)
+    except FileProblem as error:
+        raise ModelError(error.message) from None
 
 
 def open_model(model: Model) -> WeightFile:
@@ -197,16 +247,36 @@ def open_model(model: Model) -> WeightFile:
     return replace(weights, note=weights.note or Message(key, params), about=(*weights.about, *about))
 
 
-def cached_models(cache: Path) -> list[str]:
-    """The ids of the models in the cache (each at its `main`, else its newest revision), sorted."""
-    from huggingface_hub import scan_cache_dir
-    from huggingface_hub.errors import CacheNotFound
+@dataclass(frozen=True)
+class Cached:
+    """The ids of the models in the cache, sorted, and the entries skipped, each with why (a note to say)."""
 
+    ids: tuple[str, ...]
+    skipped: tuple[Message, ...]
+
+
+def cached_models(cache: Path) -> Cached:
+    """The models of the Hugging Face cache: each `models--org--name` folder whose snapshots and `main` ref
+    can be read; one broken entry (a ref that loops, is no text, a cache that is a file) is skipped and said."""
     try:
-        scanned = scan_cache_dir(cache)
-    except CacheNotFound:
-        return []
-    return sorted(repo.repo_id for repo in scanned.repos if repo.repo_type == "model")
+        _check_cache(cache)
+        entries = sorted(entry.name for entry in os.scandir(cache) if entry.name.startswith("models--")) if _present(cache) else []
+    except ModelError as error:
+        return Cached((), (error.message,))
+    except OSError as error:
+        return Cached((), (problem(cache, Kind.UNREADABLE, error.strerror or type(error).__name__).message,))
+    ids, skipped = [], []
+    for entry in entries:
+        repo = cache / entry
+        try:
+            if kind_of(repo / "snapshots")[0] is not Kind.FOLDER:
+                raise ModelError(Message("cache.no_snapshots", {"path": str(repo)}))
+            _ref(repo / "refs" / "main")
+        except ModelError as error:
+            skipped.append(Message("cache.skipped", {"entry": entry, "reason": error.message}))
+        else:
+            ids.append(entry.removeprefix("models--").replace("--", "/"))
+    return Cached(tuple(ids), tuple(skipped))
 
 
 class Listed(NamedTuple):
@@ -221,8 +291,9 @@ def listing(name: str, cache: Path) -> list[Listed]:
     """What `models` says of `name`: a line, or a line per file for a GGUF file or a folder of them with no
     other weights."""
     path = Path(name).expanduser()
-    holds_weights = path.is_dir() and any((path / file).exists() for file in (*INDEXES, *SINGLE_FILES))
-    files = [path] if path.suffix == ".gguf" else ggufs_in(path) if path.is_dir() and not holds_weights else []
+    folder = kind_of(path)[0] is Kind.FOLDER
+    holds_weights = folder and any(_present(path / file) for file in (*INDEXES, *SINGLE_FILES))
+    files = [path] if path.suffix == ".gguf" else ggufs_in(path) if folder and not holds_weights else []
     lines = []
     for shown, file in [(str(file), file) for file in files] or [(name, None)]:
         try:
@@ -233,9 +304,10 @@ def listing(name: str, cache: Path) -> list[Listed]:
 
 
 def ggufs_in(folder: Path) -> list[Path]:
-    """The GGUF files directly in `folder` (llama.cpp's, LM Studio's downloads), sorted by name."""
+    """The GGUF files directly in `folder` (llama.cpp's, LM Studio's downloads), sorted by name; a `.gguf` that is
+    no regular file (a pipe, a broken link) is listed too, for its line to say what it is."""
     try:
-        return sorted(path for path in folder.iterdir() if path.suffix == ".gguf" and path.is_file())
+        return sorted(path for path in folder.iterdir() if path.suffix == ".gguf" and kind_of(path)[0] is not Kind.FOLDER)
     except OSError:
         return []
 
@@ -286,7 +358,7 @@ def _header_tensors(path: Path) -> list[tuple[str, tuple[int, ...], str, int]]:
 
     tensors = []
     try:
-        with safe_open(str(path), framework="numpy") as file:
+        with held(path) as opened, safe_open(opened, framework="numpy") as file:
             for name in file.keys():  # noqa: SIM118 - safe_open is no mapping
                 part = file.get_slice(name)
                 if part.get_dtype() in SAFETENSORS_SIZES:

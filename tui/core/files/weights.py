@@ -10,6 +10,7 @@ message; nothing else escapes (the `tokenizers`/`safetensors` Rust code can rais
 from __future__ import annotations
 
 import math
+import os
 import pickle
 import warnings
 import zipfile
@@ -24,7 +25,7 @@ import torch
 from tui.core.files.embedding_names import FORMATS, KNOWN_KEYS
 from tui.core.files.file_watch import FileWatch
 from tui.core.files.limits import MAX_ELEMENTS
-from tui.core.files.paths import Kind, kind_of
+from tui.core.files.paths import FileProblem, checked, held, open_regular
 from tui.core.texts.messages import Message, MessageError
 from tui.core.texts.shown import human_size
 
@@ -167,6 +168,8 @@ def _safely(path: Path, read: Callable[[], T]) -> T:
         return read()
     except WeightFileError:
         raise
+    except FileProblem as error:  # what lies at the path, or a file cut while it was read
+        raise WeightFileError(error.message) from None
     except pickle.UnpicklingError as error:  # torch's weights-only unpickler: code it would not run, or garbage
         key = "weights.unsafe" if "Unsupported global" in str(error) else "weights.unreadable"
         raise WeightFileError(Message(key, {"path": path, "error": _said(error)})) from error
@@ -206,10 +209,7 @@ def choose(path: Path, infos: list[TensorInfo], key: str | None) -> TensorInfo:
 
 # -- the readers ---------------------------------------------------------------------------------
 def _read(path: Path) -> _Contents:
-    kind, error = kind_of(path)
-    if kind is not Kind.FILE:
-        key = {Kind.MISSING: "weights.missing", Kind.FOLDER: "weights.directory", Kind.SPECIAL: "weights.special"}
-        raise WeightFileError(Message(key.get(kind, "weights.unreadable"), {"path": path, "error": error}))
+    checked(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise WeightFileError(Message("weights.format", {"path": path, "formats": ", ".join(FORMATS)}))
@@ -230,7 +230,7 @@ def _read_safetensors(path: Path) -> _Contents:
     from safetensors import safe_open
 
     infos = []
-    with safe_open(str(path), framework="pt") as file:
+    with held(path) as name, safe_open(name, framework="pt") as file:
         metadata = file.metadata() or {}
         for key in file.keys():  # noqa: SIM118 - safe_open is no mapping
             part = file.get_slice(key)
@@ -243,7 +243,7 @@ def _read_safetensors(path: Path) -> _Contents:
     def load(key: str) -> torch.Tensor:
         """Over a private memory map of the file: pages are read when rows are looked at or looked up, so a
         1 GB matrix costs the rows on screen, and training's writes stay in memory, never in the file."""
-        with safe_open(str(path), framework="pt") as file:
+        with held(path) as name, safe_open(name, framework="pt") as file:
             return file.get_tensor(key)
 
     def code(key: str) -> Code:
@@ -320,7 +320,8 @@ def _field_value(value: object) -> object:
 
 
 def _read_npy(path: Path) -> _Contents:
-    array = np.load(path, mmap_mode="r", allow_pickle=False)
+    with held(path) as name:
+        array = np.load(name, mmap_mode="r", allow_pickle=False)
     info = _numpy_info(SINGLE, tuple(array.shape), array.dtype)
     code = Code(("import numpy as np",), f"torch.from_numpy({_native(f'np.load({str(path)!r})', info)})")
     return _Contents([info], lambda key: _from_numpy(array), lambda key: code, mapped=False)
@@ -329,13 +330,13 @@ def _read_npy(path: Path) -> _Contents:
 def _read_npz(path: Path) -> _Contents:
     """Each member's shape and dtype from its header: nothing is decompressed until one is chosen (a few MB
     of compressed zeros can hold gigabytes)."""
-    with zipfile.ZipFile(path) as archive:
+    with open_regular(path) as file, zipfile.ZipFile(file) as archive:
         infos = [_npz_member(archive, name) for name in archive.namelist() if name.endswith(".npy")]
 
     by_key = {info.key: info for info in infos}
 
     def load(key: str) -> torch.Tensor:
-        with np.load(path, allow_pickle=False) as archive:
+        with open_regular(path) as file, np.load(file, allow_pickle=False) as archive:
             return _from_numpy(archive[key])
 
     def code(key: str) -> Code:
@@ -374,17 +375,18 @@ def _from_numpy(array: np.ndarray) -> torch.Tensor:
 
 
 def _read_torch(path: Path) -> _Contents:
-    legacy = not zipfile.is_zipfile(path)  # torch's old format: read into memory whole, it cannot be mapped
-    if legacy and path.stat().st_size > LEGACY_LIMIT:
-        size, limit = human_size(path.stat().st_size), human_size(LEGACY_LIMIT)
-        raise WeightFileError(Message("weights.legacy_too_big", {"path": path, "size": size, "limit": limit}))
-    if not legacy:
-        with zipfile.ZipFile(path) as archive:
-            if any("/code/" in name or name.endswith("constants.pkl") for name in archive.namelist()):
-                raise WeightFileError(Message("weights.torchscript", {"path": path}))
-    with warnings.catch_warnings():  # torch's warnings about pickle protocols would land on the screen
-        warnings.simplefilter("ignore")
-        loaded = torch.load(path, map_location="cpu", weights_only=True, mmap=not legacy)
+    with held(path) as name:
+        legacy = not zipfile.is_zipfile(name)  # torch's old format: read into memory whole, it cannot be mapped
+        if legacy and os.stat(name).st_size > LEGACY_LIMIT:
+            size, limit = human_size(os.stat(name).st_size), human_size(LEGACY_LIMIT)
+            raise WeightFileError(Message("weights.legacy_too_big", {"path": path, "size": size, "limit": limit}))
+        if not legacy:
+            with zipfile.ZipFile(name) as archive:
+                if any("/code/" in member or member.endswith("constants.pkl") for member in archive.namelist()):
+                    raise WeightFileError(Message("weights.torchscript", {"path": path}))
+        with warnings.catch_warnings():  # torch's warnings about pickle protocols would land on the screen
+            warnings.simplefilter("ignore")
+            loaded = torch.load(name, map_location="cpu", weights_only=True, mmap=not legacy)
     found = {".".join(parts) or SINGLE: (parts, tensor) for parts, tensor in _tensors(loaded)}
     tensors = {key: tensor for key, (_, tensor) in found.items()}
 

@@ -312,10 +312,18 @@ EN: dict[str, str] = {
     # the unexpected
     "error.unexpected": "Something went wrong ({error}); the app keeps running with the last good state.",
 
+    # files from outside: what lies at a path where a file to read was expected
+    "file.missing": "{path}: no such file.",
+    "file.folder": "{path} is a folder, not a file.",
+    "file.special": "{path} is not a file saved on disk (a pipe, a device or a socket): it is not read.",
+    "file.loop": "{path} is a symbolic link that loops: following it leads back to itself.",
+    "file.dangling": "{path} is a symbolic link to nothing: {target} does not exist.",
+    "file.unreadable": "{path} cannot be read: {error}.",
+    "file.json_bad": "{path} is not valid JSON: {error}.",
+    "file.json_deep": "{path} nests its JSON deeper than can be read: refused.",
+    "file.line": "{path}, line {line}: {error}.",
+
     # weight files
-    "weights.missing": "{path}: no such file.",
-    "weights.directory": "{path} is a folder: give the weight file inside it.",
-    "weights.special": "{path} is not a file saved on disk (a pipe or a device): give a weight file.",
     "weights.format": "{path}: not a weight file this app reads. Formats: {formats}.",
     "weights.empty_file": "{path} is empty (0 bytes).",
     "weights.unreadable": "{path} could not be read as a weight file ({error}).",
@@ -348,12 +356,18 @@ EN: dict[str, str] = {
     "model.outside": "{path} sends a tensor to {file}, outside the model's folder: refused.",
     "model.missing_shard": "{path} puts {name} in {file}, which is not there: the download is incomplete.",
     "model.symlink_out": "{name}: {file} leads outside the Hugging Face cache, to {target}: refused.",
-    "model.bad_json": "{path} is not valid JSON: {error}.",
     "model.in_file_tied": "{name}: {tensor} from {file}. lm_head is this same matrix (tie_word_embeddings).",
     "model.in_file_untied": "{name}: {tensor} from {file}. lm_head is a matrix of its own (tie_word_embeddings=false): --key lm_head.weight opens it.",
     "model.in_shard_tied": "{name}: {tensor} from {file}, one of {shards} {shards:shard|shards}, found through the index. lm_head is this same matrix (tie_word_embeddings).",
     "model.in_shard_untied": "{name}: {tensor} from {file}, one of {shards} {shards:shard|shards}, found through the index. lm_head is a matrix of its own (tie_word_embeddings=false): --key lm_head.weight opens it.",
     "model.not_object": "not a JSON object",
+
+    # the Hugging Face cache, listed entry by entry
+    "cache.not_folder": "The Hugging Face cache {cache} is a file, not a folder: set HF_HUB_CACHE (or HF_HOME) to a folder.",
+    "cache.bad_ref": "{path} holds no commit hash (40 hexadecimal digits in UTF-8).",
+    "cache.no_snapshots": "{path} has no snapshots folder.",
+    "cache.skipped": "Skipped {entry}: {reason}",
+    "cache.skipped_notes": "{count} {count:entry|entries} of the Hugging Face cache skipped:{notes}",
 
     # the models subcommand
     "models.none": "No models in the Hugging Face cache ({cache}) and no folder given.",
@@ -399,9 +413,6 @@ EN: dict[str, str] = {
 
     # vocabularies: the rows' labels
     "vocab.gguf_no_tokens": "{path} holds no token list (tokenizer.ggml.tokens).",
-    "vocab.missing": "{path}: no such vocabulary file.",
-    "vocab.directory": "{path} is a folder: give the vocabulary file inside it (vocab.txt, tokenizer.json or encoder.json).",
-    "vocab.special": "{path} is not a file saved on disk (a pipe or a device): give a vocabulary file.",
     "vocab.not_utf8": "{path} is not UTF-8 text (byte {position}): a vocabulary file holds one token per line, in UTF-8.",
     "vocab.unreadable": "{path} could not be read as a vocabulary (vocab.txt, tokenizer.json or encoder.json): {error}.",
     "vocab.empty": "{path} lists no tokens: a vocabulary gives each row of the matrix its token.",
@@ -410,6 +421,13 @@ EN: dict[str, str] = {
     "vocab.padded": "Row labels from {path}: {tokens} {tokens:token|tokens} for {rows} {rows:row|rows}; rows {tokens}..{last} are padding that no token uses (marked ∅).",
     "vocab.loaded": "Row labels from {path}: {tokens} {tokens:token|tokens}.",
     "vocab.not_encoder": "expected an object of token: ID",
+
+    # byte-level BPE merges files (vocab.bpe, merges.txt)
+    "bpe.not_pair": "a merge is two tokens with a space between them, not '{text}'",
+    "bpe.not_byte": "'{character}' stands for no byte (byte-level BPE writes each byte as one of 256 printable characters)",
+    "bpe.rank": "{token} has rank {rank} here, but ID {id} in {vocab}: the merges do not make this vocabulary",
+    "bpe.no_merge": "{vocab} has {token} (ID {id}), which no merge makes",
+    "bpe.unmatched": "{merges} does not go with {vocab}: {detail}.",
 
     # tokenizers: text to IDs
     "tokenizer.needed": "Text needs a tokenizer: --tokenizer gpt2, --tokenizer tokenizer.json, --vocab-from-text FILE, or a weight file with a tokenizer.json beside it.",
@@ -438,10 +456,6 @@ EN: dict[str, str] = {
     "windows.setting_shuffle": "shuffle is True or False (got '{value}').",
     "windows.setting_positive": "{name} must be a whole number ≥ 1 (got '{value}').",
     "windows.no_script": "The windows were cut with {tokenizer}, which has no code to copy: the book's loader needs GPT-2's tokenizer (--tokenizer gpt2) or a tokenizer.json.",
-    "windows.missing": "No such text file: {path}.",
-    "windows.folder": "{path} is a folder: give a text file (UTF-8), such as the book's the-verdict.txt.",
-    "windows.special": "{path} is not a regular file (a pipe or a device): give a text file.",
-    "windows.unreadable": "{path} cannot be read: {error}.",
     "windows.not_utf8": "{path} is not UTF-8 text (byte {byte} is not): save it as UTF-8.",
     "windows.empty": "{path} holds no text.",
     "windows.too_short": "The text gives {tokens} {tokens:token|tokens}: one window needs {needed} (max_length and its target).",

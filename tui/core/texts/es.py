@@ -313,10 +313,18 @@ ES: dict[str, str] = {
     # the unexpected
     "error.unexpected": "Algo salió mal ({error}); la aplicación sigue con el último estado válido.",
 
+    # files from outside: what lies at a path where a file to read was expected
+    "file.missing": "{path}: el archivo no existe.",
+    "file.folder": "{path} es una carpeta, no un archivo.",
+    "file.special": "{path} no es un archivo guardado en disco (una tubería, un dispositivo o un socket): no se lee.",
+    "file.loop": "{path} es un enlace simbólico en bucle: seguirlo lleva de vuelta a él mismo.",
+    "file.dangling": "{path} es un enlace simbólico a nada: {target} no existe.",
+    "file.unreadable": "No se puede leer {path}: {error}.",
+    "file.json_bad": "{path} no es JSON válido: {error}.",
+    "file.json_deep": "{path} anida su JSON a más profundidad de la que se puede leer: rechazado.",
+    "file.line": "{path}, línea {line}: {error}.",
+
     # weight files
-    "weights.missing": "{path}: el archivo no existe.",
-    "weights.directory": "{path} es una carpeta: indica el archivo de pesos que contiene.",
-    "weights.special": "{path} no es un archivo guardado en disco (una tubería o un dispositivo): indica un archivo de pesos.",
     "weights.format": "{path}: no es un archivo de pesos que esta aplicación lea. Formatos: {formats}.",
     "weights.empty_file": "{path} está vacío (0 bytes).",
     "weights.unreadable": "No se pudo leer {path} como archivo de pesos ({error}).",
@@ -349,12 +357,18 @@ ES: dict[str, str] = {
     "model.outside": "{path} manda un tensor a {file}, fuera de la carpeta del modelo: rechazado.",
     "model.missing_shard": "{path} pone {name} en {file}, que no está: la descarga está incompleta.",
     "model.symlink_out": "{name}: {file} lleva fuera de la caché de Hugging Face, a {target}: rechazado.",
-    "model.bad_json": "{path} no es JSON válido: {error}.",
     "model.in_file_tied": "{name}: {tensor} de {file}. lm_head es esta misma matriz (tie_word_embeddings).",
     "model.in_file_untied": "{name}: {tensor} de {file}. lm_head es una matriz propia (tie_word_embeddings=false): --key lm_head.weight la abre.",
     "model.in_shard_tied": "{name}: {tensor} de {file}, uno de {shards} {shards:fragmento|fragmentos}, hallado por el índice. lm_head es esta misma matriz (tie_word_embeddings).",
     "model.in_shard_untied": "{name}: {tensor} de {file}, uno de {shards} {shards:fragmento|fragmentos}, hallado por el índice. lm_head es una matriz propia (tie_word_embeddings=false): --key lm_head.weight la abre.",
     "model.not_object": "no es un objeto JSON",
+
+    # the Hugging Face cache, listed entry by entry
+    "cache.not_folder": "La caché de Hugging Face {cache} es un archivo, no una carpeta: haz que HF_HUB_CACHE (o HF_HOME) indique una carpeta.",
+    "cache.bad_ref": "{path} no contiene un hash de commit (40 dígitos hexadecimales en UTF-8).",
+    "cache.no_snapshots": "{path} no tiene carpeta snapshots.",
+    "cache.skipped": "Se omitió {entry}: {reason}",
+    "cache.skipped_notes": "{count} {count:entrada|entradas} de la caché de Hugging Face {count:omitida|omitidas}:{notes}",
 
     # the models subcommand
     "models.none": "No hay modelos en la caché de Hugging Face ({cache}) ni se dio ninguna carpeta.",
@@ -400,9 +414,6 @@ ES: dict[str, str] = {
 
     # vocabularies: the rows' labels
     "vocab.gguf_no_tokens": "{path} no contiene lista de tokens (tokenizer.ggml.tokens).",
-    "vocab.missing": "{path}: el archivo de vocabulario no existe.",
-    "vocab.directory": "{path} es una carpeta: indica el archivo de vocabulario que contiene (vocab.txt, tokenizer.json o encoder.json).",
-    "vocab.special": "{path} no es un archivo guardado en disco (una tubería o un dispositivo): indica un archivo de vocabulario.",
     "vocab.not_utf8": "{path} no es texto UTF-8 (byte {position}): un archivo de vocabulario contiene un token por línea, en UTF-8.",
     "vocab.unreadable": "No se pudo leer {path} como vocabulario (vocab.txt, tokenizer.json o encoder.json): {error}.",
     "vocab.empty": "{path} no lista ningún token: un vocabulario da a cada fila de la matriz su token.",
@@ -411,6 +422,13 @@ ES: dict[str, str] = {
     "vocab.padded": "Etiquetas de fila de {path}: {tokens} {tokens:token|tokens} para {rows} {rows:fila|filas}; las filas {tokens}..{last} son relleno que ningún token usa (marcadas con ∅).",
     "vocab.loaded": "Etiquetas de fila de {path}: {tokens} {tokens:token|tokens}.",
     "vocab.not_encoder": "se esperaba un objeto de token: ID",
+
+    # byte-level BPE merges files (vocab.bpe, merges.txt)
+    "bpe.not_pair": "una fusión son dos tokens separados por un espacio, no '{text}'",
+    "bpe.not_byte": "'{character}' no representa ningún byte (la codificación por pares de bytes de GPT-2 escribe cada byte como uno de 256 caracteres imprimibles)",
+    "bpe.rank": "{token} tiene el rango {rank} aquí, pero el ID {id} en {vocab}: las fusiones no forman este vocabulario",
+    "bpe.no_merge": "{vocab} tiene {token} (ID {id}), que ninguna fusión forma",
+    "bpe.unmatched": "{merges} no corresponde a {vocab}: {detail}.",
 
     # tokenizers: text to IDs
     "tokenizer.needed": "El texto necesita un tokenizador: --tokenizer gpt2, --tokenizer tokenizer.json, --vocab-from-text ARCHIVO, o un archivo de pesos con un tokenizer.json al lado.",
@@ -439,10 +457,6 @@ ES: dict[str, str] = {
     "windows.setting_shuffle": "shuffle es True o False (se dio '{value}').",
     "windows.setting_positive": "{name} debe ser un número entero ≥ 1 (se dio '{value}').",
     "windows.no_script": "Las ventanas se cortaron con {tokenizer}, que no tiene código que copiar: el cargador del libro necesita el tokenizador de GPT-2 (--tokenizer gpt2) o un tokenizer.json.",
-    "windows.missing": "No existe el archivo de texto: {path}.",
-    "windows.folder": "{path} es una carpeta: da un archivo de texto (UTF-8), como the-verdict.txt del libro.",
-    "windows.special": "{path} no es un archivo normal (una tubería o un dispositivo): da un archivo de texto.",
-    "windows.unreadable": "No se puede leer {path}: {error}.",
     "windows.not_utf8": "{path} no es texto UTF-8 (el byte {byte} no lo es): guárdalo como UTF-8.",
     "windows.empty": "{path} no contiene texto.",
     "windows.too_short": "El texto da {tokens} {tokens:token|tokens}: una ventana necesita {needed} (max_length y su objetivo).",

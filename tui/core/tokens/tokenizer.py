@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.core.files.paths import FileProblem, read_text
 from tui.core.texts.messages import Message
+from tui.core.tokens.merges import bpe_ranks
 from tui.core.tokens.parse import ParsedIds
 from tui.core.tokens.vocab import Vocab, VocabError, find_beside, load_vocab, read_vocab
 
@@ -87,22 +88,14 @@ def byte_level_bpe(name: str, vocab: Path, merges: Path, comment: str = "") -> T
     its merges (`vocab.bpe`, `merges.txt`), as tiktoken builds GPT-2's; `<|endoftext|>` special when the
     vocabulary has it."""
     import tiktoken
-    from tiktoken.load import data_gym_to_mergeable_bpe_ranks
 
     labels = load_vocab(vocab)
     special = {ENDOFTEXT: labels.tokens.index(ENDOFTEXT)} if ENDOFTEXT in labels.tokens else {}
-    cache = os.environ.get("TIKTOKEN_CACHE_DIR")
-    os.environ["TIKTOKEN_CACHE_DIR"] = ""  # tiktoken's cache keeps a file's first contents under its path: read it now
+    ranks = bpe_ranks(vocab, merges)
     try:
-        ranks = data_gym_to_mergeable_bpe_ranks(str(merges), str(vocab))
         encoding = tiktoken.Encoding(name, pat_str=GPT2_PATTERN, mergeable_ranks=ranks, special_tokens=special)
-    except Exception as error:  # noqa: BLE001 - merges that do not make this vocabulary, a malformed file
+    except Exception as error:  # noqa: BLE001 - tiktoken's own refusal of the ranks
         raise VocabError(Message("vocab.unreadable", {"path": merges, "error": f"{type(error).__name__}: {error}"[:200]})) from error
-    finally:
-        if cache is None:
-            del os.environ["TIKTOKEN_CACHE_DIR"]
-        else:
-            os.environ["TIKTOKEN_CACHE_DIR"] = cache
 
     def encode(text: str) -> Tokens:
         ids = encoding.encode(text, allowed_special=set(special))
@@ -195,9 +188,9 @@ def simple_v2(path: Path) -> TextTokenizer:
     """The book's SimpleTokenizerV2, its vocabulary the sorted unique tokens of a text, then
     `<|endoftext|>` and `<|unk|>`."""
     try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as error:
-        raise VocabError(Message("vocab.missing", {"path": path})) from error
+        text = read_text(path)
+    except FileProblem as error:
+        raise VocabError(error.message) from None
     except UnicodeDecodeError as error:
         raise VocabError(Message("vocab.not_utf8", {"path": path, "position": error.start})) from error
     words = sorted(set(_book_split(text))) + [ENDOFTEXT, UNKNOWN]

@@ -8,14 +8,13 @@ format characters become visible (`␣`, `\\n`, `\\x1b`, `\\u202e`), never raw.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.files.paths import Kind, kind_of
+from tui.core.files.paths import FileProblem, checked, json_of, read_bytes, read_text
 from tui.core.texts.messages import Message, MessageError
 from tui.core.texts.shown import visible
 
@@ -107,28 +106,28 @@ def load_vocab(path: str | Path) -> Vocab:
 def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
     """The vocabulary, and the `tokenizers.Tokenizer` when the file is a tokenizer.json (read once, for both)."""
     path = Path(path)
-    kind, error = kind_of(path)
-    if kind is not Kind.FILE:
-        key = {Kind.MISSING: "vocab.missing", Kind.FOLDER: "vocab.directory", Kind.SPECIAL: "vocab.special"}
-        raise VocabError(Message(key.get(kind, "vocab.unreadable"), {"path": path, "error": error}))
     tokenizer = None
     try:
+        checked(path)
         if path.name.endswith(".json"):
-            data = json.loads(path.read_bytes().decode("utf-8"))
+            text = read_text(path)
+            data = json_of(text, path)
             if isinstance(data, dict) and isinstance(data.get("model"), dict):  # encoder.json has a "model" token
-                by_id, tokenizer = _from_tokenizer_json(path, data)
+                by_id, tokenizer = _from_tokenizer_json(text, data)
             else:
                 by_id = _from_encoder_json(path, data)
         elif path.suffix == ".gguf":
             by_id = _from_gguf(path)
         else:
-            by_id = path.read_bytes().decode("utf-8").split("\n")
+            by_id = read_bytes(path).decode("utf-8").split("\n")
             if by_id and by_id[-1] == "":  # the newline that ends the last line
                 by_id.pop()
     except UnicodeDecodeError as error:
         raise VocabError(Message("vocab.not_utf8", {"path": path, "position": error.start})) from error
     except VocabError:
         raise
+    except FileProblem as error:
+        raise VocabError(error.message) from None
     except BaseException as error:  # noqa: BLE001 - tokenizers panics with a BaseException
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
@@ -145,10 +144,11 @@ def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
     return Vocab(path, tuple(by_id.get(token_id) for token_id in range(len(by_id)))), tokenizer
 
 
-def _from_tokenizer_json(path: Path, data: dict) -> tuple[dict[int, str], Tokenizer]:
+def _from_tokenizer_json(text: str, data: dict) -> tuple[dict[int, str], Tokenizer]:
+    """The tokenizer made from the file's text as read (the file is not opened a second time)."""
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer = Tokenizer.from_str(text)
     tokenizer.no_padding()
     tokenizer.no_truncation()
     vocab = {token_id: token for token, token_id in tokenizer.get_vocab(with_added_tokens=True).items()}
