@@ -276,10 +276,13 @@ def test_every_file_of_a_cached_model_follows_one_rule(tmp_path: Path, good_weig
     cache = tmp_path / "cache"
     snapshot = _cache_entry(cache, "org/leaky", good_weights) / "snapshots" / REVISION
     (tmp_path / "secret.json").write_text(json.dumps({"model_type": "bert"}), encoding="utf-8")
-    (snapshot / "config.json").symlink_to(tmp_path / "secret.json")
-    with pytest.raises(ModelError) as refused:
-        find_model("org/leaky", cache=cache)
-    assert refused.value.message.key == "model.symlink_out" and "config.json" in refused.value.message.english()
+    for name in ("config.json", "tokenizer.json"):
+        (snapshot / name).symlink_to(tmp_path / "secret.json")
+        with pytest.raises(ModelError) as refused:
+            find_model("org/leaky", cache=cache)
+        assert refused.value.message.key == "model.symlink_out" and name in refused.value.message.english()
+        (snapshot / name).unlink()
+    assert find_model("org/leaky", cache=cache).file.name == "model.safetensors"
 
 
 # -- links named for what they are -----------------------------------------------------------------

@@ -28,6 +28,7 @@ INDEXES = ("model.safetensors.index.json", "pytorch_model.bin.index.json")
 SINGLE_FILES = ("model.safetensors", "pytorch_model.bin")
 HUB_ID = re.compile(r"[\w.-]+/[\w.-]+(@[\w./-]+)?")  # org/name, org/name@revision
 COMMIT = re.compile(r"[0-9a-f]{40}")  # a snapshot's folder name: the commit a ref holds
+TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "encoder.json", "vocab.json", "merges.txt")  # read beside the weights
 CONFIG_KEYS = ("architectures", "model_type", "vocab_size", "hidden_size", "tie_word_embeddings", "torch_dtype")
 
 
@@ -134,6 +135,9 @@ def _ref(path: Path) -> str | None:
 def _in_folder(name: str, folder: Path, key: str | None, inside: Path | None) -> Model:
     """The model in `folder`; `inside`: where its files must lead (the cache), or None (a folder given)."""
     config = _config(folder, inside, name)
+    for file in TOKENIZER_FILES:  # read beside the weights once the model is open: the same rule before then
+        if _present(folder / file):
+            _kept_inside(folder / file, inside, name)
     for index in INDEXES:
         if _present(folder / index):
             file, shards, found = _from_index(folder, _kept_inside(folder / index, inside, name), key, inside)
