@@ -299,6 +299,10 @@ def test_links_that_loop_or_lead_nowhere_are_named(tmp_path: Path, good_weights:
     with pytest.raises(ModelError) as refused:
         find_model("org/partial", cache=cache)
     assert refused.value.message.key == "file.dangling" and "incomplete" not in refused.value.message.english()
+    (snapshot / "config.json").symlink_to(snapshot / "config.json")
+    with pytest.raises(ModelError) as refused:
+        find_model("org/partial", cache=cache)
+    assert refused.value.message.key == "file.loop" and "config.json" in refused.value.message.english()
 
 
 # -- input problems are not output problems --------------------------------------------------------

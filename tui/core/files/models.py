@@ -198,6 +198,8 @@ def _only_candidate(folder: Path, index: Path, weight_map: dict[str, str], insid
 def _kept_inside(path: Path, inside: Path | None, name: str) -> Path:
     """`path`, unless it leads (through symlinks) outside `inside`, the cache its blobs are in: the one rule for
     every file of a cached model (weights, index, config.json) before it is read."""
+    if kind_of(path)[0] is Kind.LOOP:  # it leads nowhere at all: said as what it is
+        raise ModelError(problem(path, Kind.LOOP).message)
     if not _inside(path, inside):
         raise ModelError(Message("model.symlink_out", {"name": name, "file": path.name, "target": str(path.resolve())}))
     return path
@@ -206,7 +208,7 @@ def _kept_inside(path: Path, inside: Path | None, name: str) -> Path:
 def _inside(path: Path, inside: Path | None) -> bool:
     try:
         return inside is None or path.resolve().is_relative_to(inside.resolve())
-    except (OSError, RuntimeError):  # a link that loops, on Pythons whose resolve() raises for it
+    except (OSError, RuntimeError):  # a link that loops (Python 3.11's resolve() raises for it)
         return False
 
 
