@@ -4,6 +4,7 @@ device is never opened, and every file problem is named for what it is, on every
 import ast
 import json
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -159,6 +160,26 @@ def test_a_fifo_where_a_file_is_expected_is_refused_not_waited_on(tmp_path: Path
     assert done.stderr.count("not a file saved on disk (a pipe, a device or a socket)") >= 5, done.stderr
     listing = done.stdout.splitlines()
     assert sum("not a file saved on disk" in line for line in listing) == 4, done.stdout
+
+
+def test_a_file_swapped_for_a_fifo_after_it_was_looked_at_is_refused_without_waiting(tmp_path: Path, monkeypatch) -> None:
+    from tui.core.files import paths
+
+    os.mkfifo(tmp_path / "swapped")
+    monkeypatch.setattr(paths, "kind_of", lambda path: (paths.Kind.FILE, ""))  # a regular file when it was looked at
+
+    def hung(signum, frame):
+        raise TimeoutError("open() waited for a writer")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(5)
+    try:
+        with pytest.raises(paths.FileProblem) as refused:
+            paths.read_bytes(tmp_path / "swapped")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert refused.value.message.key == "file.special"
 
 
 # -- deep nesting: a value or our error, never a RecursionError --------------------------------------

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.files.paths import Kind, kind_of
+from tui.core.files.paths import Kind, kind_of, problem
 from tui.core.texts.messages import Message, MessageError
 from tui.core.texts.shown import printable, visible
 
@@ -134,6 +134,8 @@ def _check_folder(folder: Path) -> None:
         raise ExportError(Message("export.no_folder", {"folder": folder}))
     if kind is Kind.UNREADABLE:
         raise ExportError(Message("export.failed", {"path": folder, "error": error}))
+    if kind in (Kind.LOOP, Kind.DANGLING):
+        raise ExportError(problem(folder, kind).message)
     if kind is not Kind.FOLDER:
         raise ExportError(Message("export.not_folder", {"folder": folder}))
 

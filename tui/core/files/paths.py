@@ -60,7 +60,10 @@ def problem(path: str | os.PathLike[str], kind: Kind, error: str = "") -> FilePr
     """The refusal that names what lies at `path` (a link's target named when it leads nowhere)."""
     params: dict[str, object] = {"path": str(path), "error": error}
     if kind is Kind.DANGLING:
-        params["target"] = os.readlink(path)
+        try:
+            params["target"] = os.readlink(path)
+        except OSError:  # changed again since it was looked at
+            params["target"] = "?"
     return FileProblem(Message(f"file.{kind.value}", params))
 
 
