@@ -77,3 +77,12 @@ def test_every_subcommand_writes_hostile_names_printable(tmp_path: Path, cli, mo
     assert raw(written.replace("\t", " ")) == []  # TSV columns are tabs; the names hold none
     assert printable(HOSTILE) in written and printable(f"org/{ON_DISK}") in written
     assert [done.returncode for done in runs] == [0, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2]
+
+
+@given(name=names)
+def test_a_sentence_never_carries_a_name_raw_in_either_language(name: str) -> None:
+    from tui.core.texts.messages import LANGUAGES, Message
+
+    for lang in LANGUAGES:
+        for said in (Message("weights.missing", {"path": Path(name.replace("\x00", ""))}), Message("weights.no_key", {"path": "f", "name": name, "choices": name})):
+            assert raw(said.render(lang)) == [] and printable(name.replace("\x00", "") if said.key == "weights.missing" else name) in said.render(lang)
