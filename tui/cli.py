@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -39,6 +40,9 @@ T = TypeVar("T")
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not usage + message
         self.exit(2, f"{PROG}: {message}\n")
+
+    def print_help(self, file: object = None) -> None:  # argparse's own would swallow a failed write (/dev/full)
+        _say(self.format_help().rstrip("\n"))
 
 
 def _typed(convert: Callable[[str], T], key: str, t: Callable[..., str]) -> Callable[[str], T]:
@@ -181,8 +185,17 @@ def _lang_of(argv: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser(_lang_of(sys.argv[1:] if argv is None else argv))
-    args = parser.parse_args(argv)
+    asked = _lang_of(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(asked)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help written (0) or a refusal said (2): flushed here, where a failure can be said
+        return _flushed(done.code if isinstance(done.code, int) else 2, asked)
+    except BrokenPipeError:  # `--help | head`
+        _silence_stdout()
+        return 0
+    except OSError as error:  # --help into a full disk or a closed stdout
+        return _unwritten(error, asked)
     lang = resolve_lang(args.lang)
     if getattr(args, "step", None) is not None and args.backward is None:
         parser.error(translate(lang, "cli.step_needs_backward"))
@@ -211,8 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         if error.filename is not None:  # a path the command reads, met before the files' boundary names it
             return _fail(translate(lang, "file.unreadable", path=error.filename, error=error.strerror or error))
-        _silence_stdout()  # writing the output: a full disk, a closed file
-        return _fail(translate(lang, "output.failed", error=error.strerror or error), code=1)
+        return _unwritten(error, lang)  # a full disk, a closed file
     from tui.app import ExplorerApp
 
     ExplorerApp(setup).run()
@@ -226,8 +238,9 @@ def run() -> NoReturn:
     closed where they are written."""
     code = main()
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: the descriptor was closed before Python started (`>&-`)
+                stream.flush()
     except (OSError, ValueError):  # the output went wrong after main's own checks: say so by the code
         code = code or 1
     os._exit(code)
@@ -332,8 +345,8 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
     settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, args.seed)
     tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
     windows = TextWindows.cut(args.text_file, tokenizer, settings)
-    print(page(windows, args.batch, tokenizer.vocab.label, partial(translate, lang)))
-    sys.stdout.flush()
+    _say(page(windows, args.batch, tokenizer.vocab.label, partial(translate, lang)))
+    _flush()
     return 0
 
 
@@ -345,21 +358,57 @@ def _models(args: argparse.Namespace, lang: str) -> int:
     cache = hub_cache()
     cached = cached_models(cache)
     for skipped in cached.skipped:  # a broken entry of the cache: said, and the others listed
-        print(f"{PROG}: {printable(skipped.render(lang))}", file=sys.stderr)
+        _say(f"{PROG}: {skipped.render(lang)}", error=True)
     names = [*cached.ids, *args.folders]
     if not names:
-        print(translate(lang, "models.none", cache=str(cache)))
+        _say(translate(lang, "models.none", cache=str(cache)))
         return 0
     for name in names:
         for shown, said, refused in listing(name, cache):
-            print(printable(f"{shown}: {'✗ ' if refused else ''}{said.render(lang)}"))
-    sys.stdout.flush()
+            _say(f"{shown}: {'✗ ' if refused else ''}{said.render(lang)}")
+    _flush()
     return 0
+
+
+def _say(text: str, error: bool = False) -> None:
+    """The one road from the command line to the terminal: every line of `text` made printable (a name from
+    a file or a user never reaches it as a control sequence), on stdout, or on stderr for `error` (never on
+    stdout instead, when stderr is closed)."""
+    stream = sys.stderr if error else sys.stdout
+    if stream is None:  # closed before Python started (`2>&-`, `>&-`)
+        if error:
+            return
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+    stream.write("\n".join(printable(line) for line in text.split("\n")) + "\n")
+
+
+def _flush() -> None:
+    """What stdout holds written now, so a full disk or a closed stdout is said here, not by Python at exit."""
+    if sys.stdout is None:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+    sys.stdout.flush()
+
+
+def _flushed(code: int, lang: str) -> int:
+    """`code`, once stdout is written; 1 and a line on stderr when it cannot be (`--help > /dev/full`)."""
+    try:
+        _flush()
+    except BrokenPipeError:  # `--help | head`: the reader has what it wanted
+        _silence_stdout()
+    except OSError as error:
+        return _unwritten(error, lang)
+    return code
+
+
+def _unwritten(error: OSError, lang: str) -> int:
+    """Output that could not be written (a full disk, a closed stdout): said on stderr, exit code 1."""
+    _silence_stdout()
+    return _fail(translate(lang, "output.failed", error=error.strerror or error), code=1)
 
 
 def _fail(text: str, code: int = 2) -> int:
     """One line on stderr; exit code 2 for what was asked, 1 for output that could not be written."""
-    print(f"{PROG}: {printable(text)}", file=sys.stderr)
+    _say(f"{PROG}: {text}", error=True)
     return code
 
 
@@ -367,7 +416,7 @@ def _silence_stdout() -> None:
     """What is left in stdout's buffer goes nowhere: Python's own flush at exit cannot fail again."""
     try:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):  # no file descriptor (a test's capture): nothing to flush into
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture, a closed stdout)
         pass
 
 
@@ -401,7 +450,7 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
     if stale(explorer):
         return _fail(explorer.view().status.text)
     if warning is not None:  # the layer is there, with a warning (a vocabulary of another size): not fatal
-        print(f"{PROG}: {printable(warning)}", file=sys.stderr)
+        _say(f"{PROG}: {warning}", error=True)
     lines = printed.lookup_lines(explorer, weight)
     if args.one_hot:  # before any training: the comparison is of the lookup printed above
         view = explorer.settle(explorer.one_hot(confirmed=True))
@@ -418,8 +467,8 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
             if view.status.error:
                 return _fail(view.status.text)
             lines += report(explorer)
-    print("\n".join(lines))
-    sys.stdout.flush()  # a full disk says so here, not in Python's flush at exit
+    _say("\n".join(lines))
+    _flush()
     return 0
 
 
@@ -449,19 +498,21 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     if args.format == "projector":
         from tui.core.explorer.neighbours_page import export_answer
 
-        print(printable(export_answer(explorer.source, answer, str(Path(args.out)) + os.sep).render(lang)))
+        _say(export_answer(explorer.source, answer, str(Path(args.out)) + os.sep).render(lang))
         for note in notes:
-            print(f"{PROG}: {printable(note)}", file=sys.stderr)
+            _say(f"{PROG}: {note}", error=True)
     elif args.format == "table":
         header = (translate(lang, "neighbours.rank"), "ID", translate(lang, "neighbours.token"), metric)
         cells = [header, *((str(rank), str(token_id), token, f"{score:.4f}") for rank, token_id, token, score in table)]
         lines = [title, *columns(cells)]
-        print("\n".join(printable(line) for line in [*lines, *notes]))
+        _say("\n".join([*lines, *notes]))
     else:
+        if sys.stdout is None:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
         writer = csv.writer(sys.stdout, delimiter="\t" if args.format == "tsv" else ",", lineterminator="\n")
         writer.writerow(("rank", "id", "token", args.metric))
-        writer.writerows((rank, token_id, token, repr(score)) for rank, token_id, token, score in table)
+        writer.writerows((rank, token_id, printable(token), repr(score)) for rank, token_id, token, score in table)  # the cells printable, the tabs kept
         for note in notes:
-            print(f"{PROG}: {printable(note)}", file=sys.stderr)
-    sys.stdout.flush()
+            _say(f"{PROG}: {note}", error=True)
+    _flush()
     return 0

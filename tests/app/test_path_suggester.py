@@ -67,7 +67,7 @@ async def test_f6_opens_a_file_or_a_model_folder_picked_in_the_tree_or_a_cached_
         tree = app.screen.query_one(DirectoryTree)
         shown = [str(node.label) for node in tree.root.children]
         assert "minilm" in shown and "notes.md" not in shown  # folders and openable files only
-        assert list(app.screen.query_one(OptionList).options)[0].prompt == "org/mini"
+        assert str(list(app.screen.query_one(OptionList).options)[0].prompt) == "org/mini"
         tree.post_message(DirectoryTree.DirectorySelected(tree.root.children[shown.index("minilm")], tmp_path / "minilm"))
         await until(pilot, lambda: app.explorer.session.weights is not None)
         assert app.screen is app.main and app.explorer.session.weights.path == tmp_path / "minilm" / "model.safetensors"

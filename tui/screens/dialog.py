@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -15,6 +16,7 @@ from textual.widgets import Input, Static
 from tui.core.explorer.dialogs import Answer, Dialog, Pane, Refused
 from tui.core.texts.shown import printable
 from tui.messages import Answered
+from tui.screens.main import SMALLEST
 
 D = TypeVar("D", bound=Dialog | Pane)
 
@@ -27,6 +29,11 @@ class DialogScreen(ModalScreen[None], Generic[D]):
     def __init__(self, dialog: D) -> None:
         super().__init__()
         self.dialog = dialog
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below the main view's smallest size the dialog hides too (widgets squeezed to no width fail to
+        lay out their lines); the main view's line under it says what size is needed."""
+        self.set_class(event.size.width < SMALLEST[0] or event.size.height < SMALLEST[1], "-too-small")
 
     def answer(self, answer: Answer, close: bool = True) -> None:
         """Hand the answer to the app; `close`: the dialog goes (a panel's key may leave it open)."""

@@ -24,7 +24,11 @@ MODEL_FILES = ("config.json", "model.safetensors", "model.safetensors.index.json
 
 
 class WeightTree(DirectoryTree):
-    """The folders, and the files F6 can open; no hidden ones."""
+    """The folders, and the files F6 can open; no hidden ones. Every name is shown printable: a file's name is
+    anyone's to choose."""
+
+    def process_label(self, label: str | Text) -> Text:
+        return super().process_label(printable(label) if isinstance(label, str) else Text(printable(label.plain)))
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [
@@ -56,7 +60,7 @@ class OpenScreen(PanelScreen[OpenPane]):
             return
         self._suggester.model_ids = sorted(pane.cached)
         cached = self.query_one("#open-cached", OptionList)
-        cached.add_options(list(pane.cached) or [Option(Text(pane.none_cached), disabled=True)])
+        cached.add_options([Option(Text(printable(name))) for name in pane.cached] or [Option(Text(pane.none_cached), disabled=True)])
         cached.highlighted = 0 if pane.cached else None
 
     def submit(self, text: str) -> None:

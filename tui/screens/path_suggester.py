@@ -9,13 +9,16 @@ from pathlib import Path
 
 from textual.suggester import Suggester
 
+from tui.core.texts.shown import printable
+
 SHOWN_ENTRIES = 2000  # entries of one folder looked at: a huge folder must not hold up a key
 
 
 class PathSuggester(Suggester):
     """Suggests the typed path completed to the first entry (by name, folders ending in `/`, hidden ones only
     when asked for with a dot) of its folder that starts with its last part; else the first cached model id
-    that starts with the text. Right arrow takes it."""
+    that starts with the text. Right arrow takes it. A name that would need escapes to be shown (controls,
+    bidi overrides) is never suggested: the line edits the text it shows, and the tree shows it escaped."""
 
     def __init__(self, model_ids: Sequence[str] = ()) -> None:
         super().__init__(use_cache=False, case_sensitive=True)  # the disk changes; paths are case-sensitive
@@ -24,7 +27,7 @@ class PathSuggester(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         if not value:
             return None
-        return on_disk(value) or next((name for name in self.model_ids if name.startswith(value) and name != value), None)
+        return on_disk(value) or next((name for name in self.model_ids if name.startswith(value) and name != value and shown_as_is(name)), None)
 
 
 def on_disk(value: str) -> str | None:
@@ -38,8 +41,13 @@ def on_disk(value: str) -> str | None:
         return None
     for entry in entries:
         hidden = entry.name.startswith(".") and not start.startswith(".")
-        if entry.name.startswith(start) and not hidden:
+        if entry.name.startswith(start) and not hidden and shown_as_is(entry.name):
             completed = head + slash + entry.name + ("/" if entry.is_dir() else "")
             if completed != value:
                 return completed
     return None
+
+
+def shown_as_is(name: str) -> bool:
+    """Whether `name` reaches the terminal as it is (nothing in it would be shown escaped)."""
+    return printable(name) == name

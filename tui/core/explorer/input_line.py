@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from tui.core.texts.messages import MessageError
 from tui.core.texts.shown import single_line
 from tui.core.tokens.parse import IdError, ParsedIds, append_id, parse_ids
 
@@ -75,7 +76,10 @@ class InputLine:
 
 def read(text: str, tokenizer: TextTokenizer | None, layer: RangeChecked | None) -> Reading:
     """The IDs of `text` (the tokenizer's, when there is one: text mode), checked against the layer's rows."""
-    tokens = tokenizer.encode(text) if tokenizer is not None else None
+    try:
+        tokens = tokenizer.encode(text) if tokenizer is not None else None
+    except MessageError as error:  # a tokenizer that fails on this text (a regex that backtracks too long)
+        return Reading(None, None, error.message)
     try:
         parsed = tokens.parsed if tokens is not None else parse_ids(text)
         if layer is not None:

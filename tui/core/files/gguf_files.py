@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tui.core.files.paths import checked, open_regular
+from tui.core.texts.messages import Message
 
 if TYPE_CHECKING:
     from gguf import GGMLQuantizationType
@@ -32,6 +33,8 @@ MAX_NESTING = 8  # arrays of arrays: llama.cpp writes none; deeper ones are refu
 SCALARS = {0: "u1", 1: "i1", 2: "u2", 3: "i2", 4: "u4", 5: "i4", 6: "f4", 7: "?", 10: "u8", 11: "i8", 12: "f8"}
 STRING, ARRAY = 8, 9
 ELEMENTS = {"F32": "f4", "F16": "f2", "F64": "f8", "I8": "i1", "I16": "i2", "I32": "i4", "I64": "i8"}  # as GGUFReader
+FLOATS = {"F32": "float32", "F16": "float16", "BF16": "bfloat16", "F64": "float64"}  # tensors loaded as they are
+INTEGERS = {"I8": "int8", "I16": "int16", "I32": "int32", "I64": "int64"}
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,34 @@ def parse(data: np.ndarray) -> GGUFFile:
         view = data[start + offset:start + offset + n_bytes].view(dtype).reshape(stored)
         tensors[name] = GGUFTensor(name, kind, shape, n_bytes, view)
     return GGUFFile(fields, tensors)
+
+
+def refusal(tensor: GGUFTensor) -> Message | None:
+    """Why `tensor` cannot be shown as an embedding matrix by its type: integers are no embedding, and a
+    block type that gguf's Python cannot dequantize (Q8_1, Q8_K, Q1_0, …) cannot be read; None otherwise."""
+    kind = tensor.kind.name
+    if kind in INTEGERS:
+        return Message("weights.not_float", {"name": tensor.name, "shape": tensor.shape, "dtype": INTEGERS[kind]})
+    if kind in FLOATS or dequantizable(tensor.kind):
+        return None
+    supported = ", ".join([*FLOATS, *(other.name for other in type(tensor.kind) if dequantizable(other))])
+    return Message("gguf.unsupported", {"name": tensor.name, "kind": kind, "supported": supported})
+
+
+@functools.cache
+def dequantizable(kind: GGMLQuantizationType) -> bool:
+    """Whether `gguf.quants.dequantize` reads `kind`'s blocks: one block of zeros tried (the package says
+    which types it lacks only by raising NotImplementedError)."""
+    from gguf import GGML_QUANT_SIZES
+    from gguf.quants import dequantize
+
+    if kind.name in FLOATS or kind.name in INTEGERS:
+        return False
+    try:
+        dequantize(np.zeros((1, GGML_QUANT_SIZES[kind][1]), np.uint8), kind)
+    except NotImplementedError:
+        return False
+    return True
 
 
 class Texts(Sequence[str]):

@@ -334,6 +334,9 @@ def described_gguf(path: Path) -> Message:
     if tensor is None:
         choices = ", ".join(name for name in tensors if "embd" in name or "embed" in name) or "-"
         raise ModelError(Message("model.no_embedding", {"path": path, "name": GGUF_EMBEDDING, "choices": choices}))
+    refused = gguf_files.refusal(tensor)
+    if refused is not None:  # listed as opening it would say: an integer type, a block type gguf cannot read
+        raise ModelError(refused)
     block, block_bytes = GGML_QUANT_SIZES[tensor.kind]
     kind = tensor.kind.name if tensor.data.dtype.kind == "f" else f"{tensor.kind.name} {8 * block_bytes / block:.4g} bits"
     head = Message("models.head_apart") if "output.weight" in tensors else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
+import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,7 +30,13 @@ from tui.core.files.paths import FileProblem, checked, held, open_regular
 from tui.core.texts.messages import Message, MessageError
 from tui.core.texts.shown import human_size
 
-SAFETENSORS_DTYPES = {"F16": torch.float16, "BF16": torch.bfloat16, "F32": torch.float32, "F64": torch.float64}
+SAFETENSORS_DTYPES = {
+    "F16": torch.float16, "BF16": torch.bfloat16, "F32": torch.float32, "F64": torch.float64,
+    "F8_E4M3": torch.float8_e4m3fn, "F8_E5M2": torch.float8_e5m2,
+}
+# torch's float8 types: no embedding lookup, printing or training works in them, so their values are shown as the
+# float32 they each are exactly (a copy in memory, within the limit of a copied matrix)
+FLOAT8 = tuple(str(dtype).removeprefix("torch.") for dtype in (torch.float8_e4m3fn, torch.float8_e4m3fnuz, torch.float8_e5m2, torch.float8_e5m2fnuz))
 NUMPY_DTYPES = {np.dtype("float16"): torch.float16, np.dtype("float32"): torch.float32, np.dtype("float64"): torch.float64}
 LEGACY_LIMIT = MAX_ELEMENTS * 4  # bytes of a legacy torch file read whole: Llama 3's matrix in float32
 if TYPE_CHECKING:
@@ -65,6 +72,7 @@ class TensorInfo:
     meta: bool = False  # on torch's "meta" device: a shape, and no values at all
     swapped: bool = False  # stored big-endian: converted to this machine's byte order when loaded
     quantized: float | None = None  # a GGUF block type: its bits per weight (`dtype` names the type)
+    refused: Message | None = None  # why its reader cannot give its values (a GGUF type it cannot dequantize)
 
     def describe(self) -> str:
         return f"{self.key} {tuple(self.shape)} {self.dtype} {human_size(self.nbytes)}"
@@ -78,11 +86,13 @@ class TensorInfo:
             return Message("weights.sparse", params)
         if len(self.shape) != 2:
             return Message("weights.not_2d", {**params, "ndim": len(self.shape)})
-        if self.dtype not in ("float16", "bfloat16", "float32", "float64") and self.quantized is None:
+        if self.refused is not None:
+            return self.refused
+        if self.dtype not in ("float16", "bfloat16", "float32", "float64", *FLOAT8) and self.quantized is None:
             return Message("weights.not_float", params)
         if 0 in self.shape:
             return Message("weights.empty_tensor", params)
-        if self.copied and math.prod(self.shape) > MAX_ELEMENTS:  # checked before anything is decompressed
+        if (self.copied or self.dtype in FLOAT8) and math.prod(self.shape) > MAX_ELEMENTS:  # checked before anything is decompressed
             return Message("weights.too_big", {**params, "elements": math.prod(self.shape), "limit": MAX_ELEMENTS})
         return None
 
@@ -147,9 +157,13 @@ def open_weights(path: str | Path, key: str | None = None) -> WeightFile | Quant
         info = choose(path, contents.infos, key)
         if info.quantized is not None and contents.blocks is not None:
             return contents.blocks(info.key)
-        watch = FileWatch(path) if contents.mapped else None  # the file as it is before its pages are mapped
+        mapped = contents.mapped and info.dtype not in FLOAT8  # the tensor lies over the file's pages
+        watch = FileWatch(path) if mapped else None  # the file as it is before its pages are mapped
         tensor, code = contents.load(info.key), contents.code(info.key)
         note = Message("weights.swapped", {"name": info.key}) if info.swapped else None
+        if info.dtype in FLOAT8:
+            tensor, code = tensor.float(), Code(code.imports, f"{code.expression}.float()")
+            note = Message("weights.float8", {"name": info.key, "dtype": info.dtype})
         return WeightFile(path, info.key, tensor, code, watch, note, contents.about)
 
     return _safely(path, load)
@@ -171,8 +185,10 @@ def _safely(path: Path, read: Callable[[], T]) -> T:
     except FileProblem as error:  # what lies at the path, or a file cut while it was read
         raise WeightFileError(error.message) from None
     except pickle.UnpicklingError as error:  # torch's weights-only unpickler: code it would not run, or garbage
-        key = "weights.unsafe" if "Unsupported global" in str(error) else "weights.unreadable"
-        raise WeightFileError(Message(key, {"path": path, "error": _said(error)})) from error
+        refused = re.search(r"\bGLOBAL\s+([\w.]+)", str(error))  # torch's words: "Unsupported global: GLOBAL x.y", "unsupported GLOBAL x.y"
+        if refused is not None:
+            raise WeightFileError(Message("weights.unsafe", {"path": path, "name": refused[1]})) from error
+        raise WeightFileError(Message("weights.unreadable", {"path": path, "error": _said(error)})) from error
     except BaseException as error:  # noqa: BLE001 - the Rust readers panic with BaseExceptions
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
@@ -269,11 +285,11 @@ def _read_gguf(path: Path) -> _Contents:
     tensors = parsed.tensors
     infos = []
     for tensor in tensors.values():
-        kind = tensor.kind
-        dtype = GGUF_FLOATS.get(kind.name, kind.name.lower())
+        kind, refused = tensor.kind, gguf_files.refusal(tensor)
+        dtype = gguf_files.FLOATS.get(kind.name) or gguf_files.INTEGERS.get(kind.name) or kind.name.lower()
         block, block_bytes = gguf.GGML_QUANT_SIZES[kind]
-        bits = None if kind.name in GGUF_FLOATS else 8 * block_bytes / block
-        infos.append(TensorInfo(tensor.name, tensor.shape, dtype, tensor.n_bytes, quantized=bits))
+        bits = None if kind.name in gguf_files.FLOATS or refused is not None else 8 * block_bytes / block
+        infos.append(TensorInfo(tensor.name, tensor.shape, dtype, tensor.n_bytes, quantized=bits, refused=refused))
 
     def load(key: str) -> torch.Tensor:
         tensor = tensors[key]
@@ -297,9 +313,6 @@ def _read_gguf(path: Path) -> _Contents:
         return QuantizedWeights(path, key, tensor.data, tensor.kind.name, info.shape, info.quantized, FileWatch(path), about=tuple(about))
 
     return _Contents(infos, load, code, mapped=True, about=tuple(about), blocks=blocks)
-
-
-GGUF_FLOATS = {"F32": "float32", "F16": "float16", "BF16": "bfloat16"}
 
 
 def _gguf_about(fields: Mapping[str, object]) -> list[str]:

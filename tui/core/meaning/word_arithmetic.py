@@ -75,10 +75,10 @@ def resolve_word(word: str, rows: int, find: Callable[[str], int | None] | None,
     """The token ID of `word`: a bare whole number is an ID; a word is what `find` finds. A word it cannot
     find is refused: as several tokens (named) when the tokenizer cuts it so, else as unknown."""
     if word.isascii() and word.isdigit():
-        token_id = int(word)
-        if token_id >= rows:
-            raise NeighboursError(Message("neighbours.id_range", {"id": token_id, "last": rows - 1}))
-        return token_id
+        digits = word.lstrip("0") or "0"
+        if len(digits) > len(str(rows)) or int(digits) >= rows:  # compared by length first: int() refuses 4300 digits
+            raise NeighboursError(Message("neighbours.id_range", {"id": digits if len(digits) <= 20 else f"{digits[:20]}…", "last": rows - 1}))
+        return int(digits)
     if find is None:
         raise NeighboursError(Message("neighbours.no_vocab", {"word": word}))
     token_id = find(word)

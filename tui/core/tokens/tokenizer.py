@@ -120,7 +120,13 @@ def hugging_face(path: Path) -> TextTokenizer:
         raise VocabError(Message("vocab.unreadable", {"path": path, "error": "not a Hugging Face tokenizer.json"}))
 
     def encode(text: str) -> Tokens:
-        encoding = tokenizer.encode(text)
+        try:
+            encoding = tokenizer.encode(text)
+        except BaseException as error:  # noqa: BLE001 - a regex that backtracks too long panics (PanicException)
+            if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            said = f"{type(error).__name__}: {str(error).strip()[:200]}"
+            raise VocabError(Message("tokenizer.failed", {"path": path, "error": said})) from error
         offsets = tuple(encoding.offsets)
         pieces = tuple(text[start:end] if end > start else token for token, (start, end) in zip(encoding.tokens, offsets, strict=True))
         return Tokens(tuple(encoding.ids), pieces, offsets)
