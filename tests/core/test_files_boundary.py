@@ -385,3 +385,14 @@ def test_a_gguf_with_an_empty_token_list_opens_without_labels_and_says_why(tmp_p
     done = cli("--weights", str(_gguf_with_no_tokens(tmp_path / "empty.gguf")), "lookup", "1")
     assert "zip()" not in done.stderr and "ValueError" not in done.stderr
     assert done.returncode == 0 and "tensor([[1., 1., 1.]]" in done.stdout and "lists no tokens" in done.stderr, done
+
+
+def test_merge_ranks_are_tiktokens_own_for_gpt2(gpt2_files: Path, monkeypatch) -> None:
+    """The copied scripts call tiktoken's reader: the app's must give the same ranks, line for line."""
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", "")  # read the files, not a copy tiktoken kept under their paths
+    from tiktoken.load import data_gym_to_mergeable_bpe_ranks
+
+    from tui.core.tokens.merges import bpe_ranks
+
+    expected = data_gym_to_mergeable_bpe_ranks(str(gpt2_files / "vocab.bpe"), str(gpt2_files / "encoder.json"))
+    assert bpe_ranks(gpt2_files / "encoder.json", gpt2_files / "vocab.bpe") == expected
