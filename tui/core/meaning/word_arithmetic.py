@@ -8,6 +8,7 @@ not have is refused, naming the tokens the tokenizer cuts it into when it is sev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from tui.core.tokens.tokenizer import TextTokenizer
 
 SIGNS = {"+": 1, "-": -1, "−": -1}  # − as the result shows it
+_ID = re.compile(r"[+\-−]?[0-9]{1,4000}")  # a whole number typed alone is an ID, as parse_ids reads one (ASCII digits)
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,12 @@ def parse_expression(text: str) -> tuple[Term, ...]:
 
 
 def resolve_word(word: str, rows: int, find: Callable[[str], int | None] | None, tokenizer: TextTokenizer | None = None) -> int:
-    """The token ID of `word`: a bare whole number is an ID; a word is what `find` finds. A word it cannot
-    find is refused: as several tokens (named) when the tokenizer cuts it so, else as unknown."""
-    if word.isascii() and word.isdigit():
-        token_id = int(word)
-        if token_id >= rows:
+    """The token ID of `word`: a bare whole number is an ID (a negative one is refused, as lookup refuses it);
+    a word is what `find` finds. A word it cannot find is refused: as several tokens (named) when the
+    tokenizer cuts it so, else as unknown."""
+    if _ID.fullmatch(word):
+        token_id = int(word.replace("−", "-"))
+        if not 0 <= token_id < rows:
             raise NeighboursError(Message("neighbours.id_range", {"id": token_id, "last": rows - 1}))
         return token_id
     if find is None:

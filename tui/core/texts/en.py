@@ -312,6 +312,11 @@ EN: dict[str, str] = {
     # the unexpected
     "error.unexpected": "Something went wrong ({error}); the app keeps running with the last good state.",
 
+    # sizes from outside (options, settings, file headers), checked before anything is allocated
+    "limits.memory": "{what} needs {size}: more than this machine's memory ({limit}).",
+    "limits.elements": "{what} has {elements} {elements:element|elements}: the limit is {limit} {limit:element|elements} (128256 × 4096).",
+    "limits.what_batch": "A batch of batch_size={batch_size} × max_length={max_length} windows (inputs and targets)",
+    "limits.what_positions": "pos_embedding_layer = torch.nn.Embedding({context_length}, {dim}) (--context-length)",
     # weight files
     "weights.missing": "{path}: no such file.",
     "weights.directory": "{path} is a folder: give the weight file inside it.",

@@ -313,6 +313,12 @@ ES: dict[str, str] = {
     # the unexpected
     "error.unexpected": "Algo salió mal ({error}); la aplicación sigue con el último estado válido.",
 
+    # sizes from outside (options, settings, file headers), checked before anything is allocated
+    "limits.memory": "{what} necesita {size}: más que la memoria de esta máquina ({limit}).",
+    "limits.elements": "{what} tiene {elements} {elements:elemento|elementos}: el límite es {limit} {limit:elemento|elementos} (128256 × 4096).",
+    "limits.what_batch": "Un lote de batch_size={batch_size} × max_length={max_length} ventanas (entradas y objetivos)",
+    "limits.what_positions": "pos_embedding_layer = torch.nn.Embedding({context_length}, {dim}) (--context-length)",
+
     # weight files
     "weights.missing": "{path}: el archivo no existe.",
     "weights.directory": "{path} es una carpeta: indica el archivo de pesos que contiene.",

@@ -1,0 +1,114 @@
+"""Sizes from outside (options, settings typed in the app, a text, a vocabulary file) are checked against what
+they would allocate before anything is allocated (`tui.core.files.limits`), and cost memory in proportion to
+their files."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.core.files import limits
+from tui.core.files.limits import SizeError, check_windows
+
+ROOT = Path(__file__).resolve().parents[2]
+WORDS = "the cat sat on a mat while seven quick foxes jumped over lazy brown dogs near riverbanks".split()
+
+
+def varied_text(path: Path, megabytes: float) -> Path:
+    """A text of repeated, varied words: real tokens, not one repeated piece."""
+    words = (WORDS[(i * 7 + i // 13) % len(WORDS)] + ("." if i % 11 == 0 else "") for i in range(int(megabytes * 2**20 / 5)))
+    path.write_text(" ".join(words), encoding="utf-8")
+    return path
+
+
+@settings(max_examples=300, deadline=None)
+@given(tokens=st.integers(0, 10**9), max_length=st.integers(1, 10**10), stride=st.integers(1, 10**10), batch_size=st.integers(1, 10**10))
+def test_window_settings_beyond_the_text_are_refused_naming_the_limit(tokens: int, max_length: int, stride: int, batch_size: int) -> None:
+    windows = len(range(0, tokens - max_length, stride))
+    if max_length >= tokens or batch_size > windows:
+        with pytest.raises(SizeError) as caught:
+            check_windows(tokens, max_length, stride, batch_size)
+        said = caught.value.message.english()
+        assert f"one window needs {max_length + 1}" in said if max_length >= tokens else f"one batch of {batch_size}" in said
+    else:
+        assert check_windows(tokens, max_length, stride, batch_size) == windows
+
+
+@settings(max_examples=100, deadline=None)
+@given(nbytes=st.integers(0, 2**50))
+def test_an_allocation_is_fine_asked_about_or_refused_by_its_size(nbytes: int) -> None:
+    what = limits.Message("limits.what_batch", {"batch_size": 1, "max_length": 1})
+    if nbytes > limits.memory():
+        with pytest.raises(SizeError) as caught:
+            limits.cost(nbytes, what)
+        assert "more than this machine's memory" in caught.value.message.english()
+    else:
+        assert limits.cost(nbytes, what) is (limits.Cost.ASK if nbytes > limits.BYTES_WITHOUT_ASKING else limits.Cost.FINE)
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    path = tmp_path / "story.txt"
+    path.write_text("The cat sat on the mat, and the dog sat on the log. " * 6, encoding="utf-8")  # 91 tokens
+    return path
+
+
+def test_a_huge_batch_size_is_refused_in_one_line_before_anything_is_allocated(cli, story: Path) -> None:
+    done = cli("windows", "--text-file", str(story), "--batch-size", "1000000000")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("embedding-explorer: A batch of batch_size=1000000000 × max_length=4 windows (inputs and targets) needs 64.0 GB")
+    assert done.stderr.count("\n") == 1
+    fits = cli("windows", "--text-file", str(story), "--batch-size", "1000")  # fits in memory, not in the text's 22 windows
+    assert fits.returncode == 2 and "The 22 windows do not fill one batch of 1000" in fits.stderr
+
+
+def test_a_max_length_beyond_the_text_is_refused_naming_its_tokens(cli, story: Path) -> None:
+    done = cli("windows", "--text-file", str(story), "--max-length", "1000000", "--batch-size", "1")
+    assert (done.returncode, done.stderr) == (2, "embedding-explorer: The text gives 91 tokens: one window needs 1000001 (max_length and its target).\n")
+
+
+@pytest.mark.parametrize("command", ["windows", "lookup"])
+def test_a_negative_batch_is_refused_with_the_valid_range(cli, story: Path, command: str) -> None:
+    options = ("--tokenizer", "gpt2", "--vocab-size", "50257") if command == "lookup" else ()
+    done = cli(command, "--text-file", str(story), *options, "--batch", "-1")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "embedding-explorer: There is no batch -1: the loader gives 2 batches (0 … 1).\n"
+
+
+def test_a_context_length_beyond_the_limit_is_refused_naming_it(cli) -> None:
+    done = cli("lookup", "1", "--context-length", "1000000000", "--dim", "12")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "embedding-explorer: pos_embedding_layer = torch.nn.Embedding(1000000000, 12) (--context-length) has 12000000000 elements:"
+        " the limit is 525336576 elements (128256 × 4096).\n"
+    )
+
+
+@pytest.mark.parametrize("asked", ["-1", "−3", "-0000002"])
+def test_a_negative_id_is_refused_by_neighbours_as_by_lookup(cli, asked: str) -> None:
+    done = cli("neighbours", asked, "--vocab-size", "6", "--dim", "3")
+    number = int(asked.replace("−", "-"))
+    assert (done.returncode, done.stderr) == (2, f"embedding-explorer: Token ID {number} has no row: valid IDs are 0..5.\n")
+    assert cli("lookup", asked, "--vocab-size", "6", "--dim", "3").returncode == 2
+
+
+def peak_megabytes(code: str) -> float:
+    """The peak resident memory of a fresh Python that imports torch and runs `code`, in MB."""
+    script = f"import resource, torch\n{code}\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300, check=True)
+    return float(done.stdout.split()[-1])
+
+
+def test_a_text_cut_into_windows_costs_memory_in_proportion_to_the_text(tmp_path: Path) -> None:
+    """A 4 MB text (a million tokens) took 440 MB above a bare torch as tuples of Python objects; the IDs in
+    one tensor, with the text itself and the tokenizer's own work, take a few times the file."""
+    text = varied_text(tmp_path / "text.txt", 4)
+    bare = peak_megabytes("from tui.core.tokens.tokenizer import gpt2; gpt2()")
+    cut = peak_megabytes(
+        "from tui.core.chapter.windows import TextWindows, WindowSettings; from tui.core.tokens.tokenizer import gpt2\n"
+        f"TextWindows.cut({str(text)!r}, gpt2(), WindowSettings()).batch(3)"
+    )
+    assert cut - bare < 8 * 4, (bare, cut)
