@@ -112,3 +112,32 @@ def test_a_text_cut_into_windows_costs_memory_in_proportion_to_the_text(tmp_path
         f"TextWindows.cut({str(text)!r}, gpt2(), WindowSettings()).batch(3)"
     )
     assert cut - bare < 8 * 4, (bare, cut)
+
+
+tokens = st.lists(st.text(st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)), max_size=6), min_size=1, max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tokens=tokens, data=st.data())
+def test_a_vocab_txt_finds_each_token_as_a_vocabulary_held_as_strings_does(tokens: list[str], data: st.DataObject) -> None:
+    from tui.core.texts.shown import visible
+    from tui.core.tokens.vocab import Lines, Vocab
+
+    ending = b"\n" if tokens[-1] == "" else data.draw(st.sampled_from([b"", b"\n"]))  # a last empty token needs its newline
+    lines = Vocab(Path("vocab.txt"), Lines("\n".join(tokens).encode("utf-8") + ending))
+    strings = Vocab(Path("vocab.txt"), tuple(tokens))
+    assert list(lines.tokens) == tokens
+    token = data.draw(st.sampled_from(tokens))
+    for asked in (token, visible(token), token.strip(), token.upper(), data.draw(st.text(max_size=4))):
+        assert lines.find(asked) == strings.find(asked), asked
+
+
+def test_a_big_vocab_txt_costs_memory_in_proportion_to_its_file(tmp_path: Path) -> None:
+    """A 100 MB vocab.txt took 5.1 GB to find a token (a string and three index entries a token); a 10 MB
+    one now costs a few times its file, the most when nothing matches and the file is searched folded."""
+    path = tmp_path / "vocab.txt"
+    path.write_text("\n".join(f"{WORDS[i % len(WORDS)]}{i}" for i in range(1_000_000)), encoding="utf-8")
+    megabytes = path.stat().st_size / 2**20
+    bare = peak_megabytes("import tui.core.tokens.vocab")
+    found = peak_megabytes(f"from tui.core.tokens.vocab import load_vocab\nv = load_vocab({str(path)!r})\nassert v.find('NOTHING') is None and v.find({WORDS[999 % len(WORDS)] + '999'!r}) == 999")
+    assert found - bare < 5 * megabytes, (bare, found, megabytes)
