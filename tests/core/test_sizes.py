@@ -10,9 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.files import limits
-from tui.core.files.limits import SizeError, check_windows
-
 ROOT = Path(__file__).resolve().parents[2]
 WORDS = "the cat sat on a mat while seven quick foxes jumped over lazy brown dogs near riverbanks".split()
 
@@ -27,6 +24,8 @@ def varied_text(path: Path, megabytes: float) -> Path:
 @settings(max_examples=300, deadline=None)
 @given(tokens=st.integers(0, 10**9), max_length=st.integers(1, 10**10), stride=st.integers(1, 10**10), batch_size=st.integers(1, 10**10))
 def test_window_settings_beyond_the_text_are_refused_naming_the_limit(tokens: int, max_length: int, stride: int, batch_size: int) -> None:
+    from tui.core.files.limits import SizeError, check_windows
+
     windows = len(range(0, tokens - max_length, stride))
     if max_length >= tokens or batch_size > windows:
         with pytest.raises(SizeError) as caught:
@@ -40,6 +39,9 @@ def test_window_settings_beyond_the_text_are_refused_naming_the_limit(tokens: in
 @settings(max_examples=100, deadline=None)
 @given(nbytes=st.integers(0, 2**50))
 def test_an_allocation_is_fine_asked_about_or_refused_by_its_size(nbytes: int) -> None:
+    from tui.core.files import limits
+    from tui.core.files.limits import SizeError
+
     what = limits.Message("limits.what_batch", {"batch_size": 1, "max_length": 1})
     if nbytes > limits.memory():
         with pytest.raises(SizeError) as caught:
