@@ -143,3 +143,29 @@ def test_a_big_vocab_txt_costs_memory_in_proportion_to_its_file(tmp_path: Path) 
     bare = peak_megabytes("import tui.core.tokens.vocab")
     found = peak_megabytes(f"from tui.core.tokens.vocab import load_vocab\nv = load_vocab({str(path)!r})\nassert v.find('NOTHING') is None and v.find({WORDS[999 % len(WORDS)] + '999'!r}) == 999")
     assert found - bare < 5 * megabytes, (bare, found, megabytes)
+
+
+def test_the_app_asks_before_a_big_batch_and_refuses_one_beyond_memory(story: Path) -> None:
+    """As one-hot asks above 100 MB: settings typed in the windows view whose batch would take more are asked
+    about first (yes cuts, Escape keeps the windows there are); beyond the machine's memory, refused."""
+    from tui.core.chapter.windows import WindowSettings
+    from tui.core.explorer.dialogs import Act, Choice, Question, Topic
+    from tui.core.explorer.explorer import Explorer, Setup
+    from tui.core.tokens.tokenizer import gpt2
+
+    explorer = Explorer(Setup.of(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file=str(story)))
+    explorer.settle(explorer.start())
+    kept = explorer.windows
+    prompt = explorer.answer(explorer.show_windows().panel, Act.SETTINGS).dialog
+    question = explorer.answer(prompt, prompt.parse("batch_size=1000000 max_length=8")).dialog
+    assert isinstance(question, Question) and question.topic is Topic.BIG_BATCH
+    assert question.text == "A batch of batch_size=1000000 × max_length=8 windows (inputs and targets) takes 128.0 MB each time a batch is shown."
+    assert explorer.settle(explorer.answer(question, None)).jobs == () and explorer.windows is kept
+    question = explorer.answer(prompt, prompt.parse("batch_size=1000000 max_length=8")).dialog
+    view = explorer.settle(explorer.answer(question, Choice.YES))  # asked and made: the text is too short for it
+    assert explorer.windows is kept and view.status.error and "do not fill one batch of 1000000" in view.status.text
+    view = explorer.answer(prompt, prompt.parse("batch_size=1000000000"))
+    assert view.dialog is None and view.status.error and "more than this machine's memory" in view.status.text
+    asked_at_start = Explorer(Setup.of(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file=str(story), windows=WindowSettings(batch_size=10**6, max_length=8)))
+    question = asked_at_start.settle(asked_at_start.start()).dialog
+    assert question.topic is Topic.BIG_BATCH and asked_at_start.windows is None
