@@ -41,8 +41,9 @@ def test_window_settings_beyond_the_text_are_refused_naming_the_limit(tokens: in
 def test_an_allocation_is_fine_asked_about_or_refused_by_its_size(nbytes: int) -> None:
     from tui.core.files import limits
     from tui.core.files.limits import SizeError
+    from tui.core.texts.messages import Message
 
-    what = limits.Message("limits.what_batch", {"batch_size": 1, "max_length": 1})
+    what = Message("limits.what_batch", {"batch_size": 1, "max_length": 1})
     if nbytes > limits.memory():
         with pytest.raises(SizeError) as caught:
             limits.cost(nbytes, what)
