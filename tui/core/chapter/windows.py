@@ -193,6 +193,7 @@ class TextWindows:
 
         pick(self.batches, index)
         return default_collate([self.dataset[window] for window in self.indices(index)])
+
     def script(self, index: int) -> str | None:
         """The book's code that prints batch `index`; None when the tokenizer cannot be written as code
         (the book's SimpleTokenizerV2 built from a text)."""
