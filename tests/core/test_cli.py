@@ -214,7 +214,7 @@ def test_the_chapter_end_to_end_text_windows_batch_token_and_position_embeddings
     done = cli("lookup", "--preset", "book-2.8", "--text-file", str(story))
     assert done.returncode == 0, done.stderr
     ids = gpt2().encode(story.read_text(encoding="utf-8")).ids
-    first = next(iter(loader(dataset(list(ids), WindowSettings()), WindowSettings())))[0]  # the book's batch: 8 × 4
+    first = next(iter(loader(dataset(torch.tensor(ids), WindowSettings()), WindowSettings())))[0]  # the book's batch: 8 × 4
     assert f"input_ids = torch.tensor({first.tolist()})" in done.stdout
     assert "token_embeddings = layer(input_ids)                    # [8, 4, 256]" in done.stdout
     assert "# [8, 4, 256] + [4, 256] → [8, 4, 256]: broadcasting" in done.stdout

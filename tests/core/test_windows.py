@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tui.core.chapter.windows import WindowsError, WindowSettings, dataset, loader, read_text
 from tui.core.explorer import windows_page
 from tui.core.explorer.presenter import renderer
+from tui.core.texts.messages import MessageError
 from tui.core.tokens.tokenizer import gpt2
 
 
@@ -34,19 +35,20 @@ def test_the_loader_gives_the_books_windows_in_order_and_drops_the_last_partial_
     ids: list[int], max_length: int, stride: int, batch_size: int
 ) -> None:
     chosen = WindowSettings(max_length, stride, batch_size)
-    if len(ids) < max_length + 1:
-        with pytest.raises(WindowsError):
-            dataset(ids, chosen)
+    if len(ids) < max_length + 1 or not by_hand(ids, max_length, stride, batch_size):  # no window, or no batch
+        with pytest.raises(MessageError):
+            dataset(torch.tensor(ids), chosen)
         return
-    batches = [(inputs.tolist(), targets.tolist()) for inputs, targets in loader(dataset(ids, chosen), chosen)]
+    batches = [(inputs.tolist(), targets.tolist()) for inputs, targets in loader(dataset(torch.tensor(ids), chosen), chosen)]
     assert batches == by_hand(ids, max_length, stride, batch_size)
 
 
 def test_a_shuffle_is_the_same_windows_in_another_order_the_same_for_the_same_seed() -> None:
     ids = list(range(200))
     chosen = WindowSettings(4, 2, 4, shuffle=True, seed=7)
-    first = [inputs for inputs, _ in loader(dataset(ids, chosen), chosen)]
-    again = [inputs for inputs, _ in loader(dataset(ids, chosen), chosen)]
+    tensor = torch.tensor(ids)
+    first = [inputs for inputs, _ in loader(dataset(tensor, chosen), chosen)]
+    again = [inputs for inputs, _ in loader(dataset(tensor, chosen), chosen)]
     assert all(torch.equal(a, b) for a, b in zip(first, again, strict=True))
     rows = [tuple(row) for batch in first for row in batch.tolist()]
     every = [tuple(ids[i : i + 4]) for i in range(0, len(ids) - 4, 2)]  # 98 windows: 24 batches, 2 dropped
@@ -70,8 +72,8 @@ def test_texts_that_give_no_windows_are_refused(tmp_path: Path) -> None:
     with pytest.raises(WindowsError) as caught:
         read_text(tmp_path)
     assert "is a folder" in str(caught.value)
-    with pytest.raises(WindowsError) as caught:
-        dataset([1, 2, 3], WindowSettings(max_length=4))
+    with pytest.raises(MessageError) as caught:
+        dataset(torch.tensor([1, 2, 3]), WindowSettings(max_length=4))
     assert str(caught.value) == "The text gives 3 tokens: one window needs 5 (max_length and its target)."
 
 
@@ -100,7 +102,7 @@ def test_the_views_batches_are_the_loaders_batches_shuffled_or_not(tmp_path: Pat
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 9, encoding="utf-8")
     for chosen in (WindowSettings(4, 3, 5), WindowSettings(4, 2, 3, shuffle=True, seed=11)):
         cut = TextWindows.cut(str(story), gpt2(), chosen)
-        from_loader = list(loader(dataset(list(cut.tokens.ids), chosen), chosen))
+        from_loader = list(loader(dataset(cut.tokens.ids, chosen), chosen))
         assert cut.batches == len(from_loader) > 2
         for index, (inputs, targets) in enumerate(from_loader):
             assert torch.equal(cut.batch(index)[0], inputs) and torch.equal(cut.batch(index)[1], targets)

@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from tui.core.chapter.session import EmbeddingSession
     from tui.core.tokens.parse import ParsedIds
 
-BYTES_WITHOUT_ASKING = 100 * 2**20  # what the comparison may allocate before the app asks first
-
 
 @dataclass(frozen=True)
 class Step:

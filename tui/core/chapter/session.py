@@ -21,6 +21,7 @@ from tui.core.chapter.reports import GradReport, InputSteps, Lookup, StepReport,
 from tui.core.chapter.rows import SparseRows, TensorRows
 from tui.core.chapter.spec import LayerOptions, LayerSpec, learning_rate
 from tui.core.files.file_watch import MappedRows
+from tui.core.files.limits import check_matrix
 from tui.core.files.quantized import QuantizedWeights
 from tui.core.files.weights import WeightFile
 from tui.core.texts.messages import Message, MessageError
@@ -148,7 +149,10 @@ class EmbeddingSession:
 
     def positional_layer(self, context_length: int) -> torch.nn.Embedding:
         """`pos_embedding_layer = torch.nn.Embedding(context_length, dim)`, made as if right after this layer
-        (`torch.manual_seed(seed)` first, for a file's): the numbers a script making both in turn gets."""
+        (`torch.manual_seed(seed)` first, for a file's): the numbers a script making both in turn gets; a
+        `SizeError` first when the context length asks for more than `limits` allows."""
+        what = Message("limits.what_positions", {"context_length": context_length, "dim": self.spec.dim})
+        check_matrix(context_length, self.spec.dim, self.layer.weight.element_size(), what)
         with torch.random.fork_rng():
             torch.set_rng_state(self._random_after)
             return torch.nn.Embedding(context_length, self.spec.dim, dtype=self.layer.weight.dtype)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.chapter.code import windows_script
 from tui.core.files import paths as files
+from tui.core.files.limits import batch_bytes, check_windows, cost
 from tui.core.files.paths import FileProblem
 from tui.core.texts.messages import Message, MessageError
 from tui.core.tokens.parse import whole_number
@@ -22,7 +23,7 @@ from tui.core.tokens.parse import whole_number
 if TYPE_CHECKING:
     import torch
 
-    from tui.core.tokens.tokenizer import TextTokenizer, Tokens
+    from tui.core.tokens.tokenizer import LongTokens, TextTokenizer
 
 class WindowsError(MessageError):
     """A text or a setting the windows cannot be made from."""
@@ -90,30 +91,28 @@ def read_text(path: str | Path) -> str:
     return text
 
 
-def dataset(token_ids: list[int], settings: WindowSettings) -> torch.utils.data.Dataset:
-    """The book's `GPTDatasetV1` over these IDs; at least `max_length + 1` of them (one window and its target)."""
+def dataset(token_ids: torch.Tensor, settings: WindowSettings) -> torch.utils.data.Dataset:
+    """The book's `GPTDatasetV1` over these IDs (one `torch.long` tensor), once `limits.check_windows` says
+    the settings fit them: at least one window and its target, a batch within the windows."""
     from torch.utils.data import Dataset
 
-    settings.check()
-    if len(token_ids) < settings.max_length + 1:
-        raise WindowsError(Message("windows.too_short", {"tokens": len(token_ids), "needed": settings.max_length + 1}))
+    check_windows(len(token_ids), settings.max_length, settings.stride, settings.batch_size)
 
     class GPTDatasetV1(Dataset):
-        """The book's class, its loop unchanged; each window becomes its pair of tensors when it is read
-        (the same tensors: a 1 MB text has 50,000 windows, and a batch reads 8)."""
+        """The book's class, its loop unchanged as a `range` of starts; each window and its target are views
+        of the one tensor of IDs, which the loader's collate stacks into a batch (a 20 MB text has five
+        million tokens: no Python object for each)."""
 
-        def __init__(self, token_ids: list[int], max_length: int, stride: int) -> None:
+        def __init__(self, token_ids: torch.Tensor, max_length: int, stride: int) -> None:
             self.token_ids, self.max_length = token_ids, max_length
-            self.starts = [i for i in range(0, len(token_ids) - max_length, stride)]
+            self.starts = range(0, len(token_ids) - max_length, stride)
 
         def __len__(self) -> int:
             return len(self.starts)
 
         def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
-            import torch
-
             i = self.starts[index]
-            return torch.tensor(self.token_ids[i : i + self.max_length]), torch.tensor(self.token_ids[i + 1 : i + self.max_length + 1])
+            return self.token_ids[i : i + self.max_length], self.token_ids[i + 1 : i + self.max_length + 1]
 
     return GPTDatasetV1(token_ids, settings.max_length, settings.stride)
 
@@ -129,37 +128,45 @@ def loader(windows: torch.utils.data.Dataset | range, settings: WindowSettings) 
     )
 
 
-def pick(batches: int, index: int, windows: int, settings: WindowSettings) -> None:
-    """Refuse a batch `index` that the `batches` of the loader do not have, or any at all (drop_last)."""
-    if not batches:
-        raise WindowsError(Message("windows.no_batches", {"windows": windows, "batch_size": settings.batch_size}))
-    if index >= batches:
+def order(windows: int, settings: WindowSettings) -> torch.Tensor:
+    """The windows in the order the loader reads them: in turn, or shuffled as the loader over them
+    shuffles (its generator draws its base seed, then the sampler's permutation): one tensor, not a list
+    per batch."""
+    import torch
+
+    if not settings.shuffle:
+        return torch.arange(windows)
+    (everything,) = loader(range(windows), replace(settings, batch_size=windows))
+    return everything
+
+
+def pick(batches: int, index: int) -> None:
+    """Refuse a batch `index` that the `batches` of the loader do not have (`limits.check_windows` made sure
+    there is one)."""
+    if not 0 <= index < batches:
         raise WindowsError(Message("windows.no_batch", {"index": index, "batches": batches, "last": batches - 1}))
 
 
 @dataclass(frozen=True)
 class TextWindows:
     """A text cut into the book's windows and the DataLoader's batches: what `windows` prints and the windows
-    view pages through. `starts[b]` is where batch b's first window starts in the text's tokens."""
+    view pages through. Batch b is windows `order[b * batch_size : (b + 1) * batch_size]`."""
 
     path: str
     tokenizer: TextTokenizer  # the one that cut the text: a new cut and the copied script use it again
-    tokens: Tokens
+    tokens: LongTokens
     settings: WindowSettings
     dataset: torch.utils.data.Dataset
-    indices: list[list[int]]  # each batch's windows, in the loader's order
-    starts: list[int]
+    order: torch.Tensor  # the windows in the loader's order
 
     @classmethod
     def cut(cls, path: str, tokenizer: TextTokenizer, settings: WindowSettings) -> TextWindows:
         settings.check()
-        tokens = tokenizer.encode(read_text(path))
-        made = dataset(list(tokens.ids), settings)
-        # the loader's own order, read off the same loader over the windows' indices: the same generator
-        # draws the same shuffle, and only the batch on screen is made into tensors
-        indices = [batch.tolist() for batch in loader(range(len(made)), settings)]
-        starts = [batch[0] * settings.stride for batch in indices]
-        return cls(path, tokenizer, tokens, settings, made, indices, starts)
+        batch = {"batch_size": settings.batch_size, "max_length": settings.max_length}
+        cost(batch_bytes(settings.max_length, settings.batch_size), Message("limits.what_batch", batch))
+        tokens = tokenizer.encode_long(read_text(path))
+        made = dataset(tokens.ids, settings)
+        return cls(path, tokenizer, tokens, settings, made, order(len(made), settings))
 
     @property
     def windows(self) -> int:
@@ -167,15 +174,24 @@ class TextWindows:
 
     @property
     def batches(self) -> int:
-        return len(self.indices)
+        return self.windows // self.settings.batch_size  # drop_last
+
+    def indices(self, index: int) -> list[int]:
+        """Batch `index`'s windows, in the loader's order."""
+        size = self.settings.batch_size
+        return self.order[index * size : (index + 1) * size].tolist()
+
+    def start(self, index: int) -> int:
+        """Where batch `index`'s first window starts in the text's tokens."""
+        return self.indices(index)[0] * self.settings.stride
 
     def batch(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Batch `index` as the loader gives it: its sampler's windows through torch's default collate,
         what a `DataLoader` without worker processes does for each batch."""
         from torch.utils.data import default_collate
 
-        pick(self.batches, index, self.windows, self.settings)
-        return default_collate([self.dataset[window] for window in self.indices[index]])
+        pick(self.batches, index)
+        return default_collate([self.dataset[window] for window in self.indices(index)])
 
     def script(self, index: int) -> str | None:
         """The book's code that prints batch `index`; None when the tokenizer cannot be written as code

@@ -64,6 +64,7 @@ class Topic(Enum):
     NEIGHBOURS_K = "neighbours_k"
     EXPORT = "export"
     WINDOW_SETTINGS = "window_settings"
+    BIG_BATCH = "big_batch"
 
 
 @dataclass(frozen=True)

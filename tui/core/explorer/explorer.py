@@ -274,8 +274,9 @@ class Explorer:
             return change
         if self.tokenizer is None:
             return Change(Message("windows.tokenizer"), error=True)
-        cut = self.batches.cut(self.setup.text_file, self.tokenizer, self.setup.windows)
-        return replace(change, start=(*change.start, *cut.start))
+        cut = self.batches.cut(self.setup.text_file, self.tokenizer, self.setup.windows, self.t)
+        said, error, dialog = cut.said or change.said, cut.error or change.error, cut.dialog or change.dialog  # a big batch: asked, or refused
+        return replace(change, said=said, error=error, dialog=dialog, start=(*change.start, *cut.start))
 
     def open(self, path: str, key: str | None = None) -> View:
         """Open a weight file or model, and the vocabulary and tokenizer beside it. The layer on screen stays
@@ -467,6 +468,8 @@ class Explorer:
         """The one road back from every dialog and panel: what `answer` to `dialog` does (None: closed)."""
         if isinstance(dialog, (NeighboursPane, StatisticsPane, WindowsPane, SearchPane, OpenPane)):
             return self._panel_answer(dialog, answer)
+        if isinstance(dialog, Question) and dialog.topic is Topic.BIG_BATCH:  # closed is no
+            return self.apply(self.batches.confirmed(answer is Choice.YES))
         if answer is None:
             return self.view()
         if isinstance(dialog, Question):
@@ -497,7 +500,7 @@ class Explorer:
         if prompt.topic is Topic.EXPORT:
             return self._export(answer)
         if prompt.topic is Topic.WINDOW_SETTINGS:
-            return self.apply(self.batches.recut(answer))
+            return self.apply(self.batches.recut(answer, self.t))
         return self.view()
 
     def _panel_answer(self, pane: Pane, answer: Answer) -> View:

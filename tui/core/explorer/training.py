@@ -17,6 +17,7 @@ from tui.core.chapter.history import LOSSES
 from tui.core.explorer.changes import Change, Start
 from tui.core.explorer.dialogs import Choice, Question, Report, Topic
 from tui.core.explorer.tasks import Task
+from tui.core.files.limits import BYTES_WITHOUT_ASKING
 from tui.core.texts.messages import Message
 from tui.core.texts.shown import human_size
 
@@ -235,13 +236,13 @@ def dense_question(spec: LayerSpec, t: Callable[..., str]) -> Question:
 
 def one_hot(session: EmbeddingSession, parsed: ParsedIds, loss: str, confirmed: bool, t: Callable[..., str]) -> Change:
     """The bonus notebook: the lookup again as one-hot × weight, both worked out in torch (in a job holding
-    the layer) and compared, gradients included. Over `BYTES_WITHOUT_ASKING`, a question first
+    the layer) and compared, gradients included. Over `limits.BYTES_WITHOUT_ASKING`, a question first
     (`confirmed`: answered yes)."""
     from tui.core.chapter import one_hot
     from tui.core.chapter.code import made_lines
 
     size = one_hot.cost(session, parsed)
-    if not confirmed and size > one_hot.BYTES_WITHOUT_ASKING:
+    if not confirmed and size > BYTES_WITHOUT_ASKING:
         text = t("one_hot.cost", size=human_size(size), ids=len(parsed.ids), rows=session.spec.vocab_size)
         return Change(dialog=Question(Topic.BIG_ONE_HOT, t("one_hot.title"), text, t("one_hot.choices"), {"enter": Choice.YES}))
     title = t("one_hot.title")

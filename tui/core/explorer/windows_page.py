@@ -19,18 +19,20 @@ def page(windows: TextWindows, index: int, label: Callable[[int], str | None], t
     window's context ----> target pairs (IDs, then tokens), and `inputs` and `targets` as torch prints
     them; `t` renders the sentences in the reader's language."""
     inputs, targets = windows.batch(index)
-    settings, ids = windows.settings, windows.tokens.ids
+    settings, tokens = windows.settings, windows.tokens
     summary = t(
-        "windows.summary", path=windows.path, tokens=len(ids), tokenizer=windows.tokenizer.name, windows=windows.windows,
+        "windows.summary", path=windows.path, tokens=len(tokens.ids), tokenizer=windows.tokenizer.name, windows=windows.windows,
         max_length=settings.max_length, stride=settings.stride, batches=windows.batches,
         batch_size=settings.batch_size, shuffle=settings.shuffle,
     )
-    start = windows.starts[index]
+    start = windows.start(index)
     end = start + settings.max_length
-    pieces = windows.tokens.pieces
-    excerpt = "".join(pieces[max(0, start - EXCERPT) : start]) + "⟦" + "".join(pieces[start:end]) + "⟧"
-    excerpt += "".join(pieces[end : end + EXCERPT])
-    window = ids[start : end + 1]
+
+    def pieces(first: int, stop: int) -> str:
+        return "".join(tokens.piece(at) for at in range(max(0, first), min(stop, len(tokens.ids))))
+
+    excerpt = pieces(start - EXCERPT, start) + "⟦" + pieces(start, end) + "⟧" + pieces(end, end + EXCERPT)
+    window = tokens.ids[start : end + 1].tolist()
     pairs = [f"{list(window[:cut])} ----> {window[cut]}" for cut in range(1, len(window))]
     shown = [label(token_id) or "·" for token_id in window]
     pairs += [f"{''.join(shown[:cut])} ----> {shown[cut]}" for cut in range(1, len(window))]

@@ -115,7 +115,7 @@ def _single(asked: str, rows: int, find: Callable[[str], int | None] | None, tok
     """The row of one token or ID typed alone (a token such as `-` or `+` too); None for an expression."""
     try:
         return resolve_word(asked, rows, find, tokenizer)
-    except NeighboursError:
-        if asked[0] in "+-−":
+    except NeighboursError as error:
+        if asked[0] in "+-−" and error.message.key != "neighbours.id_range":  # a negative ID is refused, not negated
             return None  # `-man`: an expression of one term
         raise

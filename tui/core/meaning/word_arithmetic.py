@@ -8,6 +8,7 @@ not have is refused, naming the tokens the tokenizer cuts it into when it is sev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from tui.core.tokens.tokenizer import TextTokenizer
 
 SIGNS = {"+": 1, "-": -1, "−": -1}  # − as the result shows it
+_ID = re.compile(r"[+\-−]?[0-9]+")  # a whole number typed alone is an ID, as parse_ids reads one (ASCII digits)
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,15 @@ def parse_expression(text: str) -> tuple[Term, ...]:
 
 
 def resolve_word(word: str, rows: int, find: Callable[[str], int | None] | None, tokenizer: TextTokenizer | None = None) -> int:
-    """The token ID of `word`: a bare whole number is an ID; a word is what `find` finds. A word it cannot
-    find is refused: as several tokens (named) when the tokenizer cuts it so, else as unknown."""
-    if word.isascii() and word.isdigit():
-        digits = word.lstrip("0") or "0"
-        if len(digits) > len(str(rows)) or int(digits) >= rows:  # compared by length first: int() refuses 4300 digits
-            raise NeighboursError(Message("neighbours.id_range", {"id": digits if len(digits) <= 20 else f"{digits[:20]}…", "last": rows - 1}))
+    """The token ID of `word`: a bare whole number is an ID (a negative one is refused, as lookup refuses it;
+    compared by its length first, since int() refuses numbers of 4300 digits); a word is what `find` finds.
+    A word it cannot find is refused: as several tokens (named) when the tokenizer cuts it so, else as
+    unknown."""
+    if _ID.fullmatch(word):
+        sign, digits = ("-" if word[0] in "-−" else ""), word.lstrip("+-−").lstrip("0") or "0"
+        if sign or len(digits) > len(str(rows)) or int(digits) >= rows:
+            shown = digits if len(digits) <= 20 else f"{digits[:20]}…"
+            raise NeighboursError(Message("neighbours.id_range", {"id": sign + shown, "last": rows - 1}))
         return int(digits)
     if find is None:
         raise NeighboursError(Message("neighbours.no_vocab", {"word": word}))

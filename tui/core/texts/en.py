@@ -323,6 +323,12 @@ EN: dict[str, str] = {
     "file.json_deep": "{path} nests its JSON deeper than can be read: refused.",
     "file.line": "{path}, line {line}: {error}.",
 
+    # sizes from outside (options, settings, file headers), checked before anything is allocated
+    "limits.memory": "{what} needs {size}: more than this machine's memory ({limit}).",
+    "limits.elements": "{what} has {elements} {elements:element|elements}: the limit is {limit} {limit:element|elements} (128256 × 4096).",
+    "limits.what_batch": "A batch of batch_size={batch_size} × max_length={max_length} windows (inputs and targets)",
+    "limits.what_positions": "pos_embedding_layer = torch.nn.Embedding({context_length}, {dim}) (--context-length)",
+
     # weight files
     "weights.format": "{path}: not a weight file this app reads. Formats: {formats}.",
     "weights.empty_file": "{path} is empty (0 bytes).",
@@ -455,6 +461,9 @@ EN: dict[str, str] = {
     "windows.none": "No text cut into windows: start with --text-file FILE and a tokenizer (--tokenizer gpt2).",
     "windows.title": "The book's windows: ← → batch, Enter looks it up, s settings, c code",
     "windows.settings_prompt": "create_dataloader_v1's settings (any of them, name=value): max_length, stride and batch_size whole numbers ≥ 1, shuffle True or False.",
+    "windows.big_title": "A big batch",
+    "windows.big_cost": "{what} takes {size} each time a batch is shown.",
+    "windows.big_choices": "Enter: cut the text with these settings · Escape: keep the windows there are",
     "windows.setting_unknown": "'{item}' is no setting: write name=value with a name among {names}.",
     "windows.setting_shuffle": "shuffle is True or False (got '{value}').",
     "windows.setting_positive": "{name} must be a whole number ≥ 1 (got '{value}').",

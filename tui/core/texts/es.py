@@ -324,6 +324,12 @@ ES: dict[str, str] = {
     "file.json_deep": "{path} anida su JSON a más profundidad de la que se puede leer: rechazado.",
     "file.line": "{path}, línea {line}: {error}.",
 
+    # sizes from outside (options, settings, file headers), checked before anything is allocated
+    "limits.memory": "{what} necesita {size}: más que la memoria de esta máquina ({limit}).",
+    "limits.elements": "{what} tiene {elements} {elements:elemento|elementos}: el límite es {limit} {limit:elemento|elementos} (128256 × 4096).",
+    "limits.what_batch": "Un lote de batch_size={batch_size} × max_length={max_length} ventanas (entradas y objetivos)",
+    "limits.what_positions": "pos_embedding_layer = torch.nn.Embedding({context_length}, {dim}) (--context-length)",
+
     # weight files
     "weights.format": "{path}: no es un archivo de pesos que esta aplicación lea. Formatos: {formats}.",
     "weights.empty_file": "{path} está vacío (0 bytes).",
@@ -456,6 +462,9 @@ ES: dict[str, str] = {
     "windows.none": "No hay texto dividido en ventanas: empieza con --text-file ARCHIVO y un tokenizador (--tokenizer gpt2).",
     "windows.title": "Las ventanas del libro: ← → lote, Enter lo busca, s ajustes, c código",
     "windows.settings_prompt": "Los ajustes de create_dataloader_v1 (cualquiera de ellos, nombre=valor): max_length, stride y batch_size números enteros ≥ 1, shuffle True o False.",
+    "windows.big_title": "Un lote grande",
+    "windows.big_cost": "{what} ocupa {size} cada vez que se muestra un lote.",
+    "windows.big_choices": "Enter: cortar el texto con estos ajustes · Escape: conservar las ventanas que hay",
     "windows.setting_unknown": "'{item}' no es un ajuste: escribe nombre=valor con un nombre entre {names}.",
     "windows.setting_shuffle": "shuffle es True o False (se dio '{value}').",
     "windows.setting_positive": "{name} debe ser un número entero ≥ 1 (se dio '{value}').",

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.files.paths import FileProblem, read_text
 from tui.core.texts.messages import Message
@@ -25,6 +26,9 @@ ENDOFTEXT = "<|endoftext|>"
 UNKNOWN = "<|unk|>"
 GPT2_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 BOOK_SPLIT = r'([,.:;?_!"()\']|--|\s)'  # SimpleTokenizerV2
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,15 @@ class Tokens:
     def parsed(self) -> ParsedIds:
         """As typed IDs: the matrix marks and follows them like IDs typed by hand."""
         return ParsedIds(self.ids, self.spans)
+
+
+@dataclass(frozen=True)
+class LongTokens:
+    """A whole text's tokens, compact (a 20 MB text has five million): the IDs in one `torch.long` tensor,
+    and the piece of the text at a position made only when it is shown."""
+
+    ids: torch.Tensor
+    piece: Callable[[int], str]  # the piece of the text at a position, as `Tokens.pieces` has it
 
 
 def _spans(text: str, pieces: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
@@ -63,7 +76,16 @@ class TextTokenizer:
     vocab: Vocab
     encode: Callable[[str], Tokens]
     code: tuple[str, ...] = ()  # lines making `tokenizer`, called as the book calls tiktoken's; () when none can
+    long: Callable[[str], LongTokens] | None = None  # a whole text compactly; None: through `encode`
 
+    def encode_long(self, text: str) -> LongTokens:
+        """A whole text's tokens, compactly where the tokenizer can give its IDs without a Python object each."""
+        if self.long is not None:
+            return self.long(text)
+        import torch
+
+        tokens = self.encode(text)
+        return LongTokens(torch.tensor(tokens.ids, dtype=torch.long), tokens.pieces.__getitem__)
 
 
 def gpt2_data() -> Path:
@@ -102,6 +124,13 @@ def byte_level_bpe(name: str, vocab: Path, merges: Path, comment: str = "") -> T
         pieces = tuple(encoding.decode_single_token_bytes(i).decode("utf-8", errors="backslashreplace") for i in ids)
         return Tokens(tuple(ids), pieces, _spans(text, pieces))
 
+    def long(text: str) -> LongTokens:
+        import numpy as np
+        import torch
+
+        ids = torch.from_numpy(encoding.encode_to_numpy(text, allowed_special=set(special)).astype(np.int64))
+        return LongTokens(ids, lambda at: encoding.decode_single_token_bytes(int(ids[at])).decode("utf-8", errors="backslashreplace"))
+
     code = (
         "import tiktoken",
         "from tiktoken.load import data_gym_to_mergeable_bpe_ranks",
@@ -110,7 +139,7 @@ def byte_level_bpe(name: str, vocab: Path, merges: Path, comment: str = "") -> T
         f"ranks = data_gym_to_mergeable_bpe_ranks({str(merges)!r}, {str(vocab)!r})",
         f"tokenizer = tiktoken.Encoding({name!r}, pat_str={GPT2_PATTERN!r}, mergeable_ranks=ranks, special_tokens={special!r})",
     )
-    return TextTokenizer(name, labels, encode, code)
+    return TextTokenizer(name, labels, encode, code, long)
 
 
 def hugging_face(path: Path) -> TextTokenizer:
@@ -131,6 +160,21 @@ def hugging_face(path: Path) -> TextTokenizer:
         pieces = tuple(text[start:end] if end > start else token for token, (start, end) in zip(encoding.tokens, offsets, strict=True))
         return Tokens(tuple(encoding.ids), pieces, offsets)
 
+    def long(text: str) -> LongTokens:
+        import numpy as np
+        import torch
+
+        encoding = tokenizer.encode(text)
+        ids = torch.from_numpy(np.asarray(encoding.ids, dtype=np.int64))
+        offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)
+        del encoding
+
+        def piece(at: int) -> str:
+            start, end = offsets[at].tolist()
+            return text[start:end] if end > start else tokenizer.id_to_token(int(ids[at])) or ""
+
+        return LongTokens(ids, piece)
+
     code = (
         "from tokenizers import Tokenizer",
         "",
@@ -147,7 +191,7 @@ def hugging_face(path: Path) -> TextTokenizer:
         "",
         f"tokenizer = BookCalls({str(path.resolve())!r})",
     )
-    return TextTokenizer(path.name, vocab, encode, code)
+    return TextTokenizer(path.name, vocab, encode, code, long)
 
 
 def labels_of(path: str) -> tuple[Vocab, TextTokenizer | None]:

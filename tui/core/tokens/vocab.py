@@ -8,15 +8,18 @@ format characters become visible (`␣`, `\\n`, `\\x1b`, `\\u202e`), never raw.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
+
+import numpy as np
 
 from tui.core.files.paths import FileProblem, checked, json_of, read_bytes, read_text
 from tui.core.texts.messages import Message, MessageError
-from tui.core.texts.shown import visible
+from tui.core.texts.shown import VISIBLE, visible
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -31,12 +34,69 @@ class VocabError(MessageError):
     """A vocabulary file that cannot be read, with a catalog message saying why."""
 
 
+_SHOWN = re.compile(r"\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\U[0-9a-f]{8}|" + "|".join(re.escape(shown) for shown in VISIBLE.values()))
+_HIDDEN = {shown: char for char, shown in VISIBLE.items()}
+
+
+class Lines(Sequence):
+    """A `vocab.txt`'s tokens (one a line, the line number is the ID), kept as the file's bytes and where each
+    line ends: ten million tokens cost their file and 8 bytes each, not a Python string and three index
+    entries each. A token is decoded when asked for, and found by searching the bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        """`data`: the file's bytes, valid UTF-8."""
+        self.data = data
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+        self.ends = ends if data.endswith(b"\n") else np.append(ends, len(data))
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[at] for at in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        index %= len(self)
+        start = int(self.ends[index - 1]) + 1 if index else 0
+        return self.data[start : int(self.ends[index])].decode("utf-8")
+
+    def find(self, text: str) -> int | None:
+        """As `Vocab.find`: exactly, as shown, with a leading space, ignoring case; the lowest ID first."""
+        found = _line_of(self.data, text.encode("utf-8", "surrogatepass"), b"\n")
+        if found is None:
+            hidden = _SHOWN.sub(lambda match: _HIDDEN.get(match.group(), None) or chr(int(match.group()[2:], 16)), text)
+            found = _line_of(self.data, hidden.encode("utf-8", "surrogatepass"), b"\n") if hidden != text else None
+            found = found if found is not None and visible(self[found]) == text else None
+        if found is None:
+            found = _line_of(self.data, (" " + text).encode("utf-8", "surrogatepass"), b"\n")
+        if found is None:  # the file decoded and folded for this one search: a few times its size, then let go
+            found = _line_of(self.data.decode("utf-8").casefold(), text.casefold(), "\n")
+        return found
+
+
+def _line_of(lines: bytes | str, line: bytes | str, newline: bytes | str) -> int | None:
+    """The number of the first line of `lines` that is `line`, whole; None when none is."""
+    if newline in line:
+        return None
+    if lines.startswith(line + newline) or lines == line:
+        return 0
+    at = lines.find(newline + line + newline)
+    if at < 0:
+        at = len(lines) - len(line) - 1 if not lines.endswith(newline) and lines.endswith(newline + line) else -1
+    return None if at < 0 else lines.count(newline, 0, at) + 1
+
+
 @dataclass(frozen=True)
 class Vocab:
     """Token text by ID, as the tokenizer means it (GPT-2's `Ġhello` is ` hello`)."""
 
     path: Path
-    tokens: tuple[str | None, ...]  # None: an ID the vocabulary skips
+    tokens: Sequence[str | None]  # None: an ID the vocabulary skips; a vocab.txt's `Lines`
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -44,6 +104,8 @@ class Vocab:
     def find(self, text: str) -> int | None:
         """The ID of a token typed as text: exactly, as shown (`␣hello`), with GPT-2's leading space
         (`hello` finds ` hello` when there is no `hello`), or ignoring case; None when there is none."""
+        if isinstance(self.tokens, Lines):
+            return self.tokens.find(text)
         for index, key in ((self._exact, text), (self._shown, text), (self._exact, " " + text), (self._folded, text.casefold())):
             if key in index:
                 return index[key]
@@ -119,9 +181,9 @@ def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
         elif path.suffix == ".gguf":
             by_id = _from_gguf(path)
         else:
-            by_id = read_bytes(path).decode("utf-8").split("\n")
-            if by_id and by_id[-1] == "":  # the newline that ends the last line
-                by_id.pop()
+            data = read_bytes(path)
+            data.decode("utf-8")  # checked whole, then let go: the tokens stay bytes
+            by_id = Lines(data) if data else []
     except UnicodeDecodeError as error:
         raise VocabError(Message("vocab.not_utf8", {"path": path, "position": error.start})) from error
     except VocabError:
@@ -134,7 +196,9 @@ def read_vocab(path: str | Path) -> tuple[Vocab, Tokenizer | None]:
         raise VocabError(Message("vocab.unreadable", {"path": path, "error": f"{type(error).__name__}: {error}"[:200]})) from error
     if not by_id:
         raise VocabError(Message("vocab.empty", {"path": path}))
-    if isinstance(by_id, list):  # a token per line, or a GGUF's list: IDs in order
+    if isinstance(by_id, Lines):
+        return Vocab(path, by_id), tokenizer
+    if isinstance(by_id, list):  # a GGUF's list: IDs in order
         return Vocab(path, tuple(by_id)), tokenizer
     outside = [token_id for token_id in by_id if not 0 <= token_id < len(by_id)]
     if outside:  # an ID of 10**12 would make a tuple of 10**12 rows
