@@ -29,6 +29,7 @@ BOOK_SPLIT = r'([,.:;?_!"()\']|--|\s)'  # SimpleTokenizerV2
 
 if TYPE_CHECKING:
     import torch
+    from tokenizers import Encoding
 
 
 @dataclass(frozen=True)
@@ -148,14 +149,18 @@ def hugging_face(path: Path) -> TextTokenizer:
     if tokenizer is None:
         raise VocabError(Message("vocab.unreadable", {"path": path, "error": "not a Hugging Face tokenizer.json"}))
 
-    def encode(text: str) -> Tokens:
+    def encoded(text: str) -> Encoding:
+        """The library's encoding of `text`; its panic (a regex that backtracks too long) as our error."""
         try:
-            encoding = tokenizer.encode(text)
+            return tokenizer.encode(text)
         except BaseException as error:  # noqa: BLE001 - a regex that backtracks too long panics (PanicException)
             if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
                 raise
             said = f"{type(error).__name__}: {str(error).strip()[:200]}"
             raise VocabError(Message("tokenizer.failed", {"path": path, "error": said})) from error
+
+    def encode(text: str) -> Tokens:
+        encoding = encoded(text)
         offsets = tuple(encoding.offsets)
         pieces = tuple(text[start:end] if end > start else token for token, (start, end) in zip(encoding.tokens, offsets, strict=True))
         return Tokens(tuple(encoding.ids), pieces, offsets)
@@ -164,7 +169,7 @@ def hugging_face(path: Path) -> TextTokenizer:
         import numpy as np
         import torch
 
-        encoding = tokenizer.encode(text)
+        encoding = encoded(text)
         ids = torch.from_numpy(np.asarray(encoding.ids, dtype=np.int64))
         offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)
         del encoding
