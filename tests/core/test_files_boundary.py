@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from safetensors.torch import save_file
 
@@ -195,6 +195,8 @@ def _nested_gguf(depth: int) -> np.ndarray:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(depth=st.integers(1, 6000))
+@example(depth=gguf_files.MAX_NESTING)
+@example(depth=gguf_files.MAX_NESTING + 1)  # the boundary, every run
 def test_nested_gguf_arrays_are_read_or_refused_by_depth(depth: int) -> None:
     try:
         fields = gguf_files.parse(_nested_gguf(depth)).fields

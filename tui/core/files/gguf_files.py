@@ -207,7 +207,7 @@ class _Header:
             return np.frombuffer(self._take(self.count(length, dtype.itemsize, "values") * dtype.itemsize), dtype)
         if item == STRING:
             return self._texts(self.count(length, 8, "strings"))
-        if depth >= MAX_NESTING:
+        if depth + 2 > MAX_NESTING:  # this array, the arrays in it, and the `depth` arrays around it
             raise ValueError(f"arrays nested more than {MAX_NESTING} deep")
         return [self.value(item, depth + 1) for _ in range(self.count(length, 12, "arrays"))]
 
