@@ -160,7 +160,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     _add_options(neighbours, defaults=False, t=t)
     neighbours.add_argument("query", nargs="?", help=t("neighbours.cli_query"))
     neighbours.add_argument("--expr", help=t("neighbours.cli_expr"))
-    neighbours.add_argument("--k", type=_whole_number(t), default=10, help=t("neighbours.cli_k"))
+    neighbours.add_argument("--k", type=_whole_number(t), help=t("neighbours.cli_k"))
     neighbours.add_argument("--metric", choices=("cosine", "euclidean"), default="cosine", help=t("neighbours.cli_metric"))
     neighbours.add_argument("--format", choices=FORMATS, default="table", help=t("neighbours.cli_format"))
     neighbours.add_argument("--out", default=".", metavar="FOLDER", help=t("neighbours.cli_out"))
@@ -494,7 +494,9 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     found, title = answer.neighbours, heading(answer, label, explorer.t)
     metric = translate(lang, f"neighbours.{args.metric}")
     table = [(rank, n.token_id, label(n.token_id), n.score) for rank, n in enumerate(found.found, 1)]
-    notes = [note.render(lang) for note in found.notes()]
+    for note in found.k_note():  # beside the output, never in it
+        _say(f"{PROG}: {note.render(lang)}", error=True)
+    notes = [note.render(lang) for note in found.skipped()]
     if args.format == "projector":
         from tui.core.explorer.neighbours_page import export_answer
 

@@ -23,6 +23,17 @@ def test_an_id_in_the_seeded_layer_as_tsv(cli, book_layer) -> None:
     assert [float(row[3]) for row in rows[1:]] == pytest.approx(distances[expected].tolist(), rel=1e-5)
 
 
+def test_without_k_a_small_layer_ranks_every_other_row_and_says_so(cli) -> None:
+    done = cli("neighbours", "3", "--metric", "euclidean", "--format", "csv")
+    assert done.returncode == 0
+    assert [row[1] for row in csv.reader(io.StringIO(done.stdout))][1:] == ["4", "0", "2", "1", "5"]  # stdout is only the CSV
+    assert done.stderr == "embedding-explorer: k not given, and the default 10 is more than there is: all 5 other rows are ranked.\n"
+    done = cli("neighbours", "--expr", "3 + 2", "--vocab-size", "4")  # the terms excluded too: 2 rows left
+    assert (done.returncode, len(done.stdout.splitlines())) == (0, 2 + 2)
+    assert "all 2 other rows are ranked" in done.stderr
+    assert cli("neighbours", "3", "--k", "10").returncode == 2  # a k given stays refused beyond the rows
+
+
 def test_a_word_of_minilm_as_a_table(cli, minilm: Path) -> None:
     done = cli("neighbours", "--model", str(minilm), "dog", "--k", "3")
     assert done.returncode == 0

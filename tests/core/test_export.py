@@ -116,12 +116,18 @@ def test_the_projector_pair_writes_neither_file_when_one_exists(rows: ExportRows
     assert (tmp_path / "metadata.tsv").read_bytes().decode() == projector_metadata(rows)
 
 
+def test_missing_folders_are_made_parents_too(rows: ExportRows, tmp_path: Path) -> None:
+    assert write_table(rows, tmp_path / "a" / "b" / "rows.csv").read_bytes().decode() == as_csv(rows)
+    tensor, metadata = write_projector(rows, tmp_path / "c" / "d")
+    assert (tensor.read_bytes().decode(), metadata.read_bytes().decode()) == (projector_tensor(rows), projector_metadata(rows))
+
+
 def test_what_is_refused(rows: ExportRows, tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("")
     (tmp_path / "a-folder").mkdir()
     cases = [
-        (lambda: write_table(rows, tmp_path / "missing" / "rows.tsv"), "export.no_folder"),
-        (lambda: write_projector(rows, tmp_path / "missing"), "export.no_folder"),
+        (lambda: write_table(rows, tmp_path / "a-file" / "inside" / "rows.tsv"), "export.failed"),
+        (lambda: write_projector(rows, tmp_path / "a-file" / "inside"), "export.failed"),
         (lambda: write_table(rows, tmp_path / "a-file" / "rows.tsv"), "export.not_folder"),
         (lambda: write_projector(rows, tmp_path / "a-file"), "export.not_folder"),
         (lambda: write_table(rows, tmp_path / "a-folder"), "export.is_folder"),

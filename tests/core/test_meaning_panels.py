@@ -77,8 +77,11 @@ def torch_top(weight: torch.Tensor, row: int, k: int) -> list[int]:
 def test_a_small_matrix_asks_for_as_many_neighbours_as_it_has() -> None:
     explorer = ready(ids="2, 3, 5, 1")  # the book's 6 × 3
     assert len(neighbours_panel(explorer).ids) == 5
+    assert "all 5 other rows are ranked" in said(explorer)  # the default 10 taken as what there is, and said
     prompt = explorer.answer(explorer.view().panel, Act.ASK_K).dialog
     assert prompt.value == "5"
+    explorer.settle(explorer.answer(prompt, prompt.parse("4")))  # a k chosen: no note
+    assert len(explorer.view().panel.ids) == 4 and "k not given" not in said(explorer)
 
 
 def test_the_panel_asks_about_the_id_under_the_input_cursor_or_the_matrix_row() -> None:

@@ -51,7 +51,7 @@ class ReadingPanels:
     def ask(self, panel: NeighboursOpen, source: Source, text: str | None = None) -> Change:
         """The panel's question (or `text`) asked with the metric and k chosen, in a job."""
         meaning, asked = self.meaning, panel.asked if text is None else text
-        metric, k = meaning.metric, min(meaning.k, most_k(source.session.spec.vocab_size))
+        metric, k = meaning.metric, None if meaning.k is None else min(meaning.k, most_k(source.session.spec.vocab_size))
         panel.asked = asked
         panel.reading.started()
 
@@ -93,7 +93,9 @@ class ReadingPanels:
                 return self.ask(panel, source)
             if answer is Act.ASK_K:
                 rows = source.session.spec.vocab_size
-                k = str(min(self.meaning.k, most_k(rows)))
+                from tui.core.meaning.neighbours import DEFAULT_K
+
+                k = str(min(self.meaning.k or DEFAULT_K, most_k(rows)))
                 return Change(dialog=Prompt(Topic.NEIGHBOURS_K, t("neighbours.panel.k_prompt"), checked(lambda text: parse_k(text, rows), lang), k))
             if panel.answer is None:  # nothing found yet: nothing to export or map
                 return NOTHING

@@ -90,7 +90,7 @@ def projector_metadata(rows: ExportRows) -> str:
 
 
 def write_table(rows: ExportRows, path: Path, overwrite: bool = False) -> Path:
-    """The rows in one file: CSV when `path` ends in `.csv` (any case), TSV otherwise."""
+    """The rows in one file: CSV when `path` ends in `.csv` (any case), TSV otherwise; its folder made if missing."""
     _check_folder(path.parent)
     text = as_csv(rows) if path.suffix.lower() == ".csv" else as_tsv(rows)
     _write(path, text, overwrite)
@@ -98,8 +98,8 @@ def write_table(rows: ExportRows, path: Path, overwrite: bool = False) -> Path:
 
 
 def write_projector(rows: ExportRows, folder: Path, overwrite: bool = False) -> tuple[Path, Path]:
-    """The Projector's `tensor.tsv` and `metadata.tsv` in `folder`: neither is written when either exists
-    (unless `overwrite`)."""
+    """The Projector's `tensor.tsv` and `metadata.tsv` in `folder` (made if missing): neither is written when
+    either exists (unless `overwrite`)."""
     _check_folder(folder)
     paths = tuple(folder / name for name in PROJECTOR_FILES)
     if not overwrite:
@@ -129,9 +129,14 @@ def _text(header: list[str] | None, rows: Iterable[Sequence[object]], dialect: d
 
 
 def _check_folder(folder: Path) -> None:
+    """The folder to write in, made (parents too) when it is not there, as export tools do."""
     kind, error = kind_of(folder)
     if kind is Kind.MISSING:
-        raise ExportError(Message("export.no_folder", {"folder": folder}))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as made:  # a parent that is a file, no permission, a full disk
+            raise ExportError(Message("export.failed", {"path": folder, "error": made.strerror or type(made).__name__})) from made
+        kind, error = kind_of(folder)
     if kind is Kind.UNREADABLE:
         raise ExportError(Message("export.failed", {"path": folder, "error": error}))
     if kind in (Kind.LOOP, Kind.DANGLING):

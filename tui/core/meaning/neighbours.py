@@ -46,9 +46,20 @@ class Neighbours:
     found: tuple[Neighbour, ...]  # fewer than k only when rows were skipped
     nonfinite_rows: int  # rows holding NaN or infinity: never neighbours
     zero_rows: int  # all-zero rows skipped by cosine (0/0); 0 for Euclidean, which scores them
+    k_given: bool = True  # False: k is DEFAULT_K, or every row there is when the matrix has fewer
 
     def notes(self) -> tuple[Message, ...]:
-        """What was skipped, to say beside the result."""
+        """What to say beside the result: how k was taken, then what was skipped."""
+        return (*self.k_note(), *self.skipped())
+
+    def k_note(self) -> tuple[Message, ...]:
+        """That k was not given and the default is more than the rows there are: every one is ranked."""
+        if self.k_given or self.k >= DEFAULT_K:
+            return ()
+        return (Message("neighbours.k_all", {"k": self.k, "default": DEFAULT_K}),)
+
+    def skipped(self) -> tuple[Message, ...]:
+        """The rows no score could be given to."""
         notes = []
         if self.nonfinite_rows:
             notes.append(Message("neighbours.skipped_nonfinite", {"count": self.nonfinite_rows}))
@@ -76,7 +87,7 @@ class RowIndex:
     def nearest_to_row(
         self,
         token_id: int,
-        k: int = DEFAULT_K,
+        k: int | None = None,
         metric: str = "cosine",
         progress: Callable[[float], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
@@ -89,13 +100,14 @@ class RowIndex:
     def nearest(
         self,
         query: torch.Tensor,
-        k: int = DEFAULT_K,
+        k: int | None = None,
         metric: str = "cosine",
         exclude: Iterable[int] = (),
         progress: Callable[[float], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> Neighbours:
-        """The k rows nearest `query` (a vector of `dim` values) outside `exclude`. `progress(fraction)` is
+        """The k rows nearest `query` (a vector of `dim` values) outside `exclude`; k not given is DEFAULT_K, or
+        every row there is when fewer remain (a k given is refused beyond them). `progress(fraction)` is
         called after each chunk; `cancelled()` is asked before each, and True raises `Cancelled`."""
         if metric not in METRICS:
             raise NeighboursError(Message("neighbours.metric", {"metric": metric, "metrics": ", ".join(METRICS)}))
@@ -105,6 +117,9 @@ class RowIndex:
         for token_id in excluded:
             self._check_id(token_id)
         most = self.rows - len(excluded)
+        k_given = k is not None
+        if k is None:
+            k = max(1, min(DEFAULT_K, most))
         if not 1 <= k <= most:
             raise NeighboursError(Message("neighbours.k", {"k": k, "most": most, "rows": self.rows, "excluded": len(excluded)}))
         _check_query(query, metric)
@@ -119,7 +134,7 @@ class RowIndex:
         found = tuple(Neighbour(token_id, score) for token_id, score in zip(best_ids.tolist(), scores.tolist(), strict=True))
         nonfinite = int((~norms.isfinite()).sum())
         zero = int((norms == 0).sum()) if metric == "cosine" else 0
-        return Neighbours(metric, k, found, nonfinite, zero)
+        return Neighbours(metric, k, found, nonfinite, zero, k_given)
 
     def _scored(self, query, query_norm, k, metric, excluded, progress, cancelled) -> tuple[torch.Tensor, torch.Tensor]:
         """Every chunk converted to float32 and scored: the first pass, which also finds the row norms."""

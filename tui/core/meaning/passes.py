@@ -17,7 +17,7 @@ import torch
 
 from tui.core.meaning.chunks import rows_per_chunk
 from tui.core.meaning.matrix_statistics import MatrixStatistics, matrix_statistics
-from tui.core.meaning.neighbours import DEFAULT_K, Neighbours, NeighboursError, RowIndex
+from tui.core.meaning.neighbours import Neighbours, NeighboursError, RowIndex
 from tui.core.meaning.word_arithmetic import parse_expression, resolve, resolve_word
 from tui.core.texts.messages import Message
 
@@ -59,7 +59,7 @@ class Meaning:
 
     def __init__(self) -> None:
         self.metric = "cosine"
-        self.k = DEFAULT_K
+        self.k: int | None = None  # None: not chosen, DEFAULT_K or every row there is
         self._kept: dict[str, tuple[ReadableLayer, int, object]] = {}  # what a pass made, by the layer and version
 
     def index(self, layer: ReadableLayer) -> RowIndex:
@@ -90,11 +90,11 @@ class Meaning:
         vocab: Vocab | None,
         tokenizer: TextTokenizer | None,
         metric: str,
-        k: int,
+        k: int | None,
         progress: Callable[[float], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> Answer:
-        """The `k` rows nearest `asked` by `metric`: a token or an ID (itself excluded), else an expression
+        """The `k` rows nearest `asked` by `metric` (None: the default, or all there are): a token or an ID (itself excluded), else an expression
         of them joined by + and − (its terms excluded). A `NeighboursError` says what cannot be asked."""
         asked = asked.strip()
         if not asked:

@@ -500,6 +500,7 @@ EN: dict[str, str] = {
     "neighbours.nonfinite_vector": "The query vector holds NaN or infinite values: no distance to it is defined.",
     "neighbours.zero_row": "Row {id} is all zeros: its cosine similarity to any row is undefined (0/0). Try --metric euclidean.",
     "neighbours.zero_vector": "The query vector is all zeros: its cosine similarity to any row is undefined (0/0). Try --metric euclidean.",
+    "neighbours.k_all": "k not given, and the default {default} is more than there is: all {k} other {k:row is|rows are} ranked.",
     "neighbours.skipped_nonfinite": "{count} {count:row holds|rows hold} NaN or infinite values: skipped, {count:it is never a neighbour|they are never neighbours}.",
     "neighbours.skipped_zero": "{count} {count:row is|rows are} all zeros: skipped, {count:its|their} cosine similarity is undefined (0/0).",
     "neighbours.unknown": "'{word}' is not in the vocabulary.",
@@ -519,7 +520,7 @@ EN: dict[str, str] = {
     "neighbours.cli": "print a token's nearest neighbours (rows of the weight matrix), or an expression's",
     "neighbours.cli_query": "a token or a token ID",
     "neighbours.cli_expr": "vector arithmetic: \"king - man + woman\" (its terms excluded from the answer)",
-    "neighbours.cli_k": "how many neighbours (10)",
+    "neighbours.cli_k": "how many neighbours (10, or every other row when the layer has fewer)",
     "neighbours.cli_metric": "cosine (similarity of the normalised rows) or euclidean (distance)",
     "neighbours.cli_format": "table (for people), tsv or csv (for programs), projector (tensor.tsv + metadata.tsv for the Embedding Projector, with each row's values)",
     "neighbours.cli_out": "the folder projector writes into (.)",
@@ -540,7 +541,6 @@ EN: dict[str, str] = {
     "neighbours.overwrite_choices": "y: write over it · n: keep it",
 
     # exporting rows
-    "export.no_folder": "There is no folder {folder}.",
     "export.not_folder": "{folder} is not a folder.",
     "export.is_folder": "{path} is a folder: give a file name inside it.",
     "export.exists": "{path} already exists: choose another name, or write over it.",

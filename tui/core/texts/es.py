@@ -501,6 +501,7 @@ ES: dict[str, str] = {
     "neighbours.nonfinite_vector": "El vector de consulta contiene valores NaN o infinitos: no hay distancia definida hasta él.",
     "neighbours.zero_row": "La fila {id} es toda ceros: su similitud coseno con cualquier fila no está definida (0/0). Prueba con --metric euclidean.",
     "neighbours.zero_vector": "El vector de consulta es todo ceros: su similitud coseno con cualquier fila no está definida (0/0). Prueba con --metric euclidean.",
+    "neighbours.k_all": "No se dio k, y el valor por defecto, {default}, es más de lo que hay: se ordenan {k:la única otra fila|las otras {k} filas}.",
     "neighbours.skipped_nonfinite": "{count} {count:fila contiene|filas contienen} valores NaN o infinitos: {count:se omite y nunca está|se omiten y nunca están} entre los vecinos.",
     "neighbours.skipped_zero": "{count} {count:fila es|filas son} todo ceros: se {count:omite|omiten}, su similitud coseno no está definida (0/0).",
     "neighbours.unknown": "'{word}' no está en el vocabulario.",
@@ -520,7 +521,7 @@ ES: dict[str, str] = {
     "neighbours.cli": "imprime los vecinos más cercanos de un token (filas de la matriz de pesos), o de una expresión",
     "neighbours.cli_query": "un token o un ID de token",
     "neighbours.cli_expr": "aritmética de vectores: \"king - man + woman\" (sus términos quedan fuera de la respuesta)",
-    "neighbours.cli_k": "cuántos vecinos (10)",
+    "neighbours.cli_k": "cuántos vecinos (10, o todas las demás filas si la capa tiene menos)",
     "neighbours.cli_metric": "cosine (similitud de las filas normalizadas) o euclidean (distancia)",
     "neighbours.cli_format": "table (para leer), tsv o csv (para programas), projector (tensor.tsv + metadata.tsv para el Embedding Projector, con los valores de cada fila)",
     "neighbours.cli_out": "la carpeta donde escribe projector (.)",
@@ -541,7 +542,6 @@ ES: dict[str, str] = {
     "neighbours.overwrite_choices": "y: sobrescribir · n: conservarlo",
 
     # exporting rows
-    "export.no_folder": "No existe la carpeta {folder}.",
     "export.not_folder": "{folder} no es una carpeta.",
     "export.is_folder": "{path} es una carpeta: indica un nombre de archivo dentro de ella.",
     "export.exists": "{path} ya existe: elige otro nombre o sobrescríbelo.",
