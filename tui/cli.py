@@ -353,7 +353,7 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
 def _models(args: argparse.Namespace, lang: str) -> int:
     """The models in the Hugging Face cache and the folders given: each one's input embedding, from the
     files' headers. A model that cannot be read is one line saying why; the others are listed anyway."""
-    from tui.core.files.models import cached_models, hub_cache, listing
+    from tui.core.files.models import cached_models, example_model, hub_cache, listing
 
     cache = hub_cache()
     cached = cached_models(cache)
@@ -362,6 +362,10 @@ def _models(args: argparse.Namespace, lang: str) -> int:
     names = [*cached.ids, *args.folders]
     if not names:
         _say(translate(lang, "models.none", cache=str(cache)))
+        example = example_model()
+        if example is not None:
+            _say(translate(lang, "models.example", folder=str(example)))
+        _flush()
         return 0
     for name in names:
         for shown, said, refused in listing(name, cache):

