@@ -166,18 +166,22 @@ def windows_script(path: str, tokenizer: TokenizerCode, options: str, seed: int,
     return "\n".join(lines) + "\n"
 
 
+SCRIPT_NAME = "embedding_layer.py"  # a saved script's name; taken, the next free of embedding_layer-2.py, -3, …
+
+
 def save_script(script: str, folder: Path) -> Path:
-    """Write `script` to a new file in `folder` (`embedding_layer.py`, else `embedding_layer-2.py`, …),
-    never over an existing one."""
+    """Write `script` to a new file in `folder` (SCRIPT_NAME, else `embedding_layer-2.py`, …), never over an
+    existing one."""
+    stem = Path(SCRIPT_NAME).stem
     for number in range(1, 1000):
-        path = folder / ("embedding_layer.py" if number == 1 else f"embedding_layer-{number}.py")
+        path = folder / (SCRIPT_NAME if number == 1 else f"{stem}-{number}.py")
         try:
             with path.open("x", encoding="utf-8") as file:
                 file.write(script)
         except FileExistsError:
             continue
         return path
-    raise FileExistsError(f"{folder}/embedding_layer-*.py: all names taken")
+    raise FileExistsError(f"{folder}/{stem}-*.py: all names taken")
 
 
 def _training_lines(history: Sequence[Event], requires_grad: bool, name: str, positions: bool) -> tuple[list[str], bool]:

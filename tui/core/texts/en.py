@@ -293,6 +293,7 @@ EN: dict[str, str] = {
     # copy as code
     "copy.done": "Sent to the terminal's clipboard with OSC 52. If nothing arrived (tmux needs set-clipboard on; some terminals have no OSC 52), press s to save it in a file, or copy it from here. Run in Python, it prints what the screen shows:",
     "copy.saved": "The script is saved in {path}: python {path} prints what the screen shows.",
+    "copy.saved_beside": "{taken} is there already and is kept: the script is saved in {path}; python {path} prints what the screen shows.",
     "copy.save_failed": "The script could not be saved in {folder}: {error}.",
     "copy.title": "Copy as code",
     "copy.cut": "The script has {count} {count:character|characters}: the first {shown} are shown here.",

@@ -294,6 +294,7 @@ ES: dict[str, str] = {
     # copy as code
     "copy.done": "Enviado al portapapeles de la terminal con OSC 52. Si no llegó nada (tmux necesita set-clipboard on; algunas terminales no tienen OSC 52), pulsa s para guardarlo en un archivo, o cópialo desde aquí. Ejecutado en Python, imprime lo que muestra la pantalla:",
     "copy.saved": "El script está guardado en {path}: python {path} imprime lo que muestra la pantalla.",
+    "copy.saved_beside": "{taken} ya existe y se conserva: el script está guardado en {path}; python {path} imprime lo que muestra la pantalla.",
     "copy.save_failed": "No se pudo guardar el script en {folder}: {error}.",
     "copy.title": "Copiar como código",
     "copy.cut": "El script tiene {count} {count:carácter|caracteres}: aquí se muestran los primeros {shown}.",
