@@ -166,6 +166,11 @@ async def test_s_in_the_copied_code_saves_it_to_a_file(tmp_path, monkeypatch) ->
         assert app.screen is app.main
         assert (tmp_path / "embedding_layer.py").read_text(encoding="utf-8") == app.explorer.code_script()
         assert "The script is saved in" in app.query_one(StatusBar).text
+        await pilot.press("f4", "s")  # again: a new file beside the first, and the status names it
+        await pilot.pause()
+        assert (tmp_path / "embedding_layer.py").read_text(encoding="utf-8") == (tmp_path / "embedding_layer-2.py").read_text(encoding="utf-8")
+        said = app.query_one(StatusBar).text
+        assert "embedding_layer.py is there already and is kept" in said and f"saved in {tmp_path / 'embedding_layer-2.py'}" in said
 
 
 async def test_a_pasted_flood_of_ids_is_summarised_and_marks_every_row() -> None:

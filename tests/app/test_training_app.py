@@ -331,7 +331,7 @@ async def test_f12_shows_the_lookup_as_one_hot_times_the_weight() -> None:
         assert "grad_fn=<MmBackward0>" in app.screen.dialog.text
         assert "MmBackward0" in screen_text(app)
         await pilot.press("c")
-        assert isinstance(app.screen, CodeScreen) and "one_hot @ w" in app.clipboard
+        assert isinstance(app.screen, CodeScreen) and "one_hot.float() @ w" in app.clipboard
         assert app.clipboard.startswith("import torch\n\ninput_ids = torch.tensor([2, 3, 1])\nvocab_size = 4\n")
         await pilot.press("escape")
         assert isinstance(app.screen, MessageScreen)  # back to the comparison

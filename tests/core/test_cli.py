@@ -174,7 +174,9 @@ def test_lookup_with_max_norm_says_which_rows_it_renormalised(cli) -> None:
 def test_lookup_one_hot_prints_the_comparison(cli) -> None:
     done = cli("--vocab-size", "4", "--dim", "5", "lookup", "--one-hot", "2", "3", "1")
     assert done.returncode == 0
-    assert "one_hot = torch.nn.functional.one_hot(input_ids, num_classes=4).float()" in done.stdout
+    one_hot = "print(one_hot)\ntensor([[0, 0, 1, 0],\n        [0, 0, 0, 1],\n        [0, 1, 0, 0]])\n"  # as the bonus notebook prints it
+    assert "one_hot = torch.nn.functional.one_hot(input_ids, num_classes=4)\n" + one_hot in done.stdout
+    assert "print(linear(one_hot.float()))" in done.stdout  # converted in the product, as the notebook does
     assert "grad_fn=<MmBackward0>" in done.stdout and "torch.equal(grads[0], grads[1])  # True" in done.stdout
 
 

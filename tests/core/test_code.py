@@ -4,6 +4,8 @@ Every scenario's script runs in one fresh Python (each in a namespace of its own
 most of its time importing torch.
 """
 
+import ast
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -206,3 +208,53 @@ def test_the_script_writes_the_learning_rate_once_and_its_changes() -> None:
     assert script.count("optimizer = torch.optim.SGD(embedding_layer.parameters(), lr=0.1)") == 1
     assert script.count('optimizer.param_groups[0]["lr"] = 0.05') == 1
     assert script.count("optimizer.step()") == 3
+
+
+def outside_the_top(script: str) -> list[str]:
+    """The string literals of a script after its top (the imports, then the constants that name the files it
+    reads, `NAME = '…'  # where it comes from`); each of those constants has its comment and is used below."""
+    body, lines = ast.parse(script).body, script.splitlines()
+    at, constants = 0, []
+    while at < len(body):
+        statement = body[at]
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str):
+            (target,) = statement.targets
+            assert isinstance(target, ast.Name) and target.id.isupper(), lines[statement.lineno - 1]
+            assert lines[statement.lineno - 1].partition("  # ")[2].strip(), f"no comment says where it comes from: {lines[statement.lineno - 1]}"
+            constants.append(target.id)
+        elif not isinstance(statement, (ast.Import, ast.ImportFrom)):
+            break
+        at += 1
+    rest = [node for statement in body[at:] for node in ast.walk(statement)]
+    used = {node.id for node in rest if isinstance(node, ast.Name)}
+    assert set(constants) <= used, f"named and never used: {set(constants) - used}"
+    return [node.value for node in rest if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_a_copied_script_names_the_files_it_reads_only_in_its_top_constants(tmp_path: Path, minilm: Path) -> None:
+    """Copied to another machine, a script needs only its top lines changed: no path of this machine below."""
+    from gguf import GGMLQuantizationType
+
+    from tests.core.test_gguf import quantized_file
+    from tui.core.chapter.windows import TextWindows, WindowSettings
+    from tui.core.tokens.tokenizer import gpt2, hugging_face
+
+    story = tmp_path / "story.txt"
+    story.write_text("The cat sat on the mat, and the dog sat on the log. " * 9, encoding="utf-8")
+    gguf, _ = quantized_file(tmp_path / "q.gguf", GGMLQuantizationType.Q8_0)
+    minilm_file = Explorer(Setup.of(weights=open_weights(minilm / "model.safetensors"), ids="101, 7592, 102"))
+    minilm_file.settle(minilm_file.start())
+    quantized = Explorer(Setup.of(weights=open_weights(gguf), ids="0, 3"))
+    quantized.settle(quantized.start())
+    scripts = [
+        *(script for script, _ in weight_files(tmp_path)),  # each format's reader
+        minilm_file.code_script(),
+        minilm_file.settle(minilm_file.one_hot(confirmed=True)).dialog.script,
+        quantized.code_script(),
+        *(TextWindows.cut(str(story), tokenizer, WindowSettings()).script(0) for tokenizer in (gpt2(), hugging_face(minilm / "tokenizer.json"))),
+    ]
+    here = (sys.prefix, str(tmp_path), str(minilm), str(Path.cwd()))
+    for script in scripts:
+        literals = outside_the_top(script)
+        assert not [text for text in literals if Path(text).is_absolute() or any(folder in text for folder in here)], script
+        assert "WEIGHTS = " in script or "TEXT = " in script, script

@@ -152,7 +152,7 @@ def test_the_copied_script_saves_to_a_new_file_and_says_where(tmp_path: Path, mo
     assert (tmp_path / "embedding_layer.py").read_text(encoding="utf-8") == script
     assert (tmp_path / "embedding_layer-2.py").read_text(encoding="utf-8") == script
     saved = tmp_path / "embedding_layer-2.py"
-    assert view.status.text == f"The script is saved in {saved}: python {saved} prints what the screen shows."
+    assert view.status.text == f"embedding_layer.py is there already and is kept: the script is saved in {saved}; python {saved} prints what the screen shows."
     view = explorer.apply(save(script, tmp_path / "no-such-folder"))
     assert view.status.error and "could not be saved" in view.status.text and "No such file or directory" in view.status.text
 
@@ -519,7 +519,7 @@ def test_one_hot_times_the_weight_is_the_lookup_at_the_notebooks_setup() -> None
     explorer = ready(vocab_size=4, dim=5, ids="2, 3, 1")
     view = explorer.settle(explorer.one_hot())
     text = view.dialog.text
-    assert "tensor([[0., 0., 1., 0.],\n        [0., 0., 0., 1.],\n        [0., 1., 0., 0.]])" in text
+    assert "print(one_hot)\ntensor([[0, 0, 1, 0],\n        [0, 0, 0, 1],\n        [0, 1, 0, 0]])" in text  # as the notebook prints it
     assert "[ 0.6957, -1.8061, -1.1589,  0.3255, -0.6315]" in text and "[-2.8400, -0.7849, -1.4096, -0.4076,  0.7953]" in text
     assert "grad_fn=<MmBackward0>" in text and "grad_fn=<EmbeddingBackward0>" in text
     assert "layer(input_ids))  # True" in text and "torch.equal(grads[0], grads[1])  # True" in text

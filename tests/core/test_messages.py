@@ -134,3 +134,30 @@ def test_one_word_for_one_thing_in_the_key_names(catalog: dict[str, str]) -> Non
     names = [catalog[command.label] for command in COMMANDS]
     assert len(names) == len(set(names))
     assert not any(word in catalog["key.find"].lower() for word in ("busc", "look"))
+
+
+def unchosen_plurals(template: str, nouns: set[str], counted: str | None = None) -> list[str]:
+    """`{n} rows` where no plural field of `n` chooses the noun: a bare field before a counted noun, in the
+    template or in the forms of another count's plural field (`{n}` inside `{n:…|the {n} rows}` is chosen)."""
+    found = []
+    parts = list(string.Formatter().parse(template))
+    for (_, name, spec, _), (following, *_) in zip(parts, [*parts[1:], ("", None, None, None)], strict=True):
+        if name is None:
+            continue
+        if spec and "|" in spec:
+            found += [said for form in spec.split("|") for said in unchosen_plurals(form, nouns, name)]
+        elif not spec and name != counted and (word := re.match(r" ([^\W\d_]+)", following)) and word.group(1) in nouns:
+            found.append(f"{{{name}}} {word.group(1)}")
+    return found
+
+
+def test_a_count_before_a_counted_noun_chooses_its_plural_form() -> None:
+    """'1 batches' is never said: a number written before a noun that some plural field counts (row, lote…)
+    takes the noun from its own plural field, `{n} {n:batch|batches}`."""
+    for lang, catalog in CATALOGS.items():
+        nouns = {form for template in catalog.values() for _, spec in fields(template) if "|" in spec for form in spec.split("|") if form.isalpha()}
+        assert {"row", "batches", "IDs"} <= nouns or {"fila", "lotes", "IDs"} <= nouns
+        unchosen = {key: said for key, template in catalog.items() if (said := unchosen_plurals(template, nouns))}
+        assert unchosen == {}, lang
+    assert unchosen_plurals("{n} rows and {n:one row|{n} rows}", {"rows"}) == ["{n} rows"]
+    assert unchosen_plurals("{k:its row|its {k} rows, {m} rows}", {"rows"}) == ["{m} rows"]

@@ -62,7 +62,7 @@ def story(tmp_path: Path) -> Path:
 def test_a_huge_batch_size_is_refused_in_one_line_before_anything_is_allocated(cli, story: Path) -> None:
     done = cli("windows", "--text-file", str(story), "--batch-size", "1000000000")
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith("embedding-explorer: A batch of batch_size=1000000000 × max_length=4 windows (inputs and targets) needs 64.0 GB")
+    assert done.stderr.startswith("embedding-explorer: A batch of 1000000000 windows of 4 tokens (batch_size=1000000000, max_length=4; inputs and targets) needs 64.0 GB")
     assert done.stderr.count("\n") == 1
     fits = cli("windows", "--text-file", str(story), "--batch-size", "1000")  # fits in memory, not in the text's 22 windows
     assert fits.returncode == 2 and "The 22 windows do not fill one batch of 1000" in fits.stderr
@@ -78,7 +78,7 @@ def test_a_negative_batch_is_refused_with_the_valid_range(cli, story: Path, comm
     options = ("--tokenizer", "gpt2", "--vocab-size", "50257") if command == "lookup" else ()
     done = cli(command, "--text-file", str(story), *options, "--batch", "-1")
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == "embedding-explorer: There is no batch -1: the loader gives 2 batches (0 … 1).\n"
+    assert done.stderr == "embedding-explorer: There is no batch -1: the loader gives 2 batches, 0 … 1.\n"
 
 
 def test_a_context_length_beyond_the_limit_is_refused_naming_it(cli) -> None:
@@ -160,7 +160,7 @@ def test_the_app_asks_before_a_big_batch_and_refuses_one_beyond_memory(story: Pa
     prompt = explorer.answer(explorer.show_windows().panel, Act.SETTINGS).dialog
     question = explorer.answer(prompt, prompt.parse("batch_size=1000000 max_length=8")).dialog
     assert isinstance(question, Question) and question.topic is Topic.BIG_BATCH
-    assert question.text == "A batch of batch_size=1000000 × max_length=8 windows (inputs and targets) takes 128.0 MB each time a batch is shown."
+    assert question.text == "A batch of 1000000 windows of 8 tokens (batch_size=1000000, max_length=8; inputs and targets) takes 128.0 MB each time a batch is shown."
     assert explorer.settle(explorer.answer(question, None)).jobs == () and explorer.windows is kept
     question = explorer.answer(prompt, prompt.parse("batch_size=1000000 max_length=8")).dialog
     view = explorer.settle(explorer.answer(question, Choice.YES))  # asked and made: the text is too short for it

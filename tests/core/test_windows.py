@@ -152,3 +152,21 @@ def test_the_books_simple_tokenizer_has_no_loader_to_copy(tmp_path: Path) -> Non
     story = tmp_path / "story.txt"
     story.write_text("The cat sat on the mat, and the dog sat on the log. " * 3, encoding="utf-8")
     assert TextWindows.cut(str(story), simple_v2(story), WindowSettings()).script(0) is None
+
+
+def test_the_page_marks_only_the_text_it_leaves_out_and_says_one_batch_as_one(tmp_path: Path) -> None:
+    from tui.core.chapter.windows import TextWindows
+
+    short = tmp_path / "short.txt"
+    short.write_text("The cat sat on the mat, and the dog sat on the log.", encoding="utf-8")  # 15 tokens: 3 windows
+    cut = TextWindows.cut(str(short), gpt2(), WindowSettings(batch_size=2))
+    english, spanish = (windows_page.page(cut, 0, lambda token_id: None, renderer(lang)).splitlines() for lang in ("en", "es"))
+    assert english[2] == "⟦The cat sat on⟧ the mat, and the dog sat on the log."  # the whole text: nothing left out
+    assert "→ 1 batch of batch_size=2" in english[0] and "batch 0, the only one:" in english
+    assert "→ 1 lote de batch_size=2" in spanish[0] and "lote 0, el único:" in spanish
+    long = tmp_path / "long.txt"
+    long.write_text("The cat sat on the mat, and the dog sat on the log. " * 9, encoding="utf-8")
+    cut = TextWindows.cut(str(long), gpt2(), WindowSettings(batch_size=2))
+    first, middle = (windows_page.page(cut, index, lambda token_id: None, renderer("en")).splitlines() for index in (0, 5))
+    assert first[2].startswith("⟦The cat sat on⟧") and first[2].endswith("…")
+    assert middle[2].startswith("…") and middle[2].endswith("…") and "batch 5 of 16 (0 … 15):" in middle

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 
 from tui.core.chapter.history import LOSSES, Backward, Event, Forward, Step, ZeroGrad
 from tui.core.chapter.spec import LayerSpec
+from tui.core.files.script_files import ScriptFile, top
 from tui.core.tokens.parse import shape_of
 
-if TYPE_CHECKING:  # the weights module imports torch; this one must not
+if TYPE_CHECKING:  # the weights and tokenizer modules import torch; this one must not
     from tui.core.files.weights import Code
+    from tui.core.tokens.tokenizer import TokenizerCode
 
 
 def tensor_literal(ids: tuple[int, ...], rows: int | None = None) -> str:
@@ -75,7 +77,8 @@ def made_lines(
     options = spec.options.code()
     name = "embedding_layer" if context_length is None else "token_embedding_layer"
     dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
-    lines = ["import torch", *(weights.imports if weights is not None else []), "", f"input_ids = {tensor_literal(ids, rows)}"]
+    lines = ["import torch", *(weights.imports if weights is not None else []), ""]
+    lines += [*top(weights.files if weights is not None else ()), f"input_ids = {tensor_literal(ids, rows)}"]
     if weights is None:
         lines += [f"vocab_size = {spec.vocab_size}", f"output_dim = {spec.dim}"]
         lines += [] if context_length is None else [f"context_length = {context_length}"]
@@ -137,18 +140,20 @@ def create_dataloader_v1(txt, batch_size=4, max_length=256, stride=128, shuffle=
 '''
 
 
-def windows_script(path: str, tokenizer: tuple[str, ...], options: str, seed: int, index: int) -> str:
+def windows_script(path: str, tokenizer: TokenizerCode, options: str, seed: int, index: int) -> str:
     """Section 2.6 as the book writes it (`GPTDatasetV1`, `create_dataloader_v1`), on the text at `path` with
-    the `tokenizer` lines and the loader's `options` (as code), shuffled by a generator seeded with `seed`,
+    the `tokenizer`'s lines and the loader's `options` (as code), shuffled by a generator seeded with `seed`,
     printing batch `index`'s inputs and targets."""
     lines = [
         "import torch",
         "from torch.utils.data import DataLoader, Dataset",
+        *tokenizer.imports,
         "",
-        *tokenizer,
+        *top((ScriptFile("TEXT", "the text cut into windows", Path(path)), *tokenizer.files)),
+        *tokenizer.lines,
         "",
         BOOK_DATASET.replace("{seed}", str(seed)),
-        f"with open({str(Path(path).resolve())!r}, \"r\", encoding=\"utf-8\") as f:",
+        'with open(TEXT, "r", encoding="utf-8") as f:',
         "    raw_text = f.read()",
         "",
         f"dataloader = create_dataloader_v1(raw_text, {options})",
@@ -161,18 +166,22 @@ def windows_script(path: str, tokenizer: tuple[str, ...], options: str, seed: in
     return "\n".join(lines) + "\n"
 
 
+SCRIPT_NAME = "embedding_layer.py"  # a saved script's name; taken, the next free of embedding_layer-2.py, -3, …
+
+
 def save_script(script: str, folder: Path) -> Path:
-    """Write `script` to a new file in `folder` (`embedding_layer.py`, else `embedding_layer-2.py`, …),
-    never over an existing one."""
+    """Write `script` to a new file in `folder` (SCRIPT_NAME, else `embedding_layer-2.py`, …), never over an
+    existing one."""
+    stem = Path(SCRIPT_NAME).stem
     for number in range(1, 1000):
-        path = folder / ("embedding_layer.py" if number == 1 else f"embedding_layer-{number}.py")
+        path = folder / (SCRIPT_NAME if number == 1 else f"{stem}-{number}.py")
         try:
             with path.open("x", encoding="utf-8") as file:
                 file.write(script)
         except FileExistsError:
             continue
         return path
-    raise FileExistsError(f"{folder}/embedding_layer-*.py: all names taken")
+    raise FileExistsError(f"{folder}/{stem}-*.py: all names taken")
 
 
 def _training_lines(history: Sequence[Event], requires_grad: bool, name: str, positions: bool) -> tuple[list[str], bool]:

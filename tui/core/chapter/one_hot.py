@@ -1,7 +1,8 @@
 """The bonus notebook's lesson: looking rows up is multiplying a one-hot matrix by the weight.
 
 Both ways run in real torch on the layer on screen: `layer(input_ids)` and
-`one_hot(input_ids, num_classes).float() @ layer.weight`, the notebook's `nn.Linear(num_classes, dim,
+`one_hot(input_ids, num_classes).float() @ layer.weight` (the one-hot printed as the notebook prints it,
+integers, and converted in the product), the notebook's `nn.Linear(num_classes, dim,
 bias=False)` holding `layer.weight.T`, and a backward() through each on copies of the weight, whose
 gradients are compared. Nothing here changes the layer, its gradient or its history.
 
@@ -44,9 +45,10 @@ class Step:
 
 
 def cost(session: EmbeddingSession, parsed: ParsedIds) -> int:
-    """Bytes the comparison allocates: the one-hot matrix, and two copies of the weight with their gradients."""
+    """Bytes the comparison allocates: the one-hot matrix (int64) and its copy in the weight's dtype, and two
+    copies of the weight with their gradients."""
     spec = session.spec
-    return len(parsed.ids) * spec.vocab_size * 4 + 4 * spec.nbytes
+    return len(parsed.ids) * (8 * spec.vocab_size + spec.nbytes // spec.dim) + 4 * spec.nbytes
 
 
 def compare(session: EmbeddingSession, parsed: ParsedIds, loss: str) -> list[Step]:
@@ -57,15 +59,16 @@ def compare(session: EmbeddingSession, parsed: ParsedIds, loss: str) -> list[Ste
     layer, spec = session.layer, session.spec
     weight = layer.weight
     ids = torch.tensor(parsed.ids, dtype=torch.long).reshape(parsed.shape)
-    one_hot = functional.one_hot(ids, num_classes=spec.vocab_size).to(weight.dtype)
+    one_hot = functional.one_hot(ids, num_classes=spec.vocab_size)  # int64, as the notebook prints it
+    hot = one_hot.to(weight.dtype)
     looked_up = functional.embedding(ids, weight, layer.padding_idx)  # no max_norm: it would change rows
-    multiplied = one_hot @ weight
+    multiplied = hot @ weight
     linear = torch.nn.Linear(spec.vocab_size, spec.dim, bias=False, dtype=weight.dtype)
     with torch.no_grad():
         linear.weight.copy_(weight.T)
-    by_linear = linear(one_hot)
+    by_linear = linear(hot)
     grads = []
-    for way in (lambda w: functional.embedding(ids, w, layer.padding_idx), lambda w: one_hot @ w):
+    for way in (lambda w: functional.embedding(ids, w, layer.padding_idx), lambda w: hot @ w):
         copy = weight.detach().clone().requires_grad_(True)
         result = way(copy)
         (result.sum() if loss == "sum" else (result**2).mean()).backward()
@@ -75,18 +78,18 @@ def compare(session: EmbeddingSession, parsed: ParsedIds, loss: str) -> list[Ste
     padding = "" if layer.padding_idx is None else f", padding_idx={layer.padding_idx}"
     steps = [
         Step(f"input_ids = {tensor_literal(parsed.ids, parsed.rows)}"),
-        Step(f"one_hot = torch.nn.functional.one_hot(input_ids, num_classes={spec.vocab_size}){as_weight}"),
+        Step(f"one_hot = torch.nn.functional.one_hot(input_ids, num_classes={spec.vocab_size})"),
         Step("print(one_hot)", repr(one_hot)),
-        Step("print(one_hot @ layer.weight)", repr(multiplied)),
+        Step(f"print(one_hot{as_weight} @ layer.weight)", repr(multiplied)),
         Step("print(layer(input_ids))", repr(looked_up)),
-        Step("torch.equal(one_hot @ layer.weight, layer(input_ids))", str(torch.equal(multiplied, looked_up))),
-        Step("torch.allclose(one_hot @ layer.weight, layer(input_ids))", str(torch.allclose(multiplied, looked_up))),
+        Step(f"torch.equal(one_hot{as_weight} @ layer.weight, layer(input_ids))", str(torch.equal(multiplied, looked_up))),
+        Step(f"torch.allclose(one_hot{as_weight} @ layer.weight, layer(input_ids))", str(torch.allclose(multiplied, looked_up))),
         Step(f"linear = torch.nn.Linear({spec.vocab_size}, {spec.dim}, bias=False)"),  # its weight is (out, in)
         Step("linear.weight = torch.nn.Parameter(layer.weight.T)"),
-        Step("print(linear(one_hot))", repr(by_linear)),
+        Step(f"print(linear(one_hot{as_weight}))", repr(by_linear)),
         Step(f"# {LOSSES[loss]}.backward() through each way, on copies of the weight:"),
         Step("grads = []"),
-        Step(f"for way in (lambda w: torch.nn.functional.embedding(input_ids, w{padding}), lambda w: one_hot @ w):"),
+        Step(f"for way in (lambda w: torch.nn.functional.embedding(input_ids, w{padding}), lambda w: one_hot{as_weight} @ w):"),
         Step("    copy = layer.weight.detach().clone().requires_grad_(True)"),
         Step("    result = way(copy)"),
         Step(f"    {LOSSES[loss]}.backward()"),

@@ -16,6 +16,7 @@ from tui.core.chapter.reports import Lookup, WeightFlags
 from tui.core.chapter.spec import LayerSpec
 from tui.core.files.file_watch import MappedRows
 from tui.core.files.quantized import QuantizedWeights
+from tui.core.files.script_files import ScriptFile, top
 from tui.core.texts.messages import Message, MessageError
 from tui.core.texts.shown import human_size
 from tui.core.tokens.parse import ParsedIds, check_range
@@ -113,8 +114,9 @@ class QuantizedSession:
             "from gguf import GGUFReader",
             "from gguf.quants import dequantize",
             "",
+            *top((ScriptFile("WEIGHTS", "the GGUF file", weights.path),)),
             f"input_ids = {tensor_literal(parsed.ids, parsed.rows)}",
-            f"tensor = next(t for t in GGUFReader({str(weights.path)!r}).tensors if t.name == {weights.key!r})  # {weights.kind}",
+            f"tensor = next(t for t in GGUFReader(WEIGHTS).tensors if t.name == {weights.key!r})  # {weights.kind}",
             "rows = dequantize(tensor.data[input_ids.reshape(-1).numpy()], tensor.tensor_type)  # as llama.cpp's get_rows",
             "print(torch.from_numpy(rows).reshape(*input_ids.shape, -1))",
         ]) + "\n"

@@ -196,6 +196,6 @@ class TextWindows:
     def script(self, index: int) -> str | None:
         """The book's code that prints batch `index`; None when the tokenizer cannot be written as code
         (the book's SimpleTokenizerV2 built from a text)."""
-        if not self.tokenizer.code:
+        if self.tokenizer.code is None:
             return None
         return windows_script(self.path, self.tokenizer.code, self.settings.code(), self.settings.seed, index)

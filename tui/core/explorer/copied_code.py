@@ -23,12 +23,15 @@ def code_dialog(script: str, t: Callable[..., str]) -> Code:
 
 
 def save(script: str, folder: Path | None = None) -> Change:
-    """The script in a new file in `folder` (the current one), never over another; said where, or why not."""
-    from tui.core.chapter.code import save_script
+    """The script in a new file in `folder` (the current one), never over another; said where (and that the
+    first name was taken, when it was), or why not."""
+    from tui.core.chapter.code import SCRIPT_NAME, save_script
 
     folder = Path.cwd() if folder is None else folder
     try:
         path = save_script(script, folder)
     except OSError as error:
         return Change(Message("copy.save_failed", {"folder": str(folder), "error": error.strerror or str(error)}), error=True)
+    if path.name != SCRIPT_NAME:
+        return Change(Message("copy.saved_beside", {"path": str(path), "taken": SCRIPT_NAME}))
     return Change(Message("copy.saved", {"path": str(path)}))

