@@ -174,7 +174,10 @@ class MainScreen(Screen[None]):
         self.act(self.explorer.one_hot)
 
     def action_toggle_text(self) -> None:
+        """Switch IDs ↔ text and type in the input at once (letters elsewhere are commands)."""
         self.act(self.explorer.toggle_text)
+        if self.maximized is None:
+            self.ids_input.focus()
 
     def action_copy_code(self) -> None:
         self.act(self.explorer.copy_code)

@@ -28,7 +28,8 @@ class Toggle:
 
 
 class ToggleBar(PaintStyle, Widget, can_focus=True):
-    """Left/Right choose a switch, Space or Enter flips it; a click flips the switch under the mouse."""
+    """Left/Right choose a switch, Space flips it (as a checkbox; Enter is left to the screen: a dialog's
+    apply); a click flips the switch under the mouse."""
 
     COMPONENT_CLASSES = {"toggle-bar--on", "toggle-bar--chosen"}
 
@@ -42,7 +43,7 @@ class ToggleBar(PaintStyle, Widget, can_focus=True):
     BINDINGS = [
         Binding("left", "choose(-1)", show=False),
         Binding("right", "choose(1)", show=False),
-        Binding("space,enter", "flip", show=False),
+        Binding("space", "flip", show=False),
     ]
 
     chosen: reactive[int] = reactive(0, init=False)

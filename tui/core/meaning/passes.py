@@ -60,7 +60,16 @@ class Meaning:
     def __init__(self) -> None:
         self.metric = "cosine"
         self.k = DEFAULT_K
+        self.k_rows: int | None = None  # the rows of the matrix k was chosen for (None: any)
         self._kept: dict[str, tuple[ReadableLayer, int, object]] = {}  # what a pass made, by the layer and version
+
+    def choose_k(self, k: int, rows: int) -> None:
+        """k chosen for a matrix of `rows` rows: a matrix of another size starts from the default again."""
+        self.k, self.k_rows = k, rows
+
+    def k_for(self, rows: int) -> int:
+        """The k wanted in a matrix of `rows` rows: the one chosen for a matrix of that size, else the default."""
+        return self.k if self.k_rows in (None, rows) else DEFAULT_K
 
     def index(self, layer: ReadableLayer) -> RowIndex:
         """The layer's index: the same one while its values are the same (`version`)."""
