@@ -55,7 +55,7 @@ class OptionsScreen(DialogScreen[Options]):
                     yield Input("" if value is None else str(value), id=name, compact=True, validators=[Checked(options, name)], validate_on=["submitted"])
             flags = ("scale_grad_by_freq", "sparse")
             on = {name for name in flags if getattr(current.options, name)}
-            yield ToggleBar(tuple(Toggle(name, name) for name in flags), on, id="flags")
+            yield ToggleBar(tuple(Toggle(name, name) for name in flags), on, id="flags", enter_flips=False)
             yield Static(Text(words["note"], style="italic"))
             yield Static(id="options-error")
             with Horizontal():
