@@ -4,6 +4,7 @@ and k is bounded by the layer open now."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual.widgets import Button, Input, OptionList
@@ -18,6 +19,7 @@ from tui.screens.options import OptionsScreen
 from tui.widgets.id_input import IdInput
 from tui.widgets.matrix_view import MatrixView
 from tui.widgets.status_bar import StatusBar
+from tui.widgets.textual_internals import send_keys_at_once
 from tui.widgets.toggle_bar import ToggleBar
 
 
@@ -107,3 +109,21 @@ async def test_k_is_bounded_by_the_layer_open_now(minilm: Path) -> None:
         await settled(pilot)
         screen = await neighbours(pilot)
         assert "The 10 nearest neighbours" in screen.dialog.heading and len(screen.dialog.ids) == 10
+
+
+async def test_keys_right_after_f5_or_tab_go_where_the_focus_went() -> None:
+    """A switch and the letters behind it arrive together when the app is busy: the letters follow the
+    focus the key gave (F5: into the input; Tab from the input: to the matrix, where they are commands)."""
+    app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), lang="en")
+    async with running(app) as pilot:
+        app.query_one(MatrixView).focus()
+        await pilot.pause()
+        await asyncio.to_thread(send_keys_at_once, app, "hello", ("f5", "f5"))  # to IDs and back to text
+        await until(pilot, lambda: app.explorer.input.text == "hello")
+        assert app.explorer.input.text_mode and not isinstance(app.screen, OpenScreen)
+        await asyncio.to_thread(send_keys_at_once, app, "p", ("tab",))  # to the matrix: p is the options
+        await until(pilot, lambda: isinstance(app.screen, OptionsScreen))
+        await settled(pilot)
+        assert app.explorer.input.text == "hello"
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, OptionsScreen))
