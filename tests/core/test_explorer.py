@@ -123,12 +123,14 @@ def test_given_a_tokenizer_it_starts_in_text_mode_and_gives_the_ids_back(tmp_pat
     tokenizer = simple_v2(tmp_path / "verdict.txt")
     explorer = ready(vocab_size=13, tokenizer=tokenizer)
     view = explorer.view()
-    assert (view.input.title, view.input.value) == ("Text", "") and "F5: IDs ↔ text" in view.input.placeholder
+    assert (view.input.title, view.input.value) == ("Text", "") and "(F5: type token IDs instead)" in view.input.placeholder
+    assert ("toggle_text", "F5", "IDs") in view.keys  # F5 names the mode it goes to
     assert ready(vocab_size=13, tokenizer=tokenizer, ids="2, 3").view().input.title == "Token IDs"  # IDs given: IDs
     view = typed(explorer, "Jack, a genius.")
     assert view.status.text == "5 tokens: Jack | <|unk|> (,) | a | genius | . → IDs [4, 12, 5, 8, 0]"  # "," is not in the text
     view = explorer.toggle_text()
-    assert (view.input.title, view.input.value) == ("Token IDs", "4, 12, 5, 8, 0")
+    assert (view.input.title, view.input.value) == ("Token IDs", "4, 12, 5, 8, 0") and "(F5: type text instead)" in view.input.placeholder
+    assert ("toggle_text", "F5", "Text") in view.keys
     assert explorer.lookup.ids == (4, 12, 5, 8, 0)
 
 

@@ -39,7 +39,14 @@ Act = Callable[[Callable[[], View]], None]
 class MainScreen(Screen[None]):
     """`torch.manual_seed(seed); layer = torch.nn.Embedding(vocab_size, dim)`, looked up live."""
 
-    BINDINGS = [*bindings(), Binding("tab", "focus_next", show=False), Binding("shift+tab", "focus_previous", show=False)]
+    # The keys that move the focus act before the keys behind them are dealt out to a widget (`on_burst`):
+    # priority bindings run as the app takes the key, not after the focused widget has passed it up.
+    BINDINGS = [
+        *bindings(),
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
+        Binding("f5", "toggle_text", show=False, priority=True),
+    ]
     ALLOW_IN_MAXIMIZED_VIEW = "#status"  # the keys stay in sight
 
     def __init__(self, explorer: Explorer, act: Act) -> None:
@@ -132,7 +139,7 @@ class MainScreen(Screen[None]):
             super().action_focus_next() if step > 0 else super().action_focus_previous()
             return
         here = order.index(self.focused) if self.focused in order else -step
-        order[(here + step) % len(order)].focus()
+        self.set_focus(order[(here + step) % len(order)])  # now: keys already queued behind Tab follow it
 
     def action_toggle_maximize(self) -> None:
         """The focused panel (the matrix or the result; the result from anywhere else) takes the screen,
@@ -174,7 +181,10 @@ class MainScreen(Screen[None]):
         self.act(self.explorer.one_hot)
 
     def action_toggle_text(self) -> None:
+        """Switch IDs ↔ text and type in the input at once (letters elsewhere are commands)."""
         self.act(self.explorer.toggle_text)
+        if self.maximized is None:
+            self.set_focus(self.ids_input)  # now, not after the keys already on their way (`_focus_step`)
 
     def action_copy_code(self) -> None:
         self.act(self.explorer.copy_code)

@@ -15,9 +15,12 @@ from tui.screens.reading import ReadingScreen
 
 class NeighboursScreen(ReadingScreen[NeighboursPane]):
     """Enter in the line asks; in the list, Enter goes to the row (the panel closes), `a` adds its ID to the
-    input, `m` switches the metric, `k` asks how many, `e` exports, `p` draws the map."""
+    input, `m` switches the metric, `k` asks how many, `e` exports, `p` draws the map. Letters typed in the
+    line are text, so the list has the focus whenever there is a question, and the key line says the keys
+    of the part that has it."""
 
     BINDINGS = [
+        Binding("down", "focus_list", show=False),  # from the line (the list moves its own highlight)
         Binding("a", "append", show=False),
         Binding("m", "act('next_metric')", show=False),
         Binding("k", "act('ask_k')", show=False),
@@ -35,12 +38,28 @@ class NeighboursScreen(ReadingScreen[NeighboursPane]):
             yield OptionList(id="neighbours-list")
             yield ProgressBar(total=100, show_eta=False)
             yield Static(id="said", markup=False)
-            yield Static(pane.keys, id="neighbours-keys", markup=False)
+            yield Static(id="neighbours-keys", markup=False)
+
+    def on_mount(self) -> None:  # after PanelScreen's (Textual calls each class's handler)
+        (self.query_one(OptionList) if self.dialog.asked.strip() else self.query_one(Input)).focus()
+
+    def on_descendant_focus(self) -> None:
+        self._keys()
+
+    def _keys(self) -> None:
+        """The keys of the part with the focus: the line's (letters are text) or the list's (they act)."""
+        pane = self.dialog
+        in_line = isinstance(self.focused, Input)
+        self.query_one("#neighbours-keys", Static).update(pane.line_keys if in_line else pane.list_keys)
+
+    def action_focus_list(self) -> None:
+        self.query_one(OptionList).focus()
 
     def shown(self, before: NeighboursPane | None, pane: NeighboursPane) -> None:
         if before is None or (pane.lines, pane.heading) != (before.lines, before.heading):
             self._answer(pane)
         self.said(pane.said)
+        self._keys()
 
     def _answer(self, pane: NeighboursPane) -> None:
         """The answer: its heading, the columns' header, a line per row found (printable already)."""
@@ -55,8 +74,11 @@ class NeighboursScreen(ReadingScreen[NeighboursPane]):
             options.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Ask; with a question asked, the list takes the focus (its keys act at once)."""
         event.stop()
         self.answer(Ask(event.value), close=False)
+        if event.value.strip():
+            self.query_one(OptionList).focus()
 
     def _chosen(self) -> int | None:
         highlighted = self.query_one(OptionList).highlighted

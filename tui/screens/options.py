@@ -1,11 +1,13 @@
 """The training options: the loss backward() starts from, SGD's learning rate, and the layer's own options
 (padding_idx, max_norm, scale_grad_by_freq, sparse). Nothing is applied until every field is valid; a
-wrong field says what is valid. Enter in a field applies, as the Apply button does."""
+wrong field says what is valid. Enter applies from anywhere in the dialog, as the Apply button does (Space
+flips a switch; Enter on Cancel cancels; on the loss it opens its list)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Select, Static
@@ -35,6 +37,8 @@ class Checked(Validator):
 
 
 class OptionsScreen(DialogScreen[Options]):
+    BINDINGS = [Binding("enter", "apply", show=False)]  # the fields' and buttons' own Enter come first
+
     def compose(self) -> ComposeResult:
         options, words = self.dialog, self.dialog.words
         current = options.current
@@ -51,7 +55,7 @@ class OptionsScreen(DialogScreen[Options]):
                     yield Input("" if value is None else str(value), id=name, compact=True, validators=[Checked(options, name)], validate_on=["submitted"])
             flags = ("scale_grad_by_freq", "sparse")
             on = {name for name in flags if getattr(current.options, name)}
-            yield ToggleBar(tuple(Toggle(name, name) for name in flags), on, id="flags")
+            yield ToggleBar(tuple(Toggle(name, name) for name in flags), on, id="flags", enter_flips=False)
             yield Static(Text(words["note"], style="italic"))
             yield Static(id="options-error")
             with Horizontal():
@@ -59,6 +63,9 @@ class OptionsScreen(DialogScreen[Options]):
                 yield Button(words["cancel"], id="cancel", compact=True)
 
     def on_input_submitted(self) -> None:
+        self._apply()
+
+    def action_apply(self) -> None:
         self._apply()
 
     def on_toggle_bar_changed(self, event: ToggleBar.Changed) -> None:

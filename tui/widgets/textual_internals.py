@@ -96,13 +96,18 @@ def screen_layouts() -> Iterator[list[Screen]]:
 KEY_NAMES = {",": "comma", " ": "space", "[": "left_square_bracket", "]": "right_square_bracket"}
 
 
-def send_keys_at_once(app: App, text: str) -> None:
-    """Deliver `text` as key presses with no pause between them, gathered in bursts as the terminal's
-    driver gathers a paste without bracketed paste (tests). Digits, letters, commas, spaces and brackets.
+def send_keys_at_once(app: App, text: str, first: tuple[str, ...] = ()) -> None:
+    """Deliver the keys named `first` (`f5`, `tab`), then `text`, as key presses with no pause between them,
+    gathered in bursts as the terminal's driver gathers a paste without bracketed paste (tests). Digits,
+    letters, commas, spaces and brackets.
 
     Relies on: `App._driver.send_message`, the way the terminal driver hands the app each key.
     """
     send = Gatherer(app._driver.send_message)
+    for name in first:
+        event = events.Key(name, None)
+        event.set_sender(app)
+        send(event)
     for char in text:
         event = events.Key(KEY_NAMES.get(char, char), char)
         event.set_sender(app)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
@@ -28,7 +29,8 @@ class Toggle:
 
 
 class ToggleBar(PaintStyle, Widget, can_focus=True):
-    """Left/Right choose a switch, Space or Enter flips it; a click flips the switch under the mouse."""
+    """Left/Right choose a switch, Space or Enter flips it; a click flips the switch under the mouse. In a
+    dialog (`enter_flips=False`) only Space flips, as on a checkbox: Enter is the dialog's."""
 
     COMPONENT_CLASSES = {"toggle-bar--on", "toggle-bar--chosen"}
 
@@ -42,7 +44,8 @@ class ToggleBar(PaintStyle, Widget, can_focus=True):
     BINDINGS = [
         Binding("left", "choose(-1)", show=False),
         Binding("right", "choose(1)", show=False),
-        Binding("space,enter", "flip", show=False),
+        Binding("space", "flip", show=False),
+        Binding("enter", "flip_on_enter", show=False),
     ]
 
     chosen: reactive[int] = reactive(0, init=False)
@@ -54,9 +57,9 @@ class ToggleBar(PaintStyle, Widget, can_focus=True):
         name: str
         value: bool
 
-    def __init__(self, toggles: tuple[Toggle, ...], on: set[str], *, id: str | None = None, disabled: bool = False) -> None:
+    def __init__(self, toggles: tuple[Toggle, ...], on: set[str], *, id: str | None = None, disabled: bool = False, enter_flips: bool = True) -> None:
         super().__init__(id=id, disabled=disabled)
-        self._toggles = toggles
+        self._toggles, self._enter_flips = toggles, enter_flips
         self._on = set(on)
 
     def value(self, name: str) -> bool:
@@ -81,6 +84,11 @@ class ToggleBar(PaintStyle, Widget, can_focus=True):
 
     def action_flip(self) -> None:
         self.flip(self._toggles[self.chosen].name)
+
+    def action_flip_on_enter(self) -> None:
+        if not self._enter_flips:
+            raise SkipAction()  # the key goes on to the screen's bindings
+        self.action_flip()
 
     def watch_chosen(self) -> None:
         self.refresh()

@@ -193,7 +193,7 @@ class Said:
 @dataclass(frozen=True)
 class NeighboursPane:
     """The neighbours panel: the line asked, the answer (a line per row found: rank, ID, token, score,
-    first values), and the keys."""
+    first values), and the keys of the part with the focus."""
 
     title: str
     placeholder: str
@@ -203,7 +203,8 @@ class NeighboursPane:
     lines: tuple[str, ...]
     ids: tuple[int, ...]
     said: Said
-    keys: str
+    line_keys: str  # the keys while the line has the focus (letters are text there)
+    list_keys: str  # the keys while the list has the focus (letters are commands there)
 
 
 @dataclass(frozen=True)

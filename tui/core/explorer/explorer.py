@@ -471,7 +471,7 @@ class Explorer:
         if isinstance(dialog, Question) and dialog.topic is Topic.BIG_BATCH:  # closed is no
             return self.apply(self.batches.confirmed(answer is Choice.YES))
         if answer is None:
-            return self.view()
+            return self._say(Message("options.cancelled")) if isinstance(dialog, Options) else self.view()
         if isinstance(dialog, Question):
             if dialog.topic is Topic.DENSE_GRADIENT:
                 return self._dense_answer(answer)

@@ -123,7 +123,8 @@ def _keys(state: State, layer: Layer | None) -> Keys:
     if layer is not None and layer.positions is not None:
         keys.insert(2, "switch_matrix")
     actions = dict.fromkeys([*keys, "goto_row", "training_options", "one_hot", "neighbours", "statistics"])
-    return tuple((action, KEY_BAR[action].display.split()[0], state.t(KEY_BAR[action].label)) for action in actions)
+    labels = {"toggle_text": "key.ids" if state.input.text_mode else "key.text"}  # F5 names the mode it goes to
+    return tuple((action, KEY_BAR[action].display.split()[0], state.t(labels.get(action, KEY_BAR[action].label))) for action in actions)
 
 
 def _loading(state: State) -> str:
@@ -210,7 +211,7 @@ def _input(state: State) -> InputPane:
     line, source = state.input, state.source
     mode = "text" if line.text_mode else "ids"
     tokenizer = source.tokenizer if source is not None else state.setup.tokenizer
-    placeholder = state.t(f"input.placeholder_{mode}") + (state.t("input.placeholder_f5") if tokenizer else "")
+    placeholder = state.t(f"input.placeholder_{mode}") + (state.t(f"input.placeholder_f5_{mode}") if tokenizer else "")
     return InputPane(line.text, line.cursor, state.t(f"input.label_{mode}"), placeholder)
 
 
@@ -412,7 +413,7 @@ def _neighbours_pane(state: State, panel: NeighboursOpen) -> NeighboursPane:
         said = Said(notes)
     return NeighboursPane(
         t("neighbours.panel.title"), t("neighbours.panel.placeholder"), panel.asked, heading, header, lines,
-        answer.ids if answer is not None else (), said, t("neighbours.panel.keys"),
+        answer.ids if answer is not None else (), said, t("neighbours.panel.line_keys"), t("neighbours.panel.list_keys"),
     )
 
 

@@ -51,7 +51,9 @@ class ReadingPanels:
     def ask(self, panel: NeighboursOpen, source: Source, text: str | None = None) -> Change:
         """The panel's question (or `text`) asked with the metric and k chosen, in a job."""
         meaning, asked = self.meaning, panel.asked if text is None else text
-        metric, k = meaning.metric, None if meaning.k is None else min(meaning.k, most_k(source.session.spec.vocab_size))
+        rows = source.session.spec.vocab_size
+        chosen = meaning.k_for(rows)
+        metric, k = meaning.metric, None if chosen is None else min(chosen, most_k(rows))
         panel.asked = asked
         panel.reading.started()
 
@@ -84,6 +86,9 @@ class ReadingPanels:
         """What a panel's key does: ask, the other metric, how many, export, the map."""
         if isinstance(panel, NeighboursOpen):
             if isinstance(answer, Ask):
+                if not answer.text.strip():  # said in the panel's words, not the command line's
+                    panel.reading.say(Message("neighbours.panel.query_needed"), error=True)
+                    return NOTHING
                 return self.ask(panel, source, answer.text)
             if answer is Act.NEXT_METRIC:
                 from tui.core.meaning.neighbours import METRICS
@@ -93,9 +98,7 @@ class ReadingPanels:
                 return self.ask(panel, source)
             if answer is Act.ASK_K:
                 rows = source.session.spec.vocab_size
-                from tui.core.meaning.neighbours import DEFAULT_K
-
-                k = str(min(self.meaning.k or DEFAULT_K, most_k(rows)))
+                k = str(min(self.meaning.k_for(rows) or DEFAULT_K, most_k(rows)))
                 return Change(dialog=Prompt(Topic.NEIGHBOURS_K, t("neighbours.panel.k_prompt"), checked(lambda text: parse_k(text, rows), lang), k))
             if panel.answer is None:  # nothing found yet: nothing to export or map
                 return NOTHING
@@ -112,7 +115,7 @@ class ReadingPanels:
         return NOTHING
 
     def new_k(self, panel: NeighboursOpen, source: Source, k: int) -> Change:
-        self.meaning.k = k
+        self.meaning.choose_k(k, source.session.spec.vocab_size)
         return self.ask(panel, source)
 
     def export(self, panel: Reading, source: Source, looked_up: Sequence[int], path: str, t: Callable[..., str], overwrite: bool = False) -> Change:

@@ -60,7 +60,17 @@ class Meaning:
     def __init__(self) -> None:
         self.metric = "cosine"
         self.k: int | None = None  # None: not chosen, DEFAULT_K or every row there is
+        self.k_rows: int | None = None  # the rows of the matrix k was chosen for
         self._kept: dict[str, tuple[ReadableLayer, int, object]] = {}  # what a pass made, by the layer and version
+
+    def choose_k(self, k: int, rows: int) -> None:
+        """k chosen for a matrix of `rows` rows: a matrix of another size starts from the default again."""
+        self.k, self.k_rows = k, rows
+
+    def k_for(self, rows: int) -> int | None:
+        """The k chosen for a matrix of `rows` rows; None (the default: DEFAULT_K, or every row there is) when
+        none was, or when it was chosen for a matrix of another size."""
+        return self.k if self.k_rows in (None, rows) else None
 
     def index(self, layer: ReadableLayer) -> RowIndex:
         """The layer's index: the same one while its values are the same (`version`)."""

@@ -85,6 +85,7 @@ EN: dict[str, str] = {
     "options.not_number": "{name}: '{text}' is not a number.",
     "options.apply": "Apply",
     "options.cancel": "Cancel",
+    "options.cancelled": "Options cancelled: nothing changed.",
     "options.either": "{first} or {second}",
 
     # the weight matrix: its title, and the layer being created
@@ -99,7 +100,8 @@ EN: dict[str, str] = {
     # the input line: token IDs or text
     "input.label_ids": "Token IDs",
     "input.placeholder_ids": "Type token IDs, e.g. 2, 3, 5, 1",
-    "input.placeholder_f5": " (F5: IDs ↔ text)",
+    "input.placeholder_f5_ids": " (F5: type text instead)",
+    "input.placeholder_f5_text": " (F5: type token IDs instead)",
     "input.too_long": "The input holds up to {limit} {limit:character|characters}: that key or paste would pass it, so it was not taken.",
     "input.label_text": "Text",
     "input.placeholder_text": "Type text, e.g. Hello, do you like tea?",
@@ -194,6 +196,7 @@ EN: dict[str, str] = {
     "key.toggles.long": "Toggles: choose one / flip it (a click flips it too)",
     "key.result_scroll.long": "Result: scroll it (█ in its last column: the part in view)",
     "key.text": "Text",
+    "key.ids": "IDs",
     "key.text.long": "Type text instead of token IDs, or IDs again (needs a tokenizer)",
     "key.find": "Find",
     "key.find.long": "Find a token by its text and go to its row (needs a vocabulary)",
@@ -534,7 +537,9 @@ EN: dict[str, str] = {
     "neighbours.euclidean_note": "Euclidean distance between the rows as they are (not normalised); 0 is the same vector.",
     "neighbours.panel.title": "Nearest neighbours",
     "neighbours.panel.placeholder": "a token, a token ID, or an expression: king - man + woman",
-    "neighbours.panel.keys": "Enter: ask (in the line) or go to the row · a: add its ID to the input · m: metric · k: how many · e: export · p: map · Tab: line ↔ list · Esc: close",
+    "neighbours.panel.line_keys": "Enter: ask · Tab or ↓: to the list, where a m k e p act · Esc: close",
+    "neighbours.panel.list_keys": "Enter: go to the row · a: add its ID to the input · m: metric · k: how many · e: export · p: map · Tab: the line, to ask · Esc: close",
+    "neighbours.panel.query_needed": "Type a token, a token ID or an expression (king - man + woman) in the line, then Enter.",
     "neighbours.panel.k_prompt": "How many neighbours?",
     "neighbours.panel.export_prompt": "Export these rows to a file (.csv, else TSV) or to a folder (the Embedding Projector's tensor.tsv + metadata.tsv):",
     "neighbours.panel.overwrite": "Write over it?",

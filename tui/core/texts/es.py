@@ -86,6 +86,7 @@ ES: dict[str, str] = {
     "options.not_number": "{name}: '{text}' no es un número.",
     "options.apply": "Aplicar",
     "options.cancel": "Cancelar",
+    "options.cancelled": "Opciones canceladas: no ha cambiado nada.",
     "options.either": "{first} o {second}",
 
     # the weight matrix: its title, and the layer being created
@@ -100,7 +101,8 @@ ES: dict[str, str] = {
     # the input line: token IDs or text
     "input.label_ids": "IDs de token",
     "input.placeholder_ids": "Escribe IDs de token, p. ej. 2, 3, 5, 1",
-    "input.placeholder_f5": " (F5: IDs ↔ texto)",
+    "input.placeholder_f5_ids": " (F5: escribir texto)",
+    "input.placeholder_f5_text": " (F5: escribir IDs de token)",
     "input.too_long": "La entrada admite hasta {limit} {limit:carácter|caracteres}: esa tecla o ese pegado la superaría, así que no se tomó.",
     "input.label_text": "Texto",
     "input.placeholder_text": "Escribe texto, p. ej. Hello, do you like tea?",
@@ -195,6 +197,7 @@ ES: dict[str, str] = {
     "key.toggles.long": "Interruptores: elegir uno / cambiarlo (también con un clic)",
     "key.result_scroll.long": "Resultado: desplazarlo (█ en su última columna: la parte a la vista)",
     "key.text": "Texto",
+    "key.ids": "IDs",
     "key.text.long": "Escribir texto en lugar de IDs de token, o IDs otra vez (requiere un tokenizador)",
     "key.find": "Localizar",
     "key.find.long": "Localizar un token por su texto e ir a su fila (requiere un vocabulario)",
@@ -535,7 +538,9 @@ ES: dict[str, str] = {
     "neighbours.euclidean_note": "Distancia euclídea entre las filas tal como son (sin normalizar); 0 es el mismo vector.",
     "neighbours.panel.title": "Vecinos más cercanos",
     "neighbours.panel.placeholder": "un token, un ID de token o una expresión: king - man + woman",
-    "neighbours.panel.keys": "Enter: preguntar (en la línea) o ir a la fila · a: añadir su ID a la entrada · m: métrica · k: cuántos · e: exportar · p: mapa · Tab: línea ↔ lista · Esc: cerrar",
+    "neighbours.panel.line_keys": "Enter: preguntar · Tab o ↓: a la lista, donde actúan a m k e p · Esc: cerrar",
+    "neighbours.panel.list_keys": "Enter: ir a la fila · a: añadir su ID a la entrada · m: métrica · k: cuántos · e: exportar · p: mapa · Tab: la línea, para preguntar · Esc: cerrar",
+    "neighbours.panel.query_needed": "Escribe un token, un ID de token o una expresión (king - man + woman) en la línea y pulsa Enter.",
     "neighbours.panel.k_prompt": "¿Cuántos vecinos?",
     "neighbours.panel.export_prompt": "Exportar estas filas a un archivo (.csv, si no TSV) o a una carpeta (tensor.tsv + metadata.tsv del Embedding Projector):",
     "neighbours.panel.overwrite": "¿Sobrescribirlo?",
