@@ -369,6 +369,8 @@ class ExplorerMachine(RuleBasedStateMachine):
         (self.folder / "pristine").mkdir()
         (self.folder / "pristine" / "eleven.safetensors").write_bytes(self.pristine)  # what the open file held
         self.explorer = ready(vocab_size=10, dim=3, tokenizer=self.tokenizers[0], context_length=self.CONTEXT_LENGTH)
+        self.opened_inode = -1  # the open file's, as opened
+        self.cut = None  # the weights whose file was cut under them
         self.view = self.explorer.view()
 
     def teardown(self) -> None:
@@ -423,23 +425,26 @@ class ExplorerMachine(RuleBasedStateMachine):
 
     @rule()
     def open_layer(self) -> None:
-        """F6 with a weight file: 11 rows, no labels beside it, frozen as a file's layer is."""
+        """F6 with a weight file: 11 rows, no labels beside it, frozen as a file's layer is (refused if cut)."""
+        inode = (self.folder / "eleven.safetensors").stat().st_ino
         self.act(self.explorer.open(str(self.folder / "eleven.safetensors")))
+        if self.explorer.session.weights is not None and self.explorer.session.weights is not self.cut:
+            self.opened_inode = inode
 
     @rule(kept=st.sampled_from([0, 100, 4096, 16384, 16400]))
     def cut_file(self, kept: int) -> None:
         """The file at the path truncated in place to `kept` bytes (its rows begin past 16 KB): the open one
         is said once to be cut and read no more; one renamed over it since is no concern of the open one."""
-        file = getattr(self.explorer.session, "file", None)
-        if file is None or file.path.stat().st_size <= kept:
+        weights = self.explorer.session.weights
+        if weights is None or weights.path.stat().st_size <= kept:
             return
-        opened = file.path.stat().st_ino == file.watch.opened.inode  # not a file renamed over it since
-        first = file.readable()  # not cut before
-        os.truncate(file.path, kept)
+        opened = weights.path.stat().st_ino == self.opened_inode  # not a file renamed over it since
+        os.truncate(weights.path, kept)
         said = self.explorer.check_file()
-        if opened and first:
+        if opened and self.cut is not weights:
             assert said is not None and said.status.error and said.status.text.startswith("eleven.safetensors was cut on disk")
             assert isinstance(said.dialog, Notice) and self.explorer.check_file() is None  # said once
+            self.cut = weights
         if said is not None:
             self.act(said)
 
@@ -454,8 +459,7 @@ class ExplorerMachine(RuleBasedStateMachine):
         """The statistics pass over the layer on screen, then its panel closed: refused with the one message
         once the file was cut."""
         view = self.explorer.settle(self.explorer.statistics())
-        file = getattr(self.explorer.session, "file", None)
-        if view.panel is not None and file is not None and file.changed is not None:
+        if view.panel is not None and self.cut is not None and self.cut is self.explorer.session.weights:
             assert view.panel.said.text.startswith("eleven.safetensors was cut on disk") and view.status.error
         if view.panel is not None:
             view = self.explorer.answer(view.panel, None)
@@ -464,11 +468,10 @@ class ExplorerMachine(RuleBasedStateMachine):
     @invariant()
     def a_files_rows_are_read_whole_or_not_at_all(self) -> None:
         session = self.explorer.session
-        file = getattr(session, "file", None)
-        if file is None:
+        if session.weights is None:
             return
         rows = [session.rows.row(row, 0, 3) for row in range(session.spec.vocab_size)]
-        if not file.readable():  # cut: nothing is read from it, nor from its pages
+        if self.cut is session.weights:  # cut: nothing is read from it, nor from its pages
             assert all(row.size == 0 for row in rows)
             return
         assert all(torch.equal(torch.from_numpy(row), weight) for row, weight in zip(rows, session.layer.weight.detach(), strict=True))
@@ -516,7 +519,7 @@ class ExplorerMachine(RuleBasedStateMachine):
         if checked == getattr(self, "checked", None):  # nothing happened to the layer since the last check
             return
         self.checked = checked
-        if session.file is not None and not session.file.readable():  # cut: its pages may not be read
+        if self.cut is not None and self.cut is session.weights:  # cut: its pages may not be read
             return
         weights = open_weights(self.folder / "pristine" / "eleven.safetensors") if session.weights is not None else None  # as opened
         fresh = EmbeddingSession(session.spec, weights, frozen=session.frozen, context_length=self.CONTEXT_LENGTH)
