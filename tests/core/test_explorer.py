@@ -371,7 +371,7 @@ class ExplorerMachine(RuleBasedStateMachine):
         self.explorer = ready(vocab_size=10, dim=3, tokenizer=self.tokenizers[0], context_length=self.CONTEXT_LENGTH)
         self.opened_inode = -1  # the open file's, as opened
         self.cut = None  # the weights whose file was cut under them
-        self.statistics: dict[tuple[int, int], str] = {}  # what each layer's pass found, by its version
+        self.statistics: dict[tuple[int, int], object] = {}  # what each layer's pass found, by its version
         self.view = self.explorer.view()
 
     def teardown(self) -> None:
@@ -461,10 +461,10 @@ class ExplorerMachine(RuleBasedStateMachine):
         an earlier pass found, or refused with the one message."""
         view = self.explorer.settle(self.explorer.statistics())
         if view.panel is not None and self.cut is not None and self.cut is self.explorer.session.weights:
-            kept = view.panel.text == self.statistics.get((id(self.explorer.session), self.explorer.session.version))
+            kept = self.explorer.panel.statistics is self.statistics.get((id(self.explorer.session), self.explorer.session.version))
             assert kept or view.panel.said.text.startswith("eleven.safetensors was cut on disk") and view.status.error
         elif view.panel is not None and not view.panel.said.error:  # kept while the values are the same
-            self.statistics[(id(self.explorer.session), self.explorer.session.version)] = view.panel.text
+            self.statistics[(id(self.explorer.session), self.explorer.session.version)] = self.explorer.panel.statistics
         if view.panel is not None:
             view = self.explorer.answer(view.panel, None)
         self.act(view)

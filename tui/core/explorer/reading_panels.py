@@ -17,6 +17,7 @@ from tui.core.explorer.row_sets import export_rows, vector_map, write_rows
 from tui.core.explorer.statistics_page import sample_map
 from tui.core.explorer.tasks import Task
 from tui.core.files.export import ExportExists
+from tui.core.files.file_watch import WeightFileChanged
 from tui.core.texts.messages import Message, MessageError
 
 if TYPE_CHECKING:
@@ -81,7 +82,14 @@ class ReadingPanels:
         return panel, Change(start=(Start(Task.STATISTICS, compute, computed, layer=session),))
 
     def answer(self, panel: Reading, answer: Answer, source: Source, looked_up: Sequence[int], t: Callable[..., str], lang: str) -> Change:
-        """What a panel's key does: ask, the other metric, how many, export, the map."""
+        """What a panel's key does: ask, the other metric, how many, export, the map (whose rows, read from a
+        file cut meanwhile, are refused with the one message)."""
+        try:
+            return self._answer(panel, answer, source, looked_up, t, lang)
+        except WeightFileChanged as error:
+            return Change(error.message, error=True)
+
+    def _answer(self, panel: Reading, answer: Answer, source: Source, looked_up: Sequence[int], t: Callable[..., str], lang: str) -> Change:
         if isinstance(panel, NeighboursOpen):
             if isinstance(answer, Ask):
                 return self.ask(panel, source, answer.text)
