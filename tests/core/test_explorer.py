@@ -1,5 +1,6 @@
 """The explorer without a screen: its actions, the views they return, and its jobs."""
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -349,10 +350,11 @@ def test_a_refused_job_is_a_failure_and_an_unexpected_error_is_said_with_the_lay
 # -- any sequence of actions -----------------------------------------------------------------
 class ExplorerMachine(RuleBasedStateMachine):
     """Random actions through the explorer, each job run to its end: typing (good and bad), cursor moves,
-    toggles, training, option changes, switches between IDs and text, and new labels and layers opened
-    mid-way. After each, the view tells the truth: what the input reads as is what its text reads as now,
-    the marks are the looked-up IDs, the flags are what torch says; and the weight is what a fresh layer
-    becomes when its history is replayed."""
+    toggles, training, option changes, switches between IDs and text, new labels and layers opened mid-way,
+    statistics read, and the open file cut or replaced on disk. After each, the view tells the truth: what
+    the input reads as is what its text reads as now, the marks are the looked-up IDs, the flags are what
+    torch says; the weight is what a fresh layer becomes when its history is replayed; and a file's rows
+    are read whole or not at all (never past its end), a cut said once."""
 
     CONTEXT_LENGTH: int | None = None  # a positional layer of this many rows (section 2.8)
 
@@ -363,8 +365,15 @@ class ExplorerMachine(RuleBasedStateMachine):
         (self.folder / "reversed.txt").write_text("h g f e d c b a z", encoding="utf-8")  # other IDs for the same words
         self.tokenizers = (simple_v2(words), simple_v2(self.folder / "reversed.txt"))
         torch.manual_seed(7)
-        save_file({"wte.weight": torch.randn(11, 3)}, self.folder / "eleven.safetensors")
+        padding = torch.zeros(4096)  # saved first (by name): the rows lie on a page past the first, as a real matrix's do
+        save_file({"wte.weight": torch.randn(11, 3), "a.padding": padding}, self.folder / "eleven.safetensors")
+        self.pristine = (self.folder / "eleven.safetensors").read_bytes()
+        (self.folder / "pristine").mkdir()
+        (self.folder / "pristine" / "eleven.safetensors").write_bytes(self.pristine)  # what the open file held
         self.explorer = ready(vocab_size=10, dim=3, tokenizer=self.tokenizers[0], context_length=self.CONTEXT_LENGTH)
+        self.opened_inode = -1  # the open file's, as opened
+        self.cut = None  # the weights whose file was cut under them
+        self.statistics: dict[tuple[int, int], object] = {}  # what each layer's pass found, by its version
         self.view = self.explorer.view()
 
     def teardown(self) -> None:
@@ -419,8 +428,59 @@ class ExplorerMachine(RuleBasedStateMachine):
 
     @rule()
     def open_layer(self) -> None:
-        """F6 with a weight file: 11 rows, no labels beside it, frozen as a file's layer is."""
+        """F6 with a weight file: 11 rows, no labels beside it, frozen as a file's layer is (refused if cut)."""
+        inode = (self.folder / "eleven.safetensors").stat().st_ino
         self.act(self.explorer.open(str(self.folder / "eleven.safetensors")))
+        if self.explorer.session.weights is not None and self.explorer.session.weights is not self.cut:
+            self.opened_inode = inode
+
+    @rule(kept=st.sampled_from([0, 100, 4096, 16384, 16400]))
+    def cut_file(self, kept: int) -> None:
+        """The file at the path truncated in place to `kept` bytes (its rows begin past 16 KB): the open one
+        is said once to be cut and read no more; one renamed over it since is no concern of the open one."""
+        weights = self.explorer.session.weights
+        if weights is None or weights.path.stat().st_size <= kept:
+            return
+        opened = weights.path.stat().st_ino == self.opened_inode  # not a file renamed over it since
+        os.truncate(weights.path, kept)
+        said = self.explorer.check_file()
+        if opened and self.cut is not weights:
+            assert said is not None and said.status.error and said.status.text.startswith("eleven.safetensors was cut on disk")
+            assert isinstance(said.dialog, Notice) and self.explorer.check_file() is None  # said once
+            self.cut = weights
+        if said is not None:
+            self.act(said)
+
+    @rule()
+    def replace_file(self) -> None:
+        """A new file renamed over the path, as a checkpoint is saved: the open one is still read, whole."""
+        (self.folder / "new").write_bytes(self.pristine)
+        os.replace(self.folder / "new", self.folder / "eleven.safetensors")
+
+    @rule()
+    def read_statistics(self) -> None:
+        """The statistics pass over the layer on screen, then its panel closed: once the file was cut, what
+        an earlier pass found, or refused with the one message."""
+        view = self.explorer.settle(self.explorer.statistics())
+        if view.panel is not None and self.cut is not None and self.cut is self.explorer.session.weights:
+            kept = self.explorer.panel.statistics is self.statistics.get((id(self.explorer.session), self.explorer.session.version))
+            assert kept or view.panel.said.text.startswith("eleven.safetensors was cut on disk") and view.status.error
+        elif view.panel is not None and not view.panel.said.error:  # kept while the values are the same
+            self.statistics[(id(self.explorer.session), self.explorer.session.version)] = self.explorer.panel.statistics
+        if view.panel is not None:
+            view = self.explorer.answer(view.panel, None)
+        self.act(view)
+
+    @invariant()
+    def a_files_rows_are_read_whole_or_not_at_all(self) -> None:
+        session = self.explorer.session
+        if session.weights is None:
+            return
+        rows = [session.rows.row(row, 0, 3) for row in range(session.spec.vocab_size)]
+        if self.cut is session.weights:  # cut: nothing is read from it, nor from its pages
+            assert all(row.size == 0 for row in rows)
+            return
+        assert all(torch.equal(torch.from_numpy(row), weight) for row, weight in zip(rows, session.layer.weight.detach(), strict=True))
 
     @invariant()
     def the_view_tells_the_truth(self) -> None:
@@ -443,7 +503,8 @@ class ExplorerMachine(RuleBasedStateMachine):
         else:
             assert f"({shown_rows}, 3) · torch.float32 · requires_grad={not session.frozen}" in view.matrix.title
             assert set(view.matrix.prefixes) <= set(range(shown_rows)) and set(view.matrix.prefixes.values()) <= {"Δ"}
-        if reading.parsed is not None:  # the lookup is of what the input reads as: the marks are its IDs
+        current = explorer.lookup_failed is None  # else its file was cut: the last lookup stays on screen
+        if reading.parsed is not None and current:  # the lookup is of what the input reads as: the marks are its IDs
             assert lookup is not None and (lookup.ids, lookup.parsed.rows) == (reading.parsed.ids, reading.parsed.rows)
         if lookup is not None:
             assert all(0 <= row < rows for row in lookup.ids)
@@ -451,8 +512,8 @@ class ExplorerMachine(RuleBasedStateMachine):
             marks = lookup.steps.rows if explorer.positions_shown else lookup.positions
             assert view.matrix.positions is marks
             assert explorer.positions_shown or set(marks) == set(lookup.ids)
-            assert lookup.weight == session.weight_flags()  # the flags say what torch says now
-            assert (lookup.no_grad, lookup.requires_grad) == (session.no_grad, not session.no_grad and not session.frozen)
+            assert not current or lookup.weight == session.weight_flags()  # the flags say what torch says now
+            assert not current or (lookup.no_grad, lookup.requires_grad) == (session.no_grad, not session.no_grad and not session.frozen)
         if not lab.grad_view(session) and lab.step_shown is None and lookup is not None:
             text = lookup.text if lookup.steps is None else presenter.input_embeddings_text(lookup)
             assert view.result.text == text and view.result.stale == presenter.stale(explorer)
@@ -464,7 +525,9 @@ class ExplorerMachine(RuleBasedStateMachine):
         if checked == getattr(self, "checked", None):  # nothing happened to the layer since the last check
             return
         self.checked = checked
-        weights = open_weights(session.weights.path) if session.weights is not None else None  # its own map of the file
+        if self.cut is not None and self.cut is session.weights:  # cut: its pages may not be read
+            return
+        weights = open_weights(self.folder / "pristine" / "eleven.safetensors") if session.weights is not None else None  # as opened
         fresh = EmbeddingSession(session.spec, weights, frozen=session.frozen, context_length=self.CONTEXT_LENGTH)
         fresh.replay(list(session.history))
         for made, kept in zip(fresh.weights_trained(), session.weights_trained(), strict=True):

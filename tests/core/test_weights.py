@@ -275,7 +275,7 @@ def test_a_safetensors_header_not_padded_to_8_bytes_is_read(tmp_path: Path) -> N
 def test_torchs_old_format_is_read_whole_with_weights_only(tmp_path: Path) -> None:
     torch.save({"wte.weight": matrix()}, tmp_path / "old.pt", _use_new_zipfile_serialization=False)
     opened = open_weights(tmp_path / "old.pt")
-    assert torch.equal(opened.tensor, matrix()) and opened.watch is None  # a copy in memory: nothing to watch
+    assert torch.equal(opened.tensor, matrix()) and opened.file is None  # a copy in memory: nothing read from the file
     marker = tmp_path / "pwned"
     torch.save({"wte.weight": matrix(), "evil": Payload(marker)}, tmp_path / "evil.pt", _use_new_zipfile_serialization=False)
     assert error_key(tmp_path / "evil.pt") == "weights.unsafe" and not marker.exists()

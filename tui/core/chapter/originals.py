@@ -11,15 +11,15 @@ class Originals:
 
     def __init__(self, weight: torch.Tensor) -> None:
         self._weight = weight
-        self._saved = torch.zeros(weight.shape[0], dtype=torch.bool)
+        self.saved = torch.zeros(weight.shape[0], dtype=torch.bool)  # by row: changed in place at some time
         self._chunks: list[tuple[torch.Tensor, torch.Tensor]] = []
 
     def save(self, rows: torch.Tensor) -> None:
         """Keep the values of those `rows` (unique indices) not kept yet: call before changing them."""
-        new = rows[~self._saved[rows]]
+        new = rows[~self.saved[rows]]
         if new.numel():
             self._chunks.append((new, self._weight.detach()[new]))  # indexing copies
-            self._saved[new] = True
+            self.saved[new] = True
 
     def restore(self) -> None:
         with torch.no_grad():

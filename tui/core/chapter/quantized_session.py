@@ -5,49 +5,24 @@ reason said. Every other part of the app reads this session as it reads an `Embe
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable
-
 import numpy as np
 import torch
 
 from tui.core.chapter.code import tensor_literal
 from tui.core.chapter.reports import Lookup, WeightFlags
+from tui.core.chapter.rows import ReadRows
 from tui.core.chapter.spec import LayerSpec
-from tui.core.files.file_watch import MappedRows
 from tui.core.files.quantized import QuantizedWeights
 from tui.core.files.script_files import ScriptFile, top
 from tui.core.texts.messages import Message, MessageError
 from tui.core.texts.shown import human_size
 from tui.core.tokens.parse import ParsedIds, check_range
 
-ROWS_KEPT = 512  # dequantized rows kept for the matrix view: a screen's worth several times over
+ROWS_KEPT = 512  # dequantized rows the matrix view keeps: a screen's worth several times over
 
 
 class Untrainable(MessageError):
     """An action a quantized matrix cannot take (training, one-hot, other layer options)."""
-
-
-class QuantizedRows:
-    """The matrix view's rows, dequantized as they are asked for and kept (the last ROWS_KEPT)."""
-
-    def __init__(self, weights: QuantizedWeights, readable: Callable[[], bool]) -> None:
-        self._weights, self._readable = weights, readable
-        self._kept: OrderedDict[int, np.ndarray] = OrderedDict()
-        self.rows, self.cols = weights.shape
-
-    def row(self, row: int, start: int, stop: int) -> np.ndarray:
-        if not self._readable():
-            return np.empty(0, dtype=np.float32)
-        values = self._kept.get(row)
-        if values is None:
-            values = self._weights.rows(np.array([row]))[0]
-            self._kept[row] = values
-            if len(self._kept) > ROWS_KEPT:
-                self._kept.popitem(last=False)
-        else:
-            self._kept.move_to_end(row)
-        return values[start:stop]
 
 
 class QuantizedSession:
@@ -68,18 +43,15 @@ class QuantizedSession:
         self.spec = LayerSpec.of_file(weights)
         self.history: list[object] = []
         self.version = 0
-        self.mapped = MappedRows(weights.watch)
-        self.rows = QuantizedRows(weights, self.readable)
+        self.file = weights.file  # every row read goes through it
+        self.rows = ReadRows(self.read_rows, weights.shape, kept=ROWS_KEPT)
 
     @property
     def steps(self) -> int:
         return 0
 
-    def readable(self) -> bool:
-        return self.mapped.readable()
-
     def check_file(self) -> None:
-        self.mapped.check()
+        self.file.check()
 
     def untrainable(self) -> Untrainable:
         """Why the lab is off, to raise."""
@@ -97,7 +69,7 @@ class QuantizedSession:
 
     def read_rows(self, start: int, stop: int) -> torch.Tensor:
         """Rows [start, stop), dequantized to float32 (a `chunks.RowReader`)."""
-        return torch.from_numpy(self.weights.rows(np.arange(start, stop)))
+        return self.file.read(start, stop)
 
     def weight_text(self) -> str:
         """Not a torch print (there is no such tensor): what the matrix is, and how rows come out of it."""

@@ -1,34 +1,59 @@
-"""Row slices of a 2-D tensor as numpy, for a view that formats only the visible cells.
+"""Row slices of a 2-D matrix as numpy, for a view that formats only the visible cells.
 
-The weight and a dense `weight.grad` are read through `TensorRows`; a sparse `weight.grad` (sparse=True)
+A layer made here and a dense `weight.grad` are read through `TensorRows`; a file's weight through
+`ReadRows`, by the session's reader (never through the file's pages); a sparse `weight.grad` (sparse=True)
 through `SparseRows`, which shows each row as the sum of its entries, as `grad.to_dense()` would.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
 import torch
 
+from tui.core.files.file_watch import WeightFileChanged
+
 
 class TensorRows:
     """float32/64/16 share memory with the tensor (no copy, so in-place changes show); bfloat16, which numpy
-    lacks, is converted slice by slice. `readable` is asked before each read: a tensor over a file's pages
-    that changed on disk gives empty rows instead (see `tui.core.files.file_watch`)."""
+    lacks, is converted slice by slice."""
 
-    def __init__(self, tensor: torch.Tensor, readable: Callable[[], bool] | None = None) -> None:
+    def __init__(self, tensor: torch.Tensor) -> None:
         self._tensor = tensor.detach()
         self._array = None if tensor.dtype == torch.bfloat16 else self._tensor.numpy()
-        self._readable = readable
         self.rows, self.cols = tensor.shape
 
     def row(self, row: int, start: int, stop: int) -> np.ndarray:
-        if self._readable is not None and not self._readable():
-            return np.empty(0, dtype=np.float32)
         if self._array is not None:
             return self._array[row, start:stop]
         return self._tensor[row, start:stop].float().numpy()
+
+
+class ReadRows:
+    """Rows through a reader (`read(start, stop)`, as passes read them), the last `kept` of them kept (rows
+    that cost a dequantization); none once the reader refuses them (its file changed on disk, which the
+    explorer says)."""
+
+    def __init__(self, read: Callable[[int, int], torch.Tensor], shape: tuple[int, int], kept: int = 0) -> None:
+        self._read, self._kept, self._most = read, OrderedDict[int, np.ndarray](), kept
+        self.rows, self.cols = shape
+
+    def row(self, row: int, start: int, stop: int) -> np.ndarray:
+        values = self._kept.get(row)
+        if values is None:
+            try:
+                values = self._read(row, row + 1)[0].float().numpy()
+            except WeightFileChanged:
+                return np.empty(0, dtype=np.float32)
+            if self._most:
+                self._kept[row] = values
+                if len(self._kept) > self._most:
+                    self._kept.popitem(last=False)
+        else:
+            self._kept.move_to_end(row)
+        return values[start:stop]
 
 
 class SparseRows:

@@ -18,9 +18,8 @@ from tui.core.chapter.originals import Originals
 from tui.core.chapter.positions import PositionalLayer
 from tui.core.chapter.quantized_session import QuantizedSession
 from tui.core.chapter.reports import GradReport, InputSteps, Lookup, StepReport, WeightFlags
-from tui.core.chapter.rows import SparseRows, TensorRows
+from tui.core.chapter.rows import ReadRows, SparseRows, TensorRows
 from tui.core.chapter.spec import LayerOptions, LayerSpec, learning_rate
-from tui.core.files.file_watch import MappedRows
 from tui.core.files.limits import check_matrix
 from tui.core.files.quantized import QuantizedWeights
 from tui.core.files.weights import WeightFile
@@ -102,8 +101,8 @@ class EmbeddingSession:
         self.positions = None if context_length is None else PositionalLayer(self.positional_layer(context_length))
         self.set_frozen(self.frozen if frozen is None else frozen)
         self.no_grad = no_grad
-        self.mapped = MappedRows(weights.watch if weights is not None else None)  # the file's rows, while safe
-        self.rows = TensorRows(self.layer.weight, self.readable if weights is not None and weights.watch else None)
+        self.file = weights.file if weights is not None else None  # the weight's rows as the file holds them
+        self.rows = TensorRows(self.layer.weight) if self.file is None else ReadRows(self.read_rows, (spec.vocab_size, spec.dim))
         self.history: list[Event] = []
         self.grad: GradReport | None = None  # None until backward() (and after zero_grad)
         self.version = 0
@@ -111,13 +110,11 @@ class EmbeddingSession:
         self._grad_ids = NO_ROWS  # the rows backward() has reached since weight.grad was None
         self._grad_rows: TensorRows | SparseRows | None = None
 
-    def readable(self) -> bool:
-        """Whether the weight's rows may be read (see `MappedRows`)."""
-        return self.mapped.readable()
-
     def check_file(self) -> None:
-        """Raise `WeightFileChanged` before anything reads or writes the weight's rows, if they are unsafe."""
-        self.mapped.check()
+        """Raise `WeightFileChanged` before anything reads or writes the weight's rows, if the file was cut
+        or written in place (see `FileRows`)."""
+        if self.file is not None:
+            self.file.check()
 
     @property
     def frozen(self) -> bool:
@@ -158,8 +155,17 @@ class EmbeddingSession:
             return torch.nn.Embedding(context_length, self.spec.dim, dtype=self.layer.weight.dtype)
 
     def read_rows(self, start: int, stop: int) -> torch.Tensor:
-        """Rows [start, stop) of the weight as stored: a view, no copy (a `chunks.RowReader`)."""
-        return self.layer.weight.detach()[start:stop]
+        """Rows [start, stop) of the weight as stored (a `chunks.RowReader`): a view of a layer made here; for a
+        file's, read from the file (never through its pages: a file cut meanwhile is refused, not a crash),
+        with the rows changed in place taken from memory."""
+        weight = self.layer.weight.detach()
+        if self.file is None:
+            return weight[start:stop]
+        rows = self.file.read(start, stop)
+        changed = self._originals.saved[start:stop]
+        if bool(changed.any()):
+            rows[changed] = weight[start:stop][changed]
+        return rows
 
     def weight_text(self) -> str:
         """`print(layer.weight)`, as torch prints it."""

@@ -17,6 +17,7 @@ from tui.core.explorer.row_sets import export_rows, vector_map, write_rows
 from tui.core.explorer.statistics_page import sample_map
 from tui.core.explorer.tasks import Task
 from tui.core.files.export import ExportExists
+from tui.core.files.file_watch import WeightFileChanged
 from tui.core.texts.messages import Message, MessageError
 
 if TYPE_CHECKING:
@@ -83,7 +84,14 @@ class ReadingPanels:
         return panel, Change(start=(Start(Task.STATISTICS, compute, computed, layer=session),))
 
     def answer(self, panel: Reading, answer: Answer, source: Source, looked_up: Sequence[int], t: Callable[..., str], lang: str) -> Change:
-        """What a panel's key does: ask, the other metric, how many, export, the map."""
+        """What a panel's key does: ask, the other metric, how many, export, the map (whose rows, read from a
+        file cut meanwhile, are refused with the one message)."""
+        try:
+            return self._answer(panel, answer, source, looked_up, t, lang)
+        except WeightFileChanged as error:
+            return Change(error.message, error=True)
+
+    def _answer(self, panel: Reading, answer: Answer, source: Source, looked_up: Sequence[int], t: Callable[..., str], lang: str) -> Change:
         if isinstance(panel, NeighboursOpen):
             if isinstance(answer, Ask):
                 if not answer.text.strip():  # said in the panel's words, not the command line's
@@ -98,6 +106,8 @@ class ReadingPanels:
                 return self.ask(panel, source)
             if answer is Act.ASK_K:
                 rows = source.session.spec.vocab_size
+                from tui.core.meaning.neighbours import DEFAULT_K
+
                 k = str(min(self.meaning.k_for(rows) or DEFAULT_K, most_k(rows)))
                 return Change(dialog=Prompt(Topic.NEIGHBOURS_K, t("neighbours.panel.k_prompt"), checked(lambda text: parse_k(text, rows), lang), k))
             if panel.answer is None:  # nothing found yet: nothing to export or map

@@ -190,21 +190,19 @@ class Sources:
         return Change(quiet=True)
 
     def check_file(self) -> tuple[Message, bool] | None:
-        """What became of the weight's file on disk since it was opened, the first time it is seen: a file
-        replaced is only said; one changed in place is not read any more (True: a panel says why). None when
-        there is nothing new to say."""
+        """What became of the weight's file on disk since it was opened, the first time it is known: a file
+        replaced is only said; one cut or written in place (seen here, or by a read that came back short) is
+        not read any more (True: a panel says why). None when there is nothing new to say."""
         from tui.core.files.file_watch import WeightFileChanged
 
-        session = self.source.session if self.source is not None else None
-        watch = session.weights.watch if session is not None and session.weights is not None else None
-        if watch is None or session.mapped.detached:
+        file = self.source.session.file if self.source is not None else None
+        if file is None:
             return None
-        change = watch.check()
+        try:
+            change, news = file.check(), (Message("weights.replaced", {"file": file.path.name}), False)
+        except WeightFileChanged as error:
+            change, news = FileChange.WRITTEN, (error.message, True)
         if change in (FileChange.NONE, self._file_seen):
             return None
         self._file_seen = change
-        try:
-            session.check_file()
-        except WeightFileChanged as error:
-            return error.message, True
-        return Message("weights.replaced", {"file": session.weights.path.name}), False
+        return news

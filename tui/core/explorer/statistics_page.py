@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.explorer.bars import bar_chart, squeeze
 from tui.core.explorer.row_sets import label_of, rows_of, vector_map
+from tui.core.files.file_watch import WeightFileChanged
 from tui.core.texts.shown import printable
 
 if TYPE_CHECKING:
@@ -34,7 +35,10 @@ def page(source: Source, looked_up: Sequence[int], statistics: MatrixStatistics,
     if shown:
         from tui.core.meaning.lookup_statistics import cosine_table, lookup_statistics
 
-        compared = lookup_statistics(rows_of(source.session, shown), shown)
+        try:
+            compared = lookup_statistics(rows_of(source.session, shown), shown)
+        except WeightFileChanged as error:  # the file was cut: its rows are not read, and the page says so
+            return "\n".join(printable(line) for line in [*lines, "", t(error.message.key, **error.message.params)])
         lines += ["", t("stats.lookup_title"), *cosine_table(compared, [label(token_id) or str(token_id) for token_id in shown])]
         if compared.zero_rows:
             zero = ", ".join(str(shown[position]) for position in compared.zero_rows)

@@ -1,10 +1,9 @@
-"""A memory-mapped weight file, watched.
+"""A weight file, watched: replaced, or changed in place since it was opened.
 
-A `.safetensors` or `.pt` tensor lies over the file's own pages. If the file is written to in place, the
-rows on screen change under the app; if it is cut short, reading a page past its new end kills the
-process (SIGBUS). So the file's identity is kept from when it was opened, and checked (one `stat`) before
-rows are read. A new file at the same path (written elsewhere and renamed, as checkpoints are) or a
-deleted one is harmless: the mapping keeps the old file's pages.
+A file written to in place would change the rows on screen under the app, so its identity is kept from
+when it was opened and checked (one `stat`) before rows are read (`tui.core.files.file_rows`). A new file
+at the same path (written elsewhere and renamed, as checkpoints are) or a deleted one is harmless: the
+descriptor and the mapping keep the old file.
 """
 
 from __future__ import annotations
@@ -14,11 +13,11 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from tui.core.texts.messages import Message, MessageError
+from tui.core.texts.messages import MessageError
 
 
 class WeightFileChanged(MessageError):
-    """The file under a weight's pages changed in place on disk: its rows are not read any more."""
+    """The weight's file was cut or written in place on disk: its rows are not read any more."""
 
 
 class Change(Enum):
@@ -59,28 +58,3 @@ class FileWatch:
         if now is None or opened is None or (now.inode, now.device) != (opened.inode, opened.device):
             return Change.REPLACED
         return Change.WRITTEN
-
-
-class MappedRows:
-    """Whether rows mapped from a file may still be read: not once the file changed in place (checked on each
-    call, one `stat`; a file cut short would kill the process when a page past its end is read)."""
-
-    def __init__(self, watch: FileWatch | None) -> None:
-        self.watch = watch
-        self.detached = False  # the file changed in place: its rows are never read again
-
-    def readable(self) -> bool:
-        if self.watch is not None and not self.detached and self.watch.check() is Change.WRITTEN:
-            self.detached = True
-        return not self.detached
-
-    def check(self) -> None:
-        """Raise `WeightFileChanged` before anything reads or writes the rows, if they are unsafe."""
-        if self.readable():
-            return
-        from tui.core.texts.shown import human_size
-
-        before, after = self.watch.opened.size, self.watch.now.size if self.watch.now else 0
-        key = "weights.cut" if after != before else "weights.written"
-        params = {"file": self.watch.path.name, "before": human_size(before), "after": human_size(after)}
-        raise WeightFileChanged(Message(key, params))

@@ -48,6 +48,7 @@ class GGUFTensor:
     shape: tuple[int, ...]
     n_bytes: int
     data: np.ndarray
+    offset: int  # where its data begins in the file
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def parse(data: np.ndarray) -> GGUFFile:
         else:
             dtype, stored = np.dtype(np.uint8), quant_shape_to_byte_shape(shape, kind)
         view = data[start + offset:start + offset + n_bytes].view(dtype).reshape(stored)
-        tensors[name] = GGUFTensor(name, kind, shape, n_bytes, view)
+        tensors[name] = GGUFTensor(name, kind, shape, n_bytes, view, start + offset)
     return GGUFFile(fields, tensors)
 
 

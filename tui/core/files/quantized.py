@@ -1,35 +1,42 @@
-"""A quantized GGUF embedding (Q8_0, Q4_K, Q6_K, …): its blocks stay in the file's memory map, and only the
-rows asked for are dequantized, with `gguf.quants.dequantize`, as llama.cpp's `get_rows` does (the session
+"""A quantized GGUF embedding (Q8_0, Q4_K, Q6_K, …): its blocks stay in the file, and only the rows asked
+for are read and dequantized, with `gguf.quants.dequantize`, as llama.cpp's `get_rows` does (the session
 over it: `tui.core.chapter.quantized_session`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+import torch
 
-from tui.core.files.file_watch import FileWatch
+from tui.core.files.file_rows import FileRows
 from tui.core.texts.messages import Message
+
+if TYPE_CHECKING:
+    from tui.core.files.gguf_files import GGUFTensor
 
 
 @dataclass(frozen=True)
 class QuantizedWeights:
-    """A GGUF tensor in a block type: its blocks (rows × bytes per row, over the file's pages), its type."""
+    """A GGUF tensor in a block type: its rows of blocks, read from the file as asked for (`file`), its type."""
 
-    path: Path
     key: str
-    blocks: np.ndarray  # uint8, one row of blocks per token
     kind: str  # gguf.GGMLQuantizationType's name: "Q4_K"
     shape: tuple[int, int]
     bits: float  # per weight
-    watch: FileWatch | None = field(default=None, compare=False)
+    file: FileRows
     note: Message | None = None
     about: tuple[tuple[str, str], ...] = ()
 
     @property
+    def path(self) -> Path:
+        return self.file.path
+
+    @property
     def nbytes(self) -> int:
-        return int(self.blocks.nbytes)
+        return self.shape[0] * self.file.row_bytes
 
     @property
     def made(self) -> str:
@@ -43,11 +50,17 @@ class QuantizedWeights:
 
     def rows(self, ids: np.ndarray) -> np.ndarray:
         """Rows `ids`, dequantized: float32, ids.shape + (dim,)."""
-        from gguf import GGMLQuantizationType
-        from gguf.quants import dequantize
+        return self.file.take(ids).numpy()
 
-        flat = ids.reshape(-1)
-        if not flat.size:  # gguf's dequantize cannot shape nothing
-            return np.zeros((*ids.shape, self.shape[1]), dtype=np.float32)
-        values = dequantize(self.blocks[flat], GGMLQuantizationType[self.kind])
-        return values.reshape(*ids.shape, self.shape[1]).astype(np.float32, copy=False)
+
+def quantized_rows(path: Path, tensor: GGUFTensor) -> FileRows:
+    """The tensor's rows of blocks in `path`, each dequantized to float32 as it is read."""
+    from gguf import GGMLQuantizationType
+    from gguf.quants import dequantize
+
+    kind, (rows, cols), row_bytes = GGMLQuantizationType[tensor.kind.name], tensor.shape, tensor.data.shape[1]
+
+    def decode(blocks: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(dequantize(blocks, kind).reshape(-1, cols).astype(np.float32, copy=False))
+
+    return FileRows(path, tensor.offset, (rows, cols), row_bytes, decode, torch.float32)

@@ -9,13 +9,15 @@ message; nothing else escapes (the `tokenizers`/`safetensors` Rust code can rais
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import pickle
 import re
+import struct
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -24,7 +26,7 @@ import numpy as np
 import torch
 
 from tui.core.files.embedding_names import FORMATS, KNOWN_KEYS
-from tui.core.files.file_watch import FileWatch
+from tui.core.files.file_rows import FileRows, stored
 from tui.core.files.limits import MAX_ELEMENTS
 from tui.core.files.paths import FileProblem, checked, held, open_regular
 from tui.core.files.script_files import ScriptFile
@@ -106,7 +108,7 @@ class WeightFile:
     key: str
     tensor: torch.Tensor
     code: Code
-    watch: FileWatch | None = field(default=None, compare=False)  # for a tensor over the file's pages
+    file: FileRows | None = field(default=None, compare=False)  # the rows read from the file, for a tensor over its pages
     note: Message | None = None  # what was done to the values on the way in, to say once opened
     about: tuple[tuple[str, str], ...] = ()  # (catalog key of a label, value): the file's metadata, the model's config
 
@@ -145,7 +147,7 @@ class _Contents:
     infos: list[TensorInfo]
     load: Callable[[str], torch.Tensor]
     code: Callable[[str], Code]
-    mapped: bool  # the loaded tensor lies over the file's pages (not a copy in memory)
+    file: Callable[[str], FileRows | None] | None  # a tensor over the file's pages: its rows by positional reads
     about: tuple[tuple[str, str], ...] = ()  # what the file says of itself (safetensors' __metadata__)
     blocks: Callable[[str], QuantizedWeights] | None = None  # a quantized tensor, left in its blocks (GGUF)
 
@@ -160,14 +162,14 @@ def open_weights(path: str | Path, key: str | None = None) -> WeightFile | Quant
         info = choose(path, contents.infos, key)
         if info.quantized is not None and contents.blocks is not None:
             return contents.blocks(info.key)
-        mapped = contents.mapped and info.dtype not in FLOAT8  # the tensor lies over the file's pages
-        watch = FileWatch(path) if mapped else None  # the file as it is before its pages are mapped
+        float8 = info.dtype in FLOAT8  # converted to float32 in memory: no rows to read from the file
+        file = contents.file(info.key) if contents.file is not None and not float8 else None  # before its pages are mapped
         tensor, code = contents.load(info.key), replace(contents.code(info.key), files=(ScriptFile("WEIGHTS", "the weight file", path),))
         note = Message("weights.swapped", {"name": info.key}) if info.swapped else None
-        if info.dtype in FLOAT8:
+        if float8:
             tensor, code = tensor.float(), replace(code, expression=f"{code.expression}.float()")
             note = Message("weights.float8", {"name": info.key, "dtype": info.dtype})
-        return WeightFile(path, info.key, tensor, code, watch, note, contents.about)
+        return WeightFile(path, info.key, tensor, code, file, note, contents.about)
 
     return _safely(path, load)
 
@@ -269,8 +271,17 @@ def _read_safetensors(path: Path) -> _Contents:
         opened = 'safe_open(WEIGHTS, framework="pt")'
         return Code(("from safetensors import safe_open",), f"{opened}.get_tensor({key!r})")
 
+    def file(key: str) -> FileRows:
+        """The tensor's bytes: 8 + the header's length + its `data_offsets` (safe_open checked them)."""
+        with open_regular(path) as opened:
+            (length,) = struct.unpack("<Q", opened.read(8))
+            begin = json.loads(opened.read(length))[key]["data_offsets"][0]
+        info = next(info for info in infos if info.key == key)
+        (rows, cols), dtype = info.shape, getattr(torch, info.dtype)
+        return FileRows(path, 8 + length + begin, (rows, cols), cols * dtype.itemsize, stored(dtype), dtype)
+
     about = tuple(("about.metadata", f"{name}={value}") for name, value in sorted(metadata.items()))
-    return _Contents(infos, load, code, mapped=True, about=about)
+    return _Contents(infos, load, code, file, about=about)
 
 
 def _read_gguf(path: Path) -> _Contents:
@@ -310,12 +321,19 @@ def _read_gguf(path: Path) -> _Contents:
     by_key = {info.key: info for info in infos}
 
     def blocks(key: str) -> QuantizedWeights:
-        from tui.core.files.quantized import QuantizedWeights
+        from tui.core.files.quantized import QuantizedWeights, quantized_rows
 
         tensor, info = tensors[key], by_key[key]
-        return QuantizedWeights(path, key, tensor.data, tensor.kind.name, info.shape, info.quantized, FileWatch(path), about=tuple(about))
+        return QuantizedWeights(key, tensor.kind.name, info.shape, info.quantized, quantized_rows(path, tensor), about=tuple(about))
 
-    return _Contents(infos, load, code, mapped=True, about=tuple(about), blocks=blocks)
+    def file(key: str) -> FileRows:
+        tensor = tensors[key]
+        rows, cols = tensor.shape
+        dtype = getattr(torch, gguf_files.FLOATS[tensor.kind.name])
+        order = ">" if tensor.data.dtype.byteorder == ">" else "<"
+        return FileRows(path, tensor.offset, (rows, cols), cols * dtype.itemsize, stored(dtype, order), dtype)
+
+    return _Contents(infos, load, code, file, about=tuple(about), blocks=blocks)
 
 
 def _gguf_about(fields: Mapping[str, object]) -> list[str]:
@@ -340,7 +358,7 @@ def _read_npy(path: Path) -> _Contents:
         array = np.load(name, mmap_mode="r", allow_pickle=False)
     info = _numpy_info(SINGLE, tuple(array.shape), array.dtype)
     code = Code(("import numpy as np",), f"torch.from_numpy({_native('np.load(WEIGHTS)', info)})")
-    return _Contents([info], lambda key: _from_numpy(array), lambda key: code, mapped=False)
+    return _Contents([info], lambda key: _from_numpy(array), lambda key: code, None)
 
 
 def _read_npz(path: Path) -> _Contents:
@@ -359,7 +377,7 @@ def _read_npz(path: Path) -> _Contents:
         loaded = f"np.load(WEIGHTS)[{key!r}]"
         return Code(("import numpy as np",), f"torch.from_numpy({_native(loaded, by_key[key])})")
 
-    return _Contents(infos, load, code, mapped=False)
+    return _Contents(infos, load, code, None)
 
 
 def _npz_member(archive: zipfile.ZipFile, name: str) -> TensorInfo:
@@ -421,7 +439,38 @@ def _read_torch(path: Path) -> _Contents:
         )
         for key, tensor in tensors.items()
     ]
-    return _Contents(infos, tensors.__getitem__, code, mapped=not legacy)
+    if legacy:
+        return _Contents(infos, tensors.__getitem__, code, None)
+    base = _mapped_at(path, tensors.values())
+
+    def file(key: str) -> FileRows | None:
+        tensor = tensors[key]
+        if base is None or tensor.dim() != 2 or tensor.stride() != (tensor.shape[1], 1):
+            tensors[key] = tensor = tensor.clone()  # where its bytes lie is unknown: a copy in memory, read now
+            return None
+        rows, cols = tensor.shape
+        return FileRows(path, tensor.data_ptr() - base, (rows, cols), cols * tensor.element_size(), stored(tensor.dtype), tensor.dtype)
+
+    return _Contents(infos, tensors.__getitem__, code, file)
+
+
+def _mapped_at(path: Path, tensors: Iterable[torch.Tensor]) -> int | None:
+    """Where `torch.load(mmap=True)` mapped the file: the address every storage lies at, less its record's
+    offset in the (uncompressed) zip; None when no one address fits them all."""
+    offsets = set()
+    with zipfile.ZipFile(path) as archive, open(path, "rb") as opened:
+        for record in archive.infolist():
+            if record.compress_type == zipfile.ZIP_STORED and "/data/" in record.filename:
+                opened.seek(record.header_offset)
+                name_length, extra_length = struct.unpack("<HH", opened.read(30)[26:30])
+                offsets.add(record.header_offset + 30 + name_length + extra_length)
+    bases: set[int] | None = None
+    for tensor in tensors:
+        if tensor.is_meta or tensor.layout != torch.strided or not tensor.untyped_storage().nbytes():
+            continue
+        fits = {tensor.untyped_storage().data_ptr() - offset for offset in offsets}
+        bases = fits if bases is None else bases & fits
+    return next(iter(bases)) if bases is not None and len(bases) == 1 else None
 
 
 def _tensors(value: object, parts: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], torch.Tensor]]:
