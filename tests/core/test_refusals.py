@@ -49,7 +49,7 @@ def test_a_float8_matrix_is_shown_as_the_float32_it_holds(tmp_path: Path, cli, r
     save_file({"weight": values, "scale": torch.ones(2, 2).to(torch.float8_e5m2)}, tmp_path / "f8.safetensors")
     weights = open_weights(tmp_path / "f8.safetensors", "weight")
     assert weights.tensor.dtype == torch.float32 and torch.equal(weights.tensor, values.float())
-    assert weights.note.key == "weights.float8" and weights.watch is None  # a copy: nothing over the file's pages
+    assert weights.note.key == "weights.float8" and weights.file is None  # a copy: nothing over the file's pages
     explorer = Explorer(Setup.of(weights=weights, ids="1, 4", lang="en"))
     explorer.settle(explorer.start())
     (printed,) = run_scripts(explorer.code_script())  # the copied script converts the same way

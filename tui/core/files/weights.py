@@ -458,7 +458,7 @@ def _mapped_at(path: Path, tensors: Iterable[torch.Tensor]) -> int | None:
     """Where `torch.load(mmap=True)` mapped the file: the address every storage lies at, less its record's
     offset in the (uncompressed) zip; None when no one address fits them all."""
     offsets = set()
-    with zipfile.ZipFile(path) as archive, open(path, "rb") as opened:
+    with open_regular(path) as opened, zipfile.ZipFile(opened) as archive:
         for record in archive.infolist():
             if record.compress_type == zipfile.ZIP_STORED and "/data/" in record.filename:
                 opened.seek(record.header_offset)
