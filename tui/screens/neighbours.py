@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, ProgressBar, Static
 
 from tui.core.explorer.dialogs import Act, Append, Ask, GoTo, NeighboursPane
 from tui.screens.reading import ReadingScreen
+from tui.widgets.key_line import KeyLine
 
 
 class NeighboursScreen(ReadingScreen[NeighboursPane]):
@@ -35,7 +36,7 @@ class NeighboursScreen(ReadingScreen[NeighboursPane]):
             yield OptionList(id="neighbours-list")
             yield ProgressBar(total=100, show_eta=False)
             yield Static(id="said", markup=False)
-            yield Static(pane.keys, id="neighbours-keys", markup=False)
+            yield KeyLine(pane.keys, id="neighbours-keys")
 
     def shown(self, before: NeighboursPane | None, pane: NeighboursPane) -> None:
         if before is None or (pane.lines, pane.heading) != (before.lines, before.heading):
