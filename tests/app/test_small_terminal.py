@@ -2,11 +2,14 @@
 on screen whole: folded onto more lines, never cut at the edge or under the result's scroll indicator."""
 
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.app.conftest import running, screen_text, settled, until
+from tests.app.test_meaning_app import minilm_app, neighbours
 from tui.app import ExplorerApp
+from tui.widgets.key_line import SEPARATOR, KeyLine, folded
 from tui.widgets.result_view import THUMB, TRACK
 
 SIZES = [(60, 20), (80, 24)]
@@ -75,3 +78,21 @@ async def test_a_click_on_the_second_line_of_toggles_flips_its_switch() -> None:
         await pilot.click(toggles, offset=(4, 1))  # `[x] show weight.grad`, on the line below
         await until(pilot, lambda: toggles.value("grad") is not shown)
         assert not toggles.value("freeze") and not toggles.value("no_grad")
+
+
+def test_keys_fold_between_items() -> None:
+    keys = "Enter: ask · a: add its ID · p: map · Esc: close"
+    assert folded(keys, 30) == ["Enter: ask · a: add its ID", "p: map · Esc: close"]
+    assert folded(keys, 5) == ["Enter: ask", "a: add its ID", "p: map", "Esc: close"]  # too narrow: an item a line
+    assert folded(keys, 200) == [keys]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_neighbours_keys_are_whole(minilm: Path, size: tuple[int, int]) -> None:
+    app = minilm_app(minilm, ids="2332")
+    async with running(app, size=size) as pilot:
+        screen = await neighbours(pilot)
+        keys = screen.query_one("#neighbours-keys", KeyLine)
+        lines = keys.render().plain.split("\n")
+        assert len(lines) == keys.size.height and all(len(line) <= keys.size.width for line in lines)
+        assert [item for line in lines for item in line.split(SEPARATOR)] == screen.dialog.keys.split(SEPARATOR)
