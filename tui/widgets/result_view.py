@@ -72,11 +72,11 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
             return
         width = self._text_width()
         old = self._rows(width)
-        thumb_before = self._thumb()
+        thumb_before, restyled = self._thumb(), stale != self._stale
         self._text, self._lines, self._stale, self._shown_line = text, text.split("\n"), stale, None
         self._folded = (-1, [], [])
         rows = self._rows(width)
-        first = 0 if stale != self._stale else next(
+        first = 0 if restyled else next(
             (y for y, (was, now) in enumerate(zip(old, rows, strict=False)) if was != now), min(len(old), len(rows))
         )
         self.set_class(stale, "-stale")
