@@ -95,7 +95,7 @@ class VectorMapPlot(PlotextPlot):
         plot.clear_data()
         plot.theme("clear")
         plot.xlabel(pane.x_title)
-        plot.ylabel(pane.y_title)
+        plot.title(pane.y_title)  # above the plot: beside the x title, one of them would not fit a narrow one
         xs, ys = [point.x for point in pane.points], [point.y for point in pane.points]
         low, high = _limits(xs)
         x, y = (low, high + LABEL_ROOM * (high - low)), _limits(ys)
