@@ -42,13 +42,17 @@ class TestExplorer:
 
 
 class TestSmallTerminals:
-    """The result whole first, then the matrix, the flags on one line; below the smallest size, one line."""
+    """The result first, then the flags (folded, every flag whole), then the matrix; the toggles on as many
+    lines as they need; below the smallest size, one line."""
 
     def test_book_lookup_80x20(self, snap_compare) -> None:
         assert snap_compare(ExplorerApp(ids="2, 3, 5, 1", lang="en"), terminal_size=(80, 20), run_before=ready)
 
     def test_book_lookup_60x20(self, snap_compare) -> None:
         assert snap_compare(ExplorerApp(ids="2, 3, 5, 1", lang="en"), terminal_size=(60, 20), run_before=ready)
+
+    def test_after_backward_60x20(self, snap_compare) -> None:
+        assert snap_compare(ExplorerApp(ids="2, 3, 5, 1", lang="en"), terminal_size=(60, 20), run_before=after("f7"))
 
     def test_too_small(self, snap_compare) -> None:
         assert snap_compare(ExplorerApp(ids="2, 3, 5, 1", lang="en"), terminal_size=(40, 15), run_before=ready)
@@ -197,6 +201,17 @@ class TestMeaning:
 
     def test_map_of_king_and_its_neighbours(self, snap_compare) -> None:
         assert snap_compare(self.app("2332"), terminal_size=(80, 24), run_before=still("ctrl+y", "p"))
+
+    def test_neighbours_of_king_60x20(self, snap_compare) -> None:
+        assert snap_compare(self.app("2332"), terminal_size=(60, 20), run_before=still("ctrl+y"))
+
+    def test_map_of_king_man_woman(self, snap_compare) -> None:  # labels that would cover another left out
+        keys = ("ctrl+y", "shift+tab", "ctrl+u", *"king - man + woman", "enter", "p")
+        assert snap_compare(self.app("2332"), terminal_size=(80, 24), run_before=still(*keys))
+
+    def test_map_of_king_man_woman_60x20(self, snap_compare) -> None:
+        keys = ("ctrl+y", "shift+tab", "ctrl+u", *"king - man + woman", "enter", "p")
+        assert snap_compare(self.app("2332"), terminal_size=(60, 20), run_before=still(*keys))
 
     def test_statistics(self, snap_compare) -> None:
         assert snap_compare(self.app("7592, 2088"), terminal_size=(80, 24), run_before=still("ctrl+b"))

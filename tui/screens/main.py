@@ -27,11 +27,10 @@ from tui.widgets.toggle_bar import Toggle, ToggleBar
 WIDE = 120  # from this many columns on, the result and the flags sit side by side
 BELOW_MATRIX = 22  # rows kept for the input, toggles, result, flags, status and keys on tall terminals
 TITLE = 1  # the matrix's title bar, its top border
-FIXED = 3 + 1 + 3  # rows of the input, the toggles, and the status with the keys
+INPUT_ROWS, STATUS_ROWS = 3, 3  # the input in its frame; the status and the keys
 RESULT_ROWS = 5  # the result's title and four lines: the book's whole result
-FLAGS_ROWS = 4  # the flags of the result and of the weight, at 60 columns and more
-MATRIX_ROWS = 4  # the title, the header and two rows
-SMALLEST = (50, FIXED + 3 + MATRIX_ROWS + 1)  # columns and rows below which the panels cannot be read
+MATRIX_ROWS = 3  # the title, the header and a row
+SMALLEST = (50, 15)  # columns and rows below which the panels cannot be read
 
 Act = Callable[[Callable[[], View]], None]
 
@@ -79,19 +78,22 @@ class MainScreen(Screen[None]):
         self._fit(*event.size)
 
     def _fit(self, width: int, height: int) -> None:
-        """Rows go by priority: the input and the result first, then the matrix, then the flags, which
-        fold onto one line when short of rows. Wide terminals put the flags beside the result; below
-        `SMALLEST`, one line says what size is needed. A maximized matrix has every row."""
+        """Rows go by priority: the input, the toggles (on as many lines as their names need) and the
+        result first, then the flags, whole (folded: the titles run on, when short of rows), then the matrix.
+        Wide terminals put the flags beside the result; below `SMALLEST`, one line says what size is
+        needed. A maximized matrix has every row."""
         self.set_class(width >= WIDE, "-wide")
         too_small = width < SMALLEST[0] or height < SMALLEST[1]
         self.set_class(too_small, "-too-small")
         if not too_small and self.focused is None:  # hidden while too small, the panels lost the focus
             self.ids_input.focus()
         self.too_small.update(self.explorer.t("screen.too_small", width=width, height=height, columns=SMALLEST[0], rows=SMALLEST[1]))
+        fixed = INPUT_ROWS + len(self.toggles.lines(width - self.toggles.styles.gutter.width)) + STATUS_ROWS
         matrix = TITLE + max((height - TITLE) // 3, height - BELOW_MATRIX)
-        folded = width < WIDE and height - FIXED - RESULT_ROWS - matrix < FLAGS_ROWS
+        flags_width = width - self.flags.styles.gutter.width
+        folded = width < WIDE and height - fixed - RESULT_ROWS - matrix < self.flags.height_at(flags_width, False)
         self.flags.folded = folded
-        left = height - FIXED - RESULT_ROWS - (1 if folded else 0)
+        left = height - fixed - RESULT_ROWS - (0 if width >= WIDE else self.flags.height_at(flags_width, folded))
         fitted = max(MATRIX_ROWS, min(matrix, left))
         self.matrix.styles.max_height = None if self.maximized is self.matrix else fitted
 
@@ -105,7 +107,8 @@ class MainScreen(Screen[None]):
         self.ids_input.show(view.input)
         self.toggles.show(view.toggles, view.toggles_enabled)
         self.result.show(view.result)
-        self.flags.show(view.flags, view.result.stale)
+        if self.flags.show(view.flags, view.result.stale):
+            self._fit(*self.app.size)
         self.status.show(view.status.text, view.status.error)
         self.status.show_keys(view.keys)
         if view.go_to is not None:

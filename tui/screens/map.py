@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Static
 
 from tui.core.explorer.dialogs import VectorMap
@@ -28,3 +29,8 @@ class MapScreen(DialogScreen[VectorMap]):
 
     def on_mount(self) -> None:
         self.query_one("#map-plot").show(self.dialog)
+
+    def on_vector_map_plot_unlabelled(self, event: Message) -> None:
+        """The note says how many labels the plot left out at its size, if any."""
+        note = self.dialog.note + (" " + self.dialog.left_out(event.count) if event.count else "")
+        self.query_one("#map-note", Static).update(Text(printable(note)))

@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, ProgressBar, Static
 
 from tui.core.explorer.dialogs import Act, Append, Ask, GoTo, NeighboursPane
 from tui.screens.reading import ReadingScreen
+from tui.widgets.key_line import KeyLine
 
 
 class NeighboursScreen(ReadingScreen[NeighboursPane]):
@@ -38,7 +39,7 @@ class NeighboursScreen(ReadingScreen[NeighboursPane]):
             yield OptionList(id="neighbours-list")
             yield ProgressBar(total=100, show_eta=False)
             yield Static(id="said", markup=False)
-            yield Static(id="neighbours-keys", markup=False)
+            yield KeyLine("", id="neighbours-keys")
 
     def on_mount(self) -> None:  # after PanelScreen's (Textual calls each class's handler)
         (self.query_one(OptionList) if self.dialog.asked.strip() else self.query_one(Input)).focus()

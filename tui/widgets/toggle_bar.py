@@ -1,4 +1,5 @@
-"""The autograd switches on one line: `[x] Freeze weight (F2)   [ ] torch.no_grad() (F3)`.
+"""The autograd switches on one line: `[x] Freeze weight (F2)   [ ] torch.no_grad() (F3)`; on a narrow
+terminal they go on as many lines as they need, a switch never cut.
 
 One widget drawn on the Line API rather than a row of Checkboxes in a container: every widget on screen
 adds to the cost of each frame, and a frame is painted on every typed key.
@@ -12,6 +13,7 @@ from rich.segment import Segment
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -35,7 +37,7 @@ class ToggleBar(PaintStyle, Widget, can_focus=True):
     COMPONENT_CLASSES = {"toggle-bar--on", "toggle-bar--chosen"}
 
     DEFAULT_CSS = """
-    ToggleBar { height: 1; padding: 0 1; }
+    ToggleBar { height: auto; padding: 0 1; }
     ToggleBar:disabled { color: $text-disabled; }
     ToggleBar > .toggle-bar--on { text-style: bold; }
     ToggleBar:focus > .toggle-bar--chosen { text-style: reverse; }
@@ -61,6 +63,25 @@ class ToggleBar(PaintStyle, Widget, can_focus=True):
         super().__init__(id=id, disabled=disabled)
         self._toggles, self._enter_flips = toggles, enter_flips
         self._on = set(on)
+        self._laid: tuple[int, list[list[int]]] = (-1, [])  # at a width: the switches of each line
+
+    def lines(self, width: int) -> list[list[int]]:
+        """The switches (their indexes) on each line at `width`, as many on a line as fit."""
+        if self._laid[0] != width:
+            lines: list[list[int]] = [[]]
+            used = 0
+            for index, toggle in enumerate(self._toggles):
+                size = len(self._text(toggle))
+                if lines[-1] and used + len(GAP) + size > width:
+                    lines.append([])
+                    used = 0
+                used += (len(GAP) if lines[-1] else 0) + size
+                lines[-1].append(index)
+            self._laid = (width, lines)
+        return self._laid[1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
 
     def value(self, name: str) -> bool:
         return name in self._on
@@ -95,10 +116,12 @@ class ToggleBar(PaintStyle, Widget, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None or self.disabled:
+        lines = self.lines(self.content_size.width)
+        if offset is None or self.disabled or offset.y >= len(lines):
             return
         start = 0
-        for index, toggle in enumerate(self._toggles):
+        for index in lines[offset.y]:
+            toggle = self._toggles[index]
             end = start + len(self._text(toggle))
             if start <= offset.x < end:
                 self.chosen = index
@@ -112,8 +135,10 @@ class ToggleBar(PaintStyle, Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         base = self.paint_style
         segments: list[Segment] = []
-        for index, toggle in enumerate(self._toggles):
-            if index:
+        lines = self.lines(self.content_size.width)
+        for index in lines[y] if y < len(lines) else ():
+            toggle = self._toggles[index]
+            if segments:
                 segments.append(Segment(GAP, base))
             style = base
             if toggle.name in self._on:

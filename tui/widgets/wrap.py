@@ -46,3 +46,20 @@ def strip(line: list[Piece], first: bool, width: int, style: Style) -> Strip:
             segments.append(Segment(" ", style))
         segments.extend(Segment(text, style + piece_style) for text, piece_style in piece)
     return Strip(segments).crop(0, width).extend_cell_length(width, style)
+
+
+def fold(line: str, width: int) -> list[str]:
+    """A line of plain text in rows of at most `width` cells, as torch breaks its own lines: after the last
+    space that fits (a word wider than the row is broken in it); each row after the first starts with the
+    line's own indentation, so a folded `grad_fn=<…>` reads as torch prints it on a line of its own."""
+    lead = len(line) - len(line.lstrip(" "))
+    indent = " " * lead if lead * 2 < width else ""
+    rows: list[str] = []
+    rest, start = line, lead
+    while len(rest) > width:
+        cut = rest.rfind(" ", start + 1, width + 1)
+        head, rest = (rest[:cut], rest[cut + 1 :]) if cut > start else (rest[:width], rest[width:])
+        rows.append(head.rstrip(" "))
+        rest, start = indent + rest.lstrip(" "), len(indent)
+    rows.append(rest)
+    return rows

@@ -175,6 +175,7 @@ class VectorMap:
     y_title: str
     points: tuple[MapPoint, ...]
     note: str  # what the set is, and how the looked-up rows are marked
+    left_out: Callable[[int], str]  # pure: says how many labels the drawing left out (known only at its size)
 
 
 Dialog = Union[Notice, Question, Prompt, Pick, Code, Report, Help, Options, VectorMap]

@@ -62,8 +62,8 @@ def write_rows(rows: ExportRows, path: str, overwrite: bool = False) -> Message:
 def vector_map(source: Source, looked_up: Sequence[int], ids: Sequence[int], asked: set[int], note: str, t: Callable[..., str]) -> VectorMap:
     """Rows `ids` and the input's (`looked_up`, up to LOOKED_UP_ON_MAP), once each, on their first two
     principal axes; the input's rows and `asked` are marked ▶. Every marked row is labelled, and of the
-    others those farthest from the centre (rare tokens often are), up to LABELLED in all: more would cover
-    each other. `t` renders the map's words in the reader's language."""
+    others those farthest from the centre (rare tokens often are), up to LABELLED in all (the drawing
+    leaves out any that would cover another, and says how many). `t` renders the map's words in the reader's language."""
     from tui.core.meaning.projection import project
 
     label = label_of(source)
@@ -84,7 +84,8 @@ def vector_map(source: Source, looked_up: Sequence[int], ids: Sequence[int], ask
     if projection.spread < 2:
         notes.append(t("map.flat" if projection.spread == 0 else "map.one_axis"))
     return VectorMap(
-        t("map.title", count=len(shown)), t("map.axis", axis=1, percent=first), t("map.axis", axis=2, percent=second), points, " ".join(notes)
+        t("map.title", count=len(shown)), t("map.axis", axis=1, percent=first), t("map.axis", axis=2, percent=second), points, " ".join(notes),
+        lambda count: t("map.left_out", count=count),
     )
 
 

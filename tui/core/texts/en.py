@@ -580,5 +580,6 @@ EN: dict[str, str] = {
     "map.title": "Map: {count} {count:row|rows} projected by PCA",
     "map.sample": "A sample of {count} of {rows} {rows:row|rows} (seed {seed})",
     "map.one_axis": "All the variance lies along axis 1: axis 2 is flat.",
+    "map.left_out": "{count} {count:label|labels} left out: {count:it|they} would cover another.",
     "map.flat": "The rows are all equal: there is no variance, and every point sits at the centre.",
 }

@@ -581,5 +581,6 @@ ES: dict[str, str] = {
     "map.title": "Mapa: {count} {count:fila proyectada|filas proyectadas} por PCA",
     "map.sample": "Una muestra de {count} de {rows} {rows:fila|filas} (semilla {seed})",
     "map.one_axis": "Toda la varianza está a lo largo del eje 1: el eje 2 es plano.",
+    "map.left_out": "{count} {count:etiqueta|etiquetas} sin dibujar: {count:taparía|taparían} otra.",
     "map.flat": "Las filas son todas iguales: no hay varianza y todos los puntos quedan en el centro.",
 }
