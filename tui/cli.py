@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import errno
 import os
 import sys
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
+from tui.cli_output import PROG, fail, flush, flushed, say, silence_stdout, stdout, unwritten, warn
 from tui.core.chapter.history import LOSSES
 from tui.core.chapter.spec import DTYPES, LayerOptions, LayerSpec, SpecError, learning_rate
 from tui.core.chapter.windows import TextWindows, WindowSettings
@@ -33,7 +33,6 @@ from tui.core.tokens.vocab import load_vocab
 if TYPE_CHECKING:
     from tui.core.tokens.tokenizer import TextTokenizer
 
-PROG = "embedding-explorer"
 T = TypeVar("T")
 
 
@@ -42,7 +41,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{PROG}: {message}\n")
 
     def print_help(self, file: object = None) -> None:  # argparse's own would swallow a failed write (/dev/full)
-        _say(self.format_help().rstrip("\n"))
+        say(self.format_help().rstrip("\n"))
 
 
 def _typed(convert: Callable[[str], T], key: str, t: Callable[..., str]) -> Callable[[str], T]:
@@ -190,12 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as done:  # --help written (0) or a refusal said (2): flushed here, where a failure can be said
-        return _flushed(done.code if isinstance(done.code, int) else 2, asked)
+        return flushed(done.code if isinstance(done.code, int) else 2, asked)
     except BrokenPipeError:  # `--help | head`
-        _silence_stdout()
+        silence_stdout()
         return 0
     except OSError as error:  # --help into a full disk or a closed stdout
-        return _unwritten(error, asked)
+        return unwritten(error, asked)
     lang = resolve_lang(args.lang)
     if getattr(args, "step", None) is not None and args.backward is None:
         parser.error(translate(lang, "cli.step_needs_backward"))
@@ -213,18 +212,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "neighbours":
             return _neighbours(setup, args, lang)
     except MessageError as error:
-        return _fail(error.message.render(lang))
+        return fail(error.message.render(lang))
     except BrokenPipeError:  # `lookup … | head`: the reader has what it wanted
-        _silence_stdout()
+        silence_stdout()
         return 0
     except UnicodeEncodeError as error:  # a terminal or pipe in ASCII or Latin-1
-        _silence_stdout()
+        silence_stdout()
         character = printable(error.object[error.start : error.end])
-        return _fail(translate(lang, "output.encoding", encoding=error.encoding, character=character), code=1)
+        return fail(translate(lang, "output.encoding", encoding=error.encoding, character=character), code=1)
     except OSError as error:
         if error.filename is not None:  # a path the command reads, met before the files' boundary names it
-            return _fail(translate(lang, "file.unreadable", path=error.filename, error=error.strerror or error))
-        return _unwritten(error, lang)  # a full disk, a closed file
+            return fail(translate(lang, "file.unreadable", path=error.filename, error=error.strerror or error))
+        return unwritten(error, lang)  # a full disk, a closed file
     from tui.app import ExplorerApp
 
     ExplorerApp(setup).run()
@@ -345,8 +344,8 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
     settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, args.seed)
     tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
     windows = TextWindows.cut(args.text_file, tokenizer, settings)
-    _say(page(windows, args.batch, tokenizer.vocab.label, partial(translate, lang)))
-    _flush()
+    say(page(windows, args.batch, tokenizer.vocab.label, partial(translate, lang)))
+    flush()
     return 0
 
 
@@ -358,70 +357,20 @@ def _models(args: argparse.Namespace, lang: str) -> int:
     cache = hub_cache()
     cached = cached_models(cache)
     for skipped in cached.skipped:  # a broken entry of the cache: said, and the others listed
-        _say(f"{PROG}: {skipped.render(lang)}", error=True)
+        warn(skipped.render(lang))
     names = [*cached.ids, *args.folders]
     if not names:
-        _say(translate(lang, "models.none", cache=str(cache)))
+        say(translate(lang, "models.none", cache=str(cache)))
         example = example_model()
         if example is not None:
-            _say(translate(lang, "models.example", folder=str(example)))
-        _flush()
+            say(translate(lang, "models.example", folder=str(example)))
+        flush()
         return 0
     for name in names:
         for shown, said, refused in listing(name, cache):
-            _say(f"{shown}: {'✗ ' if refused else ''}{said.render(lang)}")
-    _flush()
+            say(f"{shown}: {'✗ ' if refused else ''}{said.render(lang)}")
+    flush()
     return 0
-
-
-def _say(text: str, error: bool = False) -> None:
-    """The one road from the command line to the terminal: every line of `text` made printable (a name from
-    a file or a user never reaches it as a control sequence), on stdout, or on stderr for `error` (never on
-    stdout instead, when stderr is closed)."""
-    stream = sys.stderr if error else sys.stdout
-    if stream is None:  # closed before Python started (`2>&-`, `>&-`)
-        if error:
-            return
-        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
-    stream.write("\n".join(printable(line) for line in text.split("\n")) + "\n")
-
-
-def _flush() -> None:
-    """What stdout holds written now, so a full disk or a closed stdout is said here, not by Python at exit."""
-    if sys.stdout is None:
-        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
-    sys.stdout.flush()
-
-
-def _flushed(code: int, lang: str) -> int:
-    """`code`, once stdout is written; 1 and a line on stderr when it cannot be (`--help > /dev/full`)."""
-    try:
-        _flush()
-    except BrokenPipeError:  # `--help | head`: the reader has what it wanted
-        _silence_stdout()
-    except OSError as error:
-        return _unwritten(error, lang)
-    return code
-
-
-def _unwritten(error: OSError, lang: str) -> int:
-    """Output that could not be written (a full disk, a closed stdout): said on stderr, exit code 1."""
-    _silence_stdout()
-    return _fail(translate(lang, "output.failed", error=error.strerror or error), code=1)
-
-
-def _fail(text: str, code: int = 2) -> int:
-    """One line on stderr; exit code 2 for what was asked, 1 for output that could not be written."""
-    _say(f"{PROG}: {text}", error=True)
-    return code
-
-
-def _silence_stdout() -> None:
-    """What is left in stdout's buffer goes nowhere: Python's own flush at exit cannot fail again."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture, a closed stdout)
-        pass
 
 
 def _lookup(setup: Setup, args: argparse.Namespace) -> int:
@@ -433,12 +382,12 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
     explorer = Explorer(setup)
     explorer.settle(explorer.start())
     if explorer.session is None:
-        return _fail(explorer.view().status.text)
+        return fail(explorer.view().status.text)
     warning = explorer.view().status.text if explorer.said is not None and explorer.said[1] else None
     weight = explorer.session.weight_text()  # as created: a max_norm lookup changes it
     if args.text_file is not None:  # the chapter's path: text → IDs → a batch of windows → the lookup
         if explorer.tokenizer is None:
-            return _fail(explorer.t("tokenizer.needed"))
+            return fail(explorer.t("tokenizer.needed"))
         settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, explorer.spec.seed)
         inputs, _ = TextWindows.cut(args.text_file, explorer.tokenizer, settings).batch(args.batch)
         if explorer.input.text_mode:
@@ -447,19 +396,19 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
         explorer.edit(typed, len(typed))
     if args.text is not None:
         if explorer.tokenizer is None:
-            return _fail(explorer.t("tokenizer.needed"))
+            return fail(explorer.t("tokenizer.needed"))
         if not explorer.input.text_mode:  # it starts in text mode without --ids
             explorer.toggle_text()
         explorer.edit(args.text, len(args.text))
     if stale(explorer):
-        return _fail(explorer.view().status.text)
+        return fail(explorer.view().status.text)
     if warning is not None:  # the layer is there, with a warning (a vocabulary of another size): not fatal
-        _say(f"{PROG}: {warning}", error=True)
+        warn(warning)
     lines = printed.lookup_lines(explorer, weight)
     if args.one_hot:  # before any training: the comparison is of the lookup printed above
         view = explorer.settle(explorer.one_hot(confirmed=True))
         if not isinstance(view.dialog, Report):
-            return _fail(view.status.text)
+            return fail(view.status.text)
         lines += ["", view.dialog.text]
     if args.backward:
         explorer.apply_training(TrainingChoice(args.backward, 0.1 if args.step is None else args.step, setup.spec.options))
@@ -469,10 +418,10 @@ def _lookup(setup: Setup, args: argparse.Namespace) -> int:
         for action, report in actions:
             view = explorer.settle(action())
             if view.status.error:
-                return _fail(view.status.text)
+                return fail(view.status.text)
             lines += report(explorer)
-    _say("\n".join(lines))
-    _flush()
+    say("\n".join(lines))
+    flush()
     return 0
 
 
@@ -486,7 +435,7 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     explorer.settle(explorer.start())
     session = explorer.session
     if session is None:
-        return _fail(explorer.view().status.text)
+        return fail(explorer.view().status.text)
     session.check_file()
     vocab = explorer.vocab
 
@@ -499,26 +448,24 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
     metric = translate(lang, f"neighbours.{args.metric}")
     table = [(rank, n.token_id, label(n.token_id), n.score) for rank, n in enumerate(found.found, 1)]
     for note in found.k_note():  # beside the output, never in it
-        _say(f"{PROG}: {note.render(lang)}", error=True)
+        warn(note.render(lang))
     notes = [note.render(lang) for note in found.skipped()]
     if args.format == "projector":
         from tui.core.explorer.neighbours_page import export_answer
 
-        _say(export_answer(explorer.source, answer, str(Path(args.out)) + os.sep).render(lang))
+        say(export_answer(explorer.source, answer, str(Path(args.out)) + os.sep).render(lang))
         for note in notes:
-            _say(f"{PROG}: {note}", error=True)
+            warn(note)
     elif args.format == "table":
         header = (translate(lang, "neighbours.rank"), "ID", translate(lang, "neighbours.token"), metric)
         cells = [header, *((str(rank), str(token_id), token, f"{score:.4f}") for rank, token_id, token, score in table)]
         lines = [title, *columns(cells)]
-        _say("\n".join([*lines, *notes]))
+        say("\n".join([*lines, *notes]))
     else:
-        if sys.stdout is None:
-            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
-        writer = csv.writer(sys.stdout, delimiter="\t" if args.format == "tsv" else ",", lineterminator="\n")
+        writer = csv.writer(stdout(), delimiter="\t" if args.format == "tsv" else ",", lineterminator="\n")
         writer.writerow(("rank", "id", "token", args.metric))
         writer.writerows((rank, token_id, printable(token), repr(score)) for rank, token_id, token, score in table)  # the cells printable, the tabs kept
         for note in notes:
-            _say(f"{PROG}: {note}", error=True)
-    _flush()
+            warn(note)
+    flush()
     return 0
