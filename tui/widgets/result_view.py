@@ -48,7 +48,7 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
         super().__init__(id=id)
         self._text = ""
         self._lines = [""]
-        self._folded: tuple[int, list[str], list[int]] = (-1, [""], [0])  # at a width: the rows, each line's first row
+        self._folded: tuple[tuple[str, int], list[str], list[int]] = (("", -1), [""], [0])  # (text, width): rows, each line's first row
         self._stale = False
         self._painting: tuple[int, range] | None = None  # the text width and the thumb, during a paint
         self._shown_line: int | None = None  # the line show_line keeps in view, also when the panel is resized
@@ -74,7 +74,6 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
         old = self._rows(width)
         thumb_before, restyled = self._thumb(), stale != self._stale
         self._text, self._lines, self._stale, self._shown_line = text, text.split("\n"), stale, None
-        self._folded = (-1, [], [])
         rows = self._rows(width)
         first = 0 if restyled else next(
             (y for y, (was, now) in enumerate(zip(old, rows, strict=False)) if was != now), min(len(old), len(rows))
@@ -95,13 +94,13 @@ class ResultView(PaintStyle, FixedExtent, ScrollView, can_focus=True):
 
     def _fold(self, width: int) -> tuple[list[str], list[int]]:
         """The rows at `width`, and the first row of each line; kept for the text and width."""
-        if self._folded[0] != width:
+        if self._folded[0] != (self._text, width):
             rows: list[str] = []
             starts: list[int] = []
             for line in self._lines:
                 starts.append(len(rows))
                 rows += fold(line, width)
-            self._folded = (width, rows, starts)
+            self._folded = ((self._text, width), rows, starts)
         return self._folded[1], self._folded[2]
 
     @property
