@@ -18,8 +18,6 @@ from tui.core.texts.messages import Message, MessageError
 from tui.core.texts.shown import human_size
 from tui.core.tokens.parse import ParsedIds, check_range
 
-ROWS_KEPT = 512  # dequantized rows the matrix view keeps: a screen's worth several times over
-
 
 class Untrainable(MessageError):
     """An action a quantized matrix cannot take (training, one-hot, other layer options)."""
@@ -44,7 +42,7 @@ class QuantizedSession:
         self.history: list[object] = []
         self.version = 0
         self.file = weights.file  # every row read goes through it
-        self.rows = ReadRows(self.read_rows, weights.shape, kept=ROWS_KEPT)
+        self.rows = ReadRows(self.read_rows, weights.shape, self.file.readable)
 
     @property
     def steps(self) -> int:

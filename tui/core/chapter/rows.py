@@ -15,6 +15,8 @@ import torch
 
 from tui.core.files.file_watch import WeightFileChanged
 
+ROWS_KEPT = 512  # rows a matrix view keeps read: a screen's worth several times over
+
 
 class TensorRows:
     """float32/64/16 share memory with the tensor (no copy, so in-place changes show); bfloat16, which numpy
@@ -32,25 +34,30 @@ class TensorRows:
 
 
 class ReadRows:
-    """Rows through a reader (`read(start, stop)`, as passes read them), the last `kept` of them kept (rows
-    that cost a dequantization); none once the reader refuses them (its file changed on disk, which the
-    explorer says)."""
+    """Rows through a reader (`read(start, stop)`, as passes read them), the last `kept` of them kept: a
+    repaint reads only the rows it has not shown (a read is a `stat`, a positional read and a conversion,
+    or a dequantization). What is kept is dropped when `version()` moves: a step or a max_norm lookup
+    changed rows, or the file changed on disk. No rows once the reader refuses them (which the explorer
+    says)."""
 
-    def __init__(self, read: Callable[[int, int], torch.Tensor], shape: tuple[int, int], kept: int = 0) -> None:
-        self._read, self._kept, self._most = read, OrderedDict[int, np.ndarray](), kept
+    def __init__(self, read: Callable[[int, int], torch.Tensor], shape: tuple[int, int], version: Callable[[], object]) -> None:
+        self._read, self._version = read, version
+        self._kept, self._kept_version = OrderedDict[int, np.ndarray](), None  # kept at version `_kept_version`
         self.rows, self.cols = shape
 
     def row(self, row: int, start: int, stop: int) -> np.ndarray:
+        if self._kept_version != (version := self._version()):
+            self._kept.clear()
+            self._kept_version = version
         values = self._kept.get(row)
         if values is None:
             try:
                 values = self._read(row, row + 1)[0].float().numpy()
             except WeightFileChanged:
                 return np.empty(0, dtype=np.float32)
-            if self._most:
-                self._kept[row] = values
-                if len(self._kept) > self._most:
-                    self._kept.popitem(last=False)
+            self._kept[row] = values
+            if len(self._kept) > ROWS_KEPT:
+                self._kept.popitem(last=False)
         else:
             self._kept.move_to_end(row)
         return values[start:stop]

@@ -102,7 +102,7 @@ class EmbeddingSession:
         self.set_frozen(self.frozen if frozen is None else frozen)
         self.no_grad = no_grad
         self.file = weights.file if weights is not None else None  # the weight's rows as the file holds them
-        self.rows = TensorRows(self.layer.weight) if self.file is None else ReadRows(self.read_rows, (spec.vocab_size, spec.dim))
+        self.rows = TensorRows(self.layer.weight) if self.file is None else ReadRows(self.read_rows, (spec.vocab_size, spec.dim), lambda: (self.version, self.file.readable()))
         self.history: list[Event] = []
         self.grad: GradReport | None = None  # None until backward() (and after zero_grad)
         self.version = 0
