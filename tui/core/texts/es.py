@@ -583,4 +583,11 @@ ES: dict[str, str] = {
     "map.one_axis": "Toda la varianza está a lo largo del eje 1: el eje 2 es plano.",
     "map.left_out": "{count} {count:etiqueta|etiquetas} sin dibujar: {count:taparía|taparían} otra.",
     "map.flat": "Las filas son todas iguales: no hay varianza y todos los puntos quedan en el centro.",
+
+    # two matrices compared row by row
+    "diff.unlabelled_sizes": "Matrices de {rows_a} y {rows_b} filas sin un vocabulario cada una no pueden emparejarse fila a fila: da a ambas sus tokens (--vocab, --tokenizer), o compara matrices del mismo tamaño.",
+    "diff.nothing_aligned": "Ningún token está en ambos vocabularios ({rows_a} y {rows_b} filas): no hay nada que comparar fila a fila.",
+    "diff.needs_width": "Ordenar por {by} requiere matrices de la misma anchura: ordena estas por norma o por vecinos.",
+    "diff.procrustes_width": "Una rotación de Procrustes requiere matrices de la misma anchura, no {dim_a} y {dim_b}.",
+    "diff.k": "k debe ser un número entero de 1 a {most}, las filas emparejadas salvo la consultada; se recibió {k}.",
 }
