@@ -584,8 +584,8 @@ EN: dict[str, str] = {
     "map.flat": "The rows are all equal: there is no variance, and every point sits at the centre.",
 
     # two matrices compared row by row
-    "diff.unlabelled_sizes": "Matrices of {rows_a} and {rows_b} rows without a vocabulary for each cannot be matched row by row: give both their tokens (--vocab, --tokenizer), or compare matrices of the same size.",
-    "diff.nothing_aligned": "No token is in both vocabularies ({rows_a} and {rows_b} rows): there is nothing to compare row by row.",
+    "diff.unlabelled_sizes": "Matrices of {rows_a} {rows_a:row|rows} and {rows_b} {rows_b:row|rows} without a vocabulary for each cannot be matched row by row: give both their tokens (--vocab, --tokenizer), or compare matrices of the same size.",
+    "diff.nothing_aligned": "No token is in both vocabularies ({rows_a} {rows_a:row|rows} and {rows_b} {rows_b:row|rows}): there is nothing to compare row by row.",
     "diff.needs_width": "Ranking by {by} needs matrices of the same width: rank these by norm or neighbours.",
     "diff.procrustes_width": "A Procrustes rotation needs matrices of the same width, not {dim_a} and {dim_b}.",
     "diff.k": "k must be a whole number from 1 to {most}, the aligned rows other than the one asked about; got {k}.",

@@ -585,8 +585,8 @@ ES: dict[str, str] = {
     "map.flat": "Las filas son todas iguales: no hay varianza y todos los puntos quedan en el centro.",
 
     # two matrices compared row by row
-    "diff.unlabelled_sizes": "Matrices de {rows_a} y {rows_b} filas sin un vocabulario cada una no pueden emparejarse fila a fila: da a ambas sus tokens (--vocab, --tokenizer), o compara matrices del mismo tamaño.",
-    "diff.nothing_aligned": "Ningún token está en ambos vocabularios ({rows_a} y {rows_b} filas): no hay nada que comparar fila a fila.",
+    "diff.unlabelled_sizes": "Matrices de {rows_a} {rows_a:fila|filas} y {rows_b} {rows_b:fila|filas} sin un vocabulario cada una no pueden emparejarse fila a fila: da a ambas sus tokens (--vocab, --tokenizer), o compara matrices del mismo tamaño.",
+    "diff.nothing_aligned": "Ningún token está en ambos vocabularios ({rows_a} {rows_a:fila|filas} y {rows_b} {rows_b:fila|filas}): no hay nada que comparar fila a fila.",
     "diff.needs_width": "Ordenar por {by} requiere matrices de la misma anchura: ordena estas por norma o por vecinos.",
     "diff.procrustes_width": "Una rotación de Procrustes requiere matrices de la misma anchura, no {dim_a} y {dim_b}.",
     "diff.k": "k debe ser un número entero de 1 a {most}, las filas emparejadas salvo la consultada; se recibió {k}.",
