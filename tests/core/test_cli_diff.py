@@ -51,7 +51,7 @@ def test_scaled_rows_rank_first_and_appended_tokens_are_named(cli, minilm: Path,
     assert done.returncode == 0, done.stderr
     # MiniLM's vocab.txt against the copy's: the tokens it has too meet by text, the two appended are named
     assert "30522 rows aligned by token: 30519 exactly equal, 2 added (only in B), 0 removed (only in A), 0 moved (another ID)." in done.stderr
-    assert "Added: <|im_start|> (30522), <|im_end|> (30523)." in done.stderr
+    assert "2 added: <|im_start|> (30522), <|im_end|> (30523)." in done.stderr
     a = minilm_weight(minilm).float()
     expected = sorted(SCALED, key=lambda token_id: -float(torch.linalg.vector_norm(a[token_id] * SCALED[token_id] - a[token_id])))
     table = rows(done.stdout)
@@ -74,7 +74,7 @@ def test_the_table_for_people_names_the_extremes(cli, minilm: Path, changed: Pat
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("30522 rows aligned by token: 30519 exactly equal, 2 added")
-    assert lines[1] == "Added: <|im_start|> (30522), <|im_end|> (30523)."
+    assert lines[1] == "2 added: <|im_start|> (30522), <|im_end|> (30523)."
     assert lines[3].split() == ["rank", "ID", "token", "‖a‖", "‖b‖", "‖b", "−", "a‖", "‖b", "−", "a‖/‖a‖", "cos", "ID", "in", "B"]
     assert lines[4].split()[:3] == ["1", "2332", "king"]
     assert "Most changed: king (2332), hello (7592), [CLS] (101). Least changed of the 3 rows not equal: [CLS] (101)" in done.stdout
