@@ -117,7 +117,7 @@ def _tokens(source: Source) -> Sequence[str | None] | None:
     return None if source.vocab is None else source.vocab.tokens
 
 
-def label(source: Source, token_id: int) -> str | None:
+def _label(source: Source, token_id: int) -> str | None:
     """Row `token_id`'s token as shown, or None when the side has no vocabulary or skips the ID."""
     return None if source.vocab is None else source.vocab.label(token_id)
 
@@ -128,13 +128,13 @@ def _row(rank: int, position: int, comparison: Comparison, overlap: Overlap | No
     def value(measure: object) -> float | None:
         return None if measure is None else float(measure[position])  # type: ignore[index]
 
-    token = label(a, a_id) or label(b, b_id) or ""
+    token = _label(a, a_id) or _label(b, b_id) or ""
     return Row(rank, a_id, b_id, token, value(comparison.norm_a), value(comparison.norm_b), value(comparison.delta), value(comparison.relative), value(comparison.cosine), overlap)
 
 
 def _named(source: Source, ids: tuple[int, ...] | list[int]) -> str:
     """Rows named by token and ID: `<|im_start|> (30522)`."""
-    return ", ".join(f"{label(source, token_id) or '?'} ({token_id})" for token_id in ids)
+    return ", ".join(f"{_label(source, token_id) or '?'} ({token_id})" for token_id in ids)
 
 
 def _before(comparison: Comparison, a: Source, b: Source, side_a: Side, side_b: Side) -> tuple[Message, ...]:
