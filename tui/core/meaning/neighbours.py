@@ -5,6 +5,9 @@ The matrix is read in chunks of rows (`RowReader`), so a memory-mapped 128256 ×
 copied whole to float32: each chunk is converted, scored and reduced to its best k, and the best k overall
 are kept. Row norms are computed during the first pass and kept on the `RowIndex`; a later query reuses them
 (the caller makes a new index when the layer's values change). Ties are broken by the lower token ID.
+Rows that cost much to read (a quantized matrix, dequantized as it is read) are kept by the first pass in
+bfloat16 in a temporary file: a later query scans that copy and reads again only the rows that may be among
+the k nearest.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from dataclasses import dataclass
 
 import torch
 
+from tui.core.files.file_rows import FileRows
+from tui.core.files.row_copy import RowCopy
 from tui.core.meaning.chunks import Float32, RowReader, chunks, rows_per_chunk
 from tui.core.texts.messages import Message, MessageError
 
@@ -70,14 +75,17 @@ class Neighbours:
 
 class RowIndex:
     """A matrix of `shape` read through `read`, searched for the rows nearest a query; its row norms kept
-    after the first pass."""
+    after the first pass. With `copy` (rows that cost much to read: dequantized ones), the first pass also
+    keeps the rows in bfloat16 in a temporary file (`RowCopy`), which later queries scan instead of `read`."""
 
-    def __init__(self, read: RowReader, shape: tuple[int, int], chunk_rows: int | None = None) -> None:
+    def __init__(self, read: RowReader, shape: tuple[int, int], chunk_rows: int | None = None, copy: bool = False) -> None:
         self._read = read
         self.rows, self.dim = shape
         self.chunk_rows = chunk_rows or rows_per_chunk(self.dim)
         self._norms: torch.Tensor | None = None  # float32, one per row, once a whole pass has run
         self._stored: torch.dtype | None = None  # the rows' dtype, as the first pass read them
+        self._copy_wanted = copy
+        self.copy: FileRows | None = None  # the rows in bfloat16, once a first pass has written them all
 
     def row(self, token_id: int) -> torch.Tensor:
         """Row `token_id` as float32."""
@@ -125,8 +133,10 @@ class RowIndex:
         _check_query(query, metric)
         query = query.float()
         query_norm = torch.linalg.vector_norm(query)
-        if self._norms is not None and self._stored == torch.bfloat16 and _bfloat16_sums_in_float32():
-            best_ids, best_keys = self._bounded(query, query_norm, k, metric, excluded, progress, cancelled)
+        if self._norms is not None and self.copy is not None and _bfloat16_sums_in_float32():
+            best_ids, best_keys = self._bounded(self.copy.read, BF16_UNIT, query, query_norm, k, metric, excluded, progress, cancelled)
+        elif self._norms is not None and self._stored == torch.bfloat16 and _bfloat16_sums_in_float32():
+            best_ids, best_keys = self._bounded(self._read, 0.0, query, query_norm, k, metric, excluded, progress, cancelled)
         else:
             best_ids, best_keys = self._scored(query, query_norm, k, metric, excluded, progress, cancelled)
         norms = self._norms
@@ -137,33 +147,41 @@ class RowIndex:
         return Neighbours(metric, k, found, nonfinite, zero, k_given)
 
     def _scored(self, query, query_norm, k, metric, excluded, progress, cancelled) -> tuple[torch.Tensor, torch.Tensor]:
-        """Every chunk converted to float32 and scored: the first pass, which also finds the row norms."""
+        """Every chunk converted to float32 and scored: the first pass, which also finds the row norms (and
+        writes the copy, if one is wanted)."""
         norms = self._norms if self._norms is not None else torch.empty(self.rows)
         best_ids, best_keys = torch.empty(0, dtype=torch.long), torch.empty(0)
         converted = Float32()
+        writing = _copy(self.rows, self.dim) if self._norms is None and self._copy_wanted else None
         for start, stop, stored in chunks(self._read, self.rows, self.chunk_rows, progress, cancelled, as_stored=True):
             self._stored, chunk = stored.dtype, converted(stored)
             if self._norms is None:
                 norms[start:stop] = torch.linalg.vector_norm(chunk, dim=1)
+            if writing is not None:
+                writing.write(start, chunk)
             keys = _keys(chunk @ query, norms[start:stop], query_norm, metric)
             _drop(keys, norms[start:stop], metric, _inside(excluded, start, stop))
             best_ids, best_keys = _best(torch.cat((best_ids, torch.arange(start, stop))), torch.cat((best_keys, keys)), k)
         self._norms = norms
+        if writing is not None:
+            self.copy = writing.finish()
         return best_ids, best_keys
 
-    def _bounded(self, query, query_norm, k, metric, excluded, progress, cancelled) -> tuple[torch.Tensor, torch.Tensor]:
-        """A later query over bfloat16 rows, without converting them: each chunk's dot products in bfloat16,
-        each known to within `_dot_error` of the exact one, give every row a lowest and a highest key. A row
-        whose highest key is below the k-th best lowest cannot be among the k nearest; the few others are
-        scored again in float32, one by one (equal rows score equally: ties go to the lower ID). The answer
-        is the first pass's, but for the last bit of a score where float32 sums in another order."""
+    def _bounded(self, scan, rounding, query, query_norm, k, metric, excluded, progress, cancelled) -> tuple[torch.Tensor, torch.Tensor]:
+        """A later query over bfloat16 rows read by `scan` (the rows themselves, or the copy, each value
+        within a relative `rounding` of the row's), without converting them: each chunk's dot products in
+        bfloat16, each known to within `_dot_error` of the exact one, give every row a lowest and a highest
+        key. A row whose highest key is below the k-th best lowest cannot be among the k nearest; the few
+        others are scored again in float32 from the rows themselves (`read`), one by one (equal rows score
+        equally: ties go to the lower ID). The answer is the first pass's, but for the last bit of a score
+        where float32 sums in another order."""
         norms, query16 = self._norms, query.bfloat16()
         lowest = torch.empty(0)  # the k best lowest keys so far
         kept_ids, kept_highest = [], []
         rows_read = BOUNDED_CHUNKS * self.chunk_rows  # no float32 copy is made of them: a few at once
-        for start, stop, chunk in chunks(self._read, self.rows, rows_read, progress, cancelled, as_stored=True):
+        for start, stop, chunk in chunks(scan, self.rows, rows_read, progress, cancelled, as_stored=True):
             dots = torch.mv(chunk, query16).float()
-            error = _dot_error(dots, norms[start:stop], query_norm, self.dim)
+            error = _dot_error(dots, norms[start:stop], query_norm, self.dim, rounding)
             low, high = (_keys(dots + sign * error, norms[start:stop], query_norm, metric) for sign in (-1, 1))
             for keys in (low, high):
                 _drop(keys, norms[start:stop], metric, _inside(excluded, start, stop))
@@ -187,13 +205,23 @@ def _inside(excluded: list[int], start: int, stop: int) -> list[int]:
     return [token_id - start for token_id in excluded if start <= token_id < stop]
 
 
-def _dot_error(dots: torch.Tensor, norms: torch.Tensor, query_norm: torch.Tensor, dim: int) -> torch.Tensor:
-    """Twice the worst difference between a dot product computed in bfloat16 (the query rounded to it, the
-    products summed in float32, the sum rounded to bfloat16) and the exact one: the query's rounding
-    (BF16_UNIT · ‖row‖‖query‖, by Cauchy–Schwarz), the float32 sum's (γ_dim · ‖row‖‖query‖) and the result's
-    (BF16_UNIT · |dot|)."""
+def _dot_error(dots: torch.Tensor, norms: torch.Tensor, query_norm: torch.Tensor, dim: int, rounding: float = 0.0) -> torch.Tensor:
+    """Twice the worst difference between a dot product computed in bfloat16 (the row's values each within a
+    relative `rounding` of the row's own, the query rounded to bfloat16, the products summed in float32, the
+    sum rounded to bfloat16) and the exact one: the row's and the query's rounding (((1 + rounding)(1 +
+    BF16_UNIT) − 1) · ‖row‖‖query‖, by Cauchy–Schwarz), the float32 sum's (γ_dim · (1 + rounding)(1 +
+    BF16_UNIT) · ‖row‖‖query‖) and the result's (BF16_UNIT · |dot|)."""
     gamma = dim * FLOAT32_UNIT / (1 - dim * FLOAT32_UNIT)
-    return 2 * (BF16_UNIT / (1 - BF16_UNIT) * dots.abs() + (BF16_UNIT + gamma * (1 + BF16_UNIT)) * norms * query_norm)
+    grown = (1 + rounding) * (1 + BF16_UNIT)
+    return 2 * (BF16_UNIT / (1 - BF16_UNIT) * dots.abs() + (grown - 1 + gamma * grown) * norms * query_norm)
+
+
+def _copy(rows: int, dim: int) -> RowCopy | None:
+    """A new copy of the rows, or None where no temporary file can be made (the rows are read as before)."""
+    try:
+        return RowCopy((rows, dim))
+    except OSError:
+        return None
 
 
 @functools.cache
