@@ -134,9 +134,11 @@ class RowIndex:
         query = query.float()
         query_norm = torch.linalg.vector_norm(query)
         if self._norms is not None and self.copy is not None and _bfloat16_sums_in_float32():
-            best_ids, best_keys = self._bounded(self.copy.read, BF16_UNIT, query, query_norm, k, metric, excluded, progress, cancelled)
+            scan = (self.copy.read, BF16_UNIT, self.chunk_rows)  # each read a new buffer: one chunk, which the allocator reuses
+            best_ids, best_keys = self._bounded(*scan, query, query_norm, k, metric, excluded, progress, cancelled)
         elif self._norms is not None and self._stored == torch.bfloat16 and _bfloat16_sums_in_float32():
-            best_ids, best_keys = self._bounded(self._read, 0.0, query, query_norm, k, metric, excluded, progress, cancelled)
+            scan = (self._read, 0.0, BOUNDED_CHUNKS * self.chunk_rows)  # views of the rows: a few chunks at once
+            best_ids, best_keys = self._bounded(*scan, query, query_norm, k, metric, excluded, progress, cancelled)
         else:
             best_ids, best_keys = self._scored(query, query_norm, k, metric, excluded, progress, cancelled)
         norms = self._norms
@@ -167,21 +169,23 @@ class RowIndex:
             self.copy = writing.finish()
         return best_ids, best_keys
 
-    def _bounded(self, scan, rounding, query, query_norm, k, metric, excluded, progress, cancelled) -> tuple[torch.Tensor, torch.Tensor]:
-        """A later query over bfloat16 rows read by `scan` (the rows themselves, or the copy, each value
-        within a relative `rounding` of the row's), without converting them: each chunk's dot products in
-        bfloat16, each known to within `_dot_error` of the exact one, give every row a lowest and a highest
-        key. A row whose highest key is below the k-th best lowest cannot be among the k nearest; the few
-        others are scored again in float32 from the rows themselves (`read`), one by one (equal rows score
-        equally: ties go to the lower ID). The answer is the first pass's, but for the last bit of a score
-        where float32 sums in another order."""
-        norms, query16 = self._norms, query.bfloat16()
+    def _bounded(self, scan, rounding, rows_read, query, query_norm, k, metric, excluded, progress, cancelled) -> tuple[torch.Tensor, torch.Tensor]:
+        """A later query over bfloat16 rows read by `scan`, `rows_read` at a time (the rows themselves, or the
+        copy, each value within a relative `rounding` of the row's), without converting them: each chunk's dot
+        products in bfloat16 with the query split in two bfloat16 parts (its rounding and what that left), each
+        known to within `_dot_error` of the exact one, give every row a lowest and a highest key. A row whose
+        highest key is below the k-th best lowest cannot be among the k nearest; the few others are scored
+        again in float32 from the rows themselves (`read`), one by one (equal rows score equally: ties go to
+        the lower ID). The answer is the first pass's, but for the last bit of a score where float32 sums in
+        another order."""
+        norms, high16 = self._norms, query.bfloat16()
+        halves = torch.stack((high16, (query - high16.float()).bfloat16()), dim=1)  # one product reads the chunk once
         lowest = torch.empty(0)  # the k best lowest keys so far
         kept_ids, kept_highest = [], []
-        rows_read = BOUNDED_CHUNKS * self.chunk_rows  # no float32 copy is made of them: a few at once
         for start, stop, chunk in chunks(scan, self.rows, rows_read, progress, cancelled, as_stored=True):
-            dots = torch.mv(chunk, query16).float()
-            error = _dot_error(dots, norms[start:stop], query_norm, self.dim, rounding)
+            parts = torch.mm(chunk, halves).float().unbind(1)
+            dots = parts[0] + parts[1]
+            error = _dot_error(parts, norms[start:stop], query_norm, self.dim, rounding)
             low, high = (_keys(dots + sign * error, norms[start:stop], query_norm, metric) for sign in (-1, 1))
             for keys in (low, high):
                 _drop(keys, norms[start:stop], metric, _inside(excluded, start, stop))
@@ -205,15 +209,19 @@ def _inside(excluded: list[int], start: int, stop: int) -> list[int]:
     return [token_id - start for token_id in excluded if start <= token_id < stop]
 
 
-def _dot_error(dots: torch.Tensor, norms: torch.Tensor, query_norm: torch.Tensor, dim: int, rounding: float = 0.0) -> torch.Tensor:
-    """Twice the worst difference between a dot product computed in bfloat16 (the row's values each within a
-    relative `rounding` of the row's own, the query rounded to bfloat16, the products summed in float32, the
-    sum rounded to bfloat16) and the exact one: the row's and the query's rounding (((1 + rounding)(1 +
-    BF16_UNIT) − 1) · ‖row‖‖query‖, by Cauchy–Schwarz), the float32 sum's (γ_dim · (1 + rounding)(1 +
-    BF16_UNIT) · ‖row‖‖query‖) and the result's (BF16_UNIT · |dot|)."""
+def _dot_error(parts: tuple[torch.Tensor, torch.Tensor], norms: torch.Tensor, query_norm: torch.Tensor, dim: int, rounding: float = 0.0) -> torch.Tensor:
+    """Twice the worst difference between the exact dot product and one computed in bfloat16 as the sum of
+    two `parts` (the row's values each within a relative `rounding` of the row's own; the query split into
+    its bfloat16 rounding and that of what it left, so within BF16_UNIT² of it; each part's products summed
+    in float32, rounded to bfloat16; the two added in float32): the row's rounding (rounding · ‖row‖‖query‖,
+    by Cauchy–Schwarz), the query's ((1 + rounding) · BF16_UNIT² · ‖row‖‖query‖), the float32 sums' (γ_dim ·
+    (1 + rounding)(1 + BF16_UNIT)² · ‖row‖‖query‖), the parts' roundings (BF16_UNIT · |part|) and the
+    last addition's (FLOAT32_UNIT · |dot|)."""
     gamma = dim * FLOAT32_UNIT / (1 - dim * FLOAT32_UNIT)
-    grown = (1 + rounding) * (1 + BF16_UNIT)
-    return 2 * (BF16_UNIT / (1 - BF16_UNIT) * dots.abs() + (grown - 1 + gamma * grown) * norms * query_norm)
+    unit = BF16_UNIT / (1 - BF16_UNIT)
+    spread = rounding + (1 + rounding) * (unit**2 + gamma * (1 + unit) ** 2)
+    results = unit * (parts[0].abs() + parts[1].abs()) + 2 * FLOAT32_UNIT * (parts[0] + parts[1]).abs()
+    return 2 * (results + spread * norms * query_norm)
 
 
 def _copy(rows: int, dim: int) -> RowCopy | None:
@@ -227,11 +235,13 @@ def _copy(rows: int, dim: int) -> RowCopy | None:
 @functools.cache
 def _bfloat16_sums_in_float32() -> bool:
     """Whether torch sums bfloat16 products in float32 here, as its CPU kernels do (their "opmath" type; the
-    bound of `_dot_error` rests on it). A probe: 256 and 255 ones sum to 511, which a running sum kept in
-    bfloat16 would lose (256 + 1 is 256 there). Where it fails, later queries take the float32 pass."""
+    bound of `_dot_error` rests on it), in the product `_bounded` makes: rows by the query's two halves. A
+    probe: 256 and 255 ones sum to 511, which a running sum kept in bfloat16 would lose (256 + 1 is 256
+    there). Where it fails, later queries take the float32 pass."""
     values = torch.ones(1, 256, dtype=torch.bfloat16)
     values[0, 0] = 256
-    return torch.mv(values, torch.ones(256, dtype=torch.bfloat16)).item() == 512  # 511, rounded to bfloat16
+    sums = torch.mm(values, torch.ones(256, 2, dtype=torch.bfloat16))
+    return sums.tolist() == [[512.0, 512.0]]  # 511, rounded to bfloat16
 
 
 def _check_query(query: torch.Tensor, metric: str, token_id: int | None = None) -> None:
