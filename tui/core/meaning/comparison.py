@@ -168,9 +168,9 @@ def compare(
         torch.linalg.vector_norm(difference, dim=1, out=delta[start:stop])
         if rotation is None:
             _equal_rows(rows_a, rows_b, difference, delta[start:stop], equal[start:stop])
+        cosine[start:stop] = _cosine(rows_a, rows_b, lengths_a[start:stop], norm_b[start:stop], delta[start:stop])
     if same_width:
         relative.copy_(torch.where(delta == 0, 0.0, delta / norm_a))
-        cosine.copy_(_cosine(lengths_a, norm_b, delta))
     return Comparison(alignment, norm_a, norm_b, delta, relative, cosine, equal, rotation)
 
 
@@ -237,11 +237,17 @@ def _equal_rows(rows_a: torch.Tensor, rows_b: torch.Tensor, difference: torch.Te
     equal[maybe[~zero]] = (rows_a[maybe[~zero]] == rows_b[maybe[~zero]]).all(dim=1)
 
 
-def _cosine(norm_a: torch.Tensor, norm_b: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
-    """cos(a, b) from the three lengths, (‖a‖² + ‖b‖² − ‖b − a‖²) / 2‖a‖‖b‖, in float64: no pass over the
-    rows of its own, as exact as a float32 dot product (the squares of float32 lengths are exact in float64)."""
-    norm_a, norm_b, delta = norm_a.double(), norm_b.double(), delta.double()
-    return ((norm_a.square() + norm_b.square() - delta.square()) / (2 * norm_a * norm_b)).clamp(-1, 1).float()
+def _cosine(rows_a: torch.Tensor, rows_b: torch.Tensor, norm_a: torch.Tensor, norm_b: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
+    """cos(a, b) of a chunk's rows from their three lengths, with no pass over the rows: the law of cosines
+    written 1 + ((‖a‖ − ‖b‖)² − ‖b − a‖²) / 2‖a‖‖b‖, in float64, nearer than a float32 dot product while
+    ‖b − a‖² ≤ ‖a‖‖b‖ (its error grows with ‖b − a‖²); the rows that changed more (few, in a fine-tune or
+    a quantization) take the dot product."""
+    far = delta.double().square() > norm_a.double() * norm_b.double()
+    lengths = norm_a.double(), norm_b.double(), delta.double()
+    cosine = (1 + ((lengths[0] - lengths[1]).square() - lengths[2].square()) / (2 * lengths[0] * lengths[1])).clamp(-1, 1).float()
+    if bool(far.any()):
+        cosine[far] = torch.linalg.vecdot(rows_a[far], rows_b[far]) / (norm_a[far] * norm_b[far])
+    return cosine
 
 
 def _pairs(a: Side, b: Side, alignment: Alignment, progress: Progress | None, cancelled: IsCancelled | None):
