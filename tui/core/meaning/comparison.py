@@ -242,9 +242,9 @@ def _cosine(rows_a: torch.Tensor, rows_b: torch.Tensor, norm_a: torch.Tensor, no
     written 1 + ((‖a‖ − ‖b‖)² − ‖b − a‖²) / 2‖a‖‖b‖, in float64, nearer than a float32 dot product while
     ‖b − a‖² ≤ ‖a‖‖b‖ (its error grows with ‖b − a‖²); the rows that changed more (few, in a fine-tune or
     a quantization) take the dot product."""
-    far = delta.double().square() > norm_a.double() * norm_b.double()
-    lengths = norm_a.double(), norm_b.double(), delta.double()
-    cosine = (1 + ((lengths[0] - lengths[1]).square() - lengths[2].square()) / (2 * lengths[0] * lengths[1])).clamp(-1, 1).float()
+    length_a, length_b, change = norm_a.double(), norm_b.double(), delta.double()
+    cosine = (1 + ((length_a - length_b).square() - change.square()) / (2 * length_a * length_b)).clamp(-1, 1).float()
+    far = change.square() > length_a * length_b
     if bool(far.any()):
         cosine[far] = torch.linalg.vecdot(rows_a[far], rows_b[far]) / (norm_a[far] * norm_b[far])
     return cosine
