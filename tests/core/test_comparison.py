@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 import torch
 
+from tui.core.jobs import Cancelled
 from tui.core.meaning.comparison import ComparisonError, Side, compare, gather, neighbour_overlap
+from tui.core.texts.messages import Message
 from tui.core.tokens.alignment import AlignmentError, align
 
 
@@ -167,3 +169,59 @@ def test_neighbour_overlap_across_vocabularies_names_rows_by_their_own_ids():
     found = neighbour_overlap(side(a), side(b), align(50, 50, tokens_a, tokens_b), [5], k=4)
     assert found[0].kept == 4 and found[0].left == () and found[0].came == ()
     assert (found[0].a_id, found[0].b_id) == (5, 44)
+
+
+def test_equal_means_every_value_the_same_even_where_the_difference_underflows():
+    a = torch.randn(6, 5)
+    b = a.clone()
+    a[1], b[1] = 0.0, torch.tensor([1e-30, 0, 0, 0, 0])  # a difference whose square is 0 in float32
+    a[2, 3] = b[2, 3] = torch.inf  # the same infinity: equal, though b − a is NaN there
+    a[3, 0], b[3, 0] = torch.inf, -torch.inf
+    a[4, 1] = b[4, 1] = torch.nan  # NaN equals nothing
+    b[5] = -0.0 * a[5].sign().abs()  # -0.0 == 0.0
+    a[5] = 0.0
+    found = compare(side(a), side(b), align(6, 6, None, None))
+    assert found.equal.tolist() == (a == b).all(dim=1).tolist() == [True, False, True, False, False, True]
+    assert float(found.delta[1]) == 0.0  # what float32 says of ‖b − a‖: only the values tell the row changed
+
+
+def test_cosine_and_delta_match_torch_for_tiny_and_huge_changes_and_zero_rows():
+    generator = torch.Generator().manual_seed(3)
+    a = torch.randn(64, 300, generator=generator) * 10
+    b = a + 1e-4 * torch.randn(64, 300, generator=generator)
+    b[:8] = torch.randn(8, 300, generator=generator)
+    a[9], b[10] = 0.0, 0.0
+    found = compare(side(a), side(b), align(64, 64, None, None))
+    expected = torch.nn.functional.cosine_similarity(a.double(), b.double(), dim=1, eps=0).float()
+    finite = expected.isfinite()
+    assert torch.allclose(found.cosine[finite], expected[finite], atol=1e-6)
+    assert found.cosine[9].isnan() and found.cosine[10].isnan()
+    assert torch.allclose(found.delta, (b - a).norm(dim=1))
+
+
+def test_a_layer_compared_is_left_as_it_was():
+    a, b = pair()
+    before_a, before_b = a.clone(), b.clone()
+    compare(side(a), side(b), align(40, 40, None, None))
+    neighbour_overlap(side(a), side(b), align(40, 40, None, None), [3, 7], k=5)
+    assert torch.equal(a, before_a) and torch.equal(b, before_b)
+
+
+def test_a_read_that_fails_stops_the_pass_with_its_own_error():
+    a, b = pair(rows=5000, dim=2000)
+
+    def read(start, stop):
+        if start >= 2000:
+            raise ComparisonError(Message("diff.k", {"k": 0, "most": 0}))
+        return b[start:stop]
+
+    with pytest.raises(ComparisonError):
+        compare(side(a), Side(read, 5000, 2000), align(5000, 5000, None, None))
+
+
+def test_a_cancelled_pass_stops_between_chunks():
+    a, b = pair(rows=5000, dim=2000)
+    seen = []
+    with pytest.raises(Cancelled):
+        compare(side(a), side(b), align(5000, 5000, None, None), progress=seen.append, cancelled=lambda: len(seen) >= 1)
+    assert seen and seen[-1] < 1

@@ -12,12 +12,14 @@ difference it removed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from tui.core.meaning.chunks import Float32, RowReader, chunks, rows_per_chunk
+from tui.core.jobs import Cancelled
+from tui.core.meaning.chunks import Float32, RowReader, rows_per_chunk
 from tui.core.meaning.neighbours import DEFAULT_K
 from tui.core.texts.messages import Message, MessageError
 from tui.core.tokens.alignment import Alignment
@@ -148,19 +150,25 @@ def compare(
     n = len(alignment)
     norm_a, norm_b, equal = torch.empty(n), torch.empty(n), torch.zeros(n, dtype=torch.bool)
     delta, relative, cosine = (torch.empty(n), torch.empty(n), torch.empty(n)) if same_width else (None, None, None)
+    lengths_a = torch.empty(n) if rotation is not None else norm_a  # ‖aR‖ with a rotation
+    spare = torch.empty(0)  # b − a, one chunk's, reused
     measured = _part(progress, 0.5, 1) if procrustes else progress
     for start, stop, rows_a, rows_b in _pairs(a, b, alignment, measured, cancelled):
         torch.linalg.vector_norm(rows_a, dim=1, out=norm_a[start:stop])
         torch.linalg.vector_norm(rows_b, dim=1, out=norm_b[start:stop])
         if not same_width:
             continue
-        equal[start:stop] = (rows_a == rows_b).all(dim=1)
-        lengths_a = norm_a[start:stop]
         if rotation is not None:
+            equal[start:stop] = (rows_a == rows_b).all(dim=1)
             rows_a = rows_a @ rotation.matrix
-            lengths_a = torch.linalg.vector_norm(rows_a, dim=1)
-        torch.linalg.vector_norm(rows_b - rows_a, dim=1, out=delta[start:stop])
-        cosine[start:stop] = torch.linalg.vecdot(rows_a, rows_b) / (lengths_a * norm_b[start:stop])
+            torch.linalg.vector_norm(rows_a, dim=1, out=lengths_a[start:stop])
+        if spare.shape[0] < stop - start or spare.shape[1:] != rows_a.shape[1:]:
+            spare = torch.empty(rows_a.shape)
+        difference = torch.sub(rows_b, rows_a, out=spare[: stop - start])
+        torch.linalg.vector_norm(difference, dim=1, out=delta[start:stop])
+        if rotation is None:
+            _equal_rows(rows_a, rows_b, difference, delta[start:stop], equal[start:stop])
+        cosine[start:stop] = _cosine(rows_a, rows_b, lengths_a[start:stop], norm_b[start:stop], delta[start:stop])
     if same_width:
         relative.copy_(torch.where(delta == 0, 0.0, delta / norm_a))
     return Comparison(alignment, norm_a, norm_b, delta, relative, cosine, equal, rotation)
@@ -182,12 +190,12 @@ def neighbour_overlap(
     if not 1 <= k < n:
         raise ComparisonError(Message("diff.k", {"k": k, "most": n - 1}))
     asked = torch.tensor(list(positions), dtype=torch.long)
-    queries_a = _unit(gather(a.read, alignment.a_ids[asked.numpy()]))
-    queries_b = _unit(gather(b.read, alignment.b_ids[asked.numpy()]))
+    queries_a = _unit(gather(a.read, alignment.a_ids[asked.numpy()])).T.contiguous()  # (dim, asked)
+    queries_b = _unit(gather(b.read, alignment.b_ids[asked.numpy()])).T.contiguous()
     best_a, best_b = _Best(len(asked), k), _Best(len(asked), k)
     for start, stop, rows_a, rows_b in _pairs(a, b, alignment, progress, cancelled):
         for best, rows, queries in ((best_a, rows_a, queries_a), (best_b, rows_b, queries_b)):
-            keys = _unit(rows) @ queries.T  # (rows, asked): cosine similarities
+            keys = (rows @ queries).div_(torch.linalg.vector_norm(rows, dim=1, keepdim=True))  # (rows, asked): cosine similarities
             keys[~keys.isfinite()] = -torch.inf
             inside = (asked >= start) & (asked < stop)
             keys[asked[inside] - start, inside.nonzero().flatten()] = -torch.inf  # not its own neighbour
@@ -217,16 +225,57 @@ def gather(read: RowReader, ids: np.ndarray) -> torch.Tensor:
     return rows[torch.from_numpy(np.argsort(order, kind="stable"))]
 
 
+def _equal_rows(rows_a: torch.Tensor, rows_b: torch.Tensor, difference: torch.Tensor, delta: torch.Tensor, equal: torch.Tensor) -> None:
+    """Which rows of a chunk are exactly equal, into `equal`: only those whose ‖b − a‖ is 0 or NaN can be
+    (a finite difference is 0 only between equal values; infinities leave NaN), and only they are looked
+    at: 0 with every difference 0 (a square of a tiny one can underflow), NaN with every value the same."""
+    maybe = (~(delta > 0)).nonzero().flatten()
+    if len(maybe) == 0:
+        return
+    zero = delta[maybe] == 0
+    equal[maybe[zero]] = torch.linalg.vector_norm(difference[maybe[zero]], ord=torch.inf, dim=1) == 0
+    equal[maybe[~zero]] = (rows_a[maybe[~zero]] == rows_b[maybe[~zero]]).all(dim=1)
+
+
+def _cosine(rows_a: torch.Tensor, rows_b: torch.Tensor, norm_a: torch.Tensor, norm_b: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
+    """cos(a, b) of a chunk's rows from their three lengths, with no pass over the rows: the law of cosines
+    written 1 + ((‖a‖ − ‖b‖)² − ‖b − a‖²) / 2‖a‖‖b‖, in float64, nearer than a float32 dot product while
+    ‖b − a‖² ≤ ‖a‖‖b‖ (its error grows with ‖b − a‖²); the rows that changed more (few, in a fine-tune or
+    a quantization) take the dot product."""
+    length_a, length_b, change = norm_a.double(), norm_b.double(), delta.double()
+    cosine = (1 + ((length_a - length_b).square() - change.square()) / (2 * length_a * length_b)).clamp(-1, 1).float()
+    far = change.square() > length_a * length_b
+    if bool(far.any()):
+        cosine[far] = torch.linalg.vecdot(rows_a[far], rows_b[far]) / (norm_a[far] * norm_b[far])
+    return cosine
+
+
 def _pairs(a: Side, b: Side, alignment: Alignment, progress: Progress | None, cancelled: IsCancelled | None):
-    """(start, stop, A's rows, B's rows) in float32 for each chunk of aligned positions."""
-    in_b = Float32()
+    """(start, stop, A's rows, B's rows) in float32 for each chunk of aligned positions, valid until the
+    next. Reading and converting is most of a pass, so the next chunk is read in a thread (into the other
+    of two pairs of buffers) while this one is measured; a failed read raises here, at its chunk."""
+    n = len(alignment)
     chunk_rows = rows_per_chunk(max(a.dim, b.dim))
+    buffers = ((Float32(), Float32()), (Float32(), Float32()))
 
-    def read_a(start: int, stop: int) -> torch.Tensor:
-        return gather(a.read, alignment.a_ids[start:stop])
+    def read(start: int) -> tuple[int, torch.Tensor, torch.Tensor]:
+        stop = min(start + chunk_rows, n)
+        in_a, in_b = buffers[start // chunk_rows % 2]
+        return stop, in_a(gather(a.read, alignment.a_ids[start:stop])), in_b(gather(b.read, alignment.b_ids[start:stop]))
 
-    for start, stop, rows_a in chunks(read_a, len(alignment), chunk_rows, progress, cancelled):
-        yield start, stop, rows_a, in_b(gather(b.read, alignment.b_ids[start:stop]))
+    with ThreadPoolExecutor(1) as ahead:
+        pending = ahead.submit(read, 0) if n else None
+        for start in range(0, n, chunk_rows):
+            if cancelled is not None and cancelled():
+                raise Cancelled
+            stop, rows_a, rows_b = pending.result()
+            if stop < n:
+                pending = ahead.submit(read, stop)
+            yield start, stop, rows_a, rows_b
+            if progress is not None:
+                progress(stop / n)
+    if n == 0 and progress is not None:
+        progress(1.0)
 
 
 def _rotation(a: Side, b: Side, alignment: Alignment, progress: Progress | None, cancelled: IsCancelled | None) -> Rotation:
