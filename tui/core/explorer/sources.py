@@ -14,6 +14,8 @@ from tui.core.files.file_watch import Change as FileChange
 from tui.core.texts.messages import Message
 
 if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
+    import torch
+
     from tui.core.chapter.quantized_session import QuantizedSession
     from tui.core.chapter.session import EmbeddingSession
     from tui.core.chapter.spec import LayerOptions
@@ -30,9 +32,30 @@ class Source:
     """A matrix on screen and its labels: the session (an `nn.Embedding`, or a quantized file's rows), the
     vocabulary that names its rows, and the tokenizer that turns text into its IDs."""
 
-    session: Layer
+    session: Layer | AsCreated
     vocab: Vocab | None
     tokenizer: TextTokenizer | None
+
+
+@dataclass(frozen=True, eq=False)
+class AsCreated:
+    """The layer on screen as it was created or opened, before any step or max_norm lookup changed its rows:
+    read from its file, or from its weight with the first values its session keeps put back. A matrix to
+    compare with, whose values never change (`version`)."""
+
+    layer: Layer
+    version = 0
+
+    @property
+    def spec(self) -> object:
+        return self.layer.spec
+
+    @property
+    def weights(self) -> object:
+        return self.layer.weights
+
+    def read_rows(self, start: int, stop: int) -> torch.Tensor:
+        return self.layer.read_first_rows(start, stop)
 
 
 @dataclass(frozen=True)
@@ -149,15 +172,28 @@ def rebuild(source: Source, options: LayerOptions) -> Callable[[Job], LayerMade]
 
 class Sources:
     """The matrix on screen and where it came from (the setup, a file, a model), its labels, and what became
-    of its file on disk since it was opened."""
+    of its file on disk since it was opened; and a second matrix to compare it with (`other`, named
+    `other_name`)."""
 
     def __init__(self, setup: Setup) -> None:
         self.setup = setup  # what the first layer is made from
         self.source: Source | None = None
+        self.other: Source | None = None
+        self.other_name: str | Message = ""
         self._file_seen = FileChange.NONE  # what became of the file, as last said
 
+    def compared_with(self, other: Source, name: str | Message) -> None:
+        """`other` is the matrix B the one on screen is compared with."""
+        self.other, self.other_name = other, name
+
+    def as_created(self) -> Source:
+        """The layer on screen as it was created or opened, with its labels: B to compare with."""
+        return Source(AsCreated(self.source.session), self.source.vocab, self.source.tokenizer)
+
     def installed(self, made: LayerMade) -> Change:
-        """A new source on screen, and what it says first."""
+        """A new source on screen, and what it says first (the layer as created before it is no B any more)."""
+        if self.other is not None and isinstance(self.other.session, AsCreated):
+            self.other = None
         self.source, self._file_seen = made.source, FileChange.NONE
         weights = made.source.session.weights
         if made.said is not None:
