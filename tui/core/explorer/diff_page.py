@@ -118,7 +118,7 @@ def rows_report(a: Source, b: Source, diff: Diff, a_id: int, t: Callable[..., st
     if row_a.shape == row_b.shape:
         parts += ["", "b - a", repr(row_b - row_a), "", "torch.linalg.vector_norm(b - a)", repr(torch.linalg.vector_norm(row_b - row_a))]
     title = t("diff.rows_title", id=a_id, token=label_of(a)(a_id))
-    return Report(printable(title), "\n".join(printable(line) for line in parts))
+    return Report(printable(title), "\n".join(printable(line) for line in "\n".join(parts).split("\n")))
 
 
 def export_rows(a: Source, diff: Diff, by: str) -> ExportRows:
