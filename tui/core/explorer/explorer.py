@@ -86,6 +86,7 @@ class Explorer:
         self.batches = Batches()
         self.reading_panels = ReadingPanels()
         self.positions_shown = False  # the matrix shows the positional layer (section 2.8), not the token layer
+        self.compared_shown = "a"  # the matrix shows A, B or B − A ("difference"), while there is a B
         self.panel: Panel | None = None  # the panel open now
         self.said: tuple[Message, bool] | None = None  # what the last action said (and whether it is an error)
 
@@ -734,6 +735,27 @@ class Explorer:
         """The diff panel over A and B, its pass started."""
         panel, change = self.reading_panels.diff(self.source, self.sources.other, presenter.looked_up(self))
         return replace(change, panel=panel)
+
+    def show_compared(self) -> View:
+        """The matrix view shows A, then B, then B − A (with each row's ‖b − a‖), in turn."""
+        other = self.sources.other
+        if self.session is None:
+            return self.view()
+        if other is None:
+            return self._say(Message("diff.none_compared"), error=True)
+        shown = {"a": "b", "b": "difference", "difference": "a"}[self.compared_shown]
+        if shown == "difference":
+            dim_a, dim_b = self.spec.dim, other.session.spec.dim
+            if dim_a != dim_b:
+                self.compared_shown = "a"
+                return self._say(Message("diff.difference_width", {"dim_a": dim_a, "dim_b": dim_b}), error=True)
+            try:
+                self.sources.difference_rows()
+            except MessageError as error:
+                self.compared_shown = "a"
+                return self._say(error.message, error=True)
+        self.compared_shown = shown
+        return self.apply(Change(Message(f"diff.showing_{shown}", {"name": self.sources.other_name}), follow=True))
 
     def _diff_row(self, panel: DiffOpen, row: int) -> View:
         """The matrix's cursor on row `row` of A, and the two rows one above the other with their difference."""

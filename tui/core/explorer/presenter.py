@@ -60,6 +60,7 @@ class State(Protocol):
     lab: TrainingLab
     windows: TextWindows | None
     positions_shown: bool
+    compared_shown: str
     panel: Panel | None
     said: tuple[Message, bool] | None
 
@@ -124,6 +125,8 @@ def _keys(state: State, layer: Layer | None) -> Keys:
         keys.append("show_about")
     if layer is not None and layer.positions is not None:
         keys.insert(2, "switch_matrix")
+    if state.sources.other is not None:
+        keys.insert(2, "show_compared")
     actions = dict.fromkeys([*keys, "goto_row", "training_options", "one_hot", "neighbours", "statistics", "compare"])
     labels = {"toggle_text": "key.ids" if state.input.text_mode else "key.text"}  # F5 names the mode it goes to
     return tuple((action, KEY_BAR[action].display.split()[0], state.t(labels.get(action, KEY_BAR[action].label))) for action in actions)
@@ -157,6 +160,8 @@ def _matrix(state: State, source: Source, position: int | None) -> MatrixPane:
     grad_view = state.lab.grad_view(layer)
     if state.positions_shown and layer.positions is not None:
         return _positions_matrix(state, layer.positions, position, position_marks, grad_view)
+    if state.compared_shown != "a" and state.sources.other is not None:
+        return _compared_matrix(state, source, position, marks)
     lookup, vocab = state.lookup, source.vocab
     parsed = state.reading.parsed
     return MatrixPane(
@@ -168,6 +173,26 @@ def _matrix(state: State, source: Source, position: int | None) -> MatrixPane:
         prefixes=marks,
         follow=None if position is None or parsed is None else parsed.ids[position],
         row_length=lookup.parsed.shape[1] if lookup is not None and lookup.parsed.rows else None,
+    )
+
+
+def _compared_matrix(state: State, source: Source, position: int | None, marks: Mapping[int, str]) -> MatrixPane:
+    """B with its own rows and labels, or B − A by the rows of A with each row's ‖b − a‖ in a column."""
+    other, name = state.sources.other, state.sources.other_name
+    name = name.render(state.lang) if isinstance(name, Message) else name
+    lookup, parsed = state.lookup, state.reading.parsed
+    follow = None if position is None or parsed is None else parsed.ids[position]
+    if state.compared_shown == "b":
+        rows, vocab = other.session.rows, other.vocab
+        return MatrixPane(
+            printable(state.t("diff.shown_b", name=name, shape=(rows.rows, rows.cols))), rows, state.source.session.version,
+            vocab.label if vocab is not None else None, NOTHING, NOTHING, follow,
+        )
+    rows, vocab = state.sources.difference_rows(), source.vocab
+    return MatrixPane(
+        printable(state.t("diff.shown_difference", name=name, shape=(rows.rows, rows.cols))), rows, source.session.version,
+        vocab.label if vocab is not None else None, lookup.positions if lookup is not None else NOTHING, marks, follow,
+        lookup.parsed.shape[1] if lookup is not None and lookup.parsed.rows else None, rows.change, "‖b − a‖",
     )
 
 

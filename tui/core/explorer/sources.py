@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
     import torch
 
     from tui.core.chapter.quantized_session import QuantizedSession
+    from tui.core.chapter.rows import DifferenceRows, ReadRows
     from tui.core.chapter.session import EmbeddingSession
     from tui.core.chapter.spec import LayerOptions
     from tui.core.explorer.setup import Setup
@@ -56,6 +58,14 @@ class AsCreated:
 
     def read_rows(self, start: int, stop: int) -> torch.Tensor:
         return self.layer.read_first_rows(start, stop)
+
+    @cached_property
+    def rows(self) -> ReadRows:
+        """Its rows for the matrix view."""
+        from tui.core.chapter.rows import ReadRows
+
+        spec = self.layer.spec
+        return ReadRows(self.read_rows, (spec.vocab_size, spec.dim), lambda: self.version)
 
 
 @dataclass(frozen=True)
@@ -180,11 +190,33 @@ class Sources:
         self.source: Source | None = None
         self.other: Source | None = None
         self.other_name: str | Message = ""
+        self._difference: tuple[Source, Source, DifferenceRows] | None = None  # B − A, for the sources it is of
         self._file_seen = FileChange.NONE  # what became of the file, as last said
 
     def compared_with(self, other: Source, name: str | Message) -> None:
         """`other` is the matrix B the one on screen is compared with."""
         self.other, self.other_name = other, name
+
+    def difference_rows(self) -> DifferenceRows:
+        """B − A by A's rows, for the matrix view: made again when either source changes (rows aligned as the
+        diff aligns them: an `AlignmentError` says why they cannot be)."""
+        a, b = self.source, self.other
+        if self._difference is None or self._difference[0] is not a or self._difference[1] is not b:
+            from tui.core.chapter.rows import DifferenceRows
+            from tui.core.tokens.alignment import align
+
+            spec_a, spec_b = a.session.spec, b.session.spec
+            tokens = (None if source.vocab is None else source.vocab.tokens for source in (a, b))
+            alignment = align(spec_a.vocab_size, spec_b.vocab_size, *tokens)
+
+            def b_of(row: int) -> int | None:
+                position = alignment.position_of(row)
+                return None if position is None else int(alignment.b_ids[position])
+
+            layer = a.session
+            rows = DifferenceRows(layer.read_rows, b.session.read_rows, b_of, (spec_a.vocab_size, spec_a.dim), lambda: layer.version)
+            self._difference = (a, b, rows)
+        return self._difference[2]
 
     def as_created(self) -> Source:
         """The layer on screen as it was created or opened, with its labels: B to compare with."""

@@ -629,4 +629,13 @@ EN: dict[str, str] = {
     "diff.code_quantized": "Copy as code needs both matrices as torch tensors; a quantized GGUF matrix is not one.",
     "diff.code_width": "Copy as code writes the diff of two matrices of one width; these are of two.",
     "diff.open_prompt": "Weight file (.safetensors .pt .pth .bin .npy .npz .gguf), model folder or cached model (org/name) to compare with the matrix on screen:",
+    "key.compared": "A, B, B − A",
+    "key.compared.long": "The matrix view shows A (the layer on screen), B (the matrix compared with it), or B − A with each row's ‖b − a‖ in a column, in turn",
+    "diff.shown_b": "B ({name}) · {shape} · its own rows",
+    "diff.shown_difference": "B − A ({name}) · {shape} · by the rows of A, ‖b − a‖ in a column",
+    "diff.showing_a": "The matrix shows A, the layer on screen.",
+    "diff.showing_b": "The matrix shows B: {name}.",
+    "diff.showing_difference": "The matrix shows B − A by the rows of A, each row's ‖b − a‖ in a column (NaN: a row only in A).",
+    "diff.none_compared": "There is no matrix B yet: compare the layer with one first (^S e).",
+    "diff.difference_width": "B − A needs matrices of one width: A's rows are {dim_a} wide, B's {dim_b}.",
 }

@@ -630,4 +630,13 @@ ES: dict[str, str] = {
     "diff.code_quantized": "Copiar como código requiere ambas matrices como tensores de torch; una matriz GGUF cuantizada no lo es.",
     "diff.code_width": "Copiar como código escribe las diferencias de dos matrices de la misma anchura; estas tienen dos distintas.",
     "diff.open_prompt": "Archivo de pesos (.safetensors .pt .pth .bin .npy .npz .gguf), carpeta de modelo o modelo en caché (org/nombre) que comparar con la matriz en pantalla:",
+    "key.compared": "A, B, B − A",
+    "key.compared.long": "La vista de la matriz muestra A (la capa en pantalla), B (la matriz con la que se compara) o B − A con la ‖b − a‖ de cada fila en una columna, por turnos",
+    "diff.shown_b": "B ({name}) · {shape} · sus propias filas",
+    "diff.shown_difference": "B − A ({name}) · {shape} · por las filas de A, ‖b − a‖ en una columna",
+    "diff.showing_a": "La matriz muestra A, la capa en pantalla.",
+    "diff.showing_b": "La matriz muestra B: {name}.",
+    "diff.showing_difference": "La matriz muestra B − A por las filas de A, la ‖b − a‖ de cada fila en una columna (NaN: una fila solo en A).",
+    "diff.none_compared": "Aún no hay matriz B: compara primero la capa con una (^S e).",
+    "diff.difference_width": "B − A requiere matrices de la misma anchura: las filas de A tienen {dim_a} valores, las de B {dim_b}.",
 }
