@@ -26,7 +26,7 @@ class DiffScreen(ReadingScreen[DiffPane]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as frame:
-            frame.border_title = self.dialog.title  # printable already
+            frame.border_title = Text(self.dialog.title)  # printable already; literal: a path may hold [brackets]
             yield Static(id="diff-page", markup=False)
             yield Static(id="diff-heading", markup=False)
             yield Static(id="diff-header", markup=False)

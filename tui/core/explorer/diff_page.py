@@ -117,7 +117,8 @@ def rows_report(a: Source, b: Source, diff: Diff, a_id: int, t: Callable[..., st
     parts = [f"a = A[{a_id}]", repr(row_a), "", f"b = B[{b_id}]", repr(row_b)]
     if row_a.shape == row_b.shape:
         parts += ["", "b - a", repr(row_b - row_a), "", "torch.linalg.vector_norm(b - a)", repr(torch.linalg.vector_norm(row_b - row_a))]
-    title = t("diff.rows_title", id=a_id, token=label_of(a)(a_id))
+    token = label_of(a)(a_id)
+    title = t("diff.rows_title", id=a_id, token=f" {token}" if token else "")
     return Report(printable(title), "\n".join(printable(line) for line in "\n".join(parts).split("\n")))
 
 

@@ -124,7 +124,7 @@ class ReadingPanels:
             panel.by = ranks[(ranks.index(panel.by) + 1) % len(ranks)]
             return NOTHING
         if answer is Act.EXPORT:
-            prompt = t("diff.export_prompt", count=len(diff_page.ranked(diff, panel.by)))
+            prompt = t("diff.export_prompt")
             return Change(dialog=Prompt(Topic.EXPORT, prompt, checked(path_given, lang), paths=True))
         if answer is Act.MAP:
             if not diff.comparison.same_width:

@@ -224,6 +224,10 @@ EN: dict[str, str] = {
     "key.neighbours.long": "The nearest rows (cosine or Euclidean) to the row under the matrix cursor, the ID under the input's cursor, a token, or king - man + woman; export them, draw their map",
     "key.statistics": "Statistics",
     "key.statistics.long": "The whole matrix's row norms and dimensions, drawn; the looked-up rows' norms and pairwise cosine similarity; a map of a sample of rows",
+    "key.compare": "Compare",
+    "key.compare.long": "Compare the matrix on screen (A) with another (B): the layer as it was created or opened, or a file or model; which rows changed, how much, and whether their neighbours moved",
+    "key.compared": "A, B, B − A",
+    "key.compared.long": "The matrix view shows A (the layer on screen), B (the matrix compared with it), or B − A with each row's ‖b − a‖ in a column, in turn",
 
     # the help panel
     "help.title": "Keys",
@@ -312,6 +316,7 @@ EN: dict[str, str] = {
     "task.windows": "Cutting the text into windows",
     "task.search_index": "Building the search index",
     "task.cached_models": "Listing the cached models",
+    "task.open_other": "Opening the matrix to compare",
 
     # the unexpected
     "error.unexpected": "Something went wrong ({error}); the app keeps running with the last good state.",
@@ -590,10 +595,6 @@ EN: dict[str, str] = {
     "diff.procrustes_width": "A Procrustes rotation needs matrices of the same width, not {dim_a} and {dim_b}.",
     "diff.k": "k must be a whole number from 1 to {most}, the aligned rows other than the one asked about; got {k}.",
 
-    # two matrices compared in the app (a second matrix B against the layer on screen, A)
-    "key.compare": "Compare",
-    "key.compare.long": "Compare the matrix on screen (A) with another (B): the layer as it was created or opened, or a file or model; which rows changed, how much, and whether their neighbours moved",
-    "task.open_other": "Opening the matrix to compare",
     "diff.choose_title": "Compare with…",
     "diff.choose_text": "Compare the matrix on screen (A) with a matrix B:",
     "diff.choices": "a: the layer as it was created or opened (before any training step) · o: a weight file, a model folder or a cached model… · Esc: cancel",
@@ -620,8 +621,8 @@ EN: dict[str, str] = {
     "diff.col.relative": "rel.",
     "diff.col.kept": "kept",
     "diff.keys": "Enter: the row in A and B · r: rank by {next} · e: export · p: map · c: copy as code · Esc: close",
-    "diff.export_prompt": "Export the ranked rows to a file (TSV: rank, id, token, norm_a, norm_b, delta, relative, cosine, overlap) or to a folder (the Embedding Projector's pair: the {count} listed rows, at A and at B):",
-    "diff.rows_title": "Row {id} {token}: a, b and b − a",
+    "diff.export_prompt": "Export the ranked rows to a file (TSV: rank, id, token, norm_a, norm_b, delta, relative, cosine, overlap) or to a folder (the Embedding Projector's pair: the listed rows, at A and at B):",
+    "diff.rows_title": "Row {id}{token}: a, b and b − a",
     "diff.not_in_b": "Row {id} of A has no counterpart in B.",
     "diff.map": "The {count} most changed {count:row|rows} by {measure}, each twice: at A, and at B with the same label marked ▶ (one projection of both).",
     "diff.map_width": "The map needs matrices of the same width: A's rows are {dim_a} wide, B's {dim_b}.",
@@ -629,8 +630,6 @@ EN: dict[str, str] = {
     "diff.code_quantized": "Copy as code needs both matrices as torch tensors; a quantized GGUF matrix is not one.",
     "diff.code_width": "Copy as code writes the diff of two matrices of one width; these are of two.",
     "diff.open_prompt": "Weight file (.safetensors .pt .pth .bin .npy .npz .gguf), model folder or cached model (org/name) to compare with the matrix on screen:",
-    "key.compared": "A, B, B − A",
-    "key.compared.long": "The matrix view shows A (the layer on screen), B (the matrix compared with it), or B − A with each row's ‖b − a‖ in a column, in turn",
     "diff.shown_b": "B ({name}) · {shape} · its own rows",
     "diff.shown_difference": "B − A ({name}) · {shape} · by the rows of A, ‖b − a‖ in a column",
     "diff.showing_a": "The matrix shows A, the layer on screen.",

@@ -225,6 +225,10 @@ ES: dict[str, str] = {
     "key.neighbours.long": "Las filas más cercanas (coseno o euclídea) a la fila bajo el cursor de la matriz, al ID bajo el cursor de la entrada, a un token o a king - man + woman; exportarlas, dibujar su mapa",
     "key.statistics": "Estadísticas",
     "key.statistics.long": "Las normas de las filas y las dimensiones de toda la matriz, dibujadas; las normas de las filas buscadas y su similitud coseno por pares; un mapa de una muestra de filas",
+    "key.compare": "Comparar",
+    "key.compare.long": "Comparar la matriz en pantalla (A) con otra (B): la capa tal como se creó o se abrió, o un archivo o un modelo; qué filas cambiaron, cuánto, y si sus vecinos se movieron",
+    "key.compared": "A, B, B − A",
+    "key.compared.long": "La vista de la matriz muestra A (la capa en pantalla), B (la matriz con la que se compara) o B − A con la ‖b − a‖ de cada fila en una columna, por turnos",
 
     # the help panel
     "help.title": "Teclas",
@@ -313,6 +317,7 @@ ES: dict[str, str] = {
     "task.windows": "Cortando el texto en ventanas",
     "task.search_index": "Construyendo el índice de búsqueda",
     "task.cached_models": "Listando los modelos de la caché",
+    "task.open_other": "Abriendo la matriz que comparar",
 
     # the unexpected
     "error.unexpected": "Algo salió mal ({error}); la aplicación sigue con el último estado válido.",
@@ -591,10 +596,6 @@ ES: dict[str, str] = {
     "diff.procrustes_width": "Una rotación de Procrustes requiere matrices de la misma anchura, no {dim_a} y {dim_b}.",
     "diff.k": "k debe ser un número entero de 1 a {most}, las filas emparejadas salvo la consultada; se recibió {k}.",
 
-    # dos matrices comparadas en la aplicación (una segunda matriz B frente a la capa en pantalla, A)
-    "key.compare": "Comparar",
-    "key.compare.long": "Comparar la matriz en pantalla (A) con otra (B): la capa tal como se creó o se abrió, o un archivo o un modelo; qué filas cambiaron, cuánto, y si sus vecinos se movieron",
-    "task.open_other": "Abriendo la matriz que comparar",
     "diff.choose_title": "Comparar con…",
     "diff.choose_text": "Comparar la matriz en pantalla (A) con una matriz B:",
     "diff.choices": "a: la capa tal como se creó o se abrió (antes de cualquier paso de entrenamiento) · o: un archivo de pesos, una carpeta de modelo o un modelo en caché… · Esc: cancelar",
@@ -621,8 +622,8 @@ ES: dict[str, str] = {
     "diff.col.relative": "rel.",
     "diff.col.kept": "quedan",
     "diff.keys": "Enter: la fila en A y en B · r: ordenar por {next} · e: exportar · p: mapa · c: copiar como código · Esc: cerrar",
-    "diff.export_prompt": "Exportar las filas ordenadas a un archivo (TSV: rank, id, token, norm_a, norm_b, delta, relative, cosine, overlap) o a una carpeta (el par del Embedding Projector: las {count} filas de la lista, en A y en B):",
-    "diff.rows_title": "Fila {id} {token}: a, b y b − a",
+    "diff.export_prompt": "Exportar las filas ordenadas a un archivo (TSV: rank, id, token, norm_a, norm_b, delta, relative, cosine, overlap) o a una carpeta (el par del Embedding Projector: las filas de la lista, en A y en B):",
+    "diff.rows_title": "Fila {id}{token}: a, b y b − a",
     "diff.not_in_b": "La fila {id} de A no tiene contrapartida en B.",
     "diff.map": "Las {count} {count:fila que más cambió|filas que más cambiaron} por {measure}, cada una dos veces: en A, y en B con la misma etiqueta marcada ▶ (una sola proyección de ambas).",
     "diff.map_width": "El mapa requiere matrices de la misma anchura: las filas de A tienen {dim_a} valores, las de B {dim_b}.",
@@ -630,8 +631,6 @@ ES: dict[str, str] = {
     "diff.code_quantized": "Copiar como código requiere ambas matrices como tensores de torch; una matriz GGUF cuantizada no lo es.",
     "diff.code_width": "Copiar como código escribe las diferencias de dos matrices de la misma anchura; estas tienen dos distintas.",
     "diff.open_prompt": "Archivo de pesos (.safetensors .pt .pth .bin .npy .npz .gguf), carpeta de modelo o modelo en caché (org/nombre) que comparar con la matriz en pantalla:",
-    "key.compared": "A, B, B − A",
-    "key.compared.long": "La vista de la matriz muestra A (la capa en pantalla), B (la matriz con la que se compara) o B − A con la ‖b − a‖ de cada fila en una columna, por turnos",
     "diff.shown_b": "B ({name}) · {shape} · sus propias filas",
     "diff.shown_difference": "B − A ({name}) · {shape} · por las filas de A, ‖b − a‖ en una columna",
     "diff.showing_a": "La matriz muestra A, la capa en pantalla.",
