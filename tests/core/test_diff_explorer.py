@@ -139,3 +139,23 @@ def test_the_copied_script_computes_what_the_panel_shows(run_scripts, tmp_path: 
         assert [int(row[1]) for row in rows] == ranked.tolist()
         for column, values in ((2, comparison.norm_a), (4, comparison.delta), (5, comparison.relative), (6, comparison.cosine)):
             assert [row[column] for row in rows] == [f"{value:.4g}" for value in values[ranked].tolist()]
+
+
+def test_a_models_untied_output_head_is_offered_and_compared(tmp_path: Path) -> None:
+    import json
+
+    from tui.core.files.models import find_model, open_model
+
+    torch.manual_seed(3)
+    embedding, head = torch.randn(7, 4), torch.randn(7, 4)
+    save_file({"transformer.wte.weight": embedding, "lm_head.weight": head}, tmp_path / "model.safetensors")
+    (tmp_path / "config.json").write_text(json.dumps({"tie_word_embeddings": False}), encoding="utf-8")
+    explorer = ready(weights=open_model(find_model(str(tmp_path))), ids="1")
+    question = explorer.compare().dialog
+    assert question.keys["h"] is Choice.HEAD and question.choices.startswith("h: the model's own output head")
+    view = explorer.settle(explorer.answer(question, Choice.HEAD))
+    delta = torch.linalg.vector_norm(head - embedding, dim=1)
+    assert torch.allclose(explorer.panel.diff.comparison.delta, delta) and view.panel.ids[0] == int(delta.argmax())
+    (tmp_path / "config.json").write_text(json.dumps({}), encoding="utf-8")  # tied: the head is this matrix
+    tied = ready(weights=open_model(find_model(str(tmp_path))), ids="1")
+    assert "h" not in tied.compare().dialog.keys

@@ -55,6 +55,7 @@ class Choice(Enum):
     FIRST = "first"  # compare with the layer as it was created or opened
     OTHER = "other"  # compare with a file or model, chosen in the open panel
     AGAIN = "again"  # compare with the matrix B compared last
+    HEAD = "head"  # compare with the model's own output head (an untied lm_head.weight)
 
 
 class Topic(Enum):

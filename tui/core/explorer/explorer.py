@@ -68,6 +68,7 @@ if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
     from tui.core.tokens.vocab import Vocab
 
 NO_IDS = ParsedIds((), ())
+HEAD = "lm_head.weight"  # a model's output head, when it is not its input embedding
 __all__ = ["MAX_INPUT", "Explorer", "Setup"]
 
 
@@ -699,6 +700,9 @@ class Explorer:
             return refused
         keys = {"a": Choice.FIRST, "o": Choice.OTHER}
         choices = self.t("diff.choices")
+        if self.sources.head() is not None:
+            keys["h"] = Choice.HEAD
+            choices = f"h: {self.t('diff.head')} · {choices}"
         other = self.sources.other
         if other is not None:
             keys["b"] = Choice.AGAIN
@@ -709,6 +713,8 @@ class Explorer:
     def _compare_answer(self, answer: Answer) -> View:
         if answer is Choice.OTHER:
             return self.ask_open(compare=True)
+        if answer is Choice.HEAD and (model := self.sources.head()) is not None:
+            return self.compare_with(model, HEAD)
         if (refused := self._refusal()) is not None:
             return refused
         if answer is Choice.FIRST:

@@ -197,6 +197,15 @@ class Sources:
         """`other` is the matrix B the one on screen is compared with."""
         self.other, self.other_name = other, name
 
+    def head(self) -> str | None:
+        """The model (folder or id) whose output head is a matrix of its own (`tie_word_embeddings=false`),
+        when the layer on screen is its input embedding; None otherwise (a tied head is this matrix)."""
+        weights = self.source.session.weights if self.source is not None else None
+        note = getattr(weights, "note", None)
+        if note is None or note.key not in ("model.in_file_untied", "model.in_shard_untied"):
+            return None
+        return str(note.params["name"])
+
     def difference_rows(self) -> DifferenceRows:
         """B − A by A's rows, for the matrix view: made again when either source changes (rows aligned as the
         diff aligns them: an `AlignmentError` says why they cannot be)."""

@@ -599,6 +599,7 @@ EN: dict[str, str] = {
     "diff.choose_text": "Compare the matrix on screen (A) with a matrix B:",
     "diff.choices": "a: the layer as it was created or opened (before any training step) · o: a weight file, a model folder or a cached model… · Esc: cancel",
     "diff.first": "the layer as it was created or opened",
+    "diff.head": "the model's own output head (lm_head.weight, untied)",
     "diff.opening": "Opening {path} to compare with the matrix on screen…",
     "diff.title": "Diff: A (on screen) against B ({b})",
     "diff.working": "Comparing: {percent:.1f}% of the rows read",

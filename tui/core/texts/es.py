@@ -600,6 +600,7 @@ ES: dict[str, str] = {
     "diff.choose_text": "Comparar la matriz en pantalla (A) con una matriz B:",
     "diff.choices": "a: la capa tal como se creó o se abrió (antes de cualquier paso de entrenamiento) · o: un archivo de pesos, una carpeta de modelo o un modelo en caché… · Esc: cancelar",
     "diff.first": "la capa tal como se creó o se abrió",
+    "diff.head": "la cabeza de salida del propio modelo (lm_head.weight, no ligada)",
     "diff.opening": "Abriendo {path} para compararlo con la matriz en pantalla…",
     "diff.title": "Diferencias: A (en pantalla) frente a B ({b})",
     "diff.working": "Comparando: {percent:.1f}% de las filas leídas",
