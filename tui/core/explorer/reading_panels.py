@@ -25,6 +25,7 @@ from tui.core.texts.messages import Message, MessageError
 
 if TYPE_CHECKING:
     from tui.core.explorer.sources import Source
+    from tui.core.files.export import ExportRows
     from tui.core.jobs import Job
     from tui.core.meaning.matrix_statistics import MatrixStatistics
     from tui.core.meaning.passes import Answer as Found
@@ -203,7 +204,7 @@ class ReadingPanels:
         return NOTHING
 
 
-def _diff_rows(panel: DiffOpen, source: Source, other: Source, path: str) -> object:
+def _diff_rows(panel: DiffOpen, source: Source, other: Source, path: str) -> ExportRows:
     """The table of every ranked row's measures, or for a folder (the Projector's pair) the listed rows at A and B."""
     from pathlib import Path
 

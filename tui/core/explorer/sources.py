@@ -20,8 +20,10 @@ if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
     from tui.core.chapter.quantized_session import QuantizedSession
     from tui.core.chapter.rows import DifferenceRows, ReadRows
     from tui.core.chapter.session import EmbeddingSession
-    from tui.core.chapter.spec import LayerOptions
+    from tui.core.chapter.spec import LayerOptions, LayerSpec
     from tui.core.explorer.setup import Setup
+    from tui.core.files.quantized import QuantizedWeights
+    from tui.core.files.weights import WeightFile
     from tui.core.jobs import Job
     from tui.core.tokens.tokenizer import TextTokenizer
     from tui.core.tokens.vocab import Vocab
@@ -49,11 +51,11 @@ class AsCreated:
     version = 0
 
     @property
-    def spec(self) -> object:
+    def spec(self) -> LayerSpec:
         return self.layer.spec
 
     @property
-    def weights(self) -> object:
+    def weights(self) -> WeightFile | QuantizedWeights | None:
         return self.layer.weights
 
     def read_rows(self, start: int, stop: int) -> torch.Tensor:

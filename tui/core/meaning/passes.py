@@ -124,8 +124,10 @@ class Meaning:
             positions = [*compared.ranked(by)[:DIFF_TOP].tolist(), *(p for p in map(alignment.position_of, asked) if p is not None)]
             positions = list(dict.fromkeys(positions))
             k = min(DIFF_K, len(alignment) - 1)
-            found = neighbour_overlap(side_a, side_b, alignment, positions, k, _part(progress, 0.8, 1), cancelled) if k >= 1 else ()
-            return Diff(compared, dict(zip(positions, found, strict=False)))
+            if k < 1:  # one aligned row: it has no neighbours
+                return Diff(compared, {})
+            found = neighbour_overlap(side_a, side_b, alignment, positions, k, _part(progress, 0.8, 1), cancelled)
+            return Diff(compared, dict(zip(positions, found, strict=True)))
 
         return self._kept_for("diff", make, a, b, asked=asked)
 

@@ -225,9 +225,9 @@ EN: dict[str, str] = {
     "key.statistics": "Statistics",
     "key.statistics.long": "The whole matrix's row norms and dimensions, drawn; the looked-up rows' norms and pairwise cosine similarity; a map of a sample of rows",
     "key.compare": "Compare",
-    "key.compare.long": "Compare the matrix on screen (A) with another (B): the layer as it was created or opened, or a file or model; which rows changed, how much, and whether their neighbours moved",
+    "key.compare.long": "Compare with another matrix (as created, a file, a model): what changed",
     "key.compared": "A, B, B − A",
-    "key.compared.long": "The matrix view shows A (the layer on screen), B (the matrix compared with it), or B − A with each row's ‖b − a‖ in a column, in turn",
+    "key.compared.long": "Once compared: the matrix shows A, B, or B − A with each row's ‖b − a‖",
 
     # the help panel
     "help.title": "Keys",

@@ -226,9 +226,9 @@ ES: dict[str, str] = {
     "key.statistics": "Estadísticas",
     "key.statistics.long": "Las normas de las filas y las dimensiones de toda la matriz, dibujadas; las normas de las filas buscadas y su similitud coseno por pares; un mapa de una muestra de filas",
     "key.compare": "Comparar",
-    "key.compare.long": "Comparar la matriz en pantalla (A) con otra (B): la capa tal como se creó o se abrió, o un archivo o un modelo; qué filas cambiaron, cuánto, y si sus vecinos se movieron",
+    "key.compare.long": "Comparar con otra matriz (tal como se creó, un archivo, un modelo): qué cambió",
     "key.compared": "A, B, B − A",
-    "key.compared.long": "La vista de la matriz muestra A (la capa en pantalla), B (la matriz con la que se compara) o B − A con la ‖b − a‖ de cada fila en una columna, por turnos",
+    "key.compared.long": "Tras comparar: la matriz muestra A, B, o B − A con la ‖b − a‖ de cada fila",
 
     # the help panel
     "help.title": "Teclas",
