@@ -429,9 +429,9 @@ class ExplorerMachine(RuleBasedStateMachine):
     @rule()
     def open_layer(self) -> None:
         """F6 with a weight file: 11 rows, no labels beside it, frozen as a file's layer is (refused if cut)."""
-        inode = (self.folder / "eleven.safetensors").stat().st_ino
+        inode, before = (self.folder / "eleven.safetensors").stat().st_ino, self.explorer.session.weights
         self.act(self.explorer.open(str(self.folder / "eleven.safetensors")))
-        if self.explorer.session.weights is not None and self.explorer.session.weights is not self.cut:
+        if self.explorer.session.weights is not None and self.explorer.session.weights is not before:  # opened, not refused
             self.opened_inode = inode
 
     @rule(kept=st.sampled_from([0, 100, 4096, 16384, 16400]))
