@@ -129,6 +129,7 @@ def _add_window_options(parser: argparse.ArgumentParser, t: Callable[..., str], 
 
 
 FORMATS = ("table", "tsv", "csv", "projector")  # neighbours' output: projector writes tensor.tsv + metadata.tsv into --out
+DIFF_MEASURES = ("delta", "relative", "cosine", "norm", "neighbours")  # what `diff --by` ranks by (the core's MEASURES and norm; no torch here)
 
 # The book's setups, as the options they stand for (given options win).
 PRESETS = {"book-2.8": {"vocab_size": 50257, "dim": 256, "context_length": 4, "tokenizer": "gpt2"}}
@@ -167,6 +168,20 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     models.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
     models.add_argument("folders", nargs="*", help=t("cli.models_folders"))
     models.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
+    diff = commands.add_parser("diff", help=t("diff.cli"), formatter_class=formatter, add_help=False)
+    diff.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
+    diff.add_argument("a", metavar="A", help=t("diff.cli_a"))
+    diff.add_argument("b", metavar="B", help=t("diff.cli_b"))
+    diff.add_argument("--key-a", help=t("diff.cli_key_a"))
+    diff.add_argument("--key-b", help=t("diff.cli_key_b"))
+    diff.add_argument("--vocab-a", help=t("diff.cli_vocab_a"))
+    diff.add_argument("--vocab-b", help=t("diff.cli_vocab_b"))
+    diff.add_argument("--top", type=_whole_number(t), default=20, metavar="N", help=t("diff.cli_top"))
+    diff.add_argument("--by", choices=DIFF_MEASURES, help=t("diff.cli_by"))
+    diff.add_argument("--k", type=_whole_number(t), default=10, help=t("diff.cli_k"))
+    diff.add_argument("--format", choices=FORMATS[:3], default="table", help=t("diff.cli_format"))
+    diff.add_argument("--procrustes", action="store_true", help=t("diff.cli_procrustes"))
+    diff.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
     windows = commands.add_parser("windows", help=t("cli.windows"), formatter_class=formatter, add_help=False)
     windows.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
     windows.add_argument("--tokenizer", default="gpt2", help=t("cli.window_tokenizer"))
@@ -206,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
             return _windows(args, lang)
         if args.command == "models":
             return _models(args, lang)
+        if args.command == "diff":
+            return _diff(args, lang)
         setup = _setup(args, lang)
         if args.command == "lookup":
             return _lookup(setup, args)
@@ -467,5 +484,61 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
         writer.writerows((rank, token_id, printable(token), repr(score)) for rank, token_id, token, score in table)  # the cells printable, the tabs kept
         for note in notes:
             warn(note)
+    flush()
+    return 0
+
+
+def _diff(args: argparse.Namespace, lang: str) -> int:
+    """Two matrices compared row by row: the counts (equal, added, removed, moved), then the `--top` rows
+    ranked `--by` a measure, as a table for people (the most and least changed named after it, and which
+    neighbours left and came) or as TSV / CSV for programs (`rank, id, token, norm_a, norm_b, delta,
+    relative, cosine`, then `overlap` by neighbours, then `id_b` when rows met by token)."""
+    from dataclasses import replace
+
+    from tui.core.explorer.diff_report import diff, open_side
+    from tui.core.tokens.tokenizer import labels_of
+
+    for option in ("a", "b", "key_a", "key_b", "vocab_a", "vocab_b"):
+        if getattr(args, option) == "":
+            raise SpecError(Message("options.empty", {"option": option.upper() if len(option) == 1 else "--" + option.replace("_", "-")}))
+    sources = []
+    for path, key, vocab, option in ((args.a, args.key_a, args.vocab_a, "--key-a"), (args.b, args.key_b, args.vocab_b, "--key-b")):
+        source, problem = open_side(path, key, option)
+        if vocab is not None:
+            source = replace(source, **dict(zip(("vocab", "tokenizer"), labels_of(vocab), strict=True)))
+        elif problem is not None:  # the labels beside the file would not read: compared unlabelled, and said
+            warn(problem.render(lang))
+        sources.append(source)
+    report = diff(*sources, args.by, args.top, args.k, args.procrustes)
+    by_token = report.comparison.alignment.by == "token"
+    neighbours = report.by == "neighbours"
+
+    def number(value: float | None, table: bool) -> str:
+        return "" if value is None else f"{value:.4f}" if table else repr(value)
+
+    before = [message.render(lang) for message in report.before]
+    if args.format == "table":
+        header = (translate(lang, "neighbours.rank"), "ID", translate(lang, "neighbours.token"), "‖a‖", "‖b‖", "‖b − a‖", "‖b − a‖/‖a‖", "cos")
+        header += (translate(lang, "diff.col_overlap"),) if neighbours else ()
+        header += (translate(lang, "diff.col_id_b"),) if by_token else ()
+        cells = [header]
+        for row in report.rows:
+            measures = (row.norm_a, row.norm_b, row.delta, row.relative, row.cosine)
+            line = (str(row.rank), str(row.a_id), row.token, *(number(value, True) or "—" for value in measures))
+            line += (f"{row.overlap.kept}/{row.overlap.k}",) if row.overlap is not None else ()
+            line += (str(row.b_id),) if by_token else ()
+            cells.append(line)
+        say("\n".join([*before, "", *columns(cells), "", *(message.render(lang) for message in report.after)]))
+    else:
+        for line in before:  # beside the table, never in it
+            warn(line)
+        writer = csv.writer(stdout(), delimiter="\t" if args.format == "tsv" else ",", lineterminator="\n")
+        writer.writerow(("rank", "id", "token", "norm_a", "norm_b", "delta", "relative", "cosine", *(("overlap",) if neighbours else ()), *(("id_b",) if by_token else ())))
+        for row in report.rows:
+            measures = (row.norm_a, row.norm_b, row.delta, row.relative, row.cosine)
+            line = (row.rank, row.a_id, printable(row.token), *(number(value, False) for value in measures))
+            line += (repr(row.overlap.share),) if row.overlap is not None else ()
+            line += (row.b_id,) if by_token else ()
+            writer.writerow(line)
     flush()
     return 0

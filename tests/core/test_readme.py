@@ -2,7 +2,7 @@
 `$ embedding-explorer`, or `python -m tui`) is run through the CLI's main, its placeholders replaced by files
 the tests have, and exits 0. An example can never drift from the program again.
 
-Skipped, by pattern: a line whose words name no subcommand (`lookup`, `windows`, `neighbours`, `models`)
+Skipped, by pattern: a line whose words name no subcommand (`lookup`, `windows`, `neighbours`, `models`, `diff`)
 starts the interactive app, which would wait for keys (the app's screens have their own Pilot tests)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from safetensors.torch import save_file
 from .test_gguf import written
 
 README = Path(__file__).parents[2] / "README.md"
-SUBCOMMANDS = {"lookup", "windows", "neighbours", "models"}
+SUBCOMMANDS = {"lookup", "windows", "neighbours", "models", "diff"}
 PROGRAMS = (("embedding-explorer",), ("python", "-m", "tui"))
 SENTENCE = "I HAD always thought Jack Gisburn rather a cheap genius--though a good fellow enough--so it was no great surprise to me to hear that, in the height of his glory, he had dropped his painting. "
 
@@ -50,8 +50,18 @@ def test_the_readme_has_commands_of_both_kinds() -> None:
     assert len(RUN) >= 12 and len(INTERACTIVE) <= 8, (len(RUN), INTERACTIVE)
 
 
+@pytest.fixture(scope="module")
+def minilm_q8_0(tmp_path_factory: pytest.TempPathFactory, minilm: Path) -> Path:
+    """MiniLM's word embeddings as a Q8_0 GGUF file (no token list), written once for the README's `diff`."""
+    from safetensors import safe_open
+
+    with safe_open(minilm / "model.safetensors", "np") as file:
+        weight = file.get_tensor("embeddings.word_embeddings.weight")
+    return written(tmp_path_factory.mktemp("gguf") / "minilm-q8_0.gguf", weight, GGMLQuantizationType.Q8_0, tokens=None)
+
+
 @pytest.fixture
-def places(tmp_path: Path, minilm: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def places(tmp_path: Path, minilm: Path, minilm_q8_0: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The README's placeholders, each a file the test has; the working folder is a fresh one with the
     relative files the README names (the-verdict.txt, ./Llama-3.2-1B) and `~` a fresh home with ~/models."""
     monkeypatch.chdir(tmp_path)
@@ -70,6 +80,7 @@ def places(tmp_path: Path, minilm: Path, monkeypatch: pytest.MonkeyPatch) -> dic
         "…": str(minilm),
         "FOLDER": str(minilm),
         "~/models": os.path.expanduser("~/models"),
+        "minilm-q8_0.gguf": str(minilm_q8_0),
     }
 
 

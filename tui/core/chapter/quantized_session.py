@@ -29,6 +29,7 @@ class QuantizedSession:
     options or positions, and says why (`untrainable`); unfreezing raises that same `Untrainable`."""
 
     trainable = False
+    decoded = True  # every row read is dequantized: a neighbour search keeps a bfloat16 copy for later queries
     padding_idx = None
     positions = None
     grad = None

@@ -70,6 +70,7 @@ class EmbeddingSession:
     changes whenever values of the weight or its gradient change in place."""
 
     trainable = True  # an nn.Embedding: the training lab works on it
+    decoded = False  # its rows are read as they are stored
 
     def __init__(
         self,

@@ -45,7 +45,7 @@ def page(a: Source, diff: Diff, t: Callable[..., str]) -> str:
     aligned, equal = len(alignment), comparison.equal_rows
     by = t("diff.by_id" if alignment.by == "id" else "diff.by_token")
     counts_line = t(
-        "diff.counts", aligned=aligned, by=by, equal=equal, changed=aligned - equal,
+        "diff.panel_counts", aligned=aligned, by=by, equal=equal, changed=aligned - equal,
         added=len(alignment.only_b), removed=len(alignment.only_a), moved=len(alignment.moved),
     )
     lines = [counts_line]

@@ -37,6 +37,7 @@ class ReadableLayer(Protocol):
 
     spec: LayerSpec
     version: int
+    decoded: bool  # its rows are made as they are read (dequantized): a search keeps a copy of them
 
     def read_rows(self, start: int, stop: int) -> torch.Tensor: ...
 
@@ -94,7 +95,7 @@ class Meaning:
 
     def index(self, layer: ReadableLayer) -> RowIndex:
         """The layer's index: the same one while its values are the same (`version`)."""
-        return self._kept_for("index", lambda: RowIndex(layer.read_rows, (layer.spec.vocab_size, layer.spec.dim)), layer)
+        return self._kept_for("index", lambda: RowIndex(layer.read_rows, (layer.spec.vocab_size, layer.spec.dim), copy=layer.decoded), layer)
 
     def statistics(
         self, layer: ReadableLayer, progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None
