@@ -85,7 +85,23 @@ async def the_neighbours(pilot: Pilot, tmp_path: Path) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("visit", [the_dialogs, the_panels, the_neighbours])
+async def the_diff(pilot: Pilot, tmp_path: Path) -> list[str]:
+    """The compare question, the open panel asking for B, the diff panel against the layer as opened, its map,
+    the two rows of an ID, then B and B − A in the matrix."""
+    texts = [await shown(pilot, "ctrl+s")]
+    texts.append(await shown(pilot, "o"))
+    await closed(pilot)
+    texts.append(await shown(pilot, "ctrl+s", "a"))
+    texts.append(await shown(pilot, "p"))
+    await pilot.press("escape")
+    texts.append(await shown(pilot, "enter"))
+    await closed(pilot)
+    texts.append(await shown(pilot, "tab", "i"))
+    texts.append(await shown(pilot, "i"))
+    return texts
+
+
+@pytest.mark.parametrize("visit", [the_dialogs, the_panels, the_neighbours, the_diff])
 async def test_every_screen_speaks_spanish(visit: Callable[[Pilot, Path], Awaitable[list[str]]], minilm: Path, tmp_path: Path) -> None:
     app = minilm_app(minilm, tmp_path)
     async with running(app, size=(100, 40)) as pilot:

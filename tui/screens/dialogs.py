@@ -8,6 +8,7 @@ import importlib
 from tui.core.explorer.dialogs import (
     Code,
     Dialog,
+    DiffPane,
     Help,
     NeighboursPane,
     Notice,
@@ -40,6 +41,7 @@ SCREENS: dict[type, str] = {  # the dialog's type → the module and class of it
     WindowsPane: "windows.WindowsScreen",
     SearchPane: "search.SearchScreen",
     OpenPane: "open.OpenScreen",
+    DiffPane: "diff.DiffScreen",
 }
 
 

@@ -174,6 +174,12 @@ class MainScreen(Screen[None]):
     def action_statistics(self) -> None:
         self.act(self.explorer.statistics)
 
+    def action_compare(self) -> None:
+        self.act(self.explorer.compare)
+
+    def action_show_compared(self) -> None:
+        self.act(self.explorer.show_compared)
+
     def action_show_about(self) -> None:
         self.act(self.explorer.about)
 

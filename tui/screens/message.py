@@ -26,7 +26,7 @@ class MessageScreen(DialogScreen[Notice | Report]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
-            scroll.border_title = self.dialog.title
+            scroll.border_title = Text(self.dialog.title)  # literal: a token such as [PAD] is not markup
             if isinstance(self.dialog, Notice):  # one paragraph, marked ✗
                 yield Static(Text("✗ " + printable(self.dialog.text)))
             else:  # lines kept as they are

@@ -1,5 +1,5 @@
 """A panel whose answers come from a pass over the whole matrix, run in a job: its progress shown in a bar
-and what it says in a line (`#said`). The neighbours and the statistics panels are two."""
+and what it says in a line (`#said`). The neighbours, the statistics and the diff panels are three."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import TypeVar
 from rich.text import Text
 from textual.widgets import ProgressBar, Static
 
-from tui.core.explorer.dialogs import NeighboursPane, Said, StatisticsPane
+from tui.core.explorer.dialogs import DiffPane, NeighboursPane, Said, StatisticsPane
 from tui.screens.dialog import PanelScreen
 
-P = TypeVar("P", NeighboursPane, StatisticsPane)
+P = TypeVar("P", NeighboursPane, StatisticsPane, DiffPane)
 
 
 class ReadingScreen(PanelScreen[P]):

@@ -33,6 +33,7 @@ POSITIONS_WIDTH = 10  # "×3 @1,4,7…"
 BATCH_POSITIONS_WIDTH = 16  # "×2 @(0,0),(1,1)", places in a batch
 SHORT_POSITIONS = 4  # "@3", "Δ@12": the marks column while no row is marked more than that
 TOKEN_WIDTH = 14  # "␣hello", "[CLS]", "##ing": long tokens end in "…"
+NOTE_WIDTH = 9  # a row's note: "0.6371", "1.234e-05"
 MARKER = "▶ "
 
 
@@ -109,6 +110,8 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._positions_width = 0  # 0, SHORT_, POSITIONS_ or BATCH_POSITIONS_WIDTH: as wide as the marks have needed
         self._label_width = 0
         self._token: Callable[[int], str | None] | None = None  # a row's token, from a vocabulary
+        self._notes: Callable[[int], str] | None = None  # a row's note in a column of its own
+        self._notes_title = ""
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._shown_row = 0  # the row the view keeps on screen
         self._version = -1  # the source's values as formatted in the cached lines
@@ -127,6 +130,9 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         self._version = pane.version
         if self._token != pane.tokens:  # a bound method: equal when of the same vocabulary
             self.set_tokens(pane.tokens)
+        if (self._notes, self._notes_title) != (pane.notes, pane.notes_title):
+            self._notes, self._notes_title = pane.notes, pane.notes_title
+            self._lay_out_labels()
         self.set_marks(pane.positions, pane.prefixes, pane.row_length)
         if pane.follow is not None:
             self.show_row(pane.follow)
@@ -147,7 +153,8 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
     def _lay_out_labels(self) -> None:
         token = TOKEN_WIDTH + 1 if self._token else 0
         positions = self._positions_width + 1 if self._positions_width else 0
-        self._label_width = len(MARKER) + self._id_width + 1 + token + positions
+        notes = NOTE_WIDTH + 1 if self._notes else 0
+        self._label_width = len(MARKER) + self._id_width + 1 + token + positions + notes
         if self._source is not None:
             self.virtual_size = Size(self._label_width + self._source.cols * CELL_WIDTH, self._source.rows + 1)
         self._lines.clear()
@@ -268,6 +275,8 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         stop = min(first_col + count, self._source.cols)
         before = "← " if first_col > 0 else " " * len(MARKER)
         label = before + "ID".rjust(self._id_width) + (" token" if self._token else "")
+        if self._notes:
+            label = label.ljust(self._label_width - NOTE_WIDTH - 1) + f"{self._notes_title:>{NOTE_WIDTH}}"
         cells = "".join(f" {col:>9}" for col in range(first_col, stop))
         shown = self._label_width + len(cells)
         if shown > width or stop < self._source.cols:  # the last column is cut, or more follow
@@ -286,7 +295,8 @@ class MatrixView(PaintStyle, ScrollView, can_focus=True):
         if self._token is not None:  # exactly TOKEN_WIDTH cells: a long token ends in "…", wide characters count two
             token = Content(self._token(row) or "·").truncate(TOKEN_WIDTH, ellipsis=True, pad=True).plain + " "
         positions = f"{(label or ''):<{self._positions_width}} " if self._positions_width else ""
-        text = f"{marker}{row:>{self._id_width}} {token}{positions}"
+        note = f"{self._notes(row):>{NOTE_WIDTH}} " if self._notes else ""
+        text = f"{marker}{row:>{self._id_width}} {token}{positions}{note}"
         base = self.paint_style
         label_style = self.component_style("matrix-view--label")
         cell_style = base

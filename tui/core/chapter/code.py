@@ -169,6 +169,35 @@ def windows_script(path: str, tokenizer: TokenizerCode, options: str, seed: int,
 SCRIPT_NAME = "embedding_layer.py"  # a saved script's name; taken, the next free of embedding_layer-2.py, -3, …
 
 
+def diff_script(a_lines: Sequence[str], name: str, b_lines: Sequence[str], by: str, top: int) -> str:
+    """A (the layer `name`, made as `a_lines` make it) against B (the tensor `b` that `b_lines` load), rows
+    aligned by ID: the counts of equal and changed rows, then the `top` rows ranked by `by` with ‖a‖, ‖b‖,
+    ‖b − a‖, ‖b − a‖ / ‖a‖ and cosine(a, b), computed as the diff panel computes them."""
+    keys = {"delta": "delta.double()", "relative": "relative.double()", "cosine": "-cosine.double()  # the least similar first"}
+    key = keys.get(by, keys["delta"] + "  # (the panel ranked by neighbours kept: here by ‖b − a‖)")
+    lines = [
+        *a_lines, "", *b_lines, "",
+        f"a = {name}.weight.detach().float()",
+        "b = b.float()",
+        "rows = min(a.shape[0], b.shape[0])  # rows aligned by ID: those past the shorter matrix are only in one",
+        "a, b = a[:rows], b[:rows]",
+        "norm_a = torch.linalg.vector_norm(a, dim=1)",
+        "norm_b = torch.linalg.vector_norm(b, dim=1)",
+        "delta = torch.linalg.vector_norm(b - a, dim=1)  # ‖b − a‖",
+        "relative = torch.where(delta == 0, 0.0, delta / norm_a)",
+        "cosine = torch.linalg.vecdot(a, b) / (norm_a * norm_b)",
+        "equal = (a == b).all(dim=1)",
+        'print(f"{rows} rows aligned by ID: {int(equal.sum())} equal, {rows - int(equal.sum())} changed")',
+        f"keys = {key}",
+        "keys = torch.where(keys.isnan(), -torch.inf, keys)  # a NaN comes last",
+        "ranked = torch.sort(keys, descending=True, stable=True).indices",
+        'print("rank", "id", "norm_a", "norm_b", "delta", "relative", "cosine", sep="\\t")',
+        f"for rank, row in enumerate(ranked[:{top}].tolist(), 1):",
+        '    print(rank, row, *(f"{values[row].item():.4g}" for values in (norm_a, norm_b, delta, relative, cosine)), sep="\\t")',
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def save_script(script: str, folder: Path) -> Path:
     """Write `script` to a new file in `folder` (SCRIPT_NAME, else `embedding_layer-2.py`, …), never over an
     existing one."""

@@ -21,6 +21,16 @@ class Originals:
             self._chunks.append((new, self._weight.detach()[new]))  # indexing copies
             self.saved[new] = True
 
+    def first(self, start: int, stop: int) -> torch.Tensor:
+        """Rows [start, stop) as they were before anything changed them: the weight's rows now, with the
+        values kept here put back (a copy; the weight is not touched)."""
+        rows = self._weight.detach()[start:stop].clone()
+        for changed, values in self._chunks:
+            inside = (changed >= start) & (changed < stop)
+            if bool(inside.any()):
+                rows[changed[inside] - start] = values[inside]
+        return rows
+
     def restore(self) -> None:
         with torch.no_grad():
             for rows, values in self._chunks:

@@ -70,6 +70,10 @@ class QuantizedSession:
         """Rows [start, stop), dequantized to float32 (a `chunks.RowReader`)."""
         return self.file.read(start, stop)
 
+    def read_first_rows(self, start: int, stop: int) -> torch.Tensor:
+        """Rows as opened: nothing changes a quantized matrix's rows."""
+        return self.read_rows(start, stop)
+
     def weight_text(self) -> str:
         """Not a torch print (there is no such tensor): what the matrix is, and how rows come out of it."""
         weights = self.weights

@@ -2,7 +2,8 @@
 
 A layer made here and a dense `weight.grad` are read through `TensorRows`; a file's weight through
 `ReadRows`, by the session's reader (never through the file's pages); a sparse `weight.grad` (sparse=True)
-through `SparseRows`, which shows each row as the sum of its entries, as `grad.to_dense()` would.
+through `SparseRows`, which shows each row as the sum of its entries, as `grad.to_dense()` would; the
+difference B − A of two matrices compared, by A's rows, through `DifferenceRows`.
 """
 
 from __future__ import annotations
@@ -77,3 +78,29 @@ class SparseRows:
         if position is None:
             return np.zeros(max(0, min(stop, self.cols) - start), dtype=np.float32)
         return self._values.row(position, start, stop)
+
+
+class DifferenceRows:
+    """B − A by the rows of A: each row of B (`b_of`: the row of B that row of A is, None for none: NaN)
+    less the row of A, read through the two readers and kept as `ReadRows` keeps rows; `change(row)` is
+    ‖b − a‖, as torch computes it."""
+
+    def __init__(
+        self, read_a: Callable[[int, int], torch.Tensor], read_b: Callable[[int, int], torch.Tensor], b_of: Callable[[int], int | None],
+        shape: tuple[int, int], version: Callable[[], object],
+    ) -> None:
+        def read(start: int, stop: int) -> torch.Tensor:
+            rows_a = read_a(start, stop).float()
+            rows_b = [None if (b := b_of(row)) is None else read_b(b, b + 1)[0].float() for row in range(start, stop)]
+            return torch.stack([torch.full_like(a, torch.nan) if b is None else b - a for a, b in zip(rows_a, rows_b, strict=True)])
+
+        self._rows = ReadRows(read, shape, version)
+        self.rows, self.cols = shape
+
+    def row(self, row: int, start: int, stop: int) -> np.ndarray:
+        return self._rows.row(row, start, stop)
+
+    def change(self, row: int) -> str:
+        """‖b − a‖ of `row`, as the matrix view's column shows it ("" when its rows cannot be read)."""
+        values = self._rows.row(row, 0, self.cols)
+        return f"{torch.linalg.vector_norm(torch.from_numpy(values)).item():.4g}" if len(values) else ""

@@ -168,6 +168,14 @@ class EmbeddingSession:
             rows[changed] = weight[start:stop][changed]
         return rows
 
+    def read_first_rows(self, start: int, stop: int) -> torch.Tensor:
+        """Rows [start, stop) as the layer was created or opened, before any step or max_norm lookup changed
+        them (a `chunks.RowReader`): a file's rows as the file holds them, a seeded layer's with the first
+        values `Originals` kept put back. No copy of the whole matrix."""
+        if self.file is not None:
+            return self.file.read(start, stop)
+        return self._originals.first(start, stop)
+
     def weight_text(self) -> str:
         """`print(layer.weight)`, as torch prints it."""
         self.check_file()

@@ -39,6 +39,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("ctrl+n,m", "^N m", "show_about", "key.about", "key.about.long"),
     Command("ctrl+y,k", "^Y k", "neighbours", "key.neighbours", "key.neighbours.long"),
     Command("ctrl+b,d", "^B d", "statistics", "key.statistics", "key.statistics.long"),
+    Command("ctrl+s,e", "^S e", "compare", "key.compare", "key.compare.long"),
+    Command("i", "i", "show_compared", "key.compared", "key.compared.long"),
 )
 
 # Keys that belong to Textual's own widgets, listed in the help panel so it names every key.

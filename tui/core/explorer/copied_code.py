@@ -1,14 +1,20 @@
 """Copy as code: a script shown in a dialog (its start only, when it is huge) and copied to the clipboard,
-and saved to a file of its own on request (the way to take it when no clipboard arrives)."""
+and saved to a file of its own on request (the way to take it when no clipboard arrives); the diff panel's
+script, A and B each loaded as the app loaded them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.explorer.changes import Change
 from tui.core.explorer.dialogs import Code
-from tui.core.texts.messages import Message
+from tui.core.texts.messages import Message, MessageError
+
+if TYPE_CHECKING:
+    from tui.core.explorer.sources import Source
+    from tui.core.meaning.passes import Diff
 
 SHOWN_CODE = 20_000  # characters of a copied script shown in its panel; the clipboard gets all of it
 
@@ -35,3 +41,40 @@ def save(script: str, folder: Path | None = None) -> Change:
     if path.name != SCRIPT_NAME:
         return Change(Message("copy.saved_beside", {"path": str(path), "taken": SCRIPT_NAME}))
     return Change(Message("copy.saved", {"path": str(path)}))
+
+
+def diff_script(a: Source, b: Source, diff: Diff, by: str) -> str:
+    """The torch script that computes what the diff panel shows: A made (and trained) as on screen, B loaded
+    (the layer as it was created: made or loaded again), the per-row measures and the ranking. A
+    `MessageError` says why there is none (rows aligned by token, matrices of two widths, a quantized one)."""
+    from tui.core.chapter.code import diff_script, made_lines
+    from tui.core.explorer.diff_page import LISTED
+    from tui.core.explorer.sources import AsCreated
+    from tui.core.files.script_files import ScriptFile, top
+
+    if diff.comparison.alignment.by != "id":
+        raise MessageError(Message("diff.code_by_token"))
+    if not diff.comparison.same_width:
+        raise MessageError(Message("diff.code_width"))
+    layer, other = a.session, b.session
+    if not layer.trainable or not (isinstance(other, AsCreated) or other.trainable):
+        raise MessageError(Message("diff.code_quantized"))
+    spec = layer.spec
+    context_length = None if layer.positions is None else layer.positions.context_length
+    code = layer.weights.code if layer.weights is not None else None
+    a_lines, name = made_lines(spec, (), layer.frozen, code, layer.history, context_length=context_length)
+    a_lines = [line for line in a_lines if not line.startswith("input_ids = ")]  # nothing is looked up here
+    if isinstance(other, AsCreated) and code is None:
+        dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
+        made = f"torch.nn.Embedding({spec.vocab_size}, {spec.dim}{dtype}{spec.options.code()})"
+        b_lines = ["# B: the layer as it was created", f"torch.manual_seed({spec.seed})", f"b = {made}.weight.detach()"]
+    elif isinstance(other, AsCreated):
+        b_lines = ["# B: the weight as it was opened (loaded again: the steps changed the first one in place)", f"b = {code.expression}"]
+    else:
+        theirs = other.weights.code
+        files = tuple(ScriptFile(f"{file.constant}_B", f"{file.what} compared (B)", file.path) for file in theirs.files)
+        expression = theirs.expression
+        for file in theirs.files:
+            expression = expression.replace(file.constant, f"{file.constant}_B")
+        b_lines = ["# B: the matrix compared", *theirs.imports, *top(files), f"b = {expression}"]
+    return diff_script(a_lines, name, b_lines, by, LISTED)

@@ -52,6 +52,10 @@ class Choice(Enum):
     NO = "no"
     SAVE = "save"  # the copied script, in a file
     COPY = "copy"  # a report's script, to copy
+    FIRST = "first"  # compare with the layer as it was created or opened
+    OTHER = "other"  # compare with a file or model, chosen in the open panel
+    AGAIN = "again"  # compare with the matrix B compared last
+    HEAD = "head"  # compare with the model's own output head (an untied lm_head.weight)
 
 
 class Topic(Enum):
@@ -65,6 +69,7 @@ class Topic(Enum):
     EXPORT = "export"
     WINDOW_SETTINGS = "window_settings"
     BIG_BATCH = "big_batch"
+    COMPARE = "compare"
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class Pick:
     prompt: str
     choices: tuple[tuple[str, str], ...]
     path: str
+    compare: bool = False  # the tensor to compare with the matrix on screen, not to open in its place
 
 
 @dataclass(frozen=True)
@@ -249,7 +255,22 @@ class OpenPane:
     parse: Callable[[str], str]
 
 
-Pane = Union[NeighboursPane, StatisticsPane, WindowsPane, SearchPane, OpenPane]
+@dataclass(frozen=True)
+class DiffPane:
+    """The diff of A (on screen) and B: the page (counts, the change's distribution, the extremes), then the
+    ranked list (a line per row: rank, ID, token, the measures; `ids` the rows of A they are)."""
+
+    title: str
+    text: str
+    heading: str
+    header: str
+    lines: tuple[str, ...]
+    ids: tuple[int, ...]
+    said: Said
+    keys: str
+
+
+Pane = Union[NeighboursPane, StatisticsPane, WindowsPane, SearchPane, OpenPane, DiffPane]
 
 
 # -- the answers a panel gives, besides a `Choice` ----------------------------------------------
@@ -290,7 +311,8 @@ class Act(Enum):
     MAP = "map"
     SEND = "send"  # the windows' batch to the lookup
     SETTINGS = "settings"  # other settings for the windows
-    COPY = "copy"  # the windows' batch as the book's code
+    COPY = "copy"  # the windows' batch as the book's code; the diff as a torch script
+    RANK = "rank"  # the diff's list ranked by the next measure
 
 
 Answer = Union[Choice, Act, Ask, GoTo, Append, Move, TrainingChoice, str, int, None]  # None: closed

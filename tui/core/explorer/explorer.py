@@ -23,6 +23,7 @@ from tui.core.explorer.dialogs import (
     Append,
     Choice,
     Code,
+    DiffPane,
     GoTo,
     NeighboursPane,
     Notice,
@@ -41,7 +42,7 @@ from tui.core.explorer.dialogs import (
 )
 from tui.core.explorer.input_line import MAX_INPUT, InputLine
 from tui.core.explorer.lookups import Lookups
-from tui.core.explorer.panels import NeighboursOpen, OpenOpen, Panel, SearchOpen, StatisticsOpen, WindowsOpen
+from tui.core.explorer.panels import DiffOpen, NeighboursOpen, OpenOpen, Panel, SearchOpen, StatisticsOpen, WindowsOpen
 from tui.core.explorer.reading_panels import PASSES, ReadingPanels
 from tui.core.explorer.setup import Setup
 from tui.core.explorer.sources import LabelsLoaded, LayerMade, SeveralFound, Sources, create, labels_beside, open_labels, open_weights, rebuild
@@ -67,6 +68,7 @@ if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
     from tui.core.tokens.vocab import Vocab
 
 NO_IDS = ParsedIds((), ())
+HEAD = "lm_head.weight"  # a model's output head, when it is not its input embedding
 __all__ = ["MAX_INPUT", "Explorer", "Setup"]
 
 
@@ -85,6 +87,7 @@ class Explorer:
         self.batches = Batches()
         self.reading_panels = ReadingPanels()
         self.positions_shown = False  # the matrix shows the positional layer (section 2.8), not the token layer
+        self.compared_shown = "a"  # the matrix shows A, B or B − A ("difference"), while there is a B
         self.panel: Panel | None = None  # the panel open now
         self.said: tuple[Message, bool] | None = None  # what the last action said (and whether it is an error)
 
@@ -230,10 +233,10 @@ class Explorer:
             panel.reading.progress = fraction
         return self.view()
 
-    def _reading_panel(self, job: Job) -> NeighboursOpen | StatisticsOpen | None:
+    def _reading_panel(self, job: Job) -> NeighboursOpen | StatisticsOpen | DiffOpen | None:
         """The open panel whose pass `job` is."""
         panel = self.panel
-        wanted = {Task.NEIGHBOURS: NeighboursOpen, Task.STATISTICS: StatisticsOpen}.get(job.task)
+        wanted = {Task.NEIGHBOURS: NeighboursOpen, Task.STATISTICS: StatisticsOpen, Task.DIFF: DiffOpen}.get(job.task)
         return panel if wanted is not None and isinstance(panel, wanted) else None
 
     def loading_line(self) -> str:
@@ -246,7 +249,7 @@ class Explorer:
         if panel is not None:  # said in the panel, which the user looks at, and under it
             panel.reading.ended(message, error=True)
         self.said = (message, True)
-        if job is not None and job.task is Task.OPEN:
+        if job is not None and job.task in (Task.OPEN, Task.OPEN_OTHER):
             return self.view(dialog=Notice(self.t("open.failed"), message.render(self.lang)))
         if message.key in LESSONS:
             return self.view(dialog=Notice(self.t("train.refused"), message.render(self.lang)))
@@ -438,11 +441,12 @@ class Explorer:
         build = () if vocab.search_ready else (Start(Task.SEARCH_INDEX, lambda job: vocab.search_index.built(), lambda index: NOTHING),)
         return self.apply(Change(panel=SearchOpen(), start=build))
 
-    def ask_open(self) -> View:
-        """F6: a file, a model folder, a cached model or a tokenizer to open; the cache scanned in a job."""
+    def ask_open(self, compare: bool = False) -> View:
+        """F6: a file, a model folder, a cached model or a tokenizer to open (`compare`: a matrix to compare
+        with the one on screen); the cache scanned in a job."""
         if self.session is None:
             return self.view()
-        panel = OpenOpen()
+        panel = OpenOpen(compare=compare)
 
         def scan(job: Job) -> Cached:
             from tui.core.files.models import cached_models, hub_cache
@@ -466,7 +470,7 @@ class Explorer:
 
     def answer(self, dialog: Dialog | Pane, answer: Answer) -> View:
         """The one road back from every dialog and panel: what `answer` to `dialog` does (None: closed)."""
-        if isinstance(dialog, (NeighboursPane, StatisticsPane, WindowsPane, SearchPane, OpenPane)):
+        if isinstance(dialog, (NeighboursPane, StatisticsPane, WindowsPane, SearchPane, OpenPane, DiffPane)):
             return self._panel_answer(dialog, answer)
         if isinstance(dialog, Question) and dialog.topic is Topic.BIG_BATCH:  # closed is no
             return self.apply(self.batches.confirmed(answer is Choice.YES))
@@ -479,10 +483,12 @@ class Explorer:
                 return self.one_hot(confirmed=True) if answer is Choice.YES else self.view()
             if dialog.topic is Topic.OVERWRITE and answer is Choice.YES:
                 return self._export(dialog.path, overwrite=True)
+            if dialog.topic is Topic.COMPARE:
+                return self._compare_answer(answer)
         if isinstance(dialog, Prompt):
             return self._prompt_answer(dialog, answer)
         if isinstance(dialog, Pick):
-            return self.open(dialog.path, answer)
+            return self.compare_with(dialog.path, answer) if dialog.compare else self.open(dialog.path, answer)
         if isinstance(dialog, Code) and answer is Choice.SAVE:
             return self.apply(save(dialog.script))
         if isinstance(dialog, Report) and answer is Choice.COPY and dialog.script is not None:
@@ -506,25 +512,29 @@ class Explorer:
     def _panel_answer(self, pane: Pane, answer: Answer) -> View:
         panel = self.panel
         if answer is None or isinstance(answer, GoTo) or isinstance(pane, OpenPane):  # each closes the panel
-            self.jobs.cancel(Task.NEIGHBOURS)
-            self.jobs.cancel(Task.STATISTICS)
+            for task in PASSES:
+                self.jobs.cancel(task)
             self.panel = None
+            if isinstance(answer, GoTo) and isinstance(panel, DiffOpen):
+                return self._diff_row(panel, answer.row)
             if isinstance(answer, GoTo):
                 return self.go_to(answer.row)
-            return self.open(answer) if isinstance(answer, str) else self.view()
+            if isinstance(answer, str):
+                return self.compare_with(answer) if isinstance(panel, OpenOpen) and panel.compare else self.open(answer)
+            return self.view()
         if isinstance(panel, WindowsOpen):
             if answer is Act.SEND:
                 self.panel = None
                 return self.send_batch(panel.index)
             return self.apply(self.batches.answer(panel, answer, self.t, self.lang))
-        if isinstance(panel, (NeighboursOpen, StatisticsOpen)):
+        if isinstance(panel, (NeighboursOpen, StatisticsOpen, DiffOpen)):
             if isinstance(answer, Append):
                 panel.reading.say(Message("neighbours.panel.appended", {"id": answer.row}))
                 return self.append_id(answer.row)
             busy = self.busy
             if busy is not None and busy.task not in PASSES:  # a newer question may cancel a pass, nothing else
                 return self._say(Message("train.busy"), error=True)
-            return self.apply(self.reading_panels.answer(panel, answer, self.source, presenter.looked_up(self), self.t, self.lang))
+            return self.apply(self.reading_panels.answer(panel, answer, self.source, presenter.looked_up(self), self.t, self.lang, self.sources.other))
         return self.view()
 
     # -- copy as code ----------------------------------------------------------------------
@@ -678,6 +688,90 @@ class Explorer:
 
     def _export(self, path: str, overwrite: bool = False) -> View:
         panel = self.panel
-        if not isinstance(panel, (NeighboursOpen, StatisticsOpen)):
+        if not isinstance(panel, (NeighboursOpen, StatisticsOpen, DiffOpen)):
             return self.view()
-        return self.apply(self.reading_panels.export(panel, self.source, presenter.looked_up(self), path, self.t, overwrite))
+        return self.apply(self.reading_panels.export(panel, self.source, presenter.looked_up(self), path, self.t, overwrite, self.sources.other))
+
+    # -- two matrices compared -------------------------------------------------------------
+    def compare(self) -> View:
+        """Compare the matrix on screen (A) with a matrix B: the layer as it was created or opened, a file or
+        model chosen in the open panel, or B again (not while a job has the layer)."""
+        if (refused := self._refusal()) is not None:
+            return refused
+        keys = {"a": Choice.FIRST, "o": Choice.OTHER}
+        choices = self.t("diff.choices")
+        if self.sources.head() is not None:
+            keys["h"] = Choice.HEAD
+            choices = f"h: {self.t('diff.head')} · {choices}"
+        other = self.sources.other
+        if other is not None:
+            keys["b"] = Choice.AGAIN
+            name = self.sources.other_name
+            choices = f"b: {name.render(self.lang) if isinstance(name, Message) else name} · {choices}"
+        return self.view(dialog=Question(Topic.COMPARE, self.t("diff.choose_title"), self.t("diff.choose_text"), choices, keys))
+
+    def _compare_answer(self, answer: Answer) -> View:
+        if answer is Choice.OTHER:
+            return self.ask_open(compare=True)
+        if answer is Choice.HEAD and (model := self.sources.head()) is not None:
+            return self.compare_with(model, HEAD)
+        if (refused := self._refusal()) is not None:
+            return refused
+        if answer is Choice.FIRST:
+            self.sources.compared_with(self.sources.as_created(), Message("diff.first"))
+        elif answer is not Choice.AGAIN or self.sources.other is None:
+            return self.view()
+        return self.apply(self._diff())
+
+    def compare_with(self, path: str, key: str | None = None) -> View:
+        """Open a weight file or model as B, in a job (the matrix on screen stays), then compare."""
+        return self.apply(Change(Message("diff.opening", {"path": path}), start=(Start(Task.OPEN_OTHER, open_weights(path, key, None), self._other_opened),)))
+
+    def _other_opened(self, outcome: LayerMade | SeveralFound) -> Change:
+        if isinstance(outcome, SeveralFound):
+            count = len(outcome.candidates)
+            return Change(Message("open.pick", {"count": count}), dialog=Pick(self.t("open.pick", count=count), outcome.candidates, outcome.path, compare=True))
+        weights = outcome.source.session.weights
+        self.sources.compared_with(outcome.source, str(weights.path) if weights is not None else "")
+        if self.busy is not None:  # a job took the layer meanwhile: B waits for the compare key
+            return Change(Message("train.busy"), error=True)
+        return self._diff()
+
+    def _diff(self) -> Change:
+        """The diff panel over A and B, its pass started."""
+        panel, change = self.reading_panels.diff(self.source, self.sources.other, presenter.looked_up(self))
+        return replace(change, panel=panel)
+
+    def show_compared(self) -> View:
+        """The matrix view shows A, then B, then B − A (with each row's ‖b − a‖), in turn."""
+        other = self.sources.other
+        if self.session is None:
+            return self.view()
+        if other is None:
+            return self._say(Message("diff.none_compared"), error=True)
+        shown = {"a": "b", "b": "difference", "difference": "a"}[self.compared_shown]
+        if shown == "difference":
+            dim_a, dim_b = self.spec.dim, other.session.spec.dim
+            if dim_a != dim_b:
+                self.compared_shown = "a"
+                return self._say(Message("diff.difference_width", {"dim_a": dim_a, "dim_b": dim_b}), error=True)
+            try:
+                self.sources.difference_rows()
+            except MessageError as error:
+                self.compared_shown = "a"
+                return self._say(error.message, error=True)
+        self.compared_shown = shown
+        return self.apply(Change(Message(f"diff.showing_{shown}", {"name": self.sources.other_name}), follow=True))
+
+    def _diff_row(self, panel: DiffOpen, row: int) -> View:
+        """The matrix's cursor on row `row` of A, and the two rows one above the other with their difference."""
+        from tui.core.explorer.diff_page import rows_report
+
+        try:
+            report = rows_report(self.source, self.sources.other, panel.diff, row, self.t)
+        except WeightFileChanged as error:
+            return self._say(error.message, error=True)
+        if report is None:
+            return self.apply(Change(Message("diff.not_in_b", {"id": row}), error=True, go_to=row))
+        view = self.go_to(row)
+        return replace(view, dialog=report)

@@ -1,5 +1,5 @@
 """What the open panel holds, one kind at a time: the neighbours asked and found, the statistics read, the
-batch of windows shown, the search's index, the cached models listed to open. The explorer owns the one
+batch of windows shown, the search's index, the cached models listed to open, the diff of two matrices. The explorer owns the one
 open panel; the presenter shows it (`dialogs.*Pane`) with every view, and a pass that ends after its panel
 was closed finds nothing to show."""
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
     from tui.core.meaning.matrix_statistics import MatrixStatistics
-    from tui.core.meaning.passes import Answer
+    from tui.core.meaning.passes import Answer, Diff
     from tui.core.texts.messages import Message
 
 
@@ -59,6 +59,16 @@ class SearchOpen:
 @dataclass
 class OpenOpen:
     cached: tuple[str, ...] | None = None  # the models in the local Hugging Face cache, once scanned
+    compare: bool = False  # what is chosen is compared with the matrix on screen, not opened in its place
 
 
-Panel = Union[NeighboursOpen, StatisticsOpen, WindowsOpen, SearchOpen, OpenOpen]
+@dataclass
+class DiffOpen:
+    """The matrix on screen against the second one: the diff once computed, what its list is ranked by."""
+
+    diff: Diff | None = None
+    by: str = "delta"
+    reading: Pass = field(default_factory=Pass)
+
+
+Panel = Union[NeighboursOpen, StatisticsOpen, WindowsOpen, SearchOpen, OpenOpen, DiffOpen]

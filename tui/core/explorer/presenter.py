@@ -12,9 +12,10 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
 
 from tui.core.chapter.history import LOSSES
-from tui.core.explorer import neighbours_page, statistics_page, windows_page
+from tui.core.explorer import diff_page, neighbours_page, statistics_page, windows_page
 from tui.core.explorer.commands import COMMANDS, OTHER_KEYS
 from tui.core.explorer.dialogs import (
+    DiffPane,
     Help,
     NeighboursPane,
     OpenPane,
@@ -26,7 +27,7 @@ from tui.core.explorer.dialogs import (
     WindowsPane,
     checked,
 )
-from tui.core.explorer.panels import NeighboursOpen, OpenOpen, Pass, SearchOpen, StatisticsOpen, WindowsOpen
+from tui.core.explorer.panels import DiffOpen, NeighboursOpen, OpenOpen, Pass, SearchOpen, StatisticsOpen, WindowsOpen
 from tui.core.explorer.training import rows_text
 from tui.core.explorer.view import Flags, InputPane, Keys, MatrixPane, ResultPane, Status, View
 from tui.core.texts.messages import Message, translate
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from tui.core.explorer.input_line import InputLine, Reading
     from tui.core.explorer.panels import Panel
     from tui.core.explorer.setup import Setup
-    from tui.core.explorer.sources import Layer, Source
+    from tui.core.explorer.sources import Layer, Source, Sources
     from tui.core.explorer.training import TrainingLab
     from tui.core.jobs import Job
 
@@ -54,10 +55,12 @@ class State(Protocol):
     lang: str
     setup: Setup
     source: Source | None
+    sources: Sources
     input: InputLine
     lab: TrainingLab
     windows: TextWindows | None
     positions_shown: bool
+    compared_shown: str
     panel: Panel | None
     said: tuple[Message, bool] | None
 
@@ -122,7 +125,9 @@ def _keys(state: State, layer: Layer | None) -> Keys:
         keys.append("show_about")
     if layer is not None and layer.positions is not None:
         keys.insert(2, "switch_matrix")
-    actions = dict.fromkeys([*keys, "goto_row", "training_options", "one_hot", "neighbours", "statistics"])
+    if state.sources.other is not None:
+        keys.insert(2, "show_compared")
+    actions = dict.fromkeys([*keys, "goto_row", "training_options", "one_hot", "neighbours", "statistics", "compare"])
     labels = {"toggle_text": "key.ids" if state.input.text_mode else "key.text"}  # F5 names the mode it goes to
     return tuple((action, KEY_BAR[action].display.split()[0], state.t(labels.get(action, KEY_BAR[action].label))) for action in actions)
 
@@ -155,6 +160,8 @@ def _matrix(state: State, source: Source, position: int | None) -> MatrixPane:
     grad_view = state.lab.grad_view(layer)
     if state.positions_shown and layer.positions is not None:
         return _positions_matrix(state, layer.positions, position, position_marks, grad_view)
+    if state.compared_shown != "a" and state.sources.other is not None:
+        return _compared_matrix(state, source, position, marks)
     lookup, vocab = state.lookup, source.vocab
     parsed = state.reading.parsed
     return MatrixPane(
@@ -166,6 +173,26 @@ def _matrix(state: State, source: Source, position: int | None) -> MatrixPane:
         prefixes=marks,
         follow=None if position is None or parsed is None else parsed.ids[position],
         row_length=lookup.parsed.shape[1] if lookup is not None and lookup.parsed.rows else None,
+    )
+
+
+def _compared_matrix(state: State, source: Source, position: int | None, marks: Mapping[int, str]) -> MatrixPane:
+    """B with its own rows and labels, or B − A by the rows of A with each row's ‖b − a‖ in a column."""
+    other, name = state.sources.other, state.sources.other_name
+    name = name.render(state.lang) if isinstance(name, Message) else name
+    lookup, parsed = state.lookup, state.reading.parsed
+    follow = None if position is None or parsed is None else parsed.ids[position]
+    if state.compared_shown == "b":
+        rows, vocab = other.session.rows, other.vocab
+        return MatrixPane(
+            printable(state.t("diff.shown_b", name=name, shape=(rows.rows, rows.cols))), rows, state.source.session.version,
+            vocab.label if vocab is not None else None, NOTHING, NOTHING, follow,
+        )
+    rows, vocab = state.sources.difference_rows(), source.vocab
+    return MatrixPane(
+        printable(state.t("diff.shown_difference", name=name, shape=(rows.rows, rows.cols))), rows, source.session.version,
+        vocab.label if vocab is not None else None, lookup.positions if lookup is not None else NOTHING, marks, follow,
+        lookup.parsed.shape[1] if lookup is not None and lookup.parsed.rows else None, rows.change, "‖b − a‖",
     )
 
 
@@ -400,8 +427,10 @@ def pane(state: State) -> Pane | None:
         index = vocab.search_index if vocab.search_ready else None
         render = partial(Message.render, lang=state.lang)
         return SearchPane(t("search.prompt"), t("search.case"), t("search.reading"), index, vocab.label, render)
+    if isinstance(panel, DiffOpen):
+        return _diff_pane(state, panel)
     if isinstance(panel, OpenOpen):
-        return OpenPane(t("open.prompt"), str(state.setup.folder or Path.cwd()), panel.cached, t("open.none_cached"), checked(path_to_open, state.lang))
+        return OpenPane(t("diff.open_prompt" if panel.compare else "open.prompt"), str(state.setup.folder or Path.cwd()), panel.cached, t("open.none_cached"), checked(path_to_open, state.lang))
     return None
 
 
@@ -415,6 +444,23 @@ def _neighbours_pane(state: State, panel: NeighboursOpen) -> NeighboursPane:
         t("neighbours.panel.title"), t("neighbours.panel.placeholder"), panel.asked, heading, header, lines,
         answer.ids if answer is not None else (), said, t("neighbours.panel.line_keys"), t("neighbours.panel.list_keys"),
     )
+
+
+def _diff_pane(state: State, panel: DiffOpen) -> DiffPane:
+    """The diff: its page and ranked list once computed; the keys name the measure `r` ranks by next."""
+    t, diff, source = state.t, panel.diff, state.source
+    name = state.sources.other_name
+    title = printable(t("diff.title", b=name.render(state.lang) if isinstance(name, Message) else name))
+    said = _said(state, panel.reading, "diff.working")
+    if diff is None:
+        return DiffPane(title, "", "", "", (), (), said, "")
+    ranks = diff_page.ranks(diff)
+    next_by = ranks[(ranks.index(panel.by) + 1) % len(ranks)] if panel.by in ranks else ranks[0]
+    positions = diff_page.ranked(diff, panel.by)
+    heading = t("diff.ranked", measure=diff_page.measure_name(panel.by, t), count=len(positions), rows=len(diff.comparison.alignment))
+    ids = tuple(int(diff.comparison.alignment.a_ids[p]) for p in positions)
+    keys = t("diff.keys", next=diff_page.measure_name(next_by, t))
+    return DiffPane(title, diff_page.page(source, diff, t), printable(heading), diff_page.header(t), diff_page.lines(source, diff, positions), ids, said, keys)
 
 
 def _said(state: State, reading: Pass, progress_key: str) -> Said:

@@ -1,18 +1,21 @@
-"""The panels that read the whole matrix: the neighbours of a row or an expression, and the matrix's statistics.
+"""The panels that read the whole matrix: the neighbours of a row or an expression, the matrix's statistics,
+and its diff against a second matrix.
 Each pass over the matrix is a job that holds the layer while it reads (nothing writes to the matrix
 meanwhile), tells its progress, and is cancelled by a newer question or by the panel closing. The metric and
-k chosen last, and the passes kept while the layer's values stay, are `meaning`'s; the panels' own keys
-(metric, k, export, map) are answered here."""
+k chosen last, and the passes kept while the layers' values stay, are `meaning`'s; the panels' own keys
+(metric, k, rank, export, map, copy as code) are answered here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from tui.core.explorer import diff_page
 from tui.core.explorer.changes import NOTHING, Change, Start
+from tui.core.explorer.copied_code import code_dialog
 from tui.core.explorer.dialogs import Act, Answer, Ask, Choice, Prompt, Question, Topic, checked
 from tui.core.explorer.neighbours_page import export_answer, most_k, parse_k
-from tui.core.explorer.panels import NeighboursOpen, StatisticsOpen
+from tui.core.explorer.panels import DiffOpen, NeighboursOpen, StatisticsOpen
 from tui.core.explorer.row_sets import export_rows, vector_map, write_rows
 from tui.core.explorer.statistics_page import sample_map
 from tui.core.explorer.tasks import Task
@@ -22,13 +25,14 @@ from tui.core.texts.messages import Message, MessageError
 
 if TYPE_CHECKING:
     from tui.core.explorer.sources import Source
+    from tui.core.files.export import ExportRows
     from tui.core.jobs import Job
     from tui.core.meaning.matrix_statistics import MatrixStatistics
     from tui.core.meaning.passes import Answer as Found
-    from tui.core.meaning.passes import Meaning
+    from tui.core.meaning.passes import Diff, Meaning
 
-Reading = NeighboursOpen | StatisticsOpen
-PASSES = (Task.NEIGHBOURS, Task.STATISTICS)
+Reading = NeighboursOpen | StatisticsOpen | DiffOpen
+PASSES = (Task.NEIGHBOURS, Task.STATISTICS, Task.DIFF)
 
 
 class ReadingPanels:
@@ -83,13 +87,61 @@ class ReadingPanels:
 
         return panel, Change(start=(Start(Task.STATISTICS, compute, computed, layer=session),))
 
-    def answer(self, panel: Reading, answer: Answer, source: Source, looked_up: Sequence[int], t: Callable[..., str], lang: str) -> Change:
-        """What a panel's key does: ask, the other metric, how many, export, the map (whose rows, read from a
-        file cut meanwhile, are refused with the one message)."""
+    def diff(self, source: Source, other: Source, looked_up: Sequence[int]) -> tuple[DiffOpen, Change]:
+        """The diff panel: A (on screen) against B row by row, then the neighbour overlap of the most changed
+        and the looked-up rows; one job that holds A while it reads, kept while neither layer changes."""
+        panel, meaning = DiffOpen(), self.meaning
+        tokens = tuple(None if s.vocab is None else s.vocab.tokens for s in (source, other))
+        asked = tuple(looked_up)
+        panel.reading.started()
+
+        def compare(job: Job) -> Diff:
+            return meaning.diff(source.session, other.session, tokens, asked, job.tell, job.cancelled)
+
+        def compared(diff: Diff) -> Change:
+            panel.diff = diff
+            panel.by = diff.by
+            panel.reading.ended()
+            return NOTHING
+
+        return panel, Change(start=(Start(Task.DIFF, compare, compared, layer=source.session),))
+
+    def answer(self, panel: Reading, answer: Answer, source: Source, looked_up: Sequence[int], t: Callable[..., str], lang: str, other: Source | None = None) -> Change:
+        """What a panel's key does: ask, the other metric, how many, rank, export, the map, copy as code (rows
+        read from a file cut meanwhile are refused with the one message)."""
         try:
+            if isinstance(panel, DiffOpen):
+                return self._diff_answer(panel, answer, source, other, t, lang)
             return self._answer(panel, answer, source, looked_up, t, lang)
         except WeightFileChanged as error:
             return Change(error.message, error=True)
+
+    def _diff_answer(self, panel: DiffOpen, answer: Answer, source: Source, other: Source, t: Callable[..., str], lang: str) -> Change:
+        diff = panel.diff
+        if diff is None:  # nothing compared yet
+            return NOTHING
+        if answer is Act.RANK:
+            ranks = diff_page.ranks(diff)
+            panel.by = ranks[(ranks.index(panel.by) + 1) % len(ranks)]
+            return NOTHING
+        if answer is Act.EXPORT:
+            prompt = t("diff.export_prompt")
+            return Change(dialog=Prompt(Topic.EXPORT, prompt, checked(path_given, lang), paths=True))
+        if answer is Act.MAP:
+            if not diff.comparison.same_width:
+                panel.reading.say(Message("diff.map_width", {"dim_a": source.session.spec.dim, "dim_b": other.session.spec.dim}), error=True)
+                return NOTHING
+            return Change(dialog=diff_page.diff_map(source, other, diff, panel.by, t))
+        if answer is Act.COPY:
+            from tui.core.explorer.copied_code import diff_script
+
+            try:
+                script = diff_script(source, other, diff, panel.by)
+            except MessageError as error:
+                panel.reading.say(error.message, error=True)
+                return NOTHING
+            return Change(dialog=code_dialog(script, t))
+        return NOTHING
 
     def _answer(self, panel: Reading, answer: Answer, source: Source, looked_up: Sequence[int], t: Callable[..., str], lang: str) -> Change:
         if isinstance(panel, NeighboursOpen):
@@ -128,11 +180,16 @@ class ReadingPanels:
         self.meaning.choose_k(k, source.session.spec.vocab_size)
         return self.ask(panel, source)
 
-    def export(self, panel: Reading, source: Source, looked_up: Sequence[int], path: str, t: Callable[..., str], overwrite: bool = False) -> Change:
-        """The panel's rows written to `path`: the neighbours found, or the looked-up rows; a file there
-        already is a question first. What happened is said in the panel."""
+    def export(
+        self, panel: Reading, source: Source, looked_up: Sequence[int], path: str, t: Callable[..., str], overwrite: bool = False, other: Source | None = None
+    ) -> Change:
+        """The panel's rows written to `path`: the neighbours found, the looked-up rows, or the diff's ranked
+        rows (a folder: the listed ones at A and at B); a file there already is a question first. What
+        happened is said in the panel."""
         try:
-            if isinstance(panel, NeighboursOpen):
+            if isinstance(panel, DiffOpen):
+                said = write_rows(_diff_rows(panel, source, other, path), path, overwrite)
+            elif isinstance(panel, NeighboursOpen):
                 said = export_answer(source, panel.answer, path, overwrite)
             else:
                 said = write_rows(export_rows(source, looked_up), path, overwrite)
@@ -145,6 +202,15 @@ class ReadingPanels:
             return NOTHING
         panel.reading.say(said)
         return NOTHING
+
+
+def _diff_rows(panel: DiffOpen, source: Source, other: Source, path: str) -> ExportRows:
+    """The table of every ranked row's measures, or for a folder (the Projector's pair) the listed rows at A and B."""
+    from pathlib import Path
+
+    if path.endswith(("/", "\\")) or Path(path).expanduser().is_dir():
+        return diff_page.projector_rows(source, other, panel.diff, panel.by)
+    return diff_page.export_rows(source, panel.diff, panel.by)
 
 
 def path_given(text: str) -> str:

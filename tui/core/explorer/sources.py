@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,10 +15,15 @@ from tui.core.files.file_watch import Change as FileChange
 from tui.core.texts.messages import Message
 
 if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
+    import torch
+
     from tui.core.chapter.quantized_session import QuantizedSession
+    from tui.core.chapter.rows import DifferenceRows, ReadRows
     from tui.core.chapter.session import EmbeddingSession
-    from tui.core.chapter.spec import LayerOptions
+    from tui.core.chapter.spec import LayerOptions, LayerSpec
     from tui.core.explorer.setup import Setup
+    from tui.core.files.quantized import QuantizedWeights
+    from tui.core.files.weights import WeightFile
     from tui.core.jobs import Job
     from tui.core.tokens.tokenizer import TextTokenizer
     from tui.core.tokens.vocab import Vocab
@@ -30,9 +36,38 @@ class Source:
     """A matrix on screen and its labels: the session (an `nn.Embedding`, or a quantized file's rows), the
     vocabulary that names its rows, and the tokenizer that turns text into its IDs."""
 
-    session: Layer
+    session: Layer | AsCreated
     vocab: Vocab | None
     tokenizer: TextTokenizer | None
+
+
+@dataclass(frozen=True, eq=False)
+class AsCreated:
+    """The layer on screen as it was created or opened, before any step or max_norm lookup changed its rows:
+    read from its file, or from its weight with the first values its session keeps put back. A matrix to
+    compare with, whose values never change (`version`)."""
+
+    layer: Layer
+    version = 0
+
+    @property
+    def spec(self) -> LayerSpec:
+        return self.layer.spec
+
+    @property
+    def weights(self) -> WeightFile | QuantizedWeights | None:
+        return self.layer.weights
+
+    def read_rows(self, start: int, stop: int) -> torch.Tensor:
+        return self.layer.read_first_rows(start, stop)
+
+    @cached_property
+    def rows(self) -> ReadRows:
+        """Its rows for the matrix view."""
+        from tui.core.chapter.rows import ReadRows
+
+        spec = self.layer.spec
+        return ReadRows(self.read_rows, (spec.vocab_size, spec.dim), lambda: self.version)
 
 
 @dataclass(frozen=True)
@@ -149,15 +184,59 @@ def rebuild(source: Source, options: LayerOptions) -> Callable[[Job], LayerMade]
 
 class Sources:
     """The matrix on screen and where it came from (the setup, a file, a model), its labels, and what became
-    of its file on disk since it was opened."""
+    of its file on disk since it was opened; and a second matrix to compare it with (`other`, named
+    `other_name`)."""
 
     def __init__(self, setup: Setup) -> None:
         self.setup = setup  # what the first layer is made from
         self.source: Source | None = None
+        self.other: Source | None = None
+        self.other_name: str | Message = ""
+        self._difference: tuple[Source, Source, DifferenceRows] | None = None  # B − A, for the sources it is of
         self._file_seen = FileChange.NONE  # what became of the file, as last said
 
+    def compared_with(self, other: Source, name: str | Message) -> None:
+        """`other` is the matrix B the one on screen is compared with."""
+        self.other, self.other_name = other, name
+
+    def head(self) -> str | None:
+        """The model (folder or id) whose output head is a matrix of its own (`tie_word_embeddings=false`),
+        when the layer on screen is its input embedding; None otherwise (a tied head is this matrix)."""
+        weights = self.source.session.weights if self.source is not None else None
+        note = getattr(weights, "note", None)
+        if note is None or note.key not in ("model.in_file_untied", "model.in_shard_untied"):
+            return None
+        return str(note.params["name"])
+
+    def difference_rows(self) -> DifferenceRows:
+        """B − A by A's rows, for the matrix view: made again when either source changes (rows aligned as the
+        diff aligns them: an `AlignmentError` says why they cannot be)."""
+        a, b = self.source, self.other
+        if self._difference is None or self._difference[0] is not a or self._difference[1] is not b:
+            from tui.core.chapter.rows import DifferenceRows
+            from tui.core.tokens.alignment import align
+
+            spec_a, spec_b = a.session.spec, b.session.spec
+            tokens = (None if source.vocab is None else source.vocab.tokens for source in (a, b))
+            alignment = align(spec_a.vocab_size, spec_b.vocab_size, *tokens)
+
+            def b_of(row: int) -> int | None:
+                position = alignment.position_of(row)
+                return None if position is None else int(alignment.b_ids[position])
+
+            layer = a.session
+            rows = DifferenceRows(layer.read_rows, b.session.read_rows, b_of, (spec_a.vocab_size, spec_a.dim), lambda: layer.version)
+            self._difference = (a, b, rows)
+        return self._difference[2]
+
+    def as_created(self) -> Source:
+        """The layer on screen as it was created or opened, with its labels: B to compare with."""
+        return Source(AsCreated(self.source.session), self.source.vocab, self.source.tokenizer)
+
     def installed(self, made: LayerMade) -> Change:
-        """A new source on screen, and what it says first."""
+        """A new source on screen, and what it says first (the layer as created before it is no B any more)."""
+        if self.other is not None and isinstance(self.other.session, AsCreated):
+            self.other = None
         self.source, self._file_seen = made.source, FileChange.NONE
         weights = made.source.session.weights
         if made.said is not None:

@@ -29,6 +29,8 @@ class Task(Enum):
     STATISTICS = "key.statistics"
     SEARCH_INDEX = "task.search_index"
     CACHED_MODELS = "task.cached_models"
+    OPEN_OTHER = "task.open_other"  # the matrix B to compare with the one on screen
+    DIFF = "key.compare"
 
 
 TRAINING = (Task.BACKWARD, Task.STEP, Task.ZERO_GRAD, Task.UNDO, Task.RESET)  # the actions that wait their turn

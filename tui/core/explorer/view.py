@@ -37,6 +37,8 @@ class MatrixPane:
     prefixes: Mapping[int, str]  # rows marked for another reason: Δ changed, ∇ has gradient
     follow: int | None  # the row of the ID under the input's cursor, kept in view
     row_length: int | None = None  # a batch's row length: positions are shown as (batch row, position)
+    notes: Callable[[int], str] | None = None  # a value per row in a column of its own (B − A: ‖b − a‖)
+    notes_title: str = ""
 
 
 @dataclass(frozen=True)

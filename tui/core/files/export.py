@@ -40,39 +40,42 @@ class ExportExists(ExportError):
 @dataclass(frozen=True, eq=False)
 class ExportRows:
     """The rows to export: their IDs, their tokens as the vocabulary holds them (`vocab.tokens`; None for
-    an ID it skips), their vectors read from the layer (rows × dim), and extra columns by header (a float is
-    written with float32's precision, anything else as `str` writes it)."""
+    an ID it skips), their vectors read from the layer (rows × dim; no columns for a table of measures only),
+    extra columns by header (a float is written with float32's precision, anything else as `str` writes it),
+    and columns `before` the ID (a rank) written the same way in a table."""
 
     ids: Sequence[int]
     tokens: Sequence[str | None]
     vectors: torch.Tensor
     extra: dict[str, Sequence[float | int | str]] = field(default_factory=dict)
+    before: dict[str, Sequence[float | int | str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        lengths = {len(self.ids), len(self.tokens), *map(len, self.extra.values())}
+        lengths = {len(self.ids), len(self.tokens), *map(len, self.extra.values()), *map(len, self.before.values())}
         if self.vectors.dim() != 2 or lengths != {self.vectors.shape[0]}:
             raise ValueError(f"rows disagree: {len(self.ids)} IDs, {len(self.tokens)} tokens, vectors {tuple(self.vectors.shape)}")
 
     def header(self) -> list[str]:
-        return ["id", "token", *self.extra, *(f"d{column}" for column in range(self.vectors.shape[1]))]
+        return [*self.before, "id", "token", *self.extra, *(f"d{column}" for column in range(self.vectors.shape[1]))]
 
-    def cells(self) -> Iterator[tuple[int, str | None, list[str], list[str]]]:
-        """Each row's ID, token, extra cells and values, as text."""
+    def cells(self) -> Iterator[tuple[list[str], int, str | None, list[str], list[str]]]:
+        """Each row's cells before the ID, its ID, token, extra cells and values, as text."""
+        before = [[_number(value) for value in column] for column in self.before.values()]
         extra = [[_number(value) for value in column] for column in self.extra.values()]
         values = self.vectors.detach().cpu().float().tolist()
         for row, (token_id, token) in enumerate(zip(self.ids, self.tokens, strict=True)):
-            yield token_id, token, [column[row] for column in extra], [format(value, ".9g") for value in values[row]]
+            yield [column[row] for column in before], token_id, token, [column[row] for column in extra], [format(value, ".9g") for value in values[row]]
 
 
 def as_csv(rows: ExportRows) -> str:
     """The rows as CSV, each token's exact text quoted where it needs it; a skipped ID's token is empty."""
-    lines = ([token_id, token or "", *extra, *values] for token_id, token, extra, values in rows.cells())
+    lines = ([*before, token_id, token or "", *extra, *values] for before, token_id, token, extra, values in rows.cells())
     return _text(rows.header(), lines, CSV)
 
 
 def as_tsv(rows: ExportRows) -> str:
     """The rows as TSV, one line each: tokens as the app shows them, other text with controls escaped."""
-    lines = ([token_id, _shown(token), *map(printable, extra), *values] for token_id, token, extra, values in rows.cells())
+    lines = ([*before, token_id, _shown(token), *map(printable, extra), *values] for before, token_id, token, extra, values in rows.cells())
     return _text(list(map(printable, rows.header())), lines, TSV)
 
 
@@ -85,7 +88,7 @@ def projector_metadata(rows: ExportRows) -> str:
     """The Projector's `metadata.tsv`: token, ID and the extra columns, a line per row. The Projector reads a
     header line when there are several columns, and there always are: a header line first."""
     header = [printable(name) for name in ("token", "id", *rows.extra)]
-    lines = ([_shown(token), token_id, *map(printable, extra)] for token_id, token, extra, _ in rows.cells())
+    lines = ([_shown(token), token_id, *map(printable, extra)] for _, token_id, token, extra, _ in rows.cells())
     return _text(header, lines, TSV)
 
 

@@ -1,7 +1,7 @@
 """What the vectors of the layer on screen mean: neighbour searches (a token, an ID, or `king - man +
-woman`, with the metric and k chosen last) and the whole matrix's statistics. Each pass over the matrix is
-kept while the layer's values stay the same: the `RowIndex` (its row norms, computed by the first search,
-serve the next ones) and the statistics.
+woman`, with the metric and k chosen last), the whole matrix's statistics, and its diff against a second
+matrix. Each pass over the matrix is kept while the layers' values stay the same: the `RowIndex` (its row
+norms, computed by the first search, serve the next ones), the statistics, the diff.
 
 `ask` and `statistics` run in a worker: they read the layer and return their answer, touching nothing but
 what they keep. The app's panels and `embedding-explorer neighbours` both ask through here.
@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 import torch
 
 from tui.core.meaning.chunks import rows_per_chunk
+from tui.core.meaning.comparison import Comparison, Overlap, Side, compare, neighbour_overlap
 from tui.core.meaning.matrix_statistics import MatrixStatistics, matrix_statistics
 from tui.core.meaning.neighbours import Neighbours, NeighboursError, RowIndex
 from tui.core.meaning.word_arithmetic import parse_expression, resolve, resolve_word
 from tui.core.texts.messages import Message
+from tui.core.tokens.alignment import Tokens, align
 
 if TYPE_CHECKING:
     from tui.core.chapter.spec import LayerSpec
@@ -54,6 +56,24 @@ class Answer:
         return tuple(neighbour.token_id for neighbour in self.neighbours.found)
 
 
+@dataclass(frozen=True, eq=False)
+class Diff:
+    """Two matrices compared row by row, and the neighbour overlap of the most changed rows and the asked
+    ones (by their position in the alignment)."""
+
+    comparison: Comparison
+    overlaps: dict[int, Overlap]
+
+    @property
+    def by(self) -> str:
+        """What the change is measured by: ‖b − a‖, or the norm's change for matrices of different widths."""
+        return "delta" if self.comparison.same_width else "norm"
+
+
+DIFF_TOP = 20  # the most changed rows whose neighbours are compared
+DIFF_K = 10
+
+
 class Meaning:
     """The metric and k the user chose last (kept for the next panel); the index and the statistics of the
     layer last read."""
@@ -62,7 +82,7 @@ class Meaning:
         self.metric = "cosine"
         self.k: int | None = None  # None: not chosen, DEFAULT_K or every row there is
         self.k_rows: int | None = None  # the rows of the matrix k was chosen for
-        self._kept: dict[str, tuple[ReadableLayer, int, object]] = {}  # what a pass made, by the layer and version
+        self._kept: dict[str, tuple[tuple[ReadableLayer, ...], tuple[int, ...], object, object]] = {}  # what a pass made, by the layers, versions and what was asked
 
     def choose_k(self, k: int, rows: int) -> None:
         """k chosen for a matrix of `rows` rows: a matrix of another size starts from the default again."""
@@ -75,24 +95,52 @@ class Meaning:
 
     def index(self, layer: ReadableLayer) -> RowIndex:
         """The layer's index: the same one while its values are the same (`version`)."""
-        return self._kept_for("index", layer, lambda: RowIndex(layer.read_rows, (layer.spec.vocab_size, layer.spec.dim), copy=layer.decoded))
+        return self._kept_for("index", lambda: RowIndex(layer.read_rows, (layer.spec.vocab_size, layer.spec.dim), copy=layer.decoded), layer)
 
     def statistics(
         self, layer: ReadableLayer, progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None
     ) -> MatrixStatistics:
         """The whole matrix's statistics, computed once while its values are the same."""
         shape, chunk_rows = (layer.spec.vocab_size, layer.spec.dim), rows_per_chunk(layer.spec.dim)
-        return self._kept_for("statistics", layer, lambda: matrix_statistics(layer.read_rows, shape, chunk_rows=chunk_rows, progress=progress, cancelled=cancelled))
+        return self._kept_for("statistics", lambda: matrix_statistics(layer.read_rows, shape, chunk_rows=chunk_rows, progress=progress, cancelled=cancelled), layer)
 
-    def _kept_for(self, name: str, layer: ReadableLayer, make: Callable[[], T]) -> T:
-        """What `make` made for this layer at this version, or a new one (the version as the pass starts: a
-        change meanwhile makes the next call read again)."""
+    def diff(
+        self,
+        a: ReadableLayer,
+        b: ReadableLayer,
+        tokens: tuple[Tokens | None, Tokens | None],
+        asked: tuple[int, ...] = (),
+        progress: Callable[[float], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Diff:
+        """A (the layer on screen) against B row by row, rows aligned by ID or by `tokens`; then the k = 10
+        neighbour overlap of the DIFF_TOP most changed rows and of the rows `asked` (IDs of A). Kept while
+        neither layer's values change and the same rows are asked about."""
+
+        def make() -> Diff:
+            side_a, side_b = (Side(layer.read_rows, layer.spec.vocab_size, layer.spec.dim) for layer in (a, b))
+            alignment = align(side_a.rows, side_b.rows, *tokens)
+            compared = compare(side_a, side_b, alignment, progress=_part(progress, 0, 0.8), cancelled=cancelled)
+            by = "delta" if compared.same_width else "norm"
+            positions = [*compared.ranked(by)[:DIFF_TOP].tolist(), *(p for p in map(alignment.position_of, asked) if p is not None)]
+            positions = list(dict.fromkeys(positions))
+            k = min(DIFF_K, len(alignment) - 1)
+            if k < 1:  # one aligned row: it has no neighbours
+                return Diff(compared, {})
+            found = neighbour_overlap(side_a, side_b, alignment, positions, k, _part(progress, 0.8, 1), cancelled)
+            return Diff(compared, dict(zip(positions, found, strict=True)))
+
+        return self._kept_for("diff", make, a, b, asked=asked)
+
+    def _kept_for(self, name: str, make: Callable[[], T], *layers: ReadableLayer, asked: object = None) -> T:
+        """What `make` made for these layers at these versions (and what was `asked`), or a new one (the
+        versions as the pass starts: a change meanwhile makes the next call read again)."""
         kept = self._kept.get(name)
-        if kept is None or kept[0] is not layer or kept[1] != layer.version:
-            version = layer.version
-            kept = (layer, version, make())
+        versions = tuple(layer.version for layer in layers)
+        if kept is None or kept[1:3] != (versions, asked) or any(x is not y for x, y in zip(kept[0], layers, strict=True)):
+            kept = (layers, versions, asked, make())
             self._kept[name] = kept
-        return kept[2]
+        return kept[3]
 
     def ask(
         self,
@@ -130,3 +178,8 @@ def _single(asked: str, rows: int, find: Callable[[str], int | None] | None, tok
         if asked[0] in "+-−" and error.message.key != "neighbours.id_range":  # a negative ID is refused, not negated
             return None  # `-man`: an expression of one term
         raise
+
+
+def _part(progress: Callable[[float], None] | None, low: float, high: float) -> Callable[[float], None] | None:
+    """`progress` told of a pass that is the part low..high of the whole work."""
+    return None if progress is None else (lambda fraction: progress(low + (high - low) * fraction))
