@@ -1,5 +1,5 @@
-"""Two matrices compared in the explorer, without a screen: the layer on screen (A) against the layer as it was
-created, or against a file opened as a second source; the diff kept while neither layer changes; the ranked
+"""Two matrices compared in the explorer, without a screen: the layer as it was created (A) against the layer on
+screen (B), or against a file opened as a second source; the diff kept while neither layer changes; the ranked
 rows exported; the copied script computing what the panel shows."""
 
 from pathlib import Path
@@ -52,6 +52,21 @@ def test_a_training_run_against_its_start_changes_exactly_the_rows_the_steps_cha
     assert comparison.equal.tolist() == [i not in (3, 5, 9) for i in range(12)]
     assert view.panel.text.startswith("12 rows aligned by ID: 9 equal, 3 changed")
     assert view.panel.ids[:3] == tuple(int(i) for i in torch.argsort(delta, descending=True, stable=True)[:3])
+
+
+def test_against_its_start_the_layer_as_created_is_a_and_b_minus_a_is_what_training_did() -> None:
+    explorer = ready(vocab_size=12, dim=4, seed=7, ids="3, 5")
+    explorer.edit("3, 5", 4)
+    torch.manual_seed(7)
+    first = torch.nn.Embedding(12, 4).weight.detach().clone()
+    trained(explorer, 1)
+    view = diffed(explorer)
+    assert view.panel.title == "Diff: A (the layer as it was created or opened) against B (the layer on screen)"
+    view = explorer.answer(view.panel, GoTo(3))
+    now = explorer.session.layer.weight.detach()
+    report = view.dialog.text
+    assert report.index("a = A[3]\n" + repr(first[3])) < report.index("b = B[3]\n" + repr(now[3]))
+    assert "b - a\n" + repr(now[3] - first[3]) in report  # the step's own change, with its sign
 
 
 def test_the_diff_is_kept_until_a_step_changes_the_layer() -> None:

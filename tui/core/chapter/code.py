@@ -169,16 +169,16 @@ def windows_script(path: str, tokenizer: TokenizerCode, options: str, seed: int,
 SCRIPT_NAME = "embedding_layer.py"  # a saved script's name; taken, the next free of embedding_layer-2.py, -3, …
 
 
-def diff_script(a_lines: Sequence[str], name: str, b_lines: Sequence[str], by: str, top: int) -> str:
-    """A (the layer `name`, made as `a_lines` make it) against B (the tensor `b` that `b_lines` load), rows
-    aligned by ID: the counts of equal and changed rows, then the `top` rows ranked by `by` with ‖a‖, ‖b‖,
-    ‖b − a‖, ‖b − a‖ / ‖a‖ and cosine(a, b), computed as the diff panel computes them."""
+def diff_script(made: Sequence[str], a: str, b: str, by: str, top: int) -> str:
+    """A against B (the expressions `a` and `b`, over what the lines `made` make), rows aligned by ID: the
+    counts of equal and changed rows, then the `top` rows ranked by `by` with ‖a‖, ‖b‖, ‖b − a‖,
+    ‖b − a‖ / ‖a‖ and cosine(a, b), computed as the diff panel computes them."""
     keys = {"delta": "delta.double()", "relative": "relative.double()", "cosine": "-cosine.double()  # the least similar first"}
     key = keys.get(by, keys["delta"] + "  # (the panel ranked by neighbours kept: here by ‖b − a‖)")
     lines = [
-        *a_lines, "", *b_lines, "",
-        f"a = {name}.weight.detach().float()",
-        "b = b.float()",
+        *made, "",
+        f"a = {a}.float()",
+        f"b = {b}.float()",
         "rows = min(a.shape[0], b.shape[0])  # rows aligned by ID: those past the shorter matrix are only in one",
         "a, b = a[:rows], b[:rows]",
         "norm_a = torch.linalg.vector_norm(a, dim=1)",

@@ -44,9 +44,10 @@ def save(script: str, folder: Path | None = None) -> Change:
 
 
 def diff_script(a: Source, b: Source, diff: Diff, by: str) -> str:
-    """The torch script that computes what the diff panel shows: A made (and trained) as on screen, B loaded
-    (the layer as it was created: made or loaded again), the per-row measures and the ranking. A
-    `MessageError` says why there is none (rows aligned by token, matrices of two widths, a quantized one)."""
+    """The torch script that computes what the diff panel shows: the layer made (and trained) as on screen,
+    the matrix compared with it (the layer as it was created, made or loaded again: A; a file: B), the per-row
+    measures and the ranking. A `MessageError` says why there is none (rows aligned by token, matrices of two
+    widths, a quantized one)."""
     from tui.core.chapter.code import diff_script, made_lines
     from tui.core.explorer.diff_page import LISTED
     from tui.core.explorer.sources import AsCreated
@@ -56,25 +57,28 @@ def diff_script(a: Source, b: Source, diff: Diff, by: str) -> str:
         raise MessageError(Message("diff.code_by_token"))
     if not diff.comparison.same_width:
         raise MessageError(Message("diff.code_width"))
-    layer, other = a.session, b.session
+    first = isinstance(a.session, AsCreated)  # A: the layer as it was created; B: the one on screen
+    layer, other = (b.session, a.session) if first else (a.session, b.session)
     if not layer.trainable or not (isinstance(other, AsCreated) or other.trainable):
         raise MessageError(Message("diff.code_quantized"))
     spec = layer.spec
     context_length = None if layer.positions is None else layer.positions.context_length
     code = layer.weights.code if layer.weights is not None else None
-    a_lines, name = made_lines(spec, (), layer.frozen, code, layer.history, context_length=context_length)
-    a_lines = [line for line in a_lines if not line.startswith("input_ids = ")]  # nothing is looked up here
-    if isinstance(other, AsCreated) and code is None:
+    layer_lines, name = made_lines(spec, (), layer.frozen, code, layer.history, context_length=context_length)
+    layer_lines = [line for line in layer_lines if not line.startswith("input_ids = ")]  # nothing is looked up here
+    on_screen = f"{name}.weight.detach()"
+    if first and code is None:
         dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
         made = f"torch.nn.Embedding({spec.vocab_size}, {spec.dim}{dtype}{spec.options.code()})"
-        b_lines = ["# B: the layer as it was created", f"torch.manual_seed({spec.seed})", f"b = {made}.weight.detach()"]
-    elif isinstance(other, AsCreated):
-        b_lines = ["# B: the weight as it was opened (loaded again: the steps changed the first one in place)", f"b = {code.expression}"]
-    else:
-        theirs = other.weights.code
-        files = tuple(ScriptFile(f"{file.constant}_B", f"{file.what} compared (B)", file.path) for file in theirs.files)
-        expression = theirs.expression
-        for file in theirs.files:
-            expression = expression.replace(file.constant, f"{file.constant}_B")
-        b_lines = ["# B: the matrix compared", *theirs.imports, *top(files), f"b = {expression}"]
-    return diff_script(a_lines, name, b_lines, by, LISTED)
+        first_lines = ["# A: the layer as it was created", f"torch.manual_seed({spec.seed})", f"first = {made}.weight.detach()"]
+        return diff_script([*layer_lines, "", *first_lines], "first", on_screen, by, LISTED)
+    if first:
+        first_lines = ["# A: the weight as it was opened (loaded again: the steps changed the first one in place)", f"first = {code.expression}"]
+        return diff_script([*layer_lines, "", *first_lines], "first", on_screen, by, LISTED)
+    theirs = other.weights.code
+    files = tuple(ScriptFile(f"{file.constant}_B", f"{file.what} compared (B)", file.path) for file in theirs.files)
+    expression = theirs.expression
+    for file in theirs.files:
+        expression = expression.replace(file.constant, f"{file.constant}_B")
+    other_lines = ["# B: the matrix compared", *theirs.imports, *top(files), f"other = {expression}"]
+    return diff_script([*layer_lines, "", *other_lines], on_screen, "other", by, LISTED)

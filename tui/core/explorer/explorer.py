@@ -534,7 +534,7 @@ class Explorer:
             busy = self.busy
             if busy is not None and busy.task not in PASSES:  # a newer question may cancel a pass, nothing else
                 return self._say(Message("train.busy"), error=True)
-            return self.apply(self.reading_panels.answer(panel, answer, self.source, presenter.looked_up(self), self.t, self.lang, self.sources.other))
+            return self.apply(self.reading_panels.answer(panel, answer, self.source, presenter.looked_up(self), self.t, self.lang))
         return self.view()
 
     # -- copy as code ----------------------------------------------------------------------
@@ -690,7 +690,7 @@ class Explorer:
         panel = self.panel
         if not isinstance(panel, (NeighboursOpen, StatisticsOpen, DiffOpen)):
             return self.view()
-        return self.apply(self.reading_panels.export(panel, self.source, presenter.looked_up(self), path, self.t, overwrite, self.sources.other))
+        return self.apply(self.reading_panels.export(panel, self.source, presenter.looked_up(self), path, self.t, overwrite))
 
     # -- two matrices compared -------------------------------------------------------------
     def compare(self) -> View:
@@ -739,7 +739,7 @@ class Explorer:
 
     def _diff(self) -> Change:
         """The diff panel over A and B, its pass started."""
-        panel, change = self.reading_panels.diff(self.source, self.sources.other, presenter.looked_up(self))
+        panel, change = self.reading_panels.diff(self.sources.compared(), presenter.looked_up(self), self.session)
         return replace(change, panel=panel)
 
     def show_compared(self) -> View:
@@ -761,14 +761,15 @@ class Explorer:
                 self.compared_shown = "a"
                 return self._say(error.message, error=True)
         self.compared_shown = shown
-        return self.apply(Change(Message(f"diff.showing_{shown}", {"name": self.sources.other_name}), follow=True))
+        letter = "A" if self.sources.compared().a is other else "B"
+        return self.apply(Change(Message(f"diff.showing_{shown}", {"name": self.sources.other_name, "letter": letter}), follow=True))
 
     def _diff_row(self, panel: DiffOpen, row: int) -> View:
         """The matrix's cursor on row `row` of A, and the two rows one above the other with their difference."""
         from tui.core.explorer.diff_page import rows_report
 
         try:
-            report = rows_report(self.source, self.sources.other, panel.diff, row, self.t)
+            report = rows_report(panel.compared.a, panel.compared.b, panel.diff, row, self.t)
         except WeightFileChanged as error:
             return self._say(error.message, error=True)
         if report is None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
+    from tui.core.explorer.sources import Compared
     from tui.core.meaning.matrix_statistics import MatrixStatistics
     from tui.core.meaning.passes import Answer, Diff
     from tui.core.texts.messages import Message
@@ -64,8 +65,10 @@ class OpenOpen:
 
 @dataclass
 class DiffOpen:
-    """The matrix on screen against the second one: the diff once computed, what its list is ranked by."""
+    """Two matrices compared (A and B, as `Sources.compared` gave them when it opened): the diff once
+    computed, what its list is ranked by."""
 
+    compared: Compared
     diff: Diff | None = None
     by: str = "delta"
     reading: Pass = field(default_factory=Pass)

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from tui.core.explorer.input_line import InputLine, Reading
     from tui.core.explorer.panels import Panel
     from tui.core.explorer.setup import Setup
-    from tui.core.explorer.sources import Layer, Source, Sources
+    from tui.core.explorer.sources import Compared, Layer, Source, Sources
     from tui.core.explorer.training import TrainingLab
     from tui.core.jobs import Job
 
@@ -178,22 +178,32 @@ def _matrix(state: State, source: Source, position: int | None) -> MatrixPane:
 
 def _compared_matrix(state: State, source: Source, position: int | None, marks: Mapping[int, str]) -> MatrixPane:
     """B with its own rows and labels, or B − A by the rows of A with each row's ‖b − a‖ in a column."""
-    other, name = state.sources.other, state.sources.other_name
-    name = name.render(state.lang) if isinstance(name, Message) else name
+    other, compared = state.sources.other, state.sources.compared()
     lookup, parsed = state.lookup, state.reading.parsed
     follow = None if position is None or parsed is None else parsed.ids[position]
     if state.compared_shown == "b":
         rows, vocab = other.session.rows, other.vocab
         return MatrixPane(
-            printable(state.t("diff.shown_b", name=name, shape=(rows.rows, rows.cols))), rows, state.source.session.version,
+            printable(state.t("diff.shown_b", letter=_letter(compared, other), name=_name(state, state.sources.other_name), shape=(rows.rows, rows.cols))), rows, state.source.session.version,
             vocab.label if vocab is not None else None, NOTHING, NOTHING, follow,
         )
     rows, vocab = state.sources.difference_rows(), source.vocab
     return MatrixPane(
-        printable(state.t("diff.shown_difference", name=name, shape=(rows.rows, rows.cols))), rows, source.session.version,
+        printable(state.t("diff.shown_difference", a=_name(state, compared.a_name), b=_name(state, compared.b_name), shape=(rows.rows, rows.cols))), rows, source.session.version,
         vocab.label if vocab is not None else None, lookup.positions if lookup is not None else NOTHING, marks, follow,
         lookup.parsed.shape[1] if lookup is not None and lookup.parsed.rows else None, rows.change, "‖b − a‖",
     )
+
+
+def _letter(compared: Compared, other: Source) -> str:
+    """Which of the diff's matrices the one compared with the layer on screen is: A (the layer as it was
+    created) or B."""
+    return "A" if compared.a is other else "B"
+
+
+def _name(state: State, name: str | Message) -> str:
+    """A compared matrix's name in the reader's language (a path as it is)."""
+    return name.render(state.lang) if isinstance(name, Message) else name
 
 
 def _positions_matrix(state: State, positions: PositionalLayer, position: int | None, marks: Mapping[int, str], grad_view: bool) -> MatrixPane:
@@ -449,8 +459,7 @@ def _neighbours_pane(state: State, panel: NeighboursOpen) -> NeighboursPane:
 def _diff_pane(state: State, panel: DiffOpen) -> DiffPane:
     """The diff: its page and ranked list once computed; the keys name the measure `r` ranks by next."""
     t, diff, source = state.t, panel.diff, state.source
-    name = state.sources.other_name
-    title = printable(t("diff.title", b=name.render(state.lang) if isinstance(name, Message) else name))
+    title = printable(t("diff.title", a=_name(state, panel.compared.a_name), b=_name(state, panel.compared.b_name)))
     said = _said(state, panel.reading, "diff.working")
     if diff is None:
         return DiffPane(title, "", "", "", (), (), said, "")

@@ -24,7 +24,7 @@ from tui.core.files.file_watch import WeightFileChanged
 from tui.core.texts.messages import Message, MessageError
 
 if TYPE_CHECKING:
-    from tui.core.explorer.sources import Source
+    from tui.core.explorer.sources import Compared, Layer, Source
     from tui.core.files.export import ExportRows
     from tui.core.jobs import Job
     from tui.core.meaning.matrix_statistics import MatrixStatistics
@@ -87,37 +87,38 @@ class ReadingPanels:
 
         return panel, Change(start=(Start(Task.STATISTICS, compute, computed, layer=session),))
 
-    def diff(self, source: Source, other: Source, looked_up: Sequence[int]) -> tuple[DiffOpen, Change]:
-        """The diff panel: A (on screen) against B row by row, then the neighbour overlap of the most changed
-        and the looked-up rows; one job that holds A while it reads, kept while neither layer changes."""
-        panel, meaning = DiffOpen(), self.meaning
-        tokens = tuple(None if s.vocab is None else s.vocab.tokens for s in (source, other))
+    def diff(self, compared: Compared, looked_up: Sequence[int], layer: Layer) -> tuple[DiffOpen, Change]:
+        """The diff panel: A against B row by row, then the neighbour overlap of the most changed and the
+        looked-up rows; one job that holds the layer on screen while it reads, kept while neither changes."""
+        panel, meaning = DiffOpen(compared), self.meaning
+        a, b = compared.a, compared.b
+        tokens = tuple(None if s.vocab is None else s.vocab.tokens for s in (a, b))
         asked = tuple(looked_up)
         panel.reading.started()
 
         def compare(job: Job) -> Diff:
-            return meaning.diff(source.session, other.session, tokens, asked, job.tell, job.cancelled)
+            return meaning.diff(a.session, b.session, tokens, asked, job.tell, job.cancelled)
 
-        def compared(diff: Diff) -> Change:
+        def computed(diff: Diff) -> Change:
             panel.diff = diff
             panel.by = diff.by
             panel.reading.ended()
             return NOTHING
 
-        return panel, Change(start=(Start(Task.DIFF, compare, compared, layer=source.session),))
+        return panel, Change(start=(Start(Task.DIFF, compare, computed, layer=layer),))
 
-    def answer(self, panel: Reading, answer: Answer, source: Source, looked_up: Sequence[int], t: Callable[..., str], lang: str, other: Source | None = None) -> Change:
+    def answer(self, panel: Reading, answer: Answer, source: Source, looked_up: Sequence[int], t: Callable[..., str], lang: str) -> Change:
         """What a panel's key does: ask, the other metric, how many, rank, export, the map, copy as code (rows
         read from a file cut meanwhile are refused with the one message)."""
         try:
             if isinstance(panel, DiffOpen):
-                return self._diff_answer(panel, answer, source, other, t, lang)
+                return self._diff_answer(panel, answer, t, lang)
             return self._answer(panel, answer, source, looked_up, t, lang)
         except WeightFileChanged as error:
             return Change(error.message, error=True)
 
-    def _diff_answer(self, panel: DiffOpen, answer: Answer, source: Source, other: Source, t: Callable[..., str], lang: str) -> Change:
-        diff = panel.diff
+    def _diff_answer(self, panel: DiffOpen, answer: Answer, t: Callable[..., str], lang: str) -> Change:
+        diff, a, b = panel.diff, panel.compared.a, panel.compared.b
         if diff is None:  # nothing compared yet
             return NOTHING
         if answer is Act.RANK:
@@ -129,14 +130,14 @@ class ReadingPanels:
             return Change(dialog=Prompt(Topic.EXPORT, prompt, checked(path_given, lang), paths=True))
         if answer is Act.MAP:
             if not diff.comparison.same_width:
-                panel.reading.say(Message("diff.map_width", {"dim_a": source.session.spec.dim, "dim_b": other.session.spec.dim}), error=True)
+                panel.reading.say(Message("diff.map_width", {"dim_a": a.session.spec.dim, "dim_b": b.session.spec.dim}), error=True)
                 return NOTHING
-            return Change(dialog=diff_page.diff_map(source, other, diff, panel.by, t))
+            return Change(dialog=diff_page.diff_map(a, b, diff, panel.by, t))
         if answer is Act.COPY:
             from tui.core.explorer.copied_code import diff_script
 
             try:
-                script = diff_script(source, other, diff, panel.by)
+                script = diff_script(a, b, diff, panel.by)
             except MessageError as error:
                 panel.reading.say(error.message, error=True)
                 return NOTHING
@@ -181,14 +182,14 @@ class ReadingPanels:
         return self.ask(panel, source)
 
     def export(
-        self, panel: Reading, source: Source, looked_up: Sequence[int], path: str, t: Callable[..., str], overwrite: bool = False, other: Source | None = None
+        self, panel: Reading, source: Source, looked_up: Sequence[int], path: str, t: Callable[..., str], overwrite: bool = False
     ) -> Change:
         """The panel's rows written to `path`: the neighbours found, the looked-up rows, or the diff's ranked
         rows (a folder: the listed ones at A and at B); a file there already is a question first. What
         happened is said in the panel."""
         try:
             if isinstance(panel, DiffOpen):
-                said = write_rows(_diff_rows(panel, source, other, path), path, overwrite)
+                said = write_rows(_diff_rows(panel, path), path, overwrite)
             elif isinstance(panel, NeighboursOpen):
                 said = export_answer(source, panel.answer, path, overwrite)
             else:
@@ -204,13 +205,13 @@ class ReadingPanels:
         return NOTHING
 
 
-def _diff_rows(panel: DiffOpen, source: Source, other: Source, path: str) -> ExportRows:
+def _diff_rows(panel: DiffOpen, path: str) -> ExportRows:
     """The table of every ranked row's measures, or for a folder (the Projector's pair) the listed rows at A and B."""
     from pathlib import Path
 
     if path.endswith(("/", "\\")) or Path(path).expanduser().is_dir():
-        return diff_page.projector_rows(source, other, panel.diff, panel.by)
-    return diff_page.export_rows(source, panel.diff, panel.by)
+        return diff_page.projector_rows(panel.compared.a, panel.compared.b, panel.diff, panel.by)
+    return diff_page.export_rows(panel.compared.a, panel.diff, panel.by)
 
 
 def path_given(text: str) -> str:

@@ -71,6 +71,16 @@ class AsCreated:
 
 
 @dataclass(frozen=True)
+class Compared:
+    """A and B as the diff reads them, and what each one is (a path, or a sentence)."""
+
+    a: Source
+    b: Source
+    a_name: str | Message
+    b_name: str | Message
+
+
+@dataclass(frozen=True)
 class LayerMade:
     """A new layer and its labels; what to say of it (None: its own greeting), or what went wrong with the
     labels beside its file."""
@@ -199,6 +209,14 @@ class Sources:
         """`other` is the matrix B the one on screen is compared with."""
         self.other, self.other_name = other, name
 
+    def compared(self) -> Compared:
+        """The layer on screen (A) against the matrix compared with it (B); against itself as it was created or
+        opened, that one is A and the layer on screen B, so that b − a is what training did."""
+        on_screen = Message("diff.on_screen")
+        if isinstance(self.other.session, AsCreated):
+            return Compared(self.other, self.source, self.other_name, on_screen)
+        return Compared(self.source, self.other, on_screen, self.other_name)
+
     def head(self) -> str | None:
         """The model (folder or id) whose output head is a matrix of its own (`tie_word_embeddings=false`),
         when the layer on screen is its input embedding; None otherwise (a tied head is this matrix)."""
@@ -211,7 +229,8 @@ class Sources:
     def difference_rows(self) -> DifferenceRows:
         """B − A by A's rows, for the matrix view: made again when either source changes (rows aligned as the
         diff aligns them: an `AlignmentError` says why they cannot be)."""
-        a, b = self.source, self.other
+        compared = self.compared()
+        a, b = compared.a, compared.b
         if self._difference is None or self._difference[0] is not a or self._difference[1] is not b:
             from tui.core.chapter.rows import DifferenceRows
             from tui.core.tokens.alignment import align
@@ -224,8 +243,8 @@ class Sources:
                 position = alignment.position_of(row)
                 return None if position is None else int(alignment.b_ids[position])
 
-            layer = a.session
-            rows = DifferenceRows(layer.read_rows, b.session.read_rows, b_of, (spec_a.vocab_size, spec_a.dim), lambda: layer.version)
+            layer = self.source.session  # the one whose values change
+            rows = DifferenceRows(a.session.read_rows, b.session.read_rows, b_of, (spec_a.vocab_size, spec_a.dim), lambda: layer.version)
             self._difference = (a, b, rows)
         return self._difference[2]
 
