@@ -448,11 +448,11 @@ def _neighbours_pane(state: State, panel: NeighboursOpen) -> NeighboursPane:
 
 def _diff_pane(state: State, panel: DiffOpen) -> DiffPane:
     """The diff: its page and ranked list once computed; the keys name the measure `r` ranks by next."""
-    t, diff, source = state.t, panel.diff, state.source
+    t, diff, source, other = state.t, panel.diff, state.source, state.sources.other
     name = state.sources.other_name
     title = printable(t("diff.title", b=name.render(state.lang) if isinstance(name, Message) else name))
     said = _said(state, panel.reading, "diff.working")
-    if diff is None:
+    if diff is None or other is None:
         return DiffPane(title, "", "", "", (), (), said, "")
     ranks = diff_page.ranks(diff)
     next_by = ranks[(ranks.index(panel.by) + 1) % len(ranks)] if panel.by in ranks else ranks[0]
@@ -460,7 +460,7 @@ def _diff_pane(state: State, panel: DiffOpen) -> DiffPane:
     heading = t("diff.ranked", measure=diff_page.measure_name(panel.by, t), count=len(positions), rows=len(diff.comparison.alignment))
     ids = tuple(int(diff.comparison.alignment.a_ids[p]) for p in positions)
     keys = t("diff.keys", next=diff_page.measure_name(next_by, t))
-    return DiffPane(title, diff_page.page(source, diff, t), printable(heading), diff_page.header(t), diff_page.lines(source, diff, positions), ids, said, keys)
+    return DiffPane(title, diff_page.page(source, other, diff, t), printable(heading), diff_page.header(t), diff_page.lines(source, diff, positions), ids, said, keys)
 
 
 def _said(state: State, reading: Pass, progress_key: str) -> Said:
