@@ -489,12 +489,14 @@ def _neighbours(setup: Setup, args: argparse.Namespace, lang: str) -> int:
 
 
 def _diff(args: argparse.Namespace, lang: str) -> int:
-    """Two matrices compared row by row: the counts (equal, added, removed, moved), then the `--top` rows
-    ranked `--by` a measure, as a table for people (the most and least changed named after it, and which
-    neighbours left and came) or as TSV / CSV for programs (`rank, id, token, norm_a, norm_b, delta,
-    relative, cosine`, then `overlap` by neighbours, then `id_b` when rows met by token)."""
+    """Two matrices compared row by row: the counts (equal, changed, added, removed, moved), then the `--top`
+    rows ranked `--by` a measure, as a table for people (the change's distribution before it, drawn as the
+    diff panel draws it; the most and least changed named after it, and which neighbours left and came) or
+    as TSV / CSV for programs (`rank, id, token, norm_a, norm_b, delta, relative, cosine`, then `overlap` by
+    neighbours, then `id_b` when rows met by token)."""
     from dataclasses import replace
 
+    from tui.core.explorer.diff_page import counts, extremes, histogram
     from tui.core.explorer.diff_report import diff, open_side
     from tui.core.tokens.tokenizer import labels_of
 
@@ -510,13 +512,13 @@ def _diff(args: argparse.Namespace, lang: str) -> int:
             warn(problem.render(lang))
         sources.append(source)
     report = diff(*sources, args.by, args.top, args.k, args.procrustes)
-    by_token = report.comparison.alignment.by == "token"
+    by_token = report.diff.comparison.alignment.by == "token"
     neighbours = report.by == "neighbours"
 
     def number(value: float | None, table: bool) -> str:
         return "" if value is None else f"{value:.4f}" if table else repr(value)
 
-    before = [message.render(lang) for message in report.before]
+    before = [message.render(lang) for message in counts(*sources, report.diff)]
     if args.format == "table":
         header = (translate(lang, "neighbours.rank"), "ID", translate(lang, "neighbours.token"), "‖a‖", "‖b‖", "‖b − a‖", "‖b − a‖/‖a‖", "cos")
         header += (translate(lang, "diff.col_overlap"),) if neighbours else ()
@@ -528,7 +530,9 @@ def _diff(args: argparse.Namespace, lang: str) -> int:
             line += (f"{row.overlap.kept}/{row.overlap.k}",) if row.overlap is not None else ()
             line += (str(row.b_id),) if by_token else ()
             cells.append(line)
-        say("\n".join([*before, "", *columns(cells), "", *(message.render(lang) for message in report.after)]))
+        drawn = histogram(report.diff, partial(translate, lang))
+        after = [message.render(lang) for message in (*extremes(sources[0], report.diff), *report.neighbours)]
+        say("\n".join([*before, "", *drawn, *([""] if drawn else []), *columns(cells), "", *after]))
     else:
         for line in before:  # beside the table, never in it
             warn(line)

@@ -19,9 +19,10 @@ Each measurement is a fresh process, so memory figures are each process's own:
   measures on whole tensors (bfloat16 pair only).
 
 Targets (issue 24): rank ≤ 1.5 × floor and RssAnon ≤ bare + 150 MB, for both pairs; the neighbour overlap
-≤ 2 × floor. Q4_K: gguf 0.19's `gguf.quants.quantize` cannot write it (NotImplementedError), so the GGUF
-holds Q4_1, the nearest type it writes (4 bits, a scale and a minimum per block, as Q4_K has per
-sub-block). Not collected by pytest (no `test_` names).
+≤ 2 × floor. Q4_K: gguf 0.19's `gguf.quants.quantize` cannot write it (NotImplementedError), so the
+quantized copy of A holds Q4_1, the nearest type it writes (4 bits, a scale and a minimum per block, as Q4_K
+has per sub-block); a third pair reads `bench_weights.py --gguf`'s Q4_K blocks (random quants, not A's:
+what it measures is Q4_K's reading and dequantizing cost). Not collected by pytest (no `test_` names).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from _bench_common import REPO, machine_header, median, round_parser, rounds, table, verdict
-from bench_weights import COLS, KEY, ROWS, write_file
+from bench_weights import COLS, KEY, ROWS, write_file, write_gguf
 
 QUANT = "Q4_1"
 
@@ -186,7 +187,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(machine_header(f"bench_diff: {ROWS} × {COLS} compared row by row"))
     original = write_file(args.dir)
-    pairs = {"bf16 vs changed bf16": write_changed(args.dir, original), f"bf16 vs its {QUANT} GGUF": write_quantized(args.dir, original)}
+    pairs = {
+        "bf16 vs changed bf16": write_changed(args.dir, original),
+        f"bf16 vs its {QUANT} GGUF": write_quantized(args.dir, original),
+        "bf16 vs a Q4_K GGUF": write_gguf(args.dir),  # bench_weights.py --gguf's blocks: Q4_K's reading cost, not its rounding
+    }
     rows, plain_rows = [], []
     for name, other in pairs.items():
         print(f"{name}: {original} · {other}", flush=True)

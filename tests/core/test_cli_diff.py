@@ -50,7 +50,7 @@ def test_scaled_rows_rank_first_and_appended_tokens_are_named(cli, minilm: Path,
     done = cli("diff", str(minilm / "model.safetensors"), str(changed), "--top", "3", "--format", "tsv")
     assert done.returncode == 0, done.stderr
     # MiniLM's vocab.txt against the copy's: the tokens it has too meet by text, the two appended are named
-    assert "30522 rows aligned by token: 30519 exactly equal, 2 added (only in B), 0 removed (only in A), 0 moved (another ID)." in done.stderr
+    assert "30522 rows aligned by token: 30519 equal, 3 changed · 2 added (only in B) · 0 removed (only in A) · 0 moved (another ID)" in done.stderr
     assert "2 added: <|im_start|> (30522), <|im_end|> (30523)." in done.stderr
     a = minilm_weight(minilm).float()
     expected = sorted(SCALED, key=lambda token_id: -float(torch.linalg.vector_norm(a[token_id] * SCALED[token_id] - a[token_id])))
@@ -70,14 +70,35 @@ def test_scaled_rows_rank_first_and_appended_tokens_are_named(cli, minilm: Path,
 
 
 def test_the_table_for_people_names_the_extremes(cli, minilm: Path, changed: Path) -> None:
+    """The panel's sentences and histogram around the table: the changed rows' distribution (the equal ones
+    left out), the most and least changed named with their ‖b − a‖."""
     done = cli("diff", str(minilm / "model.safetensors"), str(changed), "--top", "2")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("30522 rows aligned by token: 30519 exactly equal, 2 added")
+    assert lines[0] == "30522 rows aligned by token: 30519 equal, 3 changed · 2 added (only in B) · 0 removed (only in A) · 0 moved (another ID)"
     assert lines[1] == "2 added: <|im_start|> (30522), <|im_end|> (30523)."
-    assert lines[3].split() == ["rank", "ID", "token", "‖a‖", "‖b‖", "‖b", "−", "a‖", "‖b", "−", "a‖/‖a‖", "cos", "ID", "in", "B"]
-    assert lines[4].split()[:3] == ["1", "2332", "king"]
-    assert "Most changed: king (2332), hello (7592), [CLS] (101). Least changed of the 3 rows not equal: [CLS] (101)" in done.stdout
+    a = minilm_weight(minilm).float()
+    deltas = {token_id: float(torch.linalg.vector_norm(a[token_id] * scale - a[token_id])) for token_id, scale in SCALED.items()}
+    low, high = min(deltas.values()), max(deltas.values())
+    assert lines[3] == f"Change ‖b − a‖ of the rows that changed: 60 bins from {low:.4g} to {high:.4g}"  # no bin of 30519 zeros
+    bars = lines[4:7]
+    assert [len(bar.rstrip()) for bar in bars] == [60] * 3 and all(bar[0] == bar[59] == "█" for bar in bars)
+    assert lines[7].split() == [f"{low:.4g}", f"{high:.4g}"]
+    header = lines.index(next(line for line in lines if line.startswith("rank")))
+    assert lines[header].split() == ["rank", "ID", "token", "‖a‖", "‖b‖", "‖b", "−", "a‖", "‖b", "−", "a‖/‖a‖", "cos", "ID", "in", "B"]
+    assert lines[header + 1].split()[:3] == ["1", "2332", "king"]
+    most = " · ".join(f"{token} ({token_id}): {deltas[token_id]:.4g}" for token, token_id in (("king", 2332), ("hello", 7592), ("[CLS]", 101)))
+    least = " · ".join(f"{token} ({token_id}): {deltas[token_id]:.4g}" for token, token_id in (("[CLS]", 101), ("hello", 7592), ("king", 2332)))
+    assert lines[-2:] == [f"Most changed: {most}", f"Least changed: {least}"]
+
+
+def test_equal_matrices_say_so_and_draw_nothing(cli, minilm: Path) -> None:
+    done = cli("diff", str(minilm / "model.safetensors"), str(minilm / "model.safetensors"), "--top", "1")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("30522 rows aligned by ID: 30522 equal, 0 changed")
+    assert not any("Change ‖b − a‖" in line for line in lines)
+    assert lines[-1] == "Every aligned row is exactly equal in A and B."
 
 
 def test_by_neighbours_ranks_the_most_changed_by_overlap(cli, minilm: Path, tmp_path: Path) -> None:
@@ -111,7 +132,7 @@ def test_minilm_against_its_own_q8_0_gguf(cli, minilm: Path, tmp_path: Path) -> 
     gguf = written(tmp_path / "minilm-q8_0.gguf", a.numpy(), GGMLQuantizationType.Q8_0, tokens=None)
     done = cli("diff", str(minilm / "model.safetensors"), str(gguf), "--top", "5", "--format", "tsv")
     assert done.returncode == 0, done.stderr
-    assert "30522 rows aligned by ID: 0 exactly equal, 0 added (only in B), 0 removed (only in A), 0 moved (another ID)." in done.stderr
+    assert "30522 rows aligned by ID: 0 equal, 30522 changed · 0 added (only in B) · 0 removed (only in A) · 0 moved (another ID)" in done.stderr
     from gguf import GGUFReader
 
     tensor = GGUFReader(gguf).get_tensor(0)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import torch
 
 from tui.core.jobs import Cancelled
+from tui.core.meaning import passes
 from tui.core.meaning.comparison import ComparisonError, Side, compare, gather, neighbour_overlap
 from tui.core.texts.messages import Message
 from tui.core.tokens.alignment import AlignmentError, align
@@ -47,8 +50,44 @@ def test_the_least_changed_rows_leave_out_the_equal_ones():
     changed = found.changed()
     assert sorted(changed.tolist()) == [3, 7, 11]
     assert found.delta[changed[0]] <= found.delta[changed[-1]]
-    counts, edges = found.histogram(bins=8)
-    assert int(counts.sum()) == 40 and len(edges) == 9
+
+
+def test_the_histogram_counts_only_the_rows_that_changed():
+    """Three rows changed among 40: the 37 equal ones are said in the counts, not drawn as one bar of zeros
+    beside which the three would not show."""
+    a, b = pair()
+    counts, edges = compare(side(a), side(b), align(40, 40, None, None)).histogram(bins=8)
+    expected, expected_edges = torch.histogram((b - a).norm(dim=1)[[3, 7, 11]], bins=8)
+    assert counts.tolist() == expected.long().tolist() and int(counts.sum()) == 3
+    assert torch.allclose(edges, expected_edges)
+    assert compare(side(a), side(a.clone()), align(40, 40, None, None)).histogram(bins=8)[0].tolist() == [0] * 8
+
+
+def layer(weight: torch.Tensor, read: list[int]) -> SimpleNamespace:
+    """A `ReadableLayer` over `weight` that counts the rows read."""
+
+    def read_rows(start: int, stop: int) -> torch.Tensor:
+        read.append(stop - start)
+        return weight[start:stop]
+
+    return SimpleNamespace(spec=SimpleNamespace(vocab_size=weight.shape[0], dim=weight.shape[1]), version=0, decoded=False, read_rows=read_rows)
+
+
+def test_one_diff_reads_once_without_neighbours_and_ranks_by_neighbours_fewest_kept_first():
+    """`passes.diff`, the app's and the CLI's: no rows to ask about is one pass over each matrix; by
+    neighbours the rows whose overlap was found, the fewest kept first, ties by ‖b − a‖."""
+    a, b = pair()
+    read: list[int] = []
+    alone = passes.diff(layer(a, read), layer(b, read), (None, None), top=0)
+    assert alone.overlaps == {} and sum(read) == 80
+    found = passes.diff(layer(a, []), layer(b, []), (None, None), top=3, asked=(20,), k=4)
+    assert sorted(found.overlaps) == [3, 7, 11, 20]
+    for position, overlap in found.overlaps.items():
+        assert overlap.k == 4 and overlap == neighbour_overlap(side(a), side(b), align(40, 40, None, None), [position], 4)[0]
+    delta = (b - a).norm(dim=1)
+    expected = sorted(found.overlaps, key=lambda p: (found.overlaps[p].kept, -float(delta[p]), p))
+    assert found.ranked("neighbours").tolist() == expected
+    assert found.ranked("delta")[:3].tolist() == torch.argsort(delta, descending=True, stable=True)[:3].tolist()
 
 
 def test_rows_are_read_a_chunk_at_a_time_from_both_matrices():

@@ -1,6 +1,6 @@
 """The diff panel as it reads: how many rows are equal, added, removed and moved, the change's distribution
-drawn as the statistics panel draws its histogram (`bars`), the most and least changed rows named, then the
-ranked list; the two rows of one ID one above the other with their difference, as torch prints them; the
+drawn as the statistics panel draws its histogram (`bars`), the most and least changed rows named (the same
+sentences `embedding-explorer diff` prints), then the ranked list; the two rows of one ID one above the other with their difference, as torch prints them; the
 ranked rows as a table or the Projector's pair; the most changed rows on the map at A and at B."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from tui.core.explorer.bars import bar_chart, squeeze
 from tui.core.explorer.dialogs import MapPoint, Report, VectorMap
 from tui.core.explorer.row_sets import label_of
+from tui.core.texts.messages import Message
 from tui.core.texts.shown import printable
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 WIDTH = 60  # columns of the chart: it fits the panel at 80 columns
 HISTOGRAM_LINES = 3
 NAMED = 3  # rows named as the most and the least changed
+NAMED_TOKENS = 8  # tokens added or removed named, up to this many
 LISTED = 100  # rows in the ranked list (the TSV export writes every aligned row)
 MAPPED = 20  # the most changed rows drawn on the map, each at A and at B
 RANKS = ("delta", "relative", "cosine", "neighbours")  # what `r` cycles through (matrices of one width)
@@ -38,42 +40,67 @@ def measure_name(by: str, t: Callable[..., str]) -> str:
     return t(f"diff.measure.{by}", k=DIFF_K)
 
 
-def page(a: Source, diff: Diff, t: Callable[..., str]) -> str:
+def page(a: Source, b: Source, diff: Diff, t: Callable[..., str]) -> str:
     """The counts, the change's distribution and the extremes, printable."""
-    comparison, label = diff.comparison, label_of(a)
+    said = [t(message.key, **message.params) for message in counts(a, b, diff)]
+    named = [t(message.key, **message.params) for message in extremes(a, diff)]
+    return "\n".join(printable(line) for line in [*said, *histogram(diff, t), *named])
+
+
+def counts(a: Source, b: Source, diff: Diff) -> tuple[Message, ...]:
+    """What is said before the distribution: how many rows are equal, changed, added, removed and moved;
+    the tokens added and removed named when they are few; the widths when they differ; the rotation."""
+    comparison = diff.comparison
     alignment = comparison.alignment
     aligned, equal = len(alignment), comparison.equal_rows
-    by = t("diff.by_id" if alignment.by == "id" else "diff.by_token")
-    counts_line = t(
-        "diff.panel_counts", aligned=aligned, by=by, equal=equal, changed=aligned - equal,
-        added=len(alignment.only_b), removed=len(alignment.only_a), moved=len(alignment.moved),
-    )
-    lines = [counts_line]
-    changed = comparison.changed()
-    if len(changed) == 0:
-        return "\n".join(printable(line) for line in [*lines, t("diff.none_changed")])
+    said = [
+        Message("diff.counts", {
+            "aligned": aligned, "by": Message(f"diff.by_{alignment.by}"), "equal": equal, "changed": aligned - equal,
+            "added": len(alignment.only_b), "removed": len(alignment.only_a), "moved": len(alignment.moved),
+        })
+    ]
+    for key, source, ids in (("diff.added", b, alignment.only_b), ("diff.removed", a, alignment.only_a)):
+        if 0 < len(ids) <= NAMED_TOKENS:
+            said.append(Message(key, {"count": len(ids), "rows": ", ".join(named(label_of(source), token_id) for token_id in ids)}))
+    if not comparison.same_width:
+        said.append(Message("diff.widths", {"dim_a": a.session.spec.dim, "dim_b": b.session.spec.dim}))
+    rotation = comparison.rotation
+    if rotation is not None:
+        said.append(Message("diff.procrustes", {"removed": 100 * rotation.removed, "before": rotation.before, "after": rotation.after}))
+    return tuple(said)
+
+
+def histogram(diff: Diff, t: Callable[..., str]) -> list[str]:
+    """The change's distribution over the rows that changed, drawn as the statistics panel draws its
+    histogram: a heading, the bars and their ends; nothing when no row changed."""
+    comparison = diff.comparison
+    if len(comparison.changed()) == 0:
+        return []
     counts, edges = comparison.histogram(WIDTH)
     low, high = edges[0].item(), edges[-1].item()
     bars = squeeze(counts.tolist(), WIDTH, merge=sum)
-    lines += [t("diff.histogram" if comparison.same_width else "diff.histogram_norm", bins=len(counts), low=low, high=high)]
-    lines += [*bar_chart(bars, HISTOGRAM_LINES), f"{low:.4g}".ljust(len(bars) - len(f"{high:.4g}")) + f"{high:.4g}"]
-    values = comparison.measure(diff.by)
+    heading = t("diff.histogram" if comparison.same_width else "diff.histogram_norm", bins=len(counts), low=low, high=high)
+    return [heading, *bar_chart(bars, HISTOGRAM_LINES), f"{low:.4g}".ljust(len(bars) - len(f"{high:.4g}")) + f"{high:.4g}"]
 
-    def named(positions: list[int]) -> str:
-        return " · ".join(f"{_named(label, int(alignment.a_ids[p]))}: {values[p].item():.4g}" for p in positions)
+
+def extremes(a: Source, diff: Diff) -> tuple[Message, ...]:
+    """The most and the least changed rows named with their change, or that every row is equal."""
+    comparison, label = diff.comparison, label_of(a)
+    changed = comparison.changed()
+    if len(changed) == 0:
+        return (Message("diff.all_equal"),)
+    ids, values = comparison.alignment.a_ids, comparison.measure(diff.by)
+
+    def rows(positions: list[int]) -> str:
+        return " · ".join(f"{named(label, int(ids[p]))}: {values[p].item():.4g}" for p in positions)
 
     most = [p for p in comparison.ranked(diff.by)[:NAMED].tolist() if not bool(comparison.equal[p])]
-    lines += [f"{t('diff.most')}: {named(most)}", f"{t('diff.least')}: {named(changed[:NAMED].tolist())}"]
-    return "\n".join(printable(line) for line in lines)
+    return Message("diff.most", {"rows": rows(most)}), Message("diff.least", {"rows": rows(changed[:NAMED].tolist())})
 
 
 def ranked(diff: Diff, by: str) -> list[int]:
-    """The positions listed, most changed first by `by`; by neighbours, those whose overlap was computed, the
-    fewest kept first (ties: the most changed first)."""
-    if by != "neighbours":
-        return diff.comparison.ranked(by)[:LISTED].tolist()
-    order = {position: rank for rank, position in enumerate(diff.comparison.ranked(diff.by).tolist())}
-    return sorted(diff.overlaps, key=lambda position: (diff.overlaps[position].kept, order[position]))
+    """The positions listed: the first LISTED of `Diff.ranked`."""
+    return diff.ranked(by)[:LISTED].tolist()
 
 
 def header(t: Callable[..., str]) -> str:
@@ -132,7 +159,7 @@ def export_rows(a: Source, diff: Diff, by: str) -> ExportRows:
 
     comparison = diff.comparison
     alignment = comparison.alignment
-    positions = ranked(diff, by) if by == "neighbours" else comparison.ranked(by).tolist()
+    positions = diff.ranked(by).tolist()
     ids = [int(alignment.a_ids[p]) for p in positions]
     vocab = a.vocab
     tokens = [vocab.tokens[i] if vocab is not None and i < len(vocab) else None for i in ids]
@@ -191,7 +218,7 @@ def diff_map(a: Source, b: Source, diff: Diff, by: str, t: Callable[..., str]) -
     )
 
 
-def _named(label: Callable[[int], str], token_id: int) -> str:
+def named(label: Callable[[int], str], token_id: int) -> str:
     """`token (ID)`, or `ID n` for a row without a token."""
     token = label(token_id)
     return f"{token} ({token_id})" if token else f"ID {token_id}"

@@ -1,6 +1,6 @@
 """Two matrices compared, as the command line reports it: each side opened the way the app opens a file
-(with the labels found beside it), their rows aligned and compared in one pass, the N most changed rows
-ranked, and the sentences around the table as `Message`s. The edge renders them and lays the table out."""
+(with the labels found beside it), compared as the app compares them (`passes.diff`), and the N most changed
+rows ranked. The sentences around the table are the diff panel's (`diff_page`); the edge lays them out."""
 
 from __future__ import annotations
 
@@ -9,17 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.core.explorer.diff_page import named
+from tui.core.explorer.row_sets import label_of
 from tui.core.explorer.sources import LayerMade, SeveralFound, Source, open_weights
 from tui.core.explorer.tasks import Task
 from tui.core.jobs import Failed, Job
 from tui.core.texts.messages import Message, MessageError
 
 if TYPE_CHECKING:  # these import torch
-    from tui.core.meaning.comparison import Comparison, Overlap, Side
+    from tui.core.meaning.comparison import Overlap
+    from tui.core.meaning.passes import Diff
 
 HEAD_KEYS = ("lm_head.weight", "output.weight")  # a model's output head: in a model folder, in a GGUF file
-NAMED = 8  # tokens added or removed named in the counts' line up to this many
-SHOWN = 3  # rows named after the table (most and least changed, neighbours that left and came)
+SHOWN = 3  # rows ranked by neighbours whose neighbours that left and came are named after the table
 
 
 class DiffError(MessageError):
@@ -45,13 +47,13 @@ class Row:
 
 @dataclass(frozen=True)
 class Report:
-    """What `diff` prints: the lines before the table, its rows, and the lines after it (for people)."""
+    """What `diff` prints: the rows ranked `by` a measure, and for those ranked by neighbours which
+    neighbours left and came; around them the CLI says what the diff panel says (`diff_page`)."""
 
     by: str
-    comparison: Comparison
-    before: tuple[Message, ...]
+    diff: Diff
     rows: tuple[Row, ...]
-    after: tuple[Message, ...]
+    neighbours: tuple[Message, ...]
 
 
 def open_side(path: str, key: str | None, option: str) -> tuple[Source, Message | None]:
@@ -78,99 +80,50 @@ def _tied(path: str) -> bool:
 
 
 def diff(a: Source, b: Source, by: str | None, top: int, k: int, procrustes: bool = False) -> Report:
-    """A's rows against B's: aligned (by ID, or by token for different vocabularies), measured, and the `top`
-    most changed ranked `by` a measure (None: ‖b − a‖, or neighbours for different widths). By neighbours,
-    the `top` most changed by ‖b − a‖ (by norm for different widths) ranked by how few of their `k` nearest
-    rows in A are still among them in B."""
-    from tui.core.meaning.comparison import WIDTH_FREE, ComparisonError, compare, neighbour_overlap
-    from tui.core.tokens.alignment import align
+    """A's rows against B's (`passes.diff`, as the app compares them) and the `top` most changed ranked `by`
+    a measure (None: ‖b − a‖, or neighbours for different widths). By neighbours, the `top` most changed
+    by ‖b − a‖ (by norm for different widths) ranked by how few of their `k` nearest rows in A are still
+    among them in B; otherwise one pass, with no neighbours compared."""
+    from tui.core.meaning import passes
+    from tui.core.meaning.comparison import WIDTH_FREE, ComparisonError
 
-    side_a, side_b = _side(a), _side(b)
-    same_width = side_a.dim == side_b.dim
+    same_width = a.session.spec.dim == b.session.spec.dim
     by = by or ("delta" if same_width else "neighbours")
     if not same_width and by not in WIDTH_FREE:  # before the pass, not after it
         raise ComparisonError(Message("diff.needs_width", {"by": by}))
-    alignment = align(side_a.rows, side_b.rows, _tokens(a), _tokens(b))
     a.session.check_file()
     b.session.check_file()
-    comparison = compare(side_a, side_b, alignment, procrustes)
-    change = "delta" if same_width else "norm"
-    if by == "neighbours":
-        candidates = comparison.ranked(change)[:top].tolist()
-        overlaps = neighbour_overlap(side_a, side_b, alignment, candidates, k)
-        order = sorted(range(len(candidates)), key=lambda at: overlaps[at].kept)  # stable: ties by the change
-        ranked = [(candidates[at], overlaps[at]) for at in order]
-    else:
-        ranked = [(position, None) for position in comparison.ranked(by)[:top].tolist()]
-    rows = tuple(_row(rank, position, comparison, overlap, a, b) for rank, (position, overlap) in enumerate(ranked, 1))
-    return Report(by, comparison, _before(comparison, a, b, side_a, side_b), rows, _after(comparison, rows, a, b))
-
-
-def _side(source: Source) -> Side:
-    from tui.core.meaning.comparison import Side
-
-    spec = source.session.spec
-    return Side(source.session.read_rows, spec.vocab_size, spec.dim)
+    compared = passes.diff(a.session, b.session, (_tokens(a), _tokens(b)), top if by == "neighbours" else 0, k=k, procrustes=procrustes)
+    positions = compared.ranked(by)[:top].tolist()
+    rows = tuple(_row(rank, position, compared, a, b) for rank, position in enumerate(positions, 1))
+    return Report(by, compared, rows, _left_came(rows, a, b))
 
 
 def _tokens(source: Source) -> Sequence[str | None] | None:
     return None if source.vocab is None else source.vocab.tokens
 
 
-def _label(source: Source, token_id: int) -> str | None:
-    """Row `token_id`'s token as shown, or None when the side has no vocabulary or skips the ID."""
-    return None if source.vocab is None else source.vocab.label(token_id)
-
-
-def _row(rank: int, position: int, comparison: Comparison, overlap: Overlap | None, a: Source, b: Source) -> Row:
+def _row(rank: int, position: int, diff: Diff, a: Source, b: Source) -> Row:
+    comparison = diff.comparison
     a_id, b_id = int(comparison.alignment.a_ids[position]), int(comparison.alignment.b_ids[position])
 
     def value(measure: object) -> float | None:
         return None if measure is None else float(measure[position])  # type: ignore[index]
 
-    token = _label(a, a_id) or _label(b, b_id) or ""
-    return Row(rank, a_id, b_id, token, value(comparison.norm_a), value(comparison.norm_b), value(comparison.delta), value(comparison.relative), value(comparison.cosine), overlap)
+    token = label_of(a)(a_id) or label_of(b)(b_id)
+    return Row(
+        rank, a_id, b_id, token, value(comparison.norm_a), value(comparison.norm_b), value(comparison.delta), value(comparison.relative),
+        value(comparison.cosine), diff.overlaps.get(position),
+    )
 
 
-def _named(source: Source, ids: tuple[int, ...] | list[int]) -> str:
-    """Rows named by token and ID: `<|im_start|> (30522)`."""
-    return ", ".join(f"{_label(source, token_id) or '?'} ({token_id})" for token_id in ids)
-
-
-def _before(comparison: Comparison, a: Source, b: Source, side_a: Side, side_b: Side) -> tuple[Message, ...]:
-    """The counts (the added and removed tokens named when they are few), the widths, the rotation."""
-    alignment = comparison.alignment
-    counts = {
-        "aligned": len(alignment),
-        "by": Message(f"diff.by_{alignment.by}"),
-        "equal": comparison.equal_rows,
-        "added": len(alignment.only_b),
-        "removed": len(alignment.only_a),
-        "moved": len(alignment.moved),
-    }
-    said = [Message("diff.counts", counts)]
-    for key, source, ids in (("diff.added", b, alignment.only_b), ("diff.removed", a, alignment.only_a)):
-        if 0 < len(ids) <= NAMED:
-            said.append(Message(key, {"count": len(ids), "rows": _named(source, ids)}))
-    if side_a.dim != side_b.dim:
-        said.append(Message("diff.widths", {"dim_a": side_a.dim, "dim_b": side_b.dim}))
-    rotation = comparison.rotation
-    if rotation is not None:
-        said.append(Message("diff.procrustes", {"removed": 100 * rotation.removed, "before": rotation.before, "after": rotation.after}))
-    return tuple(said)
-
-
-def _after(comparison: Comparison, rows: tuple[Row, ...], a: Source, b: Source) -> tuple[Message, ...]:
-    """The most and least changed rows named; for the rows ranked by neighbours, which left and came."""
-    changed = comparison.changed()
-    if len(changed) == 0:
-        return (Message("diff.all_equal"),)
-    ids = comparison.alignment.a_ids
-    most = comparison.ranked("delta" if comparison.same_width else "norm")[:SHOWN].tolist()
-    least = changed[:SHOWN].tolist()
-    said = [Message("diff.extremes", {"most": _named(a, [int(ids[p]) for p in most]), "least": _named(a, [int(ids[p]) for p in least]), "changed": len(changed)})]
+def _left_came(rows: tuple[Row, ...], a: Source, b: Source) -> tuple[Message, ...]:
+    """For the first rows ranked by neighbours, which of their nearest rows left and which came."""
+    said = []
+    label_a, label_b = label_of(a), label_of(b)
     for row in rows[:SHOWN]:
         if row.overlap is not None:
-            left, came = _named(a, row.overlap.left) or "—", _named(b, row.overlap.came) or "—"
-            said.append(Message("diff.left_came", {"row": _named(a, [row.a_id]), "kept": row.overlap.kept, "k": row.overlap.k, "left": left, "came": came}))
+            left = ", ".join(named(label_a, i) for i in row.overlap.left) or "—"
+            came = ", ".join(named(label_b, i) for i in row.overlap.came) or "—"
+            said.append(Message("diff.left_came", {"row": named(label_a, row.a_id), "kept": row.overlap.kept, "k": row.overlap.k, "left": left, "came": came}))
     return tuple(said)

@@ -458,7 +458,7 @@ def _neighbours_pane(state: State, panel: NeighboursOpen) -> NeighboursPane:
 
 def _diff_pane(state: State, panel: DiffOpen) -> DiffPane:
     """The diff: its page and ranked list once computed; the keys name the measure `r` ranks by next."""
-    t, diff, source = state.t, panel.diff, state.source
+    t, diff = state.t, panel.diff
     title = printable(t("diff.title", a=_name(state, panel.compared.a_name), b=_name(state, panel.compared.b_name)))
     said = _said(state, panel.reading, "diff.working")
     if diff is None:
@@ -469,7 +469,8 @@ def _diff_pane(state: State, panel: DiffOpen) -> DiffPane:
     heading = t("diff.ranked", measure=diff_page.measure_name(panel.by, t), count=len(positions), rows=len(diff.comparison.alignment))
     ids = tuple(int(diff.comparison.alignment.a_ids[p]) for p in positions)
     keys = t("diff.keys", next=diff_page.measure_name(next_by, t))
-    return DiffPane(title, diff_page.page(source, diff, t), printable(heading), diff_page.header(t), diff_page.lines(source, diff, positions), ids, said, keys)
+    a, b = panel.compared.a, panel.compared.b
+    return DiffPane(title, diff_page.page(a, b, diff, t), printable(heading), diff_page.header(t), diff_page.lines(a, diff, positions), ids, said, keys)
 
 
 def _said(state: State, reading: Pass, progress_key: str) -> Said:

@@ -77,6 +77,11 @@ class Comparison:
         return self.delta is not None
 
     @property
+    def change(self) -> str:
+        """The measure of a row's change: ‖b − a‖ ("delta"), or the norm's ("norm") for different widths."""
+        return "delta" if self.same_width else "norm"
+
+    @property
     def equal_rows(self) -> int:
         return int(self.equal.sum())
 
@@ -100,16 +105,17 @@ class Comparison:
     def changed(self) -> torch.Tensor:
         """The positions of the rows that are not exactly equal, least changed first by ‖b − a‖ (or by the
         norm for different widths)."""
-        by = "delta" if self.same_width else "norm"
-        order = self.ranked(by).flip(0)
-        values = self.measure(by)[order]
+        order = self.ranked(self.change).flip(0)
+        values = self.measure(self.change)[order]
         return order[~self.equal[order] & ~values.isnan()]
 
     def histogram(self, bins: int = 40) -> tuple[torch.Tensor, torch.Tensor]:
-        """The distribution of the change (‖b − a‖, or the norm's for different widths) over the rows where
-        it is finite: counts and edges, as `torch.histogram` makes them."""
-        values = self.measure("delta" if self.same_width else "norm")
-        values = values[values.isfinite()]
+        """The distribution of the change (‖b − a‖, or the norm's for different widths) over the rows that
+        changed (not exactly equal) where it is finite: counts and edges, as `torch.histogram` makes them. The
+        equal rows are left out (the counts say how many), so a few changed rows are not one bar beside a
+        bar of thousands of zeros."""
+        values = self.measure(self.change)
+        values = values[~self.equal & values.isfinite()]
         if values.numel() == 0:
             return torch.zeros(bins, dtype=torch.int64), torch.zeros(bins + 1)
         counts, edges = torch.histogram(values, bins=bins)

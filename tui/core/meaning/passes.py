@@ -1,7 +1,8 @@
 """What the vectors of the layer on screen mean: neighbour searches (a token, an ID, or `king - man +
 woman`, with the metric and k chosen last), the whole matrix's statistics, and its diff against a second
-matrix. Each pass over the matrix is kept while the layers' values stay the same: the `RowIndex` (its row
-norms, computed by the first search, serve the next ones), the statistics, the diff.
+matrix (`diff`: the app's panel and `embedding-explorer diff` both compare through it). Each pass over the
+matrix is kept while the layers' values stay the same: the `RowIndex` (its row norms, computed by the first
+search, serve the next ones), the statistics, the diff.
 
 `ask` and `statistics` run in a worker: they read the layer and return their answer, touching nothing but
 what they keep. The app's panels and `embedding-explorer neighbours` both ask through here.
@@ -67,11 +68,47 @@ class Diff:
     @property
     def by(self) -> str:
         """What the change is measured by: ‖b − a‖, or the norm's change for matrices of different widths."""
-        return "delta" if self.comparison.same_width else "norm"
+        return self.comparison.change
+
+    def ranked(self, by: str) -> torch.Tensor:
+        """Positions in the alignment, the most changed first by `by`; by neighbours, the rows whose overlap
+        was computed, the fewest neighbours kept first (ties: the most changed first)."""
+        order = self.comparison.ranked(self.by if by == "neighbours" else by)
+        if by != "neighbours":
+            return order
+        rank = torch.empty_like(order)
+        rank[order] = torch.arange(len(order))
+        return torch.tensor(sorted(self.overlaps, key=lambda position: (self.overlaps[position].kept, int(rank[position]))), dtype=torch.long)
 
 
 DIFF_TOP = 20  # the most changed rows whose neighbours are compared
 DIFF_K = 10
+
+
+def diff(
+    a: ReadableLayer,
+    b: ReadableLayer,
+    tokens: tuple[Tokens | None, Tokens | None],
+    top: int = DIFF_TOP,
+    asked: tuple[int, ...] = (),
+    k: int | None = None,
+    procrustes: bool = False,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Diff:
+    """A against B row by row, rows aligned by ID or by `tokens` (A rotated first with `procrustes`); then,
+    in one more pass, the overlap of the k nearest neighbours of the `top` most changed rows and of the rows
+    `asked` (IDs of A). k None: DIFF_K, or every other row when there are fewer (one row: no overlaps)."""
+    side_a, side_b = (Side(layer.read_rows, layer.spec.vocab_size, layer.spec.dim) for layer in (a, b))
+    alignment = align(side_a.rows, side_b.rows, *tokens)
+    k = min(DIFF_K, len(alignment) - 1) if k is None else k
+    compared = compare(side_a, side_b, alignment, procrustes, _part(progress, 0, 0.8) if top or asked else progress, cancelled)
+    positions = [*compared.ranked(compared.change)[:top].tolist(), *(p for p in map(alignment.position_of, asked) if p is not None)]
+    if not positions or k < 1:  # nothing to ask about, or one aligned row: it has no neighbours
+        return Diff(compared, {})
+    positions = list(dict.fromkeys(positions))
+    found = neighbour_overlap(side_a, side_b, alignment, positions, k, _part(progress, 0.8, 1), cancelled)
+    return Diff(compared, dict(zip(positions, found, strict=True)))
 
 
 class Meaning:
@@ -113,24 +150,9 @@ class Meaning:
         progress: Callable[[float], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> Diff:
-        """A (the layer on screen) against B row by row, rows aligned by ID or by `tokens`; then the k = 10
-        neighbour overlap of the DIFF_TOP most changed rows and of the rows `asked` (IDs of A). Kept while
-        neither layer's values change and the same rows are asked about."""
-
-        def make() -> Diff:
-            side_a, side_b = (Side(layer.read_rows, layer.spec.vocab_size, layer.spec.dim) for layer in (a, b))
-            alignment = align(side_a.rows, side_b.rows, *tokens)
-            compared = compare(side_a, side_b, alignment, progress=_part(progress, 0, 0.8), cancelled=cancelled)
-            by = "delta" if compared.same_width else "norm"
-            positions = [*compared.ranked(by)[:DIFF_TOP].tolist(), *(p for p in map(alignment.position_of, asked) if p is not None)]
-            positions = list(dict.fromkeys(positions))
-            k = min(DIFF_K, len(alignment) - 1)
-            if k < 1:  # one aligned row: it has no neighbours
-                return Diff(compared, {})
-            found = neighbour_overlap(side_a, side_b, alignment, positions, k, _part(progress, 0.8, 1), cancelled)
-            return Diff(compared, dict(zip(positions, found, strict=True)))
-
-        return self._kept_for("diff", make, a, b, asked=asked)
+        """`diff` of A (the layer on screen) and B, with the DIFF_TOP most changed rows' and the `asked`
+        rows' neighbours: kept while neither layer's values change and the same rows are asked about."""
+        return self._kept_for("diff", lambda: diff(a, b, tokens, DIFF_TOP, asked, None, False, progress, cancelled), a, b, asked=asked)
 
     def _kept_for(self, name: str, make: Callable[[], T], *layers: ReadableLayer, asked: object = None) -> T:
         """What `make` made for these layers at these versions (and what was `asked`), or a new one (the
