@@ -13,7 +13,7 @@ from tui.core.explorer.dialogs import Code
 from tui.core.texts.messages import Message, MessageError
 
 if TYPE_CHECKING:
-    from tui.core.explorer.sources import Source
+    from tui.core.explorer.source import Source
     from tui.core.meaning.passes import Diff
 
 SHOWN_CODE = 20_000  # characters of a copied script shown in its panel; the clipboard gets all of it
@@ -50,7 +50,7 @@ def diff_script(a: Source, b: Source, diff: Diff, by: str) -> str:
     widths, a quantized one)."""
     from tui.core.chapter.code import diff_script, made_lines
     from tui.core.explorer.diff_page import LISTED
-    from tui.core.explorer.sources import AsCreated
+    from tui.core.explorer.source import AsCreated
     from tui.core.files.script_files import ScriptFile, top
 
     if diff.comparison.alignment.by != "id":

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from tui.core.explorer.diff_page import named
 from tui.core.explorer.row_sets import label_of
-from tui.core.explorer.sources import LayerMade, SeveralFound, Source, open_weights
+from tui.core.explorer.source import Source
+from tui.core.explorer.sources import LayerMade, SeveralFound, open_weights
 from tui.core.explorer.tasks import Task
 from tui.core.jobs import Failed, Job
 from tui.core.texts.messages import Message, MessageError

@@ -60,7 +60,7 @@ if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
     from tui.core.chapter.windows import TextWindows
     from tui.core.explorer.dialogs import Dialog, Pane
     from tui.core.explorer.input_line import Reading
-    from tui.core.explorer.sources import Layer, Source
+    from tui.core.explorer.source import Layer, Source
     from tui.core.explorer.view import View
     from tui.core.files.models import Cached
     from tui.core.meaning.passes import Meaning

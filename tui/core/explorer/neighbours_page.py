@@ -12,7 +12,7 @@ from tui.core.texts.messages import Message, MessageError
 from tui.core.texts.shown import columns, printable
 
 if TYPE_CHECKING:
-    from tui.core.explorer.sources import Source
+    from tui.core.explorer.source import Source
     from tui.core.meaning.passes import Answer
 
 VALUES_SHOWN = 4  # of each row found: its first values, as a reminder that a neighbour is a vector

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
-    from tui.core.explorer.sources import Compared
+    from tui.core.explorer.source import Compared
     from tui.core.meaning.matrix_statistics import MatrixStatistics
     from tui.core.meaning.passes import Answer, Diff
     from tui.core.texts.messages import Message

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from tui.core.explorer.input_line import InputLine, Reading
     from tui.core.explorer.panels import Panel
     from tui.core.explorer.setup import Setup
-    from tui.core.explorer.sources import Compared, Layer, Source, Sources
+    from tui.core.explorer.source import Compared, Layer, Source
+    from tui.core.explorer.sources import Sources
     from tui.core.explorer.training import TrainingLab
     from tui.core.jobs import Job
 

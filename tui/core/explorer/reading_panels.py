@@ -24,7 +24,7 @@ from tui.core.files.file_watch import WeightFileChanged
 from tui.core.texts.messages import Message, MessageError
 
 if TYPE_CHECKING:
-    from tui.core.explorer.sources import Compared, Layer, Source
+    from tui.core.explorer.source import Compared, Layer, Source
     from tui.core.files.export import ExportRows
     from tui.core.jobs import Job
     from tui.core.meaning.matrix_statistics import MatrixStatistics

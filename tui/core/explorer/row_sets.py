@@ -15,7 +15,7 @@ from tui.core.texts.messages import Message
 if TYPE_CHECKING:
     import torch
 
-    from tui.core.explorer.sources import Source
+    from tui.core.explorer.source import Source
     from tui.core.files.export import ExportRows
     from tui.core.meaning.passes import ReadableLayer
 

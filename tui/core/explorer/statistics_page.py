@@ -14,7 +14,7 @@ from tui.core.texts.shown import printable
 
 if TYPE_CHECKING:
     from tui.core.explorer.dialogs import VectorMap
-    from tui.core.explorer.sources import Source
+    from tui.core.explorer.source import Source
     from tui.core.meaning.matrix_statistics import MatrixStatistics, RowNorm
 
 WIDTH = 60  # columns of a chart: it fits the panel at 80 columns
