@@ -1,4 +1,4 @@
-"""Regenerate the SVGs in screenshots/: `python tests/make_screenshots.py`.
+"""Regenerate the SVGs in screenshots/: `python tests/make_screenshots.py [NAME ...]` (all, or those named).
 
 Each screenshot is the app as a person sees it at a fixed size, after the layer has been created.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 from textual.widgets import Input
@@ -38,6 +39,27 @@ def minilm_model() -> dict[str, WeightFile | TextTokenizer]:
     return {"weights": open_model(model), "tokenizer": beside(model.file)[1]}
 
 
+def minilm_q8_0() -> str:
+    """MiniLM's word embeddings quantized to Q8_0 by the `gguf` package, written beside the screenshots'
+    working folder (the repository root) under a short name to type, and removed after the shots."""
+    import numpy as np
+    from gguf import GGMLQuantizationType, GGUFWriter
+    from gguf.quants import quantize
+    from safetensors.numpy import load_file
+
+    path = SCREENSHOTS.parent / Q8_0
+    weight = load_file(minilm()["weights"].path)["embeddings.word_embeddings.weight"].astype(np.float32)
+    blocks = quantize(weight, GGMLQuantizationType.Q8_0)
+    writer = GGUFWriter(path, "bert")
+    writer.add_tensor("token_embd.weight", blocks, raw_shape=blocks.shape, raw_dtype=GGMLQuantizationType.Q8_0)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return Q8_0
+
+
+Q8_0 = "minilm-q8_0.gguf"
 SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
     ("book-lookup-80x24", {"ids": "2, 3, 5, 1"}, (80, 24), []),
     ("book-lookup-160x50", {"ids": "2, 3, 5, 1, 3"}, (160, 50), []),
@@ -62,7 +84,14 @@ SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
     ("map-king-man-woman", {**minilm_model(), "ids": "2332"}, (100, 30), ["ctrl+y", "shift+tab", "ctrl+u", *"king - man + woman", "enter", "p"]),
     ("statistics-minilm", {**minilm_model(), "ids": "7592, 2088, 2332, 3035"}, (100, 40), ["ctrl+b"]),
     ("search-tea", {**minilm_model(), "ids": "7592"}, (80, 24), ["ctrl+f", *"^tea"]),
+    ("diff-minilm-q8_0", {**minilm_model(), "ids": "7592"}, (100, 30), ["ctrl+s", "o", *Q8_0, "enter"]),  # which rows did quantization hurt most?
 ]
+
+
+def jobs(app: ExplorerApp) -> list:
+    """The app's workers that end: not a DirectoryTree's loader (the open panel's), which waits for folders
+    to read as long as its tree lives."""
+    return [worker for worker in app.workers if worker.name != "_loader"]
 
 
 async def shoot(name: str, options: dict, size: tuple[int, int], keys: list[str]) -> None:
@@ -74,7 +103,8 @@ async def shoot(name: str, options: dict, size: tuple[int, int], keys: list[str]
             widget.cursor_blink = False
         for key in keys:
             await pilot.press(key)
-            await app.workers.wait_for_complete()  # a training key works in a thread
+            if running := jobs(app):  # a training key works in a thread (an empty list would wait for every worker)
+                await app.workers.wait_for_complete(running)
         for widget in app.screen.query(Input):  # a dialog's line too
             widget.cursor_blink = False
         await pilot.pause(0.2)
@@ -85,8 +115,14 @@ async def shoot(name: str, options: dict, size: tuple[int, int], keys: list[str]
 async def main() -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     os.chdir(SCREENSHOTS.parent)  # the story's path on screen is relative
-    for shot in SHOTS:
-        await shoot(*shot)
+    named = sys.argv[1:]
+    minilm_q8_0()
+    try:
+        for shot in SHOTS:
+            if not named or shot[0] in named:
+                await shoot(*shot)
+    finally:
+        (SCREENSHOTS.parent / Q8_0).unlink()
 
 
 if __name__ == "__main__":
