@@ -17,6 +17,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+
+# The first lines of a measuring child's code: its imports, and its anonymous resident memory in MB (the file
+# pages a pass touches are not counted: they are the page cache's).
+CHILD_PRELUDE = """
+import json, resource, sys, time
+def rss_anon():
+    for line in open("/proc/self/status"):
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) / 1024
+"""
 if str(REPO) not in sys.path:  # `python tests/benchmarks/bench_x.py` puts only this folder on sys.path
     sys.path.insert(0, str(REPO))
 

@@ -33,7 +33,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from _bench_common import REPO, machine_header, median, round_parser, rounds, table, verdict
+from _bench_common import CHILD_PRELUDE, REPO, machine_header, median, round_parser, rounds, table, verdict
 from bench_weights import COLS, KEY, ROWS, write_file, write_gguf
 
 QUANT = "Q4_1"
@@ -70,12 +70,7 @@ writer.write_header_to_file(); writer.write_kv_data_to_file(); writer.write_tens
 """
 
 # Run in a child: prints one JSON line of seconds and MB.
-CHILD = """
-import json, resource, sys, time
-def rss_anon():
-    for line in open("/proc/self/status"):
-        if line.startswith("RssAnon:"):
-            return int(line.split()[1]) / 1024
+CHILD = CHILD_PRELUDE + """
 import torch
 mode, path_a, path_b = sys.argv[1:4]
 out = {}

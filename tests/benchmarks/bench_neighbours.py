@@ -26,7 +26,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from _bench_common import REPO, machine_header, median, round_parser, rounds, table, verdict
+from _bench_common import CHILD_PRELUDE, REPO, machine_header, median, round_parser, rounds, table, verdict
 
 CASES = {"128256x4096 bf16": (128256, 4096, "bfloat16"), "50257x768 f32": (50257, 768, "float32")}
 KEY = "model.embed_tokens.weight"
@@ -42,12 +42,7 @@ save_file({{{key!r}: weight}}, sys.argv[1])
 """
 
 # Run in a child: prints one JSON line of seconds and MB.
-CHILD = """
-import json, resource, sys, time
-def rss_anon():
-    for line in open("/proc/self/status"):
-        if line.startswith("RssAnon:"):
-            return int(line.split()[1]) / 1024
+CHILD = CHILD_PRELUDE + """
 import torch
 out = {}
 if sys.argv[1] != "bare":

@@ -30,16 +30,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from _bench_common import REPO, machine_header, median, round_parser, rounds, table, verdict
+from _bench_common import CHILD_PRELUDE, REPO, machine_header, median, round_parser, rounds, table, verdict
 from bench_weights import write_gguf
 
 # Run in a child: prints one JSON line of seconds and MB.
-CHILD = """
-import json, resource, sys, time
-def rss_anon():
-    for line in open("/proc/self/status"):
-        if line.startswith("RssAnon:"):
-            return int(line.split()[1]) / 1024
+CHILD = CHILD_PRELUDE + """
 import torch
 out = {}
 if sys.argv[1] != "bare":

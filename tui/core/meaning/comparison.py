@@ -11,15 +11,13 @@ difference it removed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from tui.core.jobs import Cancelled
-from tui.core.meaning.chunks import Float32, RowReader, rows_per_chunk
+from tui.core.meaning.chunks import Float32, RowReader, chunks, rows_per_chunk
 from tui.core.meaning.neighbours import DEFAULT_K
 from tui.core.texts.messages import Message, MessageError
 from tui.core.tokens.alignment import Alignment
@@ -256,32 +254,16 @@ def _cosine(rows_a: torch.Tensor, rows_b: torch.Tensor, norm_a: torch.Tensor, no
     return cosine
 
 
-def _pairs(a: Side, b: Side, alignment: Alignment, progress: Progress | None, cancelled: IsCancelled | None):
+def _pairs(a: Side, b: Side, alignment: Alignment, progress: Progress | None, cancelled: IsCancelled | None) -> Iterator[tuple[int, int, torch.Tensor, torch.Tensor]]:
     """(start, stop, A's rows, B's rows) in float32 for each chunk of aligned positions, valid until the
-    next. Reading and converting is most of a pass, so the next chunk is read in a thread (into the other
-    of two pairs of buffers) while this one is measured; a failed read raises here, at its chunk."""
-    n = len(alignment)
-    chunk_rows = rows_per_chunk(max(a.dim, b.dim))
-    buffers = ((Float32(), Float32()), (Float32(), Float32()))
+    next: `chunks` reads A's (cancelled between chunks, its progress told), the same rows of B beside them."""
+    in_b = Float32()
 
-    def read(start: int) -> tuple[int, torch.Tensor, torch.Tensor]:
-        stop = min(start + chunk_rows, n)
-        in_a, in_b = buffers[start // chunk_rows % 2]
-        return stop, in_a(gather(a.read, alignment.a_ids[start:stop])), in_b(gather(b.read, alignment.b_ids[start:stop]))
+    def read_a(start: int, stop: int) -> torch.Tensor:
+        return gather(a.read, alignment.a_ids[start:stop])
 
-    with ThreadPoolExecutor(1) as ahead:
-        pending = ahead.submit(read, 0) if n else None
-        for start in range(0, n, chunk_rows):
-            if cancelled is not None and cancelled():
-                raise Cancelled
-            stop, rows_a, rows_b = pending.result()
-            if stop < n:
-                pending = ahead.submit(read, stop)
-            yield start, stop, rows_a, rows_b
-            if progress is not None:
-                progress(stop / n)
-    if n == 0 and progress is not None:
-        progress(1.0)
+    for start, stop, rows_a in chunks(read_a, len(alignment), rows_per_chunk(max(a.dim, b.dim)), progress, cancelled):
+        yield start, stop, rows_a, in_b(gather(b.read, alignment.b_ids[start:stop]))
 
 
 def _rotation(a: Side, b: Side, alignment: Alignment, progress: Progress | None, cancelled: IsCancelled | None) -> Rotation:
