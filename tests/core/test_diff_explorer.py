@@ -156,6 +156,27 @@ def test_the_copied_script_computes_what_the_panel_shows(run_scripts, tmp_path: 
             assert [row[column] for row in rows] == [f"{value:.4g}" for value in values[ranked].tolist()]
 
 
+def test_o_rotates_a_onto_b_first_and_the_copied_script_rotates_too(run_scripts, tmp_path: Path) -> None:
+    weight = torch.randn(40, 6, generator=torch.Generator().manual_seed(2))
+    rotation, _ = torch.linalg.qr(torch.randn(6, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(3)))
+    save_file({"wte.weight": weight}, tmp_path / "a.safetensors")
+    save_file({"wte.weight": weight @ rotation.float()}, tmp_path / "rotated.safetensors")  # a model trained apart, in other coordinates
+    explorer = ready(weights=open_weights(tmp_path / "a.safetensors"), ids="1")
+    view = explorer.settle(explorer.compare_with(str(tmp_path / "rotated.safetensors")))
+    assert float(explorer.panel.diff.comparison.delta.min()) > 0.1 and "o: rotate A onto B first" in view.panel.keys
+    view = explorer.settle(explorer.answer(view.panel, Act.ROTATE))
+    rotated = explorer.panel.diff.comparison
+    assert rotated.rotation is not None and float(rotated.delta.max()) < 1e-4
+    assert "the rotation removed 100.0% of the difference" in view.panel.text and "o: without the rotation" in view.panel.keys
+    script = explorer.answer(view.panel, Act.COPY).dialog.script
+    output = run_scripts(script)[0].splitlines()
+    assert output[0] == "40 rows aligned by ID: 0 equal, 40 changed" and output[1].startswith("A rotated onto B: ‖B − A‖")
+    listed = [line.split("\t") for line in output[3:]]
+    assert all(float(row[4]) < 1e-4 for row in listed)  # every ‖b − a‖ gone with the rotation, as in the panel
+    view = explorer.settle(explorer.answer(view.panel, Act.ROTATE))
+    assert explorer.panel.diff.comparison.rotation is None and float(explorer.panel.diff.comparison.delta.min()) > 0.1
+
+
 def test_a_models_untied_output_head_is_offered_and_compared(tmp_path: Path) -> None:
     import json
 

@@ -1,6 +1,7 @@
 """The diff panel: the matrix on screen (A) against B, compared in a job (its progress shown), then its page
 (the counts, the change's distribution, the extremes) above the ranked list. Enter on a row shows it in A and
-B; r ranks by the next measure, e exports, p maps, c copies the script that computes it."""
+B; r ranks by the next measure, o rotates A onto B first (or not), e exports, p maps, c copies the script
+that computes it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class DiffScreen(ReadingScreen[DiffPane]):
         Binding("e", "act('export')", show=False),
         Binding("p", "act('map')", show=False),
         Binding("c", "act('copy')", show=False),
+        Binding("o", "act('rotate')", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -169,10 +169,11 @@ def windows_script(path: str, tokenizer: TokenizerCode, options: str, seed: int,
 SCRIPT_NAME = "embedding_layer.py"  # a saved script's name; taken, the next free of embedding_layer-2.py, -3, …
 
 
-def diff_script(made: Sequence[str], a: str, b: str, by: str, top: int) -> str:
+def diff_script(made: Sequence[str], a: str, b: str, by: str, top: int, rotated: bool = False) -> str:
     """A against B (the expressions `a` and `b`, over what the lines `made` make), rows aligned by ID: the
-    counts of equal and changed rows, then the `top` rows ranked by `by` with ‖a‖, ‖b‖, ‖b − a‖,
-    ‖b − a‖ / ‖a‖ and cosine(a, b), computed as the diff panel computes them."""
+    counts of equal and changed rows, then (A rotated onto B first when `rotated`: orthogonal Procrustes)
+    the `top` rows ranked by `by` with ‖a‖, ‖b‖, ‖b − a‖, ‖b − a‖ / ‖a‖ and cosine(a, b), computed as the
+    diff panel computes them."""
     keys = {"delta": "delta.double()", "relative": "relative.double()", "cosine": "-cosine.double()  # the least similar first"}
     key = keys.get(by, keys["delta"] + "  # (the panel ranked by neighbours kept: here by ‖b − a‖)")
     lines = [
@@ -181,13 +182,19 @@ def diff_script(made: Sequence[str], a: str, b: str, by: str, top: int) -> str:
         f"b = {b}.float()",
         "rows = min(a.shape[0], b.shape[0])  # rows aligned by ID: those past the shorter matrix are only in one",
         "a, b = a[:rows], b[:rows]",
+        "equal = (a == b).all(dim=1)",
+        'print(f"{rows} rows aligned by ID: {int(equal.sum())} equal, {rows - int(equal.sum())} changed")',
+        *([
+            "u, _, vh = torch.linalg.svd((a.T @ b).double())  # orthogonal Procrustes: R = U Vᵀ brings A nearest B",
+            "before = torch.linalg.matrix_norm(b - a)",
+            "a = a @ (u @ vh).float()",
+            'print(f"A rotated onto B: ‖B − A‖ {before:.6g} → ‖B − AR‖ {torch.linalg.matrix_norm(b - a):.6g}")',
+        ] if rotated else []),
         "norm_a = torch.linalg.vector_norm(a, dim=1)",
         "norm_b = torch.linalg.vector_norm(b, dim=1)",
         "delta = torch.linalg.vector_norm(b - a, dim=1)  # ‖b − a‖",
         "relative = torch.where(delta == 0, 0.0, delta / norm_a)",
         "cosine = torch.linalg.vecdot(a, b) / (norm_a * norm_b)",
-        "equal = (a == b).all(dim=1)",
-        'print(f"{rows} rows aligned by ID: {int(equal.sum())} equal, {rows - int(equal.sum())} changed")',
         f"keys = {key}",
         "keys = torch.where(keys.isnan(), -torch.inf, keys)  # a NaN comes last",
         "ranked = torch.sort(keys, descending=True, stable=True).indices",

@@ -57,6 +57,7 @@ def diff_script(a: Source, b: Source, diff: Diff, by: str) -> str:
         raise MessageError(Message("diff.code_by_token"))
     if not diff.comparison.same_width:
         raise MessageError(Message("diff.code_width"))
+    rotated = diff.comparison.rotation is not None
     first = isinstance(a.session, AsCreated)  # A: the layer as it was created; B: the one on screen
     layer, other = (b.session, a.session) if first else (a.session, b.session)
     if not layer.trainable or not (isinstance(other, AsCreated) or other.trainable):
@@ -71,14 +72,14 @@ def diff_script(a: Source, b: Source, diff: Diff, by: str) -> str:
         dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
         made = f"torch.nn.Embedding({spec.vocab_size}, {spec.dim}{dtype}{spec.options.code()})"
         first_lines = ["# A: the layer as it was created", f"torch.manual_seed({spec.seed})", f"first = {made}.weight.detach()"]
-        return diff_script([*layer_lines, "", *first_lines], "first", on_screen, by, LISTED)
+        return diff_script([*layer_lines, "", *first_lines], "first", on_screen, by, LISTED, rotated)
     if first:
         first_lines = ["# A: the weight as it was opened (loaded again: the steps changed the first one in place)", f"first = {code.expression}"]
-        return diff_script([*layer_lines, "", *first_lines], "first", on_screen, by, LISTED)
+        return diff_script([*layer_lines, "", *first_lines], "first", on_screen, by, LISTED, rotated)
     theirs = other.weights.code
     files = tuple(ScriptFile(f"{file.constant}_B", f"{file.what} compared (B)", file.path) for file in theirs.files)
     expression = theirs.expression
     for file in theirs.files:
         expression = expression.replace(file.constant, f"{file.constant}_B")
     other_lines = ["# B: the matrix compared", *theirs.imports, *top(files), f"other = {expression}"]
-    return diff_script([*layer_lines, "", *other_lines], on_screen, "other", by, LISTED)
+    return diff_script([*layer_lines, "", *other_lines], on_screen, "other", by, LISTED, rotated)

@@ -313,6 +313,7 @@ class Act(Enum):
     SETTINGS = "settings"  # other settings for the windows
     COPY = "copy"  # the windows' batch as the book's code; the diff as a torch script
     RANK = "rank"  # the diff's list ranked by the next measure
+    ROTATE = "rotate"  # the diff with A rotated onto B first (orthogonal Procrustes), or without
 
 
 Answer = Union[Choice, Act, Ask, GoTo, Append, Move, TrainingChoice, str, int, None]  # None: closed

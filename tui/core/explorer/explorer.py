@@ -739,7 +739,7 @@ class Explorer:
 
     def _diff(self) -> Change:
         """The diff panel over A and B, its pass started."""
-        panel, change = self.reading_panels.diff(self.sources.compared(), presenter.looked_up(self), self.session)
+        panel, change = self.reading_panels.diff(self.sources.compared(), presenter.looked_up(self))
         return replace(change, panel=panel)
 
     def show_compared(self) -> View:

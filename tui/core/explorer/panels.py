@@ -69,6 +69,8 @@ class DiffOpen:
     computed, what its list is ranked by."""
 
     compared: Compared
+    asked: tuple[int, ...] = ()  # the looked-up rows, whose neighbours are compared too
+    procrustes: bool = False  # A rotated onto B before the measures
     diff: Diff | None = None
     by: str = "delta"
     reading: Pass = field(default_factory=Pass)

@@ -469,7 +469,7 @@ def _diff_pane(state: State, panel: DiffOpen) -> DiffPane:
     positions = diff_page.ranked(diff, panel.by)
     heading = t("diff.ranked", measure=diff_page.measure_name(panel.by, t), count=len(positions), rows=len(diff.comparison.alignment))
     ids = tuple(int(diff.comparison.alignment.a_ids[p]) for p in positions)
-    keys = t("diff.keys", next=diff_page.measure_name(next_by, t))
+    keys = t("diff.keys", next=diff_page.measure_name(next_by, t), rotate=t("diff.unrotate" if panel.procrustes else "diff.rotate"))
     a, b = panel.compared.a, panel.compared.b
     return DiffPane(title, diff_page.page(a, b, diff, t), printable(heading), diff_page.header(t), diff_page.lines(a, diff, positions), ids, said, keys)
 

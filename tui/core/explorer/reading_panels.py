@@ -24,7 +24,7 @@ from tui.core.files.file_watch import WeightFileChanged
 from tui.core.texts.messages import Message, MessageError
 
 if TYPE_CHECKING:
-    from tui.core.explorer.source import Compared, Layer, Source
+    from tui.core.explorer.source import Compared, Source
     from tui.core.files.export import ExportRows
     from tui.core.jobs import Job
     from tui.core.meaning.matrix_statistics import MatrixStatistics
@@ -87,17 +87,20 @@ class ReadingPanels:
 
         return panel, Change(start=(Start(Task.STATISTICS, compute, computed, layer=session),))
 
-    def diff(self, compared: Compared, looked_up: Sequence[int], layer: Layer) -> tuple[DiffOpen, Change]:
+    def diff(self, compared: Compared, looked_up: Sequence[int]) -> tuple[DiffOpen, Change]:
         """The diff panel: A against B row by row, then the neighbour overlap of the most changed and the
         looked-up rows; one job that holds the layer on screen while it reads, kept while neither changes."""
-        panel, meaning = DiffOpen(compared), self.meaning
-        a, b = compared.a, compared.b
+        panel = DiffOpen(compared, tuple(looked_up))
+        return panel, self._compare(panel)
+
+    def _compare(self, panel: DiffOpen) -> Change:
+        """The panel's pass, as it asks (A rotated onto B first, or not), started; the last diff shown meanwhile."""
+        meaning, a, b, procrustes = self.meaning, panel.compared.a, panel.compared.b, panel.procrustes
         tokens = tuple(None if s.vocab is None else s.vocab.tokens for s in (a, b))
-        asked = tuple(looked_up)
         panel.reading.started()
 
         def compare(job: Job) -> Diff:
-            return meaning.diff(a.session, b.session, tokens, asked, job.tell, job.cancelled)
+            return meaning.diff(a.session, b.session, tokens, panel.asked, procrustes, job.tell, job.cancelled)
 
         def computed(diff: Diff) -> Change:
             panel.diff = diff
@@ -105,7 +108,7 @@ class ReadingPanels:
             panel.reading.ended()
             return NOTHING
 
-        return panel, Change(start=(Start(Task.DIFF, compare, computed, layer=layer),))
+        return Change(start=(Start(Task.DIFF, compare, computed, layer=panel.compared.on_screen.session),))
 
     def answer(self, panel: Reading, answer: Answer, source: Source, looked_up: Sequence[int], t: Callable[..., str], lang: str) -> Change:
         """What a panel's key does: ask, the other metric, how many, rank, export, the map, copy as code (rows
@@ -125,6 +128,12 @@ class ReadingPanels:
             ranks = diff_page.ranks(diff)
             panel.by = ranks[(ranks.index(panel.by) + 1) % len(ranks)]
             return NOTHING
+        if answer is Act.ROTATE:
+            if not diff.comparison.same_width:
+                panel.reading.say(Message("diff.procrustes_width", {"dim_a": a.session.spec.dim, "dim_b": b.session.spec.dim}), error=True)
+                return NOTHING
+            panel.procrustes = not panel.procrustes
+            return self._compare(panel)
         if answer is Act.EXPORT:
             prompt = t("diff.export_prompt")
             return Change(dialog=Prompt(Topic.EXPORT, prompt, checked(path_given, lang), paths=True))

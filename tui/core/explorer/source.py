@@ -72,3 +72,8 @@ class Compared:
     b: Source
     a_name: str | Message
     b_name: str | Message
+
+    @property
+    def on_screen(self) -> Source:
+        """The one of the two that is the layer on screen (B against itself as it was created, else A)."""
+        return self.b if isinstance(self.a.session, AsCreated) else self.a

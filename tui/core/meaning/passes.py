@@ -147,12 +147,13 @@ class Meaning:
         b: ReadableLayer,
         tokens: tuple[Tokens | None, Tokens | None],
         asked: tuple[int, ...] = (),
+        procrustes: bool = False,
         progress: Callable[[float], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> Diff:
-        """`diff` of A (the layer on screen) and B, with the DIFF_TOP most changed rows' and the `asked`
-        rows' neighbours: kept while neither layer's values change and the same rows are asked about."""
-        return self._kept_for("diff", lambda: diff(a, b, tokens, DIFF_TOP, asked, None, False, progress, cancelled), a, b, asked=asked)
+        """`diff` of A and B (A rotated onto B first with `procrustes`), with the DIFF_TOP most changed rows'
+        and the `asked` rows' neighbours: kept while neither layer's values change and the same is asked."""
+        return self._kept_for("diff", lambda: diff(a, b, tokens, DIFF_TOP, asked, None, procrustes, progress, cancelled), a, b, asked=(asked, procrustes))
 
     def _kept_for(self, name: str, make: Callable[[], T], *layers: ReadableLayer, asked: object = None) -> T:
         """What `make` made for these layers at these versions (and what was `asked`), or a new one (the
