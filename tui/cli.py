@@ -179,6 +179,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     diff.add_argument("--top", type=_whole_number(t), default=20, metavar="N", help=t("diff.cli_top"))
     diff.add_argument("--by", choices=DIFF_MEASURES, help=t("diff.cli_by"))
     diff.add_argument("--k", type=_whole_number(t), default=10, help=t("diff.cli_k"))
+    diff.add_argument("--ids", help=t("diff.cli_ids"))
     diff.add_argument("--format", choices=FORMATS[:3], default="table", help=t("diff.cli_format"))
     diff.add_argument("--procrustes", action="store_true", help=t("diff.cli_procrustes"))
     diff.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
@@ -500,9 +501,10 @@ def _diff(args: argparse.Namespace, lang: str) -> int:
     from tui.core.explorer.diff_report import diff, open_side
     from tui.core.tokens.tokenizer import labels_of
 
-    for option in ("a", "b", "key_a", "key_b", "vocab_a", "vocab_b"):
+    for option in ("a", "b", "key_a", "key_b", "vocab_a", "vocab_b", "ids"):
         if getattr(args, option) == "":
             raise SpecError(Message("options.empty", {"option": option.upper() if len(option) == 1 else "--" + option.replace("_", "-")}))
+    ids = tuple(dict.fromkeys(parse_ids(args.ids).ids)) if args.ids is not None else ()  # refused before anything is read
     sources = []
     for path, key, vocab, option in ((args.a, args.key_a, args.vocab_a, "--key-a"), (args.b, args.key_b, args.vocab_b, "--key-b")):
         source, problem = open_side(path, key, option)
@@ -511,9 +513,9 @@ def _diff(args: argparse.Namespace, lang: str) -> int:
         elif problem is not None:  # the labels beside the file would not read: compared unlabelled, and said
             warn(problem.render(lang))
         sources.append(source)
-    report = diff(*sources, args.by, args.top, args.k, args.procrustes)
+    report = diff(*sources, args.by, args.top, args.k, args.procrustes, ids)
     by_token = report.diff.comparison.alignment.by == "token"
-    neighbours = report.by == "neighbours"
+    neighbours = report.by == "neighbours" or bool(ids)
 
     def number(value: float | None, table: bool) -> str:
         return "" if value is None else f"{value:.4f}" if table else repr(value)

@@ -127,6 +127,16 @@ def test_by_neighbours_ranks_the_most_changed_by_overlap(cli, minilm: Path, tmp_
     assert [line.split()[-1] for line in said.stdout.splitlines() if line[:2] in ("1 ", "2 ")] == [f"{round(float(row['overlap']) * 5)}/5" for row in table]
 
 
+def test_rows_asked_with_ids_are_the_table_each_with_its_neighbours(cli, minilm: Path, changed: Path) -> None:
+    done = cli("diff", str(minilm / "model.safetensors"), str(changed), "--ids", "1996, 2332, 7592", "--k", "5")
+    assert done.returncode == 0, done.stderr
+    listed = [line.split() for line in done.stdout.splitlines() if line.split()[:2] and all(map(str.isdigit, line.split()[:2]))]
+    assert [int(line[1]) for line in listed] == [2332, 7592, 1996]  # by ‖b − a‖: king ×3, hello ×0.25, the unchanged
+    assert listed[2][-2:] == ["5/5", "1996"] and float(listed[2][5]) == 0  # all its neighbours kept; B's ID last (met by token)
+    said = [line for line in done.stdout.splitlines() if "of its 5 nearest rows kept" in line]
+    assert len(said) == 3 and said[0].startswith("king (2332)")
+
+
 def test_minilm_against_its_own_q8_0_gguf(cli, minilm: Path, tmp_path: Path) -> None:
     a = minilm_weight(minilm).float()
     gguf = written(tmp_path / "minilm-q8_0.gguf", a.numpy(), GGMLQuantizationType.Q8_0, tokens=None)
@@ -208,8 +218,10 @@ def test_procrustes_says_what_it_removed(cli, tmp_path: Path) -> None:
         (("{a}", "{tmp}/absent.safetensors"), "absent.safetensors"),
         (("{a}", "{a}", "--by", "size"), "invalid choice: 'size'"),
         (("{a}", "{a}", "--key-a", ""), "--key-a"),
+        (("{a}", "{a}", "--ids", "3, 6"), "Token ID 6 has no row: valid IDs are 0..5."),
+        (("{a}", "{a}", "--ids", "3, x"), "x"),
     ],
-    ids=["unaligned", "k-too-large", "missing", "bad-by", "empty-key"],
+    ids=["unaligned", "k-too-large", "missing", "bad-by", "empty-key", "id-past-the-end", "id-not-a-number"],
 )
 def test_bad_input_is_one_line_and_exit_2(cli, tmp_path: Path, args: tuple[str, ...], said: str) -> None:
     save_file({"weight": torch.randn(6, 4)}, tmp_path / "a.safetensors")

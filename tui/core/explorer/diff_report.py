@@ -80,11 +80,12 @@ def _tied(path: str) -> bool:
     return Path(path).suffix == ".gguf" or (is_model(path) and find_model(path).tied)
 
 
-def diff(a: Source, b: Source, by: str | None, top: int, k: int, procrustes: bool = False) -> Report:
+def diff(a: Source, b: Source, by: str | None, top: int, k: int, procrustes: bool = False, ids: tuple[int, ...] = ()) -> Report:
     """A's rows against B's (`passes.diff`, as the app compares them) and the `top` most changed ranked `by`
     a measure (None: ‖b − a‖, or neighbours for different widths). By neighbours, the `top` most changed
     by ‖b − a‖ (by norm for different widths) ranked by how few of their `k` nearest rows in A are still
-    among them in B; otherwise one pass, with no neighbours compared."""
+    among them in B; otherwise one pass, with no neighbours compared. Rows `ids` of A asked for: the table
+    is of them, ranked the same way, each with its neighbours compared."""
     from tui.core.meaning import passes
     from tui.core.meaning.comparison import WIDTH_FREE, ComparisonError
 
@@ -94,10 +95,18 @@ def diff(a: Source, b: Source, by: str | None, top: int, k: int, procrustes: boo
         raise ComparisonError(Message("diff.needs_width", {"by": by}))
     a.session.check_file()
     b.session.check_file()
-    compared = passes.diff(a.session, b.session, (_tokens(a), _tokens(b)), top if by == "neighbours" else 0, k=k, procrustes=procrustes)
-    positions = compared.ranked(by)[:top].tolist()
+    rows_a = a.session.spec.vocab_size
+    for token_id in ids:
+        if not 0 <= token_id < rows_a:
+            raise ComparisonError(Message("neighbours.id_range", {"id": token_id, "last": rows_a - 1}))
+    candidates = 0 if ids or by != "neighbours" else top
+    compared = passes.diff(a.session, b.session, (_tokens(a), _tokens(b)), candidates, ids, k=k, procrustes=procrustes)
+    asked = {compared.comparison.alignment.position_of(token_id): token_id for token_id in ids}
+    if None in asked:
+        raise ComparisonError(Message("diff.not_in_b", {"id": asked[None]}))
+    positions = [p for p in compared.ranked(by).tolist() if p in asked] if ids else compared.ranked(by)[:top].tolist()
     rows = tuple(_row(rank, position, compared, a, b) for rank, position in enumerate(positions, 1))
-    return Report(by, compared, rows, _left_came(rows, a, b))
+    return Report(by, compared, rows, _left_came(rows, a, b, bool(ids)))
 
 
 def _tokens(source: Source) -> Sequence[str | None] | None:
@@ -118,11 +127,12 @@ def _row(rank: int, position: int, diff: Diff, a: Source, b: Source) -> Row:
     )
 
 
-def _left_came(rows: tuple[Row, ...], a: Source, b: Source) -> tuple[Message, ...]:
-    """For the first rows ranked by neighbours, which of their nearest rows left and which came."""
+def _left_came(rows: tuple[Row, ...], a: Source, b: Source, asked: bool) -> tuple[Message, ...]:
+    """For the first rows ranked by neighbours (every row asked for), which of their nearest rows left and
+    which came."""
     said = []
     label_a, label_b = label_of(a), label_of(b)
-    for row in rows[:SHOWN]:
+    for row in rows if asked else rows[:SHOWN]:
         if row.overlap is not None:
             left = ", ".join(named(label_a, i) for i in row.overlap.left) or "—"
             came = ", ".join(named(label_b, i) for i in row.overlap.came) or "—"

@@ -604,6 +604,7 @@ EN: dict[str, str] = {
     "diff.cli_top": "how many rows the table ranks (default 20)",
     "diff.cli_by": "what ranks the rows: ‖b − a‖ (delta, the default), ‖b − a‖ / ‖a‖ (relative), the least cosine(a, b) first (cosine), the change of the norm (norm), or the fewest of the k nearest rows kept (neighbours: the default for different widths)",
     "diff.cli_k": "how many nearest rows --by neighbours compares (default 10)",
+    "diff.cli_ids": "rows of A to compare (\"2332, 7592\"): the table is of them, ranked by --by, each with its neighbours compared",
     "diff.cli_format": "table (for people) or tsv / csv (for programs)",
     "diff.cli_procrustes": "rotate A first by an orthogonal Procrustes alignment (two models trained apart) and say what it removed",
     "diff.by_id": "ID",

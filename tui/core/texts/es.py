@@ -605,6 +605,7 @@ ES: dict[str, str] = {
     "diff.cli_top": "cuántas filas ordena la tabla (por defecto 20)",
     "diff.cli_by": "qué ordena las filas: ‖b − a‖ (delta, por defecto), ‖b − a‖ / ‖a‖ (relative), el menor cosine(a, b) primero (cosine), el cambio de la norma (norm), o los que menos conservan de sus k vecinos más cercanos (neighbours: por defecto para anchuras distintas)",
     "diff.cli_k": "cuántos vecinos más cercanos compara --by neighbours (por defecto 10)",
+    "diff.cli_ids": "filas de A que comparar (\"2332, 7592\"): la tabla es de ellas, ordenadas por --by, cada una con sus vecinos comparados",
     "diff.cli_format": "table (para personas) o tsv / csv (para programas)",
     "diff.cli_procrustes": "rota antes A con un alineamiento ortogonal de Procrustes (dos modelos entrenados por separado) y di qué quitó",
     "diff.by_id": "ID",
