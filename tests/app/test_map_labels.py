@@ -57,3 +57,27 @@ async def test_every_label_on_the_map_is_whole_or_counted_as_left_out(minilm: Pa
         marks = re.findall(rf"[{LOOKED_UP}{POINT}]\S+", text)
         assert all(mark in labels for mark in marks), (marks, labels)  # nothing run together
         assert app.screen.dialog.x_title in screen_text(app) and app.screen.dialog.y_title in screen_text(app)  # each axis's share
+
+
+async def test_points_joined_are_drawn_with_a_line_between_them() -> None:
+    from textual.app import App, ComposeResult
+
+    from tui.core.explorer.dialogs import VectorMap
+
+    class Plot(App):
+        def compose(self) -> ComposeResult:
+            yield VectorMapPlot()
+
+    points = (MapPoint(0.0, 0.0, "", False), MapPoint(10.0, 10.0, "", True))  # a row at A and at B
+
+    def dots(text: str) -> int:
+        return sum(1 for character in text if "\u2800" < character <= "\u28ff")  # braille cells with a dot
+
+    async with Plot().run_test(size=(60, 20)) as pilot:
+        plot = pilot.app.query_one(VectorMapPlot)
+        drawn = []
+        for joins in ((), ((0, 1),)):
+            plot.show(VectorMap("map", "x", "y", points, "", str, joins))
+            await pilot.pause()
+            drawn.append(dots(plot.render().plain))
+        assert drawn[0] == 2 and drawn[1] > 10  # two points; then the cells between them too

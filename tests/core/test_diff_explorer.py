@@ -173,7 +173,11 @@ def test_o_rotates_a_onto_b_first_and_the_copied_script_rotates_too(run_scripts,
     assert output[0] == "40 rows aligned by ID: 0 equal, 40 changed" and output[1].startswith("A rotated onto B: ‖B − A‖")
     listed = [line.split("\t") for line in output[3:]]
     assert all(float(row[4]) < 1e-4 for row in listed)  # every ‖b − a‖ gone with the rotation, as in the panel
-    view = explorer.settle(explorer.answer(view.panel, Act.ROTATE))
+    mapped = explorer.answer(view.panel, Act.MAP).dialog
+    count = len(mapped.points) // 2
+    assert mapped.joins == tuple((at, at + count) for at in range(count))  # each row's point at A joined to its point at B
+    assert [point.label for point in mapped.points[:count]] == [point.label for point in mapped.points[count:]]
+    view = explorer.settle(explorer.answer(explorer.view().panel, Act.ROTATE))
     assert explorer.panel.diff.comparison.rotation is None and float(explorer.panel.diff.comparison.delta.min()) > 0.1
 
 

@@ -1,5 +1,5 @@
-"""A 2-D map of rows (`VectorMap`): braille points by plotext, and the labelled rows' tokens written from
-their point; a looked-up row's label starts with `LOOKED_UP`, any other's with `POINT`, so they read
+"""A 2-D map of rows (`VectorMap`): braille points by plotext, the points it joins by braille lines, and
+the labelled rows' tokens written from their point; a looked-up row's label starts with `LOOKED_UP`, any other's with `POINT`, so they read
 without colour. Labels never cover each other: at the plot's size, each is placed on the canvas cells it
 would take (looked-up rows first), and one that would touch a label already placed, or run past the
 canvas, is left out; the plot says how many (`Unlabelled`)."""
@@ -102,6 +102,8 @@ class VectorMapPlot(PlotextPlot):
         plot.xlim(*x)
         plot.ylim(*y)
         plot.scatter(xs, ys, marker="braille")
+        for start, end in pane.joins:  # a row's two positions
+            plot.plot([xs[start], xs[end]], [ys[start], ys[end]], marker="braille")
         columns, rows = _frame(super().render())
         kept = placed(pane.points, Canvas(columns, rows, x, y)) if columns > 0 and rows > 0 else []
         for point in kept:

@@ -174,7 +174,8 @@ class MapPoint:
 
 @dataclass(frozen=True)
 class VectorMap:
-    """Rows projected on their first two principal axes: the axes say how much variance each explains."""
+    """Rows projected on their first two principal axes: the axes say how much variance each explains; points
+    joined by a line (a row at A and at B) by their indices in `points`."""
 
     title: str
     x_title: str
@@ -182,6 +183,7 @@ class VectorMap:
     points: tuple[MapPoint, ...]
     note: str  # what the set is, and how the looked-up rows are marked
     left_out: Callable[[int], str]  # pure: says how many labels the drawing left out (known only at its size)
+    joins: tuple[tuple[int, int], ...] = ()
 
 
 Dialog = Union[Notice, Question, Prompt, Pick, Code, Report, Help, Options, VectorMap]

@@ -194,8 +194,8 @@ def projector_rows(a: Source, b: Source, diff: Diff, by: str) -> ExportRows:
 
 
 def diff_map(a: Source, b: Source, diff: Diff, by: str, t: Callable[..., str]) -> VectorMap:
-    """The MAPPED first rows of the list, each at A and at B on one projection of both: B's point carries
-    the same label and the mark ▶ (the plot draws points, not lines between them)."""
+    """The MAPPED first rows of the list, each at A and at B on one projection of both, the two joined by a
+    line: B's point carries the same label and the mark ▶."""
     import torch
 
     from tui.core.explorer.row_sets import rows_of
@@ -214,7 +214,7 @@ def diff_map(a: Source, b: Source, diff: Diff, by: str, t: Callable[..., str]) -
     note = t("diff.map", count=len(positions), measure=measure_name(by, t))
     return VectorMap(
         t("map.title", count=len(points)), t("map.axis", axis=1, percent=first), t("map.axis", axis=2, percent=second), points, note,
-        lambda count: t("map.left_out", count=count),
+        lambda count: t("map.left_out", count=count), tuple((at, at + len(a_ids)) for at in range(len(a_ids))),
     )
 
 

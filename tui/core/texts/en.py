@@ -651,7 +651,7 @@ EN: dict[str, str] = {
     "diff.export_prompt": "Export the ranked rows to a file (TSV: rank, id, token, norm_a, norm_b, delta, relative, cosine, overlap) or to a folder (the Embedding Projector's pair: the listed rows, at A and at B):",
     "diff.rows_title": "Row {id}{token}: a, b and b − a",
     "diff.not_in_b": "Row {id} of A has no counterpart in B.",
-    "diff.map": "The {count} most changed {count:row|rows} by {measure}, each twice: at A, and at B with the same label marked ▶ (one projection of both).",
+    "diff.map": "The {count} most changed {count:row|rows} by {measure}, each twice: at A, and at B with the same label marked ▶, the two joined by a line (one projection of both).",
     "diff.map_width": "The map needs matrices of the same width: A's rows are {dim_a} wide, B's {dim_b}.",
     "diff.code_by_token": "Copy as code writes the diff of two matrices aligned by ID; these are aligned by token.",
     "diff.code_quantized": "Copy as code needs both matrices as torch tensors; a quantized GGUF matrix is not one.",

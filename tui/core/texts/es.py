@@ -652,7 +652,7 @@ ES: dict[str, str] = {
     "diff.export_prompt": "Exportar las filas ordenadas a un archivo (TSV: rank, id, token, norm_a, norm_b, delta, relative, cosine, overlap) o a una carpeta (el par del Embedding Projector: las filas de la lista, en A y en B):",
     "diff.rows_title": "Fila {id}{token}: a, b y b − a",
     "diff.not_in_b": "La fila {id} de A no tiene contrapartida en B.",
-    "diff.map": "Las {count} {count:fila que más cambió|filas que más cambiaron} por {measure}, cada una dos veces: en A, y en B con la misma etiqueta marcada ▶ (una sola proyección de ambas).",
+    "diff.map": "Las {count} {count:fila que más cambió|filas que más cambiaron} por {measure}, cada una dos veces: en A, y en B con la misma etiqueta marcada ▶, las dos unidas por una línea (una sola proyección de ambas).",
     "diff.map_width": "El mapa requiere matrices de la misma anchura: las filas de A tienen {dim_a} valores, las de B {dim_b}.",
     "diff.code_by_token": "Copiar como código escribe las diferencias de dos matrices emparejadas por ID; estas están emparejadas por token.",
     "diff.code_quantized": "Copiar como código requiere ambas matrices como tensores de torch; una matriz GGUF cuantizada no lo es.",
