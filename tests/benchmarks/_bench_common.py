@@ -8,12 +8,13 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib.metadata
+import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -118,3 +119,24 @@ def round_parser(doc: str, runs_help: str, sizes: bool = True) -> argparse.Argum
 def rounds(args: argparse.Namespace) -> int:
     """--quick is one round."""
     return 1 if args.quick else args.runs
+
+
+def run_child(code: str, mode: str, *args: str) -> dict[str, float]:
+    """`code` (which starts with CHILD_PRELUDE) run as `mode` in a fresh Python from the repository root: the
+    one JSON line of figures it prints."""
+    done = subprocess.run([sys.executable, "-c", code, mode, *args], capture_output=True, text=True, cwd=REPO)
+    if done.returncode:
+        raise SystemExit(f"{mode} failed:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def measured_rounds(measure: Callable[[str], dict[str, float]], modes: Sequence[str], runs: int) -> Callable[[str, str], float]:
+    """Each mode measured once per round, in their order (each a fresh process), every round's figures
+    printed; the median of a figure, by mode and name."""
+    measured: dict[str, list[dict[str, float]]] = {mode: [] for mode in modes}
+    for round_ in range(runs):
+        for mode in modes:
+            measured[mode].append(measure(mode))
+        print(f"  round {round_ + 1}/{runs}: " + json.dumps({mode: values[-1] for mode, values in measured.items()}), flush=True)
+    return lambda mode, name: median([values[name] for values in measured[mode]])
+

@@ -27,13 +27,12 @@ what it measures is Q4_K's reading and dequantizing cost). Not collected by pyte
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from _bench_common import CHILD_PRELUDE, REPO, machine_header, median, round_parser, rounds, table, verdict
+from _bench_common import CHILD_PRELUDE, machine_header, measured_rounds, round_parser, rounds, run_child, table, verdict
 from bench_weights import COLS, KEY, ROWS, write_file, write_gguf
 
 QUANT = "Q4_1"
@@ -137,25 +136,12 @@ def write_quantized(folder: Path, original: Path) -> Path:
 
 
 def child(mode: str, a: Path, b: Path) -> dict[str, float]:
-    code = CHILD.replace("{key!r}", repr(KEY))
-    done = subprocess.run([sys.executable, "-c", code, mode, str(a), str(b)], capture_output=True, text=True, cwd=REPO)
-    if done.returncode:
-        raise SystemExit(f"{mode} failed:\n{done.stderr}")
-    return json.loads(done.stdout)
+    return run_child(CHILD.replace("{key!r}", repr(KEY)), mode, str(a), str(b))
 
 
 def bench(a: Path, b: Path, runs: int, script: bool) -> tuple[list[object], list[object] | None]:
-    modes = ["bare", "floor", "rank", *(["script"] if script else [])]
-    measured: dict[str, list[dict[str, float]]] = {mode: [] for mode in modes}
     child("floor", a, b)  # both files' pages into the page cache
-    for round_ in range(runs):
-        for mode in modes:
-            measured[mode].append(child(mode, a, b))
-        print(f"  round {round_ + 1}/{runs}: " + json.dumps({mode: values[-1] for mode, values in measured.items()}), flush=True)
-
-    def m(mode: str, name: str) -> float:
-        return median([values[name] for values in measured[mode]])
-
+    m = measured_rounds(lambda mode: child(mode, a, b), ["bare", "floor", "rank", *(["script"] if script else [])], runs)
     floor = m("floor", "seconds")
     rank, overlap = m("rank", "seconds") / floor, m("rank", "overlap") / floor
     anon = m("rank", "rank_anon_mb") - m("bare", "anon_mb")

@@ -20,13 +20,12 @@ pass; peak RSS ≤ bare + 150 MB. Not collected by pytest (no `test_` names).
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from _bench_common import CHILD_PRELUDE, REPO, machine_header, median, round_parser, rounds, table, verdict
+from _bench_common import CHILD_PRELUDE, machine_header, measured_rounds, round_parser, rounds, run_child, table, verdict
 
 CASES = {"128256x4096 bf16": (128256, 4096, "bfloat16"), "50257x768 f32": (50257, 768, "float32")}
 KEY = "model.embed_tokens.weight"
@@ -83,21 +82,9 @@ def write_file(folder: Path, rows: int, cols: int, dtype: str) -> Path:
     return path
 
 
-def child(mode: str, path: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", CHILD, mode, str(path)], capture_output=True, text=True, check=True, cwd=REPO)
-    return json.loads(done.stdout)
-
-
 def bench(path: Path, runs: int) -> list[object]:
-    measured: dict[str, list[dict[str, float]]] = {"bare": [], "floor": [], "index": []}
-    child("floor", path)  # the file's pages into the page cache
-    for round_ in range(runs):
-        for mode in measured:
-            measured[mode].append(child(mode, path))
-        print(f"  round {round_ + 1}/{runs}: " + json.dumps({mode: values[-1] for mode, values in measured.items()}), flush=True)
-
-    def m(mode: str, name: str) -> float:
-        return median([values[name] for values in measured[mode]])
+    run_child(CHILD, "floor", str(path))  # the file's pages into the page cache
+    m = measured_rounds(lambda mode: run_child(CHILD, mode, str(path)), ["bare", "floor", "index"], runs)
 
     first, later = m("index", "first") / m("floor", "first"), m("index", "later") / m("floor", "second")
     extra, anon = m("index", "peak_mb") - m("bare", "peak_mb"), m("index", "anon_mb") - m("bare", "anon_mb")

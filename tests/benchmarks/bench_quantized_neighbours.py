@@ -24,13 +24,10 @@ bare + 150 MB. Not collected by pytest (no `test_` names).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from _bench_common import CHILD_PRELUDE, REPO, machine_header, median, round_parser, rounds, table, verdict
+from _bench_common import CHILD_PRELUDE, machine_header, measured_rounds, round_parser, rounds, run_child, table, verdict
 from bench_weights import write_gguf
 
 # Run in a child: prints one JSON line of seconds and MB.
@@ -69,20 +66,8 @@ print(json.dumps(out))
 """
 
 
-def child(mode: str, path: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", CHILD, mode, str(path)], capture_output=True, text=True, check=True, cwd=REPO)
-    return json.loads(done.stdout)
-
-
 def bench(path: Path, runs: int) -> list[object]:
-    measured: dict[str, list[dict[str, float]]] = {"bare": [], "floor": [], "index": [], "uncopied": []}
-    for round_ in range(runs):
-        for mode in measured:
-            measured[mode].append(child(mode, path))
-        print(f"  round {round_ + 1}/{runs}: " + json.dumps({mode: values[-1] for mode, values in measured.items()}), flush=True)
-
-    def m(mode: str, name: str) -> float:
-        return median([values[name] for values in measured[mode]])
+    m = measured_rounds(lambda mode: run_child(CHILD, mode, str(path)), ["bare", "floor", "index", "uncopied"], runs)
 
     floor, first, uncopied = m("floor", "first"), m("index", "first"), m("uncopied", "first")
     extra, anon = m("index", "peak_mb") - m("bare", "peak_mb"), m("index", "anon_mb") - m("bare", "anon_mb")
