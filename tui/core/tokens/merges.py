@@ -25,6 +25,13 @@ def _stand_ins() -> tuple[dict[str, int], tuple[int, ...]]:
     return stand_ins, (*ranked, *others)
 
 
+@cache
+def byte_chars() -> tuple[str, ...]:
+    """Each byte's printable stand-in, as GPT-2 shows it (`Ġ` for the space): the 256 characters by byte."""
+    shown = {byte: char for char, byte in _stand_ins()[0].items()}
+    return tuple(shown[byte] for byte in range(256))
+
+
 def bpe_ranks(vocab: Path, merges: Path) -> dict[bytes, int]:
     """Each token's bytes → its rank: the 256 bytes, then one token per line of `merges` (its first line is
     the version, its last the newline's); checked against `vocab`'s IDs, which must be the same ranks."""
