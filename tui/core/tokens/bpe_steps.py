@@ -67,18 +67,22 @@ class Stepper:
 def _bpe_steps(word: str, start: Sequence[T], rank_of: Callable[[T, T], int | None], join: Callable[[T, T], T], shown: Callable[[T], str], id_of: Callable[[T], int]) -> WordSteps:
     """A word's BPE steps from its first pieces (bytes or strings): each time the adjacent pair of lowest
     rank (the leftmost of equals) is joined, until no pair is a merge; each piece shown by `shown`."""
-    pieces = list(start)
+    first = tuple(shown(piece) for piece in start)
+    pieces, said = list(start), list(first)
+    ranks = [rank_of(left, right) for left, right in zip(pieces, pieces[1:])]  # of each adjacent pair, kept up to date
     steps = []
-    while len(pieces) > 1:
-        ranked = [(rank, at) for at in range(len(pieces) - 1) if (rank := rank_of(pieces[at], pieces[at + 1])) is not None]
-        if not ranked:
-            break
-        rank, at = min(ranked)
-        pair = (shown(pieces[at]), shown(pieces[at + 1]))
+    while (best := min(((rank, at) for at, rank in enumerate(ranks) if rank is not None), default=None)) is not None:
+        rank, at = best
+        pair = (said[at], said[at + 1])
         pieces[at : at + 2] = [join(pieces[at], pieces[at + 1])]
-        steps.append(Step(pair, rank, tuple(shown(piece) for piece in pieces)))
-    final = tuple(shown(piece) for piece in pieces)
-    return WordSteps(word, tuple(shown(piece) for piece in start), tuple(steps), final, tuple(id_of(piece) for piece in pieces))
+        said[at : at + 2] = [shown(pieces[at])]
+        del ranks[at]
+        if at:
+            ranks[at - 1] = rank_of(pieces[at - 1], pieces[at])
+        if at < len(ranks):
+            ranks[at] = rank_of(pieces[at], pieces[at + 1])
+        steps.append(Step(pair, rank, tuple(said)))
+    return WordSteps(word, first, tuple(steps), tuple(said), tuple(id_of(piece) for piece in pieces))
 
 
 def _specials_split(text: str, specials: Sequence[str], words: Callable[[str], list[str]]) -> tuple[str, ...]:
@@ -106,12 +110,12 @@ def byte_level_steps(name: str, vocab: Path, merges: Path) -> Stepper:
     ranks = bpe_ranks(vocab, merges)  # a token's bytes → its rank, which is its ID (checked there)
     first = len(ranks) - sum(1 for token in ranks if len(token) > 1)  # the 256 bytes come first
     pattern = regex.compile(GPT2_PATTERN)
-    chars = byte_chars()
+    alphabet = str.maketrans(dict(enumerate(byte_chars())))  # a byte, read as Latin-1, → its stand-in
     tokens = load_vocab(vocab).tokens
     specials = (ENDOFTEXT,) if ENDOFTEXT in tokens else ()
 
     def shown(piece: bytes) -> str:
-        return "".join(chars[byte] for byte in piece)
+        return piece.decode("latin-1").translate(alphabet)
 
     def rank_of(left: bytes, right: bytes) -> int | None:
         rank = ranks.get(left + right)
