@@ -77,6 +77,7 @@ def places(tmp_path: Path, minilm: Path, minilm_q8_0: Path, monkeypatch: pytest.
     return {
         "model.safetensors": str(minilm / "model.safetensors"),
         "path/to/all-MiniLM-L6-v2": str(minilm),
+        "path/to/tokenizer.json": str(minilm / "tokenizer.json"),
         "…": str(minilm),
         "FOLDER": str(minilm),
         "~/models": os.path.expanduser("~/models"),
