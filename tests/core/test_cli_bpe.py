@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tokenizers import Tokenizer, models, pre_tokenizers
+from tokenizers import Regex, Tokenizer, models, pre_tokenizers
 
 from tui.core.tokens.tokenizer import gpt2, hugging_face
 
@@ -81,3 +81,13 @@ def test_refusals_are_one_line_and_exit_2(cli, tmp_path: Path) -> None:
     assert cli("bpe", "--text", "Hello")[0::2] == (2, "embedding-explorer: bpe needs --tokenizer (gpt2, a tokenizer.json, or a vocab.json with merges.txt beside it) and --text.\n")
     missing = cli("bpe", "--tokenizer", str(tmp_path / "tokenizer.json"), "--text", "Hello")
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "tokenizer.json" in missing.stderr
+
+
+def test_a_pre_tokenizer_that_panics_is_one_line(cli, tmp_path: Path) -> None:
+    """A stranger's tokenizer.json whose pattern backtracks without end (`tokenizers` panics): one line."""
+    tokenizer = Tokenizer(models.BPE({"[UNK]": 0, "a": 1, "!": 2}, [], unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Split(Regex("(a|a?)+$"), behavior="isolated")
+    tokenizer.save(str(tmp_path / "tokenizer.json"))
+    assert cli("bpe", "--tokenizer", str(tmp_path / "tokenizer.json"), "--text", "a!").stdout == "[1, 2]\n"
+    done = cli("bpe", "--tokenizer", str(tmp_path / "tokenizer.json"), "--text", "a" * 30 + "!", "--steps")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "could not cut this text" in done.stderr

@@ -59,10 +59,6 @@ class Stepper:
         """Every word of `text`, in order, with its steps."""
         return tuple(self.word_steps(word) for word in self.words(text))
 
-    def ids(self, text: str) -> tuple[int, ...]:
-        """The text's IDs, the words' IDs one after the other."""
-        return tuple(token_id for steps in self.text_steps(text) for token_id in steps.ids)
-
 
 def _bpe_steps(word: str, start: Sequence[T], rank_of: Callable[[T, T], int | None], join: Callable[[T, T], T], shown: Callable[[T], str], id_of: Callable[[T], int]) -> WordSteps:
     """A word's BPE steps from its first pieces (bytes or strings): each time the adjacent pair of lowest
@@ -107,8 +103,7 @@ def byte_level_steps(name: str, vocab: Path, merges: Path) -> Stepper:
     GPT-2's pattern, each word from its UTF-8 bytes merged by the ranks of the tokens the pairs make."""
     import regex
 
-    ranks = bpe_ranks(vocab, merges)  # a token's bytes → its rank, which is its ID (checked there)
-    first = len(ranks) - sum(1 for token in ranks if len(token) > 1)  # the 256 bytes come first
+    ranks = bpe_ranks(vocab, merges)  # a token's bytes → its rank, which is its ID (checked there): the 256 bytes, then one per merge
     pattern = regex.compile(GPT2_PATTERN)
     alphabet = str.maketrans(dict(enumerate(byte_chars())))  # a byte, read as Latin-1, → its stand-in
     tokens = load_vocab(vocab).tokens
@@ -119,7 +114,7 @@ def byte_level_steps(name: str, vocab: Path, merges: Path) -> Stepper:
 
     def rank_of(left: bytes, right: bytes) -> int | None:
         rank = ranks.get(left + right)
-        return None if rank is None else rank - first
+        return None if rank is None else rank - 256
 
     @functools.lru_cache(maxsize=4096)
     def word_steps(word: str) -> WordSteps:
@@ -150,8 +145,13 @@ def tokenizer_json_steps(path: Path) -> Stepper:
     specials = tuple(token.content for token in tokenizer.get_added_tokens_decoder().values() if token.special)
 
     def pre_tokenized(text: str) -> list[str]:
-        normalized = normalizer.normalize_str(text) if normalizer is not None else text
-        return [word for word, _ in pre_tokenizer.pre_tokenize_str(normalized)] if pre_tokenizer is not None else [normalized] if normalized else []
+        try:
+            normalized = normalizer.normalize_str(text) if normalizer is not None else text
+            return [word for word, _ in pre_tokenizer.pre_tokenize_str(normalized)] if pre_tokenizer is not None else [normalized] if normalized else []
+        except BaseException as error:  # noqa: BLE001 - a regex that backtracks too long panics (PanicException)
+            if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            raise VocabError(Message("tokenizer.failed", {"path": path, "error": f"{type(error).__name__}: {str(error).strip()[:200]}"})) from error
 
     if model.get("type") == "BPE":
         word_steps = _json_bpe(model, vocab)
