@@ -5,6 +5,7 @@ random strings, and each step is a merge (or a longest match) that leads from th
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,23 @@ def ids(stepper: Stepper, text: str) -> tuple[int, ...]:
     return tuple(token_id for word in stepper.text_steps(text) for token_id in word.ids)
 
 
+@pytest.fixture(scope="module")
+def byte_fallback_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A BPE as Llama 2's and Mistral's: `▁` for the space (Metaspace), and a character the vocabulary lacks
+    written as its UTF-8 bytes (`<0xF0>`…), trained here on half the text."""
+    trainer = trainers.BpeTrainer(vocab_size=500, show_progress=False)
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    tokenizer.train_from_iterator([TEXT[: len(TEXT) // 2]], trainer)
+    spec = json.loads(tokenizer.to_str())
+    vocab = spec["model"]["vocab"]
+    vocab.update({f"<0x{byte:02X}>": len(vocab) + byte for byte in range(256)})
+    spec["model"]["byte_fallback"] = True
+    path = tmp_path_factory.mktemp("byte-fallback") / "tokenizer.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    return path
+
+
 def check_steps(word: WordSteps, stepper: Stepper) -> None:
     """BPE: each step joins one adjacent pair of the pieces before it, and the last step's pieces are the
     tokens. WordPiece: step k takes the k-th piece, the rest of the word after it (`##` before it)."""
@@ -110,8 +128,8 @@ def test_gpt2_steps_end_in_tiktokens_tokens_for_every_word_of_a_long_text() -> N
     assert stepper.text_steps("a<|endoftext|>b")[1] == WordSteps("<|endoftext|>", ("<|endoftext|>",), (), ("<|endoftext|>",), (50256,))
 
 
-def test_a_tokenizer_json_bpe_ends_in_the_librarys_tokens(gpt2_json: Path, suffixed_json: Path) -> None:
-    for path in (gpt2_json, suffixed_json):
+def test_a_tokenizer_json_bpe_ends_in_the_librarys_tokens(gpt2_json: Path, suffixed_json: Path, byte_fallback_json: Path) -> None:
+    for path in (gpt2_json, suffixed_json, byte_fallback_json):
         bpe, real = tokenizer_json_steps(path), library(path)
         assert bpe.start == "characters"
         words = bpe.text_steps(TEXT)
@@ -120,6 +138,8 @@ def test_a_tokenizer_json_bpe_ends_in_the_librarys_tokens(gpt2_json: Path, suffi
         for word in words:
             check_steps(word, bpe)
     assert any("[UNK]" in word.tokens for word in tokenizer_json_steps(suffixed_json).text_steps(TEXT))
+    smile = tokenizer_json_steps(byte_fallback_json).word_steps("▁🙂")
+    assert smile.start == ("▁", "<0xF0>", "<0x9F>", "<0x99>", "<0x82>") and smile.tokens == smile.start
 
 
 def test_wordpiece_takes_the_longest_match_first(minilm: Path) -> None:
@@ -151,11 +171,11 @@ def stepper(path: Path) -> Stepper:
 
 @settings(max_examples=examples(150), deadline=None)
 @given(RANDOM)
-def test_random_strings_end_in_the_real_tokens(gpt2_json: Path, text: str) -> None:
+def test_random_strings_end_in_the_real_tokens(gpt2_json: Path, byte_fallback_json: Path, text: str) -> None:
     assert ids(gpt2_steps(), text) == tuple(tiktoken_gpt2().encode(text, disallowed_special=()))
     for word in gpt2_steps().text_steps(text):
         check_steps(word, gpt2_steps())
-    for path in (gpt2_json, MINILM / "tokenizer.json"):
+    for path in (gpt2_json, byte_fallback_json, MINILM / "tokenizer.json"):
         words = stepper(path).text_steps(text)
         assert [token for word in words for token in word.tokens] == library(path).encode(text, add_special_tokens=False).tokens
         for word in words:
