@@ -147,6 +147,7 @@ def test_wordpiece_takes_the_longest_match_first(minilm: Path) -> None:
     assert wordpiece.start == "word"
     embeddings = wordpiece.word_steps("embeddings")
     assert [step.parts for step in embeddings.steps] == [("em",), ("##bed",), ("##ding",), ("##s",)]
+    assert wordpiece.text_steps("a [SEP] b")[1] == WordSteps("[SEP]", ("[SEP]",), (), ("[SEP]",), (102,))  # a special token kept whole
     assert embeddings.steps[0].pieces == ("em", "##beddings")
     assert embeddings.tokens == ("em", "##bed", "##ding", "##s") and embeddings.ids == tuple(real.token_to_id(token) for token in embeddings.tokens)
     words = wordpiece.text_steps(TEXT)

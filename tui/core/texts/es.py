@@ -452,7 +452,7 @@ ES: dict[str, str] = {
     "steps.cli": "codificación por pares de bytes: las fusiones de cada palabra, paso a paso, y los IDs",
     "steps.cli_tokenizer": "gpt2, un tokenizer.json, o un vocab.json con merges.txt al lado",
     "steps.cli_text": "el texto que se tokeniza",
-    "steps.cli_steps": "muestra las fusiones de cada palabra (WordPiece: sus coincidencias más largas), paso a paso",
+    "steps.cli_steps": "mostrar las fusiones de cada palabra (WordPiece: sus coincidencias más largas), paso a paso",
     "steps.needs": "bpe necesita --tokenizer (gpt2, un tokenizer.json, o un vocab.json con merges.txt al lado) y --text.",
     "steps.unsupported": "{path} tiene un modelo {model}: los pasos se muestran solo para modelos BPE y WordPiece.",
     "steps.word": "palabra {n}: {word}",

@@ -142,7 +142,7 @@ def tokenizer_json_steps(path: Path) -> Stepper:
     model = json.loads(tokenizer.to_str())["model"]
     vocab: dict[str, int] = model.get("vocab") or {}
     normalizer, pre_tokenizer = tokenizer.normalizer, tokenizer.pre_tokenizer
-    specials = tuple(token.content for token in tokenizer.get_added_tokens_decoder().values() if token.special)
+    specials = {token.content: token_id for token_id, token in tokenizer.get_added_tokens_decoder().items() if token.special}  # kept whole, as the library keeps them
 
     def pre_tokenized(text: str) -> list[str]:
         try:
@@ -162,11 +162,11 @@ def tokenizer_json_steps(path: Path) -> Stepper:
 
     @functools.lru_cache(maxsize=4096)
     def cached(word: str) -> WordSteps:
-        if word in specials and word in vocab:
-            return WordSteps(word, (word,), (), (word,), (vocab[word],))
+        if word in specials:
+            return WordSteps(word, (word,), (), (word,), (specials[word],))
         return word_steps(word)
 
-    return Stepper(path.name, "word" if model["type"] == "WordPiece" else "characters", lambda text: _specials_split(text, specials, pre_tokenized), cached)
+    return Stepper(path.name, "word" if model["type"] == "WordPiece" else "characters", lambda text: _specials_split(text, tuple(specials), pre_tokenized), cached)
 
 
 def _json_bpe(model: dict[str, Any], vocab: dict[str, int]) -> Callable[[str], WordSteps]:
