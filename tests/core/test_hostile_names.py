@@ -72,11 +72,13 @@ def test_every_subcommand_writes_hostile_names_printable(tmp_path: Path, cli, mo
         cli("models"),  # the cache: a model id made of a folder's name
         cli("windows", "--text-file", str(folder / "missing.txt")),
         cli("lookup", "--text", HOSTILE, "--tokenizer", str(folder / "tokenizer.json")),
+        cli("bpe", "--tokenizer", "gpt2", "--text", HOSTILE, "--steps"),
+        cli("bpe", "--tokenizer", str(folder / "tokenizer.json"), "--text", HOSTILE, "--steps"),
     ]
     written = "".join(done.stdout + done.stderr for done in runs)
     assert raw(written.replace("\t", " ")) == []  # TSV columns are tabs; the names hold none
     assert printable(HOSTILE) in written and printable(f"org/{ON_DISK}") in written
-    assert [done.returncode for done in runs] == [0, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2]
+    assert [done.returncode for done in runs] == [0, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 0, 2]
 
 
 @given(name=names)
