@@ -189,6 +189,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     _add_window_options(windows, t, required=True, defaults=False)
     windows.add_argument("--seed", type=_whole_number(t), default=123, help=t("cli.seed"))
     windows.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
+    bpe = commands.add_parser("bpe", help=t("bpe_train.cli"), formatter_class=formatter, add_help=False)
+    bpe.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
+    bpe.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
+    bpe.add_argument("--train", metavar="FILE", help=t("bpe_train.cli_train"))
+    bpe.add_argument("--vocab-size", type=_whole_number(t), metavar="N", help=t("bpe_train.cli_vocab_size"))
+    bpe.add_argument("--text", help=t("bpe_train.cli_text"))
+    bpe.add_argument("--save", metavar="DIR", help=t("bpe_train.cli_save"))
     return parser
 
 
@@ -224,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             return _models(args, lang)
         if args.command == "diff":
             return _diff(args, lang)
+        if args.command == "bpe":
+            return _bpe_train(args, lang)
         setup = _setup(args, lang)
         if args.command == "lookup":
             return _lookup(setup, args)
@@ -363,6 +372,30 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
     tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
     windows = TextWindows.cut(args.text_file, tokenizer, settings)
     say(page(windows, args.batch, tokenizer.vocab.label, partial(translate, lang)))
+    flush()
+    return 0
+
+
+def _bpe_train(args: argparse.Namespace, lang: str) -> int:
+    """The bonus notebook without a screen: a tokenizer trained from --train, the number of merges learned
+    (and how few were possible when the text ran out), the IDs of --text as the notebook prints them."""
+    from tui.core.tokens.bpe_training import BPETokenizer, training_text
+
+    if not args.train:
+        raise SpecError(Message("bpe_train.needs_train", {}))
+    if args.vocab_size is None:
+        raise SpecError(Message("bpe_train.needs_vocab_size", {}))
+    tokenizer = BPETokenizer()
+    tokenizer.train(training_text(args.train), vocab_size=args.vocab_size)
+    merges = len(tokenizer.merges)
+    say(translate(lang, "bpe_train.learned", merges=merges, path=args.train, size=len(tokenizer.vocab)))
+    if tokenizer.ran_out:
+        wanted = args.vocab_size - len(tokenizer.vocab) + merges
+        say(translate(lang, "bpe_train.ran_out", merges=merges, asked=args.vocab_size, wanted=wanted))
+    if args.text is not None:
+        say(str(tokenizer.encode(args.text, allowed_special=tokenizer.special)))
+    if args.save:
+        say(translate(lang, "bpe_train.saved", path=str(tokenizer.save(Path(args.save)))))
     flush()
     return 0
 

@@ -664,4 +664,20 @@ EN: dict[str, str] = {
     "diff.showing_difference": "The matrix shows B − A by the rows of A, each row's ‖b − a‖ in a column (NaN: a row only in A).",
     "diff.none_compared": "There is no matrix B yet: compare the layer with one first (^S e).",
     "diff.difference_width": "B − A needs matrices of one width: A's rows are {dim_a} wide, B's {dim_b}.",
+
+    # training a byte pair encoding tokenizer from a text (the bonus notebook, `bpe --train`)
+    "bpe_train.cli": "train a byte pair encoding tokenizer from a text, as the book's bonus notebook does",
+    "bpe_train.cli_train": "the text file to learn the merges from",
+    "bpe_train.cli_vocab_size": "the vocabulary size: 256 byte tokens, the text's other characters, Ġ and <|endoftext|>, then one merge per token",
+    "bpe_train.cli_text": "a text to encode with the trained tokenizer (its IDs printed as a Python list)",
+    "bpe_train.cli_save": "a folder to save the tokenizer in, as a tokenizer.json that --tokenizer opens",
+    "bpe_train.needs_train": "bpe needs --train FILE (the text to learn the merges from).",
+    "bpe_train.needs_vocab_size": "bpe --train needs --vocab-size N (the vocabulary size, at least 256).",
+    "bpe_train.vocab_small": "A vocabulary of {size} is too small: byte pair encoding starts from the {least} byte tokens, so --vocab-size must be at least {least}.",
+    "bpe_train.empty": "The text is empty: there is no pair to learn a merge from.",
+    "bpe_train.not_utf8": "{path} is not UTF-8 text (byte {byte} is not): save it as UTF-8.",
+    "bpe_train.unknown_character": "{character} is in no token of this vocabulary: the training text never had it.",
+    "bpe_train.learned": "{merges} {merges:merge|merges} learned from {path}: a vocabulary of {size} {size:token|tokens}.",
+    "bpe_train.ran_out": "Only {merges} {merges:merge was|merges were} possible: after {merges:it|them} the whole text is a single token (a vocabulary of {asked} needs {wanted}).",
+    "bpe_train.saved": "Saved as {path}: open it with --tokenizer {path}.",
 }
