@@ -676,7 +676,7 @@ EN: dict[str, str] = {
     "bpe_train.vocab_small": "A vocabulary of {size} is too small: byte pair encoding starts from the {least} byte tokens, so --vocab-size must be at least {least}.",
     "bpe_train.empty": "The text is empty: there is no pair to learn a merge from.",
     "bpe_train.not_utf8": "{path} is not UTF-8 text (byte {byte} is not): save it as UTF-8.",
-    "bpe_train.unknown_character": "{character} is in no token of this vocabulary: the training text never had it.",
+    "bpe_train.unknown_character": "'{character}' is in no token of this vocabulary: the training text never had it.",
     "bpe_train.learned": "{merges} {merges:merge|merges} learned from {path}: a vocabulary of {size} {size:token|tokens}.",
     "bpe_train.ran_out": "Only {merges} {merges:merge was|merges were} possible: after {merges:it|them} the whole text is a single token (a vocabulary of {asked} needs {wanted}).",
     "bpe_train.saved": "Saved as {path}: open it with --tokenizer {path}.",
