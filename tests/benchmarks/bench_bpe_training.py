@@ -61,6 +61,7 @@ def naive(text, vocab_size):
 
 started = time.perf_counter()
 if mode.startswith("naive"):
+    assert "<|endoftext|>" not in text  # a special token in the text would be a wall to ours, characters to the naive one
     merges = naive(text, vocab_size)
 else:
     from tui.core.tokens.bpe_training import BPETokenizer

@@ -140,6 +140,15 @@ def test_the_saved_tokenizer_json_gives_the_same_ids(tmp_path: Path) -> None:
     assert tokenizer.decode(ours) == text
 
 
+def test_a_special_token_in_the_training_text_stays_whole(tmp_path: Path) -> None:
+    text = "<|endoftext|>".join(["the end", "the end", "the end"]) * 50
+    tokenizer = trained(text, 400)
+    assert all(257 not in merge.pair for merge in tokenizer.merges)
+    assert "<|endoftext|>" not in [tokenizer.vocab[merge.token] for merge in tokenizer.merges]
+    opened = hugging_face(tokenizer.save(tmp_path))
+    assert list(opened.encode(text).ids) == tokenizer.encode(text, allowed_special={"<|endoftext|>"})
+
+
 # -- refused --------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "vocab_size", "key"),

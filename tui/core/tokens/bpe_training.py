@@ -11,6 +11,9 @@ The notebook's rules, kept exactly:
   occurrences are replaced left to right; a pair seen once is still merged; training stops at the vocabulary
   size asked for, or when the text has become one token.
 
+One addition (the notebook's story has no special token in it): an allowed special token written in the
+training text stays whole there, a wall no merge crosses, so no merge spells it out again as a second ID.
+
 The pair counts are kept in a table updated only around each merge's occurrences (never a recount of the
 whole text), so a megabyte trains in seconds. Encoding cuts a text into pieces (`\\n`, `Ġ` and the
 characters up to the next space), takes a piece that is a token whole (as the notebook does), and otherwise
@@ -33,6 +36,7 @@ SPACE = "Ġ"  # GPT-2's sign for a space, as the notebook writes it
 ENDOFTEXT = "<|endoftext|>"
 PIECES = "\n|Ġ?[^Ġ\n]+|Ġ"  # one encoded piece: a newline, a word with its leading Ġ, a lone Ġ
 BYTES = 256
+WALL = -1  # where a special token stands in the text being trained on
 TOLD_EVERY = 16  # merges between two progress reports and two looks at cancellation
 
 
@@ -64,8 +68,8 @@ def prepared(text: str) -> str:
 
 
 class _Pairs:
-    """The text as a linked list of tokens, with each adjacent pair's occurrences (their left positions).
-    A heap orders the pairs by (−count, first position); an entry whose pair has changed since is skipped."""
+    """The text as a linked list of tokens, with each adjacent pair's occurrences (their left positions); a
+    special token is a wall (-1) no pair crosses. A heap orders the pairs by (−count, first position); an entry whose pair has changed since is skipped."""
 
     def __init__(self, ids: list[int]) -> None:
         self.token = ids
@@ -74,10 +78,10 @@ class _Pairs:
         self.at: dict[tuple[int, int], set[int]] = {}
         self.firsts: dict[tuple[int, int], list[int]] = {}  # a lazy min-heap of each pair's positions
         for position in range(len(ids) - 1):
-            self._add((ids[position], ids[position + 1]), position)
+            if min(ids[position], ids[position + 1]) >= 0:
+                self._add((ids[position], ids[position + 1]), position)
         self.heap = [(-len(places), self._first(pair), pair) for pair, places in self.at.items()]
         heapq.heapify(self.heap)
-        self.length = len(ids)
 
     def _add(self, pair: tuple[int, int], position: int) -> None:
         self.at.setdefault(pair, set()).add(position)
@@ -114,20 +118,20 @@ class _Pairs:
             if token[position] != left or follower < 0 or token[follower] != right or position not in self.at[pair]:
                 continue  # taken by the occurrence just before (aaa: its second pair)
             before, after = prev[position], nxt[follower]
-            if before >= 0:
+            before_pairs, after_pairs = before >= 0 and token[before] >= 0, after >= 0 and token[after] >= 0
+            if before_pairs:
                 drop((token[before], left), before)
-            if after >= 0:
+            if after_pairs:
                 drop((right, token[after]), follower)
             drop(pair, position)
             token[position] = new
             nxt[position], token[follower] = after, -1
             if after >= 0:
                 prev[after] = position
-            self.length -= 1
-            if before >= 0:
+            if before_pairs:
                 self._add((token[before], new), before)
                 changed.add((token[before], new))
-            if after >= 0:
+            if after_pairs:
                 self._add((new, token[after]), position)
                 changed.add((new, token[after]))
         for other in changed:
@@ -161,19 +165,23 @@ class BPETokenizer:
         `progress` is told the fraction done and the merge, `cancelled` asked between merges."""
         if vocab_size < BYTES:
             raise TrainingError(Message("bpe_train.vocab_small", {"size": vocab_size, "least": BYTES}))
-        text = prepared(text)
-        if not text:
+        special = sorted(set(allowed_special), key=len, reverse=True)
+        parts = re.split("(" + "|".join(map(re.escape, special)) + ")", prepared(text)) if special else [prepared(text)]
+        if not "".join(parts[::2]):
             raise TrainingError(Message("bpe_train.empty", {}))
         first = [chr(code) for code in range(BYTES)]
-        first += sorted(set(text) - set(first))
+        first += sorted(set("".join(parts[::2])) - set(first))
         if SPACE not in first:
             first.append(SPACE)
-        self.special = tuple(sorted(set(allowed_special) - set(first)))
+        self.special = tuple(sorted(set(special) - set(first)))
         first += self.special
         self.vocab = dict(enumerate(first))
         self.inverse_vocab = {token: token_id for token_id, token in self.vocab.items()}
         self.bpe_merges, self.merges, self.asked = {}, [], vocab_size
-        pairs = _Pairs([self.inverse_vocab[character] for character in text])
+        ids: list[int] = []
+        for index, part in enumerate(parts):  # a special token in the text stays whole: a wall no merge crosses
+            ids += [WALL] if index % 2 else [self.inverse_vocab[character] for character in part]
+        pairs = _Pairs(ids)
         wanted = max(vocab_size - len(first), 1)
         for new in range(len(first), vocab_size):
             found = pairs.most_frequent()
@@ -185,7 +193,7 @@ class BPETokenizer:
             self.merges.append(merge)
             self.bpe_merges[pair] = new
             self.vocab[new] = self.vocab[pair[0]] + self.vocab[pair[1]]
-            self.inverse_vocab[self.vocab[new]] = new
+            self.inverse_vocab.setdefault(self.vocab[new], new)  # a text that is a token already keeps its first ID
             if merge.k % TOLD_EVERY == 0 or new == vocab_size - 1:
                 if cancelled is not None and cancelled():
                     raise Cancelled
@@ -243,6 +251,10 @@ class BPETokenizer:
         encodes as `encode` does; its path."""
         from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
 
+        if len(self.inverse_vocab) < len(self.vocab):  # two merges made one text (a + bc, ab + c): a tokenizer.json has one ID per text
+            second = next(token_id for token_id, token in self.vocab.items() if self.inverse_vocab[token] != token_id)
+            token = self.vocab[second]
+            raise TrainingError(Message("bpe_train.same_text", {"token": token, "first": self.inverse_vocab[token], "second": second}))
         merges = [(self.vocab[left], self.vocab[right]) for left, right in self.bpe_merges]
         tokenizer = Tokenizer(models.BPE(self.inverse_vocab, merges, ignore_merges=True))
         tokenizer.normalizer = normalizers.Replace(" ", SPACE)
