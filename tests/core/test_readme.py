@@ -2,7 +2,7 @@
 `$ embedding-explorer`, or `python -m tui`) is run through the CLI's main, its placeholders replaced by files
 the tests have, and exits 0. An example can never drift from the program again.
 
-Skipped, by pattern: a line whose words name no subcommand (`lookup`, `windows`, `neighbours`, `models`, `diff`)
+Skipped, by pattern: a line whose words name no subcommand (`lookup`, `windows`, `neighbours`, `models`, `diff`, `bpe`)
 starts the interactive app, which would wait for keys (the app's screens have their own Pilot tests)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from safetensors.torch import save_file
 from .test_gguf import written
 
 README = Path(__file__).parents[2] / "README.md"
-SUBCOMMANDS = {"lookup", "windows", "neighbours", "models", "diff"}
+SUBCOMMANDS = {"lookup", "windows", "neighbours", "models", "diff", "bpe"}
 PROGRAMS = (("embedding-explorer",), ("python", "-m", "tui"))
 SENTENCE = "I HAD always thought Jack Gisburn rather a cheap genius--though a good fellow enough--so it was no great surprise to me to hear that, in the height of his glory, he had dropped his painting. "
 
