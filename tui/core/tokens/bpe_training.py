@@ -17,7 +17,9 @@ training text stays whole there, a wall no merge crosses, so no merge spells it 
 The pair counts are kept in a table updated only around each merge's occurrences (never a recount of the
 whole text), so a megabyte trains in seconds. Encoding cuts a text into pieces (`\\n`, `Ġ` and the
 characters up to the next space), takes a piece that is a token whole (as the notebook does), and otherwise
-applies the learned merges in the order they were learned, as GPT-2's encoder and `tokenizers` do.
+applies the learned merges in the order they were learned, as GPT-2's encoder and `tokenizers` do (the
+notebook's own `encode` makes passes left to right, merging any learned pair it meets; rank order is what a
+tokenizer.json holds, and what makes the saved file encode as this class does).
 """
 
 from __future__ import annotations
