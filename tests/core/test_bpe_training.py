@@ -183,6 +183,13 @@ def test_the_cli_says_how_many_merges_were_possible(tmp_path: Path, cli) -> None
     assert "3 fusiones aprendidas" in spanish.stdout and "Solo fueron posibles 3 fusiones" in spanish.stdout
 
 
+def test_a_folder_that_cannot_be_made_is_said(tmp_path: Path, cli) -> None:
+    (tmp_path / "hat.txt").write_text("the cat in the hat", encoding="utf-8")
+    (tmp_path / "a-file").write_text("")
+    done = cli("bpe", "--train", str(tmp_path / "hat.txt"), "--vocab-size", "263", "--save", str(tmp_path / "a-file" / "sub"))
+    assert done.returncode == 2 and f"could not be saved as {tmp_path / 'a-file' / 'sub' / 'tokenizer.json'}: Not a directory." in done.stderr
+
+
 @pytest.mark.parametrize(
     ("make", "args", "said"),
     [

@@ -680,5 +680,6 @@ EN: dict[str, str] = {
     "bpe_train.learned": "{merges} {merges:merge|merges} learned from {path}: a vocabulary of {size} {size:token|tokens}.",
     "bpe_train.ran_out": "Only {merges} {merges:merge was|merges were} possible: after {merges:it|them} the whole text is a single token (a vocabulary of {asked} needs {wanted}).",
     "bpe_train.saved": "Saved as {path}: open it with --tokenizer {path}.",
+    "bpe_train.unsaved": "The tokenizer could not be saved as {path}: {error}.",
     "bpe_train.same_text": "Two merges made the same text '{token}' (IDs {first} and {second}); a tokenizer.json holds one ID per text, so this tokenizer cannot be saved as one. A different vocabulary size avoids it.",
 }

@@ -681,5 +681,6 @@ ES: dict[str, str] = {
     "bpe_train.learned": "{merges} {merges:fusión aprendida|fusiones aprendidas} de {path}: un vocabulario de {size} {size:token|tokens}.",
     "bpe_train.ran_out": "Solo {merges:fue posible|fueron posibles} {merges} {merges:fusión|fusiones}: tras {merges:ella|ellas} todo el texto es un único token (un vocabulario de {asked} necesita {wanted}).",
     "bpe_train.saved": "Guardado como {path}: ábrelo con --tokenizer {path}.",
+    "bpe_train.unsaved": "No se pudo guardar el tokenizador como {path}: {error}.",
     "bpe_train.same_text": "Dos fusiones formaron el mismo texto '{token}' (ID {first} y {second}); un tokenizer.json tiene un ID por texto, así que este tokenizador no se puede guardar como uno. Otro tamaño de vocabulario lo evita.",
 }

@@ -263,7 +263,11 @@ class BPETokenizer:
         tokenizer.pre_tokenizer = pre_tokenizers.Split(Regex(PIECES), "isolated")
         tokenizer.decoder = decoders.Replace(SPACE, " ")
         tokenizer.add_special_tokens(list(self.special))
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / "tokenizer.json"
-        tokenizer.save(str(path))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tokenizer.save(str(path))
+        except Exception as error:  # noqa: BLE001 - an OSError from mkdir, the library's own Exception from save
+            said = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise TrainingError(Message("bpe_train.unsaved", {"path": str(path), "error": said[:200]})) from error
         return path
