@@ -10,6 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tokenizers import Tokenizer
 
 from tui.core.jobs import Cancelled
@@ -138,6 +140,20 @@ def test_the_saved_tokenizer_json_gives_the_same_ids(tmp_path: Path) -> None:
     assert list(opened.encode(text).ids) == ours
     assert opened.vocab.tokens[256:258] == ("Ġ", "<|endoftext|>") and len(opened.vocab.tokens) == 900
     assert tokenizer.decode(ours) == text
+
+
+ROUND_TRIP = story(120, seed=3) + " é ü — ✓\t" + "<|endoftext|>"
+ROUND_TRIP_TOKENIZER = trained(ROUND_TRIP, 700)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([*sorted(set(ROUND_TRIP) - set("<|>")), "<|endoftext|>"]), max_size=80).map("".join))
+def test_any_text_of_known_characters_encodes_as_the_saved_file_does(tmp_path_factory, text: str) -> None:
+    """Spaces in runs, leading and trailing, newlines, characters above 255, special tokens anywhere."""
+    path = ROUND_TRIP_TOKENIZER.save(tmp_path_factory.getbasetemp() / "round-trip")
+    ours = ROUND_TRIP_TOKENIZER.encode(text, allowed_special={"<|endoftext|>"})
+    assert Tokenizer.from_file(str(path)).encode(text).ids == ours
+    assert ROUND_TRIP_TOKENIZER.decode(ours) == text
 
 
 def test_a_special_token_in_the_training_text_stays_whole(tmp_path: Path) -> None:
