@@ -33,9 +33,9 @@ from pathlib import Path
 from tui.core.files.paths import read_text
 from tui.core.jobs import Cancelled
 from tui.core.texts.messages import Message, MessageError
+from tui.core.tokens.tokenizer import ENDOFTEXT
 
 SPACE = "Ġ"  # GPT-2's sign for a space, as the notebook writes it
-ENDOFTEXT = "<|endoftext|>"
 PIECES = "\n|Ġ?[^Ġ\n]+|Ġ"  # one encoded piece: a newline, a word with its leading Ġ, a lone Ġ
 BYTES = 256
 WALL = -1  # where a special token stands in the text being trained on
