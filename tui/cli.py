@@ -189,6 +189,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     bpe.add_argument("--tokenizer", help=t("steps.cli_tokenizer"))
     bpe.add_argument("--text", help=t("steps.cli_text"))
     bpe.add_argument("--steps", action="store_true", help=t("steps.cli_steps"))
+    bpe.add_argument("--train", metavar="FILE", help=t("bpe_train.cli_train"))
+    bpe.add_argument("--vocab-size", type=_whole_number(t), metavar="N", help=t("bpe_train.cli_vocab_size"))
+    bpe.add_argument("--save", metavar="DIR", help=t("bpe_train.cli_save"))
     bpe.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
     windows = commands.add_parser("windows", help=t("cli.windows"), formatter_class=formatter, add_help=False)
     windows.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help"))
@@ -230,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "models":
             return _models(args, lang)
         if args.command == "bpe":
-            return _bpe(args, lang)
+            return _bpe_train(args, lang) if args.train is not None else _bpe(args, lang)
         if args.command == "diff":
             return _diff(args, lang)
         setup = _setup(args, lang)
@@ -372,6 +375,30 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
     tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
     windows = TextWindows.cut(args.text_file, tokenizer, settings)
     say(page(windows, args.batch, tokenizer.vocab.label, partial(translate, lang)))
+    flush()
+    return 0
+
+
+def _bpe_train(args: argparse.Namespace, lang: str) -> int:
+    """The bonus notebook without a screen: a tokenizer trained from --train, the number of merges learned
+    (and how few were possible when the text ran out), the IDs of --text as the notebook prints them."""
+    from tui.core.tokens.bpe_training import BPETokenizer, training_text
+
+    if not args.train:  # given empty
+        raise SpecError(Message("options.empty", {"option": "--train"}))
+    if args.vocab_size is None:
+        raise SpecError(Message("bpe_train.needs_vocab_size", {}))
+    tokenizer = BPETokenizer()
+    tokenizer.train(training_text(args.train), vocab_size=args.vocab_size)
+    merges = len(tokenizer.merges)
+    say(translate(lang, "bpe_train.learned", merges=merges, path=args.train, size=len(tokenizer.vocab)))
+    if tokenizer.ran_out:
+        wanted = args.vocab_size - len(tokenizer.vocab) + merges
+        say(translate(lang, "bpe_train.ran_out", merges=merges, asked=args.vocab_size, wanted=wanted))
+    if args.text is not None:
+        say(str(tokenizer.encode(args.text, allowed_special=tokenizer.special)))
+    if args.save:
+        say(translate(lang, "bpe_train.saved", path=str(tokenizer.save(Path(args.save)))))
     flush()
     return 0
 

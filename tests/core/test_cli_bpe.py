@@ -78,7 +78,7 @@ def test_text_is_shown_literally(cli, tmp_path: Path) -> None:
 
 
 def test_refusals_are_one_line_and_exit_2(cli, tmp_path: Path) -> None:
-    assert cli("bpe", "--text", "Hello")[0::2] == (2, "embedding-explorer: bpe needs --tokenizer (gpt2, a tokenizer.json, or a vocab.json with merges.txt beside it) and --text.\n")
+    assert cli("bpe", "--text", "Hello")[0::2] == (2, "embedding-explorer: bpe needs --tokenizer (gpt2, a tokenizer.json, or a vocab.json with merges.txt beside it) and --text, or --train FILE --vocab-size N.\n")
     missing = cli("bpe", "--tokenizer", str(tmp_path / "tokenizer.json"), "--text", "Hello")
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "tokenizer.json" in missing.stderr
 

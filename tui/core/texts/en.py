@@ -448,11 +448,11 @@ EN: dict[str, str] = {
     "bpe.unmatched": "{merges} does not go with {vocab}: {detail}.",
 
     # a word's BPE steps (bpe --steps)
-    "steps.cli": "byte pair encoding: each word's merges, step by step, and the IDs",
+    "steps.cli": "byte pair encoding: each word's merges, step by step, and the IDs; or a tokenizer trained from a text, as the book's bonus notebook does",
     "steps.cli_tokenizer": "gpt2, a tokenizer.json, or a vocab.json with merges.txt beside it",
-    "steps.cli_text": "the text to tokenize",
+    "steps.cli_text": "the text to tokenize (with --train: by the tokenizer trained, its IDs printed as a Python list)",
     "steps.cli_steps": "print each word's merges (WordPiece: its longest matches), step by step",
-    "steps.needs": "bpe needs --tokenizer (gpt2, a tokenizer.json, or a vocab.json with merges.txt beside it) and --text.",
+    "steps.needs": "bpe needs --tokenizer (gpt2, a tokenizer.json, or a vocab.json with merges.txt beside it) and --text, or --train FILE --vocab-size N.",
     "steps.unsupported": "{path} has a {model} model: steps are shown for BPE and WordPiece models only.",
     "steps.word": "word {n}: {word}",
     "steps.start_bytes": "bytes: {pieces}",
@@ -680,4 +680,19 @@ EN: dict[str, str] = {
     "diff.showing_difference": "The matrix shows B − A by the rows of A, each row's ‖b − a‖ in a column (NaN: a row only in A).",
     "diff.none_compared": "There is no matrix B yet: compare the layer with one first (^S e).",
     "diff.difference_width": "B − A needs matrices of one width: A's rows are {dim_a} wide, B's {dim_b}.",
+
+    # training a byte pair encoding tokenizer from a text (the bonus notebook, `bpe --train`)
+    "bpe_train.cli_train": "the text file to learn the merges from",
+    "bpe_train.cli_vocab_size": "the vocabulary size: 256 byte tokens, the text's other characters, Ġ and <|endoftext|>, then one merge per token",
+    "bpe_train.cli_save": "a folder to save the tokenizer in, as a tokenizer.json that --tokenizer opens",
+    "bpe_train.needs_vocab_size": "bpe --train needs --vocab-size N (the vocabulary size, at least 256).",
+    "bpe_train.vocab_small": "A vocabulary of {size} is too small: byte pair encoding starts from the {least} byte tokens, so --vocab-size must be at least {least}.",
+    "bpe_train.empty": "The text is empty: there is no pair to learn a merge from.",
+    "bpe_train.not_utf8": "{path} is not UTF-8 text (byte {byte} is not): save it as UTF-8.",
+    "bpe_train.unknown_character": "'{character}' is in no token of this vocabulary: the training text never had it.",
+    "bpe_train.learned": "{merges} {merges:merge|merges} learned from {path}: a vocabulary of {size} {size:token|tokens}.",
+    "bpe_train.ran_out": "Only {merges} {merges:merge was|merges were} possible: after {merges:it|them} the whole text is a single token (a vocabulary of {asked} needs {wanted}).",
+    "bpe_train.saved": "Saved as {path}: open it with --tokenizer {path}.",
+    "bpe_train.unsaved": "The tokenizer could not be saved as {path}: {error}.",
+    "bpe_train.same_text": "Two merges made the same text '{token}' (IDs {first} and {second}); a tokenizer.json holds one ID per text, so this tokenizer cannot be saved as one. A different vocabulary size avoids it.",
 }

@@ -449,11 +449,11 @@ ES: dict[str, str] = {
     "bpe.unmatched": "{merges} no corresponde a {vocab}: {detail}.",
 
     # a word's BPE steps (bpe --steps)
-    "steps.cli": "codificación por pares de bytes: las fusiones de cada palabra, paso a paso, y los IDs",
+    "steps.cli": "codificación por pares de bytes: las fusiones de cada palabra, paso a paso, y los IDs; o un tokenizador entrenado a partir de un texto, como hace el cuaderno adicional del libro",
     "steps.cli_tokenizer": "gpt2, un tokenizer.json, o un vocab.json con merges.txt al lado",
-    "steps.cli_text": "el texto que se tokeniza",
+    "steps.cli_text": "el texto que se tokeniza (con --train: por el tokenizador entrenado; sus ID se imprimen como una lista de Python)",
     "steps.cli_steps": "mostrar las fusiones de cada palabra (WordPiece: sus coincidencias más largas), paso a paso",
-    "steps.needs": "bpe necesita --tokenizer (gpt2, un tokenizer.json, o un vocab.json con merges.txt al lado) y --text.",
+    "steps.needs": "bpe necesita --tokenizer (gpt2, un tokenizer.json, o un vocab.json con merges.txt al lado) y --text, o --train ARCHIVO --vocab-size N.",
     "steps.unsupported": "{path} tiene un modelo {model}: los pasos se muestran solo para modelos BPE y WordPiece.",
     "steps.word": "palabra {n}: {word}",
     "steps.start_bytes": "bytes: {pieces}",
@@ -681,4 +681,19 @@ ES: dict[str, str] = {
     "diff.showing_difference": "La matriz muestra B − A por las filas de A, la ‖b − a‖ de cada fila en una columna (NaN: una fila solo en A).",
     "diff.none_compared": "Aún no hay matriz B: compara primero la capa con una (^S e).",
     "diff.difference_width": "B − A requiere matrices de la misma anchura: las filas de A tienen {dim_a} valores, las de B {dim_b}.",
+
+    # training a byte pair encoding tokenizer from a text (the bonus notebook, `bpe --train`)
+    "bpe_train.cli_train": "el archivo de texto del que aprender las fusiones",
+    "bpe_train.cli_vocab_size": "el tamaño del vocabulario: 256 tokens de byte, los demás caracteres del texto, Ġ y <|endoftext|>, y después una fusión por token",
+    "bpe_train.cli_save": "una carpeta donde guardar el tokenizador, como un tokenizer.json que --tokenizer abre",
+    "bpe_train.needs_vocab_size": "bpe --train necesita --vocab-size N (el tamaño del vocabulario, como mínimo 256).",
+    "bpe_train.vocab_small": "Un vocabulario de {size} es demasiado pequeño: la codificación por pares de bytes empieza con los {least} {least:token|tokens} de byte, así que --vocab-size debe ser como mínimo {least}.",
+    "bpe_train.empty": "El texto está vacío: no hay ningún par del que aprender una fusión.",
+    "bpe_train.not_utf8": "{path} no es texto UTF-8 (el byte {byte} no lo es): guárdalo como UTF-8.",
+    "bpe_train.unknown_character": "'{character}' no está en ningún token de este vocabulario: el texto de entrenamiento no lo tenía.",
+    "bpe_train.learned": "{merges} {merges:fusión aprendida|fusiones aprendidas} de {path}: un vocabulario de {size} {size:token|tokens}.",
+    "bpe_train.ran_out": "Solo {merges:fue posible|fueron posibles} {merges} {merges:fusión|fusiones}: tras {merges:ella|ellas} todo el texto es un único token (un vocabulario de {asked} necesita {wanted}).",
+    "bpe_train.saved": "Guardado como {path}: ábrelo con --tokenizer {path}.",
+    "bpe_train.unsaved": "No se pudo guardar el tokenizador como {path}: {error}.",
+    "bpe_train.same_text": "Dos fusiones formaron el mismo texto '{token}' (ID {first} y {second}); un tokenizer.json tiene un ID por texto, así que este tokenizador no se puede guardar como uno. Otro tamaño de vocabulario lo evita.",
 }
