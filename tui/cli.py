@@ -355,10 +355,8 @@ def _tokenizer(args: argparse.Namespace) -> TextTokenizer | None:
     """`--tokenizer` or `--vocab-from-text` (a tokenizer.json beside the weight file is `beside`'s to find)."""
     from tui.core.tokens import tokenizer
 
-    if args.tokenizer == "gpt2":
-        return tokenizer.gpt2()
     if args.tokenizer:
-        return tokenizer.hugging_face(Path(args.tokenizer))
+        return tokenizer.named(args.tokenizer)
     if args.vocab_from_text:
         return tokenizer.simple_v2(Path(args.vocab_from_text))
     return None
@@ -372,7 +370,7 @@ def _windows(args: argparse.Namespace, lang: str) -> int:
         if getattr(args, option) == "":  # Path("") is the current folder
             raise SpecError(Message("options.empty", {"option": "--" + option.replace("_", "-")}))
     settings = WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, args.seed)
-    tokenizer = tokenizers.gpt2() if args.tokenizer == "gpt2" else tokenizers.hugging_face(Path(args.tokenizer))
+    tokenizer = tokenizers.named(args.tokenizer)
     windows = TextWindows.cut(args.text_file, tokenizer, settings)
     say(page(windows, args.batch, tokenizer.vocab.label, partial(translate, lang)))
     flush()
@@ -398,7 +396,7 @@ def _bpe_train(args: argparse.Namespace, lang: str) -> int:
     if args.text is not None:
         say(str(tokenizer.encode(args.text, allowed_special=tokenizer.special)))
     if args.save:
-        say(translate(lang, "bpe_train.saved", path=str(tokenizer.save(Path(args.save)))))
+        say(translate(lang, "bpe_train.saved", folder=str(tokenizer.save(Path(args.save)))))
     flush()
     return 0
 

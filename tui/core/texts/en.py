@@ -30,7 +30,7 @@ EN: dict[str, str] = {
     "cli.weights": "a weight file: .safetensors .pt .pth .bin .npy .npz",
     "cli.key": "the tensor in --weights (found by itself when possible)",
     "cli.vocab": "row labels: vocab.txt, tokenizer.json or encoder.json",
-    "cli.tokenizer": "text → IDs: gpt2, or a tokenizer.json",
+    "cli.tokenizer": "text → IDs: gpt2, a tokenizer.json, or a folder bpe --train saved",
     "cli.vocab_from_text": "the book's SimpleTokenizerV2, built from a text file",
     "cli.padding_idx": "nn.Embedding(padding_idx=): a row that gets no gradient",
     "cli.max_norm": "nn.Embedding(max_norm=): lookups renormalise rows",
@@ -684,7 +684,7 @@ EN: dict[str, str] = {
     # training a byte pair encoding tokenizer from a text (the bonus notebook, `bpe --train`)
     "bpe_train.cli_train": "the text file to learn the merges from",
     "bpe_train.cli_vocab_size": "the vocabulary size: 256 byte tokens, the text's other characters, Ġ and <|endoftext|>, then one merge per token",
-    "bpe_train.cli_save": "a folder to save the tokenizer in, as a tokenizer.json that --tokenizer opens",
+    "bpe_train.cli_save": "a folder to save the tokenizer in, as the notebook saves it (vocab.json and bpe_merges.txt); --tokenizer opens the folder",
     "bpe_train.needs_vocab_size": "bpe --train needs --vocab-size N (the vocabulary size, at least 256).",
     "bpe_train.vocab_small": "A vocabulary of {size} is too small: byte pair encoding starts from the {least} byte tokens, so --vocab-size must be at least {least}.",
     "bpe_train.empty": "The text is empty: there is no pair to learn a merge from.",
@@ -692,7 +692,8 @@ EN: dict[str, str] = {
     "bpe_train.unknown_character": "'{character}' is in no token of this vocabulary: the training text never had it.",
     "bpe_train.learned": "{merges} {merges:merge|merges} learned from {path}: a vocabulary of {size} {size:token|tokens}.",
     "bpe_train.ran_out": "Only {merges} {merges:merge was|merges were} possible: after {merges:it|them} the whole text is a single token (a vocabulary of {asked} needs {wanted}).",
-    "bpe_train.saved": "Saved as {path}: open it with --tokenizer {path}.",
+    "bpe_train.saved": "Saved in {folder} (vocab.json and bpe_merges.txt): open it with --tokenizer {folder}.",
     "bpe_train.unsaved": "The tokenizer could not be saved as {path}: {error}.",
-    "bpe_train.same_text": "Two merges made the same text '{token}' (IDs {first} and {second}); a tokenizer.json holds one ID per text, so this tokenizer cannot be saved as one. A different vocabulary size avoids it.",
+    "bpe_train.unreadable": "{path} could not be read as a tokenizer bpe --train saved (vocab.json and bpe_merges.txt): {error}.",
+    "bpe_train.unknown_special": "The special token {token} is not in this vocabulary.",
 }

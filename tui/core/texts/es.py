@@ -31,7 +31,7 @@ ES: dict[str, str] = {
     "cli.weights": "un archivo de pesos: .safetensors .pt .pth .bin .npy .npz",
     "cli.key": "el tensor de --weights (se encuentra solo cuando es posible)",
     "cli.vocab": "etiquetas de fila: vocab.txt, tokenizer.json o encoder.json",
-    "cli.tokenizer": "texto → IDs: gpt2, o un tokenizer.json",
+    "cli.tokenizer": "texto → IDs: gpt2, un tokenizer.json o una carpeta guardada por bpe --train",
     "cli.vocab_from_text": "el SimpleTokenizerV2 del libro, construido a partir de un archivo de texto",
     "cli.padding_idx": "nn.Embedding(padding_idx=): una fila que no recibe gradiente",
     "cli.max_norm": "nn.Embedding(max_norm=): las búsquedas renormalizan filas",
@@ -685,7 +685,7 @@ ES: dict[str, str] = {
     # training a byte pair encoding tokenizer from a text (the bonus notebook, `bpe --train`)
     "bpe_train.cli_train": "el archivo de texto del que aprender las fusiones",
     "bpe_train.cli_vocab_size": "el tamaño del vocabulario: 256 tokens de byte, los demás caracteres del texto, Ġ y <|endoftext|>, y después una fusión por token",
-    "bpe_train.cli_save": "una carpeta donde guardar el tokenizador, como un tokenizer.json que --tokenizer abre",
+    "bpe_train.cli_save": "una carpeta donde guardar el tokenizador, como lo guarda el cuaderno (vocab.json y bpe_merges.txt); --tokenizer abre la carpeta",
     "bpe_train.needs_vocab_size": "bpe --train necesita --vocab-size N (el tamaño del vocabulario, como mínimo 256).",
     "bpe_train.vocab_small": "Un vocabulario de {size} es demasiado pequeño: la codificación por pares de bytes empieza con los {least} {least:token|tokens} de byte, así que --vocab-size debe ser como mínimo {least}.",
     "bpe_train.empty": "El texto está vacío: no hay ningún par del que aprender una fusión.",
@@ -693,7 +693,8 @@ ES: dict[str, str] = {
     "bpe_train.unknown_character": "'{character}' no está en ningún token de este vocabulario: el texto de entrenamiento no lo tenía.",
     "bpe_train.learned": "{merges} {merges:fusión aprendida|fusiones aprendidas} de {path}: un vocabulario de {size} {size:token|tokens}.",
     "bpe_train.ran_out": "Solo {merges:fue posible|fueron posibles} {merges} {merges:fusión|fusiones}: tras {merges:ella|ellas} todo el texto es un único token (un vocabulario de {asked} necesita {wanted}).",
-    "bpe_train.saved": "Guardado como {path}: ábrelo con --tokenizer {path}.",
+    "bpe_train.saved": "Guardado en {folder} (vocab.json y bpe_merges.txt): ábrelo con --tokenizer {folder}.",
     "bpe_train.unsaved": "No se pudo guardar el tokenizador como {path}: {error}.",
-    "bpe_train.same_text": "Dos fusiones formaron el mismo texto '{token}' (ID {first} y {second}); un tokenizer.json tiene un ID por texto, así que este tokenizador no se puede guardar como uno. Otro tamaño de vocabulario lo evita.",
+    "bpe_train.unreadable": "{path} no se pudo leer como un tokenizador guardado por bpe --train (vocab.json y bpe_merges.txt): {error}.",
+    "bpe_train.unknown_special": "El token especial {token} no está en este vocabulario.",
 }

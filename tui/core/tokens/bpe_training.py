@@ -1,5 +1,6 @@
 """A byte pair encoding tokenizer trained from a text, by the rules of the book's bonus notebook
-(`ch02/05_bpe-from-scratch`), and saved as a tokenizer.json that `--tokenizer` opens again.
+(`ch02/05_bpe-from-scratch`), encoding as its `BPETokenizerSimple` encodes, and saved as it saves (`vocab.json`
+and `bpe_merges.txt`), which `--tokenizer` opens again.
 
 The notebook's rules, kept exactly:
 * the text is prepared by the `Ġ` rule: each space becomes `Ġ`, except a space at the very start, which is
@@ -9,34 +10,34 @@ The notebook's rules, kept exactly:
 * each merge takes the most frequent adjacent pair of the whole prepared text (overlapping pairs counted, as
   `Counter(zip(ids, ids[1:]))` counts them); a tie goes to the pair that occurs first in the text; its
   occurrences are replaced left to right; a pair seen once is still merged; training stops at the vocabulary
-  size asked for, or when the text has become one token.
+  size asked for, or when the text has become one token;
+* encoding cuts the text into lines and words (`str.split`), takes a word that is a token whole, and merges
+  the others' characters in passes left to right, any learned pair met being merged (not in the order the
+  merges were learned, as GPT-2's encoder does: `abc` after the merges bc, ab is ab + c here, a + bc there).
 
 One addition (the notebook's story has no special token in it): an allowed special token written in the
 training text stays whole there, a wall no merge crosses, so no merge spells it out again as a second ID.
 
 The pair counts are kept in a table updated only around each merge's occurrences (never a recount of the
-whole text), so a megabyte trains in seconds. Encoding cuts a text into pieces (`\\n`, `Ġ` and the
-characters up to the next space), takes a piece that is a token whole (as the notebook does), and otherwise
-applies the learned merges in the order they were learned, as GPT-2's encoder and `tokenizers` do (the
-notebook's own `encode` makes passes left to right, merging any learned pair it meets; rank order is what a
-tokenizer.json holds, and what makes the saved file encode as this class does).
+whole text), so a megabyte trains in seconds.
 """
 
 from __future__ import annotations
 
 import heapq
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.files.paths import read_text
+from tui.core.files.paths import read_json, read_text
 from tui.core.jobs import Cancelled
 from tui.core.texts.messages import Message, MessageError
-from tui.core.tokens.tokenizer import ENDOFTEXT
+from tui.core.tokens.vocab import ENDOFTEXT
 
 SPACE = "Ġ"  # GPT-2's sign for a space, as the notebook writes it
-PIECES = "\n|Ġ?[^Ġ\n]+|Ġ"  # one encoded piece: a newline, a word with its leading Ġ, a lone Ġ
+VOCAB, MERGES = "vocab.json", "bpe_merges.txt"  # the two files the notebook saves
 BYTES = 256
 WALL = -1  # where a special token stands in the text being trained on
 TOLD_EVERY = 16  # merges between two progress reports and two looks at cancellation
@@ -145,7 +146,7 @@ class _Pairs:
 
 class BPETokenizer:
     """The notebook's `BPETokenizerSimple`, our own: `train(text, vocab_size, allowed_special)`, `encode`,
-    `decode`, and `save` to a tokenizer.json."""
+    `decode`, `save` and `load`."""
 
     def __init__(self) -> None:
         self.vocab: dict[int, str] = {}  # token ID → its text (Ġ for a space)
@@ -195,7 +196,7 @@ class BPETokenizer:
             self.merges.append(merge)
             self.bpe_merges[pair] = new
             self.vocab[new] = self.vocab[pair[0]] + self.vocab[pair[1]]
-            self.inverse_vocab.setdefault(self.vocab[new], new)  # a text that is a token already keeps its first ID
+            self.inverse_vocab[self.vocab[new]] = new  # a text two merges made is the later ID, as the notebook has it
             if merge.k % TOLD_EVERY == 0 or new == vocab_size - 1:
                 if cancelled is not None and cancelled():
                     raise Cancelled
@@ -208,66 +209,89 @@ class BPETokenizer:
         return len(self.vocab) < self.asked
 
     def encode(self, text: str, allowed_special: Iterable[str] = ()) -> list[int]:
-        """The IDs of `text`: allowed special tokens whole, every other piece by the learned merges."""
-        allowed = sorted(set(allowed_special) & set(self.special), key=len, reverse=True)
+        """The IDs of `text` as the notebook's `encode` gives them: allowed special tokens whole (longest
+        first), the rest line by line, a `\\n` token between lines, each line's words as `str.split` cuts them
+        (runs of spaces are one), `Ġ` before every word but the text's first, each word by `_word`."""
+        allowed = sorted(set(allowed_special), key=len, reverse=True)
         parts = re.split("(" + "|".join(map(re.escape, allowed)) + ")", text) if allowed else [text]
-        ranks = {pair: rank for rank, pair in enumerate(self.bpe_merges)}
         ids: list[int] = []
         for index, part in enumerate(parts):
             if index % 2:
+                if part not in self.inverse_vocab:
+                    raise TrainingError(Message("bpe_train.unknown_special", {"token": part}))
                 ids.append(self.inverse_vocab[part])
                 continue
-            for piece in re.findall(PIECES, part.replace(" ", SPACE)):
-                ids += self._piece(piece, ranks)
+            for number, line in enumerate(part.split("\n")):
+                if number:
+                    ids.append(self.inverse_vocab["\n"])
+                for place, word in enumerate(line.split()):
+                    ids += self._word(word if number == place == 0 else SPACE + word)
         return ids
 
-    def _piece(self, piece: str, ranks: dict[tuple[int, int], int]) -> list[int]:
-        """One piece's IDs: the piece whole when it is a token, else its characters merged lowest rank first."""
-        if piece in self.inverse_vocab:
-            return [self.inverse_vocab[piece]]
-        unknown = [character for character in piece if character not in self.inverse_vocab]
+    def _word(self, word: str) -> list[int]:
+        """One word's IDs: the word whole when it is a token, else its characters merged in passes left to
+        right (a learned pair met is merged and the pass goes on after it) until a pass merges nothing."""
+        if word in self.inverse_vocab:
+            return [self.inverse_vocab[word]]
+        unknown = [character for character in word if character not in self.inverse_vocab]
         if unknown:
             raise TrainingError(Message("bpe_train.unknown_character", {"character": unknown[0]}))
-        ids = [self.inverse_vocab[character] for character in piece]
-        while len(ids) > 1:
-            best = min(zip(ids, ids[1:]), key=lambda pair: ranks.get(pair, len(ranks)))
-            if best not in ranks:
-                break
-            merged, at = [], 0
+        ids = [self.inverse_vocab[character] for character in word]
+        merged = True
+        while merged and len(ids) > 1:
+            merged, passed, at = False, [], 0
             while at < len(ids):
-                if at + 1 < len(ids) and (ids[at], ids[at + 1]) == best:
-                    merged.append(self.bpe_merges[best])
-                    at += 2
+                pair = tuple(ids[at : at + 2])
+                if pair in self.bpe_merges:
+                    passed.append(self.bpe_merges[pair])
+                    merged, at = True, at + 2
                 else:
-                    merged.append(ids[at])
+                    passed.append(ids[at])
                     at += 1
-            ids = merged
+            ids = passed
         return ids
 
     def decode(self, ids: Iterable[int]) -> str:
-        """The text of `ids`, each `Ġ` a space again."""
-        return "".join(self.vocab[token_id] for token_id in ids).replace(SPACE, " ")
+        """The text of `ids` as the notebook decodes them: a token starting with `Ġ` is a space and the rest,
+        a newline gets a space before it when the text so far does not end with one."""
+        text = ""
+        for token_id in ids:
+            token = self.vocab[token_id]
+            if token == "\n" and text and not text.endswith(" "):
+                text += " "
+            text += " " + token[1:] if token.startswith(SPACE) else token
+        return text
 
     def save(self, folder: Path) -> Path:
-        """The tokenizer as `folder/tokenizer.json`, which `tokenizers` (and `--tokenizer`) load and which
-        encodes as `encode` does; its path."""
-        from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
+        """The tokenizer as the notebook saves it, in `folder`: `vocab.json` ({ID: token}) and `bpe_merges.txt`
+        (a JSON list of {"pair": [ID, ID], "new_id": ID}); the folder, which `load` (and `--tokenizer`) opens."""
+        vocab = json.dumps(self.vocab, ensure_ascii=False, indent=2)
+        merges = json.dumps([{"pair": list(pair), "new_id": new} for pair, new in self.bpe_merges.items()], ensure_ascii=False, indent=2)
+        for name, text in ((VOCAB, vocab), (MERGES, merges)):
+            path = folder / name
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            except OSError as error:
+                raise TrainingError(Message("bpe_train.unsaved", {"path": str(path), "error": (error.strerror or str(error))[:200]})) from error
+        return folder
 
-        if len(self.inverse_vocab) < len(self.vocab):  # two merges made one text (a + bc, ab + c): a tokenizer.json has one ID per text
-            second = next(token_id for token_id, token in self.vocab.items() if self.inverse_vocab[token] != token_id)
-            token = self.vocab[second]
-            raise TrainingError(Message("bpe_train.same_text", {"token": token, "first": self.inverse_vocab[token], "second": second}))
-        merges = [(self.vocab[left], self.vocab[right]) for left, right in self.bpe_merges]
-        tokenizer = Tokenizer(models.BPE(self.inverse_vocab, merges, ignore_merges=True))
-        tokenizer.normalizer = normalizers.Replace(" ", SPACE)
-        tokenizer.pre_tokenizer = pre_tokenizers.Split(Regex(PIECES), "isolated")
-        tokenizer.decoder = decoders.Replace(SPACE, " ")
-        tokenizer.add_special_tokens(list(self.special))
-        path = folder / "tokenizer.json"
+    @classmethod
+    def load(cls, path: str | Path) -> BPETokenizer:
+        """A tokenizer `save` wrote: its folder, or the `bpe_merges.txt` in it (read through the files'
+        boundary; a file of another shape is said, with its path)."""
+        folder = Path(path).parent if Path(path).name == MERGES else Path(path)
+        vocab, merges = read_json(folder / VOCAB), read_json(folder / MERGES)
+        tokenizer = cls()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tokenizer.save(str(path))
-        except Exception as error:  # noqa: BLE001 - an OSError from mkdir, the library's own Exception from save
-            said = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            raise TrainingError(Message("bpe_train.unsaved", {"path": str(path), "error": said[:200]})) from error
-        return path
+            tokenizer.vocab = {int(token_id): token for token_id, token in vocab.items() if isinstance(token, str)}
+            tokenizer.bpe_merges = {(int(left), int(right)): int(merge["new_id"]) for merge in merges for left, right in [merge["pair"]]}
+        except (AttributeError, TypeError, ValueError, KeyError) as error:
+            raise TrainingError(Message("bpe_train.unreadable", {"path": str(folder), "error": f"{type(error).__name__}: {error}"[:200]})) from None
+        known = set(tokenizer.vocab)
+        if len(tokenizer.vocab) != len(vocab) or not known.issuperset(token for pair, new in tokenizer.bpe_merges.items() for token in (*pair, new)):
+            raise TrainingError(Message("bpe_train.unreadable", {"path": str(folder), "error": "an ID the vocabulary lacks"}))
+        tokenizer.inverse_vocab = {token: token_id for token_id, token in tokenizer.vocab.items()}  # the last ID of a text, as the notebook loads it
+        tokenizer.special = tuple(token for token in tokenizer.vocab.values() if token.startswith("<|") and token.endswith("|>"))  # as the notebook tells them
+        tokenizer.asked = len(tokenizer.vocab)
+        return tokenizer

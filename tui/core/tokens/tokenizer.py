@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 from tui.core.files.paths import FileProblem, read_text
 from tui.core.files.script_files import ScriptFile
 from tui.core.texts.messages import Message
+from tui.core.tokens.bpe_training import MERGES, SPACE, BPETokenizer
 from tui.core.tokens.merges import bpe_ranks
 from tui.core.tokens.parse import ParsedIds
-from tui.core.tokens.vocab import Vocab, VocabError, find_beside, load_vocab, read_vocab
+from tui.core.tokens.vocab import ENDOFTEXT, Vocab, VocabError, find_beside, load_vocab, read_vocab
 
-ENDOFTEXT = "<|endoftext|>"
 UNKNOWN = "<|unk|>"
 GPT2_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 BOOK_SPLIT = r'([,.:;?_!"()\']|--|\s)'  # SimpleTokenizerV2
@@ -210,21 +210,48 @@ def hugging_face(path: Path) -> TextTokenizer:
     return TextTokenizer(path.name, vocab, encode, code, long)
 
 
-def labels_of(path: str) -> tuple[Vocab, TextTokenizer | None]:
-    """What F6 gives for a path that is no weight file: `gpt2` or a `tokenizer.json` (a tokenizer and its
-    vocabulary), or a `vocab.txt`, `encoder.json` or `vocab.json` (row labels only)."""
+def trained_bpe(path: Path) -> TextTokenizer:
+    """A tokenizer `bpe --train --save` wrote (its folder or its `bpe_merges.txt`), encoding as the book's
+    notebook does; its rows labelled by its tokens as they read (`Ġart` is ` art`)."""
+    trained = BPETokenizer.load(path)
+    special = set(trained.special)
+
+    def encode(text: str) -> Tokens:
+        ids = trained.encode(text, allowed_special=special)
+        pieces = tuple(trained.vocab[token_id].replace(SPACE, " ") for token_id in ids)
+        return Tokens(tuple(ids), pieces, _spans(text, pieces))
+
+    labels = tuple(trained.vocab[token_id].replace(SPACE, " ") for token_id in range(len(trained.vocab)))
+    name = path.parent.name if path.name == MERGES else path.name
+    return TextTokenizer(name, Vocab(path, labels), encode)
+
+
+def is_trained_bpe(path: Path) -> bool:
+    """Whether `path` is what `bpe --train --save` wrote: a folder with a `bpe_merges.txt`, or that file."""
+    return path.name == MERGES or (path / MERGES).is_file()
+
+
+def named(path: str) -> TextTokenizer:
+    """The tokenizer `--tokenizer` names: `gpt2`, a folder `bpe --train` saved (or its `bpe_merges.txt`), or a
+    `tokenizer.json`."""
     if path == "gpt2":
-        tokenizer = gpt2()
-    elif Path(path).name == "tokenizer.json":
-        tokenizer = hugging_face(Path(path))
-    else:
-        return load_vocab(path), None
-    return tokenizer.vocab, tokenizer
+        return gpt2()
+    return trained_bpe(Path(path)) if is_trained_bpe(Path(path)) else hugging_face(Path(path))
+
+
+def labels_of(path: str) -> tuple[Vocab, TextTokenizer | None]:
+    """What F6 gives for a path that is no weight file: `gpt2`, a `tokenizer.json` or a folder `bpe --train`
+    saved (a tokenizer and its vocabulary), or a `vocab.txt`, `encoder.json` or `vocab.json` (row labels only)."""
+    if path == "gpt2" or Path(path).name == "tokenizer.json" or is_trained_bpe(Path(path)):
+        tokenizer = named(path)
+        return tokenizer.vocab, tokenizer
+    return load_vocab(path), None
 
 
 def is_labels(path: str) -> bool:
-    """A path F6 opens as labels, not weights (no weight format is .json or .txt)."""
-    return path == "gpt2" or Path(path).suffix in (".json", ".txt")
+    """A path F6 opens as labels, not weights (no weight format is .json or .txt, no model folder holds a
+    bpe_merges.txt)."""
+    return path == "gpt2" or Path(path).suffix in (".json", ".txt") or is_trained_bpe(Path(path))
 
 
 def beside(weights: Path) -> tuple[Vocab | None, TextTokenizer | None]:

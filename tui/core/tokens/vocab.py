@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from tui.core.tokens.vocab_search import VocabIndex
 
+ENDOFTEXT = "<|endoftext|>"  # GPT-2's special token, which the book's tokenizers allow
 FILES = ("tokenizer.json", "vocab.txt", "encoder.json", "vocab.json")  # looked for beside a weight file, in this order
 PAST_END = "∅"  # the label of a row no token of the vocabulary uses: past its end
 
