@@ -211,7 +211,7 @@ def test_the_text_is_cut_as_the_notebook_cuts_it() -> None:
     """Lines on '\\n' with a newline token between them; words by str.split, so runs of spaces and a leading
     space vanish; Ġ before every word but the very first, the first word of a later line included."""
     tokenizer = trained("the cat in the hat", 263)  # 259 'the', 260 'theĠ', 261 'at'; 256 Ġ
-    t, h, c, a, newline, space = 116, 104, 99, 97, 10, 256
+    h, c, newline, space = 104, 99, 10, 256
     assert tokenizer.encode("  the   cat ") == [259, space, c, 261]
     assert tokenizer.encode("the\n\nhat\n") == [259, newline, newline, space, h, 261, newline]
     assert tokenizer.encode("\tthat") == [258, 261]  # a tab is whitespace to str.split too
