@@ -25,13 +25,12 @@ from tui.core.explorer.explorer import Explorer, Setup
 from tui.core.explorer.presenter import stale
 from tui.core.explorer.windows_page import page
 from tui.core.texts.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
-from tui.core.texts.shown import columns, printable, visible
+from tui.core.texts.shown import columns, printable
 from tui.core.tokens.parse import number, parse_ids, whole_number
 from tui.core.tokens.tokenizer import beside
 from tui.core.tokens.vocab import load_vocab
 
 if TYPE_CHECKING:
-    from tui.core.tokens.bpe_steps import WordSteps
     from tui.core.tokens.tokenizer import TextTokenizer
 
 T = TypeVar("T")
@@ -430,38 +429,17 @@ def _bpe(args: argparse.Namespace, lang: str) -> int:
     list, as the book prints them."""
     if args.tokenizer is None or args.text is None:
         return fail(translate(lang, "steps.needs"))
+    from tui.core.explorer.steps_page import word_lines
     from tui.core.tokens.bpe_steps import steps_for
 
     stepper = steps_for(args.tokenizer)
     words = stepper.text_steps(args.text)
     if args.steps:
         for number, word in enumerate(words, 1):
-            say("\n".join(_word_lines(number, word, stepper.start, lang)))
+            say("\n".join(word_lines(number, word, stepper.start, partial(translate, lang))))
     say(str([token_id for word in words for token_id in word.ids]))
     flush()
     return 0
-
-
-def _word_lines(number: int, word: WordSteps, start: str, lang: str) -> list[str]:
-    """One word's steps as lines: its first pieces, each merge (or longest match), its tokens and IDs."""
-
-    def pieces(shown: tuple[str, ...]) -> str:
-        return " ".join(visible(piece) for piece in shown)
-
-    lines = [translate(lang, "steps.word", n=number, word=visible(word.word))]
-    if start != "word" and len(word.start) > 1:
-        lines.append(translate(lang, f"steps.start_{start}", pieces=pieces(word.start)))
-    for n, step in enumerate(word.steps, 1):
-        if step.rank is None:
-            lines.append(translate(lang, "steps.match", n=n, piece=visible(step.parts[0]), pieces=pieces(step.pieces)))
-        else:
-            lines.append(translate(lang, "steps.merge", n=n, left=visible(step.parts[0]), right=visible(step.parts[1]), rank=step.rank, pieces=pieces(step.pieces)))
-    if start != "word" and not word.steps:
-        lines.append(translate(lang, "steps.no_merge"))
-    if word.tokens != (word.steps[-1].pieces if word.steps else word.start):  # WordPiece's unknown word
-        lines.append(translate(lang, "steps.unknown", unknown=pieces(word.tokens)))
-    lines.append(translate(lang, "steps.tokens", tokens=pieces(word.tokens), ids=list(word.ids)))
-    return ["  " * bool(at) + line for at, line in enumerate(lines)]
 
 
 def _lookup(setup: Setup, args: argparse.Namespace) -> int:

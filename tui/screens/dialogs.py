@@ -21,6 +21,7 @@ from tui.core.explorer.dialogs import (
     Report,
     SearchPane,
     StatisticsPane,
+    StepsPane,
     VectorMap,
     WindowsPane,
 )
@@ -42,6 +43,7 @@ SCREENS: dict[type, str] = {  # the dialog's type → the module and class of it
     SearchPane: "search.SearchScreen",
     OpenPane: "open.OpenScreen",
     DiffPane: "diff.DiffScreen",
+    StepsPane: "steps.StepsScreen",
 }
 
 

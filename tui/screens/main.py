@@ -45,6 +45,7 @@ class MainScreen(Screen[None]):
         Binding("tab", "focus_next", show=False, priority=True),
         Binding("shift+tab", "focus_previous", show=False, priority=True),
         Binding("f5", "toggle_text", show=False, priority=True),
+        Binding("ctrl+e", "show_steps", show=False, priority=True),  # text mode's key: the input would take it as End
     ]
     ALLOW_IN_MAXIMIZED_VIEW = "#status"  # the keys stay in sight
 
@@ -170,6 +171,9 @@ class MainScreen(Screen[None]):
 
     def action_show_windows(self) -> None:
         self.act(self.explorer.show_windows)
+
+    def action_show_steps(self) -> None:
+        self.act(self.explorer.show_steps)
 
     def action_statistics(self) -> None:
         self.act(self.explorer.statistics)

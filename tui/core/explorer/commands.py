@@ -41,6 +41,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("ctrl+b,d", "^B d", "statistics", "key.statistics", "key.statistics.long"),
     Command("ctrl+s,e", "^S e", "compare", "key.compare", "key.compare.long"),
     Command("i", "i", "show_compared", "key.compared", "key.compared.long"),
+    Command("ctrl+e,a", "^E a", "show_steps", "key.steps", "key.steps.long"),  # ^E: a priority key of the main screen (the input's own ^E is End's)
 )
 
 # Keys that belong to Textual's own widgets, listed in the help panel so it names every key.

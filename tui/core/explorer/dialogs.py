@@ -272,7 +272,15 @@ class DiffPane:
     keys: str
 
 
-Pane = Union[NeighboursPane, StatisticsPane, WindowsPane, SearchPane, OpenPane, DiffPane]
+@dataclass(frozen=True)
+class StepsPane:
+    """A word's BPE merges (or WordPiece matches), step by step, to its tokens and IDs."""
+
+    title: str
+    page: str
+
+
+Pane = Union[NeighboursPane, StatisticsPane, WindowsPane, SearchPane, OpenPane, DiffPane, StepsPane]
 
 
 # -- the answers a panel gives, besides a `Choice` ----------------------------------------------

@@ -35,6 +35,7 @@ from tui.core.explorer.dialogs import (
     Report,
     SearchPane,
     StatisticsPane,
+    StepsPane,
     Topic,
     TrainingChoice,
     WindowsPane,
@@ -46,6 +47,7 @@ from tui.core.explorer.panels import DiffOpen, NeighboursOpen, OpenOpen, Panel, 
 from tui.core.explorer.reading_panels import PASSES, ReadingPanels
 from tui.core.explorer.setup import Setup
 from tui.core.explorer.sources import LabelsLoaded, LayerMade, SeveralFound, Sources, create, labels_beside, open_labels, open_weights, rebuild
+from tui.core.explorer.steps_page import steps_at
 from tui.core.explorer.tasks import TRAINING, Jobs, Task
 from tui.core.explorer.training import LESSONS, Trained, Training, TrainingLab, dense_question, one_hot
 from tui.core.files.file_watch import WeightFileChanged
@@ -470,7 +472,7 @@ class Explorer:
 
     def answer(self, dialog: Dialog | Pane, answer: Answer) -> View:
         """The one road back from every dialog and panel: what `answer` to `dialog` does (None: closed)."""
-        if isinstance(dialog, (NeighboursPane, StatisticsPane, WindowsPane, SearchPane, OpenPane, DiffPane)):
+        if isinstance(dialog, (NeighboursPane, StatisticsPane, WindowsPane, SearchPane, OpenPane, DiffPane, StepsPane)):
             return self._panel_answer(dialog, answer)
         if isinstance(dialog, Question) and dialog.topic is Topic.BIG_BATCH:  # closed is no
             return self.apply(self.batches.confirmed(answer is Choice.YES))
@@ -652,6 +654,15 @@ class Explorer:
 
         start = Start(Task.OPTIONS, rebuild(self.source, options), rebuilt, layer=self.session, replaces_layer=True)
         return self.apply(Change(start=(start,)))
+
+    # -- a word's BPE steps --------------------------------------------------------------------
+    def show_steps(self) -> View:
+        """Text mode: the panel of the steps of the word under the input's cursor, by the tokenizer of the
+        matrix on screen (only that word's steps are made)."""
+        tokenizer = self.tokenizer
+        if not self.input.text_mode or tokenizer is None:
+            return self._say(Message("steps.text_mode"), error=True)
+        return self.apply(Change(panel=steps_at(tokenizer, self.input.text, self.input.cursor)))
 
     # -- windows (section 2.6) ----------------------------------------------------------------
     def show_windows(self) -> View:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from tui.core.meaning.matrix_statistics import MatrixStatistics
     from tui.core.meaning.passes import Answer, Diff
     from tui.core.texts.messages import Message
+    from tui.core.tokens.bpe_steps import Start, WordSteps
 
 
 @dataclass
@@ -76,4 +77,16 @@ class DiffOpen:
     reading: Pass = field(default_factory=Pass)
 
 
-Panel = Union[NeighboursOpen, StatisticsOpen, WindowsOpen, SearchOpen, OpenOpen, DiffOpen]
+@dataclass
+class StepsOpen:
+    """The steps of the word under the input's cursor, made when the panel opened (that word only: the
+    per-key budget); `said` instead when there is none to show."""
+
+    tokenizer: str  # its name
+    number: int = 0  # the word's place in the text, from 1
+    word: WordSteps | None = None
+    start: Start = "bytes"  # what the word's first pieces are
+    said: Message | None = None
+
+
+Panel = Union[NeighboursOpen, StatisticsOpen, WindowsOpen, SearchOpen, OpenOpen, DiffOpen, StepsOpen]

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
 
 from tui.core.chapter.history import LOSSES
-from tui.core.explorer import diff_page, neighbours_page, statistics_page, windows_page
+from tui.core.explorer import diff_page, neighbours_page, statistics_page, steps_page, windows_page
 from tui.core.explorer.commands import COMMANDS, OTHER_KEYS
 from tui.core.explorer.dialogs import (
     DiffPane,
@@ -23,11 +23,12 @@ from tui.core.explorer.dialogs import (
     Said,
     SearchPane,
     StatisticsPane,
+    StepsPane,
     TrainingChoice,
     WindowsPane,
     checked,
 )
-from tui.core.explorer.panels import DiffOpen, NeighboursOpen, OpenOpen, Pass, SearchOpen, StatisticsOpen, WindowsOpen
+from tui.core.explorer.panels import DiffOpen, NeighboursOpen, OpenOpen, Pass, SearchOpen, StatisticsOpen, StepsOpen, WindowsOpen
 from tui.core.explorer.training import rows_text
 from tui.core.explorer.view import Flags, InputPane, Keys, MatrixPane, ResultPane, Status, View
 from tui.core.texts.messages import Message, translate
@@ -442,6 +443,9 @@ def pane(state: State) -> Pane | None:
         return _diff_pane(state, panel)
     if isinstance(panel, OpenOpen):
         return OpenPane(t("diff.open_prompt" if panel.compare else "open.prompt"), str(state.setup.folder or Path.cwd()), panel.cached, t("open.none_cached"), checked(path_to_open, state.lang))
+    if isinstance(panel, StepsOpen):
+        lines = [panel.said.render(state.lang)] if panel.word is None else steps_page.word_lines(panel.number, panel.word, panel.start, t)
+        return StepsPane(printable(t("steps.title", tokenizer=panel.tokenizer)), "\n".join(printable(line) for line in lines))
     return None
 
 

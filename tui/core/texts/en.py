@@ -228,6 +228,8 @@ EN: dict[str, str] = {
     "key.compare.long": "Compare with another matrix (as created, a file, a model): what changed",
     "key.compared": "A, B, B − A",
     "key.compared.long": "Once compared: the matrix shows A, B, or B − A with each row's ‖b − a‖",
+    "key.steps": "steps",
+    "key.steps.long": "Text mode: the word under the cursor, merge by merge (BPE) or longest piece first (WordPiece), to its tokens and IDs",
 
     # the help panel
     "help.title": "Keys",
@@ -462,6 +464,10 @@ EN: dict[str, str] = {
     "steps.no_merge": "no merge applies",
     "steps.unknown": "the vocabulary has no piece for the rest: the word is {unknown}",
     "steps.tokens": "tokens: {tokens} → IDs {ids}",
+    "steps.title": "{tokenizer}: the word under the cursor, step by step · Esc closes",
+    "steps.none": "{tokenizer} has no steps to show: they are shown for BPE tokenizers (GPT-2's, a tokenizer.json's) and WordPiece ones.",
+    "steps.no_word": "The text has no word yet: type some, then ask for its steps.",
+    "steps.text_mode": "A word's steps are shown in text mode (F5): type a text, put the cursor in a word, then Ctrl+E.",
 
     # tokenizers: text to IDs
     "tokenizer.needed": "Text needs a tokenizer: --tokenizer gpt2, --tokenizer tokenizer.json, --vocab-from-text FILE, or a weight file with a tokenizer.json beside it.",

@@ -229,6 +229,8 @@ ES: dict[str, str] = {
     "key.compare.long": "Comparar con otra matriz (tal como se creó, un archivo, un modelo): qué cambió",
     "key.compared": "A, B, B − A",
     "key.compared.long": "Tras comparar: la matriz muestra A, B, o B − A con la ‖b − a‖ de cada fila",
+    "key.steps": "pasos",
+    "key.steps.long": "Modo texto: la palabra bajo el cursor, fusión a fusión (BPE) o la pieza más larga primero (WordPiece), hasta sus tokens e IDs de token",
 
     # the help panel
     "help.title": "Teclas",
@@ -463,6 +465,10 @@ ES: dict[str, str] = {
     "steps.no_merge": "no se aplica ninguna fusión",
     "steps.unknown": "el vocabulario no tiene ninguna pieza para el resto: la palabra es {unknown}",
     "steps.tokens": "tokens: {tokens} → IDs de token {ids}",
+    "steps.title": "{tokenizer}: la palabra bajo el cursor, paso a paso · Esc cierra",
+    "steps.none": "{tokenizer} no tiene pasos que mostrar: se muestran para tokenizadores BPE (el de GPT-2, el de un tokenizer.json) y WordPiece.",
+    "steps.no_word": "El texto aún no tiene ninguna palabra: escriba alguna y pida después sus pasos.",
+    "steps.text_mode": "Los pasos de una palabra se muestran en modo texto (F5): escriba un texto, ponga el cursor en una palabra y pulse Ctrl+E.",
 
     # tokenizers: text to IDs
     "tokenizer.needed": "El texto necesita un tokenizador: --tokenizer gpt2, --tokenizer tokenizer.json, --vocab-from-text ARCHIVO, o un archivo de pesos con un tokenizer.json al lado.",

@@ -59,6 +59,24 @@ class Stepper:
         """Every word of `text`, in order, with its steps."""
         return tuple(self.word_steps(word) for word in self.words(text))
 
+    def word_at(self, text: str, cursor: int) -> tuple[int, WordSteps] | None:
+        """The word `cursor` is in (or just after) in `text`, numbered from 1, with its steps: only that
+        word's steps are made. None: the text has no words."""
+        words = self.words(text)
+        if not words:
+            return None
+        lowered, at, chosen = text.lower(), 0, 0
+        for number, word in enumerate(words):
+            start = text.find(word, at)
+            if start < 0:  # a normalizer lowercased it (WordPiece)
+                start = lowered.find(word.lower(), at)
+            if start < 0:
+                continue
+            chosen, at = number, start + len(word)
+            if at >= cursor:
+                break
+        return chosen + 1, self.word_steps(words[chosen])
+
 
 def _bpe_steps(word: str, start: Sequence[T], rank_of: Callable[[T, T], int | None], join: Callable[[T, T], T], shown: Callable[[T], str], id_of: Callable[[T], int]) -> WordSteps:
     """A word's BPE steps from its first pieces (bytes or strings): each time the adjacent pair of lowest

@@ -12,7 +12,7 @@ import functools
 import importlib.util
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,6 +89,7 @@ class TextTokenizer:
     encode: Callable[[str], Tokens]
     code: TokenizerCode | None = None  # None: no Python makes it (the book's SimpleTokenizerV2, built from a text)
     long: Callable[[str], LongTokens] | None = None  # a whole text compactly; None: through `encode`
+    steps: str | None = None  # what `bpe_steps.steps_for` takes to show its steps (`gpt2`, a path); None: it has none
 
     def encode_long(self, text: str) -> LongTokens:
         """A whole text's tokens, compactly where the tokenizer can give its IDs without a Python object each."""
@@ -114,7 +115,7 @@ def gpt2() -> TextTokenizer:
     merges are read once per process, and the same (immutable) tokenizer is returned after that."""
     data = gpt2_data()
     comment = '# GPT-2\'s BPE, as the book\'s tiktoken.get_encoding("gpt2") makes it (which downloads these same two files)'
-    return byte_level_bpe("gpt2", data / "encoder.json", data / "vocab.bpe", comment)
+    return replace(byte_level_bpe("gpt2", data / "encoder.json", data / "vocab.bpe", comment), steps="gpt2")
 
 
 def byte_level_bpe(name: str, vocab: Path, merges: Path, comment: str = "") -> TextTokenizer:
@@ -152,7 +153,7 @@ def byte_level_bpe(name: str, vocab: Path, merges: Path, comment: str = "") -> T
             f"tokenizer = tiktoken.Encoding({name!r}, pat_str={GPT2_PATTERN!r}, mergeable_ranks=ranks, special_tokens={special!r})",
         ),
     )
-    return TextTokenizer(name, labels, encode, code, long)
+    return TextTokenizer(name, labels, encode, code, long, str(vocab))  # its merges beside it, as steps_for finds them
 
 
 def hugging_face(path: Path) -> TextTokenizer:
@@ -207,7 +208,7 @@ def hugging_face(path: Path) -> TextTokenizer:
         "tokenizer = BookCalls(TOKENIZER)",
     )
     code = TokenizerCode(("from tokenizers import Tokenizer",), (ScriptFile("TOKENIZER", "the tokenizer.json", path),), lines)
-    return TextTokenizer(path.name, vocab, encode, code, long)
+    return TextTokenizer(path.name, vocab, encode, code, long, str(path))
 
 
 def trained_bpe(path: Path) -> TextTokenizer:
