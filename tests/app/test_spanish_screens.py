@@ -101,7 +101,23 @@ async def the_diff(pilot: Pilot, tmp_path: Path) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("visit", [the_dialogs, the_panels, the_neighbours, the_diff])
+async def the_steps(pilot: Pilot, tmp_path: Path) -> list[str]:
+    """Ctrl+E in IDs mode (where the steps are), then in text mode: a WordPiece word's longest matches, the
+    first word and the last, and an empty text."""
+    texts = [await shown(pilot, "ctrl+e")]
+    await pilot.press("f5", "escape", *"tokenization rocks")
+    texts.append(await shown(pilot, "ctrl+e"))
+    await closed(pilot)
+    texts.append(await shown(pilot, "home", "ctrl+e"))
+    await closed(pilot)
+    texts.append(await shown(pilot, "escape", "ctrl+e"))
+    await closed(pilot)
+    texts.append(screen_text(pilot.app))
+    assert "palabra 2: rocks" in texts[1] and "palabra 1: tokenization" in texts[2] and "pieza 1: token" in texts[2]
+    return texts
+
+
+@pytest.mark.parametrize("visit", [the_dialogs, the_panels, the_neighbours, the_diff, the_steps])
 async def test_every_screen_speaks_spanish(visit: Callable[[Pilot, Path], Awaitable[list[str]]], minilm: Path, tmp_path: Path) -> None:
     app = minilm_app(minilm, tmp_path)
     async with running(app, size=(100, 40)) as pilot:
