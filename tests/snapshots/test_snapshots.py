@@ -139,6 +139,10 @@ class TestDialogs:
         app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), text_file="story.txt", windows=settings, lang="en")
         assert snap_compare(app, terminal_size=(80, 24), run_before=after("f11", "right"))
 
+    def test_bpeview_the_steps_of_a_word(self, snap_compare) -> None:  # Ctrl+E, the cursor in "world"
+        app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), lang="en")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after(*"Hello world", "left", "left", "left", "ctrl+e"))
+
     def test_copy_as_code(self, snap_compare) -> None:
         app = ExplorerApp(ids="2, 3, 5, 1", lang="en")
         assert snap_compare(app, terminal_size=(80, 24), run_before=after("f4"))
