@@ -76,6 +76,7 @@ SHOTS: list[tuple[str, dict, tuple[int, int], list[str]]] = [
     ("training-options", {"ids": "2, 3, 5, 1, 3"}, (80, 24), ["ctrl+o"]),
     ("one-hot", {"ids": "2, 3, 1", "vocab_size": 4, "dim": 5}, (80, 24), ["f12"]),
     ("windows", {"vocab_size": 50257, "tokenizer": gpt2(), "text_file": STORY}, (80, 24), ["f11"]),
+    ("bpe-steps", {"vocab_size": 50257, "tokenizer": gpt2()}, (80, 24), [*"Hello world", "left", "left", "left", "ctrl+e"]),  # the cursor in "world"
     ("positions", {"ids": "[[2, 3], [5, 1]]", "context_length": 4}, (80, 24), []),
     ("positions-grad-es", {"ids": "[[2, 3], [5, 1]]", "context_length": 4, "lang": "es"}, (80, 24), ["f7", "ctrl+l"]),
     ("book-2.8", BOOK_2_8, (120, 36), ["f11", "enter", "f10"]),  # the story's first batch: [8, 4, 256]
