@@ -65,6 +65,12 @@ def test_a_tokenizer_without_steps_says_so_in_one_line(tmp_path: Path) -> None:
     assert explorer.show_steps().panel.page == "verdict.txt has no steps to show: they are shown for BPE tokenizers (GPT-2's, a tokenizer.json's) and WordPiece ones."
 
 
+def test_the_key_bar_names_it_in_text_mode_only() -> None:
+    explorer = ready(vocab_size=50257, tokenizer=gpt2())
+    assert ("show_steps", "^E", "steps") in explorer.view().keys
+    assert "show_steps" not in [action for action, _, _ in explorer.toggle_text().keys]
+
+
 def test_in_ids_mode_it_says_where_steps_are_shown() -> None:
     view = ready(ids="2, 3").show_steps()
     assert view.panel is None and view.status.error and view.status.text.startswith("A word's steps are shown in text mode (F5)")

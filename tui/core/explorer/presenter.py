@@ -123,6 +123,8 @@ def _keys(state: State, layer: Layer | None) -> Keys:
     keys += ["backward", "toggle_freeze", "toggle_no_grad", "copy_code", "open_weights", "toggle_maximize"]
     if source is not None and source.vocab is not None:
         keys += ["find_token", "neighbours"]
+    if state.input.text_mode and source is not None and source.tokenizer is not None:
+        keys.append("show_steps")  # the word under the cursor, step by step
     if layer is not None and layer.weights is not None:
         keys.append("show_about")
     if layer is not None and layer.positions is not None:
