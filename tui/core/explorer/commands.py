@@ -41,6 +41,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("ctrl+b,d", "^B d", "statistics", "key.statistics", "key.statistics.long"),
     Command("ctrl+s,e", "^S e", "compare", "key.compare", "key.compare.long"),
     Command("i", "i", "show_compared", "key.compared", "key.compared.long"),
+    Command("j", "j", "train_tokenizer", "key.train_bpe", "key.train_bpe.long"),
 )
 
 # Keys that belong to Textual's own widgets, listed in the help panel so it names every key.
