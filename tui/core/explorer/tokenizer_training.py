@@ -17,14 +17,14 @@ from tui.core.explorer.sources import LayerMade
 from tui.core.explorer.tasks import Task
 from tui.core.texts.messages import Message, MessageError
 from tui.core.texts.shown import visible
+from tui.core.tokens.bpe_training import BYTES, SPACE, BPETokenizer, Merge, training_text
 from tui.core.tokens.parse import whole_number
+from tui.core.tokens.tokenizer import of_trained
 
 if TYPE_CHECKING:
     from tui.core.chapter.spec import LayerSpec
     from tui.core.jobs import Job
-    from tui.core.tokens.bpe_training import BPETokenizer, Merge
 
-BYTES = 256  # the byte tokens every vocabulary starts with (bpe_training.BYTES, without importing it here)
 FIRST_SIZE = "1000"  # the notebook's vocabulary size, offered first
 SHOWN = 3  # the merges the status line names while training
 
@@ -42,8 +42,6 @@ class Learned:
     @classmethod
     def of(cls, tokenizer: BPETokenizer, merge: Merge) -> Learned:
         """Its tokens as the rows' labels read them (`Ġ` is a space, shown `␣`)."""
-        from tui.core.tokens.bpe_training import SPACE
-
         left, right, token = (tokenizer.vocab[token_id].replace(SPACE, " ") for token_id in (*merge.pair, merge.token))
         return cls(merge.k, left, right, merge.count, token)
 
@@ -99,9 +97,7 @@ class TokenizerTraining:
         recent = self.recent
 
         def work(job: Job) -> LayerMade:
-            from tui.core.chapter.session import make_session
-            from tui.core.tokens.bpe_training import BPETokenizer, training_text
-            from tui.core.tokens.tokenizer import of_trained
+            from tui.core.chapter.session import make_session  # torch, off the first frame's way
 
             text = training_text(path)
             trained = BPETokenizer()
