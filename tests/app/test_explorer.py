@@ -135,7 +135,7 @@ async def test_go_to_row_refuses_what_is_not_a_row() -> None:
 
 async def test_help_lists_every_command_and_closes() -> None:
     app = ExplorerApp()
-    async with running(app, size=(100, 56)) as pilot:  # at 80×24 the panel scrolls
+    async with running(app, size=(100, 60)) as pilot:  # at 80×24 the panel scrolls
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

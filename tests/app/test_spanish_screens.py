@@ -10,6 +10,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tests.app.conftest import running, screen_text, settled
 from tests.core.test_spanish import ENGLISH, collapsed
@@ -117,7 +118,20 @@ async def the_steps(pilot: Pilot, tmp_path: Path) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("visit", [the_dialogs, the_panels, the_neighbours, the_diff, the_steps])
+async def the_tokenizer_training(pilot: Pilot, tmp_path: Path) -> list[str]:
+    """The two questions of a tokenizer trained from a text (a size refused under the line), then the layer it
+    made, the story cut again with it."""
+    texts = [await shown(pilot, "tab", "j")]
+    texts.append(await shown(pilot, typed=str(tmp_path / "story.txt")))
+    texts.append(await shown(pilot, typed="12"))
+    texts.append(await shown(pilot, typed="280"))
+    assert "tokenizador" in texts[0] and "demasiado" in texts[2] and "(280, 384)" in texts[-1]  # then the story cut again into windows says so
+    pilot.app.query_one("#ids", Input).value = "the cat"  # text mode, tokenized by what was just learned
+    texts.append(await shown(pilot))
+    return texts
+
+
+@pytest.mark.parametrize("visit", [the_dialogs, the_panels, the_neighbours, the_diff, the_steps, the_tokenizer_training])
 async def test_every_screen_speaks_spanish(visit: Callable[[Pilot, Path], Awaitable[list[str]]], minilm: Path, tmp_path: Path) -> None:
     app = minilm_app(minilm, tmp_path)
     async with running(app, size=(100, 40)) as pilot:

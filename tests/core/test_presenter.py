@@ -30,4 +30,4 @@ def test_every_key_named_is_a_command_and_none_twice() -> None:
     actions = {command.action for command in COMMANDS}
     keys = key_bar(explorer().view())
     assert set(keys) <= actions and len(keys) == len(set(keys))
-    assert actions - set(keys) == {"step", "zero_grad", "toggle_view", "undo_step", "reset_weights", "toggle_text", "find_token", "show_windows", "switch_matrix", "show_about", "show_compared", "show_steps"}
+    assert actions - set(keys) == {"step", "zero_grad", "toggle_view", "undo_step", "reset_weights", "toggle_text", "find_token", "show_windows", "switch_matrix", "show_about", "show_compared", "show_steps", "train_tokenizer"}

@@ -8,10 +8,11 @@ from safetensors.torch import save_file
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.app.conftest import settled
+from tests.app.conftest import settled, until
 from tui.app import ExplorerApp
 from tui.core.chapter.spec import LayerOptions
 from tui.core.tokens.tokenizer import gpt2
+from tui.screens.ask import AskScreen
 
 
 async def ready(pilot: Pilot) -> None:
@@ -142,6 +143,25 @@ class TestDialogs:
     def test_bpeview_the_steps_of_a_word(self, snap_compare) -> None:  # Ctrl+E, the cursor in "world"
         app = ExplorerApp(vocab_size=50257, dim=3, tokenizer=gpt2(), lang="en")
         assert snap_compare(app, terminal_size=(80, 24), run_before=after(*"Hello world", "left", "left", "left", "ctrl+e"))
+
+    def test_bpeapp_trained_tokenizer(self, snap_compare, tmp_path, monkeypatch) -> None:  # the bonus notebook's training, in the app
+        monkeypatch.chdir(tmp_path)  # the status line names the path: the same on every run
+        story = "The cat sat on the mat. The dog sat on the log. A rat ran past the cat, and the cat ran after the rat.\n"
+        story += "Then the dog ran after the cat, and the rat hid under the mat, where the cat sat before.\n"
+        (tmp_path / "story.txt").write_text(story, encoding="utf-8")
+
+        async def run(pilot: Pilot) -> None:
+            await ready(pilot)
+            await pilot.press("tab", "j")
+            for answer in ("story.txt", "290"):
+                await until(pilot, lambda: isinstance(pilot.app.screen, AskScreen))
+                pilot.app.screen.query_one(Input).value = answer
+                await pilot.press("enter")
+                await pilot.pause()
+            await settled(pilot)
+            await pilot.press("end")  # the matrix at its last rows: the merges' tokens
+
+        assert snap_compare(ExplorerApp(lang="en"), terminal_size=(80, 24), run_before=run)
 
     def test_copy_as_code(self, snap_compare) -> None:
         app = ExplorerApp(ids="2, 3, 5, 1", lang="en")

@@ -184,6 +184,9 @@ class MainScreen(Screen[None]):
     def action_show_compared(self) -> None:
         self.act(self.explorer.show_compared)
 
+    def action_train_tokenizer(self) -> None:
+        self.act(self.explorer.train_tokenizer)
+
     def action_show_about(self) -> None:
         self.act(self.explorer.about)
 

@@ -42,6 +42,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("ctrl+s,e", "^S e", "compare", "key.compare", "key.compare.long"),
     Command("i", "i", "show_compared", "key.compared", "key.compared.long"),
     Command("ctrl+e,a", "^E a", "show_steps", "key.steps", "key.steps.long"),  # ^E: a priority key of the main screen (the input's own ^E is End's)
+    Command("j", "j", "train_tokenizer", "key.train_bpe", "key.train_bpe.long"),
 )
 
 # Keys that belong to Textual's own widgets, listed in the help panel so it names every key.

@@ -70,6 +70,8 @@ class Topic(Enum):
     WINDOW_SETTINGS = "window_settings"
     BIG_BATCH = "big_batch"
     COMPARE = "compare"
+    BPE_TEXT = "bpe_text"  # the text to train a tokenizer from
+    BPE_SIZE = "bpe_size"  # its vocabulary size (the answer: the text's path and the size)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from tui.core.explorer.setup import Setup
 from tui.core.explorer.sources import LabelsLoaded, LayerMade, SeveralFound, Sources, create, labels_beside, open_labels, open_weights, rebuild
 from tui.core.explorer.steps_page import steps_at
 from tui.core.explorer.tasks import TRAINING, Jobs, Task
+from tui.core.explorer.tokenizer_training import TokenizerTraining
 from tui.core.explorer.training import LESSONS, Trained, Training, TrainingLab, dense_question, one_hot
 from tui.core.files.file_watch import WeightFileChanged
 from tui.core.jobs import Failed, GivenUp, Job
@@ -88,6 +89,7 @@ class Explorer:
         self.lab = TrainingLab()
         self.batches = Batches()
         self.reading_panels = ReadingPanels()
+        self.tokenizer_training = TokenizerTraining()
         self.positions_shown = False  # the matrix shows the positional layer (section 2.8), not the token layer
         self.compared_shown = "a"  # the matrix shows A, B or B − A ("difference"), while there is a B
         self.panel: Panel | None = None  # the panel open now
@@ -229,7 +231,10 @@ class Explorer:
         return self._say(Message("train.working", working))
 
     def progress(self, job: Job, fraction: float) -> View:
-        """A pass told how far it got: its panel's bar moves, if the panel is still open for it."""
+        """A pass told how far it got: its panel's bar moves, if the panel is still open for it; a tokenizer
+        being trained says its last merges."""
+        if job.task is Task.BPE_TRAIN and not job.cancelled() and job in self.jobs.running:
+            self.said = (self.tokenizer_training.progress(fraction), False)
         panel = self._reading_panel(job)
         if panel is not None and not job.cancelled():
             panel.reading.progress = fraction
@@ -509,6 +514,12 @@ class Explorer:
             return self._export(answer)
         if prompt.topic is Topic.WINDOW_SETTINGS:
             return self.apply(self.batches.recut(answer, self.t))
+        if prompt.topic is Topic.BPE_TEXT:
+            return self.view(dialog=self.tokenizer_training.ask_size(answer, self.t, self.lang))
+        if prompt.topic is Topic.BPE_SIZE and self.session is not None:
+            positions = self.session.positions
+            context_length = None if positions is None else positions.context_length
+            return self.apply(self.tokenizer_training.start(*answer, self.spec, context_length, self._tokenizer_trained))
         return self.view()
 
     def _panel_answer(self, pane: Pane, answer: Answer) -> View:
@@ -663,6 +674,29 @@ class Explorer:
         if not self.input.text_mode or tokenizer is None:
             return self._say(Message("steps.text_mode"), error=True)
         return self.apply(Change(panel=steps_at(tokenizer, self.input.text, self.input.cursor)))
+
+    # -- a tokenizer trained from a text (the bonus notebook) ----------------------------------
+    def train_tokenizer(self) -> View:
+        """A text and a vocabulary size asked for, then a BPE tokenizer trained from it in a job; the same key
+        while it trains gives it up (the layer on screen stays)."""
+        if self.session is None:
+            return self.view()
+        if self.jobs.doing(Task.BPE_TRAIN) is not None:
+            self.jobs.cancel(Task.BPE_TRAIN)
+            return self._say(Message("bpe_app.cancelled"))
+        return self.view(dialog=self.tokenizer_training.ask(self.t, self.lang))
+
+    def _tokenizer_trained(self, made: LayerMade) -> Change:
+        """The trained tokenizer's layer on screen: text mode types with it, and a text cut into windows is cut
+        again by it."""
+        change = self._install(made)
+        if not self.input.text_mode:
+            self._switch_mode()
+        windows = self.windows
+        if windows is None:
+            return change
+        cut = self.batches.cut(windows.path, self.tokenizer, windows.settings, self.t)
+        return replace(change, start=(*change.start, *cut.start), dialog=cut.dialog or change.dialog)
 
     # -- windows (section 2.6) ----------------------------------------------------------------
     def show_windows(self) -> View:

@@ -31,6 +31,7 @@ class Task(Enum):
     CACHED_MODELS = "task.cached_models"
     OPEN_OTHER = "task.open_other"  # the matrix B to compare with the one on screen
     DIFF = "key.compare"
+    BPE_TRAIN = "key.train_bpe"  # a BPE tokenizer trained from a text, and the layer it labels
 
 
 TRAINING = (Task.BACKWARD, Task.STEP, Task.ZERO_GRAD, Task.UNDO, Task.RESET)  # the actions that wait their turn

@@ -230,6 +230,8 @@ EN: dict[str, str] = {
     "key.compared.long": "Once compared: the matrix shows A, B, or B − A with each row's ‖b − a‖",
     "key.steps": "steps",
     "key.steps.long": "Text mode: the word under the cursor, merge by merge (BPE) or longest piece first (WordPiece), to its tokens and IDs",
+    "key.train_bpe": "Train BPE",
+    "key.train_bpe.long": "Train a BPE tokenizer from a text file, as the book's bonus notebook does: the merges shown as they are learned, then a layer with a row per token, and text typed with it (again: stop training)",
 
     # the help panel
     "help.title": "Keys",
@@ -702,4 +704,15 @@ EN: dict[str, str] = {
     "bpe_train.unsaved": "The tokenizer could not be saved as {path}: {error}.",
     "bpe_train.unreadable": "{path} could not be read as a tokenizer bpe --train saved (vocab.json and bpe_merges.txt): {error}.",
     "bpe_train.unknown_special": "The special token {token} is not in this vocabulary.",
+
+    # a BPE tokenizer trained in the app (j): its two questions, the merges as they are learned, the layer it makes
+    "bpe_app.ask_text": "The text file to train a BPE tokenizer from (UTF-8):",
+    "bpe_app.ask_size": "The vocabulary size to learn from {path} (at least {least}: the byte tokens, then one merge per token):",
+    "bpe_app.path_empty": "Type the path of a text file.",
+    "bpe_app.size_invalid": "'{text}' is no vocabulary size: type a whole number, at least {least}.",
+    "bpe_app.started": "Training a BPE tokenizer on {path} to a vocabulary of {size} (j again stops it)…",
+    "bpe_app.training": "Training BPE {percent}% of {asked} (j stops){merges}",
+    "bpe_app.merge": "· merge {k}: {left} + {right} → {token} ({count}×)",
+    "bpe_app.learned": "{merges} {merges:merge|merges} learned from {path}: a layer of {rows} {rows:row|rows} × {dim}, one per token; text is typed with this tokenizer.",
+    "bpe_app.cancelled": "Training stopped: the layer on screen stays.",
 }

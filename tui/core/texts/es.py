@@ -231,6 +231,8 @@ ES: dict[str, str] = {
     "key.compared.long": "Tras comparar: la matriz muestra A, B, o B − A con la ‖b − a‖ de cada fila",
     "key.steps": "pasos",
     "key.steps.long": "Modo texto: la palabra bajo el cursor, fusión a fusión (BPE) o la pieza más larga primero (WordPiece), hasta sus tokens e IDs de token",
+    "key.train_bpe": "Entrenar BPE",
+    "key.train_bpe.long": "Entrena un tokenizador BPE con un archivo de texto, como el cuaderno adicional del libro: las fusiones se muestran según se aprenden, después una capa con una fila por token, y el texto se escribe con él (otra vez: detiene el entrenamiento)",
 
     # the help panel
     "help.title": "Teclas",
@@ -703,4 +705,15 @@ ES: dict[str, str] = {
     "bpe_train.unsaved": "No se pudo guardar el tokenizador como {path}: {error}.",
     "bpe_train.unreadable": "{path} no se pudo leer como un tokenizador guardado por bpe --train (vocab.json y bpe_merges.txt): {error}.",
     "bpe_train.unknown_special": "El token especial {token} no está en este vocabulario.",
+
+    # a BPE tokenizer trained in the app (j): its two questions, the merges as they are learned, the layer it makes
+    "bpe_app.ask_text": "El archivo de texto con el que entrenar un tokenizador BPE (UTF-8):",
+    "bpe_app.ask_size": "El tamaño del vocabulario que aprender de {path} (como mínimo {least}: los tokens de byte, y después una fusión por token):",
+    "bpe_app.path_empty": "Escribe la ruta de un archivo de texto.",
+    "bpe_app.size_invalid": "'{text}' no es un tamaño de vocabulario: escribe un número entero, como mínimo {least}.",
+    "bpe_app.started": "Entrenando un tokenizador BPE con {path} hasta un vocabulario de {size} (j otra vez lo detiene)…",
+    "bpe_app.training": "Entrenando BPE {percent}% de {asked} (j detiene){merges}",
+    "bpe_app.merge": "· fusión {k}: {left} + {right} → {token} ({count}×)",
+    "bpe_app.learned": "{merges} {merges:fusión aprendida|fusiones aprendidas} de {path}: una capa de {rows} {rows:fila|filas} × {dim}, una por token; el texto se escribe con este tokenizador.",
+    "bpe_app.cancelled": "Entrenamiento detenido: la capa en pantalla se queda.",
 }

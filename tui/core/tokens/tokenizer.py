@@ -214,7 +214,12 @@ def hugging_face(path: Path) -> TextTokenizer:
 def trained_bpe(path: Path) -> TextTokenizer:
     """A tokenizer `bpe --train --save` wrote (its folder or its `bpe_merges.txt`), encoding as the book's
     notebook does; its rows labelled by its tokens as they read (`Ġart` is ` art`)."""
-    trained = BPETokenizer.load(path)
+    return of_trained(BPETokenizer.load(path), path.parent.name if path.name == MERGES else path.name, path)
+
+
+def of_trained(trained: BPETokenizer, name: str, path: Path) -> TextTokenizer:
+    """A tokenizer trained here (in the app, or loaded from its folder), encoding as the book's notebook does
+    with its special tokens allowed; `path`: the file or folder its vocabulary is said to come from."""
     special = set(trained.special)
 
     def encode(text: str) -> Tokens:
@@ -223,7 +228,6 @@ def trained_bpe(path: Path) -> TextTokenizer:
         return Tokens(tuple(ids), pieces, _spans(text, pieces))
 
     labels = tuple(trained.vocab[token_id].replace(SPACE, " ") for token_id in range(len(trained.vocab)))
-    name = path.parent.name if path.name == MERGES else path.name
     return TextTokenizer(name, Vocab(path, labels), encode)
 
 
