@@ -117,3 +117,19 @@ def test_the_key_again_stops_the_training_and_the_layer_stays(story: Path) -> No
     assert stopped.status.text == "Training stopped: the layer on screen stays."
     explorer.settle(view)
     assert explorer.session is layer and explorer.spec.vocab_size == 6
+
+
+def test_the_copied_script_trains_the_tokenizer_itself_and_prints_the_ids_and_lookup_on_screen(run_scripts, tmp_path: Path) -> None:
+    path = tmp_path / "told.txt"  # a space first, newlines, a special token, pairs tied, a rare character
+    path.write_text(" the cat sat; the rat ate.\nthe cat<|endoftext|>a mat, aaa  abab é\n" * 7 + "zz top", encoding="utf-8")
+    explorer = ready(vocab_size=6, dim=3, seed=5)
+    explorer.settle(asked(explorer, str(path), "300"))
+    text = "the cat ate<|endoftext|> a rat é abab"
+    explorer.edit(text, len(text))
+    script = explorer.code_script()
+    assert "import tui" not in script and "from tui" not in script
+    assert "tokenizer.train(training_text, vocab_size=300)" in script and f"text = {text!r}" in script
+    (printed,) = run_scripts(script)
+    ids, lookup = printed.split("\n", 1)
+    assert ids == str(list(explorer.lookup.parsed.ids)) and len(explorer.lookup.parsed.ids) > 5
+    assert lookup.endswith(explorer.lookup.text + "\n")  # the weight, then the lookup, as for any layer made here

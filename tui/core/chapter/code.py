@@ -41,14 +41,16 @@ def reproduce_script(
     *,
     rows: int | None = None,
     context_length: int | None = None,
+    typed: tuple[TokenizerCode, str] | None = None,
 ) -> str:
     """The input, the seed and the layer (or the weight file and `from_pretrained`), what was done to it,
     the toggles, the lookup and the prints, with the book's names (`input_ids`, `embedding_layer`). With a
     `context_length`, section 2.8's: `token_embedding_layer`, `pos_embedding_layer` made right after it,
-    and the input embeddings, each printed with its shape."""
+    and the input embeddings, each printed with its shape. With `typed` (a tokenizer's code and the text typed),
+    the IDs are the text encoded by that code, printed first."""
     if history and isinstance(history[-1], Forward) and history[-1].ids == ids:
         history = history[:-1]  # the final lookup below is that same lookup
-    lines, name = made_lines(spec, ids, frozen, weights, history, rows=rows, context_length=context_length)
+    lines, name = made_lines(spec, ids, frozen, weights, history, rows=rows, context_length=context_length, typed=typed)
     if not history:
         lines.append(f"print({name}.weight)")
     lookup = [f"print({name}(input_ids))"] if context_length is None else _input_embeddings_lines(name, rows, ids)
@@ -72,13 +74,22 @@ def made_lines(
     *,
     rows: int | None = None,
     context_length: int | None = None,
+    typed: tuple[TokenizerCode, str] | None = None,
 ) -> tuple[list[str], str]:
-    """The script up to the layer as it is on screen (made, trained, its flag set), and the layer's name."""
+    """The script up to the layer as it is on screen (made, trained, its flag set), and the layer's name; the
+    IDs written, or (`typed`) the text typed encoded by the tokenizer's code."""
     options = spec.options.code()
     name = "embedding_layer" if context_length is None else "token_embedding_layer"
     dtype = "" if spec.dtype == "float32" else f", dtype=torch.{spec.dtype}"
-    lines = ["import torch", *(weights.imports if weights is not None else []), ""]
-    lines += [*top(weights.files if weights is not None else ()), f"input_ids = {tensor_literal(ids, rows)}"]
+    tokenizer, text = typed if typed is not None else (None, "")
+    imports = [*(weights.imports if weights is not None else []), *(tokenizer.imports if tokenizer is not None else [])]
+    files = (*(weights.files if weights is not None else ()), *(tokenizer.files if tokenizer is not None else ()))
+    lines = ["import torch", *imports, "", *top(files)]
+    if tokenizer is None:
+        lines.append(f"input_ids = {tensor_literal(ids, rows)}")
+    else:
+        encoded = 'tokenizer.encode(text, allowed_special={"<|endoftext|>"})'
+        lines += [*tokenizer.lines, "", f"text = {text!r}", f"input_ids = torch.tensor({encoded})", "print(input_ids.tolist())"]
     if weights is None:
         lines += [f"vocab_size = {spec.vocab_size}", f"output_dim = {spec.dim}"]
         lines += [] if context_length is None else [f"context_length = {context_length}"]

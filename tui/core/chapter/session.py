@@ -9,6 +9,7 @@ the UI can keep the last good one while the user types something invalid.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import torch
 
@@ -25,6 +26,9 @@ from tui.core.files.quantized import QuantizedWeights
 from tui.core.files.weights import WeightFile
 from tui.core.texts.messages import Message, MessageError
 from tui.core.tokens.parse import ParsedIds, check_range
+
+if TYPE_CHECKING:
+    from tui.core.tokens.tokenizer import TokenizerCode
 
 
 class TrainingError(MessageError):
@@ -137,12 +141,13 @@ class EmbeddingSession:
     def weight_flags(self) -> WeightFlags:
         return WeightFlags.of(self.layer.weight)
 
-    def script(self, parsed: ParsedIds) -> str:
-        """Copy as code: the script that makes this layer, trains it as it was, and prints the lookup of `parsed`."""
+    def script(self, parsed: ParsedIds, typed: tuple[TokenizerCode, str] | None = None) -> str:
+        """Copy as code: the script that makes this layer, trains it as it was, and prints the lookup of `parsed`
+        (with `typed`: of the text typed, encoded by the tokenizer's code)."""
         code = self.weights.code if self.weights else None
         context_length = None if self.positions is None else self.positions.context_length
         return reproduce_script(
-            self.spec, parsed.ids, self.frozen, self.no_grad, code, self.history, rows=parsed.rows, context_length=context_length
+            self.spec, parsed.ids, self.frozen, self.no_grad, code, self.history, rows=parsed.rows, context_length=context_length, typed=typed
         )
 
     def positional_layer(self, context_length: int) -> torch.nn.Embedding:

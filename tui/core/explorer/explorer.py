@@ -556,7 +556,10 @@ class Explorer:
         session, lookup = self.session, self.lookup
         if session is None or lookup is None:
             return None
-        return session.script(lookup.parsed)
+        code = self.tokenizer.code if self.tokenizer is not None and self.input.text_mode else None
+        if code is None or not code.typed:  # (a tokenizer trained here always comes with a layer made here)
+            return session.script(lookup.parsed)
+        return session.script(lookup.parsed, (code, self.input.text))
 
     def copy_code(self) -> View:
         """The script, to copy and to show (not while a job has the layer: it would describe a layer in flux)."""

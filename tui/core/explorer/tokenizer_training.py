@@ -17,6 +17,7 @@ from tui.core.explorer.sources import LayerMade
 from tui.core.explorer.tasks import Task
 from tui.core.texts.messages import Message, MessageError
 from tui.core.texts.shown import visible
+from tui.core.tokens.bpe_code import trained_code
 from tui.core.tokens.bpe_training import BYTES, SPACE, BPETokenizer, Merge, training_text
 from tui.core.tokens.parse import whole_number
 from tui.core.tokens.tokenizer import of_trained
@@ -107,7 +108,7 @@ class TokenizerTraining:
                 job.tell(fraction)
 
             trained.train(text, size, progress=told, cancelled=job.cancelled)
-            tokenizer = of_trained(trained, Path(path).name, Path(path))
+            tokenizer = replace(of_trained(trained, Path(path).name, Path(path)), code=trained_code(Path(path), size))
             layer = replace(spec, vocab_size=len(trained.vocab))
             layer.check()
             session = make_session(layer, context_length=context_length)

@@ -78,6 +78,7 @@ class TokenizerCode:
     imports: tuple[str, ...]
     files: tuple[ScriptFile, ...]
     lines: tuple[str, ...]
+    typed: bool = False  # copy-as-code encodes the text typed with it (a tokenizer trained here), not its IDs written
 
 
 @dataclass(frozen=True)
