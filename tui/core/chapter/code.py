@@ -91,7 +91,8 @@ def made_lines(
         encoded = 'tokenizer.encode(text, allowed_special={"<|endoftext|>"})'
         lines += [*tokenizer.lines, "", f"text = {text!r}", f"input_ids = torch.tensor({encoded})", "print(input_ids.tolist())"]
     if weights is None:
-        lines += [f"vocab_size = {spec.vocab_size}", f"output_dim = {spec.dim}"]
+        lines.append(f"vocab_size = {spec.vocab_size}" if tokenizer is None else f"vocab_size = len(tokenizer.vocab)  # {spec.vocab_size}")
+        lines.append(f"output_dim = {spec.dim}")
         lines += [] if context_length is None else [f"context_length = {context_length}"]
         lines += ["", f"torch.manual_seed({spec.seed})", f"{name} = torch.nn.Embedding(vocab_size, output_dim{dtype}{options})"]
     else:

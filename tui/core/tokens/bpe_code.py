@@ -97,6 +97,7 @@ def trained_code(path: Path, vocab_size: int) -> TokenizerCode:
     lines = (
         *BPE_CLASS.splitlines(),
         "",
+        "",
         'with open(TRAINING_TEXT, "r", encoding="utf-8") as f:',
         "    training_text = f.read()",
         "tokenizer = BPETokenizerSimple()",
