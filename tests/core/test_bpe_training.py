@@ -366,3 +366,40 @@ def test_a_folder_that_cannot_be_made_is_said(tmp_path: Path, cli) -> None:
 def test_the_cli_refuses_in_one_line(tmp_path: Path, cli, make, args: tuple[str, ...], said: str) -> None:
     done = cli("bpe", "--train", str(make(tmp_path)), *args)
     assert done.returncode == 2 and said in done.stderr and done.stderr.count("\n") == 1 and not done.stdout
+
+
+# -- the copied script's own class (tui/core/tokens/bpe_code.py), plain Python run apart from the app --------
+def script_class() -> type:
+    """The class copy-as-code writes, run as the script runs it (its two imports, nothing of the app's)."""
+    import re
+
+    from tui.core.tokens.bpe_code import BPE_CLASS
+
+    namespace = {"re": re, "Counter": Counter}
+    exec(BPE_CLASS, namespace)  # noqa: S102 - the script's own text, as the script runs it
+    return namespace["BPETokenizerSimple"]
+
+
+def test_the_copied_class_trains_and_encodes_as_ours() -> None:
+    texts = [" " + story(60, 1) + "\n<|endoftext|>\n" + story(20, 2) + "  two  spaces é ✓", "a" * 9 + " ab" * 5, "abab bcbc abab"]
+    for text, vocab_size in zip(texts, (600, 1000, 300), strict=True):
+        ours, theirs = trained(text, vocab_size), script_class()()
+        theirs.train(text, vocab_size=vocab_size)
+        assert (theirs.vocab, theirs.bpe_merges) == (ours.vocab, ours.bpe_merges)
+        for typed in [*TEXTS, text]:
+            typed = "".join(character for character in typed if character in ours.inverse_vocab or character.isspace())
+            assert theirs.encode(typed, allowed_special={"<|endoftext|>"}) == ours.encode(typed, allowed_special={"<|endoftext|>"})
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", " ", "\n", "<|endoftext|>", "é"]), min_size=1, max_size=60).map("".join), st.integers(260, 320))
+def test_the_copied_class_learns_our_merges_on_any_text(text: str, vocab_size: int) -> None:
+    """Ties everywhere (three letters), spaces first and in runs, newlines, special tokens as walls."""
+    try:
+        ours = trained(text, vocab_size)
+    except TrainingError:
+        return  # an empty text (only special tokens): refused before any script is copied
+    theirs = script_class()()
+    theirs.train(text, vocab_size=vocab_size)
+    assert (theirs.vocab, theirs.bpe_merges) == (ours.vocab, ours.bpe_merges)
+    assert theirs.encode(text, allowed_special={"<|endoftext|>"}) == ours.encode(text, allowed_special={"<|endoftext|>"})
