@@ -74,7 +74,7 @@ def test_the_merges_are_told_as_they_are_learned(story: Path) -> None:
     assert f"merge {last.k - 1}:" in told[-1]  # the last few, newest first
 
 
-def test_the_windows_are_cut_again_with_the_trained_tokenizer(story: Path, tmp_path: Path) -> None:
+def test_the_windows_are_cut_again_with_the_trained_tokenizer(run_scripts, story: Path, tmp_path: Path) -> None:
     text_file = tmp_path / "windows.txt"
     text_file.write_text("the cat sat on the mat " * 10, encoding="utf-8")
     from tui.core.tokens.tokenizer import gpt2
@@ -88,6 +88,9 @@ def test_the_windows_are_cut_again_with_the_trained_tokenizer(story: Path, tmp_p
     inputs, _ = explorer.windows.batch(0)
     ids = expected.encode(text_file.read_text(), allowed_special=("<|endoftext|>",))
     assert inputs[0].tolist() == ids[: len(inputs[0])]
+    targets = explorer.windows.batch(0)[1]
+    (printed,) = run_scripts(explorer.windows.script(0))  # the book's GPTDatasetV1 with the script's own tokenizer
+    assert printed == f"{inputs}\n{targets}\n"
 
 
 def test_a_text_that_cannot_train_keeps_the_last_good_state(tmp_path: Path) -> None:
