@@ -136,3 +136,6 @@ def test_the_copied_script_trains_the_tokenizer_itself_and_prints_the_ids_and_lo
     ids, lookup = printed.split("\n", 1)
     assert ids == str(list(explorer.lookup.parsed.ids)) and len(explorer.lookup.parsed.ids) > 5
     assert lookup.endswith(explorer.lookup.text + "\n")  # the weight, then the lookup, as for any layer made here
+    explorer.edit(text + " ✓", len(text) + 2)  # a character the training text never had: the last good IDs stay
+    script = explorer.code_script()
+    assert "tokenizer.train" not in script and f"input_ids = torch.tensor({list(explorer.lookup.parsed.ids)})" in script

@@ -557,8 +557,8 @@ class Explorer:
         if session is None or lookup is None:
             return None
         code = self.tokenizer.code if self.tokenizer is not None and self.input.text_mode else None
-        if code is None or not code.typed:  # (a tokenizer trained here always comes with a layer made here)
-            return session.script(lookup.parsed)
+        if code is None or not code.typed or self.reading.parsed != lookup.parsed:  # the IDs, when the text typed did not give them
+            return session.script(lookup.parsed)  # (a tokenizer trained here always comes with a layer made here)
         return session.script(lookup.parsed, (code, self.input.text))
 
     def copy_code(self) -> View:
