@@ -8,7 +8,7 @@ from safetensors.torch import save_file
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.app.conftest import settled, until
+from tests.app.conftest import screen_text, settled, until
 from tui.app import ExplorerApp
 from tui.core.chapter.spec import LayerOptions
 from tui.core.tokens.tokenizer import gpt2
@@ -160,6 +160,42 @@ class TestDialogs:
                 await pilot.pause()
             await settled(pilot)
             await pilot.press("end")  # the matrix at its last rows: the merges' tokens
+
+        assert snap_compare(ExplorerApp(lang="en"), terminal_size=(80, 24), run_before=run)
+
+    def test_bpeapp_training_in_progress(self, snap_compare, tmp_path, monkeypatch) -> None:  # the merges as they are learned
+        import threading
+
+        from tui.core.explorer import tokenizer_training
+        from tui.core.tokens.bpe_training import BPETokenizer
+
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "story.txt").write_text("The cat sat on the mat. The dog sat on the log. A rat ran past the cat.\n" * 3, encoding="utf-8")
+        held = threading.Event()
+
+        class Paused(BPETokenizer):
+            """The real training, held at its first report for the screenshot (5 s at most: the app can end)."""
+
+            def train(self, text, vocab_size, allowed_special=("<|endoftext|>",), progress=None, cancelled=None):
+                def told(fraction, merge):
+                    progress(fraction, merge)
+                    if not held.is_set():
+                        held.set()
+                        threading.Event().wait(5)
+
+                return super().train(text, vocab_size, allowed_special, told, cancelled)
+
+        monkeypatch.setattr(tokenizer_training, "BPETokenizer", Paused)
+
+        async def run(pilot: Pilot) -> None:
+            await ready(pilot)
+            await pilot.press("tab", "j")
+            for answer in ("story.txt", "300"):
+                await until(pilot, lambda: isinstance(pilot.app.screen, AskScreen))
+                pilot.app.screen.query_one(Input).value = answer
+                await pilot.press("enter")
+                await pilot.pause()
+            await until(pilot, lambda: held.is_set() and "merge16:" in screen_text(pilot.app))  # screen_text drops spaces
 
         assert snap_compare(ExplorerApp(lang="en"), terminal_size=(80, 24), run_before=run)
 
