@@ -1,6 +1,7 @@
 """Training a byte pair encoding tokenizer from a text (issue 25, `bpe --train`): `BPETokenizer.train`, whose
 pair counts are updated only around each merge, beside the naive algorithm (every pair counted again after
-each merge: the bonus notebook's `Counter(zip(ids, ids[1:]))` and `max`), in the same run.
+each merge, as the bonus notebook does: the plain class copy-as-code writes, `tokens/bpe_code.py`), in the
+same run.
 
 Run from the repository root, in the venv:
 
@@ -31,34 +32,21 @@ MODES = ("ours 1 MB", "ours 100 KB", "naive 100 KB")
 # Run in a child: prints one JSON line of seconds, merges and a digest of them.
 CHILD = CHILD_PRELUDE + """
 import hashlib, subprocess
-from collections import Counter
 from pathlib import Path
 mode, characters, vocab_size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 files = sorted(subprocess.run(["git", "ls-files", "*.md", "*.py"], capture_output=True, text=True, check=True).stdout.split())
 text = "".join(Path(name).read_text(encoding="utf-8") for name in files)[:characters]
 
 def naive(text, vocab_size):
-    from tui.core.tokens.bpe_training import BPETokenizer, prepared
-    first = BPETokenizer()
-    first.train(text, 256, allowed_special=())  # no merge: just the first vocabulary, by the same rules
-    ids = [first.inverse_vocab[character] for character in prepared(text)]
-    merges = []
-    for new in range(len(first.vocab), vocab_size):
-        pairs = Counter(zip(ids, ids[1:]))
-        if not pairs:
-            break
-        pair, count = max(pairs.items(), key=lambda item: item[1])
-        replaced, at = [], 0
-        while at < len(ids):
-            if at + 1 < len(ids) and ids[at] == pair[0] and ids[at + 1] == pair[1]:
-                replaced.append(new)
-                at += 2
-            else:
-                replaced.append(ids[at])
-                at += 1
-        ids = replaced
-        merges.append((pair, count, new))
-    return merges
+    # the plain class copy-as-code writes (every pair counted again after each merge), run as a script runs it
+    from tui.core.tokens.bpe_code import BPE_CLASS
+    import re
+    from collections import Counter
+    plain = {"re": re, "Counter": Counter}  # what the script imports above the class
+    exec(BPE_CLASS, plain)
+    tokenizer = plain["BPETokenizerSimple"]()
+    tokenizer.train(text, vocab_size, allowed_special=())
+    return list(tokenizer.bpe_merges.items())
 
 started = time.perf_counter()
 if mode.startswith("naive"):
@@ -67,7 +55,7 @@ else:
     from tui.core.tokens.bpe_training import BPETokenizer
     tokenizer = BPETokenizer()
     tokenizer.train(text, vocab_size, allowed_special=() if mode.endswith("100 KB") else ("<|endoftext|>",))
-    merges = [(merge.pair, merge.count, merge.token) for merge in tokenizer.merges]
+    merges = [(merge.pair, merge.token) for merge in tokenizer.merges]
 seconds = time.perf_counter() - started
 digest = int(hashlib.sha256(repr(merges).encode()).hexdigest()[:12], 16)
 print(json.dumps({"seconds": seconds, "merges": len(merges), "digest": digest, "anon_mb": rss_anon()}))
