@@ -23,6 +23,15 @@ async def ready(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+
+async def answered(pilot: Pilot, *answers: str) -> None:
+    """Each question of the app answered in turn, as typed and Enter."""
+    for answer in answers:
+        await until(pilot, lambda: isinstance(pilot.app.screen, AskScreen))
+        pilot.app.screen.query_one(Input).value = answer
+        await pilot.press("enter")
+        await pilot.pause()
+
 class TestExplorer:
     def test_default_view(self, snap_compare) -> None:
         assert snap_compare(ExplorerApp(lang="en"), terminal_size=(80, 24), run_before=ready)
@@ -153,11 +162,7 @@ class TestDialogs:
         async def run(pilot: Pilot) -> None:
             await ready(pilot)
             await pilot.press("tab", "j")
-            for answer in ("story.txt", "290"):
-                await until(pilot, lambda: isinstance(pilot.app.screen, AskScreen))
-                pilot.app.screen.query_one(Input).value = answer
-                await pilot.press("enter")
-                await pilot.pause()
+            await answered(pilot, "story.txt", "290")
             await settled(pilot)
             await pilot.press("end")  # the matrix at its last rows: the merges' tokens
 
@@ -190,11 +195,7 @@ class TestDialogs:
         async def run(pilot: Pilot) -> None:
             await ready(pilot)
             await pilot.press("tab", "j")
-            for answer in ("story.txt", "300"):
-                await until(pilot, lambda: isinstance(pilot.app.screen, AskScreen))
-                pilot.app.screen.query_one(Input).value = answer
-                await pilot.press("enter")
-                await pilot.pause()
+            await answered(pilot, "story.txt", "300")
             await until(pilot, lambda: held.is_set() and "merge16:" in screen_text(pilot.app))  # screen_text drops spaces
 
         assert snap_compare(ExplorerApp(lang="en"), terminal_size=(80, 24), run_before=run)
