@@ -198,7 +198,38 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     _add_window_options(windows, t, required=True, defaults=False)
     windows.add_argument("--seed", type=_whole_number(t), default=123, help=t("cli.seed"))
     windows.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.lang"))
+    serve = commands.add_parser("serve", help=t("serve.cli"), formatter_class=formatter, add_help=False, allow_abbrev=False)
+    _add_options(serve, defaults=False, t=t)
+    _add_window_options(serve, t, required=False, defaults=False)
+    from tui.serve.capacity import memory_available, session_budget, sessions_allowed  # no torch, no aiohttp
+
+    here = sessions_allowed(memory_available() or 0, session_budget(LayerSpec().vocab_size * LayerSpec().dim))
+    serve.add_argument("--host", default="127.0.0.1", help=t("serve.cli_host"))
+    serve.add_argument("--port", type=_whole_number(t), default=8000, help=t("serve.cli_port"))
+    serve.add_argument("--public-url", metavar="URL", help=t("serve.cli_public_url"))
+    serve.add_argument("--max-sessions", type=_whole_number(t), metavar="N", help=t("serve.cli_max_sessions", sessions=here))
+    serve.add_argument("--token", help=t("serve.cli_token"))
+    serve.add_argument("--files", metavar="DIR", help=t("serve.cli_files"))
     return parser
+
+
+SERVE_OPTIONS = ("--host", "--port", "--public-url", "--max-sessions", "--token", "--files")  # serve's own, each with a value
+
+
+def app_options(argv: list[str]) -> list[str]:
+    """The app's options in a `serve` command line, exactly as given: everything but `serve` and its own
+    options (`--port 8000` or `--port=8000`)."""
+    values = {option for action in build_parser()._actions for option in action.option_strings if action.nargs != 0}
+    at = next(i for i, arg in enumerate(argv) if arg == "serve" and (i == 0 or argv[i - 1] not in values))
+    kept, skip = argv[:at], False
+    for arg in argv[at + 1 :]:
+        if skip:
+            skip = False
+        elif arg in SERVE_OPTIONS:
+            skip = True
+        elif not arg.startswith(tuple(option + "=" for option in SERVE_OPTIONS)):
+            kept.append(arg)
+    return kept
 
 
 def _lang_of(argv: list[str]) -> str:
@@ -235,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
             return _bpe_train(args, lang) if args.train is not None else _bpe(args, lang)
         if args.command == "diff":
             return _diff(args, lang)
+        if args.command == "serve":
+            return _serve(args, sys.argv[1:] if argv is None else argv, lang)
         setup = _setup(args, lang)
         if args.command == "lookup":
             return _lookup(setup, args)
@@ -328,6 +361,39 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
         context_length=args.context_length,
         labels_later=file if later else None,
     )
+
+
+def _serve(args: argparse.Namespace, argv: list[str], lang: str) -> int:
+    """`serve`: the app's options checked as the app would check them (before the server starts), then the
+    server, until Ctrl+C."""
+    from tui.serve.capacity import memory_available, session_budget, sessions_allowed
+    from tui.serve.session import session_argv
+
+    files = ""
+    if args.files is not None:
+        if not Path(args.files).is_dir():
+            return fail(translate(lang, "serve.not_folder", path=args.files))
+        files = str(Path(args.files).resolve())
+    setup = _setup(argparse.Namespace(**{**vars(args), "command": None}), lang)
+    shape = setup.weights.shape if setup.weights is not None else (setup.spec.vocab_size, setup.spec.dim)
+    budget = session_budget(shape[0] * shape[1])
+    from tui.serve.server import ServeSettings, serve, token_for  # aiohttp: only when serving
+
+    settings = ServeSettings(
+        argv=tuple(session_argv(app_options(argv))),
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        max_sessions=args.max_sessions or sessions_allowed(memory_available() or 0, budget),
+        token=token_for(args.host, args.token),
+        files=files,
+        lang=lang,
+    )
+    try:
+        serve(settings)
+    except OSError as error:
+        return fail(translate(lang, "serve.cannot_listen", host=args.host, port=args.port, error=error.strerror or error), code=1)
+    return 0
 
 
 def _check_options(args: argparse.Namespace) -> None:

@@ -689,6 +689,25 @@ EN: dict[str, str] = {
     "diff.none_compared": "There is no matrix B yet: compare the layer with one first (^S e).",
     "diff.difference_width": "B − A needs matrices of one width: A's rows are {dim_a} wide, B's {dim_b}.",
 
+    # serving the app to a class's browsers (`serve`): its options, the address printed, its pages
+    "serve.cli": "serve the app to browsers, one session (its own process) per tab",
+    "serve.cli_host": "the address to listen on (127.0.0.1: this machine only; another, e.g. 0.0.0.0, needs a token)",
+    "serve.cli_port": "the port to listen on (8000)",
+    "serve.cli_public_url": "the address the students open, when it is not http://HOST:PORT (behind a proxy)",
+    "serve.cli_max_sessions": "sessions at once; past them a new tab is told the class is full (default: the memory available at start ÷ (400 MB + twice the matrix in float32), at least 1: {sessions} here now for the default layer)",
+    "serve.cli_token": "the access token in the address (made at start when --host is not this machine)",
+    "serve.cli_files": "a folder whose files the sessions may open",
+    "serve.not_folder": "--files {path} is not a folder.",
+    "serve.cannot_listen": "Cannot listen on {host} port {port}: {error}.",
+    "serve.open": "Open {url} in a browser: one session per tab, up to {sessions} {sessions:session|sessions} at once.",
+    "serve.stop": "Ctrl+C stops the server and every session.",
+    "serve.refused_title": "Access token needed",
+    "serve.refused": "This server needs its access token: open the whole address it printed, the one that ends in ?token=…",
+    "serve.full_title": "The class is full",
+    "serve.full": "{sessions} {sessions:session is|sessions are} running, as many as this server allows. Try again later.",
+    "serve.ended": "Session ended.",
+    "serve.restart": "Restart",
+
     # training a byte pair encoding tokenizer from a text (the bonus notebook, `bpe --train`)
     "bpe_train.cli_train": "the text file to learn the merges from",
     "bpe_train.cli_vocab_size": "the vocabulary size: 256 byte tokens, the text's other characters, Ġ and <|endoftext|>, then one merge per token",

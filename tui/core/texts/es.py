@@ -690,6 +690,25 @@ ES: dict[str, str] = {
     "diff.none_compared": "Aún no hay matriz B: compara primero la capa con una (^S e).",
     "diff.difference_width": "B − A requiere matrices de la misma anchura: las filas de A tienen {dim_a} valores, las de B {dim_b}.",
 
+    # serving the app to a class's browsers (`serve`): its options, the address printed, its pages
+    "serve.cli": "sirve la aplicación a navegadores, una sesión (su propio proceso) por pestaña",
+    "serve.cli_host": "la dirección en la que escuchar (127.0.0.1: solo esta máquina; otra, p. ej. 0.0.0.0, necesita un token)",
+    "serve.cli_port": "el puerto en el que escuchar (8000)",
+    "serve.cli_public_url": "la dirección que abren los estudiantes, cuando no es http://HOST:PUERTO (detrás de un proxy)",
+    "serve.cli_max_sessions": "sesiones a la vez; pasadas estas, a una pestaña nueva se le dice que la clase está llena (por defecto: la memoria disponible al inicio ÷ (400 MB + el doble de la matriz en float32), al menos 1: {sessions} aquí ahora para la capa por defecto)",
+    "serve.cli_token": "el token de acceso de la dirección (creado al inicio cuando --host no es esta máquina)",
+    "serve.cli_files": "una carpeta cuyos archivos pueden abrir las sesiones",
+    "serve.not_folder": "--files {path} no es una carpeta.",
+    "serve.cannot_listen": "No se puede escuchar en {host}, puerto {port}: {error}.",
+    "serve.open": "Abre {url} en un navegador: una sesión por pestaña, hasta {sessions} {sessions:sesión|sesiones} a la vez.",
+    "serve.stop": "Ctrl+C detiene el servidor y todas las sesiones.",
+    "serve.refused_title": "Se necesita el token de acceso",
+    "serve.refused": "Este servidor necesita su token de acceso: abre la dirección completa que imprimió, la que termina en ?token=…",
+    "serve.full_title": "La clase está llena",
+    "serve.full": "{sessions} {sessions:sesión está|sesiones están} en marcha, tantas como permite este servidor. Inténtalo más tarde.",
+    "serve.ended": "Sesión terminada.",
+    "serve.restart": "Reiniciar",
+
     # training a byte pair encoding tokenizer from a text (the bonus notebook, `bpe --train`)
     "bpe_train.cli_train": "el archivo de texto del que aprender las fusiones",
     "bpe_train.cli_vocab_size": "el tamaño del vocabulario: 256 tokens de byte, los demás caracteres del texto, Ġ y <|endoftext|>, y después una fusión por token",

@@ -1,0 +1,109 @@
+"""One browser tab's session: the app in a process of its own, started without a shell, and ended within
+seconds of the tab closing (asked to quit, then its process group terminated, then killed)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from textual_serve.app_service import AppService
+
+SERVED = "EMBEDDING_EXPLORER_SERVED"  # set in every session: the --files folder (absolute), or "" when none was given
+GRACE = 3.0  # seconds a session has to quit when asked, and then to end on SIGTERM
+
+
+def session_argv(app_options: Sequence[str]) -> list[str]:
+    """The command of a session: this Python running the app with the teacher's options, exec'd (a file
+    name is never read by a shell)."""
+    return [sys.executable, "-m", "tui", *app_options]
+
+
+class Session(AppService):
+    """textual-serve's AppService, its process exec'd with our argv and environment in a process group of
+    its own; a process that ends by itself with an error writes its stderr into the tab."""
+
+    def __init__(self, argv: Sequence[str], files: str, **kwargs: object) -> None:
+        super().__init__(" ".join(argv), **kwargs)  # type: ignore[arg-type]
+        self.argv = list(argv)
+        self.files = files
+        self.stopping = False
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        return {**super()._build_environment(width, height), SERVED: self.files}
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+        self._process = process = await asyncio.create_subprocess_exec(
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self._build_environment(width, height),
+            start_new_session=True,
+        )
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    async def run(self) -> None:
+        """The process's packets to the tab until it ends; then, when it ended by itself with an error (or
+        never started), its stderr in the tab's terminal and the socket closed."""
+        process = self._process
+        assert process is not None and process.stdout is not None and process.stderr is not None
+        errors = io.BytesIO()
+        collecting = asyncio.create_task(_collect(process.stderr, errors))
+        handlers = {b"D": self.on_data, b"M": self.on_meta, b"P": self.on_packed}
+        stdout = process.stdout
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionResetError):
+            while (line := await stdout.readline()) != b"__GANGLION__\n":  # the prelude: a Textual app started
+                if not line:
+                    raise asyncio.IncompleteReadError(b"", None)
+            while True:
+                kind = await stdout.readexactly(1)
+                payload = await stdout.readexactly(int.from_bytes(await stdout.readexactly(4), "big"))
+                if handler := handlers.get(kind):
+                    await handler(payload)
+        await collecting
+        code = await process.wait()
+        if code != 0 and not self.stopping:
+            text = errors.getvalue().decode("utf-8", "replace").replace("\r\n", "\n").replace("\n", "\r\n")
+            with contextlib.suppress(ConnectionResetError, RuntimeError):
+                await self.remote_write_bytes(("\x1b[2J\x1b[H" + text).encode())
+        with contextlib.suppress(ConnectionResetError, RuntimeError):
+            await self.remote_close()
+
+    async def stop(self) -> None:
+        """The process ended: asked to quit, then its process group sent SIGTERM, then SIGKILL, each after
+        GRACE seconds; the reading task ended with it."""
+        self.stopping = True
+        process, task = self._process, self._task
+        if process is None:
+            return
+        if process.returncode is None:
+            await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+            await self.send_meta({"type": "quit"})
+            for sent in (signal.SIGTERM, signal.SIGKILL):
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(process.wait(), GRACE)
+                    break
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, sent)
+            await process.wait()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            self._task = None
+
+
+async def _collect(stream: asyncio.StreamReader, into: io.BytesIO) -> None:
+    """Everything `stream` gives, into `into`, until it ends."""
+    while data := await stream.read(4096):
+        into.write(data)
