@@ -159,6 +159,8 @@ class TerminalPage:
         raise AssertionError(f"{wanted!r} never on screen:\n{self.text()}")
 
     def type(self, keys: str) -> None:
+        """Keys typed into the terminal (xterm's own text area, focused first)."""
+        self.page.locator(".xterm-helper-textarea").focus()  # type: ignore[attr-defined]
         self.page.keyboard.type(keys)  # type: ignore[attr-defined]
 
 

@@ -1,0 +1,98 @@
+"""`embedding-explorer serve` in the system's Chromium (tests/browser.py): a lookup on screen, a session per
+tab, tabs that close end their process, the token, a full class, a crash said in its tab, Ctrl+C."""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from tests.browser import browser, chromium, http_get, open_tab, served, wait_for
+
+if chromium() is None and not os.environ.get("CI"):
+    pytest.skip("no Chromium found (apt-get install chromium); in CI (CI set) these tests must run", allow_module_level=True)
+
+ROW = "-0.4015,  0.9666, -1.1481"  # the book's row 3, as torch prints it in the result
+
+
+@pytest.fixture(scope="module")
+def server():
+    with served("--max-sessions", "2") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def context():
+    with browser() as launched:
+        yield launched
+
+
+def looked_up(tab) -> str:
+    tab.wait_text("Type token IDs")
+    tab.type("2, 3, 5, 1")
+    return tab.wait_text(ROW)
+
+
+def test_a_lookup_in_two_tabs_two_sessions_and_full_past_them(server, context) -> None:
+    first = open_tab(context, server.address)
+    text = looked_up(first)
+    assert "shape=(4, 3)" in text
+    assert len(server.children()) == 1
+    second = open_tab(context, server.address)
+    second.wait_text("Type token IDs")
+    assert len(wait_for(lambda: server.children() if len(server.children()) == 2 else None, what="two processes")) == 2
+    assert ROW not in second.wait_text("result shape=(0, 3)")  # the first tab's lookup is not here
+    third = context.new_page()
+    response = third.goto(server.address)
+    assert response.status == 503 and "2 sessions are running" in third.content()
+    assert len(server.children()) == 2  # the full page started nothing
+    third.close()
+    host = urllib.parse.urlsplit(server.address).netloc
+    assert all(urllib.parse.urlsplit(url).netloc == host for url in first.requests + second.requests), first.requests
+    first.page.close()
+    second.page.close()
+    wait_for(lambda: not server.children(), timeout=15, what="the closed tabs' processes to end")
+
+
+def test_without_the_token_the_refusal_page_and_no_process(context) -> None:
+    with served("--host", "0.0.0.0", "--token", "class-token", "--lang", "es") as running:
+        local = f"http://127.0.0.1:{running.port}/"
+        assert running.address.endswith(f":{running.port}/?token=class-token")
+        page = context.new_page()
+        response = page.goto(local)
+        assert response.status == 403 and "token de acceso" in page.content()
+        assert http_get(local + "?token=nope")[0] == 403
+        assert not running.children()
+        tab = open_tab(context, local + "?token=class-token")
+        tab.wait_text("Escribe IDs de token")
+        assert len(running.children()) == 1
+        page.close()
+        tab.page.close()
+
+
+def test_a_session_that_cannot_start_says_why_and_the_server_goes_on(context, tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import save_file
+
+    weights = tmp_path / "gone.safetensors"
+    save_file({"weight": torch.zeros(4, 2)}, str(weights))
+    with served("--weights", str(weights)) as running:
+        weights.unlink()
+        tab = open_tab(context, running.address)
+        tab.wait_text("gone.safetensors")
+        wait_for(lambda: tab.closed, what="the socket closed")
+        assert running.process.poll() is None and http_get(running.address)[0] == 200
+
+
+def test_ctrl_c_leaves_no_process(context) -> None:
+    with served() as running:
+        tab = open_tab(context, running.address)
+        tab.wait_text("Type token IDs")
+        sessions = running.children()
+        assert len(sessions) == 1
+        running.process.send_signal(2)
+        assert running.process.wait(15) == 0
+        wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in sessions), timeout=10, what="the session to end")
+        tab.page.close()

@@ -1,0 +1,100 @@
+"""`serve` without a browser: a session's argv, the capacity rule, the token, and the pages that start nothing."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from tui import cli
+from tui.serve.capacity import BASE_BUDGET, memory_available, session_budget, sessions_allowed
+from tui.serve.server import COOKIE, ClassServer, ServeSettings, needs_token, token_for
+from tui.serve.session import session_argv
+
+
+def test_app_options_are_the_command_line_minus_serves_own() -> None:
+    argv = ["--lang", "es", "serve", "--host", "0.0.0.0", "--preset", "book-2.8", "--port=9", "--text-file", "a b; rm x", "--token", "t", "--files", "d"]
+    assert cli.app_options(argv) == ["--lang", "es", "--preset", "book-2.8", "--text-file", "a b; rm x"]
+    assert session_argv(["--text-file", "a b; rm x"]) == [sys.executable, "-m", "tui", "--text-file", "a b; rm x"]
+
+
+def test_capacity_rule() -> None:
+    assert session_budget(None) == BASE_BUDGET
+    assert session_budget(50257 * 256) == BASE_BUDGET + 2 * 4 * 50257 * 256
+    assert sessions_allowed(10 * BASE_BUDGET + 1, BASE_BUDGET) == 10
+    assert sessions_allowed(0, BASE_BUDGET) == 1  # at least one
+    available = memory_available()
+    assert available is None or available > 0
+
+
+def test_help_states_the_rule_and_the_number_here(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    here = sessions_allowed(memory_available() or 0, session_budget(6 * 3))
+    assert "400 MB" in out and f"{here} here now" in out
+
+
+def test_spanish_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--help", "--lang", "es"]) == 0
+    assert "la clase está llena" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_bad_option_is_refused_before_the_server_starts(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    assert cli.main(["serve", "--weights", str(tmp_path / "gone.safetensors")]) == 2
+    assert "gone.safetensors" in capsys.readouterr().err
+    assert cli.main(["serve", "--files", str(tmp_path / "nowhere")]) == 2
+
+
+def test_token_only_off_this_machine() -> None:
+    assert not needs_token("127.0.0.1") and not needs_token("localhost") and not needs_token("::1")
+    assert needs_token("0.0.0.0")
+    assert token_for("127.0.0.1", None) is None
+    assert len(token_for("0.0.0.0", None) or "") >= 24
+    assert token_for("0.0.0.0", "given") == "given"
+    settings = ServeSettings(argv=("x",), host="10.0.0.5", port=8123, token="abc")
+    assert settings.address() == "http://10.0.0.5:8123/?token=abc"
+    assert ServeSettings(argv=("x",), public_url="https://class.example/ee", token="abc").address() == "https://class.example/ee/?token=abc"
+
+
+async def client(settings: ServeSettings) -> TestClient:
+    server = ClassServer(settings)
+    started = TestClient(TestServer(await server._make_app()))
+    await started.start_server()
+    return started
+
+
+async def test_without_the_token_a_refusal_and_no_session() -> None:
+    web = await client(ServeSettings(argv=("/bin/false",), host="0.0.0.0", token="secret", lang="es"))
+    try:
+        for path in ("/", "/?token=wrong", "/ws", "/download/key"):
+            response = await web.get(path)
+            assert response.status == 403, path
+            assert "token de acceso" in await response.text()
+        page = await web.get("/?token=secret")
+        assert page.status == 200 and COOKIE in page.cookies
+        assert "data-session-websocket-url" in await page.text()
+    finally:
+        await web.close()
+
+
+async def test_the_page_asks_nothing_of_another_host() -> None:
+    web = await client(ServeSettings(argv=("/bin/false",)))
+    try:
+        text = await (await web.get("/")).text()
+        assert "googleapis" not in text and "https://" not in text
+        assert "@font-face" in text and "<title>embedding-explorer</title>" in text
+        assert (await web.get("/static/fonts/RobotoMono-VariableFont_wght.ttf")).status == 200
+    finally:
+        await web.close()
+
+
+async def test_a_full_class_gets_the_full_page() -> None:
+    web = await client(ServeSettings(argv=("/bin/false",), max_sessions=0))
+    try:
+        for path in ("/", "/ws"):
+            response = await web.get(path)
+            assert response.status == 503
+            assert "0 sessions are running" in await response.text()
+    finally:
+        await web.close()
