@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from textual_serve.app_service import AppService
 
+from tui.core.texts.shown import printable
+
 SERVED = "EMBEDDING_EXPLORER_SERVED"  # set in every session: the --files folder (absolute), or "" when none was given
 GRACE = 3.0  # seconds a session has to quit when asked, and then to end on SIGTERM
 
@@ -74,7 +76,8 @@ class Session(AppService):
         await collecting
         code = await process.wait()
         if code != 0 and not self.stopping:
-            text = errors.getvalue().decode("utf-8", "replace").replace("\r\n", "\n").replace("\n", "\r\n")
+            lines = errors.getvalue().decode("utf-8", "replace").splitlines()
+            text = "\r\n".join(map(printable, lines))  # a traceback may quote a token: never an escape to the terminal
             with contextlib.suppress(ConnectionResetError, RuntimeError):
                 await self.remote_write_bytes(("\x1b[2J\x1b[H" + text).encode())
         with contextlib.suppress(ConnectionResetError, RuntimeError):
