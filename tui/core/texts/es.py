@@ -415,7 +415,7 @@ ES: dict[str, str] = {
     # a served session (embedding-explorer serve): what it may read, and its files handed to the browser
     "access.refused": "{path} no está entre los archivos que esta sesión puede abrir: abre uno de los que dio el profesor ({given}).",
     "access.refused_folder": "{path} no está entre los archivos que esta sesión puede abrir: abre uno de los que dio el profesor ({given}) o un archivo de {folder}.",
-    "access.prompt": "Abre uno de los archivos que dio el profesor (Enter), o escribe su nombre: un archivo de pesos, una carpeta de modelo, un tokenizador o un vocabulario; para j, un texto.",
+    "access.prompt": "Abre uno de los archivos que dio el profesor (Enter), o escribe su nombre: un archivo de pesos, una carpeta de modelo, un tokenizador o un vocabulario.",
     "access.compare_prompt": "La matriz que comparar con la de la pantalla: uno de los archivos que dio el profesor (Enter), o escribe su nombre.",
     "access.none_offered": "El profesor no dio archivos que abrir.",
     "access.copy": "Ejecutado en Python, imprime lo que muestra la pantalla. Pulsa s para descargarlo como {name}, o cópialo desde aquí:",
