@@ -4,6 +4,7 @@
 - Long work: every job a view starts runs in a thread worker; its progress comes back as a message posted
   from the thread, its outcome through the one `Worker.StateChanged` handler, which also turns any failure
   nobody expected into the status line (and its traceback into the log).
+- Files a served session writes are handed to the browser (`View.delivered` → `App.deliver_text`).
 - Dialogs: a view's dialog is pushed as its screen; its panel is pushed once and shown again with each view;
   every answer comes back as an `Answered` message and goes to `Explorer.answer`.
 
@@ -12,6 +13,7 @@ torch is first imported by the job that makes the layer, so the first frame (and
 
 from __future__ import annotations
 
+import io
 import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -72,10 +74,13 @@ class ExplorerApp(App[None]):
         self.show(view)
 
     def show(self, view: View) -> None:
-        """The main screen's panels, then the view's jobs, its panel and its dialog."""
+        """The main screen's panels, then the view's jobs, its files handed to the reader (a served session's
+        downloads, through the driver), its panel and its dialog."""
         self.main.show(view)
         for job in view.jobs:
             self._run(job)
+        for delivered in view.delivered:
+            self.deliver_text(io.StringIO(delivered.text), save_filename=delivered.name)
         self._show_panel(view)
         if view.dialog is not None:
             self.push_screen(screen_for(view.dialog))

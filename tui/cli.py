@@ -24,6 +24,7 @@ from tui.core.explorer.dialogs import Report, TrainingChoice
 from tui.core.explorer.explorer import Explorer, Setup
 from tui.core.explorer.presenter import stale
 from tui.core.explorer.windows_page import page
+from tui.core.files.access import SERVED, Access
 from tui.core.texts.messages import LANGUAGES, Message, MessageError, resolve_lang, translate
 from tui.core.texts.shown import columns, printable
 from tui.core.tokens.parse import number, parse_ids, whole_number
@@ -360,6 +361,7 @@ def _setup(args: argparse.Namespace, lang: str) -> Setup:
         windows=WindowSettings(args.max_length, args.stride, args.batch_size, args.shuffle, seed),
         context_length=args.context_length,
         labels_later=file if later else None,
+        access=_access(args, model.file.parent if model is not None else None) if args.command is None else None,
     )
 
 
@@ -394,6 +396,12 @@ def _serve(args: argparse.Namespace, argv: list[str], lang: str) -> int:
     except OSError as error:
         return fail(translate(lang, "serve.cannot_listen", host=args.host, port=args.port, error=error.strerror or error), code=1)
     return 0
+
+def _access(args: argparse.Namespace, model_folder: Path | None) -> Access:
+    """What the app's session may read: anything, unless `embedding-explorer serve` started it (then the files
+    and models named by the options, the folder a model was found in, and the `--files` folder)."""
+    given = [getattr(args, name) for name in ("weights", "model", "tokenizer", "vocab", "vocab_from_text", "text_file")]
+    return Access.of(os.environ.get(SERVED), [value for value in given if value], () if model_folder is None else (model_folder,))
 
 
 def _check_options(args: argparse.Namespace) -> None:

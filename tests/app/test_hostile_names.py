@@ -77,6 +77,25 @@ async def test_hostile_names_are_shown_escaped_on_every_screen(tmp_path: Path, m
         shown(app)
 
 
+async def test_a_served_sessions_offered_files_are_shown_escaped(tmp_path: Path, monkeypatch) -> None:
+    from tui.core.explorer.explorer import Setup
+    from tui.core.files.access import Access
+
+    folder = tmp_path / "class"
+    (folder / ON_DISK).mkdir(parents=True)
+    save_file({"wte.weight": torch.randn(8, 4)}, folder / ON_DISK / f"{ON_DISK}.safetensors")
+    monkeypatch.chdir(tmp_path)
+    app = ExplorerApp(Setup.of(ids="0", lang="en", access=Access.of("class", [ON_DISK])))
+    async with running(app, size=(160, 50)) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, OpenScreen))
+        await pilot.pause()
+        text = shown(app)
+        assert printable(f"class/{ON_DISK}/{ON_DISK}.safetensors")[:60] in text and "\\x9b[bold]b" in text  # never markup
+        line = app.screen.query_one("#ask-input", Input)
+        assert await line.suggester.get_suggestion("cla") is None  # only names shown as they are are completed
+
+
 async def test_f6_over_an_empty_cache_survives_the_terminal_shrinking(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty"))
     monkeypatch.chdir(tmp_path)

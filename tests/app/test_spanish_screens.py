@@ -12,12 +12,14 @@ from safetensors.torch import save_file
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.app.conftest import running, screen_text, settled
+from tests.app.conftest import running, screen_text, settled, until
 from tests.core.test_spanish import ENGLISH, collapsed
 from tui.app import ExplorerApp
 from tui.core.files.weights import open_weights
 from tui.core.tokens.tokenizer import hugging_face
 from tui.screens.dialog import DialogScreen
+from tui.screens.open import OpenScreen
+from tui.widgets.status_bar import StatusBar
 
 
 async def shown(pilot: Pilot, *keys: str, typed: str | None = None) -> str:
@@ -155,3 +157,23 @@ async def test_the_check_finds_english_on_screen(minilm: Path) -> None:
     async with running(app, size=(100, 40)) as pilot:
         text = await shown(pilot, "f7")  # torch refuses: the weight is frozen
     assert english_in([text])
+
+
+async def test_the_served_open_panel_speaks_spanish(tmp_path: Path, monkeypatch) -> None:
+    from tests.app.test_served import class_folder, served_app
+
+    folder = class_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    app = served_app(folder, lang="es")
+    async with running(app) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, OpenScreen))
+        await pilot.pause()
+        texts = [screen_text(app)]
+        app.screen.query_one("#ask-input", Input).value = "/etc/passwd"
+        await pilot.press("enter")
+        await settled(pilot)
+        texts.append(screen_text(app))
+        assert "no está entre los archivos que esta sesión puede abrir" in app.query_one(StatusBar).text
+    assert "Abre uno de los archivos que dio el profesor" in texts[0]
+    assert english_in(texts) == []

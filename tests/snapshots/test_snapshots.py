@@ -298,3 +298,18 @@ class TestDiff:
 
     def test_diffapp_b_minus_a_matrix(self, snap_compare) -> None:
         assert snap_compare(self.app(), terminal_size=(80, 24), run_before=still("f7", "f8", "ctrl+s", "a", "escape", "tab", "i", "i"))
+
+
+class TestServed:  # a session started by `embedding-explorer serve`
+    def test_served_open_panel(self, snap_compare, tmp_path, monkeypatch) -> None:  # what the teacher gave, no tree
+        from tui.core.explorer.explorer import Setup
+        from tui.core.files.access import Access
+
+        folder = tmp_path / "class"
+        (folder / "gpt2-small").mkdir(parents=True)
+        (folder / "gpt2-small" / "config.json").write_text("{}", encoding="utf-8")
+        save_file({"wte.weight": torch.ones(4, 2)}, folder / "tiny.safetensors")
+        (folder / "the-verdict.txt").write_text("I HAD always thought Jack Gisburn", encoding="utf-8")
+        monkeypatch.chdir(tmp_path)  # the names offered are the same on every run
+        app = ExplorerApp(Setup.of(ids="2, 3", lang="en", access=Access.of("class", ["gpt2"])))
+        assert snap_compare(app, terminal_size=(80, 24), run_before=after("f6"))

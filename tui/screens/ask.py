@@ -20,7 +20,8 @@ class AskScreen(DialogScreen[Prompt]):
         prompt = self.dialog
         with Vertical():
             yield Static(Text(printable(prompt.prompt)))  # wraps: a long prompt is read whole
-            yield Input(prompt.value, id="ask-input", suggester=PathSuggester() if prompt.paths else None)
+            suggester = PathSuggester(prompt.offered or (), disk=prompt.offered is None) if prompt.paths else None
+            yield Input(prompt.value, id="ask-input", suggester=suggester)
             yield Static(id="ask-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

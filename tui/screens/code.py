@@ -1,5 +1,5 @@
 """The copied script, shown: people see what went to the clipboard (and can copy it by hand); `s` saves it
-to a file."""
+to a file, or in a served session downloads it."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ class CodeScreen(DialogScreen[Code]):
                 yield Static(Text(code.shown))
 
     def on_mount(self) -> None:
-        self.app.copy_to_clipboard(self.dialog.script)
+        if self.dialog.clipboard:
+            self.app.copy_to_clipboard(self.dialog.script)
 
     def action_save(self) -> None:
         self.answer(Choice.SAVE)

@@ -1,6 +1,7 @@
 """F6: open a weight file, a model folder, a cached model, or a tokenizer — typed (and completed as it is
 typed), picked in a tree of the folder the app was started in, or picked among the cached models (listed
-once a job has scanned the cache)."""
+once a job has scanned the cache). A served session picks among what it is offered instead: no tree of the
+server's folders, no cache."""
 
 from __future__ import annotations
 
@@ -14,13 +15,11 @@ from textual.widgets import DirectoryTree, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.explorer.dialogs import OpenPane
+from tui.core.files.access import LABEL_FILES, MODEL_FILES
 from tui.core.files.embedding_names import FORMATS
 from tui.core.texts.shown import printable
 from tui.screens.dialog import PanelScreen
 from tui.screens.path_suggester import PathSuggester
-
-LABEL_FILES = (".json", ".txt")  # tokenizers and vocabularies, which F6 opens for the rows on screen
-MODEL_FILES = ("config.json", "model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
 
 
 class WeightTree(DirectoryTree):
@@ -39,17 +38,24 @@ class WeightTree(DirectoryTree):
 
 class OpenScreen(PanelScreen[OpenPane]):
     """The path line (Enter opens it), then the tree (Enter on a file or a model folder opens it, on another
-    folder opens or closes it) and the cached models (Enter opens one)."""
+    folder opens or closes it) and the cached models (Enter opens one); served, the line (completing only the
+    names offered) and the list of what is offered (Enter opens one)."""
 
     def __init__(self, pane: OpenPane) -> None:
         super().__init__(pane)
-        self._suggester = PathSuggester()
+        offered = pane.offered
+        self._suggester = PathSuggester() if offered is None else PathSuggester(offered, disk=False)
 
     def compose(self) -> ComposeResult:
+        offered = self.dialog.offered
         with Vertical():
             yield Static(Text(printable(self.dialog.prompt)))
             yield Input(id="ask-input", suggester=self._suggester)
             yield Static(id="ask-error")
+            if offered is not None:
+                options = [Option(Text(printable(name))) for name in offered] or [Option(Text(self.dialog.none_offered), disabled=True)]
+                yield OptionList(*options, id="open-offered")
+                return
             with Horizontal():
                 yield WeightTree(self.dialog.folder, id="open-tree")
                 yield OptionList(id="open-cached")
@@ -78,5 +84,6 @@ class OpenScreen(PanelScreen[OpenPane]):
             self.submit(str(event.path))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if self.dialog.cached:
-            self.submit(self.dialog.cached[event.option_index])
+        chosen = self.dialog.offered if self.dialog.offered is not None else self.dialog.cached
+        if chosen:
+            self.submit(chosen[event.option_index])

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from textual_serve.app_service import AppService
 
+from tui.core.files.access import SERVED
 from tui.core.texts.shown import printable
 
-SERVED = "EMBEDDING_EXPLORER_SERVED"  # set in every session: the --files folder (absolute), or "" when none was given
 GRACE = 3.0  # seconds a session has to quit when asked, and then to end on SIGTERM
 
 

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 
 class Batches:
-    def __init__(self) -> None:
+    def __init__(self, served: bool = False) -> None:
+        self.served = served  # a batch's code is shown to download, with no clipboard
         self.windows: TextWindows | None = None  # the text cut into windows, once a job has cut it
         self.asked: Cut | None = None  # a cut whose batch is big, while its question is open
 
@@ -80,7 +81,7 @@ class Batches:
             script = windows.script(panel.index)
             if script is None:
                 return Change(Message("windows.no_script", {"tokenizer": windows.tokenizer.name}), error=True)
-            return Change(dialog=code_dialog(script, t))
+            return Change(dialog=code_dialog(script, t, self.served))
         return NOTHING
 
     def recut(self, settings: WindowSettings, t: Callable[..., str]) -> Change:

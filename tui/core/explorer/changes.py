@@ -1,5 +1,5 @@
 """What a part's action changed, for the explorer to show: what to say, a dialog to open, jobs to start, the
-row to go to. Parts return a `Change`; the explorer applies it and makes the view, so no part needs the
+row to go to, files to hand to the reader. Parts return a `Change`; the explorer applies it and makes the view, so no part needs the
 explorer."""
 
 from __future__ import annotations
@@ -29,6 +29,15 @@ class Start:
 
 
 @dataclass(frozen=True)
+class Delivered:
+    """A file handed to the reader instead of written on the machine that runs the session (a served session's
+    download): its name and its text."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Change:
     said: Message | None = None  # None: what was said stays, unless `quiet`
     error: bool = False
@@ -38,6 +47,7 @@ class Change:
     start: tuple[Start, ...] = ()
     follow: bool = False  # bring the ID under the input's cursor into view
     go_to: int | None = None
+    delivered: tuple[Delivered, ...] = ()  # files to hand to the reader (a served session writes none)
 
 
 NOTHING = Change()

@@ -1,6 +1,7 @@
 """Copy as code: a script shown in a dialog (its start only, when it is huge) and copied to the clipboard,
-and saved to a file of its own on request (the way to take it when no clipboard arrives); the diff panel's
-script, A and B each loaded as the app loaded them."""
+and saved to a file of its own on request (the way to take it when no clipboard arrives); in a served session
+there is no clipboard and nothing is written on the server: the script is handed to the browser as a download.
+The diff panel's script, A and B each loaded as the app loaded them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.explorer.changes import Change
+from tui.core.explorer.changes import Change, Delivered
 from tui.core.explorer.dialogs import Code
 from tui.core.texts.messages import Message, MessageError
 
@@ -19,20 +20,24 @@ if TYPE_CHECKING:
 SHOWN_CODE = 20_000  # characters of a copied script shown in its panel; the clipboard gets all of it
 
 
-def code_dialog(script: str, t: Callable[..., str]) -> Code:
-    """The script to copy and show (`t` renders the dialog's words)."""
-    explanation, shown = t("copy.done"), script
+def code_dialog(script: str, t: Callable[..., str], served: bool = False) -> Code:
+    """The script to copy and show (`t` renders the dialog's words); `served`: to show and download."""
+    from tui.core.chapter.code import SCRIPT_NAME
+
+    explanation, shown = t("access.copy", name=SCRIPT_NAME) if served else t("copy.done"), script
     if len(script) > SHOWN_CODE:  # 250,000 IDs: highlighting it all would hold the screen for seconds
         explanation += " " + t("copy.cut", count=len(script), shown=SHOWN_CODE)
         shown = script[:SHOWN_CODE] + "…"
-    return Code(t("copy.title"), explanation, script, shown)
+    return Code(t("copy.title"), explanation, script, shown, clipboard=not served)
 
 
-def save(script: str, folder: Path | None = None) -> Change:
+def save(script: str, folder: Path | None = None, served: bool = False) -> Change:
     """The script in a new file in `folder` (the current one), never over another; said where (and that the
-    first name was taken, when it was), or why not."""
+    first name was taken, when it was), or why not. `served`: handed to the browser instead, nothing written."""
     from tui.core.chapter.code import SCRIPT_NAME, save_script
 
+    if served:
+        return Change(Message("access.copy_delivered", {"name": SCRIPT_NAME}), delivered=(Delivered(SCRIPT_NAME, script),))
     folder = Path.cwd() if folder is None else folder
     try:
         path = save_script(script, folder)

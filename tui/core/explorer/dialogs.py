@@ -104,6 +104,7 @@ class Prompt:
     parse: Callable[[str], object]
     value: str = ""  # what the line holds at first
     paths: bool = False  # complete paths as they are typed
+    offered: tuple[str, ...] | None = None  # with `paths`, a served session's: complete only these, never the disk
 
 
 @dataclass(frozen=True)
@@ -118,13 +119,14 @@ class Pick:
 
 @dataclass(frozen=True)
 class Code:
-    """Copy as code: the script goes to the clipboard, and is shown (its start only, when it is huge);
-    answered `Choice.SAVE` to write it to a file."""
+    """Copy as code: the script goes to the clipboard (when there is one: not in a served session), and is
+    shown (its start only, when it is huge); answered `Choice.SAVE` to write it to a file, or download it."""
 
     title: str
     explanation: str
     script: str
     shown: str
+    clipboard: bool = True
 
 
 @dataclass(frozen=True)
@@ -250,13 +252,16 @@ class SearchPane:
 
 @dataclass(frozen=True)
 class OpenPane:
-    """F6: a path typed (completed as typed), the folder's tree, the cached models (None while scanned)."""
+    """F6: a path typed (completed as typed), the folder's tree, the cached models (None while scanned); in a
+    served session, only what it may open (`offered`, `none_offered` when nothing)."""
 
     prompt: str
     folder: str
     cached: tuple[str, ...] | None
     none_cached: str
     parse: Callable[[str], str]
+    offered: tuple[str, ...] | None = None
+    none_offered: str = ""
 
 
 @dataclass(frozen=True)

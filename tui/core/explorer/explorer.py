@@ -87,8 +87,9 @@ class Explorer:
         self.lookups = Lookups()
         self.jobs = Jobs()
         self.lab = TrainingLab()
-        self.batches = Batches()
-        self.reading_panels = ReadingPanels()
+        self.access = setup.access
+        self.batches = Batches(self.access.served)
+        self.reading_panels = ReadingPanels(self.access.served)
         self.tokenizer_training = TokenizerTraining()
         self.positions_shown = False  # the matrix shows the positional layer (section 2.8), not the token layer
         self.compared_shown = "a"  # the matrix shows A, B or B − A ("difference"), while there is a B
@@ -176,7 +177,8 @@ class Explorer:
         if change.panel is not None:
             self.panel = change.panel
         jobs = tuple(self._start(start) for start in change.start)
-        return self.view(*jobs, dialog=change.dialog, follow=change.follow, go_to=change.go_to)
+        view = self.view(*jobs, dialog=change.dialog, follow=change.follow, go_to=change.go_to)
+        return replace(view, delivered=change.delivered) if change.delivered else view
 
     def _say(self, message: Message, error: bool = False) -> View:
         return self.apply(Change(message, error))
@@ -291,7 +293,10 @@ class Explorer:
     def open(self, path: str, key: str | None = None) -> View:
         """Open a weight file or model, and the vocabulary and tokenizer beside it. The layer on screen stays
         until the file's is ready, and for good when the file cannot give one. A tokenizer or vocabulary
-        (`gpt2`, a .json, a .txt) labels the layer on screen instead."""
+        (`gpt2`, a .json, a .txt) labels the layer on screen instead. A path the session may not read (served)
+        is refused, and nothing is opened."""
+        if not self.access.allows(path):
+            return self._say(self.access.refusal(path), error=True)
         if is_labels(path):
             start = Start(Task.OPEN, open_labels(path), self._labels)
         else:
@@ -450,9 +455,12 @@ class Explorer:
 
     def ask_open(self, compare: bool = False) -> View:
         """F6: a file, a model folder, a cached model or a tokenizer to open (`compare`: a matrix to compare
-        with the one on screen); the cache scanned in a job."""
+        with the one on screen); the cache scanned in a job. A served session is offered what it may open, and
+        nothing else (no cache, no folder tree)."""
         if self.session is None:
             return self.view()
+        if self.access.served:
+            return self.apply(Change(panel=OpenOpen(compare=compare, offered=self.access.offered())))
         panel = OpenOpen(compare=compare)
 
         def scan(job: Job) -> Cached:
@@ -497,9 +505,9 @@ class Explorer:
         if isinstance(dialog, Pick):
             return self.compare_with(dialog.path, answer) if dialog.compare else self.open(dialog.path, answer)
         if isinstance(dialog, Code) and answer is Choice.SAVE:
-            return self.apply(save(dialog.script))
+            return self.apply(save(dialog.script, served=self.access.served))
         if isinstance(dialog, Report) and answer is Choice.COPY and dialog.script is not None:
-            return self.view(dialog=code_dialog(dialog.script, self.t))
+            return self.view(dialog=code_dialog(dialog.script, self.t, self.access.served))
         if isinstance(dialog, Options):
             return self.apply_training(answer)
         return self.view()
@@ -515,6 +523,8 @@ class Explorer:
         if prompt.topic is Topic.WINDOW_SETTINGS:
             return self.apply(self.batches.recut(answer, self.t))
         if prompt.topic is Topic.BPE_TEXT:
+            if not self.access.allows(answer):
+                return self._say(self.access.refusal(answer), error=True)
             return self.view(dialog=self.tokenizer_training.ask_size(answer, self.t, self.lang))
         if prompt.topic is Topic.BPE_SIZE and self.session is not None:
             positions = self.session.positions
@@ -572,7 +582,7 @@ class Explorer:
             self.session.check_file()  # a script would load what the file holds now
         except WeightFileChanged as error:
             return self._say(error.message, error=True)
-        return self.view(dialog=code_dialog(script, self.t))
+        return self.view(dialog=code_dialog(script, self.t, self.access.served))
 
     # -- the training lab ------------------------------------------------------------------
     def _refusal(self) -> View | None:
@@ -687,7 +697,7 @@ class Explorer:
         if self.jobs.doing(Task.BPE_TRAIN) is not None:
             self.jobs.cancel(Task.BPE_TRAIN)
             return self._say(Message("bpe_app.cancelled"))
-        return self.view(dialog=self.tokenizer_training.ask(self.t, self.lang))
+        return self.view(dialog=self.tokenizer_training.ask(self.t, self.lang, self.access.offered() if self.access.served else None))
 
     def _tokenizer_trained(self, made: LayerMade) -> Change:
         """The trained tokenizer's layer on screen: text mode types with it, and a text cut into windows is cut
@@ -772,7 +782,10 @@ class Explorer:
         return self.apply(self._diff())
 
     def compare_with(self, path: str, key: str | None = None) -> View:
-        """Open a weight file or model as B, in a job (the matrix on screen stays), then compare."""
+        """Open a weight file or model as B, in a job (the matrix on screen stays), then compare; a path the
+        session may not read (served) is refused."""
+        if not self.access.allows(path):
+            return self._say(self.access.refusal(path), error=True)
         return self.apply(Change(Message("diff.opening", {"path": path}), start=(Start(Task.OPEN_OTHER, open_weights(path, key, None), self._other_opened),)))
 
     def _other_opened(self, outcome: LayerMade | SeveralFound) -> Change:

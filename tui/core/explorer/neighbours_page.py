@@ -13,6 +13,7 @@ from tui.core.texts.shown import columns, printable
 
 if TYPE_CHECKING:
     from tui.core.explorer.source import Source
+    from tui.core.files.export import ExportRows
     from tui.core.meaning.passes import Answer
 
 VALUES_SHOWN = 4  # of each row found: its first values, as a reminder that a neighbour is a vector
@@ -64,8 +65,13 @@ def _values(source: Source, token_id: int) -> str:
     return f"[{shown}, …]" if row.shape[0] > VALUES_SHOWN else f"[{shown}]"
 
 
-def export_answer(source: Source, answer: Answer, path: str, overwrite: bool = False) -> Message:
-    """The rows found, with their rank and score, written to `path` (see `row_sets.write_rows`)."""
+def answer_rows(source: Source, answer: Answer) -> ExportRows:
+    """The rows found, with their rank and score, to export."""
     found = answer.neighbours.found
     extra = {"rank": list(range(1, len(found) + 1)), answer.neighbours.metric: [neighbour.score for neighbour in found]}
-    return write_rows(export_rows(source, answer.ids, extra), path, overwrite)
+    return export_rows(source, answer.ids, extra)
+
+
+def export_answer(source: Source, answer: Answer, path: str, overwrite: bool = False) -> Message:
+    """The rows found, with their rank and score, written to `path` (see `row_sets.write_rows`)."""
+    return write_rows(answer_rows(source, answer), path, overwrite)

@@ -62,6 +62,7 @@ class SearchOpen:
 class OpenOpen:
     cached: tuple[str, ...] | None = None  # the models in the local Hugging Face cache, once scanned
     compare: bool = False  # what is chosen is compared with the matrix on screen, not opened in its place
+    offered: tuple[str, ...] | None = None  # a served session: what it may open, in place of the folder and the cache
 
 
 @dataclass

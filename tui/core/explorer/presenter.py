@@ -443,6 +443,9 @@ def pane(state: State) -> Pane | None:
         return SearchPane(t("search.prompt"), t("search.case"), t("search.reading"), index, vocab.label, render)
     if isinstance(panel, DiffOpen):
         return _diff_pane(state, panel)
+    if isinstance(panel, OpenOpen) and panel.offered is not None:
+        prompt = t("access.compare_prompt" if panel.compare else "access.prompt")
+        return OpenPane(prompt, "", None, "", checked(path_to_open, state.lang), panel.offered, t("access.none_offered"))
     if isinstance(panel, OpenOpen):
         return OpenPane(t("diff.open_prompt" if panel.compare else "open.prompt"), str(state.setup.folder or Path.cwd()), panel.cached, t("open.none_cached"), checked(path_to_open, state.lang))
     if isinstance(panel, StepsOpen):

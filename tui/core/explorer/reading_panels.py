@@ -8,15 +8,16 @@ k chosen last, and the passes kept while the layers' values stay, are `meaning`'
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.explorer import diff_page
-from tui.core.explorer.changes import NOTHING, Change, Start
+from tui.core.explorer.changes import NOTHING, Change, Delivered, Start
 from tui.core.explorer.copied_code import code_dialog
 from tui.core.explorer.dialogs import Act, Answer, Ask, Choice, Prompt, Question, Topic, checked
-from tui.core.explorer.neighbours_page import export_answer, most_k, parse_k
+from tui.core.explorer.neighbours_page import answer_rows, most_k, parse_k
 from tui.core.explorer.panels import DiffOpen, NeighboursOpen, StatisticsOpen
-from tui.core.explorer.row_sets import export_rows, vector_map, write_rows
+from tui.core.explorer.row_sets import delivered_rows, export_rows, vector_map, write_rows
 from tui.core.explorer.statistics_page import sample_map
 from tui.core.explorer.tasks import Task
 from tui.core.files.export import ExportExists
@@ -36,8 +37,9 @@ PASSES = (Task.NEIGHBOURS, Task.STATISTICS, Task.DIFF)
 
 
 class ReadingPanels:
-    def __init__(self) -> None:
+    def __init__(self, served: bool = False) -> None:
         self._meaning: Meaning | None = None
+        self.served = served  # exports and scripts are handed to the browser: nothing is written on the server
 
     @property
     def meaning(self) -> Meaning:
@@ -135,8 +137,7 @@ class ReadingPanels:
             panel.procrustes = not panel.procrustes
             return self._compare(panel)
         if answer is Act.EXPORT:
-            prompt = t("diff.export_prompt")
-            return Change(dialog=Prompt(Topic.EXPORT, prompt, checked(path_given, lang), paths=True))
+            return Change(dialog=self._export_prompt(t("diff.export_prompt"), t, lang))
         if answer is Act.MAP:
             if not diff.comparison.same_width:
                 panel.reading.say(Message("diff.map_width", {"dim_a": a.session.spec.dim, "dim_b": b.session.spec.dim}), error=True)
@@ -150,7 +151,7 @@ class ReadingPanels:
             except MessageError as error:
                 panel.reading.say(error.message, error=True)
                 return NOTHING
-            return Change(dialog=code_dialog(script, t))
+            return Change(dialog=code_dialog(script, t, self.served))
         return NOTHING
 
     def _answer(self, panel: Reading, answer: Answer, source: Source, looked_up: Sequence[int], t: Callable[..., str], lang: str) -> Change:
@@ -183,8 +184,14 @@ class ReadingPanels:
             return Change(dialog=sample_map(source, looked_up, t))
         if answer is Act.EXPORT:
             prompt = "neighbours.panel.export_prompt" if isinstance(panel, NeighboursOpen) else "stats.export_prompt"
-            return Change(dialog=Prompt(Topic.EXPORT, t(prompt), checked(path_given, lang), paths=True))
+            return Change(dialog=self._export_prompt(t(prompt), t, lang))
         return NOTHING
+
+    def _export_prompt(self, prompt: str, t: Callable[..., str], lang: str) -> Prompt:
+        """Where to export: a path, completed as typed; in a served session, the name of the file to download."""
+        if self.served:
+            return Prompt(Topic.EXPORT, t("access.export_prompt"), checked(path_given, lang))
+        return Prompt(Topic.EXPORT, prompt, checked(path_given, lang), paths=True)
 
     def new_k(self, panel: NeighboursOpen, source: Source, k: int) -> Change:
         self.meaning.choose_k(k, source.session.spec.vocab_size)
@@ -194,15 +201,20 @@ class ReadingPanels:
         self, panel: Reading, source: Source, looked_up: Sequence[int], path: str, t: Callable[..., str], overwrite: bool = False
     ) -> Change:
         """The panel's rows written to `path`: the neighbours found, the looked-up rows, or the diff's ranked
-        rows (a folder: the listed ones at A and at B); a file there already is a question first. What
-        happened is said in the panel."""
+        rows (a folder: the listed ones at A and at B); a file there already is a question first. Served, they
+        are handed to the browser as a file of that name instead. What happened is said in the panel."""
+        delivered: tuple[Delivered, ...] = ()
         try:
             if isinstance(panel, DiffOpen):
-                said = write_rows(_diff_rows(panel, path), path, overwrite)
+                rows = _diff_rows(panel, path.endswith(("/", "\\")) or (not self.served and Path(path).expanduser().is_dir()))
             elif isinstance(panel, NeighboursOpen):
-                said = export_answer(source, panel.answer, path, overwrite)
+                rows = answer_rows(source, panel.answer)
             else:
-                said = write_rows(export_rows(source, looked_up), path, overwrite)
+                rows = export_rows(source, looked_up)
+            if self.served:
+                said, delivered = delivered_rows(rows, path)
+            else:
+                said = write_rows(rows, path, overwrite)
         except ExportExists as error:
             text = t(error.message.key, **error.message.params)
             keys = {"y": Choice.YES, "n": Choice.NO}
@@ -211,14 +223,12 @@ class ReadingPanels:
             panel.reading.say(error.message, error=True)
             return NOTHING
         panel.reading.say(said)
-        return NOTHING
+        return Change(delivered=delivered)
 
 
-def _diff_rows(panel: DiffOpen, path: str) -> ExportRows:
-    """The table of every ranked row's measures, or for a folder (the Projector's pair) the listed rows at A and B."""
-    from pathlib import Path
-
-    if path.endswith(("/", "\\")) or Path(path).expanduser().is_dir():
+def _diff_rows(panel: DiffOpen, pair: bool) -> ExportRows:
+    """The table of every ranked row's measures, or for the Projector's pair the listed rows at A and B."""
+    if pair:
         return diff_page.projector_rows(panel.compared.a, panel.compared.b, panel.diff, panel.by)
     return diff_page.export_rows(panel.compared.a, panel.diff, panel.by)
 

@@ -1,14 +1,16 @@
 """Sets of rows picked out of a matrix on screen (a neighbours answer, the looked-up rows, a sample): their
-labels, their vectors written to files (TSV, CSV, the Embedding Projector's pair), and their map on the first
+labels, their vectors written to files (TSV, CSV, the Embedding Projector's pair) or handed to the reader as
+such files (a served session), and their map on the first
 two principal axes, the input's rows marked."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from tui.core.explorer.changes import Delivered
 from tui.core.explorer.dialogs import MapPoint, VectorMap
 from tui.core.texts.messages import Message
 
@@ -57,6 +59,20 @@ def write_rows(rows: ExportRows, path: str, overwrite: bool = False) -> Message:
         tensor, metadata = write_projector(rows, target, overwrite)
         return Message("export.projector_done", {"count": len(rows.ids), "tensor": str(tensor), "metadata": str(metadata)})
     return Message("export.done", {"count": len(rows.ids), "path": str(write_table(rows, target, overwrite))})
+
+
+def delivered_rows(rows: ExportRows, name: str) -> tuple[Message, tuple[Delivered, ...]]:
+    """`rows` to hand to the reader (a served session writes nothing on the server): a name ending in `/` gets the
+    Embedding Projector's tensor.tsv + metadata.tsv, any other a table by its last part's name (`table_text`).
+    Says what it handed over."""
+    from tui.core.files.export import PROJECTOR_FILES, projector_metadata, projector_tensor, table_text
+
+    if name.endswith(("/", "\\")):
+        tensor, metadata = PROJECTOR_FILES
+        said = Message("access.projector_delivered", {"count": len(rows.ids), "tensor": tensor, "metadata": metadata})
+        return said, (Delivered(tensor, projector_tensor(rows)), Delivered(metadata, projector_metadata(rows)))
+    file = PurePath(name).name or "rows.tsv"  # the browser saves it where its reader says: only the name counts
+    return Message("access.export_delivered", {"count": len(rows.ids), "name": file}), (Delivered(file, table_text(rows, file)),)
 
 
 def vector_map(source: Source, looked_up: Sequence[int], ids: Sequence[int], asked: set[int], note: str, t: Callable[..., str]) -> VectorMap:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.chapter.spec import LayerOptions, LayerSpec, SpecError
 from tui.core.chapter.windows import WindowSettings
+from tui.core.files.access import Access
 from tui.core.texts.messages import LANGUAGES, Message, MessageError, resolve_lang
 from tui.core.texts.shown import single_line
 
@@ -23,7 +24,8 @@ if TYPE_CHECKING:  # these import torch, which the first frame must not wait for
 class Setup:
     """What the explorer starts from: the layer (a seeded spec, or a weight file's tensor), its toggles,
     the first input, the language, the row labels and the tokenizer; a text to cut into windows, and a
-    context length for a positional layer (section 2.8)."""
+    context length for a positional layer (section 2.8); what the session may read (`access`: served by
+    `embedding-explorer serve`, or local)."""
 
     spec: LayerSpec
     weights: WeightFile | QuantizedWeights | None = None
@@ -38,6 +40,7 @@ class Setup:
     context_length: int | None = None  # a positional layer of this many rows, added to every lookup
     labels_later: Path | None = None  # a GGUF file whose token list labels the rows once the matrix is on screen
     folder: Path | None = None  # where F6 starts looking for files (None: the current folder)
+    access: Access = Access()  # what the session may read, and whether its files are handed to a browser
 
     @classmethod
     def of(
@@ -58,6 +61,7 @@ class Setup:
         windows: WindowSettings | None = None,
         context_length: int | None = None,
         labels_later: Path | None = None,
+        access: Access | None = None,
     ) -> Setup:
         """From keywords (the app's and the CLI's); raises `SpecError` for a layer torch would refuse.
         With `weights`, the size and dtype are the file's. `vocab` defaults to the tokenizer's."""
@@ -73,4 +77,4 @@ class Setup:
         windows.check()
         if context_length is not None and context_length < 1:
             raise MessageError(Message("positions.context_length", {"value": context_length}))
-        return cls(spec, weights, freeze, no_grad, single_line(ids), lang, vocab, tokenizer, text_file, windows, context_length, labels_later)
+        return cls(spec, weights, freeze, no_grad, single_line(ids), lang, vocab, tokenizer, text_file, windows, context_length, labels_later, access=access or Access())

@@ -77,9 +77,9 @@ class TokenizerTraining:
         self.recent: deque[Learned] = deque(maxlen=SHOWN)
         self.asked = 0
 
-    def ask(self, t: Callable[..., str], lang: str) -> Prompt:
-        """The first question: which text."""
-        return Prompt(Topic.BPE_TEXT, t("bpe_app.ask_text"), checked(text_path, lang), paths=True)
+    def ask(self, t: Callable[..., str], lang: str, offered: tuple[str, ...] | None = None) -> Prompt:
+        """The first question: which text (`offered`: a served session completes only these names)."""
+        return Prompt(Topic.BPE_TEXT, t("bpe_app.ask_text"), checked(text_path, lang), paths=True, offered=offered)
 
     def ask_size(self, path: str, t: Callable[..., str], lang: str) -> Prompt:
         """The second: how big a vocabulary (the answer carries the path chosen first)."""

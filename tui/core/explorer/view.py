@@ -1,7 +1,7 @@
 """What the main screen shows, as immutable values: every action of the explorer returns a `View`.
 
 A view is plain data (text, flags, row marks) in the reader's language, plus what the app is to do next:
-jobs to run off the event loop, a dialog to open, the panel open now. Widgets render their part; none of
+jobs to run off the event loop, a dialog to open, the panel open now, files to hand to the reader. Widgets render their part; none of
 them decides what it means.
 """
 
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     import numpy as np
 
+    from tui.core.explorer.changes import Delivered
     from tui.core.explorer.dialogs import Dialog, Pane
     from tui.core.jobs import Job
 
@@ -82,3 +83,4 @@ class View:
     dialog: Dialog | None = None  # to open over the screen
     panel: Pane | None = None  # the panel open now, as it is to be shown
     go_to: int | None = None  # the matrix's cursor goes to this row
+    delivered: tuple[Delivered, ...] = ()  # files the app hands to the reader (`App.deliver_text`)

@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from tui.core.files.paths import Kind, kind_of, problem
@@ -92,11 +92,15 @@ def projector_metadata(rows: ExportRows) -> str:
     return _text(header, lines, TSV)
 
 
+def table_text(rows: ExportRows, name: str) -> str:
+    """The rows as a file named `name` holds them: CSV when it ends in `.csv` (any case), TSV otherwise."""
+    return as_csv(rows) if PurePath(name).suffix.lower() == ".csv" else as_tsv(rows)
+
+
 def write_table(rows: ExportRows, path: Path, overwrite: bool = False) -> Path:
-    """The rows in one file: CSV when `path` ends in `.csv` (any case), TSV otherwise; its folder made if missing."""
+    """The rows in one file (`table_text`); its folder made if missing."""
     _check_folder(path.parent)
-    text = as_csv(rows) if path.suffix.lower() == ".csv" else as_tsv(rows)
-    _write(path, text, overwrite)
+    _write(path, table_text(rows, path.name), overwrite)
     return path
 
 

@@ -411,6 +411,18 @@ EN: dict[str, str] = {
     "open.pick": "No known embedding name: choose the tensor ({count} {count:candidate|candidates}, largest first).",
     "open.failed": "Could not open the file",
 
+    # a served session (embedding-explorer serve): what it may read, and its files handed to the browser
+    "access.refused": "{path} is not among the files this session may open: open one the teacher gave ({given}).",
+    "access.refused_folder": "{path} is not among the files this session may open: open one the teacher gave ({given}) or a file in {folder}.",
+    "access.prompt": "Open one of the files the teacher gave (Enter), or type its name: a weight file, model folder, tokenizer or vocabulary.",
+    "access.compare_prompt": "The matrix to compare with the one on screen: one of the files the teacher gave (Enter), or type its name.",
+    "access.none_offered": "The teacher gave no files to open.",
+    "access.copy": "Run in Python, it prints what the screen shows. Press s to download it as {name}, or copy it from here:",
+    "access.copy_delivered": "The script is on its way to your browser as {name}: python {name} prints what the screen shows.",
+    "access.export_prompt": "Download these rows as a file: its name (.csv, else TSV), or a name ending in / for the Embedding Projector's pair (tensor.tsv + metadata.tsv):",
+    "access.export_delivered": "{count} {count:row|rows} on their way to your browser as {name}.",
+    "access.projector_delivered": "{count} {count:row|rows} on their way to your browser as {tensor} and {metadata}: load both in the Embedding Projector (https://projector.tensorflow.org, Load).",
+
     # about this matrix: where it came from
     "about.title": "About this matrix",
     "about.layer": "layer",

@@ -412,6 +412,18 @@ ES: dict[str, str] = {
     "open.pick": "Ningún nombre de incrustación conocido: elige el tensor ({count} {count:candidato|candidatos}, de mayor a menor).",
     "open.failed": "No se pudo abrir el archivo",
 
+    # a served session (embedding-explorer serve): what it may read, and its files handed to the browser
+    "access.refused": "{path} no está entre los archivos que esta sesión puede abrir: abre uno de los que dio el profesor ({given}).",
+    "access.refused_folder": "{path} no está entre los archivos que esta sesión puede abrir: abre uno de los que dio el profesor ({given}) o un archivo de {folder}.",
+    "access.prompt": "Abre uno de los archivos que dio el profesor (Enter), o escribe su nombre: un archivo de pesos, una carpeta de modelo, un tokenizador o un vocabulario.",
+    "access.compare_prompt": "La matriz que comparar con la de la pantalla: uno de los archivos que dio el profesor (Enter), o escribe su nombre.",
+    "access.none_offered": "El profesor no dio archivos que abrir.",
+    "access.copy": "Ejecutado en Python, imprime lo que muestra la pantalla. Pulsa s para descargarlo como {name}, o cópialo desde aquí:",
+    "access.copy_delivered": "El script va camino de tu navegador como {name}: python {name} imprime lo que muestra la pantalla.",
+    "access.export_prompt": "Descargar estas filas en un archivo: su nombre (.csv, si no TSV), o un nombre que termine en / para el par del Embedding Projector (tensor.tsv + metadata.tsv):",
+    "access.export_delivered": "{count} {count:fila|filas} camino de tu navegador como {name}.",
+    "access.projector_delivered": "{count} {count:fila|filas} camino de tu navegador como {tensor} y {metadata}: carga ambos en el Embedding Projector (https://projector.tensorflow.org, Load).",
+
     # about this matrix: where it came from
     "about.title": "Acerca de esta matriz",
     "about.layer": "capa",
