@@ -1,9 +1,12 @@
 """`embedding-explorer serve` in the system's Chromium (tests/browser.py): a lookup on screen, a session per
-tab, tabs that close end their process, the token, a full class, a crash said in its tab, Ctrl+C."""
+tab, tabs that close end their process, the token, a full class, a crash said in its tab, Ctrl+C, and
+copy-as-code as a download (nothing written on the server)."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
 
@@ -96,3 +99,24 @@ def test_ctrl_c_leaves_no_process(context) -> None:
         assert running.process.wait(15) == 0
         wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in sessions), timeout=10, what="the session to end")
         tab.page.close()
+
+
+def test_copy_as_code_is_a_download_in_the_browser_and_nothing_is_written(server, context, tmp_path: Path) -> None:
+    """F4 then `s`: the script reaches the browser as a download (Textual's deliver_text through the server's
+    /download route, the page's cookie), and the server's folder gains no file."""
+    before = set(os.listdir(tests_root := Path(__file__).parents[2]))
+    tab = open_tab(context, server.address)
+    looked_up(tab)
+    tab.page.keyboard.press("F4")
+    tab.wait_text("embedding_layer.py")
+    with tab.page.expect_download() as started:  # textual.js opens /download/KEY in a new tab; Playwright names the opener
+        tab.page.keyboard.press("s")
+    download = started.value
+    tab.wait_text("on its way to your browser")
+    assert download.suggested_filename == "embedding_layer.py"
+    script = Path(download.path()).read_text()
+    assert "torch.tensor([2, 3, 5, 1])" in script
+    printed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert ROW in printed  # the downloaded script prints what the tab showed
+    assert set(os.listdir(tests_root)) == before
+    tab.page.close()
