@@ -165,15 +165,16 @@ class TerminalPage:
 
 
 @contextmanager
-def browser() -> Iterator[object]:
-    """The system's Chromium launched by Playwright (no browser download), with a new empty profile."""
+def browser(viewport: tuple[int, int] = (1024, 640)) -> Iterator[object]:
+    """The system's Chromium launched by Playwright (no browser download), with a new empty profile; its pages
+    `viewport` pixels wide and high."""
     from playwright.sync_api import sync_playwright
 
     path = chromium()
     assert path is not None, "no Chromium"
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=path, headless=True, args=CHROMIUM_FLAGS, viewport={"width": 1024, "height": 640}
+            profile, executable_path=path, headless=True, args=CHROMIUM_FLAGS, viewport={"width": viewport[0], "height": viewport[1]}
         )
         try:
             yield context
