@@ -10,7 +10,8 @@ Both sides run the same app (`python -m tui`, the book's 6 × 3 layer), start fr
 input, and are typed the same keys, one at a time: a digit (0 to 5 in turn), then Backspace, and so on, so
 every key changes the lookup (4 rows, then 3). A key counts as shown when the screen holds both its input
 line (`2, 3, 5, 4`, or `2, 3, 5,` after Backspace) and its result's shape (`shape=(4, 3)` or `(3, 3)`).
-Keys are KEY_GAP apart after the last one showed, so each is measured from an idle app.
+Both apps run at once and each key is typed into tmux, then into the browser, KEY_GAP after the last
+result showed: each is measured from an idle app, and both sides under the same load of the machine.
 
 * browser: `embedding-explorer serve` on 127.0.0.1 (tests/browser.py), one tab in headless Chromium driven
   by Playwright, its window sized so the page's terminal is 80×24 too. From just before `keyboard.press` to the screen emulated (pyte) from the websocket frames
@@ -34,7 +35,7 @@ from collections.abc import Callable, Sequence
 
 from _bench_common import Tmux, load_average, machine_header, median, round_parser, table
 
-from tests.browser import browser, open_tab, served
+from tests.browser import TerminalPage, browser, open_tab, served
 
 START = "2, 3, 5, "
 KEY_GAP = 0.1  # seconds after a key's result showed, before the next key
@@ -71,60 +72,77 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))]
 
 
-def in_tmux(count: int) -> tuple[list[float], list[float]]:
-    """Milliseconds per key in tmux, and the capture-pane round trips of the polling."""
-    term = Tmux([sys.executable, "-m", "tui", "--lang", "en"], name="bench-serve-keys")
-    try:
-        term.wait_for(lambda screen: "Token IDs" in screen and "layer.weight" in screen)
-        term.send("-l", START)
-        term.wait_for(shows(START.rstrip()))
-        times, polls = [], []
-        for key, line in keys(count):
-            time.sleep(KEY_GAP)
-            condition = shows(line)
-            started = time.perf_counter()
-            term.send("BSpace" if key == "Backspace" else key)
-            while True:
-                polled = time.perf_counter()
-                screen = term.screen()
-                polls.append(time.perf_counter() - polled)
-                if condition(screen):
-                    break
-            times.append(1000 * (time.perf_counter() - started))
-        return times, [1000 * poll for poll in polls]
-    finally:
-        term.close()
+class InTmux:
+    """The app in tmux, at the start: each key timed from `send-keys` to `capture-pane` showing its result."""
+
+    def __init__(self) -> None:
+        self.term = Tmux([sys.executable, "-m", "tui", "--lang", "en"], name="bench-serve-keys")
+        self.polls: list[float] = []  # ms, each capture-pane
+        self.term.wait_for(lambda screen: "Token IDs" in screen and "layer.weight" in screen)
+        self.term.send("-l", START)
+        self.term.wait_for(shows(START.rstrip()))
+
+    def press(self, key: str, condition: Callable[[str], bool]) -> float:
+        started = time.perf_counter()
+        self.term.send("BSpace" if key == "Backspace" else key)
+        while True:
+            polled = time.perf_counter()
+            screen = self.term.screen()
+            self.polls.append(1000 * (time.perf_counter() - polled))
+            if condition(screen):
+                return 1000 * (time.perf_counter() - started)
 
 
-def in_browser(count: int) -> tuple[list[float], list[float], str]:
-    """Milliseconds per key in the served app's tab, Playwright's evaluate round trips, the terminal's size."""
-    with served("--max-sessions", "1") as server, browser(VIEWPORT) as context:
-        tab = open_tab(context, server.address)
+class InBrowser:
+    """The served app's tab, at the start: each key timed from `keyboard.press` to the emulated screen
+    showing its result."""
+
+    def __init__(self, tab: TerminalPage) -> None:
+        self.tab = tab
+        self.page = tab.page
         tab.wait_text("layer.weight")
         tab.type(START)
         deadline = time.monotonic() + 60
         while not shows(START.rstrip())(tab.text()):
             if time.monotonic() > deadline:
                 raise SystemExit(f"the start never showed:\n{tab.text()}")
-            tab.page.wait_for_timeout(10)
-        page = tab.page
-        round_trips = []
+            self.page.wait_for_timeout(10)
+        self.round_trips = []  # ms, each an `evaluate("0")`: Playwright's relay
         for _ in range(50):
             started = time.perf_counter()
-            page.evaluate("0")
-            round_trips.append(1000 * (time.perf_counter() - started))
-        times = []
-        for key, line in keys(count):
-            page.wait_for_timeout(1000 * KEY_GAP)
-            condition = shows(line)
-            started = time.perf_counter()
-            page.keyboard.press(key)
-            while not condition(tab.text()):
-                page.wait_for_timeout(1)
-            times.append(1000 * (time.perf_counter() - started))
-        size = f"{tab.screen.columns}×{tab.screen.lines}"
-        page.close()
-    return times, round_trips, size
+            self.page.evaluate("0")
+            self.round_trips.append(1000 * (time.perf_counter() - started))
+
+    @property
+    def size(self) -> str:
+        return f"{self.tab.screen.columns}×{self.tab.screen.lines}"
+
+    def press(self, key: str, condition: Callable[[str], bool]) -> float:
+        started = time.perf_counter()
+        self.page.keyboard.press(key)
+        while not condition(self.tab.text()):
+            self.page.wait_for_timeout(1)
+        return 1000 * (time.perf_counter() - started)
+
+
+def typed(count: int) -> tuple[list[float], list[float], InTmux, InBrowser]:
+    """Each key typed into tmux, then into the browser (both apps running, so both see the same load):
+    milliseconds per key on each side, and the sides (their polling figures)."""
+    with served("--max-sessions", "1") as server, browser(VIEWPORT) as context:
+        served_side = InBrowser(open_tab(context, server.address))
+        terminal = InTmux()
+        try:
+            terminal_times, served_times = [], []
+            for key, line in keys(count):
+                condition = shows(line)
+                served_side.page.wait_for_timeout(1000 * KEY_GAP)
+                terminal_times.append(terminal.press(key, condition))
+                served_side.page.wait_for_timeout(1000 * KEY_GAP)
+                served_times.append(served_side.press(key, condition))
+        finally:
+            terminal.term.close()
+        served_side.page.close()
+    return terminal_times, served_times, terminal, served_side
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,10 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     count = QUICK_KEYS if args.quick else args.keys
     print(machine_header("bench_serve_keys: a key to its result on screen, browser (served) against tmux"))
     print(f"keys: {count} each · a digit then Backspace in turn, from {START!r} · {KEY_GAP * 1000:.0f} ms between a result and the next key\n", flush=True)
-    terminal, polls = in_tmux(count)
-    print(f"  tmux done: median {median(terminal):.1f} ms · load {load_average()}", flush=True)
-    served_times, round_trips, size = in_browser(count)
-    print(f"  browser done: median {median(served_times):.1f} ms · load {load_average()}\n", flush=True)
+    terminal, served_times, tmux_side, browser_side = typed(count)
+    polls, round_trips, size = tmux_side.polls, browser_side.round_trips, browser_side.size
     rows = [
         ["terminal (tmux 80×24)", count, f"{median(terminal):.1f}", f"{percentile(terminal, 0.95):.1f}", f"{max(terminal):.1f}"],
         [f"browser (Chromium, {size})", count, f"{median(served_times):.1f}", f"{percentile(served_times, 0.95):.1f}", f"{max(served_times):.1f}"],
