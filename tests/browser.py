@@ -158,6 +158,15 @@ class TerminalPage:
             self.page.wait_for_timeout(50)  # type: ignore[attr-defined]  # lets Playwright deliver the frames: a poll, not a pause
         raise AssertionError(f"{wanted!r} never on screen:\n{self.text()}")
 
+    def wait_closed(self, timeout: float = 30.0) -> None:
+        """Once the page's socket has closed. Playwright tells of it only while this script calls into it (its
+        sync API delivers events then), so the wait is Playwright's own, never a plain sleep."""
+        deadline = time.monotonic() + timeout
+        while not self.closed:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the socket never closed:\n{self.text()}")
+            self.page.wait_for_timeout(50)  # type: ignore[attr-defined]  # lets Playwright deliver the close: a poll, not a pause
+
     def type(self, keys: str) -> None:
         """Keys typed into the terminal (xterm's own text area, focused first)."""
         self.page.locator(".xterm-helper-textarea").focus()  # type: ignore[attr-defined]
