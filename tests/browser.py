@@ -158,6 +158,15 @@ class TerminalPage:
             self.page.wait_for_timeout(50)  # type: ignore[attr-defined]  # lets Playwright deliver the frames: a poll, not a pause
         raise AssertionError(f"{wanted!r} never on screen:\n{self.text()}")
 
+    def wait_closed(self, timeout: float = 30.0) -> None:
+        """Once the page's socket has closed. Playwright tells of it only while this script calls into it (its
+        sync API delivers events then), so the wait is Playwright's own, never a plain sleep."""
+        deadline = time.monotonic() + timeout
+        while not self.closed:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the socket never closed:\n{self.text()}")
+            self.page.wait_for_timeout(50)  # type: ignore[attr-defined]  # lets Playwright deliver the close: a poll, not a pause
+
     def type(self, keys: str) -> None:
         """Keys typed into the terminal (xterm's own text area, focused first)."""
         self.page.locator(".xterm-helper-textarea").focus()  # type: ignore[attr-defined]
@@ -165,15 +174,16 @@ class TerminalPage:
 
 
 @contextmanager
-def browser() -> Iterator[object]:
-    """The system's Chromium launched by Playwright (no browser download), with a new empty profile."""
+def browser(viewport: tuple[int, int] = (1024, 640)) -> Iterator[object]:
+    """The system's Chromium launched by Playwright (no browser download), with a new empty profile; its pages
+    `viewport` pixels wide and high."""
     from playwright.sync_api import sync_playwright
 
     path = chromium()
     assert path is not None, "no Chromium"
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=path, headless=True, args=CHROMIUM_FLAGS, viewport={"width": 1024, "height": 640}
+            profile, executable_path=path, headless=True, args=CHROMIUM_FLAGS, viewport={"width": viewport[0], "height": viewport[1]}
         )
         try:
             yield context

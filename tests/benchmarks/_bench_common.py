@@ -11,9 +11,11 @@ import importlib.metadata
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -81,9 +83,14 @@ def machine_header(title: str) -> str:
         f"machine:  {platform.machine()} · {cpu_model()} · nproc {os.cpu_count()} (usable {len(os.sched_getaffinity(0))})",
         f"python:   {platform.python_version()} · torch {version('torch')} · textual {version('textual')}",
         f"code:     {git_state()}",
+        f"load:     {load_average()} (1, 5, 15 min; 2 cores shared with other sessions: a busy machine moves every figure)",
         f"env:      PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r} (if set, edited modules recompile at each start)",
     ]
     return "\n".join(lines)
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def median(values: Sequence[float]) -> float:
@@ -140,3 +147,41 @@ def measured_rounds(measure: Callable[[str], dict[str, float]], modes: Sequence[
         print(f"  round {round_ + 1}/{runs}: " + json.dumps({mode: values[-1] for mode, values in measured.items()}), flush=True)
     return lambda mode, name: median([values[name] for values in measured[mode]])
 
+
+
+class Tmux:
+    """The app in a tmux pane of its own server (its own socket, so nobody else's tmux is touched), as a person
+    runs it in a terminal: keys sent with `send-keys`, the screen read with `capture-pane`."""
+
+    def __init__(self, argv: Sequence[str], size: tuple[int, int] = (80, 24), name: str = "bench") -> None:
+        self.socket = f"{name}-{os.getpid()}"
+        command = " ".join(["exec", *argv])  # exec: the pane's process is the app itself
+        env = f"PYTHONPATH={REPO}"
+        self.tmux("new-session", "-d", "-x", str(size[0]), "-y", str(size[1]), "-s", name, "-c", str(REPO), f"{env} {command}")
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run([shutil.which("tmux") or "tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True)
+        return done.stdout
+
+    @property
+    def pid(self) -> int:
+        return int(self.tmux("display-message", "-p", "#{pane_pid}").strip())
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p")
+
+    def send(self, *keys: str) -> None:
+        """tmux key names (`BSpace`) or literal text."""
+        self.tmux("send-keys", *keys)
+
+    def wait_for(self, condition: Callable[[str], bool], timeout: float = 120.0) -> str:
+        """The screen once `condition(screen)` holds, polled as fast as capture-pane answers."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition(text := self.screen()):
+                return text
+        raise SystemExit(f"timed out; the tmux screen:\n{self.screen()}")
+
+    def close(self) -> None:
+        """The tmux server ended, and with it the app."""
+        subprocess.run([shutil.which("tmux") or "tmux", "-L", self.socket, "kill-server"], capture_output=True)

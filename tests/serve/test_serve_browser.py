@@ -85,7 +85,7 @@ def test_a_session_that_cannot_start_says_why_and_the_server_goes_on(context, tm
         weights.unlink()
         tab = open_tab(context, running.address)
         tab.wait_text("gone.safetensors")
-        wait_for(lambda: tab.closed, what="the socket closed")
+        tab.wait_closed()
         assert running.process.poll() is None and http_get(running.address)[0] == 200
 
 
