@@ -5,6 +5,7 @@ copy-as-code as a download (nothing written on the server)."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import urllib.parse
@@ -87,6 +88,18 @@ def test_a_session_that_cannot_start_says_why_and_the_server_goes_on(context, tm
         tab.wait_text("gone.safetensors")
         tab.wait_closed()
         assert running.process.poll() is None and http_get(running.address)[0] == 200
+
+
+def test_a_session_killed_says_so_in_its_tab_and_the_server_goes_on(server, context) -> None:
+    """A session's process killed (as the kernel does when memory runs out): its tab says what stopped it."""
+    tab = open_tab(context, server.address)
+    tab.wait_text("Type token IDs")
+    (pid,) = wait_for(lambda: server.children() or None, what="the session's process")
+    os.kill(pid, signal.SIGKILL)
+    assert "killed (SIGKILL)" in tab.wait_text("SIGKILL")
+    tab.wait_closed()
+    assert server.process.poll() is None and http_get(server.address)[0] == 200
+    tab.page.close()
 
 
 def test_ctrl_c_leaves_no_process(context) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-BASE_BUDGET = 400 * 2**20  # a session of the app at the book's layer: ~320 MB RSS (torch's libraries shared), with room
+BASE_BUDGET = 400 * 2**20  # a session at the book's layer costs the machine ~160 MB (PSS: torch's libraries are shared; bench_serve_memory.py); the rest is room for what a student does in it (training, a second matrix)
 
 
 def session_budget(matrix_elements: int | None) -> int:

@@ -144,6 +144,7 @@ class ClassServer(Server):
         session = Session(
             self.settings.argv,
             self.settings.files,
+            self.settings.lang,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=websocket.close,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from textual_serve.app_service import AppService
 
 from tui.core.files.access import SERVED
+from tui.core.texts.messages import translate
 from tui.core.texts.shown import printable
 
 GRACE = 3.0  # seconds a session has to quit when asked, and then to end on SIGTERM
@@ -29,10 +30,11 @@ class Session(AppService):
     """textual-serve's AppService, its process exec'd with our argv and environment in a process group of
     its own; a process that ends by itself with an error writes its stderr into the tab."""
 
-    def __init__(self, argv: Sequence[str], files: str, **kwargs: object) -> None:
+    def __init__(self, argv: Sequence[str], files: str, lang: str, **kwargs: object) -> None:
         super().__init__(" ".join(argv), **kwargs)  # type: ignore[arg-type]
         self.argv = list(argv)
         self.files = files
+        self.lang = lang  # what the tab is told when the process says nothing
         self.stopping = False
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
@@ -76,12 +78,20 @@ class Session(AppService):
         await collecting
         code = await process.wait()
         if code != 0 and not self.stopping:
-            lines = errors.getvalue().decode("utf-8", "replace").splitlines()
+            lines = errors.getvalue().decode("utf-8", "replace").splitlines() or [self.ended(code)]
             text = "\r\n".join(map(printable, lines))  # a traceback may quote a token: never an escape to the terminal
             with contextlib.suppress(ConnectionResetError, RuntimeError):
                 await self.remote_write_bytes(("\x1b[2J\x1b[H" + text).encode())
         with contextlib.suppress(ConnectionResetError, RuntimeError):
             await self.remote_close()
+
+    def ended(self, code: int) -> str:
+        """What the tab is told of a process that ended by itself without a word: the signal that stopped it
+        (SIGKILL: most often the machine's memory ran out), or its exit code."""
+        if code < 0:
+            name = signal.Signals(-code).name
+            return translate(self.lang, "serve.killed" if name == "SIGKILL" else "serve.signalled", signal=name)
+        return translate(self.lang, "serve.exited", code=code)
 
     async def stop(self) -> None:
         """The process ended: asked to quit, then its process group sent SIGTERM, then SIGKILL, each after

@@ -719,6 +719,9 @@ EN: dict[str, str] = {
     "serve.full": "{sessions} {sessions:session is|sessions are} running, as many as this server allows. Try again later.",
     "serve.ended": "Session ended.",
     "serve.restart": "Restart",
+    "serve.killed": "The session's process was killed ({signal}): most often the server ran out of memory. Restart to begin again.",
+    "serve.signalled": "The session's process was stopped by {signal}. Restart to begin again.",
+    "serve.exited": "The session's process ended with code {code}. Restart to begin again.",
 
     # training a byte pair encoding tokenizer from a text (the bonus notebook, `bpe --train`)
     "bpe_train.cli_train": "the text file to learn the merges from",

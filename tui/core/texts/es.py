@@ -720,6 +720,9 @@ ES: dict[str, str] = {
     "serve.full": "{sessions} {sessions:sesión está|sesiones están} en marcha, tantas como permite este servidor. Inténtalo más tarde.",
     "serve.ended": "Sesión terminada.",
     "serve.restart": "Reiniciar",
+    "serve.killed": "El proceso de la sesión fue terminado ({signal}): lo más probable es que el servidor se quedara sin memoria. Reinicia para empezar de nuevo.",
+    "serve.signalled": "El proceso de la sesión fue detenido por {signal}. Reinicia para empezar de nuevo.",
+    "serve.exited": "El proceso de la sesión terminó con el código {code}. Reinicia para empezar de nuevo.",
 
     # training a byte pair encoding tokenizer from a text (the bonus notebook, `bpe --train`)
     "bpe_train.cli_train": "el archivo de texto del que aprender las fusiones",
