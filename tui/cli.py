@@ -61,6 +61,15 @@ def _whole_number(t: Callable[..., str]) -> Callable[[str], int]:
     return _typed(whole_number, "cli.not_whole_number", t)
 
 
+def _port(t: Callable[..., str]) -> Callable[[str], int]:
+    def port(text: str) -> int:
+        if not 1 <= (value := whole_number(text)) <= 65535:
+            raise ValueError(text)
+        return value
+
+    return _typed(port, "serve.not_port", t)
+
+
 def _number(t: Callable[..., str]) -> Callable[[str], float]:
     return _typed(number, "cli.not_number", t)
 
@@ -206,7 +215,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 
     here = sessions_allowed(memory_available() or 0, session_budget(LayerSpec().vocab_size * LayerSpec().dim))
     serve.add_argument("--host", default="127.0.0.1", help=t("serve.cli_host"))
-    serve.add_argument("--port", type=_whole_number(t), default=8000, help=t("serve.cli_port"))
+    serve.add_argument("--port", type=_port(t), default=8000, help=t("serve.cli_port"))
     serve.add_argument("--public-url", metavar="URL", help=t("serve.cli_public_url"))
     serve.add_argument("--max-sessions", type=_whole_number(t), metavar="N", help=t("serve.cli_max_sessions", sessions=here))
     serve.add_argument("--token", help=t("serve.cli_token"))

@@ -44,6 +44,19 @@ def test_a_bad_option_is_refused_before_the_server_starts(capsys: pytest.Capture
     assert cli.main(["serve", "--weights", str(tmp_path / "gone.safetensors")]) == 2
     assert "gone.safetensors" in capsys.readouterr().err
     assert cli.main(["serve", "--files", str(tmp_path / "nowhere")]) == 2
+    for port in ("0", "65536", "99999"):  # refused by the parser, never a bind() traceback
+        assert cli.main(["serve", "--port", port]) == 2
+        assert "is not a port (a whole number from 1 to 65535)" in capsys.readouterr().err
+
+
+def test_a_port_taken_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert cli.main(["serve", "--port", str(taken.getsockname()[1])]) == 1
+    assert "Cannot listen on 127.0.0.1 port" in capsys.readouterr().err
 
 
 def test_token_only_off_this_machine() -> None:
