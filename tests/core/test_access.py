@@ -67,6 +67,19 @@ def test_a_served_session_reads_the_folder_and_what_was_named_and_nothing_else(f
     assert refused.value.message.render("es").startswith("/etc/passwd no está entre los archivos que esta sesión puede abrir")
 
 
+def test_the_refusal_names_only_what_there_is(folder: Path) -> None:
+    """The folder alone, the names alone, or nothing at all: never an empty list in brackets."""
+    said = {
+        "folder": Access.of(str(folder), []).refusal("/etc/passwd").render("en"),
+        "names": Access.of("", ["gpt2"]).refusal("/etc/passwd").render("en"),
+        "none": Access.of("", []).refusal("/etc/passwd").render("en"),
+    }
+    assert said["folder"].endswith(f"may open: open a file in {folder}.")
+    assert said["names"].endswith("may open: open one the teacher gave (gpt2).")
+    assert said["none"].endswith("may open: the teacher gave none.")
+    assert Access.of("", []).refusal("x").render("es").endswith("el profesor no ha dado ninguno.")
+
+
 def test_a_model_id_given_is_allowed_by_its_name_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     access = Access.of("", ["org/model"])

@@ -63,11 +63,10 @@ class Access:
         return text
 
     def refusal(self, text: str) -> Message:
-        """Why `text` is not read, and what is."""
-        offered = ", ".join(self.names) or "—"
-        if self.folder is None:
-            return Message("access.refused", {"path": text, "given": offered})
-        return Message("access.refused_folder", {"path": text, "given": offered, "folder": str(self.folder)})
+        """Why `text` is not read, and what is: the names given, the folder's files, both, or nothing."""
+        given, folder = ", ".join(self.names), str(self.folder) if self.folder is not None else None
+        key = {(True, True): "refused_folder", (True, False): "refused", (False, True): "refused_in_folder", (False, False): "refused_none"}
+        return Message(f"access.{key[bool(given), folder is not None]}", {"path": text, "given": given, "folder": folder})
 
     def offered(self) -> tuple[str, ...]:
         """What the open panel offers a served session: the names given, then the folder's files F6 opens or `j`

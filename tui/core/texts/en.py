@@ -414,6 +414,8 @@ EN: dict[str, str] = {
     # a served session (embedding-explorer serve): what it may read, and its files handed to the browser
     "access.refused": "{path} is not among the files this session may open: open one the teacher gave ({given}).",
     "access.refused_folder": "{path} is not among the files this session may open: open one the teacher gave ({given}) or a file in {folder}.",
+    "access.refused_in_folder": "{path} is not among the files this session may open: open a file in {folder}.",
+    "access.refused_none": "{path} is not among the files this session may open: the teacher gave none.",
     "access.prompt": "Open one of the files the teacher gave (Enter), or type its name: a weight file, model folder, tokenizer or vocabulary.",
     "access.compare_prompt": "The matrix to compare with the one on screen: one of the files the teacher gave (Enter), or type its name.",
     "access.none_offered": "The teacher gave no files to open.",

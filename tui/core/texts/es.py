@@ -415,6 +415,8 @@ ES: dict[str, str] = {
     # a served session (embedding-explorer serve): what it may read, and its files handed to the browser
     "access.refused": "{path} no está entre los archivos que esta sesión puede abrir: abre uno de los que dio el profesor ({given}).",
     "access.refused_folder": "{path} no está entre los archivos que esta sesión puede abrir: abre uno de los que dio el profesor ({given}) o un archivo de {folder}.",
+    "access.refused_in_folder": "{path} no está entre los archivos que esta sesión puede abrir: abre un archivo de {folder}.",
+    "access.refused_none": "{path} no está entre los archivos que esta sesión puede abrir: el profesor no ha dado ninguno.",
     "access.prompt": "Abre uno de los archivos que dio el profesor (Enter), o escribe su nombre: un archivo de pesos, una carpeta de modelo, un tokenizador o un vocabulario.",
     "access.compare_prompt": "La matriz que comparar con la de la pantalla: uno de los archivos que dio el profesor (Enter), o escribe su nombre.",
     "access.none_offered": "El profesor no dio archivos que abrir.",
