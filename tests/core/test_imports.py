@@ -112,6 +112,19 @@ def test_parser_and_cli_options_need_no_torch() -> None:
     assert output.strip() == "False"
 
 
+def test_every_module_of_the_command_line_imports_without_torch_textual_or_aiohttp() -> None:
+    """Each subcommand's module imports what is heavy inside the function that needs it, so a refusal, the
+    help and `models` never wait for torch, Textual or aiohttp."""
+    code = (
+        "import sys, pkgutil, importlib, tui.cli\n"
+        "modules = [importlib.import_module(module.name) for module in pkgutil.walk_packages(tui.cli.__path__, 'tui.cli.')]\n"
+        "print(len(modules), sorted({name.split('.')[0] for name in sys.modules} & {'torch', 'textual', 'aiohttp'}))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    count, heavy = output.strip().split(" ", 1)
+    assert int(count) >= 10 and heavy == "[]"
+
+
 def test_the_app_starts_without_torch_or_plotext() -> None:
     """The first frame comes before torch has loaded (the job that makes the layer imports it), and the map's
     plotting library loads with the first map."""

@@ -8,6 +8,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from tui import cli
+from tui.cli.serve import app_options
 from tui.serve.capacity import BASE_BUDGET, memory_available, session_budget, sessions_allowed
 from tui.serve.server import COOKIE, ClassServer, ServeSettings, needs_token, token_for
 from tui.serve.session import session_argv
@@ -15,7 +16,7 @@ from tui.serve.session import session_argv
 
 def test_app_options_are_the_command_line_minus_serves_own() -> None:
     argv = ["--lang", "es", "serve", "--host", "0.0.0.0", "--preset", "book-2.8", "--port=9", "--text-file", "a b; rm x", "--token", "t", "--files", "d"]
-    assert cli.app_options(argv) == ["--lang", "es", "--preset", "book-2.8", "--text-file", "a b; rm x"]
+    assert app_options(argv) == ["--lang", "es", "--preset", "book-2.8", "--text-file", "a b; rm x"]
     assert session_argv(["--text-file", "a b; rm x"]) == [sys.executable, "-m", "tui", "--text-file", "a b; rm x"]
 
 

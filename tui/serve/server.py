@@ -17,7 +17,7 @@ import jinja2
 from aiohttp import web
 from textual_serve.server import Server, to_int
 
-from tui.cli_output import flush, say
+from tui.cli.output import flush, say
 from tui.core.texts.messages import translate
 from tui.serve.session import GRACE, Session
 
