@@ -225,3 +225,18 @@ def test_the_chapter_end_to_end_text_windows_batch_token_and_position_embeddings
     assert repr(token_layer(first) + pos_layer(torch.arange(4))) in done.stdout
     assert "There is no batch 11" in cli("lookup", "--preset", "book-2.8", "--text-file", str(story), "--batch", "11").stderr
     assert "The IDs are given twice" in cli("lookup", "--text-file", str(story), "2").stderr
+
+
+def test_an_app_that_ended_on_an_error_ends_the_process_with_its_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual prints an uncaught error's traceback and sets return_code 1: the exit code says so (a served tab
+    shows the traceback only for a session that ended with an error)."""
+    from tui import cli
+    from tui.app import ExplorerApp
+
+    def crashed(app: ExplorerApp) -> None:
+        app._return_code = 1  # what Textual's App._handle_exception leaves
+
+    monkeypatch.setattr(ExplorerApp, "run", crashed)
+    assert cli.main(["--lang", "en"]) == 1
+    monkeypatch.setattr(ExplorerApp, "run", lambda app: None)
+    assert cli.main(["--lang", "en"]) == 0

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import browser, chromium, http_get, open_tab, served, wait_for
+from tests.browser import browser, chromium, free_port, http_get, open_tab, served, wait_for
 
 if chromium() is None and not os.environ.get("CI"):
     pytest.skip("no Chromium found (apt-get install chromium); in CI (CI set) these tests must run", allow_module_level=True)
@@ -100,6 +100,44 @@ def test_a_session_killed_says_so_in_its_tab_and_the_server_goes_on(server, cont
     tab.wait_closed()
     assert server.process.poll() is None and http_get(server.address)[0] == 200
     tab.page.close()
+
+
+CRASHING_APP = """
+from textual.app import App
+
+class Crashing(App):
+    def on_mount(self) -> None:
+        self.set_timer(0.5, self.fail)
+
+    def fail(self) -> None:
+        raise RuntimeError("a bug, said with \\x1b[31m in it")
+
+app = Crashing()
+app.run()
+raise SystemExit(app.return_code)
+"""
+
+
+def test_a_session_that_crashes_shows_its_traceback_and_the_server_goes_on(context, tmp_path: Path) -> None:
+    """An error nobody caught, after the app started: Textual prints it on the way out, and the tab shows it
+    (escaped) before its socket closes; the server goes on. The app is a crashing Textual app of the test's own,
+    served as the CLI serves ours."""
+    script = tmp_path / "crashing.py"
+    script.write_text(CRASHING_APP, encoding="utf-8")
+    port = free_port()
+    code = f"import asyncio, sys; from tui.serve.server import ClassServer, ServeSettings; asyncio.run(ClassServer(ServeSettings(argv=(sys.executable, {str(script)!r}), port={port}, max_sessions=2)).run())"
+    server = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None and server.stdout.readline().startswith("Open http://127.0.0.1:")
+        tab = open_tab(context, f"http://127.0.0.1:{port}/")
+        text = tab.wait_text("RuntimeError: a bug")
+        assert "\\x1b[31m" in text  # the escape shown, never sent to the terminal
+        tab.wait_closed()
+        assert server.poll() is None and http_get(f"http://127.0.0.1:{port}/")[0] == 200
+        tab.page.close()
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(15) == 0
 
 
 def test_ctrl_c_leaves_no_process(context) -> None:

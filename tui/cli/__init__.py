@@ -75,8 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         return unwritten(error, lang)  # a full disk, a closed file
     from tui.app import ExplorerApp
 
-    ExplorerApp(setup).run()
-    return 0
+    app = ExplorerApp(setup)
+    app.run()
+    return app.return_code or 0  # 1 after an error nobody caught (Textual printed it): the shell, and a served tab, are told
 
 
 def run() -> NoReturn:

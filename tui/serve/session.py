@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
 import os
 import signal
 import sys
@@ -56,6 +57,12 @@ class Session(AppService):
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
+
+    async def on_meta(self, data: bytes) -> None:
+        """The app's meta packets, but "exit": the socket closes once the process has ended (`run`), after the
+        error it may have printed on its way out reached the tab."""
+        if json.loads(data).get("type") != "exit":
+            await super().on_meta(data)
 
     async def run(self) -> None:
         """The process's packets to the tab until it ends; then, when it ended by itself with an error (or
