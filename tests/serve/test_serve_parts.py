@@ -71,6 +71,21 @@ def test_token_only_off_this_machine() -> None:
     assert ServeSettings(argv=("x",), public_url="https://class.example/ee", token="abc").address() == "https://class.example/ee/?token=abc"
 
 
+
+def test_on_every_interface_the_address_at_each_of_the_machines_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Students' laptops may not resolve the machine's name: its IPv4 addresses are printed too, never loopback."""
+    from tui.serve import server
+
+    monkeypatch.setattr(server.socket, "gethostname", lambda: "teacher")
+    monkeypatch.setattr(server.socket, "getaddrinfo", lambda *args: [(2, 1, 6, "", ("127.0.1.1", 0)), (2, 1, 6, "", ("10.1.2.3", 0))])
+    settings = ServeSettings(argv=("x",), host="0.0.0.0", port=8000, token="t")
+    assert settings.address() == "http://teacher:8000/?token=t"
+    others = settings.other_addresses()
+    assert "http://10.1.2.3:8000/?token=t" in others and not any("127." in url for url in others)
+    assert ServeSettings(argv=("x",), host="10.1.2.3", token="t").other_addresses() == []  # one interface: its address is the one
+    assert ServeSettings(argv=("x",), host="0.0.0.0", public_url="https://class.example", token="t").other_addresses() == []
+
+
 async def client(settings: ServeSettings) -> TestClient:
     server = ClassServer(settings)
     started = TestClient(TestServer(await server._make_app()))

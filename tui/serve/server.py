@@ -45,11 +45,31 @@ class ServeSettings:
     files: str = ""  # the --files folder, absolute, or ""
     lang: str = "en"
 
-    def address(self) -> str:
-        """The address to open, with the token when there is one (as Jupyter prints it)."""
-        host = socket.gethostname() if self.host in WILDCARD_HOSTS else f"[{self.host}]" if ":" in self.host else self.host
+    def address(self, host: str | None = None) -> str:
+        """The address to open (at `host`, else the one listened on; the machine's name for all of them), with the
+        token when there is one (as Jupyter prints it)."""
+        host = host or (socket.gethostname() if self.host in WILDCARD_HOSTS else self.host)
+        host = f"[{host}]" if ":" in host else host
         base = (self.public_url or f"http://{host}:{self.port}").rstrip("/") + "/"
         return f"{base}?token={self.token}" if self.token else base
+
+    def other_addresses(self) -> list[str]:
+        """Listening on every interface, the same address at each of the machine's own IPv4 addresses: a
+        classroom's laptops may not know the machine's name."""
+        if self.public_url or self.host not in WILDCARD_HOSTS:
+            return []
+        return [self.address(ip) for ip in sorted(machine_ipv4())]
+
+
+def machine_ipv4() -> set[str]:
+    """This machine's IPv4 addresses other than loopback: its name's, and the one its traffic leaves by."""
+    found: set[str] = set()
+    with contextlib.suppress(OSError):
+        found |= {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.254.254.254", 1))  # a datagram socket sends nothing on connect: the kernel only picks the way out
+        found.add(probe.getsockname()[0])
+    return {ip for ip in found if not ip.startswith("127.")}
 
 
 def token_for(host: str, given: str | None) -> str | None:
@@ -179,6 +199,8 @@ class ClassServer(Server):
             await web.TCPSite(runner, self.settings.host, self.settings.port).start()
             say(self.t("serve.open", url=self.settings.address(), sessions=self.settings.max_sessions))
             say(self.t("serve.stop"))
+            if others := self.settings.other_addresses():
+                say(self.t("serve.also", urls=", ".join(others)))
             flush()
             stopped = asyncio.Event()
             loop = asyncio.get_running_loop()

@@ -716,6 +716,7 @@ EN: dict[str, str] = {
     "serve.cannot_listen": "Cannot listen on {host} port {port}: {error}.",
     "serve.open": "Open {url} in a browser: one session per tab, up to {sessions} {sessions:session|sessions} at once.",
     "serve.stop": "Ctrl+C stops the server and every session.",
+    "serve.also": "The same at this machine's addresses: {urls}",
     "serve.refused_title": "Access token needed",
     "serve.refused": "This server needs its access token: open the whole address it printed, the one that ends in ?token=…",
     "serve.full_title": "The class is full",

@@ -717,6 +717,7 @@ ES: dict[str, str] = {
     "serve.cannot_listen": "No se puede escuchar en {host}, puerto {port}: {error}.",
     "serve.open": "Abre {url} en un navegador: una sesión por pestaña, hasta {sessions} {sessions:sesión|sesiones} a la vez.",
     "serve.stop": "Ctrl+C detiene el servidor y todas las sesiones.",
+    "serve.also": "Lo mismo en las direcciones de esta máquina: {urls}",
     "serve.refused_title": "Se necesita el token de acceso",
     "serve.refused": "Este servidor necesita su token de acceso: abre la dirección completa que imprimió, la que termina en ?token=…",
     "serve.full_title": "La clase está llena",
