@@ -45,6 +45,11 @@ def test_a_bad_option_is_refused_before_the_server_starts(capsys: pytest.Capture
     assert cli.main(["serve", "--weights", str(tmp_path / "gone.safetensors")]) == 2
     assert "gone.safetensors" in capsys.readouterr().err
     assert cli.main(["serve", "--files", str(tmp_path / "nowhere")]) == 2
+    for option in ("--files", "--host", "--token", "--public-url"):  # empty: never the current folder or every interface
+        assert cli.main(["serve", option, ""]) == 2
+        assert f"{option} needs a value (it was given an empty one)." in capsys.readouterr().err
+    assert cli.main(["serve", "--max-sessions", "0"]) == 2
+    assert "--max-sessions 0 would let no one in" in capsys.readouterr().err
     for port in ("0", "65536", "99999"):  # refused by the parser, never a bind() traceback
         assert cli.main(["serve", "--port", port]) == 2
         assert "is not a port (a whole number from 1 to 65535)" in capsys.readouterr().err

@@ -9,7 +9,8 @@ from pathlib import Path
 from tui.cli.output import fail
 from tui.cli.parser import build_parser
 from tui.cli.setup import setup_of
-from tui.core.texts.messages import translate
+from tui.core.chapter.spec import SpecError
+from tui.core.texts.messages import Message, translate
 
 SERVE_OPTIONS = ("--host", "--port", "--public-url", "--max-sessions", "--token", "--files")  # serve's own, each with a value
 
@@ -36,6 +37,11 @@ def run_server(args: argparse.Namespace, argv: list[str], lang: str) -> int:
     from tui.serve.capacity import memory_available, session_budget, sessions_allowed
     from tui.serve.session import session_argv
 
+    for option in ("host", "public_url", "token", "files"):
+        if getattr(args, option) == "":  # `--files ""` would be the current folder, `--host ""` every interface
+            raise SpecError(Message("options.empty", {"option": "--" + option.replace("_", "-")}))
+    if args.max_sessions == 0:
+        raise SpecError(Message("serve.no_sessions"))
     files = ""
     if args.files is not None:
         if not Path(args.files).is_dir():

@@ -713,6 +713,7 @@ EN: dict[str, str] = {
     "serve.cli_files": "a folder whose files the sessions may open",
     "serve.not_folder": "--files {path} is not a folder.",
     "serve.not_port": "'{text}' is not a port (a whole number from 1 to 65535)",
+    "serve.no_sessions": "--max-sessions 0 would let no one in: give at least 1 (or leave it out for what the memory allows).",
     "serve.cannot_listen": "Cannot listen on {host} port {port}: {error}.",
     "serve.open": "Open {url} in a browser: one session per tab, up to {sessions} {sessions:session|sessions} at once.",
     "serve.stop": "Ctrl+C stops the server and every session.",

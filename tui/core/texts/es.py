@@ -714,6 +714,7 @@ ES: dict[str, str] = {
     "serve.cli_files": "una carpeta cuyos archivos pueden abrir las sesiones",
     "serve.not_folder": "--files {path} no es una carpeta.",
     "serve.not_port": "'{text}' no es un puerto (un número entero de 1 a 65535)",
+    "serve.no_sessions": "--max-sessions 0 no dejaría entrar a nadie: indica al menos 1 (o no lo indiques y se usa lo que permite la memoria).",
     "serve.cannot_listen": "No se puede escuchar en {host}, puerto {port}: {error}.",
     "serve.open": "Abre {url} en un navegador: una sesión por pestaña, hasta {sessions} {sessions:sesión|sesiones} a la vez.",
     "serve.stop": "Ctrl+C detiene el servidor y todas las sesiones.",
