@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from tui import cli
 from tui.cli.serve import app_options
 from tui.serve.capacity import BASE_BUDGET, memory_available, session_budget, sessions_allowed
-from tui.serve.server import COOKIE, ClassServer, ServeSettings, needs_token, token_for
+from tui.serve.server import ClassServer, ServeSettings, needs_token, token_for
 from tui.serve.session import session_argv
 
 
@@ -99,14 +99,18 @@ async def client(settings: ServeSettings) -> TestClient:
 
 
 async def test_without_the_token_a_refusal_and_no_session() -> None:
-    web = await client(ServeSettings(argv=("/bin/false",), host="0.0.0.0", token="secret", lang="es"))
+    settings = ServeSettings(argv=("/bin/false",), host="0.0.0.0", token="secret", lang="es")
+    web = await client(settings)
     try:
         for path in ("/", "/?token=wrong", "/ws", "/download/key"):
             response = await web.get(path)
             assert response.status == 403, path
             assert "token de acceso" in await response.text()
+        other_class = ServeSettings(argv=("/bin/false",), host="0.0.0.0", port=settings.port + 1, token="other")
+        assert (await web.get("/", cookies={other_class.cookie: "other"})).status == 403  # another port's class: not this one
         page = await web.get("/?token=secret")
-        assert page.status == 200 and COOKIE in page.cookies
+        assert page.status == 200 and settings.cookie in page.cookies
+        assert (await web.get("/", cookies={settings.cookie: "secret"})).status == 200  # the cookie alone lets the socket and downloads in
         assert "data-session-websocket-url" in await page.text()
     finally:
         await web.close()

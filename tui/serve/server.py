@@ -24,7 +24,6 @@ from tui.serve.session import GRACE, Session
 TEMPLATES = Path(__file__).parent / "templates"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})  # listening only for this machine: no token needed
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
-COOKIE = "embedding_explorer_token"  # set by the page: the socket and downloads carry it (textual.js adds no query)
 
 
 def needs_token(host: str) -> bool:
@@ -44,6 +43,13 @@ class ServeSettings:
     token: str | None = None
     files: str = ""  # the --files folder, absolute, or ""
     lang: str = "en"
+
+    @property
+    def cookie(self) -> str:
+        """The cookie the page sets to the token, which the socket and downloads carry (textual.js adds no query
+        of ours); named by the port, since a browser sends a host's cookies to all its ports (two classes on one
+        machine keep their tokens apart)."""
+        return f"embedding_explorer_token_{self.port}"
 
     def address(self, host: str | None = None) -> str:
         """The address to open (at `host`, else the one listened on; the machine's name for all of them), with the
@@ -109,7 +115,7 @@ class ClassServer(Server):
         token = self.settings.token
         if token is None:
             return True
-        given = [request.query.get("token", ""), request.cookies.get(COOKIE, "")]
+        given = [request.query.get("token", ""), request.cookies.get(self.settings.cookie, "")]
         return any(secrets.compare_digest(value.encode(), token.encode()) for value in given)
 
     def full(self) -> bool:
@@ -145,7 +151,7 @@ class ClassServer(Server):
         }
         response = aiohttp_jinja2.render_template("app.html", request, context)
         if self.settings.token is not None:
-            response.set_cookie(COOKIE, self.settings.token, httponly=True, samesite="Strict")
+            response.set_cookie(self.settings.cookie, self.settings.token, httponly=True, samesite="Strict")
         return response
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:
