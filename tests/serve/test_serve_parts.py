@@ -136,3 +136,22 @@ async def test_a_full_class_gets_the_full_page() -> None:
             assert "0 sessions are running" in await response.text()
     finally:
         await web.close()
+
+
+SIZE_TELLER = "import os, sys; sys.stderr.write(os.environ['COLUMNS'] + 'x' + os.environ['ROWS']); sys.exit(3)"
+
+
+async def test_a_huge_terminal_asked_for_is_a_screen_the_session_can_lay_out() -> None:
+    """A tab's socket is anyone's to write: a width and height of 10⁶ would have the session (on the teacher's
+    machine) lay out a trillion cells. The session is told the most a screen shows; its stderr, said in the
+    tab because it ended with an error, tells what it was given."""
+    web = await client(ServeSettings(argv=(sys.executable, "-c", SIZE_TELLER), max_sessions=2))
+    try:
+        for query, told in (("width=1000000&height=1000000", "640x240"), ("width=-5&height=0", "1x1"), ("width=100&height=30", "100x30")):
+            socket = await web.ws_connect(f"/ws?{query}")
+            received = b""
+            async for message in socket:
+                received += message.data if isinstance(message.data, bytes) else b""
+            assert told.encode() in received, (query, received)
+    finally:
+        await web.close()

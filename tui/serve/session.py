@@ -18,6 +18,7 @@ from tui.core.files.access import SERVED
 from tui.core.texts.messages import translate
 from tui.core.texts.shown import printable
 
+MOST_COLUMNS, MOST_ROWS = 640, 240  # a wide screen at a small font; a bigger size asked for is a screen of millions of cells
 GRACE = 3.0  # seconds a session has to quit when asked, and then to end on SIGTERM
 
 
@@ -57,6 +58,12 @@ class Session(AppService):
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
+
+    async def start(self, width: int, height: int) -> None:
+        await super().start(*fitted(width, height))
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        await super().set_terminal_size(*fitted(width, height))
 
     async def on_meta(self, data: bytes) -> None:
         """The app's meta packets, but "exit": the socket closes once the process has ended (`run`), after the
@@ -121,6 +128,12 @@ class Session(AppService):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             self._task = None
+
+
+def fitted(width: int, height: int) -> tuple[int, int]:
+    """The terminal size a tab asks for, within what a screen can show: a tab's socket is anyone's to write, and
+    the session (on the teacher's machine) would lay out every cell asked for."""
+    return min(max(width, 1), MOST_COLUMNS), min(max(height, 1), MOST_ROWS)
 
 
 async def _collect(stream: asyncio.StreamReader, into: io.BytesIO) -> None:
