@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 import pytest
@@ -153,5 +154,30 @@ async def test_a_huge_terminal_asked_for_is_a_screen_the_session_can_lay_out() -
             async for message in socket:
                 received += message.data if isinstance(message.data, bytes) else b""
             assert told.encode() in received, (query, received)
+    finally:
+        await web.close()
+
+
+async def test_a_message_textual_js_never_sends_ends_that_session_alone(caplog: pytest.LogCaptureFixture) -> None:
+    """Not JSON, not a list, a resize without its size: the tab's session ends, quietly (no traceback on the
+    teacher's console); the server serves on."""
+    started = "import sys; print('__GANGLION__', flush=True); sys.stdin.buffer.read(1)"  # a session that ends when told anything
+    server = ClassServer(ServeSettings(argv=(sys.executable, "-c", started), max_sessions=4))
+    web = TestClient(TestServer(await server._make_app()))
+    await web.start_server()
+    try:
+        for hostile in ("not json", '{"a": 1}', '["resize", {}]', '["stdin"]', '["resize", null]'):
+            socket = await web.ws_connect("/ws")
+            await socket.send_str(hostile)
+            async for _ in socket:  # until the server closes it
+                pass
+            assert socket.closed, hostile
+            for _ in range(100):
+                if not server.sessions:
+                    break
+                await asyncio.sleep(0.05)
+            assert not server.sessions, hostile
+        assert (await web.get("/")).status == 200
+        assert not [record for record in caplog.records if record.exc_info], [record.getMessage() for record in caplog.records]
     finally:
         await web.close()

@@ -184,6 +184,8 @@ class ClassServer(Server):
             await self._process_messages(websocket, session)
         except (asyncio.CancelledError, ConnectionResetError):
             pass
+        except (ValueError, LookupError, TypeError, AttributeError, AssertionError):
+            pass  # a message textual.js never sends (not JSON, not a list, a resize without a width): that tab's session ends
         finally:
             await session.stop()
             self.sessions.discard(session)
