@@ -11,7 +11,8 @@ In one run, one after the other:
 * bare: `python -c "import torch"` held alive (it waits on its stdin): its RSS, RssAnon and PSS.
 * terminal: the app in tmux (80×24) at the book's layer, `2, 3, 5, 1` looked up: the same three figures.
 * served: `embedding-explorer serve --max-sessions N` on 127.0.0.1 (started as tests/browser.py starts it),
-  then N sessions opened at most OPENING at a time. Each session is a websocket client (aiohttp) speaking
+  then N sessions opened at once, as a class arrives (the server starts a session per core at a time); when
+  each showed its first screen and its lookup is timed. Each session is a websocket client (aiohttp) speaking
   textual-serve's protocol as the page does (`["resize", {...}]`, `["stdin", "2, 3, 5, 1"]`), its frames fed
   to a terminal emulator (pyte), which must show the book's row -0.4015. Websocket clients, not Chromium
   tabs: what is measured is the server's session processes, which are the same whoever holds the socket,
@@ -49,7 +50,6 @@ from tests.browser import served
 TARGET_EXTRA_MB = 60.0
 BOOK_ROW = "-0.4015"  # row 3 of the book's layer, in the result of `2, 3, 5, 1`
 TYPED = "2, 3, 5, 1"
-OPENING = 4  # sessions starting at once (each imports torch: two cores)
 QUICK_SESSIONS = 3
 TIMEOUT = 300.0  # seconds for one session to show its lookup
 
@@ -147,34 +147,34 @@ class Client:
         await self.reading
 
 
-async def open_session(http: aiohttp.ClientSession, url: str, opening: asyncio.Semaphore) -> Client:
-    """A session opened as the page opens it, `2, 3, 5, 1` typed, and its lookup on screen."""
-    async with opening:
-        client = Client(await http.ws_connect(url))
-        await client.websocket.send_str(json.dumps(["resize", {"width": 80, "height": 24}]))
-        await client.wait_text("Type token IDs")
-        await client.websocket.send_str(json.dumps(["stdin", TYPED]))
-        await client.wait_text(BOOK_ROW)
-        return client
+async def open_session(http: aiohttp.ClientSession, url: str, started: float) -> tuple[Client, float, float]:
+    """A session opened as the page opens it, `2, 3, 5, 1` typed, and its lookup on screen; the seconds from
+    `started` to its first screen and to its lookup."""
+    client = Client(await http.ws_connect(url))
+    await client.websocket.send_str(json.dumps(["resize", {"width": 80, "height": 24}]))
+    await client.wait_text("Type token IDs")
+    shown = time.perf_counter() - started
+    await client.websocket.send_str(json.dumps(["stdin", TYPED]))
+    await client.wait_text(BOOK_ROW)
+    return client, shown, time.perf_counter() - started
 
 
-async def class_of(port: int, count: int, children: Callable[[], set[int]]) -> tuple[dict[int, Memory], float, float, float]:
-    """`count` sessions opened and looked up: each session process's memory, MemAvailable before and with
-    them all, and the seconds it took to open them."""
+async def class_of(port: int, count: int, children: Callable[[], set[int]]) -> tuple[dict[int, Memory], float, float, list[tuple[float, float]]]:
+    """`count` sessions opened at once and looked up: each session process's memory, MemAvailable before and
+    with them all, and each session's seconds to its first screen and to its lookup."""
     available_before = meminfo("MemAvailable")
     started = time.perf_counter()
-    opening = asyncio.Semaphore(OPENING)
     async with aiohttp.ClientSession() as http:
         url = f"ws://127.0.0.1:{port}/ws?width=80&height=24"
-        clients = await asyncio.gather(*(open_session(http, url, opening) for _ in range(count)))
-        opened = time.perf_counter() - started
+        opened = await asyncio.gather(*(open_session(http, url, started) for _ in range(count)))
+        clients = [client for client, *_ in opened]
         await asyncio.sleep(1)  # every frame painted, every app idle
         pids = children()
         assert len(pids) == count, f"{len(pids)} session processes for {count} sessions"
         measured = {pid: memory(pid) for pid in pids}
         available_with = meminfo("MemAvailable")
         await asyncio.gather(*(client.close() for client in clients))
-    return measured, available_before, available_with, opened
+    return measured, available_before, available_with, [(shown, looked) for _, shown, looked in opened]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -184,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     count = QUICK_SESSIONS if args.quick else args.sessions
     print(machine_header("bench_serve_memory: a served class's session processes against a bare import torch"))
     total = meminfo("MemTotal")
-    print(f"sessions: {count} · opened {OPENING} at a time · MemTotal {total / 1024:.1f} GB · MemAvailable {meminfo('MemAvailable') / 1024:.1f} GB\n", flush=True)
+    print(f"sessions: {count} · opened at once · MemTotal {total / 1024:.1f} GB · MemAvailable {meminfo('MemAvailable') / 1024:.1f} GB\n", flush=True)
     bare, bare_pid = bare_torch()
     print(f"  bare import torch: {bare}", flush=True)
     terminal, terminal_pid = in_tmux()
@@ -192,7 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with served("--max-sessions", str(count)) as server:
         sessions, available_before, available_with, opened = asyncio.run(class_of(server.port, count, server.children))
         session_pids = set(sessions)
-        print(f"  {count} sessions looked up in {opened:.0f} s · load {load_average()}", flush=True)
+        shown, looked = ([times[index] for times in opened] for index in (0, 1))
+        print(f"  {count} sessions opened at once: first screens median {median(shown):.1f} s, last {max(shown):.1f} s; all looked up in {max(looked):.1f} s · load {load_average()}", flush=True)
         deadline = time.monotonic() + 30
         while any(alive(pid) for pid in session_pids) and time.monotonic() < deadline:
             time.sleep(0.1)  # the closed sockets' processes ending (within seconds)

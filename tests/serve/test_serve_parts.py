@@ -161,7 +161,7 @@ async def test_a_huge_terminal_asked_for_is_a_screen_the_session_can_lay_out() -
 async def test_a_message_textual_js_never_sends_ends_that_session_alone(caplog: pytest.LogCaptureFixture) -> None:
     """Not JSON, not a list, a resize without its size: the tab's session ends, quietly (no traceback on the
     teacher's console); the server serves on."""
-    started = "import sys; print('__GANGLION__', flush=True); sys.stdin.buffer.read(1)"  # a session that ends when told anything
+    started = "import sys; sys.stdout.buffer.write(b'__GANGLION__\\nD\\0\\0\\0\\2hi'); sys.stdout.flush(); sys.stdin.buffer.read(1)"  # a frame, then it ends when told anything
     server = ClassServer(ServeSettings(argv=(sys.executable, "-c", started), max_sessions=4))
     web = TestClient(TestServer(await server._make_app()))
     await web.start_server()
@@ -179,5 +179,43 @@ async def test_a_message_textual_js_never_sends_ends_that_session_alone(caplog: 
             assert not server.sessions, hostile
         assert (await web.get("/")).status == 200
         assert not [record for record in caplog.records if record.exc_info], [record.getMessage() for record in caplog.records]
+    finally:
+        await web.close()
+
+
+SLOW_START = """
+import os, sys, time
+started = time.monotonic()
+time.sleep(0.4)  # Python, Textual and torch loading, as far as the server can tell
+with open(os.path.join(sys.argv[1], str(os.getpid())), "w") as file:
+    file.write(f"{started} {os.getpriority(os.PRIO_PROCESS, 0)}")
+sys.stdout.buffer.write(b"__GANGLION__\\nD\\0\\0\\0\\2hi")
+sys.stdout.flush()
+sys.stdin.buffer.read(1)
+"""
+
+
+async def test_a_class_arriving_at_once_starts_a_session_per_core_at_a_time(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each tab is told at once that its session is starting; the sessions start one per core at a time (each
+    after the one before showed its first frame), so the first students see their screens without waiting
+    for the whole class; and they run below the server's priority, which must go on relaying."""
+    from tui.serve import server as server_module
+
+    monkeypatch.setattr(server_module.os, "cpu_count", lambda: 1)
+    script = tmp_path / "slow_start.py"
+    script.write_text(SLOW_START, encoding="utf-8")
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    web = await client(ServeSettings(argv=(sys.executable, str(script), str(marks)), max_sessions=4))
+    try:
+        sockets = await asyncio.gather(*(web.ws_connect("/ws") for _ in range(3)))
+        for socket in sockets:
+            assert (await socket.receive_bytes()) == "Starting your session…".encode()
+            assert (await socket.receive_bytes()) == b"hi"  # then its first frame
+        started = sorted((float(start), int(niceness)) for start, niceness in (path.read_text().split() for path in marks.iterdir()))
+        assert len(started) == 3 and all(niceness == 5 for _, niceness in started)
+        assert all(later[0] - earlier[0] >= 0.4 for earlier, later in zip(started, started[1:]))  # one after the other
+        for socket in sockets:
+            await socket.close()
     finally:
         await web.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import secrets
 import signal
 import socket
@@ -22,6 +23,7 @@ from tui.core.texts.messages import translate
 from tui.serve.session import GRACE, Session
 
 TEMPLATES = Path(__file__).parent / "templates"
+HEARTBEAT = 60.0  # seconds between pings to a tab, which has half as long to answer: a laptop gone is noticed, a class starting at once on a busy server is not cut off
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})  # listening only for this machine: no token needed
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
 
@@ -92,6 +94,7 @@ class ClassServer(Server):
         self.settings = settings
         self.sessions: set[Session] = set()
         self.sockets: set[web.WebSocketResponse] = set()
+        self.starting = asyncio.Semaphore(os.cpu_count() or 1)  # sessions starting now: Python, Textual and torch take a core each
 
     def t(self, key: str, **params: object) -> str:
         return translate(self.settings.lang, key, **params)
@@ -166,7 +169,7 @@ class ClassServer(Server):
             return self.refused(request)
         if self.full():
             return self.turned_away(request)
-        websocket = web.WebSocketResponse(heartbeat=15)
+        websocket = web.WebSocketResponse(heartbeat=HEARTBEAT)
         session = Session(
             self.settings.argv,
             self.settings.files,
@@ -180,7 +183,12 @@ class ClassServer(Server):
         try:
             await websocket.prepare(request)
             self.sockets.add(websocket)
-            await session.start(to_int(request.query.get("width", "80"), 80), to_int(request.query.get("height", "24"), 24))
+            await websocket.send_bytes(self.t("serve.starting").encode())
+            async with self.starting:  # a session per core starts at once: a class arriving together sees its screens in turn
+                if request.transport is None or request.transport.is_closing():
+                    return websocket  # the tab closed while it waited its turn: nothing to start
+                await session.start(to_int(request.query.get("width", "80"), 80), to_int(request.query.get("height", "24"), 24))
+                await session.started()
             await self._process_messages(websocket, session)
         except (asyncio.CancelledError, ConnectionResetError):
             pass

@@ -19,6 +19,8 @@ from tui.core.texts.messages import translate
 from tui.core.texts.shown import printable
 
 MOST_COLUMNS, MOST_ROWS = 640, 240  # a wide screen at a small font; a bigger size asked for is a screen of millions of cells
+NICENESS = 5  # sessions yield the CPU to the server: 30 tabs starting at once must not starve the relay (and its heartbeats)
+STARTING = 30.0  # seconds a session may take to show its first frame before the next one starts anyway
 GRACE = 3.0  # seconds a session has to quit when asked, and then to end on SIGTERM
 
 
@@ -38,6 +40,7 @@ class Session(AppService):
         self.files = files
         self.lang = lang  # what the tab is told when the process says nothing
         self.stopping = False
+        self.shown = asyncio.Event()  # its first frame reached the tab, or its process ended
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         return {**super()._build_environment(width, height), SERVED: self.files}
@@ -51,6 +54,8 @@ class Session(AppService):
             env=self._build_environment(width, height),
             start_new_session=True,
         )
+        with contextlib.suppress(OSError):  # ended already, or a system that refuses: the session runs as it is
+            os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
         assert process.stdin is not None
         self._stdin = process.stdin
         return process
@@ -64,6 +69,15 @@ class Session(AppService):
 
     async def set_terminal_size(self, width: int, height: int) -> None:
         await super().set_terminal_size(*fitted(width, height))
+
+    async def on_data(self, payload: bytes) -> None:
+        await super().on_data(payload)
+        self.shown.set()
+
+    async def started(self) -> None:
+        """Once the tab shows the app (or the process has ended), or after STARTING seconds."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self.shown.wait(), STARTING)
 
     async def on_meta(self, data: bytes) -> None:
         """The app's meta packets, but "exit": the socket closes once the process has ended (`run`), after the
@@ -91,11 +105,13 @@ class Session(AppService):
                     await handler(payload)
         await collecting
         code = await process.wait()
+        self.shown.set()
+        text = ""  # the screen the app leaves is cleared (it held "Starting your session…")
         if code != 0 and not self.stopping:
             lines = errors.getvalue().decode("utf-8", "replace").splitlines() or [self.ended(code)]
             text = "\r\n".join(map(printable, lines))  # a traceback may quote a token: never an escape to the terminal
-            with contextlib.suppress(ConnectionResetError, RuntimeError):
-                await self.remote_write_bytes(("\x1b[2J\x1b[H" + text).encode())
+        with contextlib.suppress(ConnectionResetError, RuntimeError):
+            await self.remote_write_bytes(("\x1b[2J\x1b[H" + text).encode())
         with contextlib.suppress(ConnectionResetError, RuntimeError):
             await self.remote_close()
 

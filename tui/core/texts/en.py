@@ -722,6 +722,7 @@ EN: dict[str, str] = {
     "serve.refused": "This server needs its access token: open the whole address it printed, the one that ends in ?token=…",
     "serve.full_title": "The class is full",
     "serve.full": "{sessions} {sessions:session is|sessions are} running, as many as this server allows. Try again later.",
+    "serve.starting": "Starting your session…",
     "serve.ended": "Session ended.",
     "serve.restart": "Restart",
     "serve.killed": "The session's process was killed ({signal}): most often the server ran out of memory. Restart to begin again.",

@@ -723,6 +723,7 @@ ES: dict[str, str] = {
     "serve.refused": "Este servidor necesita su token de acceso: abre la dirección completa que imprimió, la que termina en ?token=…",
     "serve.full_title": "La clase está llena",
     "serve.full": "{sessions} {sessions:sesión está|sesiones están} en marcha, tantas como permite este servidor. Inténtalo más tarde.",
+    "serve.starting": "Iniciando tu sesión…",
     "serve.ended": "Sesión terminada.",
     "serve.restart": "Reiniciar",
     "serve.killed": "El proceso de la sesión fue terminado ({signal}): lo más probable es que el servidor se quedara sin memoria. Reinicia para empezar de nuevo.",
