@@ -60,10 +60,6 @@ class Session(AppService):
         self._stdin = process.stdin
         return process
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
     async def start(self, width: int, height: int) -> None:
         await super().start(*fitted(width, height))
 
