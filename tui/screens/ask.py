@@ -20,8 +20,7 @@ class AskScreen(DialogScreen[Prompt]):
         prompt = self.dialog
         with Vertical():
             yield Static(Text(printable(prompt.prompt)))  # wraps: a long prompt is read whole
-            suggester = PathSuggester(prompt.offered or (), disk=prompt.offered is None) if prompt.paths else None
-            yield Input(prompt.value, id="ask-input", suggester=suggester)
+            yield Input(prompt.value, id="ask-input", suggester=PathSuggester.offering(prompt.offered) if prompt.paths else None)
             yield Static(id="ask-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -43,8 +43,7 @@ class OpenScreen(PanelScreen[OpenPane]):
 
     def __init__(self, pane: OpenPane) -> None:
         super().__init__(pane)
-        offered = pane.offered
-        self._suggester = PathSuggester() if offered is None else PathSuggester(offered, disk=False)
+        self._suggester = PathSuggester.offering(pane.offered)
 
     def compose(self) -> ComposeResult:
         offered = self.dialog.offered

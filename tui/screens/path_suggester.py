@@ -26,6 +26,11 @@ class PathSuggester(Suggester):
         self.model_ids = sorted(model_ids)  # set again once the cache has been scanned
         self.disk = disk  # False: a served session completes only the names it is offered, never the server's disk
 
+    @classmethod
+    def offering(cls, offered: Sequence[str] | None) -> PathSuggester:
+        """The disk (and the cache's ids, once scanned) when `offered` is None; else only the names offered."""
+        return cls() if offered is None else cls(offered, disk=False)
+
     async def get_suggestion(self, value: str) -> str | None:
         if not value:
             return None
